@@ -1,0 +1,2 @@
+/** RTP relay, SDP offer/answer rewrite, DTMF and recording. */
+package org.trunkline.media;

@@ -1,0 +1,2 @@
+/** Main, CLI, YAML config and storage. */
+package org.trunkline.server;

@@ -1,0 +1,2 @@
+/** SIP transports on Netty, transactions and the trace tap. */
+package org.trunkline.stack;
