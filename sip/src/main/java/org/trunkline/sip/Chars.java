@@ -1,0 +1,87 @@
+package org.trunkline.sip;
+
+/** Byte classes of the RFC 3261 §25 grammar, as bit flags in one 256-entry table. */
+final class Chars {
+  static final int ALPHA = 1;
+  static final int DIGIT = 1 << 1;
+  static final int HEX = 1 << 2;
+  /** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
+  static final int TOKEN = 1 << 3;
+  /** unreserved = alphanum / mark */
+  static final int UNRESERVED = 1 << 4;
+  /** user-unreserved = "&" / "=" / "+" / "$" / "," / ";" / "?" / "/" */
+  static final int USER_UNRESERVED = 1 << 5;
+  /** password extra chars: "&" / "=" / "+" / "$" / "," */
+  static final int PASSWORD = 1 << 6;
+  /** param-unreserved = "[" / "]" / "/" / ":" / "&" / "+" / "$" */
+  static final int PARAM_UNRESERVED = 1 << 7;
+  /** hnv-unreserved = "[" / "]" / "/" / "?" / ":" / "+" / "$" */
+  static final int HNV_UNRESERVED = 1 << 8;
+  /** word (Call-ID): token chars plus ( ) < > : \ " / [ ] ? { } */
+  static final int WORD = 1 << 9;
+  /** SP or HT */
+  static final int WS = 1 << 10;
+  /** uric (RFC 2396) for absolute URIs of other schemes: reserved / unreserved / escaped */
+  static final int URIC = 1 << 11;
+
+  private static final int[] TABLE = new int[256];
+
+  static {
+    for (int c = 'a'; c <= 'z'; c++) {
+      TABLE[c] |= ALPHA | TOKEN | UNRESERVED | WORD | URIC;
+      TABLE[c - 32] |= ALPHA | TOKEN | UNRESERVED | WORD | URIC;
+    }
+    for (int c = '0'; c <= '9'; c++) {
+      TABLE[c] |= DIGIT | HEX | TOKEN | UNRESERVED | WORD | URIC;
+    }
+    for (int c = 'a'; c <= 'f'; c++) {
+      TABLE[c] |= HEX;
+      TABLE[c - 32] |= HEX;
+    }
+    set("-.!%*_+`'~", TOKEN | WORD);
+    set("-_.!~*'()", UNRESERVED);
+    set("&=+$,;?/", USER_UNRESERVED);
+    set("&=+$,", PASSWORD);
+    set("[]/:&+$", PARAM_UNRESERVED);
+    set("[]/?:+$", HNV_UNRESERVED);
+    set("()<>:\\\"/[]?{}", WORD);
+    set(" \t", WS);
+    set(";/?:@&=+$,-_.!~*'()%[]", URIC);
+  }
+
+  private static void set(String chars, int flags) {
+    for (int i = 0; i < chars.length(); i++) {
+      TABLE[chars.charAt(i)] |= flags;
+    }
+  }
+
+  private Chars() {}
+
+  static boolean is(byte b, int flags) {
+    return (TABLE[b & 0xff] & flags) != 0;
+  }
+
+  static boolean isToken(byte b) {
+    return (TABLE[b & 0xff] & TOKEN) != 0;
+  }
+
+  static boolean isDigit(byte b) {
+    return b >= '0' && b <= '9';
+  }
+
+  static boolean isWs(byte b) {
+    return b == ' ' || b == '\t';
+  }
+
+  static int hexValue(byte b) {
+    if (b >= '0' && b <= '9') {
+      return b - '0';
+    }
+    int c = b | 0x20;
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  }
+
+  static byte lower(byte b) {
+    return b >= 'A' && b <= 'Z' ? (byte) (b | 0x20) : b;
+  }
+}

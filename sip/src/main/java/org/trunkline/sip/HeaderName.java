@@ -1,0 +1,201 @@
+package org.trunkline.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * A SIP header name: an open value type. Known names are cached constants with their compact form
+ * (RFC 3261 §7.3.3) and whether commas separate values in them (§7.3.1); any other name is still
+ * representable through {@link #of(String)}. Compare with {@code equals}; lookups are
+ * case-insensitive. Immutable and thread-safe.
+ */
+public final class HeaderName {
+  private static final int TABLE_SIZE = 512;
+  private static final HeaderName[] TABLE = new HeaderName[TABLE_SIZE];
+  private static final byte[][] TABLE_KEYS = new byte[TABLE_SIZE][];
+
+  // Routing headers, indexed eagerly by the scanner.
+  public static final HeaderName VIA = known("Via", 'v', true);
+  public static final HeaderName FROM = known("From", 'f', false);
+  public static final HeaderName TO = known("To", 't', false);
+  public static final HeaderName CALL_ID = known("Call-ID", 'i', false);
+  public static final HeaderName CSEQ = known("CSeq", '\0', false);
+  public static final HeaderName MAX_FORWARDS = known("Max-Forwards", '\0', false);
+  public static final HeaderName ROUTE = known("Route", '\0', true);
+  public static final HeaderName CONTENT_LENGTH = known("Content-Length", 'l', false);
+  // Everything else: parsed on demand.
+  public static final HeaderName RECORD_ROUTE = known("Record-Route", '\0', true);
+  public static final HeaderName CONTACT = known("Contact", 'm', true);
+  public static final HeaderName CONTENT_TYPE = known("Content-Type", 'c', false);
+  public static final HeaderName CONTENT_ENCODING = known("Content-Encoding", 'e', true);
+  public static final HeaderName CONTENT_DISPOSITION = known("Content-Disposition", '\0', false);
+  public static final HeaderName CONTENT_LANGUAGE = known("Content-Language", '\0', true);
+  public static final HeaderName SUBJECT = known("Subject", 's', false);
+  public static final HeaderName SUPPORTED = known("Supported", 'k', true);
+  public static final HeaderName REQUIRE = known("Require", '\0', true);
+  public static final HeaderName PROXY_REQUIRE = known("Proxy-Require", '\0', true);
+  public static final HeaderName UNSUPPORTED = known("Unsupported", '\0', true);
+  public static final HeaderName ALLOW = known("Allow", '\0', true);
+  public static final HeaderName ACCEPT = known("Accept", '\0', true);
+  public static final HeaderName ACCEPT_ENCODING = known("Accept-Encoding", '\0', true);
+  public static final HeaderName ACCEPT_LANGUAGE = known("Accept-Language", '\0', true);
+  public static final HeaderName EXPIRES = known("Expires", '\0', false);
+  public static final HeaderName MIN_EXPIRES = known("Min-Expires", '\0', false);
+  public static final HeaderName DATE = known("Date", '\0', false);
+  public static final HeaderName TIMESTAMP = known("Timestamp", '\0', false);
+  public static final HeaderName USER_AGENT = known("User-Agent", '\0', false);
+  public static final HeaderName SERVER = known("Server", '\0', false);
+  public static final HeaderName AUTHORIZATION = known("Authorization", '\0', false);
+  public static final HeaderName PROXY_AUTHORIZATION = known("Proxy-Authorization", '\0', false);
+  public static final HeaderName WWW_AUTHENTICATE = known("WWW-Authenticate", '\0', false);
+  public static final HeaderName PROXY_AUTHENTICATE = known("Proxy-Authenticate", '\0', false);
+  public static final HeaderName RETRY_AFTER = known("Retry-After", '\0', false);
+  public static final HeaderName WARNING = known("Warning", '\0', true);
+  public static final HeaderName EVENT = known("Event", 'o', false);
+  public static final HeaderName ALLOW_EVENTS = known("Allow-Events", 'u', true);
+  public static final HeaderName REFER_TO = known("Refer-To", 'r', false);
+  public static final HeaderName REFERRED_BY = known("Referred-By", 'b', false);
+  public static final HeaderName SESSION_EXPIRES = known("Session-Expires", 'x', false);
+  public static final HeaderName MIN_SE = known("Min-SE", '\0', false);
+  public static final HeaderName RSEQ = known("RSeq", '\0', false);
+  public static final HeaderName RACK = known("RAck", '\0', false);
+  public static final HeaderName P_ASSERTED_IDENTITY = known("P-Asserted-Identity", '\0', true);
+  public static final HeaderName P_PREFERRED_IDENTITY = known("P-Preferred-Identity", '\0', true);
+  public static final HeaderName PRIVACY = known("Privacy", '\0', true);
+  public static final HeaderName DIVERSION = known("Diversion", '\0', true);
+  public static final HeaderName REASON = known("Reason", '\0', true);
+  public static final HeaderName MIME_VERSION = known("MIME-Version", '\0', false);
+  public static final HeaderName ORGANIZATION = known("Organization", '\0', false);
+  public static final HeaderName PRIORITY = known("Priority", '\0', false);
+  public static final HeaderName IN_REPLY_TO = known("In-Reply-To", '\0', true);
+  public static final HeaderName ALERT_INFO = known("Alert-Info", '\0', true);
+  public static final HeaderName CALL_INFO = known("Call-Info", '\0', true);
+  public static final HeaderName ERROR_INFO = known("Error-Info", '\0', true);
+  public static final HeaderName REPLY_TO = known("Reply-To", '\0', false);
+  public static final HeaderName ACCEPT_CONTACT = known("Accept-Contact", 'a', true);
+  public static final HeaderName REJECT_CONTACT = known("Reject-Contact", 'j', true);
+  public static final HeaderName REQUEST_DISPOSITION = known("Request-Disposition", 'd', true);
+  public static final HeaderName IDENTITY = known("Identity", 'y', false);
+  public static final HeaderName PATH = known("Path", '\0', true);
+  public static final HeaderName SERVICE_ROUTE = known("Service-Route", '\0', true);
+  public static final HeaderName AUTHENTICATION_INFO = known("Authentication-Info", '\0', false);
+
+  private final String name;
+  private final char compact;
+  private final boolean commaSeparated;
+  private final boolean known;
+
+  private HeaderName(String name, char compact, boolean commaSeparated, boolean known) {
+    this.name = name;
+    this.compact = compact;
+    this.commaSeparated = commaSeparated;
+    this.known = known;
+  }
+
+  private static HeaderName known(String name, char compact, boolean commaSeparated) {
+    HeaderName h = new HeaderName(name, compact, commaSeparated, true);
+    put(name.getBytes(StandardCharsets.US_ASCII), h);
+    if (compact != '\0') {
+      put(new byte[] {(byte) compact}, h);
+    }
+    return h;
+  }
+
+  private static void put(byte[] key, HeaderName h) {
+    int slot = hash(key, 0, key.length);
+    while (TABLE[slot] != null) {
+      slot = (slot + 1) & (TABLE_SIZE - 1);
+    }
+    TABLE[slot] = h;
+    TABLE_KEYS[slot] = key;
+  }
+
+  private static int hash(byte[] b, int off, int len) {
+    int h = len;
+    for (int i = 0; i < len; i++) {
+      h = h * 31 + (b[off + i] | 0x20);
+    }
+    return (h ^ (h >>> 9)) & (TABLE_SIZE - 1);
+  }
+
+  /**
+   * The known header whose full or compact name equals {@code len} bytes at {@code off},
+   * case-insensitively; {@code null} if the name is not a known one.
+   */
+  static HeaderName lookup(byte[] b, int off, int len) {
+    int slot = hash(b, off, len);
+    HeaderName h;
+    while ((h = TABLE[slot]) != null) {
+      byte[] k = TABLE_KEYS[slot];
+      if (k.length == len && equalsIgnoreCase(k, b, off)) {
+        return h;
+      }
+      slot = (slot + 1) & (TABLE_SIZE - 1);
+    }
+    return null;
+  }
+
+  private static boolean equalsIgnoreCase(byte[] key, byte[] b, int off) {
+    for (int i = 0; i < key.length; i++) {
+      if (Chars.lower(key[i]) != Chars.lower(b[off + i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The known header for {@code name} (full or compact, any case), or a new unknown name. */
+  public static HeaderName of(String name) {
+    byte[] b = name.getBytes(StandardCharsets.UTF_8);
+    HeaderName h = lookup(b, 0, b.length);
+    return h != null ? h : new HeaderName(name, '\0', false, false);
+  }
+
+  /** The canonical spelling, e.g. {@code Call-ID}. */
+  public String name() {
+    return name;
+  }
+
+  /** The compact form letter, or {@code '\0'} if there is none. */
+  public char compact() {
+    return compact;
+  }
+
+  /** Whether several values may share one header line, separated by commas (§7.3.1). */
+  public boolean commaSeparated() {
+    return commaSeparated;
+  }
+
+  /** Whether this is one of the cached, known names. */
+  public boolean isKnown() {
+    return known;
+  }
+
+  /** Whether {@code len} bytes at {@code off} spell this name (full or compact, any case). */
+  boolean matches(byte[] b, int off, int len) {
+    if (len == 1 && compact != '\0' && Chars.lower(b[off]) == Character.toLowerCase(compact)) {
+      return true;
+    }
+    return len == name.length() && name.regionMatches(true, 0, ascii(b, off, len), 0, len);
+  }
+
+  private static String ascii(byte[] b, int off, int len) {
+    return new String(b, off, len, StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o == this
+        || (o instanceof HeaderName h && !known && !h.known && name.equalsIgnoreCase(h.name));
+  }
+
+  @Override
+  public int hashCode() {
+    return name.toLowerCase(Locale.ROOT).hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

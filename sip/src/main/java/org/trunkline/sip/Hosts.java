@@ -1,0 +1,143 @@
+package org.trunkline.sip;
+
+/**
+ * host = hostname / IPv4address / IPv6reference (RFC 3261 §25.1, RFC 5118 for IPv6 references and
+ * the IPv4-mapped forms).
+ */
+final class Hosts {
+  private Hosts() {}
+
+  /** Validates the host starting at {@code s}; returns the offset just after it. */
+  static int hostEnd(byte[] b, int s, int e) {
+    if (s < e && b[s] == '[') {
+      int close = -1;
+      for (int p = s + 1; p < e; p++) {
+        if (b[p] == ']') {
+          close = p;
+          break;
+        }
+      }
+      if (close < 0 || !isIpv6(b, s + 1, close)) {
+        throw new SipParseException("bad IPv6 reference", s);
+      }
+      return close + 1;
+    }
+    int p = s;
+    while (p < e && (Chars.is(b[p], Chars.ALPHA | Chars.DIGIT) || b[p] == '-' || b[p] == '.' || b[p] == '_')) {
+      p++;
+    }
+    if (!isHostname(b, s, p) && !isIpv4(b, s, p)) {
+      throw new SipParseException("bad host", s);
+    }
+    return p;
+  }
+
+  /** IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each at most 255. */
+  static boolean isIpv4(byte[] b, int s, int e) {
+    int parts = 0;
+    int p = s;
+    while (p < e) {
+      int v = 0;
+      int n = 0;
+      while (p < e && Chars.isDigit(b[p]) && n < 4) {
+        v = v * 10 + (b[p++] - '0');
+        n++;
+      }
+      if (n == 0 || n > 3 || v > 255) {
+        return false;
+      }
+      parts++;
+      if (p < e) {
+        if (b[p] != '.' || parts == 4) {
+          return false;
+        }
+        p++;
+        if (p == e) {
+          return false;
+        }
+      }
+    }
+    return parts == 4;
+  }
+
+  /** hostname = *( domainlabel "." ) toplabel [ "." ]; toplabel starts with a letter. */
+  static boolean isHostname(byte[] b, int s, int e) {
+    if (s >= e) {
+      return false;
+    }
+    if (b[e - 1] == '.') {
+      e--;
+    }
+    int labelStart = s;
+    int lastLabel = s;
+    for (int p = s; p <= e; p++) {
+      if (p == e || b[p] == '.') {
+        if (p == labelStart || b[labelStart] == '-' || b[p - 1] == '-') {
+          return false;
+        }
+        lastLabel = labelStart;
+        labelStart = p + 1;
+      }
+    }
+    return Chars.is(b[lastLabel], Chars.ALPHA);
+  }
+
+  private static boolean isIpv4Tail(byte[] b, int s, int e) {
+    return isIpv4(b, s, e);
+  }
+
+  /** RFC 4291 §2.2 text forms: up to 8 hex groups, one "::", an optional trailing IPv4 address. */
+  static boolean isIpv6(byte[] b, int s, int e) {
+    int groups = 0;
+    boolean compressed = false;
+    int p = s;
+    if (e - s >= 2 && b[s] == ':' && b[s + 1] == ':') {
+      compressed = true;
+      p = s + 2;
+      if (p == e) {
+        return true;
+      }
+    } else if (s < e && b[s] == ':') {
+      return false;
+    }
+    while (p < e) {
+      int gs = p;
+      while (p < e && Chars.is(b[p], Chars.HEX) && p - gs < 5) {
+        p++;
+      }
+      if (p < e && b[p] == '.') {
+        // the last 32 bits as dotted IPv4
+        return isIpv4(b, gs, e) && groups + 2 <= (compressed ? 7 : 8) && (compressed || groups + 2 == 8);
+      }
+      int len = p - gs;
+      if (len == 0 || len > 4) {
+        return false;
+      }
+      groups++;
+      if (p == e) {
+        break;
+      }
+      if (b[p] != ':') {
+        return false;
+      }
+      p++;
+      if (p < e && b[p] == ':') {
+        if (compressed) {
+          return false;
+        }
+        compressed = true;
+        p++;
+        // RFC 5118 §4.10: tolerate "2001:db8:::192.0.2.1", which RFC 3261's ABNF allowed.
+        if (p < e && b[p] == ':' && isIpv4Tail(b, p + 1, e)) {
+          p++;
+        }
+        if (p == e) {
+          break;
+        }
+      } else if (p == e) {
+        return false;
+      }
+    }
+    return compressed ? groups <= 7 : groups == 8;
+  }
+}

@@ -1,0 +1,187 @@
+package org.trunkline.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Records changes to a {@link SipMessage} and writes the result once: untouched lines are copied
+ * byte-exact from the original buffer, edited ones are written anew (the Kamailio "lumps" idea).
+ * Content-Length follows a replaced body. Not thread-safe; one editor per relayed copy.
+ */
+public final class MessageEditor {
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final int INSERT = 0;
+  private static final int REPLACE = 1;
+  private static final int REMOVE = 2;
+
+  private record Edit(int index, int op, byte[] line) {}
+
+  private final SipMessage m;
+  private final List<Edit> edits = new ArrayList<>(4);
+  private byte[] startLine;
+  private byte[] body;
+
+  MessageEditor(SipMessage m) {
+    this.m = m;
+  }
+
+  /** Replaces the whole start line (without its CRLF). */
+  public MessageEditor startLine(String line) {
+    startLine = utf8(line + "\r\n");
+    return this;
+  }
+
+  /** Replaces the Request-URI of a request, keeping method and version. */
+  public MessageEditor requestUri(String uri) {
+    if (!m.request) {
+      throw new IllegalStateException("a response has no Request-URI");
+    }
+    return startLine(m.method.name() + " " + uri + " SIP/2.0");
+  }
+
+  /** Inserts a header line before line {@code index} ({@link SipMessage#headerCount()} appends). */
+  public MessageEditor insertBefore(int index, HeaderName name, String value) {
+    if (index < 0 || index > m.headerCount) {
+      throw new IndexOutOfBoundsException("header " + index + " of " + m.headerCount);
+    }
+    edits.add(new Edit(index, INSERT, utf8(name.name() + ": " + value + "\r\n")));
+    return this;
+  }
+
+  /** Adds a header line after all others. */
+  public MessageEditor append(HeaderName name, String value) {
+    return insertBefore(m.headerCount, name, value);
+  }
+
+  /** Replaces the value of line {@code index}, keeping the name as it was written. */
+  public MessageEditor replace(int index, String value) {
+    int o = m.checkIndex(index) * SipMessage.STRIDE;
+    String name = m.ascii(m.hdr[o + SipMessage.LINE_START], m.hdr[o + SipMessage.NAME_END]);
+    edits.add(new Edit(index, REPLACE, utf8(name + ": " + value + "\r\n")));
+    return this;
+  }
+
+  /** Removes line {@code index}. */
+  public MessageEditor remove(int index) {
+    edits.add(new Edit(m.checkIndex(index), REMOVE, null));
+    return this;
+  }
+
+  /** Removes every line named {@code name}. */
+  public MessageEditor removeAll(HeaderName name) {
+    for (int i = m.indexOf(name); i >= 0; i = m.indexOf(name, i + 1)) {
+      remove(i);
+    }
+    return this;
+  }
+
+  /** Sets a single-valued header: replaces the first line, removes the others, or appends. */
+  public MessageEditor set(HeaderName name, String value) {
+    int i = m.indexOf(name);
+    if (i < 0) {
+      return append(name, value);
+    }
+    replace(i, value);
+    for (int j = m.indexOf(name, i + 1); j >= 0; j = m.indexOf(name, j + 1)) {
+      remove(j);
+    }
+    return this;
+  }
+
+  /** Replaces the body; Content-Length is rewritten to match. */
+  public MessageEditor body(byte[] newBody) {
+    body = newBody.clone();
+    if (m.contentLengthHeader >= 0) {
+      replace(m.contentLengthHeader, Integer.toString(body.length));
+    } else {
+      append(HeaderName.CONTENT_LENGTH, Integer.toString(body.length));
+    }
+    return this;
+  }
+
+  /** Writes the edited message. */
+  public byte[] toBytes() {
+    Edit[] sorted = edits.toArray(new Edit[0]);
+    // Stable: inserts before the same line keep their order, and come before that line's edit.
+    Arrays.sort(sorted, (a, b) -> a.index != b.index ? Integer.compare(a.index, b.index) : Integer.compare(a.op == INSERT ? 0 : 1, b.op == INSERT ? 0 : 1));
+    byte[] src = m.buf;
+    int[] hdr = m.hdr;
+    int bodyLen = body != null ? body.length : m.bodyEnd - m.bodyStart;
+    int headersEnd = m.headerCount == 0 ? m.startLineEnd : hdr[(m.headerCount - 1) * SipMessage.STRIDE + SipMessage.LINE_END];
+    int blank = m.bodyStart - headersEnd;
+    int size = (startLine != null ? startLine.length : m.startLineEnd - m.start) + Math.max(blank, 2) + bodyLen;
+    boolean[] dropped = new boolean[m.headerCount];
+    for (Edit e : sorted) {
+      if (e.op != INSERT) {
+        if (dropped[e.index]) {
+          continue;
+        }
+        dropped[e.index] = true;
+        int o = e.index * SipMessage.STRIDE;
+        size -= hdr[o + SipMessage.LINE_END] - hdr[o + SipMessage.LINE_START];
+      }
+      if (e.line != null) {
+        size += e.line.length;
+      }
+    }
+    for (int i = 0; i < m.headerCount; i++) {
+      int o = i * SipMessage.STRIDE;
+      size += hdr[o + SipMessage.LINE_END] - hdr[o + SipMessage.LINE_START];
+    }
+    byte[] out = new byte[size];
+    int w;
+    if (startLine != null) {
+      System.arraycopy(startLine, 0, out, 0, startLine.length);
+      w = startLine.length;
+    } else {
+      w = m.startLineEnd - m.start;
+      System.arraycopy(src, m.start, out, 0, w);
+    }
+    int k = 0;
+    boolean[] done = new boolean[m.headerCount];
+    for (int i = 0; i <= m.headerCount; i++) {
+      boolean keep = true;
+      while (k < sorted.length && sorted[k].index == i) {
+        Edit e = sorted[k++];
+        if (e.op == INSERT) {
+          System.arraycopy(e.line, 0, out, w, e.line.length);
+          w += e.line.length;
+        } else {
+          keep = false;
+          if (!done[i]) {
+            done[i] = true;
+            if (e.line != null) {
+              System.arraycopy(e.line, 0, out, w, e.line.length);
+              w += e.line.length;
+            }
+          }
+        }
+      }
+      if (keep && i < m.headerCount) {
+        int o = i * SipMessage.STRIDE;
+        int len = hdr[o + SipMessage.LINE_END] - hdr[o + SipMessage.LINE_START];
+        System.arraycopy(src, hdr[o + SipMessage.LINE_START], out, w, len);
+        w += len;
+      }
+    }
+    if (blank > 0) {
+      System.arraycopy(src, headersEnd, out, w, blank);
+      w += blank;
+    } else {
+      System.arraycopy(CRLF, 0, out, w, 2);
+      w += 2;
+    }
+    if (body != null) {
+      System.arraycopy(body, 0, out, w, body.length);
+    } else {
+      System.arraycopy(src, m.bodyStart, out, w, bodyLen);
+    }
+    return out;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,65 @@
+package org.trunkline.sip;
+
+/** Finds a {@code ;name=value} parameter in raw header bytes without allocating strings. */
+final class Params {
+  private Params() {}
+
+  /**
+   * The {@code [start, end)} of the value of the first parameter named {@code name} (any case) in
+   * {@code [s, e)}, looking only at parameters after a {@code ;} outside quotes; stops at the first
+   * comma outside quotes when {@code firstValueOnly}. {@code null} if absent; an empty span for a
+   * parameter without a value.
+   */
+  static int[] find(byte[] b, int s, int e, String name, boolean firstValueOnly) {
+    boolean quoted = false;
+    for (int p = s; p < e; p++) {
+      byte c = b[p];
+      if (quoted) {
+        if (c == '\\') {
+          p++;
+        } else if (c == '"') {
+          quoted = false;
+        }
+        continue;
+      }
+      if (c == '"') {
+        quoted = true;
+      } else if (c == ',' && firstValueOnly) {
+        return null;
+      } else if (c == ';') {
+        int n = SipParser.skipLws(b, p + 1, e);
+        if (n + name.length() <= e && StartLine.startsWithIgnoreCase(b, n, name)) {
+          int q = SipParser.skipLws(b, n + name.length(), e);
+          if (q == e || b[q] == ';' || b[q] == ',') {
+            return new int[] {q, q};
+          }
+          if (b[q] == '=') {
+            int vs = SipParser.skipLws(b, q + 1, e);
+            int ve = vs;
+            if (ve < e && b[ve] == '"') {
+              ve = skipQuoted(b, ve, e);
+              return ve < 0 ? null : new int[] {vs + 1, ve - 1};
+            }
+            while (ve < e && b[ve] != ';' && b[ve] != ',' && !Chars.isWs(b[ve]) && b[ve] != '\r' && b[ve] != '\n') {
+              ve++;
+            }
+            return new int[] {vs, ve};
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** From an opening quote at {@code p}, the offset after the closing quote, or -1. */
+  static int skipQuoted(byte[] b, int p, int e) {
+    for (p++; p < e; p++) {
+      if (b[p] == '\\') {
+        p++;
+      } else if (b[p] == '"') {
+        return p + 1;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,400 @@
+package org.trunkline.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A SIP request or response over its raw bytes, as the scanner left it: the start line and the
+ * routing headers (top Via and its branch, From/To tags, Call-ID, CSeq, Max-Forwards, Route,
+ * Content-Length) are indexed; every other header stays raw until asked for.
+ *
+ * <p>A message that failed to parse is still a message: {@link #error()} says why, and every header
+ * that was scanned before and after the failure is still reachable, so the stack can answer {@code
+ * 400} with the original Via, tags, Call-ID and CSeq.
+ *
+ * <p>Immutable once returned by {@link SipParser}; the byte array must not be changed afterwards.
+ * Safe to read from any thread once safely published. Edits go through {@link #edit()}.
+ */
+public final class SipMessage {
+  // Stride of the header index: line start (= name start), name end, value start, value end
+  // (trailing whitespace trimmed), line end (after the line's LF), 1-based line number.
+  static final int STRIDE = 6;
+  static final int LINE_START = 0;
+  static final int NAME_END = 1;
+  static final int VALUE_START = 2;
+  static final int VALUE_END = 3;
+  static final int LINE_END = 4;
+  static final int LINE_NO = 5;
+
+  final byte[] buf;
+  int start;
+  int end;
+  boolean request;
+  SipMethod method;
+  int uriStart;
+  int uriEnd;
+  int status;
+  int reasonStart;
+  int reasonEnd;
+  int startLineEnd;
+
+  int headerCount;
+  int[] hdr = new int[16 * STRIDE];
+  HeaderName[] names = new HeaderName[16];
+  int bodyStart;
+  int bodyEnd;
+
+  int via = -1;
+  int viaCount;
+  int from = -1;
+  int to = -1;
+  int callId = -1;
+  int cseq = -1;
+  int maxForwardsHeader = -1;
+  int route = -1;
+  int contentLengthHeader = -1;
+  int contentTypeHeader = -1;
+  long cseqNumber = -1;
+  SipMethod cseqMethod;
+  int maxForwards = -1;
+  int contentLength = -1;
+  int fromTagStart = -1;
+  int fromTagEnd;
+  int toTagStart = -1;
+  int toTagEnd;
+  int branchStart = -1;
+  int branchEnd;
+  ParseError error;
+
+  SipMessage(byte[] buf, int start, int end) {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+  }
+
+  /** {@code null} when the message parsed; otherwise the first problem found. */
+  public ParseError error() {
+    return error;
+  }
+
+  public boolean isOk() {
+    return error == null;
+  }
+
+  public boolean isRequest() {
+    return request;
+  }
+
+  /** The request method, or {@code null} for a response or an unreadable start line. */
+  public SipMethod method() {
+    return method;
+  }
+
+  /** The Request-URI as written, or {@code null} for a response. */
+  public String requestUriText() {
+    return request && uriEnd > uriStart ? ascii(uriStart, uriEnd) : null;
+  }
+
+  /** The parsed Request-URI; throws {@link SipParseException} if it does not parse. */
+  public Uri requestUri() {
+    return UriParser.parse(buf, uriStart, uriEnd);
+  }
+
+  /** The status code of a response, 0 for a request. */
+  public int status() {
+    return status;
+  }
+
+  /** The reason phrase of a response, decoded as UTF-8 (RFC 4475 unreason); may be empty. */
+  public String reason() {
+    return request ? null : utf8(reasonStart, reasonEnd);
+  }
+
+  // ---- the routing index ----
+
+  /** The Call-ID value, or {@code null} if absent. */
+  public String callId() {
+    return callId < 0 ? null : value(callId);
+  }
+
+  /** The CSeq number, or -1 if absent or unreadable. */
+  public long cseqNumber() {
+    return cseqNumber;
+  }
+
+  /** The CSeq method, or {@code null} if absent or unreadable. */
+  public SipMethod cseqMethod() {
+    return cseqMethod;
+  }
+
+  /** The From tag, or {@code null} if there is none. */
+  public String fromTag() {
+    return fromTagStart < 0 ? null : ascii(fromTagStart, fromTagEnd);
+  }
+
+  /** The To tag, or {@code null} if there is none (a dialog-creating request). */
+  public String toTag() {
+    return toTagStart < 0 ? null : ascii(toTagStart, toTagEnd);
+  }
+
+  /** The branch parameter of the top Via, or {@code null} if there is none (RFC 2543 peer). */
+  public String topViaBranch() {
+    return branchStart < 0 ? null : ascii(branchStart, branchEnd);
+  }
+
+  /** The Max-Forwards value, or -1 if absent. */
+  public int maxForwards() {
+    return maxForwards;
+  }
+
+  /** The Content-Length value, or -1 if absent. */
+  public int contentLength() {
+    return contentLength;
+  }
+
+  /** How many Via values the message carries. */
+  public int viaCount() {
+    return viaCount;
+  }
+
+  /** Whether the message has a Route header. */
+  public boolean hasRoute() {
+    return route >= 0;
+  }
+
+  // ---- raw headers ----
+
+  /** The number of header lines (a folded line counts once). */
+  public int headerCount() {
+    return headerCount;
+  }
+
+  /** The known name of header line {@code i}, or a new unknown name. */
+  public HeaderName headerName(int i) {
+    HeaderName n = names[checkIndex(i)];
+    return n != null ? n : HeaderName.of(ascii(hdr[i * STRIDE + LINE_START], hdr[i * STRIDE + NAME_END]));
+  }
+
+  /** The value of header line {@code i}, folds replaced by one space, decoded as UTF-8. */
+  public String headerValue(int i) {
+    return value(checkIndex(i));
+  }
+
+  /** The 1-based message line header {@code i} starts on. */
+  public int headerLine(int i) {
+    return hdr[checkIndex(i) * STRIDE + LINE_NO];
+  }
+
+  /** The index of the first header line named {@code name}, or -1. */
+  public int indexOf(HeaderName name) {
+    return indexOf(name, 0);
+  }
+
+  /** The index of the next header line named {@code name} at or after {@code from}, or -1. */
+  public int indexOf(HeaderName name, int from) {
+    for (int i = from; i < headerCount; i++) {
+      if (names[i] == name
+          || (names[i] == null && !name.isKnown() && name.matches(buf, hdr[i * STRIDE], nameLength(i)))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The first value of the named header as written (a whole line), or {@code null}. */
+  public String header(HeaderName name) {
+    int i = indexOf(name);
+    return i < 0 ? null : value(i);
+  }
+
+  /**
+   * Every value of the named header in order: one per line, and for comma-separated headers
+   * (§7.3.1) one per comma outside quotes and angle brackets.
+   */
+  public List<String> headers(HeaderName name) {
+    List<String> out = new ArrayList<>(2);
+    for (int i = indexOf(name); i >= 0; i = indexOf(name, i + 1)) {
+      if (name.commaSeparated()) {
+        HeaderValues.split(this, i, out);
+      } else {
+        out.add(value(i));
+      }
+    }
+    return out;
+  }
+
+  // ---- typed headers, parsed when asked; each throws SipParseException if malformed ----
+
+  /** Every Via value, top first. */
+  public List<Via> vias() {
+    List<Via> out = new ArrayList<>(viaCount);
+    for (String v : headers(HeaderName.VIA)) {
+      out.add(Via.parse(v));
+    }
+    return out;
+  }
+
+  /** The top Via, or {@code null} if there is none. */
+  public Via topVia() {
+    if (via < 0) {
+      return null;
+    }
+    return Via.parse(HeaderValues.split(value(via)).get(0));
+  }
+
+  public NameAddress from() {
+    return from < 0 ? null : NameAddress.parse(value(from));
+  }
+
+  public NameAddress to() {
+    return to < 0 ? null : NameAddress.parse(value(to));
+  }
+
+  /** Every value of a header that carries name-addrs (Contact, Route, Record-Route, ...). */
+  public List<NameAddress> nameAddresses(HeaderName name) {
+    List<NameAddress> out = new ArrayList<>(2);
+    for (String v : headers(name)) {
+      byte[] b = v.getBytes(StandardCharsets.UTF_8);
+      out.add(NameAddress.parse(b, 0, b.length, name == HeaderName.CONTACT));
+    }
+    return out;
+  }
+
+  public List<NameAddress> contacts() {
+    return nameAddresses(HeaderName.CONTACT);
+  }
+
+  public List<NameAddress> routes() {
+    return nameAddresses(HeaderName.ROUTE);
+  }
+
+  /** The Content-Type value, or {@code null}. */
+  public String contentType() {
+    return contentTypeHeader < 0 ? null : value(contentTypeHeader);
+  }
+
+  // ---- body and bytes ----
+
+  /** A copy of the body bytes (possibly empty). */
+  public byte[] body() {
+    return Arrays.copyOfRange(buf, bodyStart, bodyEnd);
+  }
+
+  public int bodyLength() {
+    return bodyEnd - bodyStart;
+  }
+
+  /** The message's backing array; the message is {@link #offset()} .. + {@link #length()}. */
+  public byte[] array() {
+    return buf;
+  }
+
+  public int offset() {
+    return start;
+  }
+
+  /** The message length, body included; trailing bytes beyond Content-Length are not part of it. */
+  public int length() {
+    return end - start;
+  }
+
+  /** A copy of the message bytes. */
+  public byte[] toBytes() {
+    return Arrays.copyOfRange(buf, start, end);
+  }
+
+  /** An editor that records changes and writes a new message; this message is not changed. */
+  public MessageEditor edit() {
+    return new MessageEditor(this);
+  }
+
+  @Override
+  public String toString() {
+    String first = new String(buf, start, Math.max(0, startLineEnd - start), StandardCharsets.UTF_8).strip();
+    return error == null ? first : first + " [" + error + "]";
+  }
+
+  // ---- helpers for the package ----
+
+  int checkIndex(int i) {
+    if (i < 0 || i >= headerCount) {
+      throw new IndexOutOfBoundsException("header " + i + " of " + headerCount);
+    }
+    return i;
+  }
+
+  int nameLength(int i) {
+    return hdr[i * STRIDE + NAME_END] - hdr[i * STRIDE + LINE_START];
+  }
+
+  int valueStart(int i) {
+    return hdr[i * STRIDE + VALUE_START];
+  }
+
+  int valueEnd(int i) {
+    return hdr[i * STRIDE + VALUE_END];
+  }
+
+  /** The value of line {@code i} with folds (CRLF + whitespace) replaced by one space. */
+  String value(int i) {
+    int s = valueStart(i);
+    int e = valueEnd(i);
+    for (int p = s; p < e; p++) {
+      if (buf[p] == '\n' || buf[p] == '\r') {
+        return unfold(s, e);
+      }
+    }
+    return utf8(s, e);
+  }
+
+  private String unfold(int s, int e) {
+    byte[] out = new byte[e - s];
+    int n = 0;
+    for (int p = s; p < e; p++) {
+      byte c = buf[p];
+      if (c == '\r' || c == '\n') {
+        while (n > 0 && Chars.isWs(out[n - 1])) {
+          n--;
+        }
+        while (p + 1 < e && (buf[p + 1] == '\r' || buf[p + 1] == '\n' || Chars.isWs(buf[p + 1]))) {
+          p++;
+        }
+        out[n++] = ' ';
+      } else {
+        out[n++] = c;
+      }
+    }
+    return new String(out, 0, n, StandardCharsets.UTF_8);
+  }
+
+  String ascii(int s, int e) {
+    return new String(buf, s, e - s, StandardCharsets.ISO_8859_1);
+  }
+
+  String utf8(int s, int e) {
+    return new String(buf, s, e - s, StandardCharsets.UTF_8);
+  }
+
+  void addHeader(int lineStart, int nameEnd, int valueStart, int valueEnd, int lineEnd, int line, HeaderName name) {
+    if (headerCount == names.length) {
+      hdr = Arrays.copyOf(hdr, hdr.length * 2);
+      names = Arrays.copyOf(names, names.length * 2);
+    }
+    int o = headerCount * STRIDE;
+    hdr[o + LINE_START] = lineStart;
+    hdr[o + NAME_END] = nameEnd;
+    hdr[o + VALUE_START] = valueStart;
+    hdr[o + VALUE_END] = valueEnd;
+    hdr[o + LINE_END] = lineEnd;
+    hdr[o + LINE_NO] = line;
+    names[headerCount++] = name;
+  }
+
+  void fail(ErrorKind kind, String header, int line, int column) {
+    if (error == null) {
+      error = new ParseError(kind, header, line, column);
+    }
+  }
+}

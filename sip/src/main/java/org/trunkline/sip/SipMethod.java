@@ -1,0 +1,118 @@
+package org.trunkline.sip;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A SIP method: an open value type (RFC 3261 §7.1, methods are case-sensitive tokens). Known
+ * methods are cached constants; unknown ones (RFC 4475 intmeth, esc02) are still representable.
+ * Immutable and thread-safe.
+ */
+public final class SipMethod {
+  private static final Map<String, SipMethod> KNOWN = new ConcurrentHashMap<>();
+
+  public static final SipMethod INVITE = known("INVITE");
+  public static final SipMethod ACK = known("ACK");
+  public static final SipMethod BYE = known("BYE");
+  public static final SipMethod CANCEL = known("CANCEL");
+  public static final SipMethod OPTIONS = known("OPTIONS");
+  public static final SipMethod REGISTER = known("REGISTER");
+  public static final SipMethod PRACK = known("PRACK");
+  public static final SipMethod UPDATE = known("UPDATE");
+  public static final SipMethod INFO = known("INFO");
+  public static final SipMethod SUBSCRIBE = known("SUBSCRIBE");
+  public static final SipMethod NOTIFY = known("NOTIFY");
+  public static final SipMethod REFER = known("REFER");
+  public static final SipMethod MESSAGE = known("MESSAGE");
+  public static final SipMethod PUBLISH = known("PUBLISH");
+
+  private final String name;
+  private final boolean known;
+
+  private SipMethod(String name, boolean known) {
+    this.name = name;
+    this.known = known;
+  }
+
+  private static SipMethod known(String name) {
+    SipMethod m = new SipMethod(name, true);
+    KNOWN.put(name, m);
+    return m;
+  }
+
+  /** The cached constant for a known method, or a new value for any other token. */
+  public static SipMethod valueOf(String name) {
+    SipMethod m = KNOWN.get(name);
+    return m != null ? m : new SipMethod(name, false);
+  }
+
+  /** Like {@link #valueOf(String)} over raw bytes, without allocating for known methods. */
+  static SipMethod valueOf(byte[] b, int off, int len) {
+    switch (len) {
+      case 3:
+        if (is(b, off, "ACK")) return ACK;
+        if (is(b, off, "BYE")) return BYE;
+        break;
+      case 4:
+        if (is(b, off, "INFO")) return INFO;
+        break;
+      case 5:
+        if (is(b, off, "PRACK")) return PRACK;
+        if (is(b, off, "REFER")) return REFER;
+        break;
+      case 6:
+        if (is(b, off, "INVITE")) return INVITE;
+        if (is(b, off, "CANCEL")) return CANCEL;
+        if (is(b, off, "UPDATE")) return UPDATE;
+        if (is(b, off, "NOTIFY")) return NOTIFY;
+        break;
+      case 7:
+        if (is(b, off, "OPTIONS")) return OPTIONS;
+        if (is(b, off, "MESSAGE")) return MESSAGE;
+        if (is(b, off, "PUBLISH")) return PUBLISH;
+        break;
+      case 8:
+        if (is(b, off, "REGISTER")) return REGISTER;
+        break;
+      case 9:
+        if (is(b, off, "SUBSCRIBE")) return SUBSCRIBE;
+        break;
+      default:
+        break;
+    }
+    return new SipMethod(new String(b, off, len, java.nio.charset.StandardCharsets.ISO_8859_1), false);
+  }
+
+  private static boolean is(byte[] b, int off, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (b[off + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Whether this is one of the methods this stack knows by name. */
+  public boolean isKnown() {
+    return known;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o == this || (o instanceof SipMethod m && m.name.equals(name));
+  }
+
+  @Override
+  public int hashCode() {
+    return name.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,190 @@
+package org.trunkline.sip;
+
+/**
+ * The scanner: frames one SIP message in a byte array, reads its start line, indexes every header
+ * line and eagerly reads the routing headers. It knows bytes, not sockets: the datagram decoder and
+ * the stream decoder ({@link StreamFramer}) are thin adapters around {@link #parse}.
+ *
+ * <p>Never throws on input: every problem becomes the message's {@link SipMessage#error()} and the
+ * scan goes on, so the headers needed for an error answer are still found. Stateless and
+ * thread-safe.
+ */
+public final class SipParser {
+  private final ParseLimits limits;
+
+  public SipParser(ParseLimits limits) {
+    this.limits = limits;
+  }
+
+  public SipParser() {
+    this(ParseLimits.DEFAULT);
+  }
+
+  public ParseLimits limits() {
+    return limits;
+  }
+
+  /**
+   * Parses a datagram: one message; §18.3: Content-Length, when present, bounds the body and bytes
+   * beyond it are discarded; when absent the body runs to the end of the datagram.
+   */
+  public SipMessage parseDatagram(byte[] b, int off, int len) {
+    return parse(b, off, len, false);
+  }
+
+  /** Parses a datagram held in a whole array. */
+  public SipMessage parseDatagram(byte[] b) {
+    return parse(b, 0, b.length, false);
+  }
+
+  /**
+   * Parses one message framed from a stream by {@link StreamFramer}: {@code len} covers exactly the
+   * headers and the Content-Length body; a missing Content-Length is an error (§18.3).
+   */
+  public SipMessage parseFramed(byte[] b, int off, int len) {
+    return parse(b, off, len, true);
+  }
+
+  private SipMessage parse(byte[] b, int off, int len, boolean stream) {
+    int end = off + len;
+    int p = off;
+    // §7.5: CRLFs before the start line are ignored.
+    while (p < end && (b[p] == '\r' || b[p] == '\n')) {
+      p++;
+    }
+    SipMessage m = new SipMessage(b, p, end);
+    if (len > limits.maxMessageBytes()) {
+      m.fail(ErrorKind.MESSAGE_TOO_LARGE, null, 0, 0);
+      end = Math.min(end, off + limits.maxMessageBytes());
+    }
+    int lineEnd = StartLine.parse(m, b, p, end, limits.maxLineLength());
+    if (lineEnd < 0) {
+      if (m.error == null) {
+        m.fail(ErrorKind.INCOMPLETE, null, 1, 1);
+      }
+      m.startLineEnd = end;
+      m.bodyStart = m.bodyEnd = m.end = end;
+      return m;
+    }
+    m.startLineEnd = lineEnd;
+    int bodyStart = scanHeaders(m, b, lineEnd, end);
+    RoutingIndex.index(m, limits);
+    frameBody(m, bodyStart, end, stream);
+    return m;
+  }
+
+  /** Indexes header lines from {@code p}; returns where the body starts, or -1 if incomplete. */
+  private int scanHeaders(SipMessage m, byte[] b, int p, int end) {
+    int line = 2;
+    int maxLine = limits.maxLineLength();
+    while (true) {
+      if (p >= end) {
+        m.fail(ErrorKind.INCOMPLETE, null, line, 1);
+        return -1;
+      }
+      byte c = b[p];
+      if (c == '\n') {
+        return p + 1;
+      }
+      if (c == '\r' && p + 1 < end && b[p + 1] == '\n') {
+        return p + 2;
+      }
+      int lineStart = p;
+      while (p < end && Chars.isToken(b[p])) {
+        p++;
+      }
+      int nameEnd = p;
+      while (p < end && Chars.isWs(b[p])) {
+        p++;
+      }
+      int colon = p;
+      boolean good = nameEnd > lineStart && p < end && b[p] == ':';
+      int column = p - lineStart + 1;
+      if (good) {
+        p++;
+      }
+      // Find the end of the logical line: an LF not followed by SP/HT (§7.3.1 folding).
+      int physStart = lineStart;
+      int lineNo = line;
+      int nl;
+      while (true) {
+        nl = indexOfLf(b, p, end);
+        if (nl < 0) {
+          m.fail(ErrorKind.INCOMPLETE, null, line, 1);
+          return -1;
+        }
+        if (nl - physStart > maxLine) {
+          m.fail(ErrorKind.LINE_TOO_LONG, null, line, maxLine);
+        }
+        line++;
+        if (nl + 1 < end && Chars.isWs(b[nl + 1])) {
+          p = physStart = nl + 1;
+          continue;
+        }
+        break;
+      }
+      int lineEnd = nl + 1;
+      if (!good) {
+        m.fail(ErrorKind.BAD_HEADER_LINE, null, lineNo, column);
+        p = lineEnd;
+        continue;
+      }
+      if (m.headerCount >= limits.maxHeaders()) {
+        m.fail(ErrorKind.TOO_MANY_HEADERS, null, lineNo, 1);
+        p = lineEnd;
+        continue;
+      }
+      int vs = skipLws(b, colon + 1, nl);
+      int ve = nl;
+      while (ve > vs && (b[ve - 1] == '\r' || Chars.isWs(b[ve - 1]))) {
+        ve--;
+      }
+      m.addHeader(lineStart, nameEnd, vs, ve, lineEnd, lineNo, HeaderName.lookup(b, lineStart, nameEnd - lineStart));
+      p = lineEnd;
+    }
+  }
+
+  /** Skips SP/HT and folds (CRLF SP) from {@code p} up to {@code limit}. */
+  static int skipLws(byte[] b, int p, int limit) {
+    while (p < limit) {
+      byte c = b[p];
+      if (Chars.isWs(c) || c == '\r' || c == '\n') {
+        p++;
+      } else {
+        break;
+      }
+    }
+    return p;
+  }
+
+  static int indexOfLf(byte[] b, int p, int end) {
+    for (; p < end; p++) {
+      if (b[p] == '\n') {
+        return p;
+      }
+    }
+    return -1;
+  }
+
+  private void frameBody(SipMessage m, int bodyStart, int end, boolean stream) {
+    if (bodyStart < 0) {
+      m.bodyStart = m.bodyEnd = m.end = end;
+      return;
+    }
+    m.bodyStart = bodyStart;
+    int available = end - bodyStart;
+    int cl = m.contentLength;
+    if (cl < 0) {
+      if (stream && m.contentLengthHeader < 0) {
+        m.fail(ErrorKind.MISSING_CONTENT_LENGTH, HeaderName.CONTENT_LENGTH.name(), 0, 0);
+      }
+      m.bodyEnd = m.end = end;
+    } else if (cl > available) {
+      int line = m.headerLine(m.contentLengthHeader);
+      m.fail(ErrorKind.CONTENT_LENGTH_EXCEEDS_MESSAGE, HeaderName.CONTENT_LENGTH.name(), line, 1);
+      m.bodyEnd = m.end = end;
+    } else {
+      m.bodyEnd = m.end = bodyStart + cl;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package org.trunkline.sip;
+
+/**
+ * Reads the start line (RFC 3261 §7.1, §7.2): {@code Method SP Request-URI SP SIP-Version} or
+ * {@code SIP-Version SP Status-Code SP Reason-Phrase}, separated by exactly one SP each (RFC 4475
+ * lwsstart, trws).
+ */
+final class StartLine {
+  private StartLine() {}
+
+  /** Fills the start-line fields of {@code m}; returns the offset after the line's LF, or -1. */
+  static int parse(SipMessage m, byte[] b, int p, int end, int maxLine) {
+    int nl = SipParser.indexOfLf(b, p, Math.min(end, p + maxLine + 1));
+    if (nl < 0) {
+      if (end - p > maxLine) {
+        m.fail(ErrorKind.LINE_TOO_LONG, null, 1, maxLine);
+      }
+      return -1;
+    }
+    int e = nl > p && b[nl - 1] == '\r' ? nl - 1 : nl;
+    if (e - p >= 4 && startsWithIgnoreCase(b, p, "SIP/")) {
+      response(m, b, p, e);
+    } else {
+      request(m, b, p, e);
+    }
+    return nl + 1;
+  }
+
+  private static void response(SipMessage m, byte[] b, int p, int e) {
+    m.request = false;
+    int sp = indexOf(b, p, e, (byte) ' ');
+    if (sp < 0 || !isSip20(b, p, sp)) {
+      m.fail(sp >= 0 && isVersion(b, p, sp) ? ErrorKind.VERSION_NOT_SUPPORTED : ErrorKind.BAD_STATUS_LINE, null, 1, 1);
+      return;
+    }
+    int c = sp + 1;
+    // Status-Code = 3DIGIT (RFC 4475 bigcode: more digits is not a status code)
+    if (c + 3 > e || !Chars.isDigit(b[c]) || !Chars.isDigit(b[c + 1]) || !Chars.isDigit(b[c + 2])
+        || (c + 3 < e && b[c + 3] != ' ')) {
+      m.fail(ErrorKind.BAD_STATUS_LINE, null, 1, c - p + 1);
+      return;
+    }
+    int code = (b[c] - '0') * 100 + (b[c + 1] - '0') * 10 + (b[c + 2] - '0');
+    if (code < 100 || code > 699) {
+      m.fail(ErrorKind.BAD_STATUS_LINE, null, 1, c - p + 1);
+      return;
+    }
+    m.status = code;
+    // RFC 4475 noreason: the reason phrase may be empty, with or without its SP.
+    m.reasonStart = Math.min(c + 4, e);
+    m.reasonEnd = e;
+    for (int i = m.reasonStart; i < e; i++) {
+      if ((b[i] & 0xff) < 0x20 && b[i] != '\t') {
+        m.fail(ErrorKind.BAD_STATUS_LINE, null, 1, i - p + 1);
+        return;
+      }
+    }
+  }
+
+  private static void request(SipMessage m, byte[] b, int p, int e) {
+    m.request = true;
+    int sp1 = p;
+    while (sp1 < e && Chars.isToken(b[sp1])) {
+      sp1++;
+    }
+    if (sp1 == p || sp1 >= e || b[sp1] != ' ') {
+      m.fail(sp1 < e && b[sp1] != ' ' && sp1 > p ? ErrorKind.BAD_METHOD : ErrorKind.BAD_REQUEST_LINE, null, 1, sp1 - p + 1);
+      return;
+    }
+    m.method = SipMethod.valueOf(b, p, sp1 - p);
+    int sp2 = lastIndexOf(b, sp1 + 1, e, (byte) ' ');
+    if (sp2 <= sp1 + 1 || sp2 == e - 1) {
+      // "INVITE  sip:..." (RFC 4475 lwsstart), no URI, or "... SIP/2.0 " (trws)
+      m.fail(ErrorKind.BAD_REQUEST_LINE, null, 1, sp2 <= sp1 + 1 ? sp1 - p + 2 : e - p);
+      return;
+    }
+    m.uriStart = sp1 + 1;
+    m.uriEnd = sp2;
+    if (!isSip20(b, sp2 + 1, e)) {
+      m.fail(isVersion(b, sp2 + 1, e) ? ErrorKind.VERSION_NOT_SUPPORTED : ErrorKind.BAD_REQUEST_LINE, null, 1, sp2 - p + 2);
+      return;
+    }
+    ErrorKind uriProblem = UriParser.checkRequestUri(b, m.uriStart, m.uriEnd);
+    if (uriProblem != null) {
+      m.fail(uriProblem, null, 1, m.uriStart - p + 1);
+    }
+  }
+
+  /** {@code SIP/2.0}, case-insensitively (§7.1: the version string is case-insensitive). */
+  private static boolean isSip20(byte[] b, int s, int e) {
+    return e - s == 7 && startsWithIgnoreCase(b, s, "SIP/2.0");
+  }
+
+  /** {@code SIP/1*DIGIT.1*DIGIT}: a version, maybe not ours (RFC 4475 badvers). */
+  private static boolean isVersion(byte[] b, int s, int e) {
+    if (e - s < 7 || !startsWithIgnoreCase(b, s, "SIP/")) {
+      return false;
+    }
+    int dots = 0;
+    for (int i = s + 4; i < e; i++) {
+      if (b[i] == '.') {
+        dots++;
+      } else if (!Chars.isDigit(b[i])) {
+        return false;
+      }
+    }
+    return dots == 1 && Chars.isDigit(b[s + 4]) && Chars.isDigit(b[e - 1]);
+  }
+
+  static boolean startsWithIgnoreCase(byte[] b, int p, String s) {
+    if (p + s.length() > b.length) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (Chars.lower(b[p + i]) != Character.toLowerCase(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int indexOf(byte[] b, int s, int e, byte c) {
+    for (int i = s; i < e; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastIndexOf(byte[] b, int s, int e, byte c) {
+    for (int i = e - 1; i >= s; i--) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

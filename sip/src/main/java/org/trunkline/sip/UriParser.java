@@ -1,0 +1,207 @@
+package org.trunkline.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Parses URIs by the RFC 3261 §25.1, RFC 3966 and RFC 5118 grammars. Stateless. */
+public final class UriParser {
+  private UriParser() {}
+
+  /** Parses a URI from text; throws {@link SipParseException} if it is malformed. */
+  public static Uri parse(String text) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    return parse(b, 0, b.length);
+  }
+
+  /** Parses the URI in {@code [s, e)}; throws {@link SipParseException} if it is malformed. */
+  public static Uri parse(byte[] b, int s, int e) {
+    int colon = schemeEnd(b, s, e);
+    if (colon < 0) {
+      throw new SipParseException("no URI scheme", s);
+    }
+    String scheme = new String(b, s, colon - s, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+    String text = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
+    return switch (scheme) {
+      case "sip", "sips" -> sip(b, colon + 1, e, scheme.length() == 4, text);
+      case "tel" -> tel(b, colon + 1, e, text);
+      default -> {
+        for (int p = colon + 1; p < e; p++) {
+          if (!Chars.is(b[p], Chars.URIC)) {
+            throw new SipParseException("bad character in " + scheme + " URI", p);
+          }
+        }
+        if (colon + 1 == e) {
+          throw new SipParseException("empty " + scheme + " URI", e);
+        }
+        yield new AbsoluteUri(scheme, text);
+      }
+    };
+  }
+
+  /**
+   * Checks a Request-URI: {@code null} if it is a good sip/sips/tel URI, {@link
+   * ErrorKind#UNSUPPORTED_URI_SCHEME} for a well-formed URI of another scheme (RFC 4475 unkscm,
+   * novelsc), {@link ErrorKind#BAD_REQUEST_URI} otherwise.
+   */
+  static ErrorKind checkRequestUri(byte[] b, int s, int e) {
+    try {
+      Uri u = parse(b, s, e);
+      // §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 escruri).
+      if (u instanceof SipUri su && !su.headers().isEmpty()) {
+        return ErrorKind.BAD_REQUEST_URI;
+      }
+      return u instanceof AbsoluteUri ? ErrorKind.UNSUPPORTED_URI_SCHEME : null;
+    } catch (SipParseException x) {
+      return ErrorKind.BAD_REQUEST_URI;
+    }
+  }
+
+  /** scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), returns the offset of ':' or -1. */
+  static int schemeEnd(byte[] b, int s, int e) {
+    if (s >= e || !Chars.is(b[s], Chars.ALPHA)) {
+      return -1;
+    }
+    for (int p = s + 1; p < e; p++) {
+      byte c = b[p];
+      if (c == ':') {
+        return p;
+      }
+      if (!Chars.is(c, Chars.ALPHA | Chars.DIGIT) && c != '+' && c != '-' && c != '.') {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  private static SipUri sip(byte[] b, int s, int e, boolean secure, String text) {
+    String user = null;
+    String password = null;
+    int at = -1;
+    for (int p = s; p < e; p++) {
+      if (b[p] == '@') {
+        at = p;
+        break;
+      }
+    }
+    int p = s;
+    if (at >= 0) {
+      int pw = -1;
+      for (int q = s; q < at; q++) {
+        byte c = b[q];
+        if (c == ':' && pw < 0) {
+          pw = q;
+        } else if (c == '%') {
+          escape(b, q, at);
+          q += 2;
+        } else if (pw < 0 ? !Chars.is(c, Chars.UNRESERVED | Chars.USER_UNRESERVED) : !Chars.is(c, Chars.UNRESERVED | Chars.PASSWORD)) {
+          throw new SipParseException("bad character in SIP URI userinfo", q);
+        }
+      }
+      int userEnd = pw < 0 ? at : pw;
+      if (userEnd == s) {
+        throw new SipParseException("empty user in SIP URI", s);
+      }
+      user = ascii(b, s, userEnd);
+      password = pw < 0 ? null : ascii(b, pw + 1, at);
+      p = at + 1;
+    }
+    int hs = p;
+    p = Hosts.hostEnd(b, p, e);
+    String host = ascii(b, hs, p);
+    int port = -1;
+    if (p < e && b[p] == ':') {
+      int ps = ++p;
+      long v = 0;
+      while (p < e && Chars.isDigit(b[p]) && v <= 65535) {
+        v = v * 10 + (b[p++] - '0');
+      }
+      if (p == ps || v > 65535) {
+        throw new SipParseException("bad port in SIP URI", ps);
+      }
+      port = (int) v;
+    }
+    List<Param> params = List.of();
+    if (p < e && b[p] == ';') {
+      params = new ArrayList<>(2);
+      while (p < e && b[p] == ';') {
+        p = param(b, p + 1, e, params, Chars.PARAM_UNRESERVED, ';', '?');
+      }
+    }
+    List<Param> headers = List.of();
+    if (p < e && b[p] == '?') {
+      headers = new ArrayList<>(1);
+      p = param(b, p + 1, e, headers, Chars.HNV_UNRESERVED, '&', '\0');
+      while (p < e && b[p] == '&') {
+        p = param(b, p + 1, e, headers, Chars.HNV_UNRESERVED, '&', '\0');
+      }
+    }
+    if (p != e) {
+      throw new SipParseException("unexpected character in SIP URI", p);
+    }
+    return new SipUri(secure, user, password, host, port, params, headers, text);
+  }
+
+  private static int param(byte[] b, int p, int e, List<Param> out, int extra, char sep, char stop) {
+    int ns = p;
+    int eq = -1;
+    for (; p < e; p++) {
+      byte c = b[p];
+      if (c == sep || (stop != '\0' && c == stop)) {
+        break;
+      }
+      if (c == '=' && eq < 0) {
+        eq = p;
+      } else if (c == '%') {
+        escape(b, p, e);
+        p += 2;
+      } else if (!Chars.is(c, Chars.UNRESERVED | extra)) {
+        throw new SipParseException("bad character in URI parameter", p);
+      }
+    }
+    int nameEnd = eq < 0 ? p : eq;
+    if (nameEnd == ns) {
+      throw new SipParseException("empty URI parameter name", ns);
+    }
+    out.add(new Param(ascii(b, ns, nameEnd), eq < 0 ? null : ascii(b, eq + 1, p)));
+    return p;
+  }
+
+  private static void escape(byte[] b, int p, int e) {
+    if (p + 2 >= e || Chars.hexValue(b[p + 1]) < 0 || Chars.hexValue(b[p + 2]) < 0) {
+      throw new SipParseException("bad % escape in URI", p);
+    }
+  }
+
+  private static TelUri tel(byte[] b, int s, int e, String text) {
+    int p = s;
+    if (p < e && b[p] == '+') {
+      p++;
+    }
+    int digits = 0;
+    for (; p < e && b[p] != ';'; p++) {
+      byte c = b[p];
+      if (Chars.is(c, Chars.HEX) || c == '*' || c == '#') {
+        digits++;
+      } else if (c != '-' && c != '.' && c != '(' && c != ')') {
+        throw new SipParseException("bad character in tel URI number", p);
+      }
+    }
+    if (digits == 0) {
+      throw new SipParseException("tel URI without digits", s);
+    }
+    String number = ascii(b, s, p);
+    List<Param> params = new ArrayList<>(1);
+    while (p < e && b[p] == ';') {
+      p = param(b, p + 1, e, params, Chars.PARAM_UNRESERVED, ';', '\0');
+    }
+    if (!number.startsWith("+") && params.stream().noneMatch(x -> x.name().equalsIgnoreCase("phone-context"))) {
+      throw new SipParseException("local tel number without phone-context (RFC 3966 §5.1.5)", s);
+    }
+    return new TelUri(number, List.copyOf(params), text);
+  }
+
+  static String ascii(byte[] b, int s, int e) {
+    return new String(b, s, e - s, StandardCharsets.ISO_8859_1);
+  }
+}
