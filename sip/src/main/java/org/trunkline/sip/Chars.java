@@ -5,22 +5,31 @@ final class Chars {
   static final int ALPHA = 1;
   static final int DIGIT = 1 << 1;
   static final int HEX = 1 << 2;
+
   /** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
   static final int TOKEN = 1 << 3;
+
   /** unreserved = alphanum / mark */
   static final int UNRESERVED = 1 << 4;
+
   /** user-unreserved = "&" / "=" / "+" / "$" / "," / ";" / "?" / "/" */
   static final int USER_UNRESERVED = 1 << 5;
+
   /** password extra chars: "&" / "=" / "+" / "$" / "," */
   static final int PASSWORD = 1 << 6;
+
   /** param-unreserved = "[" / "]" / "/" / ":" / "&" / "+" / "$" */
   static final int PARAM_UNRESERVED = 1 << 7;
+
   /** hnv-unreserved = "[" / "]" / "/" / "?" / ":" / "+" / "$" */
   static final int HNV_UNRESERVED = 1 << 8;
+
   /** word (Call-ID): token chars plus ( ) < > : \ " / [ ] ? { } */
   static final int WORD = 1 << 9;
+
   /** SP or HT */
   static final int WS = 1 << 10;
+
   /** uric (RFC 2396) for absolute URIs of other schemes: reserved / unreserved / escaped */
   static final int URIC = 1 << 11;
 

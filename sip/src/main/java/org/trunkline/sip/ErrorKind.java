@@ -56,6 +56,8 @@ public enum ErrorKind {
 
   /** The reason phrase, completed with {@code header} where the kind names one. */
   public String reason(String header) {
-    return reason.contains("%s") ? reason.replace("%s", header == null ? "Header" : header) : reason;
+    return reason.contains("%s")
+        ? reason.replace("%s", header == null ? "Header" : header)
+        : reason;
   }
 }

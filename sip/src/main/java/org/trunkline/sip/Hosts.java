@@ -23,7 +23,11 @@ final class Hosts {
       return close + 1;
     }
     int p = s;
-    while (p < e && (Chars.is(b[p], Chars.ALPHA | Chars.DIGIT) || b[p] == '-' || b[p] == '.' || b[p] == '_')) {
+    while (p < e
+        && (Chars.is(b[p], Chars.ALPHA | Chars.DIGIT)
+            || b[p] == '-'
+            || b[p] == '.'
+            || b[p] == '_')) {
       p++;
     }
     if (!isHostname(b, s, p) && !isIpv4(b, s, p)) {
@@ -107,7 +111,9 @@ final class Hosts {
       }
       if (p < e && b[p] == '.') {
         // the last 32 bits as dotted IPv4
-        return isIpv4(b, gs, e) && groups + 2 <= (compressed ? 7 : 8) && (compressed || groups + 2 == 8);
+        return isIpv4(b, gs, e)
+            && groups + 2 <= (compressed ? 7 : 8)
+            && (compressed || groups + 2 == 8);
       }
       int len = p - gs;
       if (len == 0 || len > 4) {

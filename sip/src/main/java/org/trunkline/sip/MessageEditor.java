@@ -105,13 +105,24 @@ public final class MessageEditor {
   public byte[] toBytes() {
     Edit[] sorted = edits.toArray(new Edit[0]);
     // Stable: inserts before the same line keep their order, and come before that line's edit.
-    Arrays.sort(sorted, (a, b) -> a.index != b.index ? Integer.compare(a.index, b.index) : Integer.compare(a.op == INSERT ? 0 : 1, b.op == INSERT ? 0 : 1));
+    Arrays.sort(
+        sorted,
+        (a, b) ->
+            a.index != b.index
+                ? Integer.compare(a.index, b.index)
+                : Integer.compare(a.op == INSERT ? 0 : 1, b.op == INSERT ? 0 : 1));
     byte[] src = m.buf;
     int[] hdr = m.hdr;
     int bodyLen = body != null ? body.length : m.bodyEnd - m.bodyStart;
-    int headersEnd = m.headerCount == 0 ? m.startLineEnd : hdr[(m.headerCount - 1) * SipMessage.STRIDE + SipMessage.LINE_END];
+    int headersEnd =
+        m.headerCount == 0
+            ? m.startLineEnd
+            : hdr[(m.headerCount - 1) * SipMessage.STRIDE + SipMessage.LINE_END];
     int blank = m.bodyStart - headersEnd;
-    int size = (startLine != null ? startLine.length : m.startLineEnd - m.start) + Math.max(blank, 2) + bodyLen;
+    int size =
+        (startLine != null ? startLine.length : m.startLineEnd - m.start)
+            + Math.max(blank, 2)
+            + bodyLen;
     boolean[] dropped = new boolean[m.headerCount];
     for (Edit e : sorted) {
       if (e.op != INSERT) {

@@ -72,12 +72,17 @@ public record NameAddress(String displayName, Uri uri, List<Param> params, boole
       } else {
         c.p = save;
         int us = c.p;
-        while (c.p < e && b[c.p] != ';' && !Chars.isWs(b[c.p]) && b[c.p] != '\r' && b[c.p] != '\n') {
+        while (c.p < e
+            && b[c.p] != ';'
+            && !Chars.isWs(b[c.p])
+            && b[c.p] != '\r'
+            && b[c.p] != '\n') {
           c.p++;
         }
         uri = UriParser.parse(b, us, c.p);
         // §20: a URI with a comma, question mark or semicolon must be in angle brackets.
-        if (uri instanceof SipUri su && (!su.headers().isEmpty() || uri.toString().indexOf(',') >= 0)) {
+        if (uri instanceof SipUri su
+            && (!su.headers().isEmpty() || uri.toString().indexOf(',') >= 0)) {
           throw new SipParseException("URI with '?' or ',' outside angle brackets", us);
         }
       }

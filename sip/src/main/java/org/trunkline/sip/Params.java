@@ -40,7 +40,12 @@ final class Params {
               ve = skipQuoted(b, ve, e);
               return ve < 0 ? null : new int[] {vs + 1, ve - 1};
             }
-            while (ve < e && b[ve] != ';' && b[ve] != ',' && !Chars.isWs(b[ve]) && b[ve] != '\r' && b[ve] != '\n') {
+            while (ve < e
+                && b[ve] != ';'
+                && b[ve] != ','
+                && !Chars.isWs(b[ve])
+                && b[ve] != '\r'
+                && b[ve] != '\n') {
               ve++;
             }
             return new int[] {vs, ve};

@@ -20,7 +20,14 @@ public record ParseLimits(
   public ParseLimits {
     if (maxMessageBytes < 64 || maxHeaders < 8 || maxLineLength < 64 || maxVias < 1) {
       throw new IllegalArgumentException(
-          "parse limits too small to carry SIP: bytes=" + maxMessageBytes + " headers=" + maxHeaders + " line=" + maxLineLength + " vias=" + maxVias);
+          "parse limits too small to carry SIP: bytes="
+              + maxMessageBytes
+              + " headers="
+              + maxHeaders
+              + " line="
+              + maxLineLength
+              + " vias="
+              + maxVias);
     }
     if (maxValuesPerHeader < 1) {
       throw new IllegalArgumentException("maxValuesPerHeader must be >= 1");

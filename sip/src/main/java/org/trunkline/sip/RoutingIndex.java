@@ -1,9 +1,9 @@
 package org.trunkline.sip;
 
 /**
- * Reads, right after the scan, what the stack routes on: the top Via and its branch, the From and To
- * tags, Call-ID, CSeq, Max-Forwards, the first Route and Content-Length. Anything else waits until
- * asked for. Duplicated single-valued routing headers are errors (RFC 4475 multi01, mcl01).
+ * Reads, right after the scan, what the stack routes on: the top Via and its branch, the From and
+ * To tags, Call-ID, CSeq, Max-Forwards, the first Route and Content-Length. Anything else waits
+ * until asked for. Duplicated single-valued routing headers are errors (RFC 4475 multi01, mcl01).
  */
 final class RoutingIndex {
   private RoutingIndex() {}
@@ -150,7 +150,8 @@ final class RoutingIndex {
     // §8.1.1.7 / RFC 4475 mismatch01, mismatch02; ACK and CANCEL carry the INVITE's number only.
     // An unknown method with a mismatched CSeq is left to the 501 answer (RFC 4475 mismatch02).
     if (m.request && m.method != null && m.method.isKnown() && !m.cseqMethod.equals(m.method)) {
-      m.fail(ErrorKind.CSEQ_METHOD_MISMATCH, HeaderName.CSEQ.name(), m.headerLine(m.cseq), ms - s + 1);
+      m.fail(
+          ErrorKind.CSEQ_METHOD_MISMATCH, HeaderName.CSEQ.name(), m.headerLine(m.cseq), ms - s + 1);
     }
   }
 

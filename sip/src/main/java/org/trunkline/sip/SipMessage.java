@@ -174,7 +174,9 @@ public final class SipMessage {
   /** The known name of header line {@code i}, or a new unknown name. */
   public HeaderName headerName(int i) {
     HeaderName n = names[checkIndex(i)];
-    return n != null ? n : HeaderName.of(ascii(hdr[i * STRIDE + LINE_START], hdr[i * STRIDE + NAME_END]));
+    return n != null
+        ? n
+        : HeaderName.of(ascii(hdr[i * STRIDE + LINE_START], hdr[i * STRIDE + NAME_END]));
   }
 
   /** The value of header line {@code i}, folds replaced by one space, decoded as UTF-8. */
@@ -196,7 +198,9 @@ public final class SipMessage {
   public int indexOf(HeaderName name, int from) {
     for (int i = from; i < headerCount; i++) {
       if (names[i] == name
-          || (names[i] == null && !name.isKnown() && name.matches(buf, hdr[i * STRIDE], nameLength(i)))) {
+          || (names[i] == null
+              && !name.isKnown()
+              && name.matches(buf, hdr[i * STRIDE], nameLength(i)))) {
         return i;
       }
     }
@@ -312,7 +316,8 @@ public final class SipMessage {
 
   @Override
   public String toString() {
-    String first = new String(buf, start, Math.max(0, startLineEnd - start), StandardCharsets.UTF_8).strip();
+    String first =
+        new String(buf, start, Math.max(0, startLineEnd - start), StandardCharsets.UTF_8).strip();
     return error == null ? first : first + " [" + error + "]";
   }
 
@@ -377,7 +382,14 @@ public final class SipMessage {
     return new String(buf, s, e - s, StandardCharsets.UTF_8);
   }
 
-  void addHeader(int lineStart, int nameEnd, int valueStart, int valueEnd, int lineEnd, int line, HeaderName name) {
+  void addHeader(
+      int lineStart,
+      int nameEnd,
+      int valueStart,
+      int valueEnd,
+      int lineEnd,
+      int line,
+      HeaderName name) {
     if (headerCount == names.length) {
       hdr = Arrays.copyOf(hdr, hdr.length * 2);
       names = Arrays.copyOf(names, names.length * 2);

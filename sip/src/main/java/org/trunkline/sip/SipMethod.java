@@ -80,7 +80,8 @@ public final class SipMethod {
       default:
         break;
     }
-    return new SipMethod(new String(b, off, len, java.nio.charset.StandardCharsets.ISO_8859_1), false);
+    return new SipMethod(
+        new String(b, off, len, java.nio.charset.StandardCharsets.ISO_8859_1), false);
   }
 
   private static boolean is(byte[] b, int off, String s) {

@@ -1,9 +1,9 @@
 package org.trunkline.sip;
 
 /**
- * Thrown by on-demand typed accessors (a URI, a Via list, a name-addr) when the value asked for does
- * not parse. The scanner itself never throws; this carries a {@link ParseError}-like position and
- * has no stack trace, since it is part of normal input handling.
+ * Thrown by on-demand typed accessors (a URI, a Via list, a name-addr) when the value asked for
+ * does not parse. The scanner itself never throws; this carries a {@link ParseError}-like position
+ * and has no stack trace, since it is part of normal input handling.
  */
 public final class SipParseException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -139,7 +139,14 @@ public final class SipParser {
       while (ve > vs && (b[ve - 1] == '\r' || Chars.isWs(b[ve - 1]))) {
         ve--;
       }
-      m.addHeader(lineStart, nameEnd, vs, ve, lineEnd, lineNo, HeaderName.lookup(b, lineStart, nameEnd - lineStart));
+      m.addHeader(
+          lineStart,
+          nameEnd,
+          vs,
+          ve,
+          lineEnd,
+          lineNo,
+          HeaderName.lookup(b, lineStart, nameEnd - lineStart));
       p = lineEnd;
     }
   }

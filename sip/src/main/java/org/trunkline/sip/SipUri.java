@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * A {@code sip:} or {@code sips:} URI (RFC 3261 §19.1). Parts are kept as written, escapes included;
- * {@link #userDecoded()} unescapes. IPv6 hosts keep their brackets (RFC 5118). Immutable.
+ * A {@code sip:} or {@code sips:} URI (RFC 3261 §19.1). Parts are kept as written, escapes
+ * included; {@link #userDecoded()} unescapes. IPv6 hosts keep their brackets (RFC 5118). Immutable.
  *
  * @param secure whether the scheme is {@code sips}
  * @param user the user part as written, or {@code null}

@@ -40,7 +40,8 @@ public final class SipValidator {
         lineStart = p + 1;
       }
     }
-    return new ParseError(ErrorKind.BAD_HEADER, n.name(), line, Math.max(1, offset - lineStart + 1));
+    return new ParseError(
+        ErrorKind.BAD_HEADER, n.name(), line, Math.max(1, offset - lineStart + 1));
   }
 
   private static void check(SipMessage m, int i, HeaderName n) {
@@ -53,17 +54,25 @@ public final class SipValidator {
       NameAddress.parse(b, s, e, false);
     } else if (n == HeaderName.CONTACT) {
       boolean register = m.method == SipMethod.REGISTER;
-      forEachValue(m, i, (vs, ve) -> {
-        NameAddress a = NameAddress.parse(b, vs, ve, register);
-        String expires = a.param("expires");
-        if (expires != null && !isDeltaSeconds(expires)) {
-          throw new SipParseException("bad Contact expires", vs);
-        }
-      });
-    } else if (n == HeaderName.ROUTE || n == HeaderName.RECORD_ROUTE || n == HeaderName.PATH
-        || n == HeaderName.SERVICE_ROUTE || n == HeaderName.P_ASSERTED_IDENTITY) {
+      forEachValue(
+          m,
+          i,
+          (vs, ve) -> {
+            NameAddress a = NameAddress.parse(b, vs, ve, register);
+            String expires = a.param("expires");
+            if (expires != null && !isDeltaSeconds(expires)) {
+              throw new SipParseException("bad Contact expires", vs);
+            }
+          });
+    } else if (n == HeaderName.ROUTE
+        || n == HeaderName.RECORD_ROUTE
+        || n == HeaderName.PATH
+        || n == HeaderName.SERVICE_ROUTE
+        || n == HeaderName.P_ASSERTED_IDENTITY) {
       forEachValue(m, i, (vs, ve) -> NameAddress.parse(b, vs, ve, false));
-    } else if (n == HeaderName.REPLY_TO || n == HeaderName.REFER_TO || n == HeaderName.REFERRED_BY) {
+    } else if (n == HeaderName.REPLY_TO
+        || n == HeaderName.REFER_TO
+        || n == HeaderName.REFERRED_BY) {
       NameAddress.parse(b, s, e, false);
     } else if (n == HeaderName.EXPIRES || n == HeaderName.MIN_EXPIRES) {
       if (!isDeltaSeconds(m.ascii(s, e))) {
@@ -71,8 +80,11 @@ public final class SipValidator {
       }
     } else if (n == HeaderName.CONTENT_TYPE) {
       mediaType(new Cursor(b, s, e));
-    } else if (n == HeaderName.REQUIRE || n == HeaderName.PROXY_REQUIRE || n == HeaderName.SUPPORTED
-        || n == HeaderName.UNSUPPORTED || n == HeaderName.ALLOW) {
+    } else if (n == HeaderName.REQUIRE
+        || n == HeaderName.PROXY_REQUIRE
+        || n == HeaderName.SUPPORTED
+        || n == HeaderName.UNSUPPORTED
+        || n == HeaderName.ALLOW) {
       tokenList(b, s, e);
     }
     // Date is not checked here: RFC 4475 §3.1.2.12 (baddate) asks elements not to reject a bad
@@ -124,7 +136,10 @@ public final class SipValidator {
 
   /** delta-seconds = 1*DIGIT, at most 2**32-1 (RFC 4475 scalar02). */
   static boolean isDeltaSeconds(String v) {
-    return v.length() > 0 && v.length() <= 10 && v.chars().allMatch(Character::isDigit) && Long.parseLong(v) <= 0xffffffffL;
+    return v.length() > 0
+        && v.length() <= 10
+        && v.chars().allMatch(Character::isDigit)
+        && Long.parseLong(v) <= 0xffffffffL;
   }
 
   /** media-type = m-type SLASH m-subtype *(SEMI m-parameter) (§20.15). */

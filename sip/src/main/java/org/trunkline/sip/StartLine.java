@@ -30,12 +30,21 @@ final class StartLine {
     m.request = false;
     int sp = indexOf(b, p, e, (byte) ' ');
     if (sp < 0 || !isSip20(b, p, sp)) {
-      m.fail(sp >= 0 && isVersion(b, p, sp) ? ErrorKind.VERSION_NOT_SUPPORTED : ErrorKind.BAD_STATUS_LINE, null, 1, 1);
+      m.fail(
+          sp >= 0 && isVersion(b, p, sp)
+              ? ErrorKind.VERSION_NOT_SUPPORTED
+              : ErrorKind.BAD_STATUS_LINE,
+          null,
+          1,
+          1);
       return;
     }
     int c = sp + 1;
     // Status-Code = 3DIGIT (RFC 4475 bigcode: more digits is not a status code)
-    if (c + 3 > e || !Chars.isDigit(b[c]) || !Chars.isDigit(b[c + 1]) || !Chars.isDigit(b[c + 2])
+    if (c + 3 > e
+        || !Chars.isDigit(b[c])
+        || !Chars.isDigit(b[c + 1])
+        || !Chars.isDigit(b[c + 2])
         || (c + 3 < e && b[c + 3] != ' ')) {
       m.fail(ErrorKind.BAD_STATUS_LINE, null, 1, c - p + 1);
       return;
@@ -64,7 +73,11 @@ final class StartLine {
       sp1++;
     }
     if (sp1 == p || sp1 >= e || b[sp1] != ' ') {
-      m.fail(sp1 < e && b[sp1] != ' ' && sp1 > p ? ErrorKind.BAD_METHOD : ErrorKind.BAD_REQUEST_LINE, null, 1, sp1 - p + 1);
+      m.fail(
+          sp1 < e && b[sp1] != ' ' && sp1 > p ? ErrorKind.BAD_METHOD : ErrorKind.BAD_REQUEST_LINE,
+          null,
+          1,
+          sp1 - p + 1);
       return;
     }
     m.method = SipMethod.valueOf(b, p, sp1 - p);
@@ -77,7 +90,11 @@ final class StartLine {
     m.uriStart = sp1 + 1;
     m.uriEnd = sp2;
     if (!isSip20(b, sp2 + 1, e)) {
-      m.fail(isVersion(b, sp2 + 1, e) ? ErrorKind.VERSION_NOT_SUPPORTED : ErrorKind.BAD_REQUEST_LINE, null, 1, sp2 - p + 2);
+      m.fail(
+          isVersion(b, sp2 + 1, e) ? ErrorKind.VERSION_NOT_SUPPORTED : ErrorKind.BAD_REQUEST_LINE,
+          null,
+          1,
+          sp2 - p + 2);
       return;
     }
     ErrorKind uriProblem = UriParser.checkRequestUri(b, m.uriStart, m.uriEnd);

@@ -108,8 +108,9 @@ public final class StreamFramer {
         n++;
       }
       int len = n - lineStart;
-      boolean isCl = (len == 1 && (b[lineStart] | 0x20) == 'l')
-          || (len == 14 && StartLine.startsWithIgnoreCase(b, lineStart, "content-length"));
+      boolean isCl =
+          (len == 1 && (b[lineStart] | 0x20) == 'l')
+              || (len == 14 && StartLine.startsWithIgnoreCase(b, lineStart, "content-length"));
       if (!isCl) {
         continue;
       }

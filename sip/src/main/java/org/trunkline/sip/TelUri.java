@@ -3,7 +3,8 @@ package org.trunkline.sip;
 import java.util.List;
 
 /**
- * A {@code tel:} URI (RFC 3966): a global ({@code +}) or local number with its parameters. Immutable.
+ * A {@code tel:} URI (RFC 3966): a global ({@code +}) or local number with its parameters.
+ * Immutable.
  *
  * @param number the number as written, visual separators included
  * @param params the parameters in order ({@code phone-context}, {@code ext}, ...)

@@ -1,6 +1,8 @@
 package org.trunkline.sip;
 
-/** A URI as SIP carries it: a {@link SipUri}, a {@link TelUri}, or any other {@link AbsoluteUri}. */
+/**
+ * A URI as SIP carries it: a {@link SipUri}, a {@link TelUri}, or any other {@link AbsoluteUri}.
+ */
 public sealed interface Uri permits SipUri, TelUri, AbsoluteUri {
   /** The scheme in lower case: {@code sip}, {@code sips}, {@code tel}, ... */
   String scheme();

@@ -20,7 +20,8 @@ public final class UriParser {
     if (colon < 0) {
       throw new SipParseException("no URI scheme", s);
     }
-    String scheme = new String(b, s, colon - s, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+    String scheme =
+        new String(b, s, colon - s, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
     String text = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
     return switch (scheme) {
       case "sip", "sips" -> sip(b, colon + 1, e, scheme.length() == 4, text);
@@ -94,7 +95,9 @@ public final class UriParser {
         } else if (c == '%') {
           escape(b, q, at);
           q += 2;
-        } else if (pw < 0 ? !Chars.is(c, Chars.UNRESERVED | Chars.USER_UNRESERVED) : !Chars.is(c, Chars.UNRESERVED | Chars.PASSWORD)) {
+        } else if (pw < 0
+            ? !Chars.is(c, Chars.UNRESERVED | Chars.USER_UNRESERVED)
+            : !Chars.is(c, Chars.UNRESERVED | Chars.PASSWORD)) {
           throw new SipParseException("bad character in SIP URI userinfo", q);
         }
       }
@@ -142,7 +145,8 @@ public final class UriParser {
     return new SipUri(secure, user, password, host, port, params, headers, text);
   }
 
-  private static int param(byte[] b, int p, int e, List<Param> out, int extra, char sep, char stop) {
+  private static int param(
+      byte[] b, int p, int e, List<Param> out, int extra, char sep, char stop) {
     int ns = p;
     int eq = -1;
     for (; p < e; p++) {
@@ -195,7 +199,8 @@ public final class UriParser {
     while (p < e && b[p] == ';') {
       p = param(b, p + 1, e, params, Chars.PARAM_UNRESERVED, ';', '\0');
     }
-    if (!number.startsWith("+") && params.stream().noneMatch(x -> x.name().equalsIgnoreCase("phone-context"))) {
+    if (!number.startsWith("+")
+        && params.stream().noneMatch(x -> x.name().equalsIgnoreCase("phone-context"))) {
       throw new SipParseException("local tel number without phone-context (RFC 3966 §5.1.5)", s);
     }
     return new TelUri(number, List.copyOf(params), text);

@@ -78,7 +78,11 @@ public record Via(String protocol, String transport, String host, int port, List
       }
       case "received" -> {
         byte[] r = v == null ? new byte[0] : v.getBytes(StandardCharsets.ISO_8859_1);
-        boolean v6 = r.length > 2 && r[0] == '[' && r[r.length - 1] == ']' && Hosts.isIpv6(r, 1, r.length - 1);
+        boolean v6 =
+            r.length > 2
+                && r[0] == '['
+                && r[r.length - 1] == ']'
+                && Hosts.isIpv6(r, 1, r.length - 1);
         if (!Hosts.isIpv4(r, 0, r.length) && !Hosts.isIpv6(r, 0, r.length) && !v6) {
           throw new SipParseException("bad Via received", at);
         }

@@ -10,7 +10,8 @@ import java.util.List;
 /** The RFC 4475 / RFC 5118 torture vectors and their manifest (src/test/resources/torture). */
 public final class Vectors {
   /** One line of manifest.tsv. */
-  public record Vector(String file, String kind, String transport, String expect, String semantics) {
+  public record Vector(
+      String file, String kind, String transport, String expect, String semantics) {
     public String name() {
       return file.substring(file.indexOf('/') + 1, file.length() - 4);
     }

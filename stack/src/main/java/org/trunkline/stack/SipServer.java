@@ -1,7 +1,23 @@
 package org.trunkline.stack;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.sip.ParseLimits;
+import org.trunkline.sip.SipParser;
 
 /**
  * The SIP listening side of the server: binds every listen point and answers what arrives.
@@ -10,22 +26,105 @@ import java.util.List;
  * bound), {@link #close()} once. Thread-safe for those calls.
  */
 public final class SipServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SipServer.class);
+
   private final List<ListenPoint> listenPoints;
+  private final SipParser parser;
+  private final SipCounters counters;
+  private final List<Channel> channels = new ArrayList<>();
+  private EventLoopGroup group;
 
   public SipServer(List<ListenPoint> listenPoints) {
+    this(listenPoints, ParseLimits.DEFAULT);
+  }
+
+  public SipServer(List<ListenPoint> listenPoints, ParseLimits limits) {
     this.listenPoints = List.copyOf(listenPoints);
+    this.parser = new SipParser(limits);
+    this.counters = new SipCounters();
+  }
+
+  /** What was received, answered and dropped so far. */
+  public SipCounters counters() {
+    return counters;
   }
 
   /**
    * Binds every listen point.
    *
    * @return the bound addresses, in the order of the listen points (ports resolved if 0 was asked)
-   * @throws java.io.IOException if a socket cannot be bound; nothing stays bound then
+   * @throws IOException if a socket cannot be bound; nothing stays bound then
    */
-  public List<InetSocketAddress> start() throws java.io.IOException {
-    throw new UnsupportedOperationException("not yet wired: " + listenPoints);
+  public synchronized List<InetSocketAddress> start() throws IOException {
+    if (group != null) {
+      throw new IllegalStateException("SipServer already started");
+    }
+    group =
+        new MultiThreadIoEventLoopGroup(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), Netty.ioHandlerFactory());
+    MessageHandler handler = new MessageHandler(counters);
+    List<InetSocketAddress> bound = new ArrayList<>();
+    for (ListenPoint lp : listenPoints) {
+      InetSocketAddress want = new InetSocketAddress(lp.address(), lp.port());
+      if (want.isUnresolved()) {
+        close();
+        throw new IOException("cannot bind " + lp + ": unknown host " + lp.address());
+      }
+      try {
+        Channel ch =
+            switch (lp.transport()) {
+              case UDP ->
+                  new Bootstrap()
+                      .group(group)
+                      .channel(Netty.datagramChannel())
+                      .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                      // Netty's default 2048-byte datagram buffer would truncate long messages (RFC
+                      // 4475 longreq)
+                      .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
+                      .handler(new UdpInbound(parser, handler))
+                      .bind(want)
+                      .sync()
+                      .channel();
+              case TCP ->
+                  new ServerBootstrap()
+                      .group(group)
+                      .channel(Netty.serverChannel())
+                      .option(ChannelOption.SO_REUSEADDR, true)
+                      .childOption(ChannelOption.TCP_NODELAY, true)
+                      .childHandler(
+                          new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                              ch.pipeline().addLast(new TcpInbound(parser, handler, counters));
+                            }
+                          })
+                      .bind(want)
+                      .sync()
+                      .channel();
+            };
+        channels.add(ch);
+        bound.add((InetSocketAddress) ch.localAddress());
+      } catch (Exception e) {
+        close();
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IOException("cannot bind " + lp + ": " + e.getMessage(), e);
+      }
+    }
+    LOG.debug("SIP transports up on {} ({})", bound, Netty.epoll() ? "epoll" : "nio");
+    return bound;
   }
 
   @Override
-  public void close() {}
+  public synchronized void close() {
+    for (Channel ch : channels) {
+      ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+    channels.clear();
+    if (group != null) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      group = null;
+    }
+  }
 }

@@ -1,0 +1,52 @@
+package org.trunkline.stack;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the SIP side counted: every message in, every answer out, every drop by reason. Thread-safe;
+ * written from event loops, read by anyone.
+ */
+public final class SipCounters {
+  public final LongAdder requestsIn = new LongAdder();
+  public final LongAdder responsesIn = new LongAdder();
+  public final LongAdder responsesOut = new LongAdder();
+
+  /** Malformed requests answered with an error (400/505/416/513). */
+  public final LongAdder malformedRequests = new LongAdder();
+
+  /** Malformed responses, dropped (§18.1.2 / RFC 4475 scalarlg, bigcode). */
+  public final LongAdder droppedMalformedResponses = new LongAdder();
+
+  /** Well-formed responses that match no client transaction (there are none yet). */
+  public final LongAdder droppedStrayResponses = new LongAdder();
+
+  /** ACKs with no transaction to absorb them, and malformed ACKs (§17.2.3: never answered). */
+  public final LongAdder droppedAcks = new LongAdder();
+
+  /** Bytes that were not SIP at all (no start line) and could not be answered. */
+  public final LongAdder droppedGarbage = new LongAdder();
+
+  /** TCP connections closed because the stream could not be framed any more. */
+  public final LongAdder closedConnections = new LongAdder();
+
+  /** RFC 5626 keep-alive pings answered. */
+  public final LongAdder keepAlives = new LongAdder();
+
+  /** A snapshot by name, for logs and the API. */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> m = new TreeMap<>();
+    m.put("requests_in", requestsIn.sum());
+    m.put("responses_in", responsesIn.sum());
+    m.put("responses_out", responsesOut.sum());
+    m.put("malformed_requests", malformedRequests.sum());
+    m.put("dropped_malformed_responses", droppedMalformedResponses.sum());
+    m.put("dropped_stray_responses", droppedStrayResponses.sum());
+    m.put("dropped_acks", droppedAcks.sum());
+    m.put("dropped_garbage", droppedGarbage.sum());
+    m.put("closed_connections", closedConnections.sum());
+    m.put("keep_alives", keepAlives.sum());
+    return m;
+  }
+}

@@ -1,0 +1,95 @@
+package org.trunkline.stack;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipParser;
+import org.trunkline.sip.StreamFramer;
+
+/**
+ * Frames a TCP stream into messages with {@link StreamFramer} and answers each on the same
+ * connection. When the stream cannot be framed any more (too large, unreadable Content-Length) the
+ * answer is sent and the connection closed (RFC 4475 §3.3.9: "the connection should be closed").
+ * One instance per connection.
+ */
+final class TcpInbound extends ByteToMessageDecoder {
+  private static final Logger LOG = LoggerFactory.getLogger(TcpInbound.class);
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  private final SipParser parser;
+  private final StreamFramer framer;
+  private final MessageHandler handler;
+  private final SipCounters counters;
+
+  TcpInbound(SipParser parser, MessageHandler handler, SipCounters counters) {
+    this.parser = parser;
+    this.framer = new StreamFramer(parser.limits());
+    this.handler = handler;
+    this.counters = counters;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+    // One copy per read; frames are parsed in place (a message keeps its slice of this array).
+    int n = Math.min(in.readableBytes(), parser.limits().maxMessageBytes() + 1);
+    byte[] bytes = new byte[n];
+    in.getBytes(in.readerIndex(), bytes);
+    int off = 0;
+    while (off < n && ctx.channel().isActive()) {
+      StreamFramer.Frame f = framer.frame(bytes, off, n - off);
+      switch (f.kind()) {
+        case NEED_MORE -> {
+          in.skipBytes(off);
+          return;
+        }
+        case PING -> {
+          counters.keepAlives.increment();
+          ctx.writeAndFlush(Unpooled.wrappedBuffer(CRLF));
+        }
+        case PONG -> {}
+        case MESSAGE -> {
+          SipMessage m = parser.parseFramed(bytes, off, f.length());
+          byte[] answer = handler.handle(m, "TCP", peer);
+          if (answer != null) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(answer));
+          }
+        }
+        case TOO_LARGE, BAD_FRAMING -> {
+          // Answer what can be read of it, then give up on this stream.
+          in.skipBytes(in.readableBytes());
+          SipMessage m = parser.parseDatagram(bytes, off, n - off);
+          byte[] answer =
+              f.kind() == StreamFramer.Kind.TOO_LARGE
+                  ? handler.tooLarge(m, "TCP", peer)
+                  : handler.handle(m, "TCP", peer);
+          counters.closedConnections.increment();
+          LOG.debug("closing TCP connection from {}: {}", MessageHandler.format(peer), f.kind());
+          if (answer != null) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(answer))
+                .addListener(ChannelFutureListener.CLOSE);
+          } else {
+            ctx.close();
+          }
+          return;
+        }
+        default -> throw new IllegalStateException("unknown frame kind " + f.kind());
+      }
+      off += f.length();
+    }
+    in.skipBytes(off);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("TCP connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,54 @@
+package org.trunkline.stack;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipParser;
+
+/** One datagram = one message (§18.3); the answer goes back to the source (§18.2.2, RFC 3581). */
+final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
+  private static final Logger LOG = LoggerFactory.getLogger(UdpInbound.class);
+
+  private final SipParser parser;
+  private final MessageHandler handler;
+
+  UdpInbound(SipParser parser, MessageHandler handler) {
+    this.parser = parser;
+    this.handler = handler;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+    ByteBuf content = packet.content();
+    byte[] bytes = new byte[content.readableBytes()];
+    content.getBytes(content.readerIndex(), bytes);
+    if (isKeepAlive(bytes)) {
+      return; // RFC 5626 §4.4.1: STUN / CRLF keep-alives over UDP carry no SIP
+    }
+    SipMessage m = parser.parseDatagram(bytes);
+    byte[] answer = handler.handle(m, "UDP", packet.sender());
+    if (answer != null) {
+      ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), packet.sender()));
+    }
+  }
+
+  private static boolean isKeepAlive(byte[] b) {
+    for (byte c : b) {
+      if (c != '\r' && c != '\n' && c != ' ' && c != '\t' && c != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // e.g. ICMP port unreachable surfaced as an exception: never fatal for a UDP socket
+    LOG.debug("UDP {}: {}", ctx.channel().localAddress(), cause.toString());
+  }
+}
