@@ -52,7 +52,7 @@ public final class BasicUas {
       return Answer.drop("no Via to answer to: " + error);
     }
     if (error != null) {
-      return Answer.of(error.status(), error.reasonPhrase());
+      return Answer.malformed(error);
     }
     SipMethod method = m.method();
     boolean knownHere = ALLOW.contains(method.name()) && method.isKnown();

@@ -51,7 +51,7 @@ final class MessageHandler {
           a.dropReason());
       return null;
     }
-    if (a.status() >= 400 && m.error() != null) {
+    if (a.cause() != null) {
       counters.malformedRequests.increment();
       LOG.debug(
           "answered {} {} to {}-byte {} request from {}: {}",
@@ -60,7 +60,7 @@ final class MessageHandler {
           m.length(),
           transport,
           format(source),
-          m.error());
+          a.cause());
     }
     counters.responsesOut.increment();
     return ResponseBuilder.build(m, a.status(), a.reason(), source, a.headers());

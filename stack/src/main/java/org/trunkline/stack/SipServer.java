@@ -81,7 +81,7 @@ public final class SipServer implements AutoCloseable {
                       // Netty's default 2048-byte datagram buffer would truncate long messages (RFC
                       // 4475 longreq)
                       .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
-                      .handler(new UdpInbound(parser, handler))
+                      .handler(new UdpInbound(parser, handler, counters))
                       .bind(want)
                       .sync()
                       .channel();

@@ -16,10 +16,12 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
 
   private final SipParser parser;
   private final MessageHandler handler;
+  private final SipCounters counters;
 
-  UdpInbound(SipParser parser, MessageHandler handler) {
+  UdpInbound(SipParser parser, MessageHandler handler, SipCounters counters) {
     this.parser = parser;
     this.handler = handler;
+    this.counters = counters;
   }
 
   @Override
@@ -28,6 +30,7 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
     byte[] bytes = new byte[content.readableBytes()];
     content.getBytes(content.readerIndex(), bytes);
     if (isKeepAlive(bytes)) {
+      counters.keepAlives.increment();
       return; // RFC 5626 §4.4.1: STUN / CRLF keep-alives over UDP carry no SIP
     }
     SipMessage m = parser.parseDatagram(bytes);
