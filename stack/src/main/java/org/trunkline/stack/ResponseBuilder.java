@@ -27,10 +27,17 @@ final class ResponseBuilder {
       SipMessage req, int status, String reason, InetSocketAddress source, List<String> extra) {
     StringBuilder sb = new StringBuilder(512);
     sb.append("SIP/2.0 ").append(status).append(' ').append(reason).append("\r\n");
-    List<String> vias = req.headers(HeaderName.VIA);
-    for (int i = 0; i < vias.size(); i++) {
-      String v = vias.get(i);
-      sb.append("Via: ").append(i == 0 ? markTopVia(v, source) : v).append("\r\n");
+    // §8.2.6.2: the Via lines as they came, the top value marked for the way back.
+    boolean top = true;
+    for (int i = req.indexOf(HeaderName.VIA); i >= 0; i = req.indexOf(HeaderName.VIA, i + 1)) {
+      String v = req.headerValue(i);
+      if (top) {
+        int comma = v.indexOf(',');
+        String first = comma < 0 ? v : v.substring(0, comma);
+        v = markTopVia(first.strip(), source) + (comma < 0 ? "" : v.substring(comma));
+        top = false;
+      }
+      sb.append("Via: ").append(v).append("\r\n");
     }
     String from = req.header(HeaderName.FROM);
     if (from != null) {
