@@ -269,6 +269,13 @@ class SdpErrorTest {
               9,
               "m= port must be 0-65535, got '70000'"),
           new Case(
+              "m= port past int range",
+              VALID + "m=audio 99999999999 RTP/AVP 0\r\n",
+              SdpError.Kind.BAD_PORT,
+              6,
+              9,
+              "m= port must be 0-65535, got '99999999999'"),
+          new Case(
               "m= negative port",
               VALID + "m=audio -1 RTP/AVP 0\r\n",
               SdpError.Kind.BAD_PORT,

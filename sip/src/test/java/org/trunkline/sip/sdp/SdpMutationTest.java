@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Thousands of damaged vectors (truncated, bytes flipped, lines duplicated, dropped or swapped,
- * separators inserted) from a fixed seed: the parser never throws, always answers exactly one of
- * description or error, and whatever it accepts it writes back byte for byte and can edit.
+ * separators and digit runs inserted) from a fixed seed: the parser never throws, always answers
+ * exactly one of description or error, and whatever it accepts it writes back byte for byte and can
+ * edit.
  */
 class SdpMutationTest {
   private static final long SEED = 0x5D9_8866L;
@@ -108,7 +109,7 @@ class SdpMutationTest {
       return in;
     }
     int at = random.nextInt(in.length);
-    switch (random.nextInt(7)) {
+    switch (random.nextInt(8)) {
       case 0 -> {
         how.append(" | truncate@").append(at);
         return Arrays.copyOf(in, at);
@@ -132,6 +133,19 @@ class SdpMutationTest {
         out[at] = b;
         System.arraycopy(in, at, out, at + 1, in.length - at);
         how.append(" | insert@").append(at).append('=').append(b);
+        return out;
+      }
+      case 4 -> {
+        // a run of digits: numbers past int range where ports, TTLs and versions are read
+        byte[] digits = new byte[5 + random.nextInt(12)];
+        for (int k = 0; k < digits.length; k++) {
+          digits[k] = (byte) ('0' + random.nextInt(10));
+        }
+        byte[] out = new byte[in.length + digits.length];
+        System.arraycopy(in, 0, out, 0, at);
+        System.arraycopy(digits, 0, out, at, digits.length);
+        System.arraycopy(in, at, out, at + digits.length, in.length - at);
+        how.append(" | digits@").append(at).append('=').append(digits.length);
         return out;
       }
       default -> {
