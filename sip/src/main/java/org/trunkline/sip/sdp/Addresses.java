@@ -61,7 +61,7 @@ final class Addresses {
     }
     String head = s.substring(0, gap);
     String tail = s.substring(gap + 2);
-    int h = head.isEmpty() ? 0 : groups(head, tail.isEmpty());
+    int h = head.isEmpty() ? 0 : groups(head, false); // an IPv4 tail only ends the address
     int t = tail.isEmpty() ? 0 : groups(tail, true);
     return h >= 0 && t >= 0 && h + t <= 7;
   }
