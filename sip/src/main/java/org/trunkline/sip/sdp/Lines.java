@@ -43,14 +43,20 @@ final class Lines {
 
   static Optional<Direction> direction(List<SdpLine> lines) {
     for (SdpLine l : lines) {
-      if (l.type() == 'a') {
-        Optional<Direction> d = Direction.fromToken(l.value());
-        if (d.isPresent()) {
-          return d;
-        }
+      Optional<Direction> d = direction(l);
+      if (d.isPresent()) {
+        return d;
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The direction this line sets, if it is a direction attribute. Trailing spaces are ignored: a
+   * sloppy {@code a=sendonly } still puts the call on hold.
+   */
+  static Optional<Direction> direction(SdpLine line) {
+    return line.type() == 'a' ? Direction.fromToken(line.value().strip()) : Optional.empty();
   }
 
   static Optional<Connection> connection(List<SdpLine> lines) {
@@ -87,7 +93,7 @@ final class Lines {
     List<SdpLine> out = new ArrayList<>();
     boolean placed = false;
     for (SdpLine l : lines) {
-      boolean isDirection = l.type() == 'a' && Direction.fromToken(l.value()).isPresent();
+      boolean isDirection = direction(l).isPresent();
       if (!isDirection) {
         out.add(l);
       } else if (!placed) {

@@ -30,11 +30,12 @@ import java.util.Objects;
  * <p><b>Lenient</b> where real equipment is sloppy and nothing is misread: a missing {@code s=} or
  * {@code t=} (both required by RFC 8866 §5, but some gateways omit them and neither matters to a
  * relay: {@link SessionDescription#sessionName()} is then empty and the writer adds nothing); bare
- * LF line ends; a last line without a line end; blank lines; runs of spaces between fields; lines
- * out of RFC order within a level; unknown attributes and malformed {@code rtpmap}/{@code fmtp}
- * values (carried, RFC 8866 §5: ignore attributes not understood). Lines with a type letter RFC
- * 8866 does not define are carried verbatim too, and flagged by {@link
- * SessionDescription#hasUnknownLineTypes()} for callers that must follow RFC 8866 §5 and reject.
+ * LF line ends; a last line without a line end; blank lines; runs of spaces between fields and
+ * trailing spaces (also after {@code v=0} and direction attributes); lines out of RFC order within
+ * a level; unknown attributes and malformed {@code rtpmap}/{@code fmtp} values (carried, RFC 8866
+ * §5: ignore attributes not understood). Lines with a type letter RFC 8866 does not define are
+ * carried verbatim too, and flagged by {@link SessionDescription#hasUnknownLineTypes()} for callers
+ * that must follow RFC 8866 §5 and reject.
  */
 public final class SdpParser {
   private final SdpLimits limits;

@@ -38,7 +38,7 @@ final class SdpStructure {
     if (v.type() != 'v') {
       return fail(SdpError.Kind.MISSING_VERSION, no(0), 1, "first line must be v=, got " + v);
     }
-    if (!v.value().equals("0")) {
+    if (!v.value().strip().equals("0")) {
       return fail(SdpError.Kind.BAD_VERSION, no(0), 3, "v= must be 0, got " + q(v.value()));
     }
     if (lines.size() < 2 || lines.get(1).type() != 'o') {
@@ -104,7 +104,7 @@ final class SdpStructure {
       }
       levelHasConnection = true;
     } else if (t == 'a') {
-      Direction d = Direction.fromToken(line.value()).orElse(null);
+      Direction d = Lines.direction(line).orElse(null);
       if (d != null && levelDirection != null && d != levelDirection) {
         return fail(
             SdpError.Kind.DUPLICATE_LINE,

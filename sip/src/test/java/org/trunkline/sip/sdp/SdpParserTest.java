@@ -248,6 +248,26 @@ class SdpParserTest {
   }
 
   @Test
+  void trailingSpacesAreToleratedAndKept() {
+    String body =
+        SdpVectors.crlf(
+            "v=0 ",
+            "o=- 1 2 IN IP4 192.0.2.1",
+            "s=-",
+            "c=IN IP4 192.0.2.1",
+            "t=0 0",
+            "m=audio 4000 RTP/AVP 0",
+            "a=sendonly ");
+
+    SessionDescription d = SdpVectors.parse(body);
+
+    assertThat(d.media().getFirst().direction()).isEqualTo(Direction.SENDONLY);
+    assertThat(SdpVectors.text(d)).isEqualTo(body);
+    assertThat(SdpVectors.text(d.withMedia(0, m -> m.withDirection(Direction.SENDRECV))))
+        .isEqualTo(body.replace("a=sendonly ", "a=sendrecv"));
+  }
+
+  @Test
   void multicastConnectionWithTtlAndCount() {
     SessionDescription d =
         SdpVectors.parse(
