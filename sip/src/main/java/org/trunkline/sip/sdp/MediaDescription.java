@@ -146,11 +146,16 @@ public final class MediaDescription {
   /**
    * With another port, e.g. the relay's; the port count and formats stay.
    *
-   * @throws IllegalArgumentException unless 0 to 65535
+   * @throws IllegalArgumentException unless 0 to 65535, or if a rejected stream that lists no
+   *     formats would be given a port (RFC 8866 §9 wants at least one)
    */
   public MediaDescription withPort(int port) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("m= port must be 0-65535, got " + port);
+    }
+    if (port != 0 && m.formats().isEmpty()) {
+      throw new IllegalArgumentException(
+          "m=" + m.media() + " lists no formats; it cannot be given port " + port);
     }
     return withMediaLine(m.withPort(port), lines);
   }
@@ -161,7 +166,10 @@ public final class MediaDescription {
     return new MediaDescription(m, out, inherited, eol);
   }
 
-  /** Without a media-level {@code c=}, so that the session-level one applies. */
+  /**
+   * Without a media-level {@code c=}, so that the session-level one applies; the caller makes sure
+   * the session has one (RFC 8866 §5.7), e.g. with {@link SessionDescription#withConnection}.
+   */
   public MediaDescription withoutConnection() {
     return new MediaDescription(m, Lines.removeType(lines, 'c'), inherited, eol);
   }

@@ -180,6 +180,20 @@ class SdpEditTest {
   }
 
   @Test
+  void rejectedStreamWithoutFormatsCannotBeReopened() {
+    MediaDescription m =
+        SdpVectors.parse(
+                crlf("v=0", "o=- 1 1 IN IP4 192.0.2.1", "s=-", "t=0 0", "m=audio 0 RTP/AVP"))
+            .media()
+            .getFirst();
+
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> m.withPort(4000))
+        .withMessage("m=audio lists no formats; it cannot be given port 4000");
+    assertThat(m.withPort(0).lines().getFirst().toString()).isEqualTo("m=audio 0 RTP/AVP");
+  }
+
+  @Test
   void rejectingAStreamSetsPortZero() {
     SessionDescription out =
         vector("audio-video-two-connections.sdp").withMedia(1, m -> m.withPort(0));
