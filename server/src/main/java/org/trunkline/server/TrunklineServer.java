@@ -83,7 +83,7 @@ public final class TrunklineServer implements AutoCloseable {
       InetSocketAddress address = bound.get(i);
       String host =
           address.getAddress() != null
-              ? address.getAddress().getHostAddress()
+              ? Addresses.text(address.getAddress())
               : address.getHostString();
       result.add(new ListenPoint(asked.get(i).transport(), host, address.getPort()));
     }
