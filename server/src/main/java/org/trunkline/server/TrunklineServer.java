@@ -1,0 +1,119 @@
+package org.trunkline.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.server.config.TrunklineConfig;
+import org.trunkline.server.storage.Database;
+import org.trunkline.server.storage.DatabaseException;
+import org.trunkline.stack.ListenPoint;
+import org.trunkline.stack.SipServer;
+
+/**
+ * A running Trunkline node: the database, then the SIP listeners. {@link #start} brings both up or
+ * neither; {@link #close} takes them down in reverse order.
+ *
+ * <p>Start and close are called from the launching thread and the shutdown hook; close is
+ * idempotent and safe from either.
+ */
+public final class TrunklineServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TrunklineServer.class);
+
+  private final String nodeId;
+  private final Database database;
+  private final SipServer sip;
+  private final List<ListenPoint> listening;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private TrunklineServer(
+      String nodeId, Database database, SipServer sip, List<ListenPoint> listening) {
+    this.nodeId = nodeId;
+    this.database = database;
+    this.sip = sip;
+    this.listening = List.copyOf(listening);
+  }
+
+  /**
+   * Opens the database, binds every listen point and records the node's start.
+   *
+   * @throws StartupException with one line naming what failed; nothing stays open then
+   */
+  public static TrunklineServer start(TrunklineConfig config, Clock clock) throws StartupException {
+    // Until the config names nodes, each process is a node of its own.
+    String nodeId = UUID.randomUUID().toString();
+    Database database;
+    try {
+      database = Database.open(config.database());
+    } catch (DatabaseException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    List<ListenPoint> points = config.listenPoints();
+    SipServer sip = new SipServer(points);
+    try {
+      List<ListenPoint> listening = bound(points, sip.start());
+      database.recordStart(nodeId, Version.current(), clock.instant());
+      log.info("node {} started, Trunkline {}", nodeId, Version.current());
+      return new TrunklineServer(nodeId, database, sip, listening);
+    } catch (IOException e) {
+      closeQuietly(sip, database);
+      throw new StartupException(BindFailure.describe(points, e), e);
+    } catch (DatabaseException e) {
+      closeQuietly(sip, database);
+      throw new StartupException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(sip, database);
+      throw new StartupException("cannot start SIP server: " + e, e);
+    }
+  }
+
+  /** The listen points as bound: ports resolved where the config asked for port 0. */
+  private static List<ListenPoint> bound(List<ListenPoint> asked, List<InetSocketAddress> bound) {
+    if (bound.size() != asked.size()) {
+      throw new IllegalStateException(
+          "SipServer bound " + bound.size() + " addresses for " + asked.size() + " listen points");
+    }
+    List<ListenPoint> result = new ArrayList<>();
+    for (int i = 0; i < asked.size(); i++) {
+      InetSocketAddress address = bound.get(i);
+      String host =
+          address.getAddress() != null
+              ? Addresses.text(address.getAddress())
+              : address.getHostString();
+      result.add(new ListenPoint(asked.get(i).transport(), host, address.getPort()));
+    }
+    return result;
+  }
+
+  /** The listen points actually bound, in config order. */
+  public List<ListenPoint> listening() {
+    return listening;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** Stops SIP first so nothing new arrives, then closes the database. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      closeQuietly(sip, database);
+      log.info("node {} stopped", nodeId);
+    }
+  }
+
+  private static void closeQuietly(SipServer sip, Database database) {
+    try {
+      sip.close();
+    } catch (RuntimeException e) {
+      log.warn("closing the SIP server failed", e);
+    }
+    database.close();
+  }
+}

@@ -1,0 +1,125 @@
+package org.trunkline.server.config;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads a config file into a {@link TrunklineConfig}, or rejects it with every problem found.
+ *
+ * <p>The file is composed into a YAML node tree (so every value keeps its line) and mapped by hand:
+ * no reflection, no silent defaults for wrong values. A new top-level section is one more key in
+ * {@link #SECTIONS} and one more {@code XxxSection.read} call. Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+  /** The top-level keys, in the order the docs list them. */
+  static final List<String> SECTIONS = List.of(ListenSection.KEY, DatabaseSection.KEY);
+
+  private ConfigLoader() {}
+
+  /** Reads and validates {@code file}; relative paths are relative to the working directory. */
+  public static TrunklineConfig load(Path file) throws ConfigException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw single(file, 0, "cannot read: " + describe(e));
+    }
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw single(file, 0, "not UTF-8 text");
+    }
+    return parse(file, text);
+  }
+
+  /** Validates config text; {@code source} names it in messages and in the result. */
+  public static TrunklineConfig parse(Path source, String text) throws ConfigException {
+    Node root;
+    try {
+      root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      String problem = syntaxProblem(e);
+      String where = mark == null ? "" : " (column " + (mark.getColumn() + 1) + ")";
+      throw single(
+          source, mark == null ? 0 : mark.getLine() + 1, "YAML syntax error: " + problem + where);
+    } catch (YAMLException e) {
+      throw single(source, 0, "YAML error: " + e.getMessage());
+    }
+    if (root == null || (root instanceof ScalarNode s && s.getTag().equals(Tag.NULL))) {
+      throw single(source, 1, "empty file: expected at least a 'listen' section");
+    }
+    Problems problems = new Problems(source);
+    TrunklineConfig config = map(root, source, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems.sorted());
+    }
+    return config;
+  }
+
+  private static TrunklineConfig map(Node root, Path source, Problems problems) {
+    String expected = "a mapping with the sections " + String.join(", ", SECTIONS);
+    YamlMap top =
+        YamlMap.open(root, "", expected, problems, SECTIONS.toArray(String[]::new)).orElse(null);
+    if (top == null) {
+      return null;
+    }
+    List<ListenConfig> listen =
+        top.required(ListenSection.KEY).map(n -> ListenSection.read(n, problems)).orElse(List.of());
+    DatabaseConfig database =
+        top.node(DatabaseSection.KEY)
+            .map(n -> DatabaseSection.read(n, problems))
+            .orElseGet(DatabaseConfig::defaults);
+    return new TrunklineConfig(listen, database, source);
+  }
+
+  /** SnakeYAML splits some messages in two ("expected a single document", "but found ..."). */
+  private static String syntaxProblem(MarkedYAMLException e) {
+    String problem = e.getProblem();
+    if (problem == null) {
+      return e.getContext();
+    }
+    if (problem.startsWith("but ") && e.getContext() != null) {
+      return e.getContext() + ", " + problem;
+    }
+    return problem;
+  }
+
+  private static ConfigException single(Path file, int line, String problem) {
+    return new ConfigException(List.of(new ConfigProblem(file, line, "", problem)));
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+}

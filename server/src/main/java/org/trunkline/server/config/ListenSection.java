@@ -1,0 +1,102 @@
+package org.trunkline.server.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.trunkline.stack.Transport;
+import org.yaml.snakeyaml.nodes.Node;
+
+/** {@code listen: [{transport, address, port}, ...]}: the sockets SIP is received on. */
+final class ListenSection {
+  static final String KEY = "listen";
+
+  private ListenSection() {}
+
+  static List<ListenConfig> read(Node node, Problems problems) {
+    Optional<List<Node>> items = YamlMap.sequence(node, KEY, "a list of listen points", problems);
+    if (items.isEmpty()) {
+      return List.of();
+    }
+    if (items.get().isEmpty()) {
+      problems.add(node, KEY, "must have at least one listen point");
+    }
+    List<ListenConfig> result = new ArrayList<>();
+    Map<String, Integer> firstIndex = new HashMap<>();
+    for (int i = 0; i < items.get().size(); i++) {
+      Node item = items.get().get(i);
+      String path = KEY + "[" + i + "]";
+      Optional<ListenConfig> entry = entry(item, path, problems);
+      if (entry.isEmpty()) {
+        continue;
+      }
+      ListenConfig listen = entry.get();
+      // Port 0 asks for any free port, so two such entries never collide.
+      String identity = listen.toString().toLowerCase(Locale.ROOT);
+      Integer first = listen.port() == 0 ? null : firstIndex.putIfAbsent(identity, i);
+      if (first != null) {
+        problems.add(item, path, "duplicate of listen[" + first + "] (" + listen + ")");
+      }
+      result.add(listen);
+    }
+    return result;
+  }
+
+  private static Optional<ListenConfig> entry(Node item, String path, Problems problems) {
+    Optional<YamlMap> map =
+        YamlMap.open(
+            item,
+            path,
+            "a mapping like {transport: udp, address: 127.0.0.1, port: 5060}",
+            problems,
+            "transport",
+            "address",
+            "port");
+    if (map.isEmpty()) {
+      return Optional.empty();
+    }
+    YamlMap m = map.get();
+    Optional<Transport> transport = transport(m, problems);
+    Optional<String> address = address(m, problems);
+    OptionalInt port =
+        m.integer("port", ListenConfig.DEFAULT_PORT, 0, 65535, "1..65535 (or 0 for any free port)");
+    if (transport.isEmpty() || address.isEmpty() || port.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ListenConfig(transport.get(), address.get(), port.getAsInt()));
+  }
+
+  private static Optional<Transport> transport(YamlMap m, Problems problems) {
+    Optional<String> text = m.requiredText("transport");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    // RFC 3261 §19.1.1: the transport parameter is case-insensitive.
+    for (Transport t : Transport.values()) {
+      if (t.token().equalsIgnoreCase(text.get())) {
+        return Optional.of(t);
+      }
+    }
+    problems.add(
+        m.node("transport").orElseThrow(),
+        m.field("transport"),
+        "must be udp or tcp, got " + text.get());
+    return Optional.empty();
+  }
+
+  private static Optional<String> address(YamlMap m, Problems problems) {
+    Optional<String> text = m.requiredText("address");
+    if (text.isPresent() && !HostNames.isValid(text.get())) {
+      String hint = text.get().startsWith("[") ? " (write IPv6 addresses without brackets)" : "";
+      problems.add(
+          m.node("address").orElseThrow(),
+          m.field("address"),
+          "must be an IP address or host name, got " + text.get() + hint);
+      return Optional.empty();
+    }
+    return text;
+  }
+}

@@ -1,0 +1,28 @@
+package org.trunkline.server.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.trunkline.stack.ListenPoint;
+
+/**
+ * The whole config file, validated. Immutable; built only by {@link ConfigLoader}.
+ *
+ * @param listen the sockets to receive SIP on, at least one, no duplicates
+ * @param database where state is stored (defaults when the file has no {@code database} section)
+ * @param source the file this was read from, as named on the command line
+ */
+public record TrunklineConfig(List<ListenConfig> listen, DatabaseConfig database, Path source) {
+  /** The config file used when the command line names none. */
+  public static final String DEFAULT_FILE = "conf/trunkline.yaml";
+
+  public static final Path DEFAULT_PATH = Path.of(DEFAULT_FILE);
+
+  public TrunklineConfig {
+    listen = List.copyOf(listen);
+  }
+
+  /** The listen points in file order, as the SIP stack takes them. */
+  public List<ListenPoint> listenPoints() {
+    return listen.stream().map(ListenConfig::listenPoint).toList();
+  }
+}

@@ -1,0 +1,340 @@
+package org.trunkline.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trunkline.stack.ListenPoint;
+import org.trunkline.stack.Transport;
+
+class ConfigLoaderTest {
+  private static final Path FILE = Path.of("conf/test.yaml");
+
+  private static TrunklineConfig parse(String yaml) throws ConfigException {
+    return ConfigLoader.parse(FILE, yaml);
+  }
+
+  /** The problem lines for {@code yaml}, which must be rejected. */
+  private static List<String> problems(String yaml) {
+    try {
+      TrunklineConfig config = parse(yaml);
+      throw new AssertionError("accepted: " + config);
+    } catch (ConfigException e) {
+      return e.problems().stream().map(ConfigProblem::toString).toList();
+    }
+  }
+
+  @Test
+  void readsAFullConfig() throws ConfigException {
+    TrunklineConfig config =
+        parse(
+            """
+            listen:
+              - {transport: udp, address: 127.0.0.1, port: 5060}
+              - transport: tcp
+                address: "::1"
+                port: 5070
+              - {transport: TCP, address: sip.example.com}
+            database:
+              url: jdbc:postgresql://db.example.com:5432/trunkline
+              user: trunkline
+              password: 1234
+              pool-size: 8
+            """);
+
+    assertThat(config.listen())
+        .containsExactly(
+            new ListenConfig(Transport.UDP, "127.0.0.1", 5060),
+            new ListenConfig(Transport.TCP, "::1", 5070),
+            new ListenConfig(Transport.TCP, "sip.example.com", 5060));
+    assertThat(config.database())
+        .isEqualTo(
+            new DatabaseConfig(
+                "jdbc:postgresql://db.example.com:5432/trunkline", "trunkline", "1234", 8));
+    assertThat(config.source()).isEqualTo(FILE);
+    assertThat(config.listenPoints())
+        .containsExactly(
+            new ListenPoint(Transport.UDP, "127.0.0.1", 5060),
+            new ListenPoint(Transport.TCP, "::1", 5070),
+            new ListenPoint(Transport.TCP, "sip.example.com", 5060));
+  }
+
+  @Test
+  void defaultsPortAndDatabase() throws ConfigException {
+    TrunklineConfig config = parse("listen: [{transport: udp, address: 0.0.0.0}]\n");
+
+    assertThat(config.listen()).containsExactly(new ListenConfig(Transport.UDP, "0.0.0.0", 5060));
+    assertThat(config.database())
+        .isEqualTo(new DatabaseConfig("jdbc:h2:file:./data/trunkline", null, null, 4));
+  }
+
+  @Test
+  void defaultsUrlAndPoolSizeInsideADatabaseSection() throws ConfigException {
+    TrunklineConfig config =
+        parse("listen: [{transport: udp, address: 0.0.0.0}]\ndatabase: {user: sa}\n");
+
+    assertThat(config.database())
+        .isEqualTo(new DatabaseConfig("jdbc:h2:file:./data/trunkline", "sa", null, 4));
+  }
+
+  @Test
+  void acceptsPortZeroForAnyFreePortEvenTwice() throws ConfigException {
+    TrunklineConfig config =
+        parse(
+            """
+            listen:
+              - {transport: udp, address: 127.0.0.1, port: 0}
+              - {transport: udp, address: 127.0.0.1, port: 0}
+            """);
+
+    assertThat(config.listen()).extracting(ListenConfig::port).containsExactly(0, 0);
+  }
+
+  @Test
+  void theDemoConfigIsValid() throws ConfigException {
+    TrunklineConfig config = ConfigLoader.load(Path.of("../conf/trunkline.yaml"));
+
+    assertThat(config.listenPoints())
+        .extracting(ListenPoint::toString)
+        .containsExactly("sip:127.0.0.1:5060;transport=udp", "sip:127.0.0.1:5060;transport=tcp");
+    assertThat(config.database().url()).isEqualTo("jdbc:h2:file:./data/trunkline");
+  }
+
+  @Test
+  void rejectsAPortOutOfRange() {
+    assertThat(
+            problems(
+                """
+                listen:
+                  - {transport: udp, address: 127.0.0.1}
+                  - {transport: udp, address: 127.0.0.1, port: 70000}
+                  - {transport: udp, address: 127.0.0.1, port: -1}
+                """))
+        .containsExactly(
+            "conf/test.yaml:3: listen[1].port: must be 1..65535 (or 0 for any free port), got 70000",
+            "conf/test.yaml:4: listen[2].port: must be 1..65535 (or 0 for any free port), got -1");
+  }
+
+  @Test
+  void rejectsAPortThatIsNotADecimalInteger() {
+    assertThat(
+            problems(
+                """
+                listen:
+                  - {transport: udp, address: 127.0.0.1, port: abc}
+                  - {transport: udp, address: 127.0.0.1, port: "5060"}
+                  - {transport: udp, address: 127.0.0.1, port: 0x13c4}
+                  - {transport: udp, address: 127.0.0.1, port: [5060]}
+                  - {transport: udp, address: 127.0.0.1, port: 99999999999999999999999}
+                """))
+        .containsExactly(
+            "conf/test.yaml:2: listen[0].port: must be an integer, got abc",
+            "conf/test.yaml:3: listen[1].port: must be an integer, got \"5060\"",
+            "conf/test.yaml:4: listen[2].port: must be an integer, got 0x13c4",
+            "conf/test.yaml:5: listen[3].port: must be an integer, got a list",
+            "conf/test.yaml:6: listen[4].port: must be 1..65535 (or 0 for any free port),"
+                + " got 99999999999999999999999");
+  }
+
+  @Test
+  void rejectsAnUnknownTransport() {
+    assertThat(problems("listen:\n  - {transport: sctp, address: 127.0.0.1}\n"))
+        .containsExactly("conf/test.yaml:2: listen[0].transport: must be udp or tcp, got sctp");
+  }
+
+  @Test
+  void rejectsBadAddresses() {
+    assertThat(
+            problems(
+                """
+                listen:
+                  - {transport: udp, address: foo bar}
+                  - {transport: udp, address: 300.1.1.1}
+                  - {transport: udp, address: "[::1]"}
+                  - {transport: udp}
+                  - {transport: udp, address: }
+                """))
+        .containsExactly(
+            "conf/test.yaml:2: listen[0].address: must be an IP address or host name, got foo bar",
+            "conf/test.yaml:3: listen[1].address: must be an IP address or host name,"
+                + " got 300.1.1.1",
+            "conf/test.yaml:4: listen[2].address: must be an IP address or host name, got [::1]"
+                + " (write IPv6 addresses without brackets)",
+            "conf/test.yaml:5: listen[3].address: missing (required)",
+            "conf/test.yaml:6: listen[4].address: has no value");
+  }
+
+  @Test
+  void rejectsUnknownKeysWithASuggestion() {
+    assertThat(
+            problems(
+                """
+                lisen: []
+                listen:
+                  - {transport: udp, address: 127.0.0.1, prot: 5060}
+                database: {url: jdbc:h2:mem:x, colour: blue}
+                trunks: []
+                """))
+        .containsExactly(
+            "conf/test.yaml:1: unknown key 'lisen' (did you mean 'listen'?)",
+            "conf/test.yaml:3: listen[0]: unknown key 'prot' (did you mean 'port'?)",
+            "conf/test.yaml:4: database: unknown key 'colour'"
+                + " (known keys: url, user, password, pool-size)",
+            "conf/test.yaml:5: unknown key 'trunks' (known keys: listen, database)");
+  }
+
+  @Test
+  void rejectsARepeatedKey() {
+    assertThat(
+            problems(
+                """
+                listen:
+                  - transport: udp
+                    address: 127.0.0.1
+                    transport: tcp
+                """))
+        .containsExactly("conf/test.yaml:4: listen[0].transport: duplicate key (first at line 2)");
+  }
+
+  @Test
+  void rejectsMissingOrEmptyListen() {
+    assertThat(problems("database: {url: jdbc:h2:mem:x}\n"))
+        .containsExactly("conf/test.yaml:1: listen: missing (required)");
+    assertThat(problems("listen: []\n"))
+        .containsExactly("conf/test.yaml:1: listen: must have at least one listen point");
+    assertThat(problems("listen:\n"))
+        .containsExactly("conf/test.yaml:1: listen: must be a list of listen points, got nothing");
+  }
+
+  @Test
+  void rejectsWrongTypes() {
+    assertThat(
+            problems(
+                """
+                listen:
+                  transport: udp
+                database: [jdbc:h2:mem:x]
+                """))
+        .containsExactly(
+            "conf/test.yaml:2: listen: must be a list of listen points, got a mapping",
+            "conf/test.yaml:3: database: must be a mapping, got a list");
+    assertThat(problems("listen:\n  - udp\n  - {transport: udp, address: [a, b]}\n"))
+        .containsExactly(
+            "conf/test.yaml:2: listen[0]: must be a mapping like"
+                + " {transport: udp, address: 127.0.0.1, port: 5060}, got udp",
+            "conf/test.yaml:3: listen[1].address: must be a single value, got a list");
+    assertThat(problems("- listen\n"))
+        .containsExactly(
+            "conf/test.yaml:1: must be a mapping with the sections listen, database, got a list");
+  }
+
+  @Test
+  void rejectsDuplicateListenPoints() {
+    assertThat(
+            problems(
+                """
+                listen:
+                  - {transport: udp, address: 127.0.0.1, port: 5060}
+                  - {transport: tcp, address: 127.0.0.1, port: 5060}
+                  - {transport: UDP, address: 127.0.0.1}
+                """))
+        .containsExactly(
+            "conf/test.yaml:4: listen[2]: duplicate of listen[0]"
+                + " (sip:127.0.0.1:5060;transport=udp)");
+  }
+
+  @Test
+  void rejectsBadDatabaseValues() {
+    assertThat(
+            problems(
+                """
+                listen: [{transport: udp, address: 127.0.0.1}]
+                database:
+                  url: jdbc:mysql://db/trunkline
+                  user: {name: x}
+                  password:
+                  pool-size: 0
+                """))
+        .containsExactly(
+            "conf/test.yaml:3: database.url: must start with jdbc:h2: or jdbc:postgresql:,"
+                + " got jdbc:mysql://db/trunkline",
+            "conf/test.yaml:4: database.user: must be a single value, got a mapping",
+            "conf/test.yaml:5: database.password: has no value",
+            "conf/test.yaml:6: database.pool-size: must be at least 1, got 0");
+  }
+
+  @Test
+  void reportsEveryProblemOfTheFileInLineOrder() {
+    assertThat(
+            problems(
+                """
+                database: {pool-size: -3}
+                listen:
+                  - {transport: sctp, address: 127.0.0.1, port: 70000}
+                extra: 1
+                """))
+        .containsExactly(
+            "conf/test.yaml:1: database.pool-size: must be at least 1, got -3",
+            "conf/test.yaml:3: listen[0].transport: must be udp or tcp, got sctp",
+            "conf/test.yaml:3: listen[0].port: must be 1..65535 (or 0 for any free port), got 70000",
+            "conf/test.yaml:4: unknown key 'extra' (known keys: listen, database)");
+  }
+
+  @Test
+  void reportsYamlSyntaxErrorsWithTheirLine() {
+    assertThat(problems("listen:\n  - {transport: udp,\n    address: 127.0.0.1: 5060}\n"))
+        .containsExactly(
+            "conf/test.yaml:3: YAML syntax error: expected ',' or '}', but got : (column 23)");
+    assertThat(problems("listen:\n\t- x\n"))
+        .singleElement()
+        .asString()
+        .startsWith("conf/test.yaml:2: YAML syntax error: found character '\\t(TAB)'");
+    assertThat(problems("listen: []\n---\nlisten: []\n"))
+        .containsExactly(
+            "conf/test.yaml:2: YAML syntax error: expected a single document in the stream,"
+                + " but found another document (column 1)");
+  }
+
+  @Test
+  void rejectsAnEmptyFile() {
+    assertThat(problems(""))
+        .containsExactly("conf/test.yaml:1: empty file: expected at least a 'listen' section");
+    assertThat(problems("# only a comment\n"))
+        .containsExactly("conf/test.yaml:1: empty file: expected at least a 'listen' section");
+  }
+
+  @Test
+  void reportsAFileThatCannotBeRead(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("missing.yaml");
+    assertThatThrownBy(() -> ConfigLoader.load(missing))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(missing + ": cannot read: no such file");
+
+    Path latin1 = Files.write(dir.resolve("latin1.yaml"), new byte[] {'a', ':', ' ', (byte) 0xe9});
+    assertThatThrownBy(() -> ConfigLoader.load(latin1))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(latin1 + ": not UTF-8 text");
+  }
+
+  @Test
+  void loadsAFile(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(dir.resolve("t.yaml"), "listen:\n  - transport: tcp\n    address: ::1\n");
+
+    assertThat(ConfigLoader.load(file).listen())
+        .containsExactly(new ListenConfig(Transport.TCP, "::1", 5060));
+  }
+
+  @Test
+  void masksThePasswordInTextForOperators() {
+    DatabaseConfig db =
+        new DatabaseConfig("jdbc:postgresql://db/t?user=u&password=s3cret&ssl=true", "u", "pw", 4);
+
+    assertThat(db.redactedUrl()).isEqualTo("jdbc:postgresql://db/t?user=u&password=***&ssl=true");
+    assertThat(db.toString()).doesNotContain("s3cret").doesNotContain("pw,");
+  }
+}

@@ -1,0 +1,130 @@
+package org.trunkline.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trunkline.server.config.DatabaseConfig;
+
+class DatabaseTest {
+  @TempDir Path dir;
+
+  private DatabaseConfig h2(String options) {
+    return new DatabaseConfig(
+        "jdbc:h2:file:" + dir.resolve("data/nested/trunkline") + options, null, null, 2);
+  }
+
+  /** Every row of a query, columns joined by '|'. */
+  private static List<String> rows(DataSource ds, String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          Object value = rs.getObject(i);
+          if (value instanceof OffsetDateTime t) {
+            value = t.toInstant();
+          }
+          row.add(String.valueOf(value));
+        }
+        rows.add(String.join("|", row));
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void createsTheDirectoryAndMigratesOnFirstOpen() throws Exception {
+    try (Database db = Database.open(h2(""))) {
+      assertThat(dir.resolve("data/nested/trunkline.mv.db")).exists();
+      assertThat(
+              rows(
+                  db.dataSource(),
+                  "SELECT \"version\", \"description\", \"success\" FROM \"flyway_schema_history\""
+                      + " WHERE \"type\" = 'SQL'"))
+          .containsExactly("1|init|true");
+      assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
+    }
+  }
+
+  @Test
+  void recordsANodeStartAndUpdatesItOnTheNextStart() throws Exception {
+    Instant first = Instant.parse("2026-11-27T08:00:00.123456Z");
+    Instant second = Instant.parse("2026-11-27T09:30:00Z");
+    try (Database db = Database.open(h2(""))) {
+      db.recordStart("node-a", "0.1.0", first);
+      db.recordStart("node-b", "0.1.0", first);
+      db.recordStart("node-a", "0.2.0", second);
+
+      assertThat(rows(db.dataSource(), "SELECT * FROM node ORDER BY node_id"))
+          .containsExactly(
+              "node-a|0.2.0|2026-11-27T09:30:00Z", "node-b|0.1.0|2026-11-27T08:00:00.123456Z");
+    }
+  }
+
+  @Test
+  void reopensWithTheDataKeptAndNothingMigratedTwice() throws Exception {
+    Database db = Database.open(h2(""));
+    db.recordStart("node-a", "0.1.0", Instant.parse("2026-11-27T08:00:00Z"));
+    db.close();
+    assertThatThrownBy(() -> db.dataSource().getConnection()).isInstanceOf(SQLException.class);
+
+    try (Database again = Database.open(h2(""))) {
+      assertThat(rows(again.dataSource(), "SELECT node_id FROM node")).containsExactly("node-a");
+      assertThat(
+              rows(
+                  again.dataSource(),
+                  "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"type\" = 'SQL'"))
+          .containsExactly("1");
+    }
+  }
+
+  @Test
+  void closeIsIdempotent() throws Exception {
+    Database db = Database.open(h2(""));
+    db.close();
+    db.close();
+    assertThat(db.name()).endsWith("data/nested/trunkline");
+  }
+
+  @Test
+  void namesTheUrlWithoutItsPasswordWhenItCannotOpen() throws Exception {
+    try (Database db = Database.open(h2(";USER=sa;PASSWORD=right"))) {
+      assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
+    }
+
+    assertThatThrownBy(() -> Database.open(h2(";USER=sa;PASSWORD=wrong")))
+        .isInstanceOf(DatabaseException.class)
+        .hasMessageStartingWith(
+            "cannot open database jdbc:h2:file:"
+                + dir.resolve("data/nested/trunkline")
+                + ";USER=sa;PASSWORD=***: Wrong user name or password")
+        .hasMessageNotContaining("wrong")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void namesADirectoryThatCannotBeCreated() throws Exception {
+    Files.writeString(dir.resolve("data"), "a file where the directory should be");
+
+    assertThatThrownBy(() -> Database.open(h2("")))
+        .isInstanceOf(DatabaseException.class)
+        .hasMessage(
+            "cannot create database directory " + dir.resolve("data/nested") + ": Not a directory");
+  }
+}
