@@ -1,15 +1,24 @@
 package org.trunkline.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,5 +122,90 @@ class TrunklineJarIT {
           .startsWith("cannot open database " + url + ": Database may be already in use");
       assertThat(holder.isValid(1)).isTrue();
     }
+  }
+
+  @Test
+  void runAnswersOptionsOverUdpAndTcpAndStopsCleanlyOnSigterm() throws Exception {
+    Files.writeString(
+        dir.resolve("run.yaml"),
+        "listen:\n"
+            + "  - {transport: udp, address: 127.0.0.1, port: 0}\n"
+            + "  - {transport: tcp, address: 127.0.0.1, port: 0}\n");
+    Path out = dir.resolve("run.out");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "run",
+                "--config",
+                "run.yaml")
+            .directory(dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(dir.resolve("run.err").toFile())
+            .start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Files.readString(out).contains("trunkline ready\n") || !process.isAlive());
+      String printed = Files.readString(out);
+      assertThat(printed).contains("trunkline ready");
+      Matcher udp =
+          Pattern.compile("listening on sip:127\\.0\\.0\\.1:(\\d+);transport=udp").matcher(printed);
+      Matcher tcp =
+          Pattern.compile("listening on sip:127\\.0\\.0\\.1:(\\d+);transport=tcp").matcher(printed);
+      assertThat(udp.find()).isTrue();
+      assertThat(tcp.find()).isTrue();
+
+      try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        socket.setSoTimeout(5000);
+        byte[] req = options("run-udp", socket.getLocalPort()).getBytes(StandardCharsets.US_ASCII);
+        socket.send(
+            new DatagramPacket(
+                req, req.length, InetAddress.getLoopbackAddress(), Integer.parseInt(udp.group(1))));
+        byte[] buf = new byte[4096];
+        DatagramPacket answer = new DatagramPacket(buf, buf.length);
+        socket.receive(answer);
+        assertThat(new String(buf, 0, answer.getLength(), StandardCharsets.UTF_8))
+            .startsWith("SIP/2.0 200 OK\r\n")
+            .contains("Call-ID: run-udp");
+      }
+      try (Socket socket =
+          new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(tcp.group(1)))) {
+        socket.setSoTimeout(5000);
+        socket
+            .getOutputStream()
+            .write(options("run-tcp", socket.getLocalPort()).getBytes(StandardCharsets.US_ASCII));
+        byte[] buf = new byte[12];
+        int n = socket.getInputStream().readNBytes(buf, 0, buf.length);
+        assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII)).isEqualTo("SIP/2.0 200 ");
+      }
+    } finally {
+      process.destroy(); // SIGTERM
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+    assertThat(Files.readString(out)).endsWith("trunkline stopped\n");
+    assertThat(process.exitValue()).isIn(0, 143);
+  }
+
+  private static String options(String callId, int port) {
+    return "OPTIONS sip:127.0.0.1 SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 127.0.0.1:"
+        + port
+        + ";branch=z9hG4bK-"
+        + callId
+        + "\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "From: <sip:it@127.0.0.1>;tag=it\r\n"
+        + "To: <sip:127.0.0.1>\r\n"
+        + "Call-ID: "
+        + callId
+        + "\r\n"
+        + "CSeq: 1 OPTIONS\r\n"
+        + "Content-Length: 0\r\n\r\n";
   }
 }
