@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class SipServer implements AutoCloseable {
   private final List<ListenPoint> listenPoints;
   private final SipParser parser;
   private final SipCounters counters;
+  private final StreamTimeouts timeouts;
   private final List<Channel> channels = new ArrayList<>();
   private EventLoopGroup group;
 
@@ -39,8 +41,13 @@ public final class SipServer implements AutoCloseable {
   }
 
   public SipServer(List<ListenPoint> listenPoints, ParseLimits limits) {
+    this(listenPoints, limits, StreamTimeouts.DEFAULT);
+  }
+
+  public SipServer(List<ListenPoint> listenPoints, ParseLimits limits, StreamTimeouts timeouts) {
     this.listenPoints = List.copyOf(listenPoints);
     this.parser = new SipParser(limits);
+    this.timeouts = timeouts;
     this.counters = new SipCounters();
   }
 
@@ -95,7 +102,14 @@ public final class SipServer implements AutoCloseable {
                           new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                              ch.pipeline().addLast(new TcpInbound(parser, handler, counters));
+                              ch.pipeline()
+                                  .addLast(
+                                      new IdleStateHandler(
+                                          timeouts.partialMessage().toMillis(),
+                                          0,
+                                          timeouts.idle().toMillis(),
+                                          TimeUnit.MILLISECONDS))
+                                  .addLast(new TcpInbound(parser, handler, counters));
                             }
                           })
                       .bind(want)

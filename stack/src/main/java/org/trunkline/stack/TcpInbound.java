@@ -5,6 +5,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.slf4j.Logger;
@@ -85,6 +87,28 @@ final class TcpInbound extends ByteToMessageDecoder {
       off += f.length();
     }
     in.skipBytes(off);
+  }
+
+  /**
+   * Closes a connection stuck on a partial message, or idle too long (see {@link StreamTimeouts}).
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent e) {
+      boolean partial = e.state() == IdleState.READER_IDLE && actualReadableBytes() > 0;
+      if (partial || e.state() == IdleState.ALL_IDLE) {
+        counters.closedConnections.increment();
+        LOG.debug(
+            "closing TCP connection from {}: {}",
+            ctx.channel().remoteAddress(),
+            partial
+                ? "incomplete message (" + actualReadableBytes() + " bytes) and no more data"
+                : "idle");
+        ctx.close();
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
   }
 
   @Override
