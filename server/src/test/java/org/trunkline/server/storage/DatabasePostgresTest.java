@@ -12,19 +12,21 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.trunkline.server.config.DatabaseConfig;
 
 /**
- * The same schema on a real PostgreSQL, when one is given: {@code
- * -Dpg.url=jdbc:postgresql://127.0.0.1:55432/trunkline} (user {@code postgres} unless {@code
- * -Dpg.user}). Works in a schema of its own and drops it afterwards.
+ * The same schema on a real PostgreSQL: one that {@link LocalPostgres} starts from the installed
+ * binaries, or the one given with {@code -Dpg.url=jdbc:postgresql://127.0.0.1:55432/trunkline}
+ * (user {@code postgres} unless {@code -Dpg.user}). Works in a schema of its own and drops it
+ * afterwards.
  */
-@EnabledIfSystemProperty(named = "pg.url", matches = "jdbc:postgresql:.+")
 class DatabasePostgresTest {
-  private final String url = System.getProperty("pg.url");
-  private final String user = System.getProperty("pg.user", "postgres");
-  private final String password = System.getProperty("pg.password", "");
+  @RegisterExtension static final LocalPostgres PG = new LocalPostgres();
+
+  private final String url = PG.url();
+  private final String user = PG.user();
+  private final String password = PG.password();
   private final String schema = "trunkline_test_" + UUID.randomUUID().toString().replace("-", "");
 
   private Connection admin() throws Exception {
