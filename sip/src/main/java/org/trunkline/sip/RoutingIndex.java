@@ -148,8 +148,8 @@ final class RoutingIndex {
     m.cseqNumber = n;
     m.cseqMethod = SipMethod.valueOf(b, ms, q - ms);
     // §8.1.1.7 / RFC 4475 mismatch01, mismatch02; ACK and CANCEL carry the INVITE's number only.
-    // An unknown method with a mismatched CSeq is left to the 501 answer (RFC 4475 mismatch02).
-    if (m.request && m.method != null && m.method.isKnown() && !m.cseqMethod.equals(m.method)) {
+    // RFC 4475 mismatch02 (an unknown method) allows 501 or 400; 400 keeps the rule one rule.
+    if (m.request && m.method != null && !m.cseqMethod.equals(m.method)) {
       m.fail(
           ErrorKind.CSEQ_METHOD_MISMATCH, HeaderName.CSEQ.name(), m.headerLine(m.cseq), ms - s + 1);
     }

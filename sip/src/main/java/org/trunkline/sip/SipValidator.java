@@ -86,9 +86,11 @@ public final class SipValidator {
         || n == HeaderName.UNSUPPORTED
         || n == HeaderName.ALLOW) {
       tokenList(b, s, e);
+    } else if (n == HeaderName.DATE) {
+      // RFC 4475 §3.1.2.12 baddate is in its "invalid messages": a 400 is acceptable, and we
+      // would rather refuse than carry a Date we cannot read into CDRs and traces.
+      Dates.check(b, s, e);
     }
-    // Date is not checked here: RFC 4475 §3.1.2.12 (baddate) asks elements not to reject a bad
-    // Date unless they use it. Dates.check is there for the code that does.
   }
 
   private interface Span {

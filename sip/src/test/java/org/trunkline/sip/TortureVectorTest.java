@@ -32,8 +32,9 @@ class TortureVectorTest {
           Map.entry("baddn", 400),
           // §18.3: a Content-Length beyond the datagram is a 400 (the RFC 5118 text's own defect).
           Map.entry("ipv6-in-sdp", 400),
-          // We do not use Date, so a bad one is ignored (RFC 4475 §3.1.2.12).
-          Map.entry("baddate", 0),
+          // "acceptable to reject as malformed" (RFC 4475 §3.1.2.12): we do not carry what we
+          // cannot read into CDRs and traces.
+          Map.entry("baddate", 400),
           // Fall back to RFC 2543 matching rather than refuse the call.
           Map.entry("badbranch", 0),
           Map.entry("regaut01", 0),
@@ -62,7 +63,8 @@ class TortureVectorTest {
     }
     if (expect.startsWith("reject:")) {
       int code = Integer.parseInt(expect.substring(7));
-      return code == 400 || code == 505 || code == 416 ? code : 0;
+      // mismatch02: "A 400 Bad Request is also acceptable" - we answer 400 (CSeq/method mismatch)
+      return code == 400 || code == 505 || code == 416 ? code : key.equals("mismatch02") ? 400 : 0;
     }
     return 0;
   }

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trunkline.sip.ErrorKind;
 import org.trunkline.sip.SipMessage;
 import org.trunkline.sip.SipParser;
 import org.trunkline.sip.StreamFramer;
@@ -60,6 +61,19 @@ final class TcpInbound extends ByteToMessageDecoder {
         case MESSAGE -> {
           SipMessage m = parser.parseFramed(bytes, off, f.length());
           byte[] answer = handler.handle(m, "TCP", peer);
+          if (m.error() != null && m.error().kind() == ErrorKind.MISSING_CONTENT_LENGTH) {
+            // §18.3: without Content-Length the end of this message is unknown, so what follows
+            // cannot be framed either: answer, then close (RFC 4475 inv2543 is a datagram case).
+            in.skipBytes(in.readableBytes());
+            counters.closedConnections.increment();
+            if (answer != null) {
+              ctx.writeAndFlush(Unpooled.wrappedBuffer(answer))
+                  .addListener(ChannelFutureListener.CLOSE);
+            } else {
+              ctx.close();
+            }
+            return;
+          }
           if (answer != null) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(answer));
           }
