@@ -72,6 +72,19 @@ final class Cursor {
     if (!tryChar('"')) {
       throw fail("expected quoted string");
     }
+    // The usual display name has no quoted-pair and no control character: its bytes are the value.
+    // Anything else takes the loop below, which also reports the problems.
+    for (int q = p; q < e; q++) {
+      byte c = b[q];
+      if (c == '"') {
+        String value = new String(b, p, q - p, StandardCharsets.UTF_8);
+        p = q + 1;
+        return value;
+      }
+      if (c == '\\' || (c >= 0 && c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
+        break;
+      }
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     while (p < e) {
       byte c = b[p++];

@@ -30,7 +30,8 @@ final class Hosts {
             || b[p] == '_')) {
       p++;
     }
-    if (!isHostname(b, s, p) && !isIpv4(b, s, p)) {
+    // IPv4 first: it is what carriers put in URIs and Vias, and fails fast on a name.
+    if (!isIpv4(b, s, p) && !isHostname(b, s, p)) {
       throw new SipParseException("bad host", s);
     }
     return p;

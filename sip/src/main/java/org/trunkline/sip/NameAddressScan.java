@@ -6,12 +6,15 @@ package org.trunkline.sip;
  */
 final class NameAddressScan {
   /** Returned when the value is structurally broken (unbalanced quotes or brackets). */
-  static final int[] BAD = new int[0];
+  static final long BAD = -2L;
 
   private NameAddressScan() {}
 
-  /** The tag value span, {@code null} if none, {@link #BAD} if the value is broken. */
-  static int[] tag(byte[] b, int s, int e) {
+  /**
+   * The tag value as a {@link Params#span}, {@link Params#ABSENT} if none, {@link #BAD} if the
+   * value is broken.
+   */
+  static long tag(byte[] b, int s, int e) {
     int params = paramsStart(b, s, e);
     if (params < 0) {
       return BAD;

@@ -1,16 +1,32 @@
 package org.trunkline.sip;
 
-/** Finds a {@code ;name=value} parameter in raw header bytes without allocating strings. */
+/** Finds a {@code ;name=value} parameter in raw header bytes without allocating. */
 final class Params {
+  /** What {@link #find} returns when the parameter is absent. */
+  static final long ABSENT = -1L;
+
   private Params() {}
+
+  /** A {@code [start, end)} span packed in a long, so that finding one allocates nothing. */
+  static long span(int start, int end) {
+    return (long) start << 32 | (end & 0xffffffffL);
+  }
+
+  static int start(long span) {
+    return (int) (span >>> 32);
+  }
+
+  static int end(long span) {
+    return (int) span;
+  }
 
   /**
    * The {@code [start, end)} of the value of the first parameter named {@code name} (any case) in
    * {@code [s, e)}, looking only at parameters after a {@code ;} outside quotes; stops at the first
-   * comma outside quotes when {@code firstValueOnly}. {@code null} if absent; an empty span for a
-   * parameter without a value.
+   * comma outside quotes when {@code firstValueOnly}, as a {@link #span}. {@link #ABSENT} if
+   * absent; an empty span for a parameter without a value.
    */
-  static int[] find(byte[] b, int s, int e, String name, boolean firstValueOnly) {
+  static long find(byte[] b, int s, int e, String name, boolean firstValueOnly) {
     boolean quoted = false;
     for (int p = s; p < e; p++) {
       byte c = b[p];
@@ -25,20 +41,20 @@ final class Params {
       if (c == '"') {
         quoted = true;
       } else if (c == ',' && firstValueOnly) {
-        return null;
+        return ABSENT;
       } else if (c == ';') {
         int n = SipParser.skipLws(b, p + 1, e);
         if (n + name.length() <= e && StartLine.startsWithIgnoreCase(b, n, name)) {
           int q = SipParser.skipLws(b, n + name.length(), e);
           if (q == e || b[q] == ';' || b[q] == ',') {
-            return new int[] {q, q};
+            return span(q, q);
           }
           if (b[q] == '=') {
             int vs = SipParser.skipLws(b, q + 1, e);
             int ve = vs;
             if (ve < e && b[ve] == '"') {
               ve = skipQuoted(b, ve, e);
-              return ve < 0 ? null : new int[] {vs + 1, ve - 1};
+              return ve < 0 ? ABSENT : span(vs + 1, ve - 1);
             }
             while (ve < e
                 && b[ve] != ';'
@@ -48,12 +64,12 @@ final class Params {
                 && b[ve] != '\n') {
               ve++;
             }
-            return new int[] {vs, ve};
+            return span(vs, ve);
           }
         }
       }
     }
-    return null;
+    return ABSENT;
   }
 
   /** From an opening quote at {@code p}, the offset after the closing quote, or -1. */

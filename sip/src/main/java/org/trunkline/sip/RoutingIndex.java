@@ -94,10 +94,10 @@ final class RoutingIndex {
     if (m.viaCount > maxVias) {
       m.fail(ErrorKind.TOO_MANY_VALUES, HeaderName.VIA.name(), m.headerLine(m.via), 1);
     }
-    int[] span = Params.find(m.buf, m.valueStart(m.via), m.valueEnd(m.via), "branch", true);
-    if (span != null) {
-      m.branchStart = span[0];
-      m.branchEnd = span[1];
+    long span = Params.find(m.buf, m.valueStart(m.via), m.valueEnd(m.via), "branch", true);
+    if (span != Params.ABSENT) {
+      m.branchStart = Params.start(span);
+      m.branchEnd = Params.end(span);
     }
   }
 
@@ -157,21 +157,21 @@ final class RoutingIndex {
 
   private static void readTags(SipMessage m) {
     if (m.from >= 0) {
-      int[] t = NameAddressScan.tag(m.buf, m.valueStart(m.from), m.valueEnd(m.from));
+      long t = NameAddressScan.tag(m.buf, m.valueStart(m.from), m.valueEnd(m.from));
       if (t == NameAddressScan.BAD) {
         m.fail(ErrorKind.BAD_HEADER, HeaderName.FROM.name(), m.headerLine(m.from), 1);
-      } else if (t != null) {
-        m.fromTagStart = t[0];
-        m.fromTagEnd = t[1];
+      } else if (t != Params.ABSENT) {
+        m.fromTagStart = Params.start(t);
+        m.fromTagEnd = Params.end(t);
       }
     }
     if (m.to >= 0) {
-      int[] t = NameAddressScan.tag(m.buf, m.valueStart(m.to), m.valueEnd(m.to));
+      long t = NameAddressScan.tag(m.buf, m.valueStart(m.to), m.valueEnd(m.to));
       if (t == NameAddressScan.BAD) {
         m.fail(ErrorKind.BAD_HEADER, HeaderName.TO.name(), m.headerLine(m.to), 1);
-      } else if (t != null) {
-        m.toTagStart = t[0];
-        m.toTagEnd = t[1];
+      } else if (t != Params.ABSENT) {
+        m.toTagStart = Params.start(t);
+        m.toTagEnd = Params.end(t);
       }
     }
   }

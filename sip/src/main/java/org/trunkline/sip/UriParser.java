@@ -20,24 +20,34 @@ public final class UriParser {
     if (colon < 0) {
       throw new SipParseException("no URI scheme", s);
     }
+    String text = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
+    if (isScheme(b, s, colon, "sip") || isScheme(b, s, colon, "sips")) {
+      SipParts parts = new SipParts();
+      walkSip(b, colon + 1, e, parts);
+      return new SipUri(
+          colon - s == 4,
+          parts.user,
+          parts.password,
+          parts.host,
+          parts.port,
+          parts.params,
+          parts.headers,
+          text);
+    }
+    if (isScheme(b, s, colon, "tel")) {
+      return tel(b, colon + 1, e, text);
+    }
     String scheme =
         new String(b, s, colon - s, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
-    String text = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
-    return switch (scheme) {
-      case "sip", "sips" -> sip(b, colon + 1, e, scheme.length() == 4, text);
-      case "tel" -> tel(b, colon + 1, e, text);
-      default -> {
-        for (int p = colon + 1; p < e; p++) {
-          if (!Chars.is(b[p], Chars.URIC)) {
-            throw new SipParseException("bad character in " + scheme + " URI", p);
-          }
-        }
-        if (colon + 1 == e) {
-          throw new SipParseException("empty " + scheme + " URI", e);
-        }
-        yield new AbsoluteUri(scheme, text);
+    for (int p = colon + 1; p < e; p++) {
+      if (!Chars.is(b[p], Chars.URIC)) {
+        throw new SipParseException("bad character in " + scheme + " URI", p);
       }
-    };
+    }
+    if (colon + 1 == e) {
+      throw new SipParseException("empty " + scheme + " URI", e);
+    }
+    return new AbsoluteUri(scheme, text);
   }
 
   /**
@@ -47,12 +57,14 @@ public final class UriParser {
    */
   static ErrorKind checkRequestUri(byte[] b, int s, int e) {
     try {
-      Uri u = parse(b, s, e);
-      // §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 escruri).
-      if (u instanceof SipUri su && !su.headers().isEmpty()) {
-        return ErrorKind.BAD_REQUEST_URI;
+      int colon = schemeEnd(b, s, e);
+      if (colon >= 0 && (isScheme(b, s, colon, "sip") || isScheme(b, s, colon, "sips"))) {
+        // The common case is checked without building the URI: the scanner allocates nothing for
+        // it. §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 escruri).
+        return walkSip(b, colon + 1, e, null) ? ErrorKind.BAD_REQUEST_URI : null;
       }
-      return u instanceof AbsoluteUri ? ErrorKind.UNSUPPORTED_URI_SCHEME : null;
+      // tel (no headers to refuse) or another scheme
+      return parse(b, s, e) instanceof AbsoluteUri ? ErrorKind.UNSUPPORTED_URI_SCHEME : null;
     } catch (SipParseException x) {
       return ErrorKind.BAD_REQUEST_URI;
     }
@@ -75,9 +87,28 @@ public final class UriParser {
     return -1;
   }
 
-  private static SipUri sip(byte[] b, int s, int e, boolean secure, String text) {
-    String user = null;
-    String password = null;
+  /** The ASCII-case-insensitive scheme {@code name} spans {@code [s, colon)}. */
+  private static boolean isScheme(byte[] b, int s, int colon, String name) {
+    return colon - s == name.length() && StartLine.startsWithIgnoreCase(b, s, name);
+  }
+
+  /** The parts of a sip/sips URI, as {@link #walkSip} found them. */
+  private static final class SipParts {
+    String user;
+    String password;
+    String host;
+    int port = -1;
+    List<Param> params = List.of();
+    List<Param> headers = List.of();
+  }
+
+  /**
+   * Checks the sip/sips URI after the scheme's colon and, unless {@code out} is null, fills it in;
+   * throws {@link SipParseException} if it is malformed. Returns whether it has headers ({@code
+   * ?}).
+   */
+  private static boolean walkSip(byte[] b, int s, int e, SipParts out) {
+    boolean build = out != null;
     int at = -1;
     for (int p = s; p < e; p++) {
       if (b[p] == '@') {
@@ -105,14 +136,17 @@ public final class UriParser {
       if (userEnd == s) {
         throw new SipParseException("empty user in SIP URI", s);
       }
-      user = ascii(b, s, userEnd);
-      password = pw < 0 ? null : ascii(b, pw + 1, at);
+      if (build) {
+        out.user = ascii(b, s, userEnd);
+        out.password = pw < 0 ? null : ascii(b, pw + 1, at);
+      }
       p = at + 1;
     }
     int hs = p;
     p = Hosts.hostEnd(b, p, e);
-    String host = ascii(b, hs, p);
-    int port = -1;
+    if (build) {
+      out.host = ascii(b, hs, p);
+    }
     if (p < e && b[p] == ':') {
       int ps = ++p;
       long v = 0;
@@ -122,29 +156,37 @@ public final class UriParser {
       if (p == ps || v > 65535) {
         throw new SipParseException("bad port in SIP URI", ps);
       }
-      port = (int) v;
+      if (build) {
+        out.port = (int) v;
+      }
     }
-    List<Param> params = List.of();
     if (p < e && b[p] == ';') {
-      params = new ArrayList<>(2);
+      List<Param> params = build ? new ArrayList<>(2) : null;
       while (p < e && b[p] == ';') {
         p = param(b, p + 1, e, params, Chars.PARAM_UNRESERVED, ';', '?');
       }
+      if (build) {
+        out.params = params;
+      }
     }
-    List<Param> headers = List.of();
-    if (p < e && b[p] == '?') {
-      headers = new ArrayList<>(1);
+    boolean hasHeaders = p < e && b[p] == '?';
+    if (hasHeaders) {
+      List<Param> headers = build ? new ArrayList<>(1) : null;
       p = param(b, p + 1, e, headers, Chars.HNV_UNRESERVED, '&', '\0');
       while (p < e && b[p] == '&') {
         p = param(b, p + 1, e, headers, Chars.HNV_UNRESERVED, '&', '\0');
+      }
+      if (build) {
+        out.headers = headers;
       }
     }
     if (p != e) {
       throw new SipParseException("unexpected character in SIP URI", p);
     }
-    return new SipUri(secure, user, password, host, port, params, headers, text);
+    return hasHeaders;
   }
 
+  /** One parameter from {@code p}; added to {@code out} unless it is null (check only). */
   private static int param(
       byte[] b, int p, int e, List<Param> out, int extra, char sep, char stop) {
     int ns = p;
@@ -167,7 +209,9 @@ public final class UriParser {
     if (nameEnd == ns) {
       throw new SipParseException("empty URI parameter name", ns);
     }
-    out.add(new Param(ascii(b, ns, nameEnd), eq < 0 ? null : ascii(b, eq + 1, p)));
+    if (out != null) {
+      out.add(new Param(ascii(b, ns, nameEnd), eq < 0 ? null : ascii(b, eq + 1, p)));
+    }
     return p;
   }
 
