@@ -21,8 +21,22 @@ import org.trunkline.sip.Uri;
  */
 public final class BasicUas {
   /** What we answer to; also our Allow header (§20.5). */
+  /** The methods we answer to (§20.5 Allow). */
+  public static final List<SipMethod> ALLOWED =
+      List.of(
+          SipMethod.INVITE,
+          SipMethod.ACK,
+          SipMethod.CANCEL,
+          SipMethod.BYE,
+          SipMethod.OPTIONS,
+          SipMethod.REGISTER,
+          SipMethod.PRACK,
+          SipMethod.UPDATE,
+          SipMethod.INFO);
+
+  /** The Allow header value listing {@link #ALLOWED}. */
   public static final String ALLOW =
-      "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PRACK, UPDATE, INFO";
+      String.join(", ", ALLOWED.stream().map(SipMethod::name).toList());
 
   /** Option tags we support (none yet); an empty Supported is allowed (§20.37). */
   public static final List<String> SUPPORTED = List.of();
@@ -55,7 +69,7 @@ public final class BasicUas {
       return Answer.malformed(error);
     }
     SipMethod method = m.method();
-    boolean knownHere = ALLOW.contains(method.name()) && method.isKnown();
+    boolean knownHere = ALLOWED.contains(method);
     if (!method.isKnown()) {
       return Answer.of(501, "Not Implemented", "Allow: " + ALLOW);
     }
