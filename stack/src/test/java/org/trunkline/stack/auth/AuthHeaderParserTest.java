@@ -3,8 +3,10 @@ package org.trunkline.stack.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -112,7 +114,7 @@ class AuthHeaderParserTest {
     assertThat(m.offset()).isEqualTo(many.lastIndexOf("p32"));
   }
 
-  /** Mutated headers never make the parser throw. */
+  /** Mutated headers never make the parser or the verifier throw. */
   @Test
   void seededMutationsNeverThrow() {
     List<String> seeds =
@@ -125,6 +127,11 @@ class AuthHeaderParserTest {
             "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
     String alphabet = "\"\\,= \t\r\n\u0000\u007fa0-:/éÿ\uD83D";
     Random random = new Random(20261127L);
+    DigestChallenger server =
+        new DigestChallenger(
+            DigestConfig.of("trunk.example.net"),
+            CredentialLookup.of(Map.of("alice", UserSecret.password("pw"))),
+            InstantSource.system());
     Set<String> outcomes = new HashSet<>();
     for (int i = 0; i < 20_000; i++) {
       StringBuilder b = new StringBuilder(seeds.get(random.nextInt(seeds.size())));
@@ -154,6 +161,7 @@ class AuthHeaderParserTest {
                     assertThat(names.add(param.name())).isTrue();
                   }
                 }
+                server.verify("INVITE", value);
               })
           .as("mutation %d: %s", i, value)
           .doesNotThrowAnyException();
