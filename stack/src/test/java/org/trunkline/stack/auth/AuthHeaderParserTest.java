@@ -3,6 +3,7 @@ package org.trunkline.stack.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
@@ -114,7 +115,7 @@ class AuthHeaderParserTest {
     assertThat(m.offset()).isEqualTo(many.lastIndexOf("p32"));
   }
 
-  /** Mutated headers never make the parser or the verifier throw. */
+  /** Mutated headers never make the parser, the verifier or the answerer throw. */
   @Test
   void seededMutationsNeverThrow() {
     List<String> seeds =
@@ -132,7 +133,9 @@ class AuthHeaderParserTest {
             DigestConfig.of("trunk.example.net"),
             CredentialLookup.of(Map.of("alice", UserSecret.password("pw"))),
             InstantSource.system());
+    AuthAttempt client = new DigestAnswerer(ClientCredentials.of("alice", "pw")).newAttempt();
     Set<String> outcomes = new HashSet<>();
+    int[] answered = {0};
     for (int i = 0; i < 20_000; i++) {
       StringBuilder b = new StringBuilder(seeds.get(random.nextInt(seeds.size())));
       int edits = 1 + random.nextInt(6);
@@ -162,11 +165,26 @@ class AuthHeaderParserTest {
                   }
                 }
                 server.verify("INVITE", value);
+                // the SIP parser may refuse the raw bytes; only what it accepts reaches us
+                SipMessage msg =
+                    new SipParser()
+                        .parseDatagram(
+                            ("SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+                                    + "From: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nCall-ID: x\r\n"
+                                    + "CSeq: 1 INVITE\r\nWWW-Authenticate: "
+                                    + value
+                                    + "\r\nContent-Length: 0\r\n\r\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                if (msg.isOk()) {
+                  client.answer(msg, "INVITE", "sip:x@y");
+                  answered[0]++;
+                }
               })
           .as("mutation %d: %s", i, value)
           .doesNotThrowAnyException();
     }
     // the loop reached both outcomes, so it tested something
     assertThat(outcomes).containsExactlyInAnyOrder("Parsed", "Malformed");
+    assertThat(answered[0]).isGreaterThan(1000);
   }
 }

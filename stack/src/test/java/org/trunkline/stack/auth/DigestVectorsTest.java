@@ -76,6 +76,39 @@ class DigestVectorsTest {
         .isEqualTo(v.response());
   }
 
+  /** The whole client path: the RFC's challenge in a 401, answered as the RFC's example does. */
+  @Test
+  void theAnswererReproducesRfc7616Section391() {
+    for (String alg : List.of("MD5", "SHA-256")) {
+      String challenge =
+          AuthHeaderParserTest.RFC7616_CHALLENGE.replace("algorithm=SHA-256", "algorithm=" + alg);
+      DigestAnswerer answerer =
+          new DigestAnswerer(
+              ClientCredentials.of("Mufasa", "Circle of Life"),
+              () -> "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ");
+      ChallengeAnswer a =
+          answerer
+              .newAttempt()
+              .answer(
+                  Messages.challenge(ChallengeKind.UAS, List.of(challenge)),
+                  "GET",
+                  "/dir/index.html");
+      assertThat(a).isInstanceOf(ChallengeAnswer.Retry.class);
+      AuthorizationLine line = ((ChallengeAnswer.Retry) a).lines().get(0);
+      AuthHeader h = AuthHeaderParserTest.parsed(line.value());
+      assertThat(h.param("response"))
+          .isEqualTo(
+              alg.equals("MD5")
+                  ? "8ca523f5e9506fed4657c9700eebdbec"
+                  : "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
+      assertThat(h.param("nc")).isEqualTo("00000001");
+      assertThat(h.param("qop")).isEqualTo("auth");
+      assertThat(h.param("algorithm")).isEqualTo(alg);
+      assertThat(h.param("opaque")).isEqualTo("FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS");
+      assertThat(h.param("uri")).isEqualTo("/dir/index.html");
+    }
+  }
+
   /**
    * The server checks the RFC's own answer: the response is right, but the nonce is not one this
    * server issued, so the verdict is stale (retry with our nonce), not bad credentials.
