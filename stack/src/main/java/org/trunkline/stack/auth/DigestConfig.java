@@ -31,8 +31,12 @@ public record DigestConfig(
   /** 300 s: long enough for a slow INVITE retry, short enough to bound replays without qop. */
   public static final Duration DEFAULT_NONCE_LIFETIME = Duration.ofSeconds(300);
 
-  /** 65536 windows of about 100 bytes: some 6 MB at worst, per realm. */
-  public static final int DEFAULT_MAX_TRACKED_NONCES = 65_536;
+  /**
+   * 16384 windows of about 200 bytes (nonce string, window, map entry): some 3 MB at worst per
+   * realm. A window is only made for a request whose response was right, so only clients that know
+   * a password can fill it.
+   */
+  public static final int DEFAULT_MAX_TRACKED_NONCES = 16_384;
 
   public DigestConfig {
     if (realm == null || realm.isEmpty() || realm.indexOf('"') >= 0 || realm.indexOf('\\') >= 0) {
