@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.trunkline.sip.SipMessage;
@@ -197,11 +198,12 @@ public final class DigestChallenger {
     }
     long v = 0;
     for (int i = 0; i < 8; i++) {
-      int d = Character.digit(nc.charAt(i), 16);
-      if (d < 0) {
+      char c = nc.charAt(i);
+      // ASCII only (HexFormat), where Character.digit would also take other scripts' digits
+      if (!HexFormat.isHexDigit(c)) {
         return -1;
       }
-      v = v << 4 | d;
+      v = v << 4 | HexFormat.fromHexDigit(c);
     }
     return v;
   }

@@ -165,6 +165,8 @@ class DigestChallengerTest {
         .isEqualTo(new AuthResult.Malformed(REALM, "algorithm MD5 not offered"));
     assertThat(s.verify("INVITE", good.replace("qop=auth", "qop=auth-int")))
         .isEqualTo(new AuthResult.Malformed(REALM, "qop auth-int not offered"));
+    assertThat(s.verify("INVITE", good.replace("nc=00000001", "nc=\"0000000\u0661\"")))
+        .isEqualTo(new AuthResult.Malformed(REALM, "qop=auth needs nc (8 hex digits) and cnonce"));
     assertThat(s.verify("INVITE", good.replace("nc=00000001", "nc=1")))
         .isEqualTo(new AuthResult.Malformed(REALM, "qop=auth needs nc (8 hex digits) and cnonce"));
     assertThat(s.verify("INVITE", good.replaceAll("opaque=\"[^\"]*\"", "opaque=\"x\"")))
