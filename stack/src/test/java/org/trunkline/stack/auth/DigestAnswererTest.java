@@ -1,6 +1,7 @@
 package org.trunkline.stack.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -229,6 +230,13 @@ class DigestAnswererTest {
                 .answer(legacy, "INVITE", Messages.URI));
     assertThat(s.verify(Messages.invite(r.lines()), ChallengeKind.UAS))
         .isEqualTo(new AuthResult.Ok(REALM, "alice", DigestAlgorithm.MD5));
+  }
+
+  @Test
+  void aUsernameThatWouldBreakTheHeaderLineIsRefused() {
+    assertThatThrownBy(() -> new ClientCredential("alice\r\nVia: x", "pw"))
+        .hasMessageStartingWith("username: must be non-empty without control characters");
+    assertThat(new ClientCredential("alice", "s3cr3t").toString()).doesNotContain("s3cr3t");
   }
 
   @Test
