@@ -1,0 +1,210 @@
+package org.trunkline.stack.auth;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Parses challenge and credentials values (RFC 3261 §25.1 {@code challenge} / {@code credentials},
+ * RFC 7616 §3.3 and §3.4, RFC 7235 §2.1 for token68). Hostile input is expected: every problem is a
+ * {@link AuthParse.Malformed} value with an offset, and the work is linear in the input, which is
+ * capped at {@link #MAX_LENGTH} characters and {@link #MAX_PARAMS} parameters. Stateless and
+ * thread-safe.
+ */
+public final class AuthHeaderParser {
+  /** Longer values are refused: a real Digest header is a few hundred characters. */
+  public static final int MAX_LENGTH = 4096;
+
+  /** More parameters than this are refused. */
+  public static final int MAX_PARAMS = 32;
+
+  private final String s;
+  private int pos;
+
+  private AuthHeaderParser(String s) {
+    this.s = s;
+  }
+
+  /** Parses one header value (without the header name). Never throws. */
+  public static AuthParse parse(String value) {
+    if (value == null) {
+      return new AuthParse.Malformed("no value", 0);
+    }
+    if (value.length() > MAX_LENGTH) {
+      return new AuthParse.Malformed("longer than " + MAX_LENGTH + " characters", MAX_LENGTH);
+    }
+    return new AuthHeaderParser(value).header();
+  }
+
+  private AuthParse header() {
+    skipSpace();
+    String scheme = token();
+    if (scheme == null) {
+      return fail("expected auth-scheme");
+    }
+    if (pos < s.length() && !isSpace(s.charAt(pos))) {
+      return fail("expected whitespace after auth-scheme");
+    }
+    skipSpace();
+    if (pos == s.length()) {
+      return new AuthParse.Parsed(new AuthHeader(scheme, List.of(), null));
+    }
+    // Digest credentials are always a parameter list (RFC 7616 §3.4), never token68
+    String t68 = "digest".equalsIgnoreCase(scheme) ? null : token68();
+    if (t68 != null) {
+      return new AuthParse.Parsed(new AuthHeader(scheme, List.of(), t68));
+    }
+    List<AuthParam> params = new ArrayList<>();
+    while (true) {
+      skipSpace();
+      if (pos < s.length() && s.charAt(pos) == ',') {
+        pos++; // an empty list element, allowed by the #rule (RFC 7230 §7)
+        continue;
+      }
+      if (pos == s.length()) {
+        break;
+      }
+      AuthParse failed = param(params);
+      if (failed != null) {
+        return failed;
+      }
+      skipSpace();
+      if (pos == s.length()) {
+        break;
+      }
+      if (s.charAt(pos) != ',') {
+        return fail("expected ',' between parameters");
+      }
+      pos++;
+    }
+    return new AuthParse.Parsed(new AuthHeader(scheme, params, null));
+  }
+
+  /** Parses {@code name = (token / quoted-string)} into {@code out}; a failure, or null. */
+  private AuthParse param(List<AuthParam> out) {
+    int nameAt = pos;
+    String name = token();
+    if (name == null) {
+      return fail("expected parameter name");
+    }
+    skipSpace();
+    if (pos == s.length() || s.charAt(pos) != '=') {
+      return fail("expected '=' after " + name);
+    }
+    pos++;
+    skipSpace();
+    String value;
+    boolean quoted = pos < s.length() && s.charAt(pos) == '"';
+    if (quoted) {
+      int valueAt = pos;
+      value = quotedString();
+      if (value == null) {
+        return new AuthParse.Malformed("unterminated or invalid quoted-string in " + name, valueAt);
+      }
+    } else {
+      value = token();
+      if (value == null) {
+        return fail("expected token or quoted-string for " + name);
+      }
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (AuthParam p : out) {
+      if (p.name().equals(lower)) {
+        // RFC 7616 §3.3: each directive at most once; two answers are an attack or a bug
+        return new AuthParse.Malformed("duplicate parameter " + lower, nameAt);
+      }
+    }
+    if (out.size() == MAX_PARAMS) {
+      return new AuthParse.Malformed("more than " + MAX_PARAMS + " parameters", nameAt);
+    }
+    out.add(new AuthParam(lower, value, quoted));
+    return null;
+  }
+
+  private String token() {
+    int start = pos;
+    while (pos < s.length() && isTokenChar(s.charAt(pos))) {
+      pos++;
+    }
+    return pos == start ? null : s.substring(start, pos);
+  }
+
+  /** The rest of the value as a token68 (RFC 7235 §2.1), or null (and pos unchanged). */
+  private String token68() {
+    int i = pos;
+    while (i < s.length() && isToken68Char(s.charAt(i))) {
+      i++;
+    }
+    if (i == pos) {
+      return null;
+    }
+    while (i < s.length() && s.charAt(i) == '=') {
+      i++;
+    }
+    int end = i;
+    while (i < s.length() && isSpace(s.charAt(i))) {
+      i++;
+    }
+    if (i != s.length()) {
+      return null; // "name=value, ..." is a parameter list
+    }
+    String t = s.substring(pos, end);
+    pos = i;
+    return t;
+  }
+
+  /** A quoted-string at pos, unescaped, or null; RFC 3261 §25.1 quoted-pair excludes CR and LF. */
+  private String quotedString() {
+    StringBuilder b = new StringBuilder();
+    pos++; // opening quote
+    while (pos < s.length()) {
+      char c = s.charAt(pos++);
+      if (c == '"') {
+        return b.toString();
+      }
+      if (c == '\\') {
+        if (pos == s.length()) {
+          return null;
+        }
+        c = s.charAt(pos++);
+        if (c == '\r' || c == '\n') {
+          return null;
+        }
+      } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        return null;
+      }
+      b.append(c);
+    }
+    return null;
+  }
+
+  private void skipSpace() {
+    while (pos < s.length() && isSpace(s.charAt(pos))) {
+      pos++;
+    }
+  }
+
+  private AuthParse fail(String reason) {
+    return new AuthParse.Malformed(reason, pos);
+  }
+
+  // LWS, with folding already reduced to whitespace by the message layer or not
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  }
+
+  /** RFC 3261 §25.1 token, plus the RFC 7230 tchar extras, which some peers send. */
+  static boolean isTokenChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || "-.!%*_+`'~#$&^|".indexOf(c) >= 0;
+  }
+
+  private static boolean isToken68Char(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || "-._~+/".indexOf(c) >= 0;
+  }
+}

@@ -1,0 +1,215 @@
+package org.trunkline.stack.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.trunkline.sip.SipMessage;
+
+/**
+ * The server side of digest authentication for one realm (RFC 3261 §22.1-§22.4, RFC 7616, RFC
+ * 8760): builds challenges and verifies credentials against a {@link CredentialLookup}.
+ *
+ * <p>Nonces are stateless (see {@link NonceCodec}): they carry their issue time and an HMAC under
+ * the configured secret, expire after {@link DigestConfig#nonceLifetime()} and are then answered
+ * {@code stale=true} if the response was otherwise right (RFC 7616 §3.3). Nonce counts are checked
+ * against a bounded replay window. Time comes from the injected {@link InstantSource}.
+ *
+ * <p>Thread-safe: any event loop may call {@link #challenges} and {@link #verify} concurrently.
+ */
+public final class DigestChallenger {
+  private final DigestConfig config;
+  private final CredentialLookup users;
+  private final InstantSource clock;
+  private final NonceCodec nonces;
+  private final NonceCounts counts;
+  private final String opaque;
+  private final long lifetimeMillis;
+
+  public DigestChallenger(DigestConfig config, CredentialLookup users, InstantSource clock) {
+    this.config = config;
+    this.users = users;
+    this.clock = clock;
+    this.nonces = new NonceCodec(config.secret(), config.realm());
+    this.counts = new NonceCounts(config.maxTrackedNonces());
+    this.opaque = nonces.opaque();
+    this.lifetimeMillis = config.nonceLifetime().toMillis();
+  }
+
+  public String realm() {
+    return config.realm();
+  }
+
+  /**
+   * The values of the WWW-Authenticate or Proxy-Authenticate headers to send, one per offered
+   * algorithm, strongest first (RFC 8760 §2.4: the client takes the first it supports), all with
+   * the same fresh nonce.
+   *
+   * @param stale {@code true} after a {@link AuthResult.Stale} result (RFC 7616 §3.3)
+   */
+  public List<String> challenges(boolean stale) {
+    String nonce = nonces.issue(clock.millis());
+    List<String> out = new ArrayList<>(config.algorithms().size());
+    for (DigestAlgorithm alg : config.algorithms()) {
+      AuthWriter w =
+          new AuthWriter("Digest")
+              .quoted("realm", config.realm())
+              .quoted("nonce", nonce)
+              .quoted("opaque", opaque)
+              .token("algorithm", alg.token())
+              .quoted("qop", "auth");
+      if (stale) {
+        w.token("stale", "true");
+      }
+      out.add(w.toString());
+    }
+    return out;
+  }
+
+  /**
+   * Verifies the request's credentials for this realm in the {@code kind}'s header (Authorization
+   * or Proxy-Authorization). Credentials for other realms and other schemes are ignored (RFC 3261
+   * §22.3: several proxies may each have their own), so a request with none for us is {@link
+   * AuthResult.Missing}.
+   */
+  public AuthResult verify(SipMessage request, ChallengeKind kind) {
+    String method = request.method().name();
+    AuthResult.Malformed unparsable = null;
+    for (String value : request.headers(kind.credentialsHeader())) {
+      AuthParse parse = AuthHeaderParser.parse(value);
+      if (parse instanceof AuthParse.Malformed m) {
+        unparsable = new AuthResult.Malformed(config.realm(), m.toString());
+        continue;
+      }
+      AuthHeader h = ((AuthParse.Parsed) parse).header();
+      if (h.isDigest() && config.realm().equals(h.param("realm"))) {
+        return verify(method, h);
+      }
+    }
+    // an unparsable header may have been meant for us; say so rather than "missing"
+    return unparsable != null ? unparsable : new AuthResult.Missing(config.realm());
+  }
+
+  /** Verifies one credentials value (without the header name) for a request of {@code method}. */
+  public AuthResult verify(String method, String credentials) {
+    AuthParse parse = AuthHeaderParser.parse(credentials);
+    if (parse instanceof AuthParse.Malformed m) {
+      return new AuthResult.Malformed(config.realm(), m.toString());
+    }
+    return verify(method, ((AuthParse.Parsed) parse).header());
+  }
+
+  private AuthResult verify(String method, AuthHeader h) {
+    String realm = config.realm();
+    if (!h.isDigest()) {
+      return new AuthResult.Malformed(realm, "unsupported auth-scheme " + h.scheme());
+    }
+    if (!realm.equals(h.param("realm"))) {
+      return new AuthResult.Malformed(realm, "credentials are for realm " + h.param("realm"));
+    }
+    String username = h.param("username");
+    String nonce = h.param("nonce");
+    String uri = h.param("uri");
+    String response = h.param("response");
+    if (username == null || nonce == null || uri == null || response == null) {
+      return new AuthResult.Malformed(realm, "username, nonce, uri and response are required");
+    }
+    if ("true".equalsIgnoreCase(h.param("userhash"))) {
+      return new AuthResult.Malformed(realm, "userhash is not supported (not offered)");
+    }
+    String algName = h.param("algorithm");
+    // RFC 7616 §3.4: no algorithm parameter means MD5
+    DigestAlgorithm alg =
+        algName == null ? DigestAlgorithm.MD5 : DigestAlgorithm.fromToken(algName);
+    if (alg == null || !config.algorithms().contains(alg)) {
+      return new AuthResult.Malformed(
+          realm, "algorithm " + (algName == null ? "MD5 (default)" : algName) + " not offered");
+    }
+    String qop = h.param("qop");
+    String nc = h.param("nc");
+    String cnonce = h.param("cnonce");
+    long count = 0;
+    if (qop != null) {
+      if (!qop.toLowerCase(Locale.ROOT).equals("auth")) {
+        return new AuthResult.Malformed(realm, "qop " + qop + " not offered");
+      }
+      count = parseNc(nc);
+      if (count < 0 || cnonce == null) {
+        return new AuthResult.Malformed(realm, "qop=auth needs nc (8 hex digits) and cnonce");
+      }
+    } else if (config.requireQop()) {
+      return new AuthResult.Malformed(realm, "qop missing (RFC 2069 answers are refused)");
+    }
+    UserSecret secret = users.find(realm, username).orElse(null);
+    String ha1 = secret == null ? null : secret.ha1(alg, username, realm);
+    // an unknown user costs the same hashing as a known one, so timing does not tell them apart
+    String expected =
+        DigestMath.response(
+            alg,
+            ha1 != null ? ha1 : alg.hash(username),
+            method,
+            uri,
+            nonce,
+            nc,
+            cnonce,
+            qop == null ? null : "auth");
+    if (ha1 == null) {
+      return new AuthResult.BadCredentials(
+          realm, username, secret == null ? "unknown user" : "no HA1 stored for " + alg);
+    }
+    if (!constantTimeEquals(expected, response.toLowerCase(Locale.ROOT))) {
+      return new AuthResult.BadCredentials(realm, username, "wrong response");
+    }
+    // The response is right: from here on the client knows the password, and only the nonce or
+    // the count can be wrong, which RFC 7616 §3.3 answers with stale=true so it retries silently.
+    long now = clock.millis();
+    long issued = nonces.issuedAt(nonce);
+    if (issued < 0) {
+      return new AuthResult.Stale(realm, username, "nonce not issued by us");
+    }
+    // checked only now: after a secret change both nonce and opaque differ, which is stale
+    String theirOpaque = h.param("opaque");
+    if (theirOpaque != null && !theirOpaque.equals(opaque)) {
+      return new AuthResult.Malformed(realm, "opaque does not match");
+    }
+    if (now - issued > lifetimeMillis || issued - now > lifetimeMillis) {
+      return new AuthResult.Stale(realm, username, "nonce expired");
+    }
+    if (qop != null) {
+      switch (counts.check(nonce, issued, count, now - lifetimeMillis)) {
+        case REPLAY:
+          return new AuthResult.Replay(realm, username, nc);
+        case FORGOTTEN:
+          return new AuthResult.Stale(realm, username, "nonce evicted from the replay window");
+        case FRESH:
+          break;
+      }
+    }
+    return new AuthResult.Ok(realm, username, alg);
+  }
+
+  /** The nc-value (RFC 7616 §3.4: 8LHEX; upper case accepted), or -1. */
+  private static long parseNc(String nc) {
+    if (nc == null || nc.length() != 8) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      char c = nc.charAt(i);
+      // ASCII only (HexFormat), where Character.digit would also take other scripts' digits
+      if (!HexFormat.isHexDigit(c)) {
+        return -1;
+      }
+      v = v << 4 | HexFormat.fromHexDigit(c);
+    }
+    return v;
+  }
+
+  private static boolean constantTimeEquals(String a, String b) {
+    return MessageDigest.isEqual(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+}

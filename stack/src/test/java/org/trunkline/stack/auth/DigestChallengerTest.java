@@ -1,0 +1,249 @@
+package org.trunkline.stack.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.trunkline.sip.HeaderName;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipParser;
+import org.trunkline.sip.Vectors;
+
+class DigestChallengerTest {
+  static final String REALM = "trunk.example.net";
+  final AtomicLong now = new AtomicLong(1_800_000_000_000L);
+  final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+  final CredentialLookup users =
+      CredentialLookup.of(
+          Map.of(
+              "alice", UserSecret.password("s3cr3t"),
+              "carol",
+                  UserSecret.ha1(
+                      Map.of(
+                          DigestAlgorithm.SHA_256,
+                          DigestMath.ha1(DigestAlgorithm.SHA_256, "carol", REALM, "pw")))));
+
+  DigestChallenger server(DigestConfig config) {
+    return new DigestChallenger(config, users, clock);
+  }
+
+  /** Credentials for one challenge value, as a client would compute them (nc given). */
+  static String answer(String challenge, String user, String password, String method, long nc) {
+    AuthHeader c = AuthHeaderParserTest.parsed(challenge);
+    DigestAlgorithm alg = DigestAlgorithm.fromToken(c.param("algorithm"));
+    String ha1 = DigestMath.ha1(alg, user, c.param("realm"), password);
+    String ncs = DigestMath.nc(nc);
+    String response =
+        DigestMath.response(
+            alg, ha1, method, Messages.URI, c.param("nonce"), ncs, "cn0nce", "auth");
+    return new AuthWriter("Digest")
+        .quoted("username", user)
+        .quoted("realm", c.param("realm"))
+        .quoted("nonce", c.param("nonce"))
+        .quoted("uri", Messages.URI)
+        .quoted("response", response)
+        .token("algorithm", alg.token())
+        .token("qop", "auth")
+        .token("nc", ncs)
+        .quoted("cnonce", "cn0nce")
+        .quoted("opaque", c.param("opaque"))
+        .toString();
+  }
+
+  @Test
+  void challengesOfferEveryAlgorithmStrongestFirstWithOneNonce() {
+    List<String> values = server(DigestConfig.of(REALM)).challenges(false);
+    List<AuthHeader> parsed = values.stream().map(AuthHeaderParserTest::parsed).toList();
+    assertThat(parsed)
+        .extracting(h -> h.param("algorithm"))
+        .containsExactly("SHA-512-256", "SHA-256", "MD5");
+    assertThat(parsed).extracting(h -> h.param("nonce")).containsOnly(parsed.get(0).param("nonce"));
+    assertThat(parsed.get(0).param("qop")).isEqualTo("auth");
+    assertThat(parsed.get(0).param("realm")).isEqualTo(REALM);
+    assertThat(parsed.get(0).param("opaque")).isNotBlank();
+    assertThat(parsed.get(0).param("stale")).isNull();
+    assertThat(values.get(0)).startsWith("Digest realm=\"trunk.example.net\", nonce=\"");
+    assertThat(AuthHeaderParserTest.parsed(server(DigestConfig.of(REALM)).challenges(true).get(2)))
+        .satisfies(h -> assertThat(h.param("stale")).isEqualTo("true"));
+  }
+
+  @Test
+  void theSameSecretMakesNoncesValidOnEveryNode() {
+    byte[] secret = "0123456789abcdef0123456789abcdef".getBytes();
+    String challenge = server(DigestConfig.of(REALM, secret)).challenges(false).get(0);
+    DigestChallenger otherNode = server(DigestConfig.of(REALM, secret));
+    assertThat(otherNode.verify("INVITE", answer(challenge, "alice", "s3cr3t", "INVITE", 1)))
+        .isEqualTo(new AuthResult.Ok(REALM, "alice", DigestAlgorithm.SHA_512_256));
+    DigestChallenger otherSecret = server(DigestConfig.of(REALM));
+    assertThat(otherSecret.verify("INVITE", answer(challenge, "alice", "s3cr3t", "INVITE", 1)))
+        .isEqualTo(new AuthResult.Stale(REALM, "alice", "nonce not issued by us"));
+  }
+
+  @Test
+  void anExpiredNonceWithTheRightPasswordIsStale() {
+    DigestChallenger s = server(DigestConfig.of(REALM).withNonceLifetime(Duration.ofSeconds(300)));
+    String challenge = s.challenges(false).get(1);
+    now.addAndGet(300_000);
+    assertThat(s.verify("INVITE", answer(challenge, "alice", "s3cr3t", "INVITE", 1)).isOk())
+        .isTrue();
+    now.addAndGet(1);
+    assertThat(s.verify("INVITE", answer(challenge, "alice", "s3cr3t", "INVITE", 2)))
+        .isEqualTo(new AuthResult.Stale(REALM, "alice", "nonce expired"));
+    // stale=true is only for the right password (RFC 7616 §3.3)
+    assertThat(s.verify("INVITE", answer(challenge, "alice", "wrong", "INVITE", 3)))
+        .isEqualTo(new AuthResult.BadCredentials(REALM, "alice", "wrong response"));
+  }
+
+  @Test
+  void aReplayedNonceCountIsRefusedAndReorderingWithinTheWindowIsNot() {
+    DigestChallenger s = server(DigestConfig.of(REALM));
+    String challenge = s.challenges(false).get(0);
+    String first = answer(challenge, "alice", "s3cr3t", "INVITE", 1);
+    assertThat(s.verify("INVITE", first).isOk()).isTrue();
+    assertThat(s.verify("INVITE", first))
+        .isEqualTo(new AuthResult.Replay(REALM, "alice", "00000001"));
+    assertThat(s.verify("INVITE", answer(challenge, "alice", "s3cr3t", "INVITE", 3)).isOk())
+        .isTrue();
+    assertThat(s.verify("INVITE", answer(challenge, "alice", "s3cr3t", "INVITE", 2)).isOk())
+        .isTrue();
+    assertThat(s.verify("INVITE", answer(challenge, "alice", "s3cr3t", "INVITE", 2)))
+        .isInstanceOf(AuthResult.Replay.class);
+    assertThat(s.verify("INVITE", answer(challenge, "alice", "s3cr3t", "INVITE", 200)).isOk())
+        .isTrue();
+    // 4 is now more than 64 counts behind the highest: refused, the window does not reach it
+    assertThat(s.verify("INVITE", answer(challenge, "alice", "s3cr3t", "INVITE", 4)))
+        .isEqualTo(new AuthResult.Replay(REALM, "alice", "00000004"));
+    assertThat(s.verify("INVITE", answer(challenge, "alice", "s3cr3t", "INVITE", 0)))
+        .isInstanceOf(AuthResult.Replay.class);
+  }
+
+  @Test
+  void aNonceEvictedFromTheReplayWindowIsStaleNotReplayable() {
+    DigestChallenger s = server(DigestConfig.of(REALM).withMaxTrackedNonces(2));
+    String a = s.challenges(false).get(0);
+    now.addAndGet(1);
+    String b = s.challenges(false).get(0);
+    now.addAndGet(1);
+    String c = s.challenges(false).get(0);
+    String replayed = answer(a, "alice", "s3cr3t", "INVITE", 1);
+    assertThat(s.verify("INVITE", replayed).isOk()).isTrue();
+    assertThat(s.verify("INVITE", answer(b, "alice", "s3cr3t", "INVITE", 1)).isOk()).isTrue();
+    assertThat(s.verify("INVITE", answer(c, "alice", "s3cr3t", "INVITE", 1)).isOk()).isTrue();
+    // a's window was evicted to make room for c; a replay of a must still not pass
+    assertThat(s.verify("INVITE", replayed))
+        .isEqualTo(new AuthResult.Stale(REALM, "alice", "nonce evicted from the replay window"));
+  }
+
+  @Test
+  void wrongPasswordUnknownUserAndMissingHa1AreBadCredentials() {
+    DigestChallenger s = server(DigestConfig.of(REALM));
+    List<String> ch = s.challenges(false);
+    assertThat(s.verify("INVITE", answer(ch.get(0), "alice", "nope", "INVITE", 1)))
+        .isEqualTo(new AuthResult.BadCredentials(REALM, "alice", "wrong response"));
+    assertThat(s.verify("INVITE", answer(ch.get(0), "mallory", "x", "INVITE", 1)))
+        .isEqualTo(new AuthResult.BadCredentials(REALM, "mallory", "unknown user"));
+    assertThat(s.verify("INVITE", answer(ch.get(2), "carol", "pw", "INVITE", 1)))
+        .isEqualTo(new AuthResult.BadCredentials(REALM, "carol", "no HA1 stored for MD5"));
+    assertThat(s.verify("INVITE", answer(ch.get(1), "carol", "pw", "INVITE", 1)))
+        .isEqualTo(new AuthResult.Ok(REALM, "carol", DigestAlgorithm.SHA_256));
+    // the digest covers the method: an INVITE's credentials do not authorize a BYE
+    assertThat(s.verify("BYE", answer(ch.get(0), "alice", "s3cr3t", "INVITE", 2)))
+        .isInstanceOf(AuthResult.BadCredentials.class);
+  }
+
+  @Test
+  void malformedCredentialsSayWhy() {
+    DigestChallenger s = server(DigestConfig.of(REALM).withAlgorithms(DigestAlgorithm.SHA_256));
+    String good = answer(s.challenges(false).get(0), "alice", "s3cr3t", "INVITE", 1);
+    assertThat(s.verify("INVITE", good.replace("SHA-256", "MD5")))
+        .isEqualTo(new AuthResult.Malformed(REALM, "algorithm MD5 not offered"));
+    assertThat(s.verify("INVITE", good.replace("qop=auth", "qop=auth-int")))
+        .isEqualTo(new AuthResult.Malformed(REALM, "qop auth-int not offered"));
+    assertThat(s.verify("INVITE", good.replace("nc=00000001", "nc=\"0000000\u0661\"")))
+        .isEqualTo(new AuthResult.Malformed(REALM, "qop=auth needs nc (8 hex digits) and cnonce"));
+    assertThat(s.verify("INVITE", good.replace("nc=00000001", "nc=1")))
+        .isEqualTo(new AuthResult.Malformed(REALM, "qop=auth needs nc (8 hex digits) and cnonce"));
+    assertThat(s.verify("INVITE", good.replaceAll("opaque=\"[^\"]*\"", "opaque=\"x\"")))
+        .isEqualTo(new AuthResult.Malformed(REALM, "opaque does not match"));
+    assertThat(s.verify("INVITE", good.replace(REALM, "other.example")))
+        .isEqualTo(new AuthResult.Malformed(REALM, "credentials are for realm other.example"));
+    assertThat(s.verify("INVITE", "Digest realm=\"" + REALM + "\""))
+        .isEqualTo(
+            new AuthResult.Malformed(REALM, "username, nonce, uri and response are required"));
+    assertThat(s.verify("INVITE", "Digest realm=\"x"))
+        .isEqualTo(
+            new AuthResult.Malformed(
+                REALM, "unterminated or invalid quoted-string in realm at offset 13"));
+    assertThat(s.verify("INVITE", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==").toString())
+        .isEqualTo("realm trunk.example.net: malformed credentials: unsupported auth-scheme Basic");
+  }
+
+  @Test
+  void rfc2069AnswersAreRefusedUnlessAllowed() {
+    String ha1 = DigestMath.ha1(DigestAlgorithm.MD5, "alice", REALM, "s3cr3t");
+    for (boolean require : List.of(true, false)) {
+      DigestChallenger s = server(DigestConfig.of(REALM).withRequireQop(require));
+      String nonce = AuthHeaderParserTest.parsed(s.challenges(false).get(0)).param("nonce");
+      String response =
+          DigestMath.response(
+              DigestAlgorithm.MD5, ha1, "INVITE", Messages.URI, nonce, null, null, null);
+      String credentials =
+          "Digest username=\"alice\", realm=\""
+              + REALM
+              + "\", nonce=\""
+              + nonce
+              + "\", uri=\""
+              + Messages.URI
+              + "\", response=\""
+              + response
+              + "\"";
+      assertThat(s.verify("INVITE", credentials))
+          .isEqualTo(
+              require
+                  ? new AuthResult.Malformed(REALM, "qop missing (RFC 2069 answers are refused)")
+                  : new AuthResult.Ok(REALM, "alice", DigestAlgorithm.MD5));
+    }
+  }
+
+  @Test
+  void verifyPicksOurRealmAmongSeveralHeadersAndIgnoresOtherSchemes() {
+    DigestChallenger s = server(DigestConfig.of(REALM));
+    String ours = answer(s.challenges(false).get(0), "alice", "s3cr3t", "INVITE", 1);
+    SipMessage request =
+        Messages.invite(
+            HeaderName.PROXY_AUTHORIZATION,
+            List.of(
+                "Digest username=\"x\", realm=\"upstream.example\", nonce=\"n\", uri=\"u\","
+                    + " response=\"r\"",
+                "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+                ours));
+    assertThat(s.verify(request, ChallengeKind.PROXY))
+        .isEqualTo(new AuthResult.Ok(REALM, "alice", DigestAlgorithm.SHA_512_256));
+    assertThat(s.verify(request, ChallengeKind.UAS)).isEqualTo(new AuthResult.Missing(REALM));
+  }
+
+  @Test
+  void rfc4475Regaut01IsMissingCredentialsSoItGetsAChallenge() {
+    SipMessage m = new SipParser().parseDatagram(Vectors.named("regaut01").bytes());
+    DigestChallenger s = server(DigestConfig.of("example.com"));
+    assertThat(s.verify(m, ChallengeKind.UAS)).isEqualTo(new AuthResult.Missing("example.com"));
+  }
+
+  @Test
+  void badConfigIsRefusedNamingTheField() {
+    assertThatThrownBy(() -> DigestConfig.of(REALM).withNonceLifetime(Duration.ZERO))
+        .hasMessage("realm trunk.example.net: nonce-lifetime: must be > 0, got PT0S");
+    assertThatThrownBy(() -> DigestConfig.of(REALM, new byte[8]))
+        .hasMessage("realm trunk.example.net: secret: must be at least 16 bytes, got 8");
+    assertThatThrownBy(() -> DigestConfig.of("a\"b"))
+        .hasMessageStartingWith("realm: must be non-empty");
+    assertThat(DigestConfig.of(REALM).toString()).doesNotContain("secret");
+    assertThat(UserSecret.password("s3cr3t").toString()).doesNotContain("s3cr3t");
+  }
+}
