@@ -13,6 +13,7 @@ import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -318,5 +319,36 @@ class SipResolverTest {
           .containsExactly("udp 192.0.2.40:5060");
       assertThat(mute.queries(DnsRecordType.A, "pbx.test")).isEqualTo(1);
     }
+  }
+
+  @Test
+  void failoverWalksSrvTargetsByPriority() throws Exception {
+    zone.srv("_sip._udp.trunk.test", 300, 30, 0, 5062, "c.trunk.test")
+        .srv("_sip._udp.trunk.test", 300, 10, 0, 5060, "a.trunk.test")
+        .srv("_sip._udp.trunk.test", 300, 20, 0, 5061, "b.trunk.test")
+        .a("a.trunk.test", 300, "192.0.2.1")
+        .a("b.trunk.test", 300, "192.0.2.2")
+        .aaaa("b.trunk.test", 300, "2001:db8::2")
+        .a("c.trunk.test", 300, "192.0.2.3");
+    List<Target> targets =
+        resolver()
+            .resolve(new SipDestination("trunk.test", -1, null, false))
+            .get(5, TimeUnit.SECONDS);
+
+    Failover f = Failover.over(targets);
+    List<String> order = new java.util.ArrayList<>();
+    for (Optional<Target> t = f.next(); t.isPresent(); t = f.next()) {
+      order.add(t.get().toString() + " (" + t.get().hostName() + ")");
+      f.failed(order.size() % 2 == 0 ? "503" : "timeout");
+    }
+
+    assertThat(order)
+        .containsExactly(
+            "udp 192.0.2.1:5060 (a.trunk.test)",
+            "udp 192.0.2.2:5061 (b.trunk.test)",
+            "udp [2001:db8:0:0:0:0:0:2]:5061 (b.trunk.test)",
+            "udp 192.0.2.3:5062 (c.trunk.test)");
+    assertThat(f.summary())
+        .startsWith("tried 4 of 4: udp 192.0.2.1:5060: timeout, udp 192.0.2.2:5061: 503");
   }
 }
