@@ -78,10 +78,6 @@ final class DnsLookups {
         });
   }
 
-  int cachedAnswers() {
-    return cache.size();
-  }
-
   @SuppressWarnings("unchecked") // the type is part of the key, so T matches the cached answer
   private <T> CompletableFuture<Answer<T>> lookup(
       String rawName, DnsRecordType type, Function<DnsRawRecord, T> decoder) {

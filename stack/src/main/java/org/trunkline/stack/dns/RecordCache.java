@@ -47,8 +47,4 @@ final class RecordCache {
       eldest.remove();
     }
   }
-
-  int size() {
-    return entries.size();
-  }
 }

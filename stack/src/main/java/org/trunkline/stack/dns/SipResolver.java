@@ -132,11 +132,6 @@ public final class SipResolver implements AutoCloseable {
     return result;
   }
 
-  /** Answers held in the cache now; call on the event loop (tests, metrics). */
-  int cachedAnswers() {
-    return lookups.cachedAnswers();
-  }
-
   /** Closes the resolver's socket. Pending lookups fail. */
   @Override
   public void close() {
