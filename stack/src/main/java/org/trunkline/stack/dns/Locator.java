@@ -40,65 +40,83 @@ final class Locator {
     this.hosts = hosts;
   }
 
-  /** What went wrong on the way, reported only when no target is left. */
-  private static final class Trace {
-    final List<String> problems = new ArrayList<>();
-    boolean srvFound;
-    boolean srvFailed;
+  /**
+   * Targets found by one step, and why the step found no more, in the order the steps were written
+   * rather than the order answers arrived, so messages read the same every time.
+   */
+  private record Found(List<Target> targets, List<String> problems) {
+    static final Found NOTHING = new Found(List.of(), List.of());
+
+    static Found problem(String problem) {
+      return new Found(List.of(), List.of(problem));
+    }
+
+    Found plus(Found later) {
+      List<Target> ts = new ArrayList<>(targets);
+      ts.addAll(later.targets);
+      List<String> ps = new ArrayList<>(problems);
+      ps.addAll(later.problems);
+      return new Found(ts, ps);
+    }
+  }
+
+  /** What the SRV step saw, which decides whether §4.2's A/AAAA fallback may run. */
+  private static final class SrvSeen {
+    boolean found;
+    boolean failed;
   }
 
   private record SrvQuery(SipTransport transport, String name) {}
 
   CompletableFuture<List<Target>> locate(SipDestination d) {
     String host = d.bareHost();
-    Trace trace = new Trace();
     if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
       // §4.1, §4.2: a numeric host is used as given, at the given or the default port
       SipTransport t = d.transportOrDefault();
-      if (!enabled(t, trace)) {
-        return finish(d, List.of(), trace);
+      if (!config.transports().contains(t)) {
+        return finish(d, notEnabled(t));
       }
       InetAddress ip = NetUtil.createInetAddressFromIpAddressString(host);
       int port = d.port() > 0 ? d.port() : t.defaultPort();
-      return finish(d, List.of(new Target(t, new InetSocketAddress(ip, port), host)), trace);
+      Target target = new Target(t, new InetSocketAddress(ip, port), host);
+      return finish(d, new Found(List.of(target), List.of()));
     }
     if (d.port() > 0) {
       // §4.2: a port in the URI means A/AAAA only, no NAPTR and no SRV
       SipTransport t = d.transportOrDefault();
-      if (!enabled(t, trace)) {
-        return finish(d, List.of(), trace);
+      if (!config.transports().contains(t)) {
+        return finish(d, notEnabled(t));
       }
-      return addressTargets(host, t, d.port(), trace).thenCompose(ts -> finish(d, ts, trace));
+      return addressTargets(host, t, d.port()).thenCompose(f -> finish(d, f));
     }
     if (d.transport() != null) {
       // §4.2: an explicit transport skips NAPTR and asks SRV for that transport only
-      if (!enabled(d.transport(), trace)) {
-        return finish(d, List.of(), trace);
+      if (!config.transports().contains(d.transport())) {
+        return finish(d, notEnabled(d.transport()));
       }
-      List<SrvQuery> q = List.of(srvQuery(d.transport(), host));
-      return viaSrv(q, trace).thenCompose(ts -> orAddresses(d, ts, d.transport(), trace));
+      return srvThenAddresses(
+          d, List.of(srvQuery(d.transport(), host)), d.transport(), Found.NOTHING);
     }
     return lookups
         .naptr(host)
         .thenCompose(naptr -> {
-          List<SrvQuery> queries = usable(d, naptr, trace);
-          SipTransport fallback = queries.isEmpty() ? null : queries.get(0).transport();
+          List<SrvQuery> queries = new ArrayList<>();
+          Found before = usable(d, naptr, queries);
+          SipTransport noSrv = queries.isEmpty() ? firstDefault(d) : queries.get(0).transport();
           if (queries.isEmpty()) {
             // §4.1: no NAPTR: SRV for every transport we support, _sips for a SIPS URI
             for (SipTransport t : defaultTransports(d)) {
               queries.add(srvQuery(t, host));
             }
           }
-          SipTransport noSrv = fallback != null ? fallback : firstDefault(d);
-          return viaSrv(queries, trace).thenCompose(ts -> orAddresses(d, ts, noSrv, trace));
+          return srvThenAddresses(d, queries, noSrv, before);
         });
   }
 
-  private List<SrvQuery> usable(SipDestination d, Answer<NaptrRecord> naptr, Trace trace) {
-    List<SrvQuery> queries = new ArrayList<>();
+  /** Fills {@code queries} from the usable NAPTR records, best first; returns the problems. */
+  private Found usable(SipDestination d, Answer<NaptrRecord> naptr, List<SrvQuery> queries) {
     if (!naptr.found()) {
-      trace.problems.add(naptr.problem());
-      return queries;
+      return Found.problem(naptr.problem());
     }
     naptr.records().stream()
         .filter(r -> r.sipTransport() != null && config.transports().contains(r.sipTransport()))
@@ -108,10 +126,10 @@ final class Locator {
             Comparator.comparingInt(NaptrRecord::order).thenComparingInt(NaptrRecord::preference))
         .forEach(r -> queries.add(new SrvQuery(r.sipTransport(), r.replacement())));
     if (queries.isEmpty()) {
-      trace.problems.add(
+      return Found.problem(
           "no usable NAPTR for " + naptr.name() + ": " + naptr.records().size() + " records");
     }
-    return queries;
+    return Found.NOTHING;
   }
 
   private List<SipTransport> defaultTransports(SipDestination d) {
@@ -130,68 +148,70 @@ final class Locator {
     return new SrvQuery(t, t.srvPrefix() + host);
   }
 
-  /** SRV lookups in parallel, each expanded into addresses in RFC 2782 order, concatenated. */
-  private CompletableFuture<List<Target>> viaSrv(List<SrvQuery> queries, Trace trace) {
-    List<CompletableFuture<List<Target>>> parts = new ArrayList<>();
+  /**
+   * SRV lookups in parallel, each expanded into addresses in RFC 2782 order, concatenated; if no
+   * SRV record exists at all, §4.2: A/AAAA of the host at the default port of {@code noSrv}.
+   */
+  private CompletableFuture<List<Target>> srvThenAddresses(
+      SipDestination d, List<SrvQuery> queries, SipTransport noSrv, Found before) {
+    SrvSeen seen = new SrvSeen();
+    List<CompletableFuture<Found>> parts = new ArrayList<>();
     for (SrvQuery q : queries) {
-      parts.add(lookups.srv(q.name()).thenCompose(srv -> expand(q, srv, trace)));
+      parts.add(lookups.srv(q.name()).thenCompose(srv -> expand(q, srv, seen)));
     }
-    return concat(parts);
+    return concat(parts)
+        .thenCompose(viaSrv -> {
+          Found sofar = before.plus(viaSrv);
+          if (!sofar.targets().isEmpty() || seen.found || seen.failed) {
+            // a failed SRV lookup must not fall back to A/AAAA: that would guess the port
+            return finish(d, sofar);
+          }
+          if (noSrv == null) {
+            String scheme = d.secure() ? "sips" : "sip";
+            return finish(d, sofar.plus(Found.problem("no transport enabled for " + scheme)));
+          }
+          return addressTargets(d.bareHost(), noSrv, noSrv.defaultPort())
+              .thenCompose(f -> finish(d, sofar.plus(f)));
+        });
   }
 
-  private CompletableFuture<List<Target>> expand(SrvQuery q, Answer<SrvRecord> srv, Trace trace) {
+  private CompletableFuture<Found> expand(SrvQuery q, Answer<SrvRecord> srv, SrvSeen seen) {
     if (!srv.found()) {
-      trace.problems.add(srv.problem());
-      trace.srvFailed |= srv.status() == Answer.Status.FAILED;
-      return CompletableFuture.completedFuture(List.of());
+      seen.failed |= srv.status() == Answer.Status.FAILED;
+      return CompletableFuture.completedFuture(Found.problem(srv.problem()));
     }
-    trace.srvFound = true;
+    seen.found = true;
     List<SrvRecord> ordered = SrvOrder.order(srv.records(), random);
     if (ordered.isEmpty()) {
-      trace.problems.add("SRV " + srv.name() + ": service not available (target \".\")");
+      return CompletableFuture.completedFuture(
+          Found.problem("SRV " + srv.name() + ": service not available (target \".\")"));
     }
-    List<CompletableFuture<List<Target>>> parts = new ArrayList<>();
+    List<CompletableFuture<Found>> parts = new ArrayList<>();
     for (SrvRecord r : ordered) {
-      parts.add(addressTargets(r.target(), q.transport(), r.port(), trace));
+      parts.add(addressTargets(r.target(), q.transport(), r.port()));
     }
     return concat(parts);
   }
 
-  /** §4.2: no SRV at all means A/AAAA of the host at the transport's default port. */
-  private CompletableFuture<List<Target>> orAddresses(
-      SipDestination d, List<Target> found, SipTransport t, Trace trace) {
-    if (!found.isEmpty() || trace.srvFound || trace.srvFailed || t == null) {
-      if (t == null) {
-        trace.problems.add("no transport enabled for " + (d.secure() ? "sips" : "sip"));
-      }
-      return finish(d, found, trace);
-    }
-    return addressTargets(d.bareHost(), t, t.defaultPort(), trace)
-        .thenCompose(ts -> finish(d, ts, trace));
-  }
-
-  private CompletableFuture<List<Target>> addressTargets(
-      String host, SipTransport t, int port, Trace trace) {
+  private CompletableFuture<Found> addressTargets(String host, SipTransport t, int port) {
     if (config.hostsFile()) {
       InetAddress fromFile = hosts.address(host, config.addressTypes());
       if (fromFile != null) {
-        return CompletableFuture.completedFuture(
-            List.of(new Target(t, new InetSocketAddress(fromFile, port), host)));
+        Target target = new Target(t, new InetSocketAddress(fromFile, port), host);
+        return CompletableFuture.completedFuture(new Found(List.of(target), List.of()));
       }
     }
-    List<CompletableFuture<List<Target>>> parts = new ArrayList<>();
+    List<CompletableFuture<Found>> parts = new ArrayList<>();
     for (DnsRecordType type : families()) {
       parts.add(
           lookups
               .addresses(host, type)
-              .thenApply(a -> {
-                if (!a.found()) {
-                  trace.problems.add(a.problem());
-                }
-                return a.records().stream()
-                    .map(ip -> new Target(t, new InetSocketAddress(ip, port), host))
-                    .toList();
-              }));
+              .thenApply(a ->
+                  new Found(
+                      a.records().stream()
+                          .map(ip -> new Target(t, new InetSocketAddress(ip, port), host))
+                          .toList(),
+                      a.found() ? List.of() : List.of(a.problem()))));
     }
     return concat(parts);
   }
@@ -205,34 +225,31 @@ final class Locator {
     };
   }
 
-  private boolean enabled(SipTransport t, Trace trace) {
-    if (!config.transports().contains(t)) {
-      trace.problems.add("transport " + t.token() + " is not enabled");
-      return false;
-    }
-    return true;
+  private static Found notEnabled(SipTransport t) {
+    return Found.problem("transport " + t.token() + " is not enabled");
   }
 
   /** The targets in order without repeats, or a failure naming every problem on the way. */
-  private static CompletableFuture<List<Target>> finish(
-      SipDestination d, List<Target> targets, Trace trace) {
+  private static CompletableFuture<List<Target>> finish(SipDestination d, Found found) {
     Map<String, Target> unique = new LinkedHashMap<>();
-    for (Target t : targets) {
+    for (Target t : found.targets()) {
       unique.putIfAbsent(t.transport() + " " + t.address(), t);
     }
     if (unique.isEmpty()) {
       return CompletableFuture.failedFuture(
-          new SipResolveException(d + ": " + String.join("; ", trace.problems)));
+          new SipResolveException(d + ": " + String.join("; ", found.problems())));
     }
     return CompletableFuture.completedFuture(List.copyOf(unique.values()));
   }
 
-  private static CompletableFuture<List<Target>> concat(
-      List<CompletableFuture<List<Target>>> parts) {
+  /** Joins parts in list order, whatever order they complete in. */
+  private static CompletableFuture<Found> concat(List<CompletableFuture<Found>> parts) {
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
         .thenApply(v -> {
-          List<Target> all = new ArrayList<>();
-          parts.forEach(p -> all.addAll(p.join()));
+          Found all = Found.NOTHING;
+          for (CompletableFuture<Found> p : parts) {
+            all = all.plus(p.join());
+          }
           return all;
         });
   }
