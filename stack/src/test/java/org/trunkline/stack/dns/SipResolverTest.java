@@ -366,4 +366,34 @@ class SipResolverTest {
     assertThat(targets(r, "localhost", 5070, null, false)).containsExactly("udp 127.0.0.1:5070");
     assertThat(zone.totalQueries()).isZero();
   }
+
+  @Test
+  void addressesFollowTheCnameChainInTheAnswer() throws Exception {
+    zone.cname("sbc.carrier.test", 300, "edge7.carrier.test")
+        .a("edge7.carrier.test", 300, "192.0.2.7");
+    SipResolver r = resolver(c -> c.withAddressTypes(ResolvedAddressTypes.IPV4_ONLY), 1);
+
+    assertThat(targets(r, "sbc.carrier.test", 5060, null, false))
+        .containsExactly("udp 192.0.2.7:5060");
+  }
+
+  @Test
+  void sameQuestionInFlightIsAskedOnce() throws Exception {
+    zone.a("zero.test", 0, "192.0.2.8"); // TTL 0: never cached, so only sharing saves the query
+    SipResolver r = resolver(c -> c.withAddressTypes(ResolvedAddressTypes.IPV4_ONLY), 1);
+    SipDestination d = new SipDestination("zero.test", 5060, null, false);
+
+    // both on the event loop, back to back: no answer can arrive in between
+    var both =
+        loop.next().submit(() -> List.of(r.resolve(d), r.resolve(d))).get(5, TimeUnit.SECONDS);
+    for (var f : both) {
+      assertThat(f.get(5, TimeUnit.SECONDS))
+          .extracting(Target::toString)
+          .containsExactly("udp 192.0.2.8:5060");
+    }
+    assertThat(zone.queries(DnsRecordType.A, "zero.test")).isEqualTo(1);
+
+    targets(r, "zero.test", 5060, null, false);
+    assertThat(zone.queries(DnsRecordType.A, "zero.test")).isEqualTo(2);
+  }
 }

@@ -41,6 +41,7 @@ final class ZoneServer implements AutoCloseable {
   private record Rr(String name, DnsRecordType type, long ttl, byte[] rdata) {}
 
   private final List<Rr> zone = new CopyOnWriteArrayList<>();
+  private final Map<String, String> cnames = new ConcurrentHashMap<>();
   private final Set<String> silent = ConcurrentHashMap.newKeySet();
   private final Set<String> broken = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
@@ -119,6 +120,12 @@ final class ZoneServer implements AutoCloseable {
             RdataTest.name(replacement)));
   }
 
+  /** An alias: questions about {@code name} get the CNAME and {@code target}'s records. */
+  ZoneServer cname(String name, long ttl, String target) {
+    cnames.put(name, target);
+    return add(name, DnsRecordType.CNAME, ttl, RdataTest.name(target));
+  }
+
   /** Puts an SOA with this TTL and MINIMUM into NXDOMAIN and empty answers (RFC 2308). */
   ZoneServer negativeTtl(long seconds) {
     negativeTtl = seconds;
@@ -182,6 +189,13 @@ final class ZoneServer implements AutoCloseable {
           exists = true;
           if (rr.type.equals(q.type())) {
             hits.add(rr);
+          } else if (rr.type.equals(DnsRecordType.CNAME)) {
+            // as a recursive server would: the alias, then the target's records
+            hits.add(rr);
+            String target = cnames.get(name);
+            zone.stream()
+                .filter(t -> t.name.equals(target) && t.type.equals(q.type()))
+                .forEach(hits::add);
           }
         }
       }
