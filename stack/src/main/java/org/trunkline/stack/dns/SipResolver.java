@@ -27,6 +27,10 @@ import org.trunkline.sip.SipUri;
  * the returned future completes there, so its callbacks must not block. It never fails with an
  * exception thrown from {@code resolve}: a destination with no target completes exceptionally with
  * a {@link SipResolveException} naming every lookup that came back empty.
+ *
+ * <p>Time: lookups of one step run in parallel, so a resolution takes at most three steps (NAPTR,
+ * SRV, A/AAAA) times {@code queryTimeout} times the number of name servers. Failed lookups
+ * (timeouts, SERVFAIL) are not cached; NXDOMAIN and empty answers are (RFC 2308).
  */
 public final class SipResolver implements AutoCloseable {
   private final EventLoop loop;
