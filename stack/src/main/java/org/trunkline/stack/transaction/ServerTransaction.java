@@ -26,7 +26,9 @@ public abstract sealed class ServerTransaction extends Transaction
    * Content-Length 0.
    */
   public void respond(int status, String reason, String... headers) {
-    answer(status, Messages.response(request(), status, reason, toTag(), peer, headers));
+    SipMessage r = request(); // parsed once here, not again for the tag
+    String tag = r.toTag() != null ? r.toTag() : Messages.toTag(r);
+    answer(status, Messages.response(r, status, reason, tag, peer, headers));
   }
 
   /** Answers with a response the TU wrote whole; it must be a response to this request. */
