@@ -5,7 +5,7 @@ import org.trunkline.sip.SipMethod;
 
 /**
  * The INVITE client transaction of RFC 3261 §17.1.1 (figure 5) with the Accepted state of RFC 6026
- * §7.2, and CANCEL per §9.1.
+ * (which amends §17.1.1.2), and CANCEL per §9.1.
  */
 public final class ClientInviteTransaction extends ClientTransaction {
   /** §17.1.1.2 states, with RFC 6026's Accepted. */
@@ -112,7 +112,7 @@ public final class ClientInviteTransaction extends ClientTransaction {
     terminate();
   }
 
-  /** RFC 6026 §7.2: Timer M ends the Accepted state. */
+  /** RFC 6026 on §17.1.1.2: Timer M ends the Accepted state. */
   void timerM() {
     if (state != State.ACCEPTED) {
       throw impossible("Timer M");
@@ -149,7 +149,7 @@ public final class ClientInviteTransaction extends ClientTransaction {
     }
     cancel(timerBDM);
     if (status < 300) {
-      // RFC 6026 §7.2: a 2xx moves to Accepted; the TU ACKs it, Timer M absorbs the rest.
+      // RFC 6026 on §17.1.1.2: a 2xx moves to Accepted; the TU ACKs it, Timer M absorbs the rest.
       state = State.ACCEPTED;
       timerBDM = schedule(this::timerM, layer.config.timeoutNanos());
       layer.tu.onResponse(this, response);
@@ -175,7 +175,9 @@ public final class ClientInviteTransaction extends ClientTransaction {
     }
   }
 
-  /** RFC 6026 §7.2: 2xx in Accepted goes to the TU (it re-ACKs); anything else is absorbed. */
+  /**
+   * RFC 6026 on §17.1.1.2: 2xx in Accepted goes to the TU (it re-ACKs); anything else is absorbed.
+   */
   private void responseInAccepted(SipMessage response) {
     int status = response.status();
     if (status >= 200 && status < 300) {

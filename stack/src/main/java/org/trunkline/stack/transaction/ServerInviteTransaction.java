@@ -5,8 +5,8 @@ import org.trunkline.sip.SipMethod;
 
 /**
  * The INVITE server transaction of RFC 3261 §17.2.1 (figure 7) with the Accepted state of RFC 6026
- * §7.1. In Accepted it also does the UAS core's 2xx retransmission of §13.3.1.4 (T1 doubling up to
- * T2, on unreliable transports) until the ACK arrives, so that no TU has to.
+ * (which amends §17.2.1). In Accepted it also does the UAS core's 2xx retransmission of §13.3.1.4
+ * (T1 doubling up to T2, on unreliable transports) until the ACK arrives, so that no TU has to.
  */
 public final class ServerInviteTransaction extends ServerTransaction {
   /** §17.2.1 states, with RFC 6026's Accepted. */
@@ -76,7 +76,7 @@ public final class ServerInviteTransaction extends ServerTransaction {
     switch (state) {
       case PROCEEDING -> retransmissionInProceeding();
       case COMPLETED -> send(lastResponse); // §17.2.1: resend the final response
-      case CONFIRMED, ACCEPTED -> {} // §17.2.1, RFC 6026 §7.1: absorbed
+      case CONFIRMED, ACCEPTED -> {} // §17.2.1, RFC 6026 on §17.2.1: absorbed
       default -> throw impossible("request retransmission");
     }
   }
@@ -147,7 +147,7 @@ public final class ServerInviteTransaction extends ServerTransaction {
     send(response);
     long t1 = layer.config.t1Nanos();
     if (status < 300) {
-      // RFC 6026 §7.1: a 2xx: Accepted, Timer L; §13.3.1.4: retransmit it until the ACK.
+      // RFC 6026 on §17.2.1: a 2xx: Accepted, Timer L; §13.3.1.4: retransmit it until the ACK.
       state = State.ACCEPTED;
       layer.awaitAck(this);
       if (!peer.reliable()) {
@@ -166,7 +166,10 @@ public final class ServerInviteTransaction extends ServerTransaction {
     timerHIL = schedule(this::timerH, layer.config.timeoutNanos());
   }
 
-  /** RFC 6026 §7.1: further 2xx from the TU in Accepted are sent (e.g. its own retransmissions). */
+  /**
+   * RFC 6026 on §17.2.1: further 2xx from the TU in Accepted are sent (e.g. its own
+   * retransmissions).
+   */
   private void answerInAccepted(int status, byte[] response) {
     if (status < 200 || status >= 300) {
       throw impossible("response " + status + " from the TU");
@@ -211,7 +214,9 @@ public final class ServerInviteTransaction extends ServerTransaction {
     terminate();
   }
 
-  /** RFC 6026 §7.1: Timer L ends Accepted; §13.3.1.4: without an ACK, the TU ends the session. */
+  /**
+   * RFC 6026 on §17.2.1: Timer L ends Accepted; §13.3.1.4: without an ACK, the TU ends the session.
+   */
   void timerL() {
     if (state != State.ACCEPTED) {
       throw impossible("Timer L");

@@ -146,7 +146,7 @@ public final class TransactionLayer {
             ? null
             : clients.get(TransactionKeys.client(branch, method));
     if (tx == null) {
-      // §17.1.3: no match; the core may want it (RFC 6026 §8.4 allows a 2xx to go up).
+      // §17.1.3, RFC 6026 on §18.1.2: no match, discarded (counted; the TU may log it).
       counters.strayResponses.increment();
       LOG.debug("stray response from {}: {} (branch {})", source, m, branch);
       tu.onStray(m, source);

@@ -18,7 +18,7 @@ import org.trunkline.sip.SipMessage;
  *       default does that.
  *   <li>A 2xx to an INVITE client transaction is the TU's to ACK (§13.2.2.4), through {@link
  *       TransactionLayer#sendStateless}; 2xx retransmissions arrive here again while the
- *       transaction is Accepted (RFC 6026 §8.4) so the TU can repeat its ACK.
+ *       transaction is Accepted (RFC 6026 on §17.1.1.2) so the TU can repeat its ACK.
  * </ul>
  */
 public interface TransactionUser {

@@ -150,7 +150,7 @@ class InviteTransactionTest {
     assertThat(net.timesFrom(BOB, "SIP/2.0 200")).containsExactly(0.0, 0.5, 1.5);
     assertThat(net.timesFrom(ALICE, "ACK")).containsExactly(1.5);
     assertThat(bobTu.acks).hasSize(1);
-    // RFC 6026 §7.2: the copies match the Accepted transaction; none is stray
+    // RFC 6026 on §17.1.1.2: the copies match the Accepted transaction; none is stray
     assertThat(aliceTu.statuses()).containsExactly(200, 200, 200);
     assertThat(aliceTu.strays).isEmpty();
     assertThat(tx.state()).isEqualTo(ClientInviteTransaction.State.ACCEPTED);
@@ -170,7 +170,7 @@ class InviteTransactionTest {
     bobTu.onRequest = (tx, m) -> tx.respond(200, "OK");
     String invite = Requests.request("INVITE", ALICE, BOB, "z9hG4bK-l", "l@x", 1);
     net.inject(ALICE, BOB, invite);
-    net.inject(ALICE, BOB, invite); // RFC 6026 §7.1: absorbed in Accepted
+    net.inject(ALICE, BOB, invite); // RFC 6026 on §17.2.1: absorbed in Accepted
     net.advanceSeconds(40);
     assertThat(net.timesFrom(BOB, "SIP/2.0 200"))
         .containsExactly(0.0, 0.5, 1.5, 3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5, 31.5);
