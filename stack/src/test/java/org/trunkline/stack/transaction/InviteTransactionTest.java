@@ -1,6 +1,7 @@
 package org.trunkline.stack.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -88,6 +89,21 @@ class InviteTransactionTest {
     assertThat(tx.isTerminated()).isTrue();
     assertThat(bob.openTransactions()).isZero();
     assertThat(bobTu.timeouts).isEmpty();
+  }
+
+  @Test
+  void answeringAgainAfterANon2xxFinalIsATuBugNamedWithItsState() {
+    LoopNetwork net = new LoopNetwork(Transport.UDP);
+    net.bind(BOB, TransactionConfig.DEFAULT, bobTu);
+    bobTu.onRequest = (tx, m) -> tx.respond(486, "Busy Here");
+    net.inject(ALICE, BOB, Requests.request("INVITE", ALICE, BOB, "z9hG4bK-twice", "t@x", 1));
+    ServerTransaction tx = bobTu.requests.get(0);
+    assertThatThrownBy(() -> tx.respond(180, "Ringing"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("response 180 from the TU in state Completed");
+    assertThatThrownBy(() -> tx.respond(Requests.bytes("OPTIONS sip:x SIP/2.0\r\n\r\n")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a response");
   }
 
   @Test
