@@ -1,0 +1,69 @@
+package org.trunkline.stack.transaction;
+
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipMethod;
+
+/**
+ * A request we received and our answers to it (§17.2). The TU answers through {@link #respond}; see
+ * {@link TransactionUser} for what it owes. Use on the layer's thread only.
+ */
+public abstract sealed class ServerTransaction extends Transaction
+    permits ServerInviteTransaction, ServerNonInviteTransaction {
+  /** The response sent last: retransmitted when the request is (null before the first one). */
+  byte[] lastResponse;
+
+  /** The answer-deadline timer, and for INVITE first the 100 Trying timer. */
+  Scheduler.Scheduled answerTimer;
+
+  ServerTransaction(
+      TransactionLayer layer, String key, Peer peer, SipMethod method, byte[] request) {
+    super(layer, key, peer, method, request);
+  }
+
+  /**
+   * Answers with a response built from the request (§8.2.6): Vias, From, To (with {@link #toTag()}
+   * when the request had none), Call-ID, CSeq, then {@code headers} ("Name: value" lines) and
+   * Content-Length 0.
+   */
+  public void respond(int status, String reason, String... headers) {
+    SipMessage r = request(); // parsed once here, not again for the tag
+    String tag = r.toTag() != null ? r.toTag() : Messages.toTag(r);
+    answer(status, Messages.response(r, status, reason, tag, peer, headers));
+  }
+
+  /** Answers with a response the TU wrote whole; it must be a response to this request. */
+  public void respond(byte[] response) {
+    SipMessage m = layer.parse(response);
+    if (m.isRequest() || !m.isOk() || m.status() < 100) {
+      throw new IllegalArgumentException(this + ": not a response: " + m);
+    }
+    answer(m.status(), response);
+  }
+
+  /** The To tag the layer puts in responses it builds: the request's, or one derived from it. */
+  public String toTag() {
+    SipMessage r = request();
+    return r.toTag() != null ? r.toTag() : Messages.toTag(r);
+  }
+
+  /** Whether a final response has been sent. */
+  public abstract boolean isAnswered();
+
+  abstract void answer(int status, byte[] response);
+
+  /** The request came again (§17.2.3 matched it). */
+  abstract void onRetransmission();
+
+  void startAnswerTimer(long nanos) {
+    answerTimer = schedule(this::answerDeadline, nanos);
+  }
+
+  /** STYLE 9: the TU did not answer in time; answer 500 and count. */
+  void answerDeadline() {
+    if (isAnswered() || isTerminated()) {
+      return;
+    }
+    layer.unanswered(this);
+    respond(500, "Server Internal Error");
+  }
+}

@@ -1,0 +1,59 @@
+package org.trunkline.stack.transaction;
+
+import java.util.Locale;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipMethod;
+import org.trunkline.sip.Via;
+
+/** The keys transactions are found by (§17.1.3, §17.2.3), one string each. */
+final class TransactionKeys {
+  /** §8.1.1.7: a branch that starts with this was made by an RFC 3261 element. */
+  static final String MAGIC_COOKIE = "z9hG4bK";
+
+  private TransactionKeys() {}
+
+  /** §17.1.3: a response matches by the top Via branch and the CSeq method. */
+  static String client(String branch, SipMethod cseqMethod) {
+    return "c|" + branch + "|" + cseqMethod.name();
+  }
+
+  /**
+   * §17.2.3: a request matches by top Via branch, sent-by and method ({@code method} is INVITE for
+   * an ACK, and for the INVITE a CANCEL is looking for). Without the magic cookie (RFC 2543): by
+   * Request-URI, From tag, Call-ID, CSeq number, top Via and method; the To tag is left out because
+   * every response of one server transaction carries the same tag (ours).
+   *
+   * @throws org.trunkline.sip.SipParseException if the top Via does not parse
+   */
+  static String server(SipMessage m, SipMethod method) {
+    String branch = m.topViaBranch();
+    if (branch != null && branch.startsWith(MAGIC_COOKIE)) {
+      Via v = m.topVia();
+      return "s|"
+          + branch
+          + "|"
+          + v.host().toLowerCase(Locale.ROOT)
+          + ":"
+          + v.port()
+          + "|"
+          + method;
+    }
+    return "o|"
+        + m.requestUriText()
+        + "|"
+        + m.fromTag()
+        + "|"
+        + m.callId()
+        + "|"
+        + m.cseqNumber()
+        + "|"
+        + Messages.topViaValue(m)
+        + "|"
+        + method;
+  }
+
+  /** §13.3.1.4 / §17.1.1.3: the ACK for a 2xx has a branch of its own; it matches the dialog. */
+  static String ackForSuccess(SipMessage m) {
+    return m.callId() + "|" + m.cseqNumber() + "|" + m.fromTag();
+  }
+}

@@ -1,0 +1,276 @@
+package org.trunkline.stack.transaction;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipMethod;
+import org.trunkline.sip.SipParseException;
+import org.trunkline.sip.SipParser;
+
+/**
+ * The transaction layer (RFC 3261 §17): matches what arrives to client and server transactions,
+ * absorbs or answers retransmissions, opens server transactions for new requests and hands them to
+ * the {@link TransactionUser}, answers CANCEL (§9.2), and sends requests in client transactions.
+ *
+ * <p>Confined to one thread: every call, and every task of its {@link Scheduler}, must run on the
+ * same thread (the event loop of an {@link EventLoopScheduler}). The transport hands received
+ * messages to {@link #receive} on that thread. Messages given to {@link #receive} must have parsed
+ * ({@link SipMessage#isOk()}); answering malformed ones is the transport's job.
+ */
+public final class TransactionLayer {
+  private static final Logger LOG = LoggerFactory.getLogger(TransactionLayer.class);
+
+  final TransactionConfig config;
+  final Scheduler scheduler;
+  final MessageSink sink;
+  final TransactionUser tu;
+  final TransactionCounters counters = new TransactionCounters();
+  private final SipParser parser;
+  private final Map<String, ServerTransaction> servers = new HashMap<>();
+  private final Map<String, ClientTransaction> clients = new HashMap<>();
+  private final Map<String, ServerInviteTransaction> acks = new HashMap<>();
+  private final String branchPrefix;
+  private long branches;
+
+  public TransactionLayer(
+      TransactionConfig config, Scheduler scheduler, MessageSink sink, TransactionUser tu) {
+    this(config, scheduler, sink, tu, new SipParser());
+  }
+
+  public TransactionLayer(
+      TransactionConfig config,
+      Scheduler scheduler,
+      MessageSink sink,
+      TransactionUser tu,
+      SipParser parser) {
+    this.config = config;
+    this.scheduler = scheduler;
+    this.sink = sink;
+    this.tu = tu;
+    this.parser = parser;
+    this.branchPrefix =
+        TransactionKeys.MAGIC_COOKIE
+            + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36)
+            + ".";
+  }
+
+  public TransactionCounters counters() {
+    return counters;
+  }
+
+  public TransactionConfig config() {
+    return config;
+  }
+
+  /** Client and server transactions not yet terminated. */
+  public int openTransactions() {
+    return servers.size() + clients.size();
+  }
+
+  /** A branch for a new request's top Via: magic cookie, unique in this layer (§8.1.1.7). */
+  public String newBranch() {
+    return branchPrefix + Long.toString(++branches, 36);
+  }
+
+  /** A message from the transport. */
+  public void receive(SipMessage m, Peer source) {
+    if (!m.isOk()) {
+      LOG.debug("transaction layer: ignored malformed message from {}: {}", source, m);
+      return;
+    }
+    if (m.isRequest()) {
+      receiveRequest(m, source);
+    } else {
+      receiveResponse(m, source);
+    }
+  }
+
+  /**
+   * Sends {@code request} in a new client transaction. Its top Via must carry a branch with the
+   * magic cookie that no open transaction uses ({@link #newBranch()}); not for ACK (see {@link
+   * #sendStateless}).
+   *
+   * @return a {@link ClientInviteTransaction} for INVITE, else a {@link ClientNonInviteTransaction}
+   */
+  public ClientTransaction sendRequest(byte[] request, Peer to) {
+    SipMessage m = parse(request);
+    if (!m.isOk() || !m.isRequest()) {
+      throw new IllegalArgumentException("not a well-formed request: " + m);
+    }
+    SipMethod method = m.method();
+    String branch = m.topViaBranch();
+    if (method.equals(SipMethod.ACK)) {
+      throw new IllegalArgumentException("an ACK has no client transaction; use sendStateless");
+    }
+    if (branch == null || !branch.startsWith(TransactionKeys.MAGIC_COOKIE)) {
+      throw new IllegalArgumentException(
+          method + " to " + to + ": top Via branch must start with z9hG4bK, got " + branch);
+    }
+    if (!method.equals(m.cseqMethod())) {
+      throw new IllegalArgumentException(
+          method + " to " + to + ": CSeq method is " + m.cseqMethod());
+    }
+    String key = TransactionKeys.client(branch, method);
+    if (clients.containsKey(key)) {
+      throw new IllegalArgumentException(
+          method + " to " + to + ": branch " + branch + " is in use by " + clients.get(key));
+    }
+    ClientTransaction tx =
+        method.equals(SipMethod.INVITE)
+            ? new ClientInviteTransaction(this, key, to, request)
+            : new ClientNonInviteTransaction(this, key, to, method, request);
+    clients.put(key, tx);
+    tx.start();
+    return tx;
+  }
+
+  /** Sends a message outside any transaction: the ACK for a 2xx (§13.2.2.4), stateless answers. */
+  public void sendStateless(byte[] message, Peer to) {
+    sink.send(
+        to,
+        message,
+        (peer, reason) -> {
+          counters.transportErrors.increment();
+          LOG.debug("stateless send to {} failed: {}", peer, reason);
+        });
+  }
+
+  private void receiveResponse(SipMessage m, Peer source) {
+    String branch = m.topViaBranch();
+    SipMethod method = m.cseqMethod();
+    ClientTransaction tx =
+        branch == null || method == null
+            ? null
+            : clients.get(TransactionKeys.client(branch, method));
+    if (tx == null) {
+      // §17.1.3, RFC 6026 on §18.1.2: no match, discarded (counted; the TU may log it).
+      counters.strayResponses.increment();
+      LOG.debug("stray response from {}: {} (branch {})", source, m, branch);
+      tu.onStray(m, source);
+      return;
+    }
+    tx.onResponse(m);
+  }
+
+  private void receiveRequest(SipMessage m, Peer source) {
+    SipMethod method = m.method();
+    boolean ack = method.equals(SipMethod.ACK);
+    String key;
+    try {
+      key = TransactionKeys.server(m, ack ? SipMethod.INVITE : method);
+    } catch (SipParseException e) {
+      LOG.debug(
+          "transaction layer: ignored {} from {}: bad top Via: {}", m, source, e.getMessage());
+      return;
+    }
+    ServerTransaction tx = servers.get(key);
+    if (ack) {
+      receiveAck(m, source, tx);
+      return;
+    }
+    if (tx != null) {
+      tx.onRetransmission();
+      return;
+    }
+    byte[] raw = bytesOf(m);
+    if (method.equals(SipMethod.CANCEL)) {
+      receiveCancel(m, source, key, raw);
+      return;
+    }
+    if (method.equals(SipMethod.INVITE)) {
+      ServerInviteTransaction invite = new ServerInviteTransaction(this, key, source, raw);
+      servers.put(key, invite);
+      invite.startTimers();
+      tu.onRequest(invite, m);
+    } else {
+      ServerNonInviteTransaction other =
+          new ServerNonInviteTransaction(this, key, source, method, raw);
+      servers.put(key, other);
+      other.startAnswerTimer(config.nonInviteAnswer().toNanos());
+      tu.onRequest(other, m);
+    }
+  }
+
+  /** §17.2.3: an ACK matches the INVITE transaction; one for a 2xx matches the dialog. */
+  private void receiveAck(SipMessage m, Peer source, ServerTransaction tx) {
+    if (tx instanceof ServerInviteTransaction invite) {
+      invite.onAck(m);
+      return;
+    }
+    ServerInviteTransaction accepted = acks.get(TransactionKeys.ackForSuccess(m));
+    if (accepted != null) {
+      accepted.ackForSuccess(m);
+      return;
+    }
+    strayAck(m, source);
+  }
+
+  /** §9.2: a CANCEL is a transaction of its own; 200 if it matches, 481 if not. */
+  private void receiveCancel(SipMessage m, Peer source, String key, byte[] raw) {
+    ServerNonInviteTransaction cancel =
+        new ServerNonInviteTransaction(this, key, source, SipMethod.CANCEL, raw);
+    servers.put(key, cancel);
+    ServerTransaction target = servers.get(TransactionKeys.server(m, SipMethod.INVITE));
+    if (target == null) {
+      counters.unmatchedCancels.increment();
+      cancel.respond(481, "Call/Transaction Does Not Exist");
+      return;
+    }
+    cancel.respond(200, "OK");
+    if (target instanceof ServerInviteTransaction invite && !invite.isAnswered()) {
+      tu.onCancel(invite, m);
+    }
+  }
+
+  // ---- called by the transactions ----
+
+  SipMessage parse(byte[] b) {
+    return parser.parseDatagram(b);
+  }
+
+  void remove(Transaction tx) {
+    if (tx instanceof ClientTransaction c) {
+      clients.remove(c.key, c);
+    } else if (tx instanceof ServerTransaction s) {
+      servers.remove(s.key, s);
+      if (s instanceof ServerInviteTransaction invite && invite.ackKey != null) {
+        acks.remove(invite.ackKey, invite);
+      }
+    }
+  }
+
+  /** A server INVITE transaction sent a 2xx: its ACK will come with a branch of its own. */
+  void awaitAck(ServerInviteTransaction tx) {
+    tx.ackKey = TransactionKeys.ackForSuccess(tx.request());
+    acks.put(tx.ackKey, tx);
+  }
+
+  void timedOut(Transaction tx) {
+    counters.timeouts.increment();
+    LOG.debug("{} timed out", tx);
+    tu.onTimeout(tx);
+  }
+
+  void unanswered(ServerTransaction tx) {
+    counters.unanswered.increment();
+    LOG.warn(
+        "{}: the transaction user gave no final answer in time; answering 500 (state {})",
+        tx,
+        tx.stateName());
+  }
+
+  void strayAck(SipMessage m, Peer source) {
+    counters.strayAcks.increment();
+    LOG.debug("ACK from {} matches no transaction: {}", source, m);
+    tu.onStray(m, source);
+  }
+
+  /** The message's bytes without a copy when it fills its array (a UDP datagram). */
+  private static byte[] bytesOf(SipMessage m) {
+    byte[] a = m.array();
+    return m.offset() == 0 && m.length() == a.length ? a : m.toBytes();
+  }
+}
