@@ -4,9 +4,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The full check a UAS makes before acting on a request: every known header parsed by its own
- * grammar (the scanner read only the routing ones). Returns the first problem as a {@link
- * ParseError} with the line and column where it is. Stateless and thread-safe.
+ * The full check a UAS makes before acting on a request: the Request-URI grammar (the scanner only
+ * frames it; a bad one is {@link ErrorKind#BAD_REQUEST_URI} or {@link
+ * ErrorKind#UNSUPPORTED_URI_SCHEME} at line 1) and every known header parsed by its own grammar
+ * (the scanner read only the routing ones). Returns the first problem as a {@link ParseError} with
+ * the line and column where it is. Stateless and thread-safe.
  */
 public final class SipValidator {
   private SipValidator() {}
@@ -15,6 +17,13 @@ public final class SipValidator {
   public static ParseError validate(SipMessage m) {
     if (m.error != null) {
       return m.error;
+    }
+    if (m.request && m.uriEnd > m.uriStart) {
+      // The scanner only frames the Request-URI; its grammar is checked here, before the headers.
+      ErrorKind uriProblem = UriParser.checkRequestUri(m.buf, m.uriStart, m.uriEnd);
+      if (uriProblem != null) {
+        return new ParseError(uriProblem, null, 1, m.uriStart - m.start + 1);
+      }
     }
     for (int i = 0; i < m.headerCount; i++) {
       HeaderName n = m.names[i];

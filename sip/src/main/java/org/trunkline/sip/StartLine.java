@@ -4,6 +4,10 @@ package org.trunkline.sip;
  * Reads the start line (RFC 3261 §7.1, §7.2): {@code Method SP Request-URI SP SIP-Version} or
  * {@code SIP-Version SP Status-Code SP Reason-Phrase}, separated by exactly one SP each (RFC 4475
  * lwsstart, trws).
+ *
+ * <p>The Request-URI is framed (found between the two SPs) but not checked: its grammar is checked
+ * by {@link SipValidator#validate}, which a UAS runs before acting on a request. A bad Request-URI
+ * therefore does not make {@link SipMessage#isOk()} false; the 505 version check stays here.
  */
 final class StartLine {
   private StartLine() {}
@@ -95,12 +99,8 @@ final class StartLine {
           null,
           1,
           sp2 - p + 2);
-      return;
     }
-    ErrorKind uriProblem = UriParser.checkRequestUri(b, m.uriStart, m.uriEnd);
-    if (uriProblem != null) {
-      m.fail(uriProblem, null, 1, m.uriStart - p + 1);
-    }
+    // The Request-URI is only framed here; SipValidator.validate checks its grammar.
   }
 
   /** {@code SIP/2.0}, case-insensitively (§7.1: the version string is case-insensitive). */
