@@ -81,8 +81,24 @@ public final class HeaderName {
   public static final HeaderName SERVICE_ROUTE = known("Service-Route", '\0', true);
   public static final HeaderName AUTHENTICATION_INFO = known("Authentication-Info", '\0', false);
 
+  static {
+    VIA.routing = RoutingIndex.VIA;
+    FROM.routing = RoutingIndex.FROM;
+    TO.routing = RoutingIndex.TO;
+    CALL_ID.routing = RoutingIndex.CALL_ID;
+    CSEQ.routing = RoutingIndex.CSEQ;
+    MAX_FORWARDS.routing = RoutingIndex.MAX_FORWARDS;
+    CONTENT_LENGTH.routing = RoutingIndex.CONTENT_LENGTH;
+    CONTENT_TYPE.routing = RoutingIndex.CONTENT_TYPE;
+    ROUTE.routing = RoutingIndex.ROUTE;
+  }
+
   private final String name;
   private final char compact;
+
+  /** Which routing header this is for the scan's dispatch (RoutingIndex constants), 0 if none. */
+  byte routing;
+
   private final boolean commaSeparated;
   private final boolean known;
 

@@ -1,49 +1,125 @@
 package org.trunkline.sip;
 
 /**
- * Reads, right after the scan, what the stack routes on: the top Via and its branch, the From and
- * To tags, Call-ID, CSeq, Max-Forwards, the first Route and Content-Length. Anything else waits
- * until asked for. Duplicated single-valued routing headers are errors (RFC 4475 multi01, mcl01).
+ * Reads, during the scan (one pass: {@link SipParser} calls {@link #header} for each indexed line),
+ * what the stack routes on: the top Via and its branch, the From and To tags, Call-ID, CSeq,
+ * Max-Forwards, the first Route and Content-Length. Anything else waits until asked for. Duplicated
+ * single-valued routing headers are errors (RFC 4475 multi01, mcl01).
  */
 final class RoutingIndex {
+  // HeaderName.routing: which routing header a known name is (0: none).
+  static final byte VIA = 1;
+  static final byte FROM = 2;
+  static final byte TO = 3;
+  static final byte CALL_ID = 4;
+  static final byte CSEQ = 5;
+  static final byte MAX_FORWARDS = 6;
+  static final byte CONTENT_LENGTH = 7;
+  static final byte CONTENT_TYPE = 8;
+  static final byte ROUTE = 9;
+
+  // Ranks of the deferred errors: the order in which the former separate pass after the scan
+  // reported them (duplicates in line order first, then the reads in this order).
+  private static final int RANK_DUPLICATE = 0;
+  private static final int RANK_VIA_COUNT = 1;
+  private static final int RANK_CALL_ID = 2;
+  private static final int RANK_CSEQ = 3;
+  private static final int RANK_FROM = 4;
+  private static final int RANK_TO = 5;
+  private static final int RANK_MAX_FORWARDS = 6;
+  private static final int RANK_CONTENT_LENGTH = 7;
+
   private RoutingIndex() {}
 
-  static void index(SipMessage m, ParseLimits limits) {
-    byte[] b = m.buf;
-    for (int i = 0; i < m.headerCount; i++) {
-      HeaderName n = m.names[i];
-      if (n == null) {
-        continue;
-      }
-      if (n == HeaderName.VIA) {
+  /**
+   * Reads header line {@code i} if it is a routing header, in the scan loop while the line is in
+   * cache (one pass). A problem found here is deferred ({@link SipMessage#defer}) so that errors of
+   * the scan itself, on later lines, still come first; {@link #finish} reports it.
+   */
+  static void header(SipMessage m, int i, HeaderName n) {
+    switch (n.routing) {
+      case VIA -> {
         if (m.via < 0) {
           m.via = i;
+          long span = Params.find(m.buf, m.valueStart(i), m.valueEnd(i), "branch", true);
+          if (span != Params.ABSENT) {
+            m.branchStart = Params.start(span);
+            m.branchEnd = Params.end(span);
+          }
         }
-        m.viaCount += countValues(b, m.valueStart(i), m.valueEnd(i));
-      } else if (n == HeaderName.FROM) {
-        m.from = once(m, m.from, i, n);
-      } else if (n == HeaderName.TO) {
-        m.to = once(m, m.to, i, n);
-      } else if (n == HeaderName.CALL_ID) {
-        m.callId = once(m, m.callId, i, n);
-      } else if (n == HeaderName.CSEQ) {
-        m.cseq = once(m, m.cseq, i, n);
-      } else if (n == HeaderName.MAX_FORWARDS) {
-        m.maxForwardsHeader = once(m, m.maxForwardsHeader, i, n);
-      } else if (n == HeaderName.CONTENT_LENGTH) {
-        m.contentLengthHeader = once(m, m.contentLengthHeader, i, n);
-      } else if (n == HeaderName.CONTENT_TYPE) {
-        m.contentTypeHeader = once(m, m.contentTypeHeader, i, n);
-      } else if (n == HeaderName.ROUTE && m.route < 0) {
-        m.route = i;
+        m.viaCount += countValues(m.buf, m.valueStart(i), m.valueEnd(i));
       }
+      case FROM -> {
+        if (once(m, m.from, i, n)) {
+          m.from = i;
+          long t = NameAddressScan.tag(m.buf, m.valueStart(i), m.valueEnd(i));
+          if (t == NameAddressScan.BAD) {
+            m.defer(RANK_FROM, ErrorKind.BAD_HEADER, n.name(), m.headerLine(i), 1);
+          } else if (t != Params.ABSENT) {
+            m.fromTagStart = Params.start(t);
+            m.fromTagEnd = Params.end(t);
+          }
+        }
+      }
+      case TO -> {
+        if (once(m, m.to, i, n)) {
+          m.to = i;
+          long t = NameAddressScan.tag(m.buf, m.valueStart(i), m.valueEnd(i));
+          if (t == NameAddressScan.BAD) {
+            m.defer(RANK_TO, ErrorKind.BAD_HEADER, n.name(), m.headerLine(i), 1);
+          } else if (t != Params.ABSENT) {
+            m.toTagStart = Params.start(t);
+            m.toTagEnd = Params.end(t);
+          }
+        }
+      }
+      case CALL_ID -> {
+        if (once(m, m.callId, i, n)) {
+          m.callId = i;
+          readCallId(m);
+        }
+      }
+      case CSEQ -> {
+        if (once(m, m.cseq, i, n)) {
+          m.cseq = i;
+          readCseq(m);
+        }
+      }
+      case MAX_FORWARDS -> {
+        if (once(m, m.maxForwardsHeader, i, n)) {
+          m.maxForwardsHeader = i;
+          m.maxForwards = readNumber(m, i, 255, RANK_MAX_FORWARDS);
+        }
+      }
+      case CONTENT_LENGTH -> {
+        if (once(m, m.contentLengthHeader, i, n)) {
+          m.contentLengthHeader = i;
+          m.contentLength = readNumber(m, i, Integer.MAX_VALUE, RANK_CONTENT_LENGTH);
+        }
+      }
+      case CONTENT_TYPE -> {
+        if (once(m, m.contentTypeHeader, i, n)) {
+          m.contentTypeHeader = i;
+        }
+      }
+      case ROUTE -> {
+        if (m.route < 0) {
+          m.route = i;
+        }
+      }
+      default -> {}
     }
-    readVia(m, limits.maxVias());
-    readCallId(m);
-    readCseq(m);
-    readTags(m);
-    m.maxForwards = readNumber(m, m.maxForwardsHeader, 255);
-    m.contentLength = readNumber(m, m.contentLengthHeader, Integer.MAX_VALUE);
+  }
+
+  /** After the scan: the Via count limit, the deferred error, then the mandatory headers. */
+  static void finish(SipMessage m, ParseLimits limits) {
+    if (m.via >= 0 && m.viaCount > limits.maxVias()) {
+      m.defer(
+          RANK_VIA_COUNT, ErrorKind.TOO_MANY_VALUES, HeaderName.VIA.name(), m.headerLine(m.via), 1);
+    }
+    if (m.deferred != null) {
+      m.fail(m.deferred);
+    }
     // §8.1.1: the mandatory headers; a response without them is dropped too.
     require(m, m.to, HeaderName.TO);
     require(m, m.from, HeaderName.FROM);
@@ -52,12 +128,13 @@ final class RoutingIndex {
     require(m, m.via, HeaderName.VIA);
   }
 
-  private static int once(SipMessage m, int seen, int i, HeaderName n) {
+  /** Whether line {@code i} is the first of single-valued header {@code n}; defers if not. */
+  private static boolean once(SipMessage m, int seen, int i, HeaderName n) {
     if (seen >= 0) {
-      m.fail(ErrorKind.DUPLICATE_HEADER, n.name(), m.headerLine(i), 1);
-      return seen;
+      m.defer(RANK_DUPLICATE, ErrorKind.DUPLICATE_HEADER, n.name(), m.headerLine(i), 1);
+      return false;
     }
-    return i;
+    return true;
   }
 
   private static void require(SipMessage m, int index, HeaderName n) {
@@ -87,20 +164,6 @@ final class RoutingIndex {
     return n;
   }
 
-  private static void readVia(SipMessage m, int maxVias) {
-    if (m.via < 0) {
-      return;
-    }
-    if (m.viaCount > maxVias) {
-      m.fail(ErrorKind.TOO_MANY_VALUES, HeaderName.VIA.name(), m.headerLine(m.via), 1);
-    }
-    long span = Params.find(m.buf, m.valueStart(m.via), m.valueEnd(m.via), "branch", true);
-    if (span != Params.ABSENT) {
-      m.branchStart = Params.start(span);
-      m.branchEnd = Params.end(span);
-    }
-  }
-
   private static void readCallId(SipMessage m) {
     if (m.callId < 0) {
       return;
@@ -119,7 +182,8 @@ final class RoutingIndex {
       }
     }
     if (!ok) {
-      m.fail(ErrorKind.BAD_HEADER, HeaderName.CALL_ID.name(), m.headerLine(m.callId), 1);
+      m.defer(
+          RANK_CALL_ID, ErrorKind.BAD_HEADER, HeaderName.CALL_ID.name(), m.headerLine(m.callId), 1);
     }
   }
 
@@ -142,7 +206,8 @@ final class RoutingIndex {
     }
     // §8.1.1.5: the sequence number is a 32-bit unsigned integer below 2**31.
     if (p == s || n > 0x7fffffffL || q == ms || q != e || ms == p) {
-      m.fail(ErrorKind.BAD_HEADER, HeaderName.CSEQ.name(), m.headerLine(m.cseq), p - s + 1);
+      m.defer(
+          RANK_CSEQ, ErrorKind.BAD_HEADER, HeaderName.CSEQ.name(), m.headerLine(m.cseq), p - s + 1);
       return;
     }
     m.cseqNumber = n;
@@ -150,34 +215,17 @@ final class RoutingIndex {
     // §8.1.1.7 / RFC 4475 mismatch01, mismatch02; ACK and CANCEL carry the INVITE's number only.
     // RFC 4475 mismatch02 (an unknown method) allows 501 or 400; 400 keeps the rule one rule.
     if (m.request && m.method != null && !m.cseqMethod.equals(m.method)) {
-      m.fail(
-          ErrorKind.CSEQ_METHOD_MISMATCH, HeaderName.CSEQ.name(), m.headerLine(m.cseq), ms - s + 1);
-    }
-  }
-
-  private static void readTags(SipMessage m) {
-    if (m.from >= 0) {
-      long t = NameAddressScan.tag(m.buf, m.valueStart(m.from), m.valueEnd(m.from));
-      if (t == NameAddressScan.BAD) {
-        m.fail(ErrorKind.BAD_HEADER, HeaderName.FROM.name(), m.headerLine(m.from), 1);
-      } else if (t != Params.ABSENT) {
-        m.fromTagStart = Params.start(t);
-        m.fromTagEnd = Params.end(t);
-      }
-    }
-    if (m.to >= 0) {
-      long t = NameAddressScan.tag(m.buf, m.valueStart(m.to), m.valueEnd(m.to));
-      if (t == NameAddressScan.BAD) {
-        m.fail(ErrorKind.BAD_HEADER, HeaderName.TO.name(), m.headerLine(m.to), 1);
-      } else if (t != Params.ABSENT) {
-        m.toTagStart = Params.start(t);
-        m.toTagEnd = Params.end(t);
-      }
+      m.defer(
+          RANK_CSEQ,
+          ErrorKind.CSEQ_METHOD_MISMATCH,
+          HeaderName.CSEQ.name(),
+          m.headerLine(m.cseq),
+          ms - s + 1);
     }
   }
 
   /** A non-negative decimal header value not above {@code max}; -1 when absent or bad. */
-  private static int readNumber(SipMessage m, int i, long max) {
+  private static int readNumber(SipMessage m, int i, long max, int rank) {
     if (i < 0) {
       return -1;
     }
@@ -190,7 +238,7 @@ final class RoutingIndex {
       n = n * 10 + (b[p++] - '0');
     }
     if (p == s || p != e || n > max) {
-      m.fail(ErrorKind.BAD_HEADER, m.names[i].name(), m.headerLine(i), p - s + 1);
+      m.defer(rank, ErrorKind.BAD_HEADER, m.names[i].name(), m.headerLine(i), p - s + 1);
       return -1;
     }
     return (int) n;

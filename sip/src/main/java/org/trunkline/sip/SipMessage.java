@@ -67,6 +67,9 @@ public final class SipMessage {
   int branchStart = -1;
   int branchEnd;
   ParseError error;
+  // A routing-header problem found during the scan, reported after it (RoutingIndex.finish).
+  ParseError deferred;
+  int deferredRank = Integer.MAX_VALUE;
 
   SipMessage(byte[] buf, int start, int end) {
     this.buf = buf;
@@ -402,6 +405,20 @@ public final class SipMessage {
     hdr[o + LINE_END] = lineEnd;
     hdr[o + LINE_NO] = line;
     names[headerCount++] = name;
+  }
+
+  void fail(ParseError e) {
+    if (error == null) {
+      error = e;
+    }
+  }
+
+  /** Keeps the problem of the lowest rank, the first of equal ranks, for {@link #fail} later. */
+  void defer(int rank, ErrorKind kind, String header, int line, int column) {
+    if (rank < deferredRank) {
+      deferred = new ParseError(kind, header, line, column);
+      deferredRank = rank;
+    }
   }
 
   void fail(ErrorKind kind, String header, int line, int column) {

@@ -76,7 +76,7 @@ public final class SipParser {
     }
     m.startLineEnd = lineEnd;
     int bodyStart = scanHeaders(m, b, lineEnd, end);
-    RoutingIndex.index(m, limits);
+    RoutingIndex.finish(m, limits);
     frameBody(m, bodyStart, end, stream);
     return m;
   }
@@ -147,14 +147,11 @@ public final class SipParser {
       while (ve > vs && (b[ve - 1] == '\r' || Chars.isWs(b[ve - 1]))) {
         ve--;
       }
-      m.addHeader(
-          lineStart,
-          nameEnd,
-          vs,
-          ve,
-          lineEnd,
-          lineNo,
-          HeaderName.lookup(b, lineStart, nameEnd - lineStart));
+      HeaderName name = HeaderName.lookup(b, lineStart, nameEnd - lineStart);
+      m.addHeader(lineStart, nameEnd, vs, ve, lineEnd, lineNo, name);
+      if (name != null && name.routing != 0) {
+        RoutingIndex.header(m, m.headerCount - 1, name);
+      }
       p = lineEnd;
     }
   }
