@@ -42,4 +42,53 @@ final class HeaderValues {
     }
     out.add(v.substring(s).strip());
   }
+
+  /**
+   * In bytes: the offset of the next comma in {@code [p, e)} outside quoted strings and angle
+   * brackets, or {@code e}; the same rule as {@link #split(String, List)}.
+   */
+  static int nextComma(byte[] b, int p, int e) {
+    boolean quoted = false;
+    int angle = 0;
+    for (; p < e; p++) {
+      byte c = b[p];
+      if (quoted) {
+        if (c == '\\') {
+          p++;
+        } else if (c == '"') {
+          quoted = false;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == '<') {
+        angle++;
+      } else if (c == '>' && angle > 0) {
+        angle--;
+      } else if (c == ',' && angle == 0) {
+        return p;
+      }
+    }
+    return e;
+  }
+
+  /** The first offset in {@code [p, e)} that {@link String#strip} keeps (ASCII bytes), or e. */
+  static int stripStart(byte[] b, int p, int e) {
+    while (p < e && isStripped(b[p])) {
+      p++;
+    }
+    return p;
+  }
+
+  /** The end of {@code [s, e)} after {@link String#strip} (ASCII bytes). */
+  static int stripEnd(byte[] b, int s, int e) {
+    while (e > s && isStripped(b[e - 1])) {
+      e--;
+    }
+    return e;
+  }
+
+  /** {@link Character#isWhitespace} for an ASCII byte: HT, LF, VT, FF, CR, FS..US, SP. */
+  private static boolean isStripped(byte c) {
+    return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20);
+  }
 }

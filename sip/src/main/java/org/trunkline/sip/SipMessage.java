@@ -234,11 +234,37 @@ public final class SipMessage {
 
   // ---- typed headers, parsed when asked; each throws SipParseException if malformed ----
 
+  // The typed accessors parse an unfolded ASCII value straight from the message buffer; any other
+  // value (a fold, a non-ASCII byte) goes through its unfolded String as it always did. Either way
+  // a SipParseException's offset is relative to the start of the value (or, in a list, of the
+  // comma-separated piece) that was parsed, as it was when every value was first copied.
+
   /** Every Via value, top first. */
   public List<Via> vias() {
     List<Via> out = new ArrayList<>(viaCount);
-    for (String v : headers(HeaderName.VIA)) {
-      out.add(Via.parse(v));
+    for (int i = indexOf(HeaderName.VIA); i >= 0; i = indexOf(HeaderName.VIA, i + 1)) {
+      int s = valueStart(i);
+      int e = valueEnd(i);
+      if (!plain(s, e)) {
+        for (String v : HeaderValues.split(value(i))) {
+          out.add(Via.parse(v));
+        }
+        continue;
+      }
+      for (int p = s; ; ) {
+        int comma = HeaderValues.nextComma(buf, p, e);
+        int a = HeaderValues.stripStart(buf, p, comma);
+        int z = HeaderValues.stripEnd(buf, a, comma);
+        try {
+          out.add(Via.parse(buf, a, z));
+        } catch (SipParseException x) {
+          throw rebase(x, a);
+        }
+        if (comma == e) {
+          break;
+        }
+        p = comma + 1;
+      }
     }
     return out;
   }
@@ -248,25 +274,105 @@ public final class SipMessage {
     if (via < 0) {
       return null;
     }
-    return Via.parse(HeaderValues.split(value(via)).get(0));
+    int s = valueStart(via);
+    int e = valueEnd(via);
+    if (!plain(s, e)) {
+      return Via.parse(HeaderValues.split(value(via)).get(0));
+    }
+    int comma = HeaderValues.nextComma(buf, s, e);
+    int a = HeaderValues.stripStart(buf, s, comma);
+    int z = HeaderValues.stripEnd(buf, a, comma);
+    try {
+      return Via.parse(buf, a, z);
+    } catch (SipParseException x) {
+      throw rebase(x, a);
+    }
   }
 
   public NameAddress from() {
-    return from < 0 ? null : NameAddress.parse(value(from));
+    return from < 0 ? null : nameAddress(from);
   }
 
   public NameAddress to() {
-    return to < 0 ? null : NameAddress.parse(value(to));
+    return to < 0 ? null : nameAddress(to);
+  }
+
+  private NameAddress nameAddress(int i) {
+    int s = valueStart(i);
+    int e = valueEnd(i);
+    if (!plain(s, e)) {
+      return NameAddress.parse(value(i));
+    }
+    try {
+      return NameAddress.parse(buf, s, e, false);
+    } catch (SipParseException x) {
+      throw rebase(x, s);
+    }
   }
 
   /** Every value of a header that carries name-addrs (Contact, Route, Record-Route, ...). */
   public List<NameAddress> nameAddresses(HeaderName name) {
     List<NameAddress> out = new ArrayList<>(2);
-    for (String v : headers(name)) {
-      byte[] b = v.getBytes(StandardCharsets.UTF_8);
-      out.add(NameAddress.parse(b, 0, b.length, name == HeaderName.CONTACT));
+    boolean wildcard = name == HeaderName.CONTACT;
+    for (int i = indexOf(name); i >= 0; i = indexOf(name, i + 1)) {
+      int s = valueStart(i);
+      int e = valueEnd(i);
+      if (!plain(s, e)) {
+        List<String> values = new ArrayList<>(2);
+        if (name.commaSeparated()) {
+          HeaderValues.split(this, i, values);
+        } else {
+          values.add(value(i));
+        }
+        for (String v : values) {
+          byte[] b = v.getBytes(StandardCharsets.UTF_8);
+          out.add(NameAddress.parse(b, 0, b.length, wildcard));
+        }
+        continue;
+      }
+      if (!name.commaSeparated()) {
+        try {
+          out.add(NameAddress.parse(buf, s, e, wildcard));
+        } catch (SipParseException x) {
+          throw rebase(x, s);
+        }
+        continue;
+      }
+      for (int p = s; ; ) {
+        int comma = HeaderValues.nextComma(buf, p, e);
+        int a = HeaderValues.stripStart(buf, p, comma);
+        int z = HeaderValues.stripEnd(buf, a, comma);
+        try {
+          out.add(NameAddress.parse(buf, a, z, wildcard));
+        } catch (SipParseException x) {
+          throw rebase(x, a);
+        }
+        if (comma == e) {
+          break;
+        }
+        p = comma + 1;
+      }
     }
     return out;
+  }
+
+  /**
+   * Whether {@code [s, e)} is ASCII without CR or LF: no fold, and its UTF-8 String has exactly
+   * these bytes, so parsing it in place gives what parsing the String's bytes gives.
+   */
+  private boolean plain(int s, int e) {
+    for (int p = s; p < e; p++) {
+      byte c = buf[p];
+      if (c < 0 || c == '\r' || c == '\n') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The exception with its offset made relative to {@code base}, the start of the value. */
+  private static SipParseException rebase(SipParseException x, int base) {
+    return new SipParseException(x.getMessage(), x.offset() - base);
   }
 
   public List<NameAddress> contacts() {

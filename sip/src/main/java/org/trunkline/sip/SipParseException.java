@@ -14,7 +14,14 @@ public final class SipParseException extends RuntimeException {
     this.offset = offset;
   }
 
-  /** The byte offset in the parsed array where the problem was found. */
+  /**
+   * The byte offset where the problem was found: in the array given to a parse method that takes
+   * one ({@code UriParser.parse(byte[], int, int)}, {@link SipMessage#requestUri()} in the message
+   * array), in the UTF-8 bytes of the String given to one that takes a String; for the typed header
+   * accessors of {@link SipMessage} ({@code vias()}, {@code from()}, {@code contacts()}, ...)
+   * counted from the start of the header value, or of the comma-separated value in a list, that was
+   * parsed, whether it was parsed in place in the message array or from an unfolded copy.
+   */
   public int offset() {
     return offset;
   }
