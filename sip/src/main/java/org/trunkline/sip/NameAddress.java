@@ -37,6 +37,15 @@ public record NameAddress(String displayName, Uri uri, List<Param> params, boole
   }
 
   static NameAddress parse(byte[] b, int s, int e, boolean allowWildcard) {
+    return parse(b, s, e, allowWildcard, true);
+  }
+
+  /**
+   * Parses or, when {@code build} is false, only checks: the same checks and exceptions, but a
+   * sip/sips URI is walked without being built and the result has a {@code null} uri and display
+   * name (its params are built). For {@link SipValidator}, which throws the result away.
+   */
+  static NameAddress parse(byte[] b, int s, int e, boolean allowWildcard, boolean build) {
     Cursor c = new Cursor(b, s, e);
     c.skipLws();
     if (allowWildcard && c.peek() == '*') {
@@ -52,9 +61,9 @@ public record NameAddress(String displayName, Uri uri, List<Param> params, boole
     if (c.peek() == '"') {
       display = c.quoted();
       c.skipLws();
-      uri = bracketed(c);
+      uri = bracketed(c, build);
     } else if (c.peek() == '<') {
-      uri = bracketed(c);
+      uri = bracketed(c, build);
     } else {
       // *(token LWS) LAQUOT, or an addr-spec: look ahead for '<' after tokens.
       int save = c.p;
@@ -67,8 +76,8 @@ public record NameAddress(String displayName, Uri uri, List<Param> params, boole
         c.skipLws();
       }
       if (c.peek() == '<' && lastTokenEnd > 0) {
-        display = new String(b, save, lastTokenEnd - save, StandardCharsets.UTF_8);
-        uri = bracketed(c);
+        display = build ? new String(b, save, lastTokenEnd - save, StandardCharsets.UTF_8) : null;
+        uri = bracketed(c, build);
       } else {
         c.p = save;
         int us = c.p;
@@ -79,11 +88,19 @@ public record NameAddress(String displayName, Uri uri, List<Param> params, boole
             && b[c.p] != '\n') {
           c.p++;
         }
-        uri = UriParser.parse(b, us, c.p);
         // §20: a URI with a comma, question mark or semicolon must be in angle brackets.
-        if (uri instanceof SipUri su
-            && (!su.headers().isEmpty() || uri.toString().indexOf(',') >= 0)) {
-          throw new SipParseException("URI with '?' or ',' outside angle brackets", us);
+        if (build) {
+          uri = UriParser.parse(b, us, c.p);
+          if (uri instanceof SipUri su
+              && (!su.headers().isEmpty() || uri.toString().indexOf(',') >= 0)) {
+            throw new SipParseException("URI with '?' or ',' outside angle brackets", us);
+          }
+        } else {
+          uri = null;
+          int sip = UriParser.check(b, us, c.p);
+          if (sip == UriParser.SIP_WITH_HEADERS || (sip == UriParser.SIP && hasComma(b, us, c.p))) {
+            throw new SipParseException("URI with '?' or ',' outside angle brackets", us);
+          }
         }
       }
     }
@@ -91,10 +108,19 @@ public record NameAddress(String displayName, Uri uri, List<Param> params, boole
     if (!c.atEnd()) {
       throw c.fail("unexpected character after name-addr");
     }
-    return new NameAddress(display, uri, params, false);
+    return new NameAddress(build ? display : null, uri, params, false);
   }
 
-  private static Uri bracketed(Cursor c) {
+  private static boolean hasComma(byte[] b, int s, int e) {
+    for (int p = s; p < e; p++) {
+      if (b[p] == ',') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Uri bracketed(Cursor c, boolean build) {
     c.expect('<', "before URI");
     int s = c.p;
     while (c.p < c.e && c.b[c.p] != '>') {
@@ -103,7 +129,12 @@ public record NameAddress(String displayName, Uri uri, List<Param> params, boole
     if (c.p >= c.e) {
       throw c.fail("missing '>'");
     }
-    Uri u = UriParser.parse(c.b, s, c.p);
+    Uri u = null;
+    if (build) {
+      u = UriParser.parse(c.b, s, c.p);
+    } else {
+      UriParser.check(c.b, s, c.p);
+    }
     c.p++;
     return u;
   }

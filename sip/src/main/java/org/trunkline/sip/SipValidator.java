@@ -60,14 +60,14 @@ public final class SipValidator {
     if (n == HeaderName.VIA) {
       forEachValue(m, i, (vs, ve) -> Via.parse(b, vs, ve));
     } else if (n == HeaderName.FROM || n == HeaderName.TO) {
-      NameAddress.parse(b, s, e, false);
+      NameAddress.parse(b, s, e, false, false);
     } else if (n == HeaderName.CONTACT) {
       boolean register = m.method == SipMethod.REGISTER;
       forEachValue(
           m,
           i,
           (vs, ve) -> {
-            NameAddress a = NameAddress.parse(b, vs, ve, register);
+            NameAddress a = NameAddress.parse(b, vs, ve, register, false);
             String expires = a.param("expires");
             if (expires != null && !isDeltaSeconds(expires)) {
               throw new SipParseException("bad Contact expires", vs);
@@ -78,11 +78,11 @@ public final class SipValidator {
         || n == HeaderName.PATH
         || n == HeaderName.SERVICE_ROUTE
         || n == HeaderName.P_ASSERTED_IDENTITY) {
-      forEachValue(m, i, (vs, ve) -> NameAddress.parse(b, vs, ve, false));
+      forEachValue(m, i, (vs, ve) -> NameAddress.parse(b, vs, ve, false, false));
     } else if (n == HeaderName.REPLY_TO
         || n == HeaderName.REFER_TO
         || n == HeaderName.REFERRED_BY) {
-      NameAddress.parse(b, s, e, false);
+      NameAddress.parse(b, s, e, false, false);
     } else if (n == HeaderName.EXPIRES || n == HeaderName.MIN_EXPIRES) {
       if (!isDeltaSeconds(m.ascii(s, e))) {
         throw new SipParseException("bad delta-seconds", s);

@@ -50,6 +50,29 @@ public final class UriParser {
     return new AbsoluteUri(scheme, text);
   }
 
+  /** {@link #check}: a sip/sips URI without headers, with headers, or another scheme. */
+  static final int SIP = 0;
+
+  static final int SIP_WITH_HEADERS = 1;
+  static final int OTHER = 2;
+
+  /**
+   * Checks the URI in {@code [s, e)} as {@link #parse} does, with the same exceptions, but builds a
+   * sip/sips URI only in the walk's check mode (nothing allocated). Returns {@link #SIP}, {@link
+   * #SIP_WITH_HEADERS} or {@link #OTHER}.
+   */
+  static int check(byte[] b, int s, int e) {
+    int colon = schemeEnd(b, s, e);
+    if (colon < 0) {
+      throw new SipParseException("no URI scheme", s);
+    }
+    if (isScheme(b, s, colon, "sip") || isScheme(b, s, colon, "sips")) {
+      return walkSip(b, colon + 1, e, null) ? SIP_WITH_HEADERS : SIP;
+    }
+    parse(b, s, e);
+    return OTHER;
+  }
+
   /**
    * Checks a Request-URI: {@code null} if it is a good sip/sips/tel URI, {@link
    * ErrorKind#UNSUPPORTED_URI_SCHEME} for a well-formed URI of another scheme (RFC 4475 unkscm,
