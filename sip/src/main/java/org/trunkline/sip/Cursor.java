@@ -66,6 +66,17 @@ final class Cursor {
     return new String(b, s, p - s, StandardCharsets.ISO_8859_1);
   }
 
+  /** {@link #token} without making the String: the same check and exception. */
+  void skipToken(String what) {
+    int s = p;
+    while (p < e && Chars.isToken(b[p])) {
+      p++;
+    }
+    if (p == s) {
+      throw fail("expected " + what);
+    }
+  }
+
   /** quoted-string, unescaped and decoded as UTF-8; the cursor is on the opening quote. */
   String quoted() {
     int s = p;

@@ -58,7 +58,7 @@ public final class SipValidator {
     int s = m.valueStart(i);
     int e = m.valueEnd(i);
     if (n == HeaderName.VIA) {
-      forEachValue(m, i, (vs, ve) -> Via.parse(b, vs, ve));
+      forEachValue(m, i, (vs, ve) -> Via.check(b, vs, ve));
     } else if (n == HeaderName.FROM || n == HeaderName.TO) {
       NameAddress.parse(b, s, e, false, false);
     } else if (n == HeaderName.CONTACT) {
@@ -156,11 +156,11 @@ public final class SipValidator {
   /** media-type = m-type SLASH m-subtype *(SEMI m-parameter) (§20.15). */
   static void mediaType(Cursor c) {
     c.skipLws();
-    c.token("media type");
+    c.skipToken("media type");
     if (!c.trySeparator('/')) {
       throw c.fail("expected '/' in media type");
     }
-    c.token("media subtype");
+    c.skipToken("media subtype");
     List<Param> params = NameAddress.params(c);
     for (Param p : params) {
       if (p.value() == null) {
@@ -179,7 +179,7 @@ public final class SipValidator {
       return; // an empty Supported/Allow is allowed
     }
     do {
-      c.token("option tag");
+      c.skipToken("option tag");
     } while (c.trySeparator(','));
     c.skipLws();
     if (!c.atEnd()) {

@@ -35,17 +35,35 @@ public record Via(String protocol, String transport, String host, int port, List
   }
 
   static Via parse(byte[] b, int s, int e) {
+    return parse(b, s, e, true);
+  }
+
+  /**
+   * Checks one via-parm as {@link #parse} does, with the same exceptions, without making the
+   * protocol, transport and host Strings (for {@link SipValidator}).
+   */
+  static void check(byte[] b, int s, int e) {
+    parse(b, s, e, false);
+  }
+
+  private static Via parse(byte[] b, int s, int e, boolean build) {
     Cursor c = new Cursor(b, s, e);
     c.skipLws();
-    String name = c.token("protocol name");
+    int ns = c.p;
+    c.skipToken("protocol name");
+    int ne = c.p;
     if (!c.trySeparator('/')) {
       throw c.fail("expected '/' in sent-protocol");
     }
-    String version = c.token("protocol version");
+    int vs = c.p;
+    c.skipToken("protocol version");
+    int ve = c.p;
     if (!c.trySeparator('/')) {
       throw c.fail("expected '/' in sent-protocol");
     }
-    String transport = c.token("transport").toUpperCase(Locale.ROOT);
+    int ts = c.p;
+    c.skipToken("transport");
+    int te = c.p;
     int before = c.p;
     c.skipLws();
     if (c.p == before) {
@@ -53,7 +71,7 @@ public record Via(String protocol, String transport, String host, int port, List
     }
     int hs = c.p;
     c.p = Hosts.hostEnd(b, c.p, e);
-    String host = new String(b, hs, c.p - hs, StandardCharsets.ISO_8859_1);
+    int he = c.p;
     int port = -1;
     if (c.trySeparator(':')) {
       port = number(c, 65535, "port");
@@ -65,7 +83,51 @@ public record Via(String protocol, String transport, String host, int port, List
     for (Param p : params) {
       check(p, s);
     }
-    return new Via(name + "/" + version, transport, host, port, params);
+    if (!build) {
+      return null;
+    }
+    return new Via(
+        protocol(b, ns, ne, vs, ve),
+        transport(b, ts, te),
+        new String(b, hs, he - hs, StandardCharsets.ISO_8859_1),
+        port,
+        params);
+  }
+
+  /** name "/" version as written; the usual {@code SIP/2.0} is a constant. */
+  private static String protocol(byte[] b, int ns, int ne, int vs, int ve) {
+    if (ne - ns == 3
+        && ve - vs == 3
+        && b[ns] == 'S'
+        && b[ns + 1] == 'I'
+        && b[ns + 2] == 'P'
+        && b[vs] == '2'
+        && b[vs + 1] == '.'
+        && b[vs + 2] == '0') {
+      return "SIP/2.0";
+    }
+    return new String(b, ns, ne - ns, StandardCharsets.ISO_8859_1)
+        + "/"
+        + new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+  }
+
+  /** The transport token in upper case; the usual ones are constants. */
+  private static String transport(byte[] b, int s, int e) {
+    if (e - s == 3) {
+      int c0 = b[s] & 0xdf;
+      int c1 = b[s + 1] & 0xdf;
+      int c2 = b[s + 2] & 0xdf;
+      if (c0 == 'U' && c1 == 'D' && c2 == 'P') {
+        return "UDP";
+      }
+      if (c0 == 'T' && c1 == 'C' && c2 == 'P') {
+        return "TCP";
+      }
+      if (c0 == 'T' && c1 == 'L' && c2 == 'S') {
+        return "TLS";
+      }
+    }
+    return new String(b, s, e - s, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
   }
 
   private static void check(Param p, int at) {
