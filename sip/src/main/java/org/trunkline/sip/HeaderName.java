@@ -1,5 +1,8 @@
 package org.trunkline.sip;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -14,6 +17,11 @@ public final class HeaderName {
   private static final int TABLE_SIZE = 1 << TABLE_BITS;
   private static final HeaderName[] TABLE = new HeaderName[TABLE_SIZE];
   private static final byte[][] TABLE_KEYS = new byte[TABLE_SIZE][];
+  // The first 8 bytes of each key as a little-endian long (zero-padded), for lookupToken.
+  private static final long[] TABLE_WORD0 = new long[TABLE_SIZE];
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long CASE_BITS = 0x2020202020202020L;
 
   // Routing headers, indexed eagerly by the scanner.
   public static final HeaderName VIA = known("Via", 'v', true);
@@ -129,6 +137,11 @@ public final class HeaderName {
       lower[i] = Chars.lower(key[i]);
     }
     TABLE_KEYS[slot] = lower;
+    long w = 0;
+    for (int i = Math.min(lower.length, Long.BYTES) - 1; i >= 0; i--) {
+      w = w << 8 | (lower[i] & 0xff);
+    }
+    TABLE_WORD0[slot] = w;
   }
 
   /**
@@ -165,6 +178,41 @@ public final class HeaderName {
       slot = (slot + 1) & (TABLE_SIZE - 1);
     }
     return null;
+  }
+
+  /**
+   * {@link #lookup} for a name the scanner read, whose bytes are all token characters: compares 8
+   * bytes at a time, folding case with {@code | 0x20}. For token bytes that is exact: a key byte is
+   * a lower-case letter or {@code -}, and the only other byte that folds to one of those is the
+   * upper-case letter or CR, which is not a token character.
+   */
+  static HeaderName lookupToken(byte[] b, int off, int len) {
+    if (off + Long.BYTES > b.length) {
+      return lookup(b, off, len);
+    }
+    int slot = hash(b, off, len);
+    HeaderName h;
+    while ((h = TABLE[slot]) != null) {
+      byte[] k = TABLE_KEYS[slot];
+      if (k.length == len && wordsEqual(k, slot, b, off, len)) {
+        return h;
+      }
+      slot = (slot + 1) & (TABLE_SIZE - 1);
+    }
+    return null;
+  }
+
+  private static boolean wordsEqual(byte[] key, int slot, byte[] b, int off, int len) {
+    long mask = len >= Long.BYTES ? -1L : (1L << (len << 3)) - 1;
+    if ((((long) LONGS.get(b, off) | CASE_BITS) & mask) != TABLE_WORD0[slot]) {
+      return false;
+    }
+    for (int i = Long.BYTES; i < len; i++) {
+      if (key[i] != (byte) (b[off + i] | 0x20)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code key} is stored in lower case (see {@link #put}). */

@@ -147,7 +147,7 @@ public final class SipParser {
       while (ve > vs && (b[ve - 1] == '\r' || Chars.isWs(b[ve - 1]))) {
         ve--;
       }
-      HeaderName name = HeaderName.lookup(b, lineStart, nameEnd - lineStart);
+      HeaderName name = HeaderName.lookupToken(b, lineStart, nameEnd - lineStart);
       m.addHeader(lineStart, nameEnd, vs, ve, lineEnd, lineNo, name);
       if (name != null && name.routing != 0) {
         RoutingIndex.header(m, m.headerCount - 1, name);
