@@ -24,24 +24,10 @@ public final class SipValidator {
       try {
         check(m, i, n);
       } catch (SipParseException x) {
-        return error(m, i, n, x.offset());
+        return m.errorAt(ErrorKind.BAD_HEADER, i, x.offset());
       }
     }
     return null;
-  }
-
-  private static ParseError error(SipMessage m, int i, HeaderName n, int offset) {
-    int line = m.headerLine(i);
-    int lineStart = m.hdr[i * SipMessage.STRIDE + SipMessage.LINE_START];
-    // a folded value spans lines: count the LFs before the offset
-    for (int p = lineStart; p < offset && p < m.end; p++) {
-      if (m.buf[p] == '\n') {
-        line++;
-        lineStart = p + 1;
-      }
-    }
-    return new ParseError(
-        ErrorKind.BAD_HEADER, n.name(), line, Math.max(1, offset - lineStart + 1));
   }
 
   private static void check(SipMessage m, int i, HeaderName n) {

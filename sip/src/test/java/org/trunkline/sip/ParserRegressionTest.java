@@ -1,0 +1,47 @@
+package org.trunkline.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One test per parser bug found by the torture, round-trip, stream and fuzz tests, with its input.
+ */
+class ParserRegressionTest {
+  private static final String HEADERS =
+      "Via: SIP/2.0/TCP h.example.com;branch=z9hG4bK1\r\n"
+          + "To: <sip:a@example.com>\r\n"
+          + "From: <sip:b@example.com>;tag=1\r\n"
+          + "Call-ID: x@example.com\r\n";
+
+  private static SipMessage parse(String s) {
+    return new SipParser().parseDatagram(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** RFC 4475 mismatch01 reported "col 3": the column counted from the value, not the line. */
+  @Test
+  void routingIndexErrorsNameTheColumnInTheLine() {
+    ParseError mismatch =
+        parse("OPTIONS sip:a@example.com SIP/2.0\r\n" + HEADERS + "CSeq: 8 INVITE\r\n\r\n").error();
+    assertThat(mismatch.kind()).isEqualTo(ErrorKind.CSEQ_METHOD_MISMATCH);
+    assertThat(mismatch.line()).isEqualTo(6);
+    assertThat(mismatch.column()).isEqualTo(9);
+    // a folded value: the method is on the continuation line, column 3
+    ParseError folded =
+        parse("OPTIONS sip:a@example.com SIP/2.0\r\n" + HEADERS + "CSeq: 8\r\n  INVITE\r\n\r\n")
+            .error();
+    assertThat(folded.line()).isEqualTo(7);
+    assertThat(folded.column()).isEqualTo(3);
+    ParseError mf =
+        parse(
+                "OPTIONS sip:a@example.com SIP/2.0\r\n"
+                    + HEADERS
+                    + "CSeq: 8 OPTIONS\r\nMax-Forwards: 256\r\n\r\n")
+            .error();
+    assertThat(mf.kind()).isEqualTo(ErrorKind.BAD_HEADER);
+    assertThat(mf.header()).isEqualTo("Max-Forwards");
+    assertThat(mf.line()).isEqualTo(7);
+    assertThat(mf.column()).isEqualTo(15);
+  }
+}
