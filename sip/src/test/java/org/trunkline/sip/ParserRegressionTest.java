@@ -44,4 +44,15 @@ class ParserRegressionTest {
     assertThat(mf.line()).isEqualTo(7);
     assertThat(mf.column()).isEqualTo(15);
   }
+
+  /** RFC 4475 esc01: {@code ;%6C%72} is the lr parameter, but looseRouting() said false. */
+  @Test
+  void escapedUriParameterNamesAreDecodedWhenLookedUp() {
+    SipUri u =
+        (SipUri) UriParser.parse("sip:cal%6Cer@host5.example.net;%6C%72;n%61me=v%61lue%25%34%31");
+    assertThat(u.looseRouting()).isTrue();
+    assertThat(u.param("lr")).isEmpty();
+    assertThat(u.param("name")).isEqualTo("v%61lue%25%34%31");
+    assertThat(u.param("n%61me")).isNull();
+  }
 }
