@@ -55,4 +55,17 @@ class ParserRegressionTest {
     assertThat(u.param("name")).isEqualTo("v%61lue%25%34%31");
     assertThat(u.param("n%61me")).isNull();
   }
+
+  /** RFC 4475 lwsstart was refused as "Bad Request-URI", pointing at the extra SP as part of it. */
+  @Test
+  void doubleSpacesInTheRequestLineAreABadRequestLine() {
+    ParseError before =
+        parse("INVITE  sip:a@example.com SIP/2.0\r\n" + HEADERS + "CSeq: 1 INVITE\r\n\r\n").error();
+    assertThat(before.kind()).isEqualTo(ErrorKind.BAD_REQUEST_LINE);
+    assertThat(before.column()).isEqualTo(8);
+    ParseError after =
+        parse("INVITE sip:a@example.com  SIP/2.0\r\n" + HEADERS + "CSeq: 1 INVITE\r\n\r\n").error();
+    assertThat(after.kind()).isEqualTo(ErrorKind.BAD_REQUEST_LINE);
+    assertThat(after.column()).isEqualTo(25);
+  }
 }
