@@ -68,4 +68,25 @@ class ParserRegressionTest {
     assertThat(after.kind()).isEqualTo(ErrorKind.BAD_REQUEST_LINE);
     assertThat(after.column()).isEqualTo(25);
   }
+
+  /** A folded Content-Length parses, but the stream framer called it BAD_FRAMING. */
+  @Test
+  void aFoldedContentLengthFramesOnAStream() {
+    byte[] b =
+        ("OPTIONS sip:a@example.com SIP/2.0\r\n"
+                + HEADERS
+                + "CSeq: 1 OPTIONS\r\nContent-Length:\r\n 5\r\n\r\nhello")
+            .getBytes(StandardCharsets.US_ASCII);
+    SipMessage datagram = new SipParser().parseDatagram(b);
+    assertThat(SipValidator.validate(datagram)).isNull();
+    assertThat(datagram.contentLength()).isEqualTo(5);
+    StreamFramer.Frame frame = new StreamFramer(ParseLimits.DEFAULT).frame(b, 0, b.length);
+    assertThat(frame).isEqualTo(new StreamFramer.Frame(StreamFramer.Kind.MESSAGE, b.length));
+    // a fold inside the number is still refused by both
+    byte[] split =
+        ("OPTIONS sip:a@example.com SIP/2.0\r\nContent-Length: 1\r\n 2\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    assertThat(new StreamFramer(ParseLimits.DEFAULT).frame(split, 0, split.length).kind())
+        .isEqualTo(StreamFramer.Kind.BAD_FRAMING);
+  }
 }
