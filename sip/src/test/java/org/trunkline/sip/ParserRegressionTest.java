@@ -89,4 +89,17 @@ class ParserRegressionTest {
     assertThat(new StreamFramer(ParseLimits.DEFAULT).frame(split, 0, split.length).kind())
         .isEqualTo(StreamFramer.Kind.BAD_FRAMING);
   }
+
+  /** The log form lower-cased header names that start a reason: "cSeq Method Does Not Match". */
+  @Test
+  void logTextKeepsHeaderNamesAsSpelt() {
+    assertThat(new ParseError(ErrorKind.CSEQ_METHOD_MISMATCH, "CSeq", 6, 9))
+        .hasToString("CSeq Method Does Not Match at line 6 col 9");
+    assertThat(new ParseError(ErrorKind.CONTENT_LENGTH_EXCEEDS_MESSAGE, "Content-Length", 10, 1))
+        .hasToString("Content-Length Larger Than Message at line 10 col 1");
+    assertThat(new ParseError(ErrorKind.BAD_HEADER, "Via", 3, 14))
+        .hasToString("bad Via at line 3 col 14");
+    assertThat(new ParseError(ErrorKind.MISSING_HEADER, "Call-ID", 0, 0))
+        .hasToString("missing Call-ID");
+  }
 }
