@@ -121,7 +121,7 @@ public final class MessageEditor {
     int blank = m.bodyStart - headersEnd;
     int size =
         (startLine != null ? startLine.length : m.startLineEnd - m.start)
-            + Math.max(blank, 2)
+            + (blank > 0 ? blank : 2) // the empty line as received (CRLF or a bare LF), or CRLF
             + bodyLen;
     boolean[] dropped = new boolean[m.headerCount];
     for (Edit e : sorted) {

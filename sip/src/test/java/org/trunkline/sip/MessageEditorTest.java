@@ -1,0 +1,70 @@
+package org.trunkline.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** {@link MessageEditor}: each edit alone, several together, several on one line. */
+class MessageEditorTest {
+  private static final String START = "INVITE sip:bob@example.com SIP/2.0\r\n";
+  private static final String HEADERS =
+      "v: SIP/2.0/UDP a.example.com;branch=z9hG4bK-a\r\n" // 0
+          + "Via: SIP/2.0/TCP b.example.com;branch=z9hG4bK-b\r\n" // 1
+          + "t: <sip:bob@example.com>\r\n" // 2
+          + "f: \"Al\" <sip:al@example.com>;tag=1\r\n" // 3
+          + "i: call-1@example.com\r\n" // 4
+          + "CSeq: 1 INVITE\r\n" // 5
+          + "Max-Forwards: 70\r\n" // 6
+          + "Subject: first\r\n" // 7
+          + "Subject: second\r\n" // 8
+          + "X-Folded: a\r\n  b\r\n" // 9
+          + "c: application/sdp\r\n" // 10
+          + "l: 4\r\n"; // 11
+  private static final String MESSAGE = START + HEADERS + "\r\nv=0\n";
+
+  private static final HeaderName X_FOLDED = HeaderName.of("X-Folded");
+  private static final HeaderName X_TRACE = HeaderName.of("X-Trace");
+
+  private static SipMessage parse(String s) {
+    return parse(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static SipMessage parse(byte[] b) {
+    SipMessage m = new SipParser().parseDatagram(b);
+    assertThat(SipValidator.validate(m)).as("%s", text(b)).isNull();
+    return m;
+  }
+
+  private static String text(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private static String write(MessageEditor e) {
+    return text(e.toBytes());
+  }
+
+  private static SipMessage original() {
+    return parse(MESSAGE);
+  }
+
+  @Test
+  void noEditWritesTheOriginalBytes() {
+    SipMessage m = original();
+    assertThat(write(m.edit())).isEqualTo(MESSAGE);
+  }
+
+  @Test
+  void aBareLfMessageKeepsItsEmptyLineAndGetsCrlfForNewLines() {
+    // regression: a bare-LF empty line made the writer add a NUL byte after the body
+    String lf = MESSAGE.replace("\r\n", "\n");
+    SipMessage m = parse(lf);
+    assertThat(write(m.edit())).isEqualTo(lf);
+    String out = write(m.edit().append(X_TRACE, "1").replace(6, "69"));
+    assertThat(out)
+        .isEqualTo(
+            lf.replace("Max-Forwards: 70\n", "Max-Forwards: 69\r\n")
+                .replace("l: 4\n\n", "l: 4\nX-Trace: 1\r\n\n"));
+    assertThat(parse(out).maxForwards()).isEqualTo(69);
+  }
+}
