@@ -38,6 +38,9 @@ public final class MessageEditor {
     if (!m.request) {
       throw new IllegalStateException("a response has no Request-URI");
     }
+    if (m.method == null) {
+      throw new IllegalStateException("the request line did not parse; use startLine()");
+    }
     return startLine(m.method.name() + " " + uri + " SIP/2.0");
   }
 

@@ -1,6 +1,7 @@
 package org.trunkline.sip;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,24 @@ class MessageEditorTest {
   void noEditWritesTheOriginalBytes() {
     SipMessage m = original();
     assertThat(write(m.edit())).isEqualTo(MESSAGE);
+  }
+
+  @Test
+  void requestUriOnAResponseOrAnUnreadableRequestLineIsRefused() {
+    SipMessage response =
+        parse("SIP/2.0 180 Ringing\r\n" + HEADERS.replace("l: 4", "l: 0") + "\r\n");
+    assertThatThrownBy(() -> response.edit().requestUri("sip:x@example.com"))
+        .isInstanceOf(IllegalStateException.class);
+    // regression: this threw a NullPointerException
+    SipMessage broken =
+        new SipParser().parseDatagram(("INVITE\r\n" + HEADERS + "\r\nv=0\n").getBytes());
+    assertThat(broken.error().kind()).isEqualTo(ErrorKind.BAD_REQUEST_LINE);
+    assertThatThrownBy(() -> broken.edit().requestUri("sip:x@example.com"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("startLine");
+    // startLine still works there
+    SipMessage fixed = parse(broken.edit().startLine("INVITE sip:x@example.com SIP/2.0").toBytes());
+    assertThat(fixed.requestUriText()).isEqualTo("sip:x@example.com");
   }
 
   @Test
