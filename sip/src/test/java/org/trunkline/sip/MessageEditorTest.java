@@ -56,6 +56,61 @@ class MessageEditorTest {
   }
 
   @Test
+  void theLastSetWins() {
+    // regression: a second set() was ignored for an existing header, and appended twice otherwise
+    SipMessage m = original();
+    SipMessage r =
+        parse(
+            m.edit()
+                .set(HeaderName.SUBJECT, "a")
+                .set(HeaderName.SUBJECT, "b")
+                .set(HeaderName.ORGANIZATION, "x")
+                .set(HeaderName.ORGANIZATION, "y")
+                .append(X_TRACE, "appended")
+                .set(X_TRACE, "set")
+                .toBytes());
+    assertThat(r.headers(HeaderName.SUBJECT)).containsExactly("b");
+    assertThat(r.headers(HeaderName.ORGANIZATION)).containsExactly("y");
+    assertThat(r.headers(X_TRACE)).containsExactly("set");
+  }
+
+  @Test
+  void theLastEditOfALineWins() {
+    // regression: the first replace/remove of a line won and later ones were silently ignored
+    SipMessage m = original();
+    assertThat(parse(m.edit().replace(7, "x").replace(7, "y").toBytes()).header(HeaderName.SUBJECT))
+        .isEqualTo("y");
+    assertThat(parse(m.edit().replace(7, "x").remove(7).toBytes()).headers(HeaderName.SUBJECT))
+        .containsExactly("second");
+    assertThat(parse(m.edit().remove(7).replace(7, "back").toBytes()).headers(HeaderName.SUBJECT))
+        .containsExactly("back", "second");
+  }
+
+  @Test
+  void theLastBodyWinsAndItsLengthIsWritten() {
+    // regression: body() twice wrote the first body's Content-Length with the second body
+    SipMessage m = original();
+    SipMessage r =
+        parse(m.edit().body("a longer first body".getBytes()).body("2nd".getBytes()).toBytes());
+    assertThat(r.contentLength()).isEqualTo(3);
+    assertThat(r.body()).isEqualTo("2nd".getBytes());
+    // and a Content-Length set by hand does not fight the body
+    SipMessage s = parse(m.edit().body("12345".getBytes()).replace(11, "99").toBytes());
+    assertThat(s.contentLength()).isEqualTo(5);
+  }
+
+  @Test
+  void aBodyWithoutContentLengthAppendsOneContentLength() {
+    // RFC 4475 inv2543 style: no Content-Length, the body ran to the end of the datagram
+    SipMessage m = parse(START + HEADERS.replace("l: 4\r\n", "") + "\r\nv=0\n");
+    assertThat(m.contentLength()).isEqualTo(-1);
+    byte[] out = m.edit().body("first".getBytes()).body("second".getBytes()).toBytes();
+    SipMessage r = parse(out);
+    assertThat(r.headers(HeaderName.CONTENT_LENGTH)).containsExactly("6");
+    assertThat(text(out)).endsWith("Content-Length: 6\r\n\r\nsecond");
+  }
+
+  @Test
   void requestUriOnAResponseOrAnUnreadableRequestLineIsRefused() {
     SipMessage response =
         parse("SIP/2.0 180 Ringing\r\n" + HEADERS.replace("l: 4", "l: 0") + "\r\n");
