@@ -104,7 +104,8 @@ public final class SipValidator {
         angle++;
       } else if (c == '>' && angle > 0) {
         angle--;
-      } else if (c == ',' && angle == 0) {
+      } else if (c == ',' && (angle == 0 || p == e)) {
+        // the end of the value ends the last one too, even inside an unclosed '<'
         int a = SipParser.skipLws(b, vs, p);
         int z = p;
         while (z > a && (Chars.isWs(b[z - 1]) || b[z - 1] == '\r' || b[z - 1] == '\n')) {

@@ -102,4 +102,20 @@ class ParserRegressionTest {
     assertThat(new ParseError(ErrorKind.MISSING_HEADER, "Call-ID", 0, 0))
         .hasToString("missing Call-ID");
   }
+
+  /**
+   * Found by SipParserFuzzTest: {@code Contact: "Caller" <sip:caller} (no '>') validated, because
+   * the value list was only split and checked at a comma outside '<', and contacts() then threw.
+   */
+  @Test
+  void aListValueWithAnUnclosedAngleBracketIsChecked() {
+    SipMessage m =
+        parse(
+            "REGISTER sip:example.com SIP/2.0\r\n"
+                + HEADERS
+                + "CSeq: 1 REGISTER\r\nContact: \"Caller\" <sip:caller\r\nl: 0\r\n\r\n");
+    ParseError e = SipValidator.validate(m);
+    assertThat(e).isNotNull();
+    assertThat(e.reasonPhrase()).isEqualTo("Bad Contact (line 7)");
+  }
 }
