@@ -37,7 +37,11 @@ public final class SipValidator {
     if (n == HeaderName.VIA) {
       forEachValue(m, i, (vs, ve) -> Via.parse(b, vs, ve));
     } else if (n == HeaderName.FROM || n == HeaderName.TO) {
-      NameAddress.parse(b, s, e, false);
+      String tag = NameAddress.parse(b, s, e, false).tag();
+      // §25.1: tag-param = "tag" EQUAL token; the routing index reads it unquoted
+      if (tag != null && !Chars.isToken(tag)) {
+        throw new SipParseException("tag is not a token", s);
+      }
     } else if (n == HeaderName.CONTACT) {
       boolean register = m.method == SipMethod.REGISTER;
       forEachValue(

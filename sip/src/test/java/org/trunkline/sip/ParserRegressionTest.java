@@ -118,4 +118,28 @@ class ParserRegressionTest {
     assertThat(e).isNotNull();
     assertThat(e.reasonPhrase()).isEqualTo("Bad Contact (line 7)");
   }
+
+  /**
+   * Found while writing SipParserFuzzTest's invariants: {@code branch="z9hG4bK1"} and {@code tag="t
+   * o"} validated, though both must be tokens (§25.1), and topViaBranch()/toTag() (read unquoted)
+   * then disagreed with topVia().branch()/to().tag() (quotes kept).
+   */
+  @Test
+  void branchAndTagsMustBeTokens() {
+    String start = "OPTIONS sip:a@example.com SIP/2.0\r\n";
+    String rest = "Call-ID: x@example.com\r\nCSeq: 1 OPTIONS\r\nl: 0\r\n\r\n";
+    String via = "Via: SIP/2.0/TCP h.example.com;branch=z9hG4bK1\r\n";
+    String to = "To: <sip:a@example.com>\r\n";
+    String from = "From: <sip:b@example.com>;tag=1\r\n";
+    assertThat(SipValidator.validate(parse(start + via + to + from + rest))).isNull();
+    String quotedBranch = via.replace("z9hG4bK1", "\"z9hG4bK1\"");
+    assertThat(SipValidator.validate(parse(start + quotedBranch + to + from + rest)).reasonPhrase())
+        .isEqualTo("Bad Via (line 2)");
+    String quotedTag = "To: <sip:a@example.com>;tag=\"t o\"\r\n";
+    assertThat(SipValidator.validate(parse(start + via + quotedTag + from + rest)).reasonPhrase())
+        .isEqualTo("Bad To (line 3)");
+    String emptyTag = "From: <sip:b@example.com>;tag\r\n";
+    assertThat(SipValidator.validate(parse(start + via + to + emptyTag + rest)).reasonPhrase())
+        .isEqualTo("Bad From (line 4)");
+  }
 }

@@ -173,6 +173,10 @@ class SipParserFuzzTest {
     List<Via> vias = m.vias();
     assertThat(vias).hasSize(m.viaCount());
     assertThat(m.topVia()).isEqualTo(vias.get(0));
+    // the routing index and the typed accessors read the same branch and tags
+    assertThat(m.topViaBranch()).isEqualTo(vias.get(0).branch());
+    assertThat(m.fromTag()).isEqualTo(m.from().tag());
+    assertThat(m.toTag()).isEqualTo(m.to().tag());
     nameAddress(m.from());
     nameAddress(m.to());
     m.contacts().forEach(SipParserFuzzTest::nameAddress);
