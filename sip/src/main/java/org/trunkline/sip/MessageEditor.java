@@ -32,7 +32,7 @@ public final class MessageEditor {
 
   /** Replaces the whole start line (without its CRLF). */
   public MessageEditor startLine(String line) {
-    startLine = utf8(line + "\r\n");
+    startLine = utf8(oneLine("start line", line) + "\r\n");
     return this;
   }
 
@@ -222,7 +222,22 @@ public final class MessageEditor {
   }
 
   private static byte[] line(String name, String value) {
-    return utf8(name + ": " + value + "\r\n");
+    return utf8(oneLine(name, name) + ": " + oneLine(name, value) + "\r\n");
+  }
+
+  /**
+   * Refuses CR and LF in what is written: a value taken from a peer (a display name, a URI) must
+   * never start a header line of its own (header injection).
+   */
+  private static String oneLine(String what, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        throw new IllegalArgumentException(
+            what + ": CR, LF or NUL at index " + i + " would break the line");
+      }
+    }
+    return text;
   }
 
   private static byte[] utf8(String s) {

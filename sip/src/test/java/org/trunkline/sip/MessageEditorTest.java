@@ -335,4 +335,16 @@ class MessageEditorTest {
     assertThat(r.hasRoute()).isTrue();
     assertThat(r.maxForwards()).isEqualTo(69);
   }
+
+  @Test
+  void lineBreaksInValuesAreRefusedNotInjected() {
+    SipMessage m = new SipParser().parseDatagram(Vectors.named("lwsdisp").bytes());
+    assertThatThrownBy(() -> m.edit().append(HeaderName.SUBJECT, "hi\r\nVia: SIP/2.0/UDP evil"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Subject: CR, LF or NUL at index 2");
+    assertThatThrownBy(() -> m.edit().replace(0, "x\ny"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> m.edit().startLine("OPTIONS sip:a SIP/2.0\r\nX: y"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
