@@ -74,6 +74,20 @@ final class Chars {
     return (TABLE[b & 0xff] & TOKEN) != 0;
   }
 
+  /** Whether {@code s} is a token: not empty, token characters only. */
+  static boolean isToken(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c > 0x7f || !isToken((byte) c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static boolean isDigit(byte b) {
     return b >= '0' && b <= '9';
   }

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * Records changes to a {@link SipMessage} and writes the result once: untouched lines are copied
  * byte-exact from the original buffer, edited ones are written anew (the Kamailio "lumps" idea).
- * Content-Length follows a replaced body. Not thread-safe; one editor per relayed copy.
+ * Line indexes are those of the original message. Of several replace/remove calls on one line the
+ * last wins, as does the last {@link #set} of a header and the last {@link #body}; Content-Length
+ * always follows a replaced body. Not thread-safe; one editor per relayed copy.
  */
 public final class MessageEditor {
   private static final byte[] CRLF = {'\r', '\n'};
@@ -16,7 +18,8 @@ public final class MessageEditor {
   private static final int REPLACE = 1;
   private static final int REMOVE = 2;
 
-  private record Edit(int index, int op, byte[] line) {}
+  /** One recorded change; {@code name} is kept for inserts, so that {@link #set} can find them. */
+  private record Edit(int index, int op, HeaderName name, byte[] line) {}
 
   private final SipMessage m;
   private final List<Edit> edits = new ArrayList<>(4);
@@ -29,7 +32,7 @@ public final class MessageEditor {
 
   /** Replaces the whole start line (without its CRLF). */
   public MessageEditor startLine(String line) {
-    startLine = utf8(line + "\r\n");
+    startLine = utf8(oneLine("start line", line) + "\r\n");
     return this;
   }
 
@@ -37,6 +40,9 @@ public final class MessageEditor {
   public MessageEditor requestUri(String uri) {
     if (!m.request) {
       throw new IllegalStateException("a response has no Request-URI");
+    }
+    if (m.method == null) {
+      throw new IllegalStateException("the request line did not parse; use startLine()");
     }
     return startLine(m.method.name() + " " + uri + " SIP/2.0");
   }
@@ -46,7 +52,7 @@ public final class MessageEditor {
     if (index < 0 || index > m.headerCount) {
       throw new IndexOutOfBoundsException("header " + index + " of " + m.headerCount);
     }
-    edits.add(new Edit(index, INSERT, utf8(name.name() + ": " + value + "\r\n")));
+    edits.add(new Edit(index, INSERT, name, line(name.name(), value)));
     return this;
   }
 
@@ -59,13 +65,20 @@ public final class MessageEditor {
   public MessageEditor replace(int index, String value) {
     int o = m.checkIndex(index) * SipMessage.STRIDE;
     String name = m.ascii(m.hdr[o + SipMessage.LINE_START], m.hdr[o + SipMessage.NAME_END]);
-    edits.add(new Edit(index, REPLACE, utf8(name + ": " + value + "\r\n")));
-    return this;
+    return lineEdit(new Edit(index, REPLACE, null, line(name, value)));
   }
 
   /** Removes line {@code index}. */
   public MessageEditor remove(int index) {
-    edits.add(new Edit(m.checkIndex(index), REMOVE, null));
+    return lineEdit(new Edit(m.checkIndex(index), REMOVE, null, null));
+  }
+
+  /**
+   * Records a replace or remove of an original line; an earlier one of the same line is dropped.
+   */
+  private MessageEditor lineEdit(Edit e) {
+    edits.removeIf(x -> x.op != INSERT && x.index == e.index);
+    edits.add(e);
     return this;
   }
 
@@ -77,8 +90,12 @@ public final class MessageEditor {
     return this;
   }
 
-  /** Sets a single-valued header: replaces the first line, removes the others, or appends. */
+  /**
+   * Sets a single-valued header: replaces the first line, removes the others, or appends. Lines of
+   * that name added earlier through this editor are dropped, so the last set wins.
+   */
   public MessageEditor set(HeaderName name, String value) {
+    edits.removeIf(x -> x.op == INSERT && x.name.equals(name));
     int i = m.indexOf(name);
     if (i < 0) {
       return append(name, value);
@@ -90,20 +107,32 @@ public final class MessageEditor {
     return this;
   }
 
-  /** Replaces the body; Content-Length is rewritten to match. */
+  /** Replaces the body; Content-Length is rewritten to match when the message is written. */
   public MessageEditor body(byte[] newBody) {
     body = newBody.clone();
-    if (m.contentLengthHeader >= 0) {
-      replace(m.contentLengthHeader, Integer.toString(body.length));
-    } else {
-      append(HeaderName.CONTENT_LENGTH, Integer.toString(body.length));
-    }
     return this;
   }
 
   /** Writes the edited message. */
   public byte[] toBytes() {
-    Edit[] sorted = edits.toArray(new Edit[0]);
+    List<Edit> all = new ArrayList<>(edits);
+    if (body != null) {
+      // Content-Length follows the body, whatever else was done to it (§20.14)
+      String length = Integer.toString(body.length);
+      int cl = m.contentLengthHeader;
+      if (cl >= 0) {
+        all.removeIf(x -> x.op != INSERT && x.index == cl);
+        int o = cl * SipMessage.STRIDE;
+        String name = m.ascii(m.hdr[o + SipMessage.LINE_START], m.hdr[o + SipMessage.NAME_END]);
+        all.add(new Edit(cl, REPLACE, null, line(name, length)));
+      } else {
+        all.removeIf(x -> x.op == INSERT && x.name.equals(HeaderName.CONTENT_LENGTH));
+        all.add(
+            new Edit(
+                m.headerCount, INSERT, HeaderName.CONTENT_LENGTH, line("Content-Length", length)));
+      }
+    }
+    Edit[] sorted = all.toArray(new Edit[0]);
     // Stable: inserts before the same line keep their order, and come before that line's edit.
     Arrays.sort(
         sorted,
@@ -121,7 +150,7 @@ public final class MessageEditor {
     int blank = m.bodyStart - headersEnd;
     int size =
         (startLine != null ? startLine.length : m.startLineEnd - m.start)
-            + Math.max(blank, 2)
+            + (blank > 0 ? blank : 2) // the empty line as received (CRLF or a bare LF), or CRLF
             + bodyLen;
     boolean[] dropped = new boolean[m.headerCount];
     for (Edit e : sorted) {
@@ -190,6 +219,25 @@ public final class MessageEditor {
       System.arraycopy(src, m.bodyStart, out, w, bodyLen);
     }
     return out;
+  }
+
+  private static byte[] line(String name, String value) {
+    return utf8(oneLine(name, name) + ": " + oneLine(name, value) + "\r\n");
+  }
+
+  /**
+   * Refuses CR and LF in what is written: a value taken from a peer (a display name, a URI) must
+   * never start a header line of its own (header injection).
+   */
+  private static String oneLine(String what, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        throw new IllegalArgumentException(
+            what + ": CR, LF or NUL at index " + i + " would break the line");
+      }
+    }
+    return text;
   }
 
   private static byte[] utf8(String s) {

@@ -25,7 +25,9 @@ public record ParseError(ErrorKind kind, String header, int line, int column) {
   @Override
   public String toString() {
     String r = kind.reason(header);
-    String s = Character.toLowerCase(r.charAt(0)) + r.substring(1);
+    // "bad Via", but a reason that starts with a header name keeps it: "CSeq Method Does Not Match"
+    boolean named = header != null && r.startsWith(header);
+    String s = named ? r : Character.toLowerCase(r.charAt(0)) + r.substring(1);
     return line > 0 ? s + " at line " + line + " col " + column : s;
   }
 }

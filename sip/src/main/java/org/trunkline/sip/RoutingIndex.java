@@ -206,8 +206,8 @@ final class RoutingIndex {
     }
     // §8.1.1.5: the sequence number is a 32-bit unsigned integer below 2**31.
     if (p == s || n > 0x7fffffffL || q == ms || q != e || ms == p) {
-      m.defer(
-          RANK_CSEQ, ErrorKind.BAD_HEADER, HeaderName.CSEQ.name(), m.headerLine(m.cseq), p - s + 1);
+      // an overlarge number is bad from its first digit, anything else where the scan stopped
+      m.deferAt(RANK_CSEQ, ErrorKind.BAD_HEADER, m.cseq, n > 0x7fffffffL ? s : p);
       return;
     }
     m.cseqNumber = n;
@@ -215,12 +215,7 @@ final class RoutingIndex {
     // §8.1.1.7 / RFC 4475 mismatch01, mismatch02; ACK and CANCEL carry the INVITE's number only.
     // RFC 4475 mismatch02 (an unknown method) allows 501 or 400; 400 keeps the rule one rule.
     if (m.request && m.method != null && !m.cseqMethod.equals(m.method)) {
-      m.defer(
-          RANK_CSEQ,
-          ErrorKind.CSEQ_METHOD_MISMATCH,
-          HeaderName.CSEQ.name(),
-          m.headerLine(m.cseq),
-          ms - s + 1);
+      m.deferAt(RANK_CSEQ, ErrorKind.CSEQ_METHOD_MISMATCH, m.cseq, ms);
     }
   }
 
@@ -238,7 +233,7 @@ final class RoutingIndex {
       n = n * 10 + (b[p++] - '0');
     }
     if (p == s || p != e || n > max) {
-      m.defer(rank, ErrorKind.BAD_HEADER, m.names[i].name(), m.headerLine(i), p - s + 1);
+      m.deferAt(rank, ErrorKind.BAD_HEADER, i, n > max ? s : p);
       return -1;
     }
     return (int) n;

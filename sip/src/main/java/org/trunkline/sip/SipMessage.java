@@ -527,9 +527,40 @@ public final class SipMessage {
     }
   }
 
+  /** {@link #defer} at byte {@code offset} inside header line {@code i} (see {@link #errorAt}). */
+  void deferAt(int rank, ErrorKind kind, int i, int offset) {
+    if (rank < deferredRank) {
+      deferred = errorAt(kind, i, offset);
+      deferredRank = rank;
+    }
+  }
+
   void fail(ErrorKind kind, String header, int line, int column) {
     if (error == null) {
       error = new ParseError(kind, header, line, column);
     }
+  }
+
+  /** Like {@link #fail}, at byte {@code offset} inside header line {@code i}. */
+  void failAt(ErrorKind kind, int i, int offset) {
+    if (error == null) {
+      error = errorAt(kind, i, offset);
+    }
+  }
+
+  /**
+   * The error at byte {@code offset} of header line {@code i}, with the message line and the column
+   * in that line where the byte is; a folded value spans lines, so its LFs are counted.
+   */
+  ParseError errorAt(ErrorKind kind, int i, int offset) {
+    int line = headerLine(i);
+    int lineStart = hdr[i * STRIDE + LINE_START];
+    for (int p = lineStart; p < offset && p < end; p++) {
+      if (buf[p] == '\n') {
+        line++;
+        lineStart = p + 1;
+      }
+    }
+    return new ParseError(kind, headerName(i).name(), line, Math.max(1, offset - lineStart + 1));
   }
 }

@@ -38,10 +38,14 @@ public record SipUri(
     return user == null ? null : unescape(user);
   }
 
-  /** The value of the named uri-parameter (any case), "" for a flag, null if absent. */
+  /**
+   * The value of the named uri-parameter (any case), "" for a flag, null if absent. The name is
+   * matched after %HH decoding ({@code ;%6C%72} is {@code lr}, RFC 4475 esc01); the value is
+   * returned as written.
+   */
   public String param(String name) {
     for (Param p : params) {
-      if (p.name().equalsIgnoreCase(name)) {
+      if (unescape(p.name()).equalsIgnoreCase(name)) {
         return p.value() == null ? "" : p.value();
       }
     }

@@ -33,24 +33,10 @@ public final class SipValidator {
       try {
         check(m, i, n);
       } catch (SipParseException x) {
-        return error(m, i, n, x.offset());
+        return m.errorAt(ErrorKind.BAD_HEADER, i, x.offset());
       }
     }
     return null;
-  }
-
-  private static ParseError error(SipMessage m, int i, HeaderName n, int offset) {
-    int line = m.headerLine(i);
-    int lineStart = m.hdr[i * SipMessage.STRIDE + SipMessage.LINE_START];
-    // a folded value spans lines: count the LFs before the offset
-    for (int p = lineStart; p < offset && p < m.end; p++) {
-      if (m.buf[p] == '\n') {
-        line++;
-        lineStart = p + 1;
-      }
-    }
-    return new ParseError(
-        ErrorKind.BAD_HEADER, n.name(), line, Math.max(1, offset - lineStart + 1));
   }
 
   private static void check(SipMessage m, int i, HeaderName n) {
@@ -60,7 +46,11 @@ public final class SipValidator {
     if (n == HeaderName.VIA) {
       forEachValue(m, i, (vs, ve) -> Via.check(b, vs, ve));
     } else if (n == HeaderName.FROM || n == HeaderName.TO) {
-      NameAddress.parse(b, s, e, false, false);
+      String tag = NameAddress.parse(b, s, e, false, false).tag();
+      // §25.1: tag-param = "tag" EQUAL token; the routing index reads it unquoted
+      if (tag != null && !Chars.isToken(tag)) {
+        throw new SipParseException("tag is not a token", s);
+      }
     } else if (n == HeaderName.CONTACT) {
       boolean register = m.method == SipMethod.REGISTER;
       forEachValue(
@@ -127,7 +117,8 @@ public final class SipValidator {
         angle++;
       } else if (c == '>' && angle > 0) {
         angle--;
-      } else if (c == ',' && angle == 0) {
+      } else if (c == ',' && (angle == 0 || p == e)) {
+        // the end of the value ends the last one too, even inside an unclosed '<'
         int a = SipParser.skipLws(b, vs, p);
         int z = p;
         while (z > a && (Chars.isWs(b[z - 1]) || b[z - 1] == '\r' || b[z - 1] == '\n')) {

@@ -87,8 +87,13 @@ final class StartLine {
     m.method = SipMethod.valueOf(b, p, sp1 - p);
     int sp2 = lastIndexOf(b, sp1 + 1, e, (byte) ' ');
     if (sp2 <= sp1 + 1 || sp2 == e - 1) {
-      // "INVITE  sip:..." (RFC 4475 lwsstart), no URI, or "... SIP/2.0 " (trws)
+      // no URI, or "... SIP/2.0 " (RFC 4475 trws)
       m.fail(ErrorKind.BAD_REQUEST_LINE, null, 1, sp2 <= sp1 + 1 ? sp1 - p + 2 : e - p);
+      return;
+    }
+    if (b[sp1 + 1] == ' ' || b[sp2 - 1] == ' ') {
+      // "INVITE  sip:...  SIP/2.0" (RFC 4475 lwsstart): the separator is exactly one SP
+      m.fail(ErrorKind.BAD_REQUEST_LINE, null, 1, b[sp1 + 1] == ' ' ? sp1 - p + 2 : sp2 - p);
       return;
     }
     m.uriStart = sp1 + 1;

@@ -99,7 +99,8 @@ public final class StreamFramer {
     int p = s;
     while (p < e) {
       int lineStart = p;
-      while (p < e && b[p] != '\n') {
+      // a logical line: LFs followed by SP/HT are folds (§7.3.1), as the parser reads them
+      while (p < e && (b[p] != '\n' || (p + 1 < e && Chars.isWs(b[p + 1])))) {
         p++;
       }
       int lineEnd = p++;
@@ -124,9 +125,7 @@ public final class StreamFramer {
       while (q < lineEnd && Chars.isDigit(b[q]) && v < Integer.MAX_VALUE) {
         v = v * 10 + (b[q++] - '0');
       }
-      while (q < lineEnd && (Chars.isWs(b[q]) || b[q] == '\r')) {
-        q++;
-      }
+      q = SipParser.skipLws(b, q, lineEnd);
       if (q == ds || q != lineEnd || (found >= 0 && found != v)) {
         return -2;
       }

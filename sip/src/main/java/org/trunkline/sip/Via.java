@@ -154,7 +154,13 @@ public record Via(String protocol, String transport, String host, int port, List
           throw new SipParseException("bad Via rport", at);
         }
       }
-      case "branch", "maddr" -> {
+      case "branch" -> {
+        // §25.1: via-branch = "branch" EQUAL token; the routing index reads it unquoted
+        if (v == null || !Chars.isToken(v)) {
+          throw new SipParseException("Via branch is not a token", at);
+        }
+      }
+      case "maddr" -> {
         if (v == null || v.isEmpty()) {
           throw new SipParseException("empty Via " + p.name(), at);
         }
