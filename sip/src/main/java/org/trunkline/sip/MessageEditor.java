@@ -77,7 +77,12 @@ public final class MessageEditor {
    * Records a replace or remove of an original line; an earlier one of the same line is dropped.
    */
   private MessageEditor lineEdit(Edit e) {
-    edits.removeIf(x -> x.op != INSERT && x.index == e.index);
+    for (int k = edits.size() - 1; k >= 0; k--) {
+      Edit x = edits.get(k);
+      if (x.op != INSERT && x.index == e.index) {
+        edits.remove(k);
+      }
+    }
     edits.add(e);
     return this;
   }
@@ -95,7 +100,12 @@ public final class MessageEditor {
    * that name added earlier through this editor are dropped, so the last set wins.
    */
   public MessageEditor set(HeaderName name, String value) {
-    edits.removeIf(x -> x.op == INSERT && x.name.equals(name));
+    for (int k = edits.size() - 1; k >= 0; k--) {
+      Edit x = edits.get(k);
+      if (x.op == INSERT && x.name.equals(name)) {
+        edits.remove(k);
+      }
+    }
     int i = m.indexOf(name);
     if (i < 0) {
       return append(name, value);
@@ -115,8 +125,9 @@ public final class MessageEditor {
 
   /** Writes the edited message. */
   public byte[] toBytes() {
-    List<Edit> all = new ArrayList<>(edits);
+    List<Edit> all = edits;
     if (body != null) {
+      all = new ArrayList<>(edits);
       // Content-Length follows the body, whatever else was done to it (§20.14)
       String length = Integer.toString(body.length);
       int cl = m.contentLengthHeader;
@@ -222,7 +233,36 @@ public final class MessageEditor {
   }
 
   private static byte[] line(String name, String value) {
-    return utf8(oneLine(name, name) + ": " + oneLine(name, value) + "\r\n");
+    oneLine(name, name);
+    oneLine(name, value);
+    int n = name.length();
+    int v = value.length();
+    if (!isAscii(name) || !isAscii(value)) {
+      return utf8(name + ": " + value + "\r\n");
+    }
+    // The usual ASCII line is written straight into its array: the same bytes as the UTF-8
+    // encoding of name + ": " + value + CRLF, without the concatenated String.
+    byte[] out = new byte[n + v + 4];
+    for (int i = 0; i < n; i++) {
+      out[i] = (byte) name.charAt(i);
+    }
+    out[n] = ':';
+    out[n + 1] = ' ';
+    for (int i = 0; i < v; i++) {
+      out[n + 2 + i] = (byte) value.charAt(i);
+    }
+    out[n + v + 2] = '\r';
+    out[n + v + 3] = '\n';
+    return out;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
