@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.sip.SipMessage;
+import org.trunkline.stack.transaction.Responses;
 
 /**
  * Between the transports and the answering logic: counts, asks {@link BasicUas} what to say, logs
@@ -63,7 +64,7 @@ final class MessageHandler {
           a.cause());
     }
     counters.responsesOut.increment();
-    return ResponseBuilder.build(m, a.status(), a.reason(), source, a.headers());
+    return Responses.build(m, a.status(), a.reason(), source, a.headers().toArray(String[]::new));
   }
 
   /** A 513 for a message too large to read whole (§21.5.14); nothing if it cannot be answered. */
@@ -74,7 +75,7 @@ final class MessageHandler {
       return null;
     }
     counters.responsesOut.increment();
-    return ResponseBuilder.build(m, 513, "Message Too Large", source, java.util.List.of());
+    return Responses.build(m, 513, "Message Too Large", source);
   }
 
   private void count(SipMessage m, Answer a) {
