@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +83,13 @@ public final class SipServer implements AutoCloseable {
   /** What the transaction layers counted (all of them together). */
   public TransactionCounters transactionCounters() {
     return transactionCounters;
+  }
+
+  /** Both counter sets by name ({@code requests_in}, ..., {@code tx_retransmissions_in}, ...). */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> m = new TreeMap<>(counters.snapshot());
+    m.putAll(transactionCounters.snapshot());
+    return m;
   }
 
   /**

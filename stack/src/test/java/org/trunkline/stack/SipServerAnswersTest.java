@@ -101,6 +101,11 @@ class SipServerAnswersTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> c.requestsIn.sum() == 7);
     assertThat(server.transactionCounters().retransmissionsIn.sum()).isEqualTo(6);
     assertThat(c.responsesOut.sum()).isEqualTo(7);
+    assertThat(server.snapshot())
+        .containsEntry("requests_in", 7L)
+        .containsEntry("responses_out", 7L)
+        .containsEntry("tx_retransmissions_in", 6L)
+        .containsEntry("tx_unanswered", 0L);
   }
 
   @Test
