@@ -42,6 +42,11 @@ final class InOrder {
     next(source, queue);
   }
 
+  /** Sources with steps in flight (for tests and gauges; home loop only). */
+  int sourcesInFlight() {
+    return inFlight.size();
+  }
+
   /** On the home loop: runs the queue's steps until one must hop, or the queue is empty. */
   private void next(Object source, ArrayDeque<Step> queue) {
     while (!queue.isEmpty()) {
