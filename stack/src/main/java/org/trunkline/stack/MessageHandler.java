@@ -1,32 +1,89 @@
 package org.trunkline.stack;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipValidator;
+import org.trunkline.stack.transaction.Peer;
+import org.trunkline.stack.transaction.Responses;
+import org.trunkline.stack.transaction.TransactionLayer;
 
 /**
- * Between the transports and the answering logic: counts, asks {@link BasicUas} what to say, logs
- * drops with the object and the reason, and builds the response bytes. Thread-safe; called on event
- * loops, never blocks.
+ * Between the transports and the transaction layers. What cannot be a transaction is answered (or
+ * dropped) statelessly here, as {@link BasicUas} says: malformed requests get 400/505/416/513,
+ * malformed responses and ACKs are dropped. Everything that parses goes to the transaction layer
+ * its Call-ID hashes to (ARCHITECTURE.md, Threads), on that layer's event loop, in arrival order
+ * per source ({@link InOrder}); its answers go out through the layer's {@link ServerSink}.
+ * Thread-safe; called on event loops, never blocks.
  */
 final class MessageHandler {
   private static final Logger LOG = LoggerFactory.getLogger(MessageHandler.class);
 
   private final BasicUas uas = new BasicUas();
   private final SipCounters counters;
+  private final List<TransactionLayer> layers;
+  private final List<EventExecutor> loops;
 
-  MessageHandler(SipCounters counters) {
+  /** {@code layers.get(i)} runs on {@code loops.get(i)}. */
+  MessageHandler(SipCounters counters, List<TransactionLayer> layers, List<EventExecutor> loops) {
+    if (layers.isEmpty() || layers.size() != loops.size()) {
+      throw new IllegalArgumentException(
+          layers.size() + " transaction layers for " + loops.size() + " event loops");
+    }
     this.counters = counters;
+    this.layers = List.copyOf(layers);
+    this.loops = List.copyOf(loops);
   }
 
-  /** The bytes to send back to {@code source}, or {@code null} to send nothing. */
-  byte[] handle(SipMessage m, String transport, InetSocketAddress source) {
+  /**
+   * Hands {@code m} to its transaction layer (through {@code order}, keyed by the source), or
+   * decides a stateless answer.
+   *
+   * @return the stateless answer to send back to {@code source}, or {@code null} to send nothing
+   *     here (dropped, or the layer answers)
+   */
+  byte[] handle(SipMessage m, Transport transport, InetSocketAddress source, InOrder order) {
+    if (m.isOk() && (!m.isRequest() || SipValidator.validate(m) == null)) {
+      String callId = m.callId();
+      int i = Math.floorMod(callId == null ? 0 : callId.hashCode(), layers.size());
+      TransactionLayer layer = layers.get(i);
+      Peer peer = new Peer(transport, source);
+      order.run(
+          source,
+          loops.get(i),
+          () -> {
+            try {
+              layer.receive(m, peer);
+            } catch (RuntimeException e) {
+              LOG.error(
+                  "internal error in the transaction layer on {}-byte {} message from {}: {}",
+                  m.length(),
+                  transport,
+                  format(source),
+                  m,
+                  e);
+            }
+            // counted once handled, so that "in" never runs ahead of "answered or dropped"
+            countIn(m);
+          });
+      return null;
+    }
+    countIn(m);
+    return stateless(m, transport.name(), source);
+  }
+
+  private void countIn(SipMessage m) {
     if (m.isRequest()) {
       counters.requestsIn.increment();
     } else {
       counters.responsesIn.increment();
     }
+  }
+
+  private byte[] stateless(SipMessage m, String transport, InetSocketAddress source) {
     Answer a;
     try {
       a = uas.answer(m);
@@ -63,7 +120,7 @@ final class MessageHandler {
           a.cause());
     }
     counters.responsesOut.increment();
-    return ResponseBuilder.build(m, a.status(), a.reason(), source, a.headers());
+    return Responses.build(m, a.status(), a.reason(), source, a.headers().toArray(String[]::new));
   }
 
   /** A 513 for a message too large to read whole (§21.5.14); nothing if it cannot be answered. */
@@ -74,7 +131,7 @@ final class MessageHandler {
       return null;
     }
     counters.responsesOut.increment();
-    return ResponseBuilder.build(m, 513, "Message Too Large", source, java.util.List.of());
+    return Responses.build(m, 513, "Message Too Large", source);
   }
 
   private void count(SipMessage m, Answer a) {

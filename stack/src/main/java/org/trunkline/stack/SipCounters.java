@@ -5,12 +5,21 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the SIP side counted: every message in, every answer out, every drop by reason. Thread-safe;
- * written from event loops, read by anyone.
+ * What the SIP side counted: every message in, every answer out, every drop by reason. What the
+ * transaction layers counted is in {@link org.trunkline.stack.transaction.TransactionCounters}
+ * ({@link SipServer#snapshot()} has both). Thread-safe; written from event loops, read by anyone.
  */
 public final class SipCounters {
+  /** Requests received (retransmissions too), counted once handled. */
   public final LongAdder requestsIn = new LongAdder();
+
+  /** Responses received, counted once handled. */
   public final LongAdder responsesIn = new LongAdder();
+
+  /**
+   * Responses written: stateless answers, transaction answers, and their retransmissions (to a
+   * request retransmission, by Timer G, or a 2xx until its ACK).
+   */
   public final LongAdder responsesOut = new LongAdder();
 
   /** Malformed requests answered with an error (400/505/416/513). */
@@ -19,10 +28,15 @@ public final class SipCounters {
   /** Malformed responses, dropped (§18.1.2 / RFC 4475 scalarlg, bigcode). */
   public final LongAdder droppedMalformedResponses = new LongAdder();
 
-  /** Well-formed responses that match no client transaction (there are none yet). */
+  /**
+   * Well-formed responses that match no client transaction (§17.1.3; the server sends none yet).
+   */
   public final LongAdder droppedStrayResponses = new LongAdder();
 
-  /** ACKs with no transaction to absorb them, and malformed ACKs (§17.2.3: never answered). */
+  /**
+   * ACKs that match no server transaction (§17.2.3) nor a 2xx awaiting its ACK, and malformed ACKs:
+   * never answered.
+   */
   public final LongAdder droppedAcks = new LongAdder();
 
   /** Bytes that were not SIP at all (no start line) and could not be answered. */

@@ -10,18 +10,27 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.sip.ParseLimits;
 import org.trunkline.sip.SipParser;
+import org.trunkline.stack.transaction.EventLoopScheduler;
+import org.trunkline.stack.transaction.TransactionConfig;
+import org.trunkline.stack.transaction.TransactionCounters;
+import org.trunkline.stack.transaction.TransactionLayer;
 
 /**
- * The SIP listening side of the server: binds every listen point and answers what arrives.
+ * The SIP listening side of the server: binds every listen point and answers what arrives, in
+ * server transactions (RFC 3261 §17.2): one {@link TransactionLayer} per event loop, chosen by the
+ * Call-ID (ARCHITECTURE.md, Threads); malformed requests are answered statelessly.
  *
  * <p>Lifecycle: construct, {@link #start()} once (binds all sockets or fails and releases what it
  * bound), {@link #close()} once. Thread-safe for those calls.
@@ -33,6 +42,9 @@ public final class SipServer implements AutoCloseable {
   private final SipParser parser;
   private final SipCounters counters;
   private final StreamTimeouts timeouts;
+  private final TransactionConfig transactionConfig;
+  private final TransactionCounters transactionCounters = new TransactionCounters();
+  private final Transports transports = new Transports();
   private final List<Channel> channels = new ArrayList<>();
   private EventLoopGroup group;
 
@@ -45,6 +57,18 @@ public final class SipServer implements AutoCloseable {
   }
 
   public SipServer(List<ListenPoint> listenPoints, ParseLimits limits, StreamTimeouts timeouts) {
+    this(listenPoints, limits, timeouts, TransactionConfig.DEFAULT);
+  }
+
+  /**
+   * @param transactionConfig the timers of the transaction layers (one layer per event loop)
+   */
+  public SipServer(
+      List<ListenPoint> listenPoints,
+      ParseLimits limits,
+      StreamTimeouts timeouts,
+      TransactionConfig transactionConfig) {
+    this.transactionConfig = transactionConfig;
     this.listenPoints = List.copyOf(listenPoints);
     this.parser = new SipParser(limits);
     this.timeouts = timeouts;
@@ -54,6 +78,18 @@ public final class SipServer implements AutoCloseable {
   /** What was received, answered and dropped so far. */
   public SipCounters counters() {
     return counters;
+  }
+
+  /** What the transaction layers counted (all of them together). */
+  public TransactionCounters transactionCounters() {
+    return transactionCounters;
+  }
+
+  /** Both counter sets by name ({@code requests_in}, ..., {@code tx_retransmissions_in}, ...). */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> m = new TreeMap<>(counters.snapshot());
+    m.putAll(transactionCounters.snapshot());
+    return m;
   }
 
   /**
@@ -69,7 +105,21 @@ public final class SipServer implements AutoCloseable {
     group =
         new MultiThreadIoEventLoopGroup(
             Math.max(2, Runtime.getRuntime().availableProcessors()), Netty.ioHandlerFactory());
-    MessageHandler handler = new MessageHandler(counters);
+    List<TransactionLayer> layers = new ArrayList<>();
+    List<EventExecutor> loops = new ArrayList<>();
+    UasCore tu = new UasCore(counters);
+    for (EventExecutor loop : group) {
+      layers.add(
+          new TransactionLayer(
+              transactionConfig,
+              new EventLoopScheduler(loop),
+              new ServerSink(loop, transports, counters),
+              tu,
+              parser,
+              transactionCounters));
+      loops.add(loop);
+    }
+    MessageHandler handler = new MessageHandler(counters, layers, loops);
     List<InetSocketAddress> bound = new ArrayList<>();
     for (ListenPoint lp : listenPoints) {
       InetSocketAddress want = new InetSocketAddress(lp.address(), lp.port());
@@ -109,7 +159,7 @@ public final class SipServer implements AutoCloseable {
                                           0,
                                           timeouts.idle().toMillis(),
                                           TimeUnit.MILLISECONDS))
-                                  .addLast(new TcpInbound(parser, handler, counters));
+                                  .addLast(new TcpInbound(parser, handler, counters, transports));
                             }
                           })
                       .bind(want)
@@ -117,6 +167,9 @@ public final class SipServer implements AutoCloseable {
                       .channel();
             };
         channels.add(ch);
+        if (lp.transport() == Transport.UDP) {
+          transports.addUdp(ch);
+        }
         bound.add((InetSocketAddress) ch.localAddress());
       } catch (Exception e) {
         close();

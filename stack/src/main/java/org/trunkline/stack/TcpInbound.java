@@ -17,10 +17,12 @@ import org.trunkline.sip.SipParser;
 import org.trunkline.sip.StreamFramer;
 
 /**
- * Frames a TCP stream into messages with {@link StreamFramer} and answers each on the same
- * connection. When the stream cannot be framed any more (too large, unreadable Content-Length) the
- * answer is sent and the connection closed (RFC 4475 §3.3.9: "the connection should be closed").
- * One instance per connection.
+ * Frames a TCP stream into messages with {@link StreamFramer}; stateless answers go back on the
+ * same connection, the rest to the transaction layers (whose answers come back on it too: the
+ * connection is known to {@link Transports} by its remote address while open). When the stream
+ * cannot be framed any more (too large, unreadable Content-Length) the answer is sent and the
+ * connection closed (RFC 4475 §3.3.9: "the connection should be closed"). One instance per
+ * connection.
  */
 final class TcpInbound extends ByteToMessageDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(TcpInbound.class);
@@ -30,12 +32,47 @@ final class TcpInbound extends ByteToMessageDecoder {
   private final StreamFramer framer;
   private final MessageHandler handler;
   private final SipCounters counters;
+  private final Transports transports;
+  private InOrder order;
 
-  TcpInbound(SipParser parser, MessageHandler handler, SipCounters counters) {
+  TcpInbound(
+      SipParser parser, MessageHandler handler, SipCounters counters, Transports transports) {
     this.parser = parser;
     this.framer = new StreamFramer(parser.limits());
     this.handler = handler;
     this.counters = counters;
+    this.transports = transports;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    order = new InOrder(ctx.executor());
+    transports.connected(ctx.channel());
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    transports.disconnected(ctx.channel());
+    super.channelInactive(ctx);
+  }
+
+  /** Writes after what the layers still do for this connection: answers keep arrival order. */
+  private void write(
+      ChannelHandlerContext ctx, InetSocketAddress peer, byte[] bytes, boolean close) {
+    order.run(
+        peer,
+        ctx.executor(),
+        () -> {
+          if (bytes == null) {
+            ctx.close();
+          } else if (close) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes))
+                .addListener(ChannelFutureListener.CLOSE);
+          } else {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+          }
+        });
   }
 
   @Override
@@ -55,27 +92,22 @@ final class TcpInbound extends ByteToMessageDecoder {
         }
         case PING -> {
           counters.keepAlives.increment();
-          ctx.writeAndFlush(Unpooled.wrappedBuffer(CRLF));
+          write(ctx, peer, CRLF, false);
         }
         case PONG -> {}
         case MESSAGE -> {
           SipMessage m = parser.parseFramed(bytes, off, f.length());
-          byte[] answer = handler.handle(m, "TCP", peer);
+          byte[] answer = handler.handle(m, Transport.TCP, peer, order);
           if (m.error() != null && m.error().kind() == ErrorKind.MISSING_CONTENT_LENGTH) {
             // §18.3: without Content-Length the end of this message is unknown, so what follows
             // cannot be framed either: answer, then close (RFC 4475 inv2543 is a datagram case).
             in.skipBytes(in.readableBytes());
             counters.closedConnections.increment();
-            if (answer != null) {
-              ctx.writeAndFlush(Unpooled.wrappedBuffer(answer))
-                  .addListener(ChannelFutureListener.CLOSE);
-            } else {
-              ctx.close();
-            }
+            write(ctx, peer, answer, true);
             return;
           }
           if (answer != null) {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(answer));
+            write(ctx, peer, answer, false);
           }
         }
         case TOO_LARGE, BAD_FRAMING -> {
@@ -85,15 +117,10 @@ final class TcpInbound extends ByteToMessageDecoder {
           byte[] answer =
               f.kind() == StreamFramer.Kind.TOO_LARGE
                   ? handler.tooLarge(m, "TCP", peer)
-                  : handler.handle(m, "TCP", peer);
+                  : handler.handle(m, Transport.TCP, peer, order);
           counters.closedConnections.increment();
           LOG.debug("closing TCP connection from {}: {}", MessageHandler.format(peer), f.kind());
-          if (answer != null) {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(answer))
-                .addListener(ChannelFutureListener.CLOSE);
-          } else {
-            ctx.close();
-          }
+          write(ctx, peer, answer, true);
           return;
         }
         default -> throw new IllegalStateException("unknown frame kind " + f.kind());

@@ -5,18 +5,23 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.sip.SipMessage;
 import org.trunkline.sip.SipParser;
 
-/** One datagram = one message (§18.3); the answer goes back to the source (§18.2.2, RFC 3581). */
+/**
+ * One datagram = one message (§18.3); a stateless answer goes back to the source (§18.2.2, RFC
+ * 3581), the rest to the transaction layers. Messages of one sender are handled in arrival order.
+ */
 final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
   private static final Logger LOG = LoggerFactory.getLogger(UdpInbound.class);
 
   private final SipParser parser;
   private final MessageHandler handler;
   private final SipCounters counters;
+  private InOrder order;
 
   UdpInbound(SipParser parser, MessageHandler handler, SipCounters counters) {
     this.parser = parser;
@@ -34,9 +39,17 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
       return; // RFC 5626 §4.4.1: STUN / CRLF keep-alives over UDP carry no SIP
     }
     SipMessage m = parser.parseDatagram(bytes);
-    byte[] answer = handler.handle(m, "UDP", packet.sender());
+    if (order == null) {
+      order = new InOrder(ctx.executor());
+    }
+    InetSocketAddress sender = packet.sender();
+    byte[] answer = handler.handle(m, Transport.UDP, sender, order);
     if (answer != null) {
-      ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), packet.sender()));
+      // after what the layers still do for this sender, so answers leave in arrival order
+      order.run(
+          sender,
+          ctx.executor(),
+          () -> ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), sender)));
     }
   }
 

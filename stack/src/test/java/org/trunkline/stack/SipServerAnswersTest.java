@@ -86,6 +86,29 @@ class SipServerAnswersTest {
   }
 
   @Test
+  void sevenCopiesOfOneRequestAreOneTransactionAnsweredSevenTimesAlike() throws Exception {
+    for (int i = 0; i < 7; i++) {
+      peer.sendUdp(ascii(SipPeer.options("opt-7", peer.udpPort())));
+    }
+    List<String> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      answers.add(peer.receiveUdp());
+    }
+    assertThat(answers).allMatch(a -> a != null && a.startsWith("SIP/2.0 200 OK\r\n"));
+    assertThat(answers.stream().distinct()).as("the same 200, byte for byte").hasSize(1);
+    // §17.2.2: the copies matched the transaction the first opened (Completed: resend the 200)
+    SipCounters c = server.counters();
+    await().atMost(Duration.ofSeconds(5)).until(() -> c.requestsIn.sum() == 7);
+    assertThat(server.transactionCounters().retransmissionsIn.sum()).isEqualTo(6);
+    assertThat(c.responsesOut.sum()).isEqualTo(7);
+    assertThat(server.snapshot())
+        .containsEntry("requests_in", 7L)
+        .containsEntry("responses_out", 7L)
+        .containsEntry("tx_retransmissions_in", 6L)
+        .containsEntry("tx_unanswered", 0L);
+  }
+
+  @Test
   void badViaGets400NamingTheLineWithTheRequestsHeaders() throws Exception {
     String bad =
         "INVITE sip:bob@127.0.0.1 SIP/2.0\r\n"

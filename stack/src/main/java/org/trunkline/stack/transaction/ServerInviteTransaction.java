@@ -65,7 +65,7 @@ public final class ServerInviteTransaction extends ServerTransaction {
       throw impossible("100 Trying timer");
     }
     if (!provisionalSent) {
-      answer(100, Messages.response(request(), 100, "Trying", null, peer, new String[0]));
+      answer(100, Responses.build(request(), 100, "Trying", peer.address()));
     }
     startAnswerTimer(layer.config.inviteAnswer().toNanos() - layer.config.trying100().toNanos());
   }

@@ -21,14 +21,12 @@ public abstract sealed class ServerTransaction extends Transaction
   }
 
   /**
-   * Answers with a response built from the request (§8.2.6): Vias, From, To (with {@link #toTag()}
-   * when the request had none), Call-ID, CSeq, then {@code headers} ("Name: value" lines) and
-   * Content-Length 0.
+   * Answers with a response built from the request by {@link Responses#build} (§8.2.6): Vias, From,
+   * To (with {@link #toTag()} when the request had none), Call-ID, CSeq, then {@code headers}
+   * ("Name: value" lines), Server and Content-Length 0.
    */
   public void respond(int status, String reason, String... headers) {
-    SipMessage r = request(); // parsed once here, not again for the tag
-    String tag = r.toTag() != null ? r.toTag() : Messages.toTag(r);
-    answer(status, Messages.response(r, status, reason, tag, peer, headers));
+    answer(status, Responses.build(request(), status, reason, peer.address(), headers));
   }
 
   /** Answers with a response the TU wrote whole; it must be a response to this request. */
@@ -42,8 +40,7 @@ public abstract sealed class ServerTransaction extends Transaction
 
   /** The To tag the layer puts in responses it builds: the request's, or one derived from it. */
   public String toTag() {
-    SipMessage r = request();
-    return r.toTag() != null ? r.toTag() : Messages.toTag(r);
+    return Responses.toTag(request());
   }
 
   /** Whether a final response has been sent. */

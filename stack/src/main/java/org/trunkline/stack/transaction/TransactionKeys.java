@@ -23,9 +23,18 @@ final class TransactionKeys {
    * Request-URI, From tag, Call-ID, CSeq number, top Via and method; the To tag is left out because
    * every response of one server transaction carries the same tag (ours).
    *
+   * <p>Beyond §17.2.3, the key holds where the request came from (transport and address): the
+   * retransmissions, ACK and CANCEL of a request come from where it came from (§9.1, §17.1.1.3),
+   * and a request from elsewhere that reuses a branch (RFC 4475 and 5118 vectors share theirs; so
+   * do broken UAs) is a request of its own, not a retransmission to answer to another peer.
+   *
    * @throws org.trunkline.sip.SipParseException if the top Via does not parse
    */
-  static String server(SipMessage m, SipMethod method) {
+  static String server(SipMessage m, SipMethod method, Peer source) {
+    return rfc3261Server(m, method) + "|" + source;
+  }
+
+  private static String rfc3261Server(SipMessage m, SipMethod method) {
     String branch = m.topViaBranch();
     if (branch != null && branch.startsWith(MAGIC_COOKIE)) {
       Via v = m.topVia();

@@ -27,7 +27,7 @@ public final class TransactionLayer {
   final Scheduler scheduler;
   final MessageSink sink;
   final TransactionUser tu;
-  final TransactionCounters counters = new TransactionCounters();
+  final TransactionCounters counters;
   private final SipParser parser;
   private final Map<String, ServerTransaction> servers = new HashMap<>();
   private final Map<String, ClientTransaction> clients = new HashMap<>();
@@ -46,6 +46,21 @@ public final class TransactionLayer {
       MessageSink sink,
       TransactionUser tu,
       SipParser parser) {
+    this(config, scheduler, sink, tu, parser, new TransactionCounters());
+  }
+
+  /**
+   * A layer that counts into {@code counters}, which several layers (one per event loop) may share:
+   * the counters are thread-safe.
+   */
+  public TransactionLayer(
+      TransactionConfig config,
+      Scheduler scheduler,
+      MessageSink sink,
+      TransactionUser tu,
+      SipParser parser,
+      TransactionCounters counters) {
+    this.counters = counters;
     this.config = config;
     this.scheduler = scheduler;
     this.sink = sink;
@@ -160,7 +175,7 @@ public final class TransactionLayer {
     boolean ack = method.equals(SipMethod.ACK);
     String key;
     try {
-      key = TransactionKeys.server(m, ack ? SipMethod.INVITE : method);
+      key = TransactionKeys.server(m, ack ? SipMethod.INVITE : method, source);
     } catch (SipParseException e) {
       LOG.debug(
           "transaction layer: ignored {} from {}: bad top Via: {}", m, source, e.getMessage());
@@ -213,7 +228,7 @@ public final class TransactionLayer {
     ServerNonInviteTransaction cancel =
         new ServerNonInviteTransaction(this, key, source, SipMethod.CANCEL, raw);
     servers.put(key, cancel);
-    ServerTransaction target = servers.get(TransactionKeys.server(m, SipMethod.INVITE));
+    ServerTransaction target = servers.get(TransactionKeys.server(m, SipMethod.INVITE, source));
     if (target == null) {
       counters.unmatchedCancels.increment();
       cancel.respond(481, "Call/Transaction Does Not Exist");
