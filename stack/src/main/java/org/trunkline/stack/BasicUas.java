@@ -52,10 +52,17 @@ public final class BasicUas {
 
   /** Decides the answer to one received message. */
   public Answer answer(SipMessage m) {
+    return answer(m, m.isRequest() ? SipValidator.validate(m) : m.error());
+  }
+
+  /**
+   * Decides the answer to a message whose {@link SipValidator#validate} result the caller already
+   * has ({@code null}: it validated), so that a request is validated once on its way in.
+   */
+  public Answer answer(SipMessage m, ParseError error) {
     if (!m.isRequest()) {
       return Answer.drop(m.isOk() ? "stray response" : "malformed response: " + m.error());
     }
-    ParseError error = SipValidator.validate(m);
     if (m.method() == SipMethod.ACK) {
       // §17.2.3 / §8.2: an ACK is never answered; without a transaction it is absorbed.
       return Answer.drop(error == null ? "ACK without transaction" : "malformed ACK: " + error);

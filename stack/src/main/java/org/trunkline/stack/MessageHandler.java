@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trunkline.sip.ParseError;
 import org.trunkline.sip.SipMessage;
 import org.trunkline.sip.SipValidator;
 import org.trunkline.stack.transaction.Peer;
@@ -46,7 +47,8 @@ final class MessageHandler {
    *     here (dropped, or the layer answers)
    */
   byte[] handle(SipMessage m, Transport transport, InetSocketAddress source, InOrder order) {
-    if (m.isOk() && (!m.isRequest() || SipValidator.validate(m) == null)) {
+    ParseError error = m.isRequest() ? SipValidator.validate(m) : m.error();
+    if (error == null) {
       String callId = m.callId();
       int i = Math.floorMod(callId == null ? 0 : callId.hashCode(), layers.size());
       TransactionLayer layer = layers.get(i);
@@ -72,7 +74,7 @@ final class MessageHandler {
       return null;
     }
     countIn(m);
-    return stateless(m, transport.name(), source);
+    return stateless(m, error, transport.name(), source);
   }
 
   private void countIn(SipMessage m) {
@@ -83,10 +85,11 @@ final class MessageHandler {
     }
   }
 
-  private byte[] stateless(SipMessage m, String transport, InetSocketAddress source) {
+  private byte[] stateless(
+      SipMessage m, ParseError error, String transport, InetSocketAddress source) {
     Answer a;
     try {
-      a = uas.answer(m);
+      a = uas.answer(m, error);
     } catch (RuntimeException e) {
       // A bug must not cost the server: answer 500 and say where (§21.5.1).
       LOG.error(

@@ -28,7 +28,8 @@ final class UasCore implements TransactionUser {
   public void onRequest(ServerTransaction tx, SipMessage request) {
     Answer a;
     try {
-      a = uas.answer(request);
+      // MessageHandler hands over only requests that validated
+      a = uas.answer(request, null);
     } catch (RuntimeException e) {
       // A bug must not cost the server: answer 500 and say where (§21.5.1).
       LOG.error("internal error answering {} in {}: {}", request, tx, e.toString(), e);
