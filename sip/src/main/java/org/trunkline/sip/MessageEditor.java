@@ -233,34 +233,34 @@ public final class MessageEditor {
   }
 
   private static byte[] line(String name, String value) {
-    oneLine(name, name);
-    oneLine(name, value);
     int n = name.length();
     int v = value.length();
-    if (!isAscii(name) || !isAscii(value)) {
-      return utf8(name + ": " + value + "\r\n");
-    }
-    // The usual ASCII line is written straight into its array: the same bytes as the UTF-8
-    // encoding of name + ": " + value + CRLF, without the concatenated String.
+    // The usual ASCII line is written straight into its array in one pass that also refuses line
+    // breaks: the same bytes as the UTF-8 encoding of name + ": " + value + CRLF.
     byte[] out = new byte[n + v + 4];
-    for (int i = 0; i < n; i++) {
-      out[i] = (byte) name.charAt(i);
+    if (!copyAscii(name, name, out, 0) || !copyAscii(name, value, out, n + 2)) {
+      return utf8(oneLine(name, name) + ": " + oneLine(name, value) + "\r\n");
     }
     out[n] = ':';
     out[n + 1] = ' ';
-    for (int i = 0; i < v; i++) {
-      out[n + 2 + i] = (byte) value.charAt(i);
-    }
     out[n + v + 2] = '\r';
     out[n + v + 3] = '\n';
     return out;
   }
 
-  private static boolean isAscii(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) >= 0x80) {
+  /**
+   * Copies ASCII {@code text} to {@code out}; false at the first non-ASCII char; throws on a break.
+   */
+  private static boolean copyAscii(String what, String text, byte[] out, int at) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
         return false;
       }
+      if (c == '\r' || c == '\n' || c == 0) {
+        oneLine(what, text); // throws, naming the place
+      }
+      out[at + i] = (byte) c;
     }
     return true;
   }
