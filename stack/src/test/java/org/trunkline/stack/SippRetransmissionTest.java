@@ -3,7 +3,6 @@ package org.trunkline.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,65 +100,33 @@ class SippRetransmissionTest {
   }
 
   private void runSipp(String scenario, int calls) throws Exception {
-    Path xml = Path.of("src/test/resources/sipp", scenario + ".xml").toAbsolutePath();
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "sipp",
-                "127.0.0.1:" + udp.getPort(),
-                "-sf",
-                xml.toString(),
-                "-t",
-                "u1",
-                "-i",
-                "127.0.0.1",
-                "-p",
-                Integer.toString(freeUdpPort()),
-                "-m",
-                Integer.toString(calls),
-                "-r",
-                "50",
-                "-rtcheck",
-                "full",
-                "-max_retrans",
-                "10",
-                "-recv_timeout",
-                "40000",
-                "-timeout",
-                "60s",
-                "-timeout_error",
-                "-nostdin",
-                "-trace_err",
-                "-error_file",
-                dir.resolve("errors.log").toString(),
-                "-trace_stat",
-                "-stf",
-                dir.resolve("stats.csv").toString(),
-                "-trace_msg",
-                "-message_file",
-                dir.resolve("messages.log").toString()));
-    Process p =
-        new ProcessBuilder(cmd)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("sipp.out").toFile())
-            .start();
-    boolean ended = p.waitFor(90, TimeUnit.SECONDS);
-    if (!ended) {
-      p.destroyForcibly();
-    }
-    assertThat(ended).as("sipp ended by itself").isTrue();
-    assertThat(p.exitValue())
-        .as(
-            "sipp exit code (0: every call succeeded); errors: %s; output: %s",
-            read(dir.resolve("errors.log")), tail(read(dir.resolve("sipp.out"))))
-        .isZero();
+    Sipp.runAndExpectSuccess(
+        dir,
+        scenario,
+        udp,
+        "u1",
+        calls,
+        Duration.ofSeconds(90),
+        List.of(
+            "-r",
+            "50",
+            "-rtcheck",
+            "full",
+            "-max_retrans",
+            "10",
+            "-recv_timeout",
+            "40000",
+            "-timeout",
+            "60s",
+            "-trace_msg",
+            "-message_file",
+            dir.resolve("messages.log").toString()));
   }
 
   /** What SIPp received, by Call-ID, in order, from its message trace. */
   private Map<String, List<String>> receivedByCallId() throws Exception {
     Map<String, List<String>> byCallId = new LinkedHashMap<>();
-    String log = read(dir.resolve("messages.log"));
+    String log = Sipp.read(dir.resolve("messages.log"));
     // blocks start with a line of 47 dashes; a received message follows its header line, up to
     // the blank line (bodies are empty); SIPp may write "message lost" right after it
     for (String block : log.replace("\r\n", "\n").split("-{47} ")) {
@@ -188,19 +154,5 @@ class SippRetransmissionTest {
     List<String> names = List.of(lines.get(0).split(";"));
     String[] last = lines.get(lines.size() - 1).split(";");
     return Long.parseLong(last[names.indexOf("Retransmissions(C)")].strip());
-  }
-
-  private static int freeUdpPort() throws Exception {
-    try (DatagramSocket s = new DatagramSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static String read(Path p) throws Exception {
-    return Files.exists(p) ? Files.readString(p) : "";
-  }
-
-  private static String tail(String s) {
-    return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
   }
 }

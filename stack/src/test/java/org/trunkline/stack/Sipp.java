@@ -1,0 +1,100 @@
+package org.trunkline.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs SIPp (Debian package sip-tester, installed by .ci/run) as a bounded child process against a
+ * server on loopback, with its scenario from src/test/resources/sipp, and asserts that it ended by
+ * itself with every call successful. Its files (errors.log, stats.csv, sipp.out) go to {@code dir}.
+ */
+final class Sipp {
+  private Sipp() {}
+
+  /**
+   * @param transport SIPp's {@code -t} value: {@code u1} or {@code t1}
+   * @param extra further SIPp options (rates, timeouts, traces)
+   */
+  static void runAndExpectSuccess(
+      Path dir,
+      String scenario,
+      InetSocketAddress target,
+      String transport,
+      int calls,
+      Duration limit,
+      List<String> extra)
+      throws Exception {
+    Path xml = Path.of("src/test/resources/sipp", scenario + ".xml").toAbsolutePath();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "sipp",
+                "127.0.0.1:" + target.getPort(),
+                "-sf",
+                xml.toString(),
+                "-t",
+                transport,
+                "-i",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(freePort(transport)),
+                "-m",
+                Integer.toString(calls),
+                "-timeout_error",
+                "-nostdin",
+                "-trace_err",
+                "-error_file",
+                dir.resolve("errors.log").toString(),
+                "-trace_stat",
+                "-stf",
+                dir.resolve("stats.csv").toString()));
+    cmd.addAll(extra);
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("sipp.out").toFile())
+            .start();
+    boolean ended = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+    if (!ended) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    assertThat(ended).as("sipp ended by itself").isTrue();
+    assertThat(p.exitValue())
+        .as(
+            "sipp exit code (0: every call succeeded); errors: %s; output: %s",
+            read(dir.resolve("errors.log")), tail(read(dir.resolve("sipp.out"))))
+        .isZero();
+    assertThat(read(dir.resolve("stats.csv")))
+        .as("stats file written")
+        .contains("SuccessfulCall(C)");
+  }
+
+  static String read(Path p) throws Exception {
+    return Files.exists(p) ? Files.readString(p) : "";
+  }
+
+  private static String tail(String s) {
+    return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
+  }
+
+  private static int freePort(String transport) throws Exception {
+    if (transport.equals("u1")) {
+      try (DatagramSocket s = new DatagramSocket(0)) {
+        return s.getLocalPort();
+      }
+    }
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
