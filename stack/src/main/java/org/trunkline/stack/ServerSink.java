@@ -16,11 +16,13 @@ final class ServerSink implements MessageSink {
   private final EventExecutor loop;
   private final Transports transports;
   private final SipCounters counters;
+  private final Tapping tapping;
 
-  ServerSink(EventExecutor loop, Transports transports, SipCounters counters) {
+  ServerSink(EventExecutor loop, Transports transports, SipCounters counters, Tapping tapping) {
     this.loop = loop;
     this.transports = transports;
     this.counters = counters;
+    this.tapping = tapping;
   }
 
   @Override
@@ -38,6 +40,8 @@ final class ServerSink implements MessageSink {
       loop.execute(() -> onFailure.sendFailed(to, why));
       return;
     }
+    tapping.tap(
+        TraceTap.Direction.OUT, to.transport(), ch, to.address(), message, 0, message.length);
     Object out =
         to.transport() == Transport.UDP
             ? new DatagramPacket(Unpooled.wrappedBuffer(message), to.address())

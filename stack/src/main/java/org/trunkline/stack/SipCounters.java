@@ -45,6 +45,9 @@ public final class SipCounters {
   /** TCP connections closed because the stream could not be framed any more. */
   public final LongAdder closedConnections = new LongAdder();
 
+  /** Trace taps that threw (see {@link TraceTap}). */
+  public final LongAdder traceErrors = new LongAdder();
+
   /** RFC 5626 keep-alive pings answered. */
   public final LongAdder keepAlives = new LongAdder();
 
@@ -61,6 +64,7 @@ public final class SipCounters {
     m.put("dropped_garbage", droppedGarbage.sum());
     m.put("closed_connections", closedConnections.sum());
     m.put("keep_alives", keepAlives.sum());
+    m.put("trace_errors", traceErrors.sum());
     return m;
   }
 }

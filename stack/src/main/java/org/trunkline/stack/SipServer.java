@@ -42,6 +42,7 @@ public final class SipServer implements AutoCloseable {
   private final SipParser parser;
   private final SipCounters counters;
   private final StreamTimeouts timeouts;
+  private TraceTap tap = TraceTap.NONE;
   private final TransactionConfig transactionConfig;
   private final TransactionCounters transactionCounters = new TransactionCounters();
   private final Transports transports = new Transports();
@@ -75,6 +76,19 @@ public final class SipServer implements AutoCloseable {
     this.counters = new SipCounters();
   }
 
+  /**
+   * Sets the tap that sees every message received and sent; call before {@link #start()}.
+   *
+   * @return this
+   */
+  public synchronized SipServer traceTap(TraceTap tap) {
+    if (group != null) {
+      throw new IllegalStateException("set the trace tap before start()");
+    }
+    this.tap = java.util.Objects.requireNonNull(tap, "tap");
+    return this;
+  }
+
   /** What was received, answered and dropped so far. */
   public SipCounters counters() {
     return counters;
@@ -105,6 +119,7 @@ public final class SipServer implements AutoCloseable {
     group =
         new MultiThreadIoEventLoopGroup(
             Math.max(2, Runtime.getRuntime().availableProcessors()), Netty.ioHandlerFactory());
+    Tapping tapping = new Tapping(tap, counters);
     List<TransactionLayer> layers = new ArrayList<>();
     List<EventExecutor> loops = new ArrayList<>();
     UasCore tu = new UasCore(counters);
@@ -113,7 +128,7 @@ public final class SipServer implements AutoCloseable {
           new TransactionLayer(
               transactionConfig,
               new EventLoopScheduler(loop),
-              new ServerSink(loop, transports, counters),
+              new ServerSink(loop, transports, counters, tapping),
               tu,
               parser,
               transactionCounters));
@@ -138,7 +153,7 @@ public final class SipServer implements AutoCloseable {
                       // Netty's default 2048-byte datagram buffer would truncate long messages (RFC
                       // 4475 longreq)
                       .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
-                      .handler(new UdpInbound(parser, handler, counters))
+                      .handler(new UdpInbound(parser, handler, counters, tapping))
                       .bind(want)
                       .sync()
                       .channel();
@@ -159,7 +174,9 @@ public final class SipServer implements AutoCloseable {
                                           0,
                                           timeouts.idle().toMillis(),
                                           TimeUnit.MILLISECONDS))
-                                  .addLast(new TcpInbound(parser, handler, counters, transports));
+                                  .addLast(
+                                      new TcpInbound(
+                                          parser, handler, counters, transports, tapping));
                             }
                           })
                       .bind(want)

@@ -28,6 +28,7 @@ final class TcpInbound extends ByteToMessageDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(TcpInbound.class);
   private static final byte[] CRLF = {'\r', '\n'};
 
+  private final Tapping tapping;
   private final SipParser parser;
   private final StreamFramer framer;
   private final MessageHandler handler;
@@ -36,7 +37,12 @@ final class TcpInbound extends ByteToMessageDecoder {
   private InOrder order;
 
   TcpInbound(
-      SipParser parser, MessageHandler handler, SipCounters counters, Transports transports) {
+      SipParser parser,
+      MessageHandler handler,
+      SipCounters counters,
+      Transports transports,
+      Tapping tapping) {
+    this.tapping = tapping;
     this.parser = parser;
     this.framer = new StreamFramer(parser.limits());
     this.handler = handler;
@@ -64,6 +70,10 @@ final class TcpInbound extends ByteToMessageDecoder {
         peer,
         ctx.executor(),
         () -> {
+          if (bytes != null && bytes != CRLF) {
+            tapping.tap(
+                TraceTap.Direction.OUT, Transport.TCP, ctx.channel(), peer, bytes, 0, bytes.length);
+          }
           if (bytes == null) {
             ctx.close();
           } else if (close) {
@@ -96,6 +106,8 @@ final class TcpInbound extends ByteToMessageDecoder {
         }
         case PONG -> {}
         case MESSAGE -> {
+          tapping.tap(
+              TraceTap.Direction.IN, Transport.TCP, ctx.channel(), peer, bytes, off, f.length());
           SipMessage m = parser.parseFramed(bytes, off, f.length());
           byte[] answer = handler.handle(m, Transport.TCP, peer, order);
           if (m.error() != null && m.error().kind() == ErrorKind.MISSING_CONTENT_LENGTH) {
@@ -113,6 +125,8 @@ final class TcpInbound extends ByteToMessageDecoder {
         case TOO_LARGE, BAD_FRAMING -> {
           // Answer what can be read of it, then give up on this stream.
           in.skipBytes(in.readableBytes());
+          tapping.tap(
+              TraceTap.Direction.IN, Transport.TCP, ctx.channel(), peer, bytes, off, n - off);
           SipMessage m = parser.parseDatagram(bytes, off, n - off);
           byte[] answer =
               f.kind() == StreamFramer.Kind.TOO_LARGE

@@ -23,10 +23,13 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
   private final SipCounters counters;
   private InOrder order;
 
-  UdpInbound(SipParser parser, MessageHandler handler, SipCounters counters) {
+  private final Tapping tapping;
+
+  UdpInbound(SipParser parser, MessageHandler handler, SipCounters counters, Tapping tapping) {
     this.parser = parser;
     this.handler = handler;
     this.counters = counters;
+    this.tapping = tapping;
   }
 
   @Override
@@ -38,18 +41,30 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
       counters.keepAlives.increment();
       return; // RFC 5626 §4.4.1: STUN / CRLF keep-alives over UDP carry no SIP
     }
+    InetSocketAddress sender = packet.sender();
+    tapping.tap(
+        TraceTap.Direction.IN, Transport.UDP, ctx.channel(), sender, bytes, 0, bytes.length);
     SipMessage m = parser.parseDatagram(bytes);
     if (order == null) {
       order = new InOrder(ctx.executor());
     }
-    InetSocketAddress sender = packet.sender();
     byte[] answer = handler.handle(m, Transport.UDP, sender, order);
     if (answer != null) {
       // after what the layers still do for this sender, so answers leave in arrival order
       order.run(
           sender,
           ctx.executor(),
-          () -> ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), sender)));
+          () -> {
+            tapping.tap(
+                TraceTap.Direction.OUT,
+                Transport.UDP,
+                ctx.channel(),
+                sender,
+                answer,
+                0,
+                answer.length);
+            ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), sender));
+          });
     }
   }
 
