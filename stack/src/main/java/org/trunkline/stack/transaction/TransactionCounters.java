@@ -30,6 +30,9 @@ public final class TransactionCounters {
   /** CANCELs answered 481 because nothing matched them (§9.2). */
   public final LongAdder unmatchedCancels = new LongAdder();
 
+  /** New requests answered 503 because the layer held its maximum of open server transactions. */
+  public final LongAdder overloaded = new LongAdder();
+
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new TreeMap<>();
     m.put("tx_unanswered", unanswered.sum());
@@ -40,6 +43,7 @@ public final class TransactionCounters {
     m.put("tx_stray_responses", strayResponses.sum());
     m.put("tx_stray_acks", strayAcks.sum());
     m.put("tx_unmatched_cancels", unmatchedCancels.sum());
+    m.put("tx_overloaded", overloaded.sum());
     return m;
   }
 }

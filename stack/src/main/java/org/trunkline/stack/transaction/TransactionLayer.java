@@ -76,6 +76,29 @@ public final class TransactionLayer {
     return counters;
   }
 
+  /** Default bound on open server transactions per layer (one layer per event loop). */
+  public static final int DEFAULT_MAX_SERVER_TRANSACTIONS = 50_000;
+
+  /** Seconds a peer is asked to wait when this layer is full (Retry-After of the 503). */
+  static final int RETRY_AFTER_SECONDS = 5;
+
+  private int maxServerTransactions = DEFAULT_MAX_SERVER_TRANSACTIONS;
+
+  /**
+   * Bounds the open server transactions of this layer: a new request beyond it is answered {@code
+   * 503 Service Unavailable} with {@code Retry-After} at once, without state, while retransmissions
+   * of open transactions are still absorbed (issue 4 overload control; RFC 3261 §21.5.4).
+   *
+   * @return this
+   */
+  public TransactionLayer maxServerTransactions(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("maxServerTransactions: must be >= 1, got " + max);
+    }
+    this.maxServerTransactions = max;
+    return this;
+  }
+
   public TransactionConfig config() {
     return config;
   }
@@ -188,6 +211,19 @@ public final class TransactionLayer {
     }
     if (tx != null) {
       tx.onRetransmission();
+      return;
+    }
+    if (servers.size() >= maxServerTransactions) {
+      counters.overloaded.increment();
+      LOG.debug("transaction layer full ({} open): 503 to {} from {}", servers.size(), m, source);
+      sendStateless(
+          Responses.build(
+              m,
+              503,
+              "Service Unavailable",
+              source.address(),
+              "Retry-After: " + RETRY_AFTER_SECONDS),
+          source);
       return;
     }
     byte[] raw = bytesOf(m);
