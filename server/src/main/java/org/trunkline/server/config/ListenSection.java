@@ -10,7 +10,7 @@ import java.util.OptionalInt;
 import org.trunkline.stack.Transport;
 import org.yaml.snakeyaml.nodes.Node;
 
-/** {@code listen: [{transport, address, port}, ...]}: the sockets SIP is received on. */
+/** {@code listen: [{name, transport, address, port}, ...]}: the sockets SIP is received on. */
 final class ListenSection {
   static final String KEY = "listen";
 
@@ -26,6 +26,7 @@ final class ListenSection {
     }
     List<ListenConfig> result = new ArrayList<>();
     Map<String, Integer> firstIndex = new HashMap<>();
+    Map<String, Integer> firstName = new HashMap<>();
     for (int i = 0; i < items.get().size(); i++) {
       Node item = items.get().get(i);
       String path = KEY + "[" + i + "]";
@@ -40,6 +41,17 @@ final class ListenSection {
       if (first != null) {
         problems.add(item, path, "duplicate of listen[" + first + "] (" + listen + ")");
       }
+      // A duplicate socket has the same default name: one problem is enough. Unnamed port-0
+      // entries (tests) share a default name and are never referred to by it.
+      boolean unnamedAnyPort = listen.port() == 0 && !YamlMap.hasKey(item, "name");
+      Integer sameName =
+          first != null || unnamedAnyPort ? null : firstName.putIfAbsent(listen.name(), i);
+      if (sameName != null) {
+        problems.add(
+            item,
+            path + ".name",
+            "'" + listen.name() + "' is already the name of listen[" + sameName + "]");
+      }
       result.add(listen);
     }
     return result;
@@ -52,6 +64,7 @@ final class ListenSection {
             path,
             "a mapping like {transport: udp, address: 127.0.0.1, port: 5060}",
             problems,
+            "name",
             "transport",
             "address",
             "port");
@@ -59,6 +72,7 @@ final class ListenSection {
       return Optional.empty();
     }
     YamlMap m = map.get();
+    Optional<String> name = name(m, problems);
     Optional<Transport> transport = transport(m, problems);
     Optional<String> address = address(m, problems);
     OptionalInt port =
@@ -66,7 +80,29 @@ final class ListenSection {
     if (transport.isEmpty() || address.isEmpty() || port.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new ListenConfig(transport.get(), address.get(), port.getAsInt()));
+    if (m.node("name").isPresent() && name.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        name.isPresent()
+            ? new ListenConfig(name.get(), transport.get(), address.get(), port.getAsInt())
+            : new ListenConfig(transport.get(), address.get(), port.getAsInt()));
+  }
+
+  /** Names are what trunks refer to: letters, digits, {@code . _ - :}, at most 64. */
+  static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+  private static Optional<String> name(YamlMap m, Problems problems) {
+    Optional<String> text = m.text("name");
+    if (text.isPresent() && !NAME.matcher(text.get()).matches()) {
+      problems.add(
+          m.node("name").orElseThrow(),
+          m.field("name"),
+          "must be 1..64 letters, digits or . _ - :, got " + text.get());
+      return Optional.empty();
+    }
+    return text;
   }
 
   private static Optional<Transport> transport(YamlMap m, Problems problems) {

@@ -147,6 +147,13 @@ final class YamlMap {
     return problem + " (known keys: " + String.join(", ", keys) + ")";
   }
 
+  /** Whether {@code node} is a mapping that has {@code key} (whatever its value). */
+  static boolean hasKey(Node node, String key) {
+    return node instanceof MappingNode m
+        && m.getValue().stream()
+            .anyMatch(t -> t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key));
+  }
+
   /** The items of a list, or a report that {@code node} is not one. */
   static Optional<List<Node>> sequence(
       Node node, String field, String expected, Problems problems) {

@@ -248,6 +248,39 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void namesListenPoints() throws ConfigException {
+    TrunklineConfig config =
+        parse(
+            """
+            listen:
+              - {name: public, transport: udp, address: 127.0.0.1, port: 5060}
+              - {transport: tcp, address: 127.0.0.1}
+            """);
+
+    assertThat(config.listen())
+        .containsExactly(
+            new ListenConfig("public", Transport.UDP, "127.0.0.1", 5060),
+            new ListenConfig("tcp:127.0.0.1:5060", Transport.TCP, "127.0.0.1", 5060));
+    assertThat(config.listenPoints().get(0).name()).isEqualTo("public");
+  }
+
+  @Test
+  void rejectsBadAndDuplicateListenNames() {
+    assertThat(
+            problems(
+                """
+                listen:
+                  - {name: xc, transport: udp, address: 127.0.0.2}
+                  - {name: xc, transport: udp, address: 127.0.0.3}
+                  - {name: "has space", transport: udp, address: 127.0.0.4}
+                """))
+        .containsExactly(
+            "conf/test.yaml:3: listen[1].name: 'xc' is already the name of listen[0]",
+            "conf/test.yaml:4: listen[2].name: must be 1..64 letters, digits or . _ - :, got"
+                + " has space");
+  }
+
+  @Test
   void rejectsBadDatabaseValues() {
     assertThat(
             problems(
