@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -22,10 +23,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.sip.ParseLimits;
 import org.trunkline.sip.SipParser;
+import org.trunkline.stack.dns.DnsConfig;
+import org.trunkline.stack.dns.SipResolver;
 import org.trunkline.stack.transaction.EventLoopScheduler;
 import org.trunkline.stack.transaction.TransactionConfig;
 import org.trunkline.stack.transaction.TransactionCounters;
 import org.trunkline.stack.transaction.TransactionLayer;
+import org.trunkline.stack.transaction.TransactionUser;
 
 /**
  * The SIP listening side of the server: binds every listen point and answers what arrives, in
@@ -48,6 +52,10 @@ public final class SipServer implements AutoCloseable {
   private final Transports transports = new Transports();
   private final List<Channel> channels = new ArrayList<>();
   private EventLoopGroup group;
+  private TransactionUser user;
+  private DnsConfig dnsConfig = DnsConfig.defaults(List.of());
+  private volatile SipClient client;
+  private final List<SipResolver> resolvers = new ArrayList<>();
 
   public SipServer(List<ListenPoint> listenPoints) {
     this(listenPoints, ParseLimits.DEFAULT);
@@ -89,6 +97,43 @@ public final class SipServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Sets who answers new requests (the call-handling core); call before {@link #start()}. Without
+   * one the server answers as {@link BasicUas} says.
+   *
+   * @return this
+   */
+  public synchronized SipServer transactionUser(TransactionUser user) {
+    if (group != null) {
+      throw new IllegalStateException("set the transaction user before start()");
+    }
+    this.user = java.util.Objects.requireNonNull(user, "user");
+    return this;
+  }
+
+  /**
+   * Sets the DNS servers and timeouts {@link #client()} resolves targets with; call before {@link
+   * #start()}. The default reads the system's resolver configuration.
+   *
+   * @return this
+   */
+  public synchronized SipServer dns(DnsConfig config) {
+    if (group != null) {
+      throw new IllegalStateException("set the DNS config before start()");
+    }
+    this.dnsConfig = java.util.Objects.requireNonNull(config, "config");
+    return this;
+  }
+
+  /** Sends requests on the server's behalf; available once {@link #start()} returned. */
+  public SipClient client() {
+    SipClient c = client;
+    if (c == null) {
+      throw new IllegalStateException("SipServer not started");
+    }
+    return c;
+  }
+
   /** What was received, answered and dropped so far. */
   public SipCounters counters() {
     return counters;
@@ -122,7 +167,7 @@ public final class SipServer implements AutoCloseable {
     Tapping tapping = new Tapping(tap, counters);
     List<TransactionLayer> layers = new ArrayList<>();
     List<EventExecutor> loops = new ArrayList<>();
-    UasCore tu = new UasCore(counters);
+    TransactionUser tu = user != null ? user : new UasCore(counters);
     for (EventExecutor loop : group) {
       layers.add(
           new TransactionLayer(
@@ -196,12 +241,56 @@ public final class SipServer implements AutoCloseable {
         throw new IOException("cannot bind " + lp + ": " + e.getMessage(), e);
       }
     }
+    List<ListenPoint> points = listenPoints;
+    List<InetSocketAddress> addresses = List.copyOf(bound);
+    client =
+        new SipClient(
+            layers,
+            loops,
+            (transport, name) -> viaAddress(points, addresses, transport, name),
+            this::resolverFor);
     LOG.debug("SIP transports up on {} ({})", bound, Netty.epoll() ? "epoll" : "nio");
     return bound;
   }
 
+  /** The bound address of the named listen point, else the first one of {@code transport}. */
+  private static InetSocketAddress viaAddress(
+      List<ListenPoint> points, List<InetSocketAddress> bound, Transport transport, String name) {
+    for (int i = 0; i < points.size(); i++) {
+      if (points.get(i).name().equals(name) && points.get(i).transport() == transport) {
+        return bound.get(i);
+      }
+    }
+    for (int i = 0; i < points.size(); i++) {
+      if (points.get(i).transport() == transport) {
+        return bound.get(i);
+      }
+    }
+    return null;
+  }
+
+  /** One resolver per event loop (its cache and callbacks live there), made on first use. */
+  private final java.util.Map<EventExecutor, SipResolver> resolverByLoop =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private SipResolver resolverFor(EventExecutor loop) {
+    return resolverByLoop.computeIfAbsent(
+        loop,
+        l -> {
+          SipResolver r = SipResolver.create((EventLoop) l, Netty.datagramChannel(), dnsConfig);
+          synchronized (resolvers) {
+            resolvers.add(r);
+          }
+          return r;
+        });
+  }
+
   @Override
   public synchronized void close() {
+    synchronized (resolvers) {
+      resolvers.forEach(SipResolver::close);
+      resolvers.clear();
+    }
     for (Channel ch : channels) {
       ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }

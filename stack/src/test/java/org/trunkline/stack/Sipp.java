@@ -58,12 +58,60 @@ final class Sipp {
                 "-stf",
                 dir.resolve("stats.csv").toString()));
     cmd.addAll(extra);
-    Process p =
-        new ProcessBuilder(cmd)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("sipp.out").toFile())
-            .start();
+    expectSuccess(start(dir, cmd), dir, limit);
+  }
+
+  /**
+   * Starts SIPp as a UAS on {@code 127.0.0.1:port}, answering {@code calls} calls of its scenario;
+   * wait for it with {@link #expectSuccess}.
+   */
+  static Process startUas(
+      Path dir, String scenario, int port, String transport, int calls, List<String> extra)
+      throws Exception {
+    Path xml = Path.of("src/test/resources/sipp", scenario + ".xml").toAbsolutePath();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "sipp",
+                "-sf",
+                xml.toString(),
+                "-t",
+                transport,
+                "-i",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-m",
+                Integer.toString(calls),
+                "-timeout",
+                "60s",
+                "-timeout_error",
+                "-nostdin",
+                "-trace_err",
+                "-error_file",
+                dir.resolve("errors.log").toString(),
+                "-trace_stat",
+                "-stf",
+                dir.resolve("stats.csv").toString()));
+    cmd.addAll(extra);
+    return start(dir, cmd);
+  }
+
+  /** A free port on 127.0.0.1 for SIPp's {@code -t} transport ({@code u1} or {@code t1}). */
+  static int freePortFor(String transport) throws Exception {
+    return freePort(transport);
+  }
+
+  private static Process start(Path dir, List<String> cmd) throws Exception {
+    return new ProcessBuilder(cmd)
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("sipp.out").toFile())
+        .start();
+  }
+
+  /** Waits for {@code p} to end by itself within {@code limit} with every call successful. */
+  static void expectSuccess(Process p, Path dir, Duration limit) throws Exception {
     boolean ended = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
     if (!ended) {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -141,7 +141,7 @@ public final class ClientInviteTransaction extends ClientTransaction {
         cancel(timerBDM);
         timerBDM = null;
       }
-      layer.tu.onResponse(this, response);
+      user.onResponse(this, response);
       if (cancelWanted && !cancelSent && state == State.PROCEEDING) {
         sendCancel();
       }
@@ -152,7 +152,7 @@ public final class ClientInviteTransaction extends ClientTransaction {
       // RFC 6026 on §17.1.1.2: a 2xx moves to Accepted; the TU ACKs it, Timer M absorbs the rest.
       state = State.ACCEPTED;
       timerBDM = schedule(this::timerM, layer.config.timeoutNanos());
-      layer.tu.onResponse(this, response);
+      user.onResponse(this, response);
       return;
     }
     // §17.1.1.2: 300-699: ACK it, Completed, Timer D (>= 32 s unreliable, 0 reliable).
@@ -164,7 +164,7 @@ public final class ClientInviteTransaction extends ClientTransaction {
     } else {
       timerBDM = schedule(this::timerD, TransactionConfig.TIMER_D_NANOS);
     }
-    layer.tu.onResponse(this, response);
+    user.onResponse(this, response);
   }
 
   /** §17.1.1.2: a retransmitted final response in Completed gets the ACK again, not the TU. */
@@ -182,7 +182,7 @@ public final class ClientInviteTransaction extends ClientTransaction {
     int status = response.status();
     if (status >= 200 && status < 300) {
       layer.counters.retransmissionsIn.increment();
-      layer.tu.onResponse(this, response);
+      user.onResponse(this, response);
     }
   }
 

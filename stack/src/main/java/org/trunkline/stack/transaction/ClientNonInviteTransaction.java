@@ -104,7 +104,7 @@ public final class ClientNonInviteTransaction extends ClientTransaction {
     if (response.status() < 200) {
       // §17.1.2.2: a provisional moves Trying to Proceeding and goes to the TU.
       state = State.PROCEEDING;
-      layer.tu.onResponse(this, response);
+      user.onResponse(this, response);
       return;
     }
     // §17.1.2.2: a final response: Completed, Timer K (T4, zero on reliable transports).
@@ -117,7 +117,7 @@ public final class ClientNonInviteTransaction extends ClientTransaction {
     } else {
       timerFK = schedule(this::timerK, layer.config.t4Nanos());
     }
-    layer.tu.onResponse(this, response);
+    user.onResponse(this, response);
   }
 
   /** §17.1.2.2: response retransmissions in Completed are absorbed. */

@@ -16,12 +16,16 @@ public abstract sealed class Transaction implements MessageSink.SendFailure
   final SipMethod method;
   final byte[] request;
 
+  /** Who hears this transaction's events: the layer's TU, or the owner given to sendRequest. */
+  TransactionUser user;
+
   Transaction(TransactionLayer layer, String key, Peer peer, SipMethod method, byte[] request) {
     this.layer = layer;
     this.key = key;
     this.peer = peer;
     this.method = method;
     this.request = request;
+    this.user = layer.tu;
   }
 
   /** The method of the request that opened the transaction. */
@@ -51,7 +55,7 @@ public abstract sealed class Transaction implements MessageSink.SendFailure
     }
     layer.counters.transportErrors.increment();
     terminate();
-    layer.tu.onTransportError(this, reason);
+    user.onTransportError(this, reason);
   }
 
   /** Cancels the timers, enters Terminated and leaves the layer's table. */

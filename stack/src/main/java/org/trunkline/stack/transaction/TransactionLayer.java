@@ -134,6 +134,17 @@ public final class TransactionLayer {
    * @return a {@link ClientInviteTransaction} for INVITE, else a {@link ClientNonInviteTransaction}
    */
   public ClientTransaction sendRequest(byte[] request, Peer to) {
+    return sendRequest(request, to, tu);
+  }
+
+  /**
+   * Sends {@code request} like {@link #sendRequest(byte[], Peer)}, but its responses, timeout and
+   * transport error go to {@code owner} instead of the layer's TU (a request the stack sends on its
+   * own behalf, e.g. a registration or a probe). Only the client-side methods of {@code owner} are
+   * called.
+   */
+  public ClientTransaction sendRequest(byte[] request, Peer to, TransactionUser owner) {
+    java.util.Objects.requireNonNull(owner, "owner");
     SipMessage m = parse(request);
     if (!m.isOk() || !m.isRequest()) {
       throw new IllegalArgumentException("not a well-formed request: " + m);
@@ -160,6 +171,7 @@ public final class TransactionLayer {
         method.equals(SipMethod.INVITE)
             ? new ClientInviteTransaction(this, key, to, request)
             : new ClientNonInviteTransaction(this, key, to, method, request);
+    tx.user = owner;
     clients.put(key, tx);
     tx.start();
     return tx;
@@ -302,7 +314,7 @@ public final class TransactionLayer {
   void timedOut(Transaction tx) {
     counters.timeouts.increment();
     LOG.debug("{} timed out", tx);
-    tu.onTimeout(tx);
+    tx.user.onTimeout(tx);
   }
 
   void unanswered(ServerTransaction tx) {

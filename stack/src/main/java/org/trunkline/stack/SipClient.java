@@ -1,0 +1,307 @@
+package org.trunkline.stack;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipUri;
+import org.trunkline.sip.UriParser;
+import org.trunkline.stack.auth.AuthAttempt;
+import org.trunkline.stack.auth.AuthorizationLine;
+import org.trunkline.stack.auth.ChallengeAnswer;
+import org.trunkline.stack.auth.DigestAnswerer;
+import org.trunkline.stack.dns.Failover;
+import org.trunkline.stack.dns.SipResolver;
+import org.trunkline.stack.dns.Target;
+import org.trunkline.stack.transaction.ClientTransaction;
+import org.trunkline.stack.transaction.Peer;
+import org.trunkline.stack.transaction.ServerTransaction;
+import org.trunkline.stack.transaction.Transaction;
+import org.trunkline.stack.transaction.TransactionLayer;
+import org.trunkline.stack.transaction.TransactionUser;
+
+/**
+ * Sends requests on the server's own behalf (registrations, probes, later B-legs) and completes
+ * with their final outcome: it writes the Via and CSeq of each attempt, finds the targets (a fixed
+ * peer, or RFC 3263 DNS with failover on timeout, transport error and 503), and answers 401/407
+ * with the request's credentials once per challenge ({@link AuthAttempt}: never loops on a wrong
+ * password).
+ *
+ * <p>Each request runs on the event loop of the transaction layer its Call-ID hashes to, the same
+ * loop its responses arrive on; the returned future completes there. Thread-safe.
+ */
+public final class SipClient {
+  private static final Logger LOG = LoggerFactory.getLogger(SipClient.class);
+
+  private final List<TransactionLayer> layers;
+  private final List<EventExecutor> loops;
+  private final ViaAddresses via;
+  private final Function<EventExecutor, SipResolver> resolvers;
+
+  /** The address to write in the Via of a request to a peer (§18.1.1: the sending socket's). */
+  @FunctionalInterface
+  interface ViaAddresses {
+    /**
+     * @return the local address for {@code transport} (from {@code listenPoint} when named), or
+     *     null when the server has no socket for it
+     */
+    InetSocketAddress forPeer(Transport transport, String listenPoint);
+  }
+
+  SipClient(
+      List<TransactionLayer> layers,
+      List<EventExecutor> loops,
+      ViaAddresses via,
+      Function<EventExecutor, SipResolver> resolvers) {
+    this.layers = List.copyOf(layers);
+    this.loops = List.copyOf(loops);
+    this.via = via;
+    this.resolvers = resolvers;
+  }
+
+  /** Sends {@code request}; the future never fails, failures are {@link ClientResult}s. */
+  public CompletableFuture<ClientResult> send(OutboundRequest request) {
+    int i = Math.floorMod(request.callId().hashCode(), layers.size());
+    CompletableFuture<ClientResult> result = new CompletableFuture<>();
+    Exchange x = new Exchange(request, layers.get(i), loops.get(i), result);
+    if (loops.get(i).inEventLoop()) {
+      x.start();
+    } else {
+      loops.get(i).execute(x::start);
+    }
+    return result;
+  }
+
+  /** One request and its retries; confined to its layer's loop. */
+  private final class Exchange implements TransactionUser {
+    private final OutboundRequest request;
+    private final TransactionLayer layer;
+    private final EventExecutor loop;
+    private final CompletableFuture<ClientResult> result;
+    private final AuthAttempt auth;
+    private Failover failover;
+    private Peer peer;
+    private long cseq;
+    private List<AuthorizationLine> authLines = List.of();
+    private ClientTransaction current;
+
+    Exchange(
+        OutboundRequest request,
+        TransactionLayer layer,
+        EventExecutor loop,
+        CompletableFuture<ClientResult> result) {
+      this.request = request;
+      this.layer = layer;
+      this.loop = loop;
+      this.result = result;
+      this.cseq = request.cseq();
+      this.auth =
+          request.credentials() == null
+              ? null
+              : new DigestAnswerer(request.credentials()).newAttempt();
+    }
+
+    void start() {
+      try {
+        if (request.destination() != null) {
+          failover = Failover.over(List.of());
+          peer = request.destination();
+          attempt();
+          return;
+        }
+        SipUri uri = targetUri(request.target());
+        resolvers
+            .apply(loop)
+            .resolve(uri)
+            .whenComplete((targets, e) -> {
+              if (e != null) {
+                Throwable cause = e instanceof CompletionException c ? c.getCause() : e;
+                finish(
+                    503,
+                    "Service Unavailable",
+                    null,
+                    "cannot resolve " + uri + ": " + cause.getMessage());
+                return;
+              }
+              List<Target> usable = new ArrayList<>();
+              for (Target t : targets) {
+                if (transport(t).isPresent()) {
+                  usable.add(t);
+                }
+              }
+              failover = Failover.over(usable);
+              nextTarget("no usable target for " + uri + " (resolved " + targets + ")");
+            });
+      } catch (RuntimeException e) {
+        LOG.warn("{} {}: {}", request.method(), request.requestUri(), e.toString());
+        finish(503, "Service Unavailable", null, e.getMessage());
+      }
+    }
+
+    private void nextTarget(String whenNone) {
+      Optional<Target> t = failover.next();
+      if (t.isEmpty()) {
+        finish(
+            peer == null ? 503 : lastLocalStatus,
+            peer == null ? "Service Unavailable" : lastLocalReason,
+            null,
+            failover.tried() == 0 ? whenNone : failover.summary());
+        return;
+      }
+      peer = new Peer(transport(t.get()).orElseThrow(), t.get().address());
+      attempt();
+    }
+
+    private int lastLocalStatus = 503;
+    private String lastLocalReason = "Service Unavailable";
+
+    private void attempt() {
+      InetSocketAddress local = via.forPeer(peer.transport(), request.listenPoint());
+      if (local == null) {
+        failed(503, "Service Unavailable", "no " + peer.transport() + " listen point to send from");
+        return;
+      }
+      byte[] bytes = write(local);
+      try {
+        current = layer.sendRequest(bytes, peer, this);
+      } catch (IllegalArgumentException e) {
+        finish(503, "Service Unavailable", null, "cannot send: " + e.getMessage());
+      }
+    }
+
+    private byte[] write(InetSocketAddress local) {
+      StringBuilder sb = new StringBuilder(512);
+      String host = local.getAddress().getHostAddress();
+      if (host.indexOf(':') >= 0) {
+        host = "[" + host + "]";
+      }
+      sb.append(request.method()).append(' ').append(request.requestUri()).append(" SIP/2.0\r\n");
+      sb.append("Via: SIP/2.0/")
+          .append(peer.transport().name())
+          .append(' ')
+          .append(host)
+          .append(':')
+          .append(local.getPort())
+          .append(";branch=")
+          .append(layer.newBranch())
+          .append(";rport\r\n");
+      sb.append("Max-Forwards: 70\r\n");
+      sb.append("From: ").append(request.from()).append("\r\n");
+      sb.append("To: ").append(request.to()).append("\r\n");
+      sb.append("Call-ID: ").append(request.callId()).append("\r\n");
+      sb.append("CSeq: ").append(cseq).append(' ').append(request.method()).append("\r\n");
+      for (String h : request.headers()) {
+        sb.append(h).append("\r\n");
+      }
+      for (AuthorizationLine a : authLines) {
+        sb.append(a.name().name()).append(": ").append(a.value()).append("\r\n");
+      }
+      sb.append("User-Agent: ").append(org.trunkline.stack.transaction.Responses.SERVER);
+      sb.append("\r\n");
+      if (request.contentType() != null) {
+        sb.append("Content-Type: ").append(request.contentType()).append("\r\n");
+      }
+      sb.append("Content-Length: ").append(request.body().length).append("\r\n\r\n");
+      ByteArrayOutputStream out = new ByteArrayOutputStream(sb.length() + request.body().length);
+      out.writeBytes(sb.toString().getBytes(StandardCharsets.UTF_8));
+      out.writeBytes(request.body());
+      return out.toByteArray();
+    }
+
+    @Override
+    public void onResponse(ClientTransaction tx, SipMessage response) {
+      int status = response.status();
+      if (tx != current || status < 200 || result.isDone()) {
+        return;
+      }
+      if ((status == 401 || status == 407) && auth != null) {
+        ChallengeAnswer a = auth.answer(response, request.method(), request.requestUri());
+        if (a instanceof ChallengeAnswer.Retry retry) {
+          authLines = retry.lines();
+          cseq++;
+          attempt();
+          return;
+        }
+        finish(
+            status,
+            response.reason(),
+            response,
+            status + " from " + peer + ": " + ((ChallengeAnswer.GiveUp) a).reason());
+        return;
+      }
+      if (Failover.failsOver(status) && failover.hasNext()) {
+        failover.failed(String.valueOf(status));
+        lastLocalStatus = status;
+        lastLocalReason = response.reason();
+        nextTarget("");
+        return;
+      }
+      finish(status, response.reason(), response, status + " from " + peer);
+    }
+
+    @Override
+    public void onTimeout(Transaction tx) {
+      if (tx == current) {
+        failed(408, "Request Timeout", "timeout");
+      }
+    }
+
+    @Override
+    public void onTransportError(Transaction tx, String reason) {
+      if (tx == current) {
+        failed(503, "Service Unavailable", "transport error: " + reason);
+      }
+    }
+
+    private void failed(int status, String reason, String what) {
+      if (failover.hasNext()) {
+        failover.failed(what);
+        lastLocalStatus = status;
+        lastLocalReason = reason;
+        nextTarget("");
+        return;
+      }
+      String detail = what + " from " + peer;
+      if (failover.tried() > 1) {
+        failover.failed(what);
+        detail = what + " (" + failover.summary() + ")";
+      }
+      finish(status, reason, null, detail);
+    }
+
+    private void finish(int status, String reason, SipMessage response, String detail) {
+      result.complete(new ClientResult(status, reason, response, peer, cseq, detail));
+    }
+
+    @Override
+    public void onRequest(ServerTransaction tx, SipMessage r) {
+      throw new IllegalStateException("a client exchange got a server transaction");
+    }
+  }
+
+  private static SipUri targetUri(String target) {
+    var parsed = UriParser.parse(target);
+    if (parsed instanceof SipUri s) {
+      return s;
+    }
+    throw new IllegalArgumentException("target is not a sip: or sips: URI: " + target);
+  }
+
+  private static Optional<Transport> transport(Target t) {
+    for (Transport tr : Transport.values()) {
+      if (tr.name().equals(t.transport().name())) {
+        return Optional.of(tr);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,188 @@
+package org.trunkline.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trunkline.sip.ParseLimits;
+import org.trunkline.stack.auth.ClientCredentials;
+import org.trunkline.stack.transaction.Peer;
+import org.trunkline.stack.transaction.TransactionConfig;
+
+/**
+ * The server as a client: requests sent through {@link SipClient} to real SIPp peers that
+ * challenge, and to a peer that never answers (short timers: T1 = 20 ms, Timer F = 1.28 s).
+ */
+class SipClientTest {
+  private static final TransactionConfig FAST =
+      new TransactionConfig(
+          Duration.ofMillis(20),
+          Duration.ofMillis(160),
+          Duration.ofMillis(200),
+          Duration.ofMillis(200),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(3));
+
+  private SipServer server;
+  private InetSocketAddress local;
+  private final Queue<String> sent = new ConcurrentLinkedQueue<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    server =
+        new SipServer(
+                List.of(new ListenPoint(Transport.UDP, "127.0.0.1", 0)),
+                ParseLimits.DEFAULT,
+                StreamTimeouts.DEFAULT,
+                FAST)
+            .traceTap((dir, transport, l, remote, buf, off, len, micros) -> {
+              if (dir == TraceTap.Direction.OUT) {
+                sent.add(new String(buf, off, len, StandardCharsets.UTF_8));
+              }
+            });
+    local = server.start().get(0);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private OutboundRequest register(int port, String password) {
+    String aor = "sip:trunk77@127.0.0.1";
+    return OutboundRequest.to(
+        new Peer(Transport.UDP, new InetSocketAddress(InetAddress.getLoopbackAddress(), port)),
+        "REGISTER",
+        "sip:127.0.0.1:" + port,
+        "<" + aor + ">;tag=reg1",
+        "<" + aor + ">",
+        "reg-" + System.nanoTime() + "@127.0.0.1",
+        1,
+        List.of("Contact: <sip:trunk77@127.0.0.1:" + local.getPort() + ">", "Expires: 600"),
+        ClientCredentials.of("trunk77", password));
+  }
+
+  /** REGISTER requests sent, not counting retransmissions (T1 is short here): distinct CSeqs. */
+  private long sentRegisters() {
+    return sent.stream()
+        .filter(m -> m.startsWith("REGISTER "))
+        .map(m -> m.substring(m.indexOf("CSeq: "), m.indexOf("\r\n", m.indexOf("CSeq: "))))
+        .distinct()
+        .count();
+  }
+
+  @Test
+  void answersTheChallengeOfASippRegistrar(@TempDir Path dir) throws Exception {
+    int port = Sipp.freePortFor("u1");
+    Process sipp = Sipp.startUas(dir, "uas-register-challenge", port, "u1", 1, List.of());
+    awaitListening(port);
+
+    ClientResult r = server.client().send(register(port, "pw")).get(20, TimeUnit.SECONDS);
+
+    assertThat(r.status()).as("result %s", r).isEqualTo(200);
+    assertThat(r.received()).isTrue();
+    assertThat(r.cseq()).as("the retry has the next CSeq (§22.2)").isEqualTo(2);
+    assertThat(sentRegisters()).isEqualTo(2);
+    assertThat(
+            sent.stream().filter(m -> m.startsWith("REGISTER ")).skip(1).findFirst().orElseThrow())
+        .contains("Authorization: Digest ")
+        .contains("username=\"trunk77\"")
+        .contains("realm=\"sipp.test\"")
+        .contains("CSeq: 2 REGISTER");
+    Sipp.expectSuccess(sipp, dir, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aWrongPasswordEndsIn403FromTheRegistrar(@TempDir Path dir) throws Exception {
+    int port = Sipp.freePortFor("u1");
+    Process sipp = Sipp.startUas(dir, "uas-register-challenge", port, "u1", 1, List.of());
+    awaitListening(port);
+
+    ClientResult r = server.client().send(register(port, "wrong")).get(20, TimeUnit.SECONDS);
+
+    assertThat(r.status()).as("result %s", r).isEqualTo(403);
+    assertThat(sentRegisters()).isEqualTo(2);
+    Sipp.expectSuccess(sipp, dir, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void givesUpWhenChallengedAgainInsteadOfLooping(@TempDir Path dir) throws Exception {
+    int port = Sipp.freePortFor("u1");
+    Process sipp = Sipp.startUas(dir, "uas-register-rechallenge", port, "u1", 1, List.of());
+    awaitListening(port);
+
+    ClientResult r = server.client().send(register(port, "pw")).get(20, TimeUnit.SECONDS);
+
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.detail()).contains("refused the credentials of user trunk77");
+    assertThat(sentRegisters()).as("one answer, no loop").isEqualTo(2);
+    Sipp.expectSuccess(sipp, dir, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aSilentPeerIsA408AfterTimerF() throws Exception {
+    try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      long t0 = System.nanoTime();
+      ClientResult r =
+          server.client().send(register(silent.getLocalPort(), "pw")).get(20, TimeUnit.SECONDS);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+
+      assertThat(r.status()).as("result %s", r).isEqualTo(408);
+      assertThat(r.received()).isFalse();
+      assertThat(r.detail()).contains("timeout");
+      assertThat(ms).as("Timer F = 64*T1 = 1280 ms").isBetween(1200L, 10_000L);
+      assertThat(sent.stream().filter(m -> m.startsWith("REGISTER ")).count())
+          .as("retransmitted by Timer E")
+          .isGreaterThan(3);
+    }
+  }
+
+  @Test
+  void resolvesANumericTargetAndSendsThere(@TempDir Path dir) throws Exception {
+    int port = Sipp.freePortFor("u1");
+    Process sipp = Sipp.startUas(dir, "uas-register-challenge", port, "u1", 1, List.of());
+    awaitListening(port);
+
+    OutboundRequest viaDns = register(port, "pw").resolving("sip:127.0.0.1:" + port);
+    ClientResult r = server.client().send(viaDns).get(20, TimeUnit.SECONDS);
+
+    assertThat(r.status()).as("result %s", r).isEqualTo(200);
+    assertThat(r.peer().address().getPort()).isEqualTo(port);
+    Sipp.expectSuccess(sipp, dir, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aTargetThatIsNotASipUriIsA503WithAReason() throws Exception {
+    ClientResult r =
+        server.client().send(register(5060, "pw").resolving("mailto:x@y")).get(5, TimeUnit.SECONDS);
+
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.detail()).contains("mailto:x@y");
+  }
+
+  /** SIPp binds its port shortly after start: wait until the port is taken. */
+  private static void awaitListening(int port) {
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          try (DatagramSocket probe = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+            return false;
+          } catch (java.net.BindException e) {
+            return true;
+          }
+        });
+  }
+}
