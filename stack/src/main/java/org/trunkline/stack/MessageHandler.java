@@ -43,16 +43,23 @@ final class MessageHandler {
    * Hands {@code m} to its transaction layer (through {@code order}, keyed by the source), or
    * decides a stateless answer.
    *
+   * @param listenPoint the name of the listen point {@code m} came in on (its source {@link Peer}
+   *     names it, so answers leave from the same socket)
    * @return the stateless answer to send back to {@code source}, or {@code null} to send nothing
    *     here (dropped, or the layer answers)
    */
-  byte[] handle(SipMessage m, Transport transport, InetSocketAddress source, InOrder order) {
+  byte[] handle(
+      SipMessage m,
+      Transport transport,
+      InetSocketAddress source,
+      String listenPoint,
+      InOrder order) {
     ParseError error = m.isRequest() ? SipValidator.validate(m) : m.error();
     if (error == null) {
       String callId = m.callId();
       int i = Math.floorMod(callId == null ? 0 : callId.hashCode(), layers.size());
       TransactionLayer layer = layers.get(i);
-      Peer peer = new Peer(transport, source);
+      Peer peer = new Peer(transport, source, listenPoint);
       order.run(
           source,
           loops.get(i),

@@ -6,10 +6,13 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 
 /** Epoll where the platform has it (Linux), NIO elsewhere. */
 final class Netty {
@@ -29,5 +32,9 @@ final class Netty {
 
   static Class<? extends ServerChannel> serverChannel() {
     return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  static Class<? extends SocketChannel> socketChannel() {
+    return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 }

@@ -2,57 +2,157 @@ package org.trunkline.stack;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipParseException;
+import org.trunkline.sip.SipParser;
+import org.trunkline.sip.Via;
 import org.trunkline.stack.transaction.MessageSink;
 import org.trunkline.stack.transaction.Peer;
 
 /**
- * Where one transaction layer's messages go out: UDP through the server's socket to the peer's
- * address, TCP on the peer's open connection. Failures are reported on the layer's loop, as {@link
- * MessageSink} asks. Called on that loop only.
+ * Where one transaction layer's messages go out. UDP: from the peer's listen point's socket (the
+ * one a request came in on), else the first of the address family. TCP/TLS: on the open connection
+ * to the peer (through its listen point if it names one); with none open, a request opens one, and
+ * a response one to the received address and the top Via's sent-by port (§18.2.2); what is sent
+ * meanwhile waits for the connect. Failures are reported on the layer's loop, as {@link
+ * MessageSink} asks. Thread-safe: the server's transaction user may send from any thread.
  */
 final class ServerSink implements MessageSink {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerSink.class);
+
   private final EventExecutor loop;
   private final Transports transports;
+  private final StreamChannels streams;
+  private final SipParser parser;
   private final SipCounters counters;
   private final Tapping tapping;
 
-  ServerSink(EventExecutor loop, Transports transports, SipCounters counters, Tapping tapping) {
+  ServerSink(
+      EventExecutor loop,
+      Transports transports,
+      StreamChannels streams,
+      SipParser parser,
+      SipCounters counters,
+      Tapping tapping) {
     this.loop = loop;
     this.transports = transports;
+    this.streams = streams;
+    this.parser = parser;
     this.counters = counters;
     this.tapping = tapping;
   }
 
   @Override
   public void send(Peer to, byte[] message, SendFailure onFailure) {
-    if (isResponse(message)) {
+    boolean response = isResponse(message);
+    if (response) {
       counters.responsesOut.increment();
     }
-    Channel ch =
-        switch (to.transport()) {
-          case UDP -> transports.udpFor(to.address());
-          case TCP -> transports.tcp(to.address());
-        };
-    if (ch == null) {
-      String why = "no " + to.transport() + " " + (to.reliable() ? "connection" : "socket");
-      loop.execute(() -> onFailure.sendFailed(to, why));
+    if (to.transport() == Transport.UDP) {
+      Channel ch = transports.udp(to);
+      if (ch == null) {
+        fail(
+            to,
+            onFailure,
+            to.listenPoint() == null
+                ? "no UDP socket"
+                : "no UDP listen point named " + to.listenPoint());
+        return;
+      }
+      tapping.tap(
+          TraceTap.Direction.OUT, Transport.UDP, ch, to.address(), message, 0, message.length);
+      ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(message), to.address()))
+          .addListener(f -> {
+            if (!f.isSuccess()) {
+              fail(to, onFailure, String.valueOf(f.cause()));
+            }
+          });
       return;
     }
-    tapping.tap(
-        TraceTap.Direction.OUT, to.transport(), ch, to.address(), message, 0, message.length);
-    Object out =
-        to.transport() == Transport.UDP
-            ? new DatagramPacket(Unpooled.wrappedBuffer(message), to.address())
-            : Unpooled.wrappedBuffer(message);
-    ch.writeAndFlush(out)
+    Peer target = to;
+    Transports.Connection c = transports.connection(to);
+    if (c == null && response) {
+      target = sentBy(message, to);
+      c = transports.connection(target);
+    }
+    if (c == null) {
+      Peer connectTo = target;
+      try {
+        c = transports.connectionOrOpen(connectTo, () -> open(connectTo));
+      } catch (IllegalArgumentException e) {
+        fail(to, onFailure, "cannot connect to " + connectTo + ": " + e.getMessage());
+        return;
+      }
+    }
+    Transports.Connection conn = c;
+    Peer where = target;
+    ChannelFuture ready = conn.ready();
+    if (ready.isDone()) {
+      write(conn, where, to, message, onFailure);
+    } else {
+      ready.addListener(f -> write(conn, where, to, message, onFailure));
+    }
+  }
+
+  private Transports.Connection open(Peer to) {
+    counters.connectionsOpened.increment();
+    Transports.Connection c = streams.open(to, loop instanceof EventLoop el ? el : null);
+    c.ready()
         .addListener(f -> {
           if (!f.isSuccess()) {
-            String why = String.valueOf(f.cause());
-            loop.execute(() -> onFailure.sendFailed(to, why));
+            counters.connectFailures.increment();
+            LOG.debug("{} connection to {} failed: {}", to.transport(), to, f.cause().toString());
           }
         });
+    return c;
+  }
+
+  private void write(
+      Transports.Connection c, Peer where, Peer to, byte[] message, SendFailure onFailure) {
+    if (!c.ready().isSuccess()) {
+      fail(to, onFailure, "connect to " + where + " failed: " + c.ready().cause());
+      return;
+    }
+    Channel ch = c.channel();
+    tapping.tap(
+        TraceTap.Direction.OUT, where.transport(), ch, where.address(), message, 0, message.length);
+    ch.writeAndFlush(Unpooled.wrappedBuffer(message))
+        .addListener(f -> {
+          if (!f.isSuccess()) {
+            fail(to, onFailure, String.valueOf(f.cause()));
+          }
+        });
+  }
+
+  /**
+   * §18.2.2: "the server SHOULD open a connection to the IP address in the received parameter,
+   * using the port in the sent-by value, or the default port for that transport".
+   */
+  private Peer sentBy(byte[] response, Peer to) {
+    int port = -1;
+    try {
+      SipMessage m = parser.parseDatagram(response);
+      Via v = m.topVia();
+      port = v == null ? -1 : v.port();
+    } catch (SipParseException e) {
+      // our own response: cannot happen; fall back to the default port
+    }
+    if (port <= 0) {
+      port = to.transport().defaultPort();
+    }
+    return new Peer(
+        to.transport(), new InetSocketAddress(to.address().getAddress(), port), to.listenPoint());
+  }
+
+  private void fail(Peer to, SendFailure onFailure, String why) {
+    loop.execute(() -> onFailure.sendFailed(to, why));
   }
 
   private static boolean isResponse(byte[] m) {

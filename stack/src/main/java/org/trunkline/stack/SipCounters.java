@@ -51,6 +51,18 @@ public final class SipCounters {
   /** RFC 5626 keep-alive pings answered. */
   public final LongAdder keepAlives = new LongAdder();
 
+  /**
+   * TCP/TLS connections closed at once because their source IP address had the listen point's
+   * {@code max-connections-per-source} open already.
+   */
+  public final LongAdder connectionsRefused = new LongAdder();
+
+  /** Outbound TCP/TLS connections started (a request or response to a peer with none open). */
+  public final LongAdder connectionsOpened = new LongAdder();
+
+  /** Outbound connections that failed (refused, timed out, TLS handshake failed). */
+  public final LongAdder connectFailures = new LongAdder();
+
   /** A snapshot by name, for logs and the API. */
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new TreeMap<>();
@@ -65,6 +77,9 @@ public final class SipCounters {
     m.put("closed_connections", closedConnections.sum());
     m.put("keep_alives", keepAlives.sum());
     m.put("trace_errors", traceErrors.sum());
+    m.put("connections_refused", connectionsRefused.sum());
+    m.put("connections_opened", connectionsOpened.sum());
+    m.put("connect_failures", connectFailures.sum());
     return m;
   }
 }

@@ -3,14 +3,11 @@ package org.trunkline.stack;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,6 +23,8 @@ import org.trunkline.sip.SipParser;
 import org.trunkline.stack.dns.DnsConfig;
 import org.trunkline.stack.dns.SipResolver;
 import org.trunkline.stack.transaction.EventLoopScheduler;
+import org.trunkline.stack.transaction.MessageSink;
+import org.trunkline.stack.transaction.Peer;
 import org.trunkline.stack.transaction.TransactionConfig;
 import org.trunkline.stack.transaction.TransactionCounters;
 import org.trunkline.stack.transaction.TransactionLayer;
@@ -56,6 +55,7 @@ public final class SipServer implements AutoCloseable {
   private DnsConfig dnsConfig = DnsConfig.defaults(List.of());
   private volatile SipClient client;
   private final List<SipResolver> resolvers = new ArrayList<>();
+  private volatile ServerSink sink;
 
   public SipServer(List<ListenPoint> listenPoints) {
     this(listenPoints, ParseLimits.DEFAULT);
@@ -152,6 +152,19 @@ public final class SipServer implements AutoCloseable {
   }
 
   /**
+   * Sends through the server's transports, from any thread, outside any transaction: UDP from the
+   * peer's listen point, TCP/TLS on an open connection or a new one (see {@link Peer}). Failures
+   * are reported on an event loop. For the transaction user and tests; only after {@link #start()}.
+   */
+  public MessageSink sink() {
+    MessageSink s = sink;
+    if (s == null) {
+      throw new IllegalStateException("SipServer not started");
+    }
+    return s;
+  }
+
+  /**
    * Binds every listen point.
    *
    * @return the bound addresses, in the order of the listen points (ports resolved if 0 was asked)
@@ -165,27 +178,41 @@ public final class SipServer implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(
             Math.max(2, Runtime.getRuntime().availableProcessors()), Netty.ioHandlerFactory());
     Tapping tapping = new Tapping(tap, counters);
+    StreamChannels streams =
+        new StreamChannels(parser, counters, tapping, timeouts, transports, group);
     List<TransactionLayer> layers = new ArrayList<>();
     List<EventExecutor> loops = new ArrayList<>();
     TransactionUser tu = user != null ? user : new UasCore(counters);
     for (EventExecutor loop : group) {
+      ServerSink loopSink = new ServerSink(loop, transports, streams, parser, counters, tapping);
+      if (sink == null) {
+        sink = loopSink;
+      }
       layers.add(
           new TransactionLayer(
               transactionConfig,
               new EventLoopScheduler(loop),
-              new ServerSink(loop, transports, counters, tapping),
+              loopSink,
               tu,
               parser,
               transactionCounters));
       loops.add(loop);
     }
     MessageHandler handler = new MessageHandler(counters, layers, loops);
+    streams.handler(handler);
     List<InetSocketAddress> bound = new ArrayList<>();
     for (ListenPoint lp : listenPoints) {
       InetSocketAddress want = new InetSocketAddress(lp.address(), lp.port());
       if (want.isUnresolved()) {
         close();
         throw new IOException("cannot bind " + lp + ": unknown host " + lp.address());
+      }
+      TlsContexts tls = null;
+      try {
+        tls = lp.tls() == null ? null : TlsContexts.load(lp.tls());
+      } catch (TlsConfigException e) {
+        close();
+        throw new IOException("cannot bind " + lp + ": " + e, e);
       }
       try {
         Channel ch =
@@ -198,40 +225,23 @@ public final class SipServer implements AutoCloseable {
                       // Netty's default 2048-byte datagram buffer would truncate long messages (RFC
                       // 4475 longreq)
                       .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
-                      .handler(new UdpInbound(parser, handler, counters, tapping))
+                      .handler(new UdpInbound(parser, handler, counters, tapping, lp.name()))
                       .bind(want)
                       .sync()
                       .channel();
-              case TCP ->
+              case TCP, TLS ->
                   new ServerBootstrap()
                       .group(group)
                       .channel(Netty.serverChannel())
                       .option(ChannelOption.SO_REUSEADDR, true)
                       .childOption(ChannelOption.TCP_NODELAY, true)
-                      .childHandler(
-                          new ChannelInitializer<SocketChannel>() {
-                            @Override
-                            protected void initChannel(SocketChannel ch) {
-                              ch.pipeline()
-                                  .addLast(
-                                      new IdleStateHandler(
-                                          timeouts.partialMessage().toMillis(),
-                                          0,
-                                          timeouts.idle().toMillis(),
-                                          TimeUnit.MILLISECONDS))
-                                  .addLast(
-                                      new TcpInbound(
-                                          parser, handler, counters, transports, tapping));
-                            }
-                          })
+                      .childHandler(streams.acceptor(lp, tls))
                       .bind(want)
                       .sync()
                       .channel();
             };
         channels.add(ch);
-        if (lp.transport() == Transport.UDP) {
-          transports.addUdp(ch);
-        }
+        transports.bound(lp, ch, tls);
         bound.add((InetSocketAddress) ch.localAddress());
       } catch (Exception e) {
         close();
@@ -295,6 +305,7 @@ public final class SipServer implements AutoCloseable {
       ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
     channels.clear();
+    sink = null;
     if (group != null) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
       group = null;

@@ -17,11 +17,12 @@ import org.trunkline.sip.SipParser;
 import org.trunkline.sip.StreamFramer;
 
 /**
- * Frames a TCP stream into messages with {@link StreamFramer}; stateless answers go back on the
- * same connection, the rest to the transaction layers (whose answers come back on it too: the
- * connection is known to {@link Transports} by its remote address while open). When the stream
- * cannot be framed any more (too large, unreadable Content-Length) the answer is sent and the
- * connection closed (RFC 4475 §3.3.9: "the connection should be closed"). One instance per
+ * Frames a TCP stream (plain, or under an SslHandler for TLS) into messages with {@link
+ * StreamFramer}; stateless answers go back on the same connection, the rest to the transaction
+ * layers (whose answers come back on it too: the connection is known to {@link Transports} by its
+ * remote address and listen point while open). Accepted and outbound connections alike. When the
+ * stream cannot be framed any more (too large, unreadable Content-Length) the answer is sent and
+ * the connection closed (RFC 4475 §3.3.9: "the connection should be closed"). One instance per
  * connection.
  */
 final class TcpInbound extends ByteToMessageDecoder {
@@ -33,34 +34,34 @@ final class TcpInbound extends ByteToMessageDecoder {
   private final StreamFramer framer;
   private final MessageHandler handler;
   private final SipCounters counters;
-  private final Transports transports;
+  private final Transport transport;
+  private final String listenPoint;
   private InOrder order;
 
+  /**
+   * @param transport TCP or TLS
+   * @param listenPoint the name of the listen point the connection belongs to (accepted on, or
+   *     opened from), or null for an outbound connection from any local address
+   */
   TcpInbound(
       SipParser parser,
       MessageHandler handler,
       SipCounters counters,
-      Transports transports,
-      Tapping tapping) {
+      Tapping tapping,
+      Transport transport,
+      String listenPoint) {
+    this.transport = transport;
+    this.listenPoint = listenPoint;
     this.tapping = tapping;
     this.parser = parser;
     this.framer = new StreamFramer(parser.limits());
     this.handler = handler;
     this.counters = counters;
-    this.transports = transports;
   }
 
   @Override
-  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+  public void handlerAdded(ChannelHandlerContext ctx) {
     order = new InOrder(ctx.executor());
-    transports.connected(ctx.channel());
-    super.channelActive(ctx);
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    transports.disconnected(ctx.channel());
-    super.channelInactive(ctx);
   }
 
   /** Writes after what the layers still do for this connection: answers keep arrival order. */
@@ -72,7 +73,7 @@ final class TcpInbound extends ByteToMessageDecoder {
         () -> {
           if (bytes != null && bytes != CRLF) {
             tapping.tap(
-                TraceTap.Direction.OUT, Transport.TCP, ctx.channel(), peer, bytes, 0, bytes.length);
+                TraceTap.Direction.OUT, transport, ctx.channel(), peer, bytes, 0, bytes.length);
           }
           if (bytes == null) {
             ctx.close();
@@ -107,9 +108,9 @@ final class TcpInbound extends ByteToMessageDecoder {
         case PONG -> {}
         case MESSAGE -> {
           tapping.tap(
-              TraceTap.Direction.IN, Transport.TCP, ctx.channel(), peer, bytes, off, f.length());
+              TraceTap.Direction.IN, transport, ctx.channel(), peer, bytes, off, f.length());
           SipMessage m = parser.parseFramed(bytes, off, f.length());
-          byte[] answer = handler.handle(m, Transport.TCP, peer, order);
+          byte[] answer = handler.handle(m, transport, peer, listenPoint, order);
           if (m.error() != null && m.error().kind() == ErrorKind.MISSING_CONTENT_LENGTH) {
             // §18.3: without Content-Length the end of this message is unknown, so what follows
             // cannot be framed either: answer, then close (RFC 4475 inv2543 is a datagram case).
@@ -125,15 +126,18 @@ final class TcpInbound extends ByteToMessageDecoder {
         case TOO_LARGE, BAD_FRAMING -> {
           // Answer what can be read of it, then give up on this stream.
           in.skipBytes(in.readableBytes());
-          tapping.tap(
-              TraceTap.Direction.IN, Transport.TCP, ctx.channel(), peer, bytes, off, n - off);
+          tapping.tap(TraceTap.Direction.IN, transport, ctx.channel(), peer, bytes, off, n - off);
           SipMessage m = parser.parseDatagram(bytes, off, n - off);
           byte[] answer =
               f.kind() == StreamFramer.Kind.TOO_LARGE
-                  ? handler.tooLarge(m, "TCP", peer)
-                  : handler.handle(m, Transport.TCP, peer, order);
+                  ? handler.tooLarge(m, transport.name(), peer)
+                  : handler.handle(m, transport, peer, listenPoint, order);
           counters.closedConnections.increment();
-          LOG.debug("closing TCP connection from {}: {}", MessageHandler.format(peer), f.kind());
+          LOG.debug(
+              "closing {} connection from {}: {}",
+              transport,
+              MessageHandler.format(peer),
+              f.kind());
           write(ctx, peer, answer, true);
           return;
         }
@@ -154,7 +158,8 @@ final class TcpInbound extends ByteToMessageDecoder {
       if (partial || e.state() == IdleState.ALL_IDLE) {
         counters.closedConnections.increment();
         LOG.debug(
-            "closing TCP connection from {}: {}",
+            "closing {} connection from {}: {}",
+            transport,
             ctx.channel().remoteAddress(),
             partial
                 ? "incomplete message (" + actualReadableBytes() + " bytes) and no more data"
@@ -168,7 +173,8 @@ final class TcpInbound extends ByteToMessageDecoder {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug("TCP connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    LOG.debug(
+        "{} connection with {}: {}", transport, ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }
 }

@@ -1,63 +1,142 @@
 package org.trunkline.stack;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.trunkline.stack.transaction.Peer;
 
 /**
- * The server's channels, for the transaction layers to send through: the bound UDP sockets, and the
- * open TCP connections by remote address (§18.2.2: a response goes back on the connection its
- * request came on). Thread-safe.
+ * The server's channels, for the transaction layers to send through: the bound listen points by
+ * name, and the open TCP/TLS connections by transport, remote address and listen point (§18.2.2: a
+ * response goes back on the connection its request came on; §18.1.1: a request reuses an open
+ * connection to its peer). Accepted and outbound connections alike; each leaves the table when it
+ * closes. Thread-safe.
  */
 final class Transports {
-  private final List<Channel> udp = new CopyOnWriteArrayList<>();
-  private final Map<InetSocketAddress, Channel> tcp = new ConcurrentHashMap<>();
+  /**
+   * A bound listen point.
+   *
+   * @param tls its TLS contexts, or null for UDP and TCP
+   */
+  record Local(ListenPoint config, Channel channel, TlsContexts tls) {
+    InetSocketAddress bound() {
+      return (InetSocketAddress) channel.localAddress();
+    }
+  }
 
-  void addUdp(Channel ch) {
-    udp.add(ch);
+  /** A connection's identity; {@code listenPoint} null for outbound from any local address. */
+  private record Key(Transport transport, InetSocketAddress remote, String listenPoint) {}
+
+  /**
+   * An open or opening connection.
+   *
+   * @param ready done when it can carry messages: at once for accepted ones, when the connect
+   *     finished for outbound ones (a TLS handshake still queues what is written)
+   */
+  record Connection(Channel channel, ChannelFuture ready) {}
+
+  private final Map<String, Local> locals = new ConcurrentHashMap<>();
+  private final List<Local> udp = new CopyOnWriteArrayList<>();
+  private final List<Local> streams = new CopyOnWriteArrayList<>();
+  private final Map<Key, Connection> connections = new ConcurrentHashMap<>();
+
+  void bound(ListenPoint lp, Channel ch, TlsContexts tls) {
+    Local local = new Local(lp, ch, tls);
+    locals.put(lp.name(), local);
+    (lp.transport() == Transport.UDP ? udp : streams).add(local);
+  }
+
+  /** The bound listen point of that name, or null. */
+  Local local(String name) {
+    return locals.get(name);
+  }
+
+  /** The first bound listen point of {@code transport}, or null. */
+  Local first(Transport transport) {
+    for (Local l : transport == Transport.UDP ? udp : streams) {
+      if (l.config().transport() == transport) {
+        return l;
+      }
+    }
+    return null;
   }
 
   /**
-   * The UDP socket to send to {@code to} from: the first of the peer's address family. With one UDP
-   * listen point per family that is the socket requests came in on.
+   * The UDP socket to send to {@code to} from: its listen point's if it names one, else the first
+   * of the peer's address family (or the first at all).
    */
-  Channel udpFor(InetSocketAddress to) {
-    boolean v6 = to.getAddress() instanceof Inet6Address;
+  Channel udp(Peer to) {
+    if (to.listenPoint() != null) {
+      Local l = locals.get(to.listenPoint());
+      return l != null && l.config().transport() == Transport.UDP ? l.channel() : null;
+    }
+    boolean v6 = to.address().getAddress() instanceof Inet6Address;
     Channel first = null;
-    for (Channel ch : udp) {
+    for (Local l : udp) {
       if (first == null) {
-        first = ch;
+        first = l.channel();
       }
-      if (ch.localAddress() instanceof InetSocketAddress a
-          && (a.getAddress() instanceof Inet6Address) == v6) {
-        return ch;
+      if (l.bound().getAddress() instanceof Inet6Address == v6) {
+        return l.channel();
       }
     }
     return first;
   }
 
-  void connected(Channel ch) {
-    if (ch.remoteAddress() instanceof InetSocketAddress a) {
-      tcp.put(a, ch);
+  /**
+   * The open (or opening) connection to {@code to}: through its listen point if it names one, else
+   * any connection of that transport to that address.
+   */
+  Connection connection(Peer to) {
+    Connection c = connections.get(new Key(to.transport(), to.address(), to.listenPoint()));
+    if (c != null || to.listenPoint() != null) {
+      return c;
+    }
+    for (Local l : streams) {
+      if (l.config().transport() == to.transport()) {
+        c = connections.get(new Key(to.transport(), to.address(), l.config().name()));
+        if (c != null) {
+          return c;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Records an accepted connection until it closes. */
+  void accepted(Channel ch, Transport transport, String listenPoint) {
+    if (ch.remoteAddress() instanceof InetSocketAddress remote) {
+      add(new Key(transport, remote, listenPoint), new Connection(ch, ch.newSucceededFuture()));
     }
   }
 
-  void disconnected(Channel ch) {
-    if (ch.remoteAddress() instanceof InetSocketAddress a) {
-      tcp.remove(a, ch);
+  /**
+   * The connection to {@code to}, opened by {@code open} if there is none; two callers at once get
+   * the same one. {@code open} must not block (it starts a connect).
+   */
+  synchronized Connection connectionOrOpen(Peer to, Supplier<Connection> open) {
+    Connection c = connection(to);
+    if (c == null) {
+      c = open.get();
+      add(new Key(to.transport(), to.address(), to.listenPoint()), c);
     }
+    return c;
   }
 
-  /** The open TCP connection from {@code peer}, or null. */
-  Channel tcp(InetSocketAddress peer) {
-    return tcp.get(peer);
+  private void add(Key key, Connection c) {
+    connections.put(key, c);
+    // runs at once if the channel is already closed (a connect that failed inline)
+    c.channel().closeFuture().addListener(f -> connections.remove(key, c));
   }
 
-  int tcpConnections() {
-    return tcp.size();
+  /** Open and opening TCP/TLS connections. */
+  int connections() {
+    return connections.size();
   }
 }

@@ -21,11 +21,20 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
   private final SipParser parser;
   private final MessageHandler handler;
   private final SipCounters counters;
+  private final Tapping tapping;
+  private final String listenPoint;
   private InOrder order;
 
-  private final Tapping tapping;
-
-  UdpInbound(SipParser parser, MessageHandler handler, SipCounters counters, Tapping tapping) {
+  /**
+   * @param listenPoint the name of the listen point this socket serves
+   */
+  UdpInbound(
+      SipParser parser,
+      MessageHandler handler,
+      SipCounters counters,
+      Tapping tapping,
+      String listenPoint) {
+    this.listenPoint = listenPoint;
     this.parser = parser;
     this.handler = handler;
     this.counters = counters;
@@ -48,7 +57,7 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
     if (order == null) {
       order = new InOrder(ctx.executor());
     }
-    byte[] answer = handler.handle(m, Transport.UDP, sender, order);
+    byte[] answer = handler.handle(m, Transport.UDP, sender, listenPoint, order);
     if (answer != null) {
       // after what the layers still do for this sender, so answers leave in arrival order
       order.run(

@@ -52,6 +52,21 @@ final class SipPeer implements AutoCloseable {
     return tcp;
   }
 
+  /** A TLS connection (handshake done) that {@link #sendTcp} and {@link #receiveTcp} then use. */
+  javax.net.ssl.SSLSocket connectTls(InetSocketAddress tlsServer, javax.net.ssl.SSLContext context)
+      throws IOException {
+    closeTcp();
+    javax.net.ssl.SSLSocket s =
+        (javax.net.ssl.SSLSocket)
+            context
+                .getSocketFactory()
+                .createSocket(connectTcp(tlsServer), "localhost", tlsServer.getPort(), true);
+    s.setSoTimeout(TIMEOUT_MS);
+    s.startHandshake();
+    tcp = s;
+    return s;
+  }
+
   void sendTcp(byte[] b) throws IOException {
     tcp.getOutputStream().write(b);
     tcp.getOutputStream().flush();
