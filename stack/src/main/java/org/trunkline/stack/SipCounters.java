@@ -2,6 +2,8 @@ package org.trunkline.stack;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -51,6 +53,32 @@ public final class SipCounters {
   /** RFC 5626 keep-alive pings answered. */
   public final LongAdder keepAlives = new LongAdder();
 
+  // ---- overload (OverloadLimits): what was refused, and which bound refused it ----
+
+  /** New requests answered 503 + Retry-After at once because a bound below was full. */
+  public final LongAdder overloadRejectedRequests = new LongAdder();
+
+  /** Responses dropped because a bound below was full (the peer retransmits, §17.2). */
+  public final LongAdder overloadDroppedResponses = new LongAdder();
+
+  /** ACKs dropped because a bound below was full (never answered, §17.2.3). */
+  public final LongAdder overloadDroppedAcks = new LongAdder();
+
+  /** Refusals because the server held its maximum of in-flight messages (count or bytes). */
+  public final LongAdder overloadInFlightFull = new LongAdder();
+
+  /** Refusals because one source had its maximum of steps waiting behind a busy layer. */
+  public final LongAdder overloadSourceQueueFull = new LongAdder();
+
+  /** Refusals because the sources of one event loop had their maximum of steps waiting. */
+  public final LongAdder overloadLoopQueueFull = new LongAdder();
+
+  /** Messages accepted for a transaction layer and not yet handled by it (a gauge). */
+  final AtomicInteger inFlight = new AtomicInteger();
+
+  /** The highest {@code in_flight} seen since start. */
+  public final LongAccumulator inFlightPeak = new LongAccumulator(Long::max, 0);
+
   /** A snapshot by name, for logs and the API. */
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new TreeMap<>();
@@ -65,6 +93,14 @@ public final class SipCounters {
     m.put("closed_connections", closedConnections.sum());
     m.put("keep_alives", keepAlives.sum());
     m.put("trace_errors", traceErrors.sum());
+    m.put("overload_rejected_requests", overloadRejectedRequests.sum());
+    m.put("overload_dropped_responses", overloadDroppedResponses.sum());
+    m.put("overload_dropped_acks", overloadDroppedAcks.sum());
+    m.put("overload_in_flight_full", overloadInFlightFull.sum());
+    m.put("overload_source_queue_full", overloadSourceQueueFull.sum());
+    m.put("overload_loop_queue_full", overloadLoopQueueFull.sum());
+    m.put("in_flight", (long) inFlight.get());
+    m.put("in_flight_peak", inFlightPeak.get());
     return m;
   }
 }
