@@ -3,10 +3,15 @@ package org.trunkline.stack;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.sip.ParseError;
 import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipMethod;
 import org.trunkline.sip.SipValidator;
 import org.trunkline.stack.transaction.Peer;
 import org.trunkline.stack.transaction.Responses;
@@ -18,7 +23,16 @@ import org.trunkline.stack.transaction.TransactionLayer;
  * malformed responses and ACKs are dropped. Everything that parses goes to the transaction layer
  * its Call-ID hashes to (ARCHITECTURE.md, Threads), on that layer's event loop, in arrival order
  * per source ({@link InOrder}); its answers go out through the layer's {@link ServerSink}.
- * Thread-safe; called on event loops, never blocks.
+ *
+ * <p>Overload ({@link OverloadLimits}): a message for a layer counts as in flight from here until
+ * the layer has handled it. When the in-flight bound (count or bytes) or a queue of {@link InOrder}
+ * is full, a request is answered 503 with Retry-After at once, without state, and a response or ACK
+ * is dropped; both are counted ({@code overload_*} in {@link SipCounters}) and logged at most once
+ * per {@link OverloadLimits#logInterval()}. A request refused here cannot be told from a
+ * retransmission of an open transaction (that table lives on the layer's loop), so such a copy gets
+ * the 503 too; the bounds are far above what a server that keeps up ever holds.
+ *
+ * <p>Thread-safe; called on event loops, never blocks.
  */
 final class MessageHandler {
   private static final Logger LOG = LoggerFactory.getLogger(MessageHandler.class);
@@ -27,9 +41,29 @@ final class MessageHandler {
   private final SipCounters counters;
   private final List<TransactionLayer> layers;
   private final List<EventExecutor> loops;
+  private final OverloadLimits limits;
+  private final LongSupplier nanoTime;
+  private final Map<EventExecutor, InOrder.LoopBudget> budgets = new ConcurrentHashMap<>();
+  private final AtomicLong inFlightBytes = new AtomicLong();
+  private final AtomicLong nextOverloadLog = new AtomicLong();
+  private final String retryAfter;
 
-  /** {@code layers.get(i)} runs on {@code loops.get(i)}. */
+  /** {@code layers.get(i)} runs on {@code loops.get(i)}; default overload limits. */
   MessageHandler(SipCounters counters, List<TransactionLayer> layers, List<EventExecutor> loops) {
+    this(counters, layers, loops, OverloadLimits.DEFAULT, System::nanoTime);
+  }
+
+  /**
+   * {@code layers.get(i)} runs on {@code loops.get(i)}.
+   *
+   * @param nanoTime the clock of the overload log interval
+   */
+  MessageHandler(
+      SipCounters counters,
+      List<TransactionLayer> layers,
+      List<EventExecutor> loops,
+      OverloadLimits limits,
+      LongSupplier nanoTime) {
     if (layers.isEmpty() || layers.size() != loops.size()) {
       throw new IllegalArgumentException(
           layers.size() + " transaction layers for " + loops.size() + " event loops");
@@ -37,6 +71,15 @@ final class MessageHandler {
     this.counters = counters;
     this.layers = List.copyOf(layers);
     this.loops = List.copyOf(loops);
+    this.limits = limits;
+    this.nanoTime = nanoTime;
+    this.retryAfter = "Retry-After: " + limits.retryAfterSeconds();
+    this.nextOverloadLog.set(nanoTime.getAsLong());
+  }
+
+  /** Messages accepted for a transaction layer and not yet handled by it (any thread). */
+  int inFlight() {
+    return counters.inFlight.get();
   }
 
   /**
@@ -56,32 +99,120 @@ final class MessageHandler {
       InOrder order) {
     ParseError error = m.isRequest() ? SipValidator.validate(m) : m.error();
     if (error == null) {
-      String callId = m.callId();
-      int i = Math.floorMod(callId == null ? 0 : callId.hashCode(), layers.size());
-      TransactionLayer layer = layers.get(i);
-      Peer peer = new Peer(transport, source, listenPoint);
-      order.run(
-          source,
-          loops.get(i),
-          () -> {
-            try {
-              layer.receive(m, peer);
-            } catch (RuntimeException e) {
-              LOG.error(
-                  "internal error in the transaction layer on {}-byte {} message from {}: {}",
-                  m.length(),
-                  transport,
-                  format(source),
-                  m,
-                  e);
-            }
-            // counted once handled, so that "in" never runs ahead of "answered or dropped"
-            countIn(m);
-          });
-      return null;
+      return toLayer(m, transport, source, listenPoint, order);
     }
     countIn(m);
     return stateless(m, error, transport.name(), source);
+  }
+
+  private byte[] toLayer(
+      SipMessage m,
+      Transport transport,
+      InetSocketAddress source,
+      String listenPoint,
+      InOrder order) {
+    if (!order.isBounded()) {
+      order.bound(
+          limits.maxQueuedPerSource(),
+          budgets.computeIfAbsent(
+              order.home(), h -> new InOrder.LoopBudget(limits.maxQueuedPerLoop())));
+    }
+    String callId = m.callId();
+    int i = Math.floorMod(callId == null ? 0 : callId.hashCode(), layers.size());
+    TransactionLayer layer = layers.get(i);
+    int bytes = m.length();
+    int n = counters.inFlight.incrementAndGet();
+    long b = inFlightBytes.addAndGet(bytes);
+    if (n > limits.maxInFlight() || b > limits.maxInFlightBytes()) {
+      release(bytes);
+      counters.overloadInFlightFull.increment();
+      return refuse(m, transport, source, "in-flight bound");
+    }
+    counters.inFlightPeak.accumulate(n);
+    Peer peer = new Peer(transport, source, listenPoint);
+    InOrder.Offer o =
+        order.offer(
+            source,
+            loops.get(i),
+            () -> {
+              try {
+                layer.receive(m, peer);
+              } catch (RuntimeException e) {
+                LOG.error(
+                    "internal error in the transaction layer on {}-byte {} message from {}: {}",
+                    m.length(),
+                    transport,
+                    format(source),
+                    m,
+                    e);
+              } finally {
+                release(bytes);
+              }
+              // counted once handled, so that "in" never runs ahead of "answered or dropped"
+              countIn(m);
+            });
+    return switch (o) {
+      case ACCEPTED -> null;
+      case SOURCE_FULL -> {
+        release(bytes);
+        counters.overloadSourceQueueFull.increment();
+        yield refuse(m, transport, source, "source queue");
+      }
+      case LOOP_FULL -> {
+        release(bytes);
+        counters.overloadLoopQueueFull.increment();
+        yield refuse(m, transport, source, "event loop queue");
+      }
+    };
+  }
+
+  private void release(int bytes) {
+    counters.inFlight.decrementAndGet();
+    inFlightBytes.addAndGet(-bytes);
+  }
+
+  /** Over a bound: 503 + Retry-After for a request (not an ACK), nothing for the rest. */
+  private byte[] refuse(SipMessage m, Transport transport, InetSocketAddress source, String full) {
+    countIn(m);
+    byte[] answer = null;
+    if (m.isRequest() && !SipMethod.ACK.equals(m.method())) {
+      counters.overloadRejectedRequests.increment();
+      counters.responsesOut.increment();
+      answer = Responses.build(m, 503, "Service Unavailable", source, retryAfter);
+    } else if (m.isRequest()) {
+      counters.overloadDroppedAcks.increment();
+    } else {
+      counters.overloadDroppedResponses.increment();
+    }
+    logOverload(m, transport, source, full);
+    return answer;
+  }
+
+  /** At most once per interval, whatever the message rate. */
+  private void logOverload(
+      SipMessage m, Transport transport, InetSocketAddress source, String full) {
+    long now = nanoTime.getAsLong();
+    long next = nextOverloadLog.get();
+    if (now - next < 0
+        || !nextOverloadLog.compareAndSet(next, now + limits.logInterval().toNanos())) {
+      return;
+    }
+    LOG.warn(
+        "overload: {} full, {} {} from {} refused; so far {} requests answered 503, {}"
+            + " responses and {} ACKs dropped; {} messages ({} bytes) in flight (bounds {}, {}),"
+            + " next report in {} s at the earliest",
+        full,
+        transport,
+        m.isRequest() ? m.method() : "response",
+        format(source),
+        counters.overloadRejectedRequests.sum(),
+        counters.overloadDroppedResponses.sum(),
+        counters.overloadDroppedAcks.sum(),
+        counters.inFlight.get(),
+        inFlightBytes.get(),
+        limits.maxInFlight(),
+        limits.maxInFlightBytes(),
+        limits.logInterval().toSeconds());
   }
 
   private void countIn(SipMessage m) {

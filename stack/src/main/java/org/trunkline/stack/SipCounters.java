@@ -2,6 +2,8 @@ package org.trunkline.stack;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -62,6 +64,31 @@ public final class SipCounters {
 
   /** Outbound connections that failed (refused, timed out, TLS handshake failed). */
   public final LongAdder connectFailures = new LongAdder();
+  // ---- overload (OverloadLimits): what was refused, and which bound refused it ----
+
+  /** New requests answered 503 + Retry-After at once because a bound below was full. */
+  public final LongAdder overloadRejectedRequests = new LongAdder();
+
+  /** Responses dropped because a bound below was full (the peer retransmits, §17.2). */
+  public final LongAdder overloadDroppedResponses = new LongAdder();
+
+  /** ACKs dropped because a bound below was full (never answered, §17.2.3). */
+  public final LongAdder overloadDroppedAcks = new LongAdder();
+
+  /** Refusals because the server held its maximum of in-flight messages (count or bytes). */
+  public final LongAdder overloadInFlightFull = new LongAdder();
+
+  /** Refusals because one source had its maximum of steps waiting behind a busy layer. */
+  public final LongAdder overloadSourceQueueFull = new LongAdder();
+
+  /** Refusals because the sources of one event loop had their maximum of steps waiting. */
+  public final LongAdder overloadLoopQueueFull = new LongAdder();
+
+  /** Messages accepted for a transaction layer and not yet handled by it (a gauge). */
+  final AtomicInteger inFlight = new AtomicInteger();
+
+  /** The highest {@code in_flight} seen since start. */
+  public final LongAccumulator inFlightPeak = new LongAccumulator(Long::max, 0);
 
   /** A snapshot by name, for logs and the API. */
   public Map<String, Long> snapshot() {
@@ -80,6 +107,14 @@ public final class SipCounters {
     m.put("connections_refused", connectionsRefused.sum());
     m.put("connections_opened", connectionsOpened.sum());
     m.put("connect_failures", connectFailures.sum());
+    m.put("overload_rejected_requests", overloadRejectedRequests.sum());
+    m.put("overload_dropped_responses", overloadDroppedResponses.sum());
+    m.put("overload_dropped_acks", overloadDroppedAcks.sum());
+    m.put("overload_in_flight_full", overloadInFlightFull.sum());
+    m.put("overload_source_queue_full", overloadSourceQueueFull.sum());
+    m.put("overload_loop_queue_full", overloadLoopQueueFull.sum());
+    m.put("in_flight", (long) inFlight.get());
+    m.put("in_flight_peak", inFlightPeak.get());
     return m;
   }
 }

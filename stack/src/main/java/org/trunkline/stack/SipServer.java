@@ -47,6 +47,7 @@ public final class SipServer implements AutoCloseable {
   private final StreamTimeouts timeouts;
   private TraceTap tap = TraceTap.NONE;
   private final TransactionConfig transactionConfig;
+  private final OverloadLimits overloadLimits;
   private final TransactionCounters transactionCounters = new TransactionCounters();
   private final Transports transports = new Transports();
   private final List<Channel> channels = new ArrayList<>();
@@ -77,6 +78,19 @@ public final class SipServer implements AutoCloseable {
       ParseLimits limits,
       StreamTimeouts timeouts,
       TransactionConfig transactionConfig) {
+    this(listenPoints, limits, timeouts, transactionConfig, OverloadLimits.DEFAULT);
+  }
+
+  /**
+   * @param overloadLimits the bounds on queued and in-flight messages and open server transactions
+   */
+  public SipServer(
+      List<ListenPoint> listenPoints,
+      ParseLimits limits,
+      StreamTimeouts timeouts,
+      TransactionConfig transactionConfig,
+      OverloadLimits overloadLimits) {
+    this.overloadLimits = java.util.Objects.requireNonNull(overloadLimits, "overloadLimits");
     this.transactionConfig = transactionConfig;
     this.listenPoints = List.copyOf(listenPoints);
     this.parser = new SipParser(limits);
@@ -198,7 +212,13 @@ public final class SipServer implements AutoCloseable {
               transactionCounters));
       loops.add(loop);
     }
-    MessageHandler handler = new MessageHandler(counters, layers, loops);
+    for (TransactionLayer layer : layers) {
+      layer
+          .maxServerTransactions(overloadLimits.maxServerTransactions())
+          .retryAfterSeconds(overloadLimits.retryAfterSeconds());
+    }
+    MessageHandler handler =
+        new MessageHandler(counters, layers, loops, overloadLimits, System::nanoTime);
     streams.handler(handler);
     List<InetSocketAddress> bound = new ArrayList<>();
     for (ListenPoint lp : listenPoints) {

@@ -230,11 +230,7 @@ public final class TransactionLayer {
       LOG.debug("transaction layer full ({} open): 503 to {} from {}", servers.size(), m, source);
       sendStateless(
           Responses.build(
-              m,
-              503,
-              "Service Unavailable",
-              source.address(),
-              "Retry-After: " + RETRY_AFTER_SECONDS),
+              m, 503, "Service Unavailable", source.address(), "Retry-After: " + retryAfterSeconds),
           source);
       return;
     }
@@ -335,5 +331,20 @@ public final class TransactionLayer {
   private static byte[] bytesOf(SipMessage m) {
     byte[] a = m.array();
     return m.offset() == 0 && m.length() == a.length ? a : m.toBytes();
+  }
+
+  private int retryAfterSeconds = RETRY_AFTER_SECONDS;
+
+  /**
+   * The {@code Retry-After} of the 503 sent when this layer is full (default 5).
+   *
+   * @return this
+   */
+  public TransactionLayer retryAfterSeconds(int seconds) {
+    if (seconds < 0) {
+      throw new IllegalArgumentException("retryAfterSeconds: must be >= 0, got " + seconds);
+    }
+    this.retryAfterSeconds = seconds;
+    return this;
   }
 }
