@@ -42,6 +42,12 @@ import org.trunkline.stack.transaction.TransactionUser;
 public final class SipClient {
   private static final Logger LOG = LoggerFactory.getLogger(SipClient.class);
 
+  /**
+   * Written in From or a header line of an {@link OutboundRequest}, stands for the {@code
+   * host:port} of the socket the attempt leaves from (e.g. {@code Contact: <sip:u@{local}>}).
+   */
+  public static final String LOCAL = "{local}";
+
   private final List<TransactionLayer> layers;
   private final List<EventExecutor> loops;
   private final ViaAddresses via;
@@ -115,6 +121,9 @@ public final class SipClient {
         if (request.destination() != null) {
           failover = Failover.over(List.of());
           peer = request.destination();
+          if (request.listenPoint() != null) {
+            peer = peer.via(request.listenPoint());
+          }
           attempt();
           return;
         }
@@ -157,7 +166,7 @@ public final class SipClient {
             failover.tried() == 0 ? whenNone : failover.summary());
         return;
       }
-      peer = new Peer(transport(t.get()).orElseThrow(), t.get().address());
+      peer = new Peer(transport(t.get()).orElseThrow(), t.get().address(), request.listenPoint());
       attempt();
     }
 
@@ -195,12 +204,13 @@ public final class SipClient {
           .append(layer.newBranch())
           .append(";rport\r\n");
       sb.append("Max-Forwards: 70\r\n");
-      sb.append("From: ").append(request.from()).append("\r\n");
+      String hostPort = host + ":" + local.getPort();
+      sb.append("From: ").append(request.from().replace(LOCAL, hostPort)).append("\r\n");
       sb.append("To: ").append(request.to()).append("\r\n");
       sb.append("Call-ID: ").append(request.callId()).append("\r\n");
       sb.append("CSeq: ").append(cseq).append(' ').append(request.method()).append("\r\n");
       for (String h : request.headers()) {
-        sb.append(h).append("\r\n");
+        sb.append(h.replace(LOCAL, hostPort)).append("\r\n");
       }
       for (AuthorizationLine a : authLines) {
         sb.append(a.name().name()).append(": ").append(a.value()).append("\r\n");

@@ -64,6 +64,7 @@ public final class SipCounters {
 
   /** Outbound connections that failed (refused, timed out, TLS handshake failed). */
   public final LongAdder connectFailures = new LongAdder();
+
   // ---- overload (OverloadLimits): what was refused, and which bound refused it ----
 
   /** New requests answered 503 + Retry-After at once because a bound below was full. */

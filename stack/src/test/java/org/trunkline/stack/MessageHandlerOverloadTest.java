@@ -174,6 +174,7 @@ class MessageHandlerOverloadTest {
                     parse(options(busyCallId(i), "z9hG4bK-" + i)),
                     Transport.TCP,
                     peer,
+                    null,
                     tcpConnection));
           }
           return a;
@@ -264,7 +265,7 @@ class MessageHandlerOverloadTest {
   }
 
   private byte[] handle(MessageHandler handler, byte[] message, InetSocketAddress source) {
-    return handler.handle(parse(message), Transport.UDP, source, order);
+    return handler.handle(parse(message), Transport.UDP, source, null, order);
   }
 
   private org.trunkline.sip.SipMessage parse(byte[] b) {

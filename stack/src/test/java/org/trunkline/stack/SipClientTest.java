@@ -87,7 +87,7 @@ class SipClientTest {
   void answersTheChallengeOfASippRegistrar(@TempDir Path dir) throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = Sipp.startUas(dir, "uas-register-challenge", port, "u1", 1, List.of());
-    awaitListening(port);
+    awaitListening(port, sipp, dir);
 
     ClientResult r = server.client().send(register(port, "pw")).get(20, TimeUnit.SECONDS);
 
@@ -108,7 +108,7 @@ class SipClientTest {
   void aWrongPasswordEndsIn403FromTheRegistrar(@TempDir Path dir) throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = Sipp.startUas(dir, "uas-register-challenge", port, "u1", 1, List.of());
-    awaitListening(port);
+    awaitListening(port, sipp, dir);
 
     ClientResult r = server.client().send(register(port, "wrong")).get(20, TimeUnit.SECONDS);
 
@@ -121,7 +121,7 @@ class SipClientTest {
   void givesUpWhenChallengedAgainInsteadOfLooping(@TempDir Path dir) throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = Sipp.startUas(dir, "uas-register-rechallenge", port, "u1", 1, List.of());
-    awaitListening(port);
+    awaitListening(port, sipp, dir);
 
     ClientResult r = server.client().send(register(port, "pw")).get(20, TimeUnit.SECONDS);
 
@@ -153,7 +153,7 @@ class SipClientTest {
   void resolvesANumericTargetAndSendsThere(@TempDir Path dir) throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = Sipp.startUas(dir, "uas-register-challenge", port, "u1", 1, List.of());
-    awaitListening(port);
+    awaitListening(port, sipp, dir);
 
     OutboundRequest viaDns = register(port, "pw").resolving("sip:127.0.0.1:" + port);
     ClientResult r = server.client().send(viaDns).get(20, TimeUnit.SECONDS);
@@ -173,11 +173,15 @@ class SipClientTest {
   }
 
   /** SIPp binds its port shortly after start: wait until the port is taken. */
-  private static void awaitListening(int port) {
+  private static void awaitListening(int port, Process sipp, Path dir) {
     org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(20))
         .until(() -> {
+          if (!sipp.isAlive()) {
+            throw new AssertionError(
+                "sipp exited with " + sipp.exitValue() + ": " + Sipp.read(dir.resolve("sipp.out")));
+          }
           try (DatagramSocket probe = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
             return false;
           } catch (java.net.BindException e) {

@@ -43,6 +43,18 @@ public abstract sealed class ServerTransaction extends Transaction
     return Responses.toTag(request());
   }
 
+  /**
+   * Ends this transaction without an answer: for a request the TU decided to drop (a banned source,
+   * an unknown one when policy says drop). Its retransmissions will reach the TU again as new
+   * requests. Nothing is sent and nothing counted as unanswered.
+   */
+  public void abandon() {
+    if (isAnswered()) {
+      throw new IllegalStateException(this + ": cannot abandon an answered transaction");
+    }
+    terminate();
+  }
+
   /** Whether a final response has been sent. */
   public abstract boolean isAnswered();
 

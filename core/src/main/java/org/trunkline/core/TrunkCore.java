@@ -1,0 +1,341 @@
+package org.trunkline.core;
+
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.core.health.OptionsProbe;
+import org.trunkline.core.health.TrunkStates;
+import org.trunkline.core.health.TrunkStatus;
+import org.trunkline.core.ingress.BanList;
+import org.trunkline.core.ingress.CrossConnectStage;
+import org.trunkline.core.ingress.DigestStage;
+import org.trunkline.core.ingress.Inbound;
+import org.trunkline.core.ingress.Ingress;
+import org.trunkline.core.ingress.IpPeerStage;
+import org.trunkline.core.ingress.RegisterOutStage;
+import org.trunkline.core.ingress.RegisteredSourceStage;
+import org.trunkline.core.ingress.Verdict;
+import org.trunkline.core.registrar.Binding;
+import org.trunkline.core.registrar.LocationStore;
+import org.trunkline.core.registrar.Registrar;
+import org.trunkline.core.registration.OutboundRegistration;
+import org.trunkline.core.trunk.AddressRange;
+import org.trunkline.core.trunk.Trunk;
+import org.trunkline.core.trunk.TrunkAccess;
+import org.trunkline.core.trunk.TrunksConfig;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipMethod;
+import org.trunkline.stack.Answer;
+import org.trunkline.stack.BasicUas;
+import org.trunkline.stack.SipClient;
+import org.trunkline.stack.transaction.ClientTransaction;
+import org.trunkline.stack.transaction.Peer;
+import org.trunkline.stack.transaction.ServerTransaction;
+import org.trunkline.stack.transaction.Transaction;
+import org.trunkline.stack.transaction.TransactionUser;
+
+/**
+ * The transaction user of the running server: every new request goes through {@link Ingress} to
+ * find its trunk; REGISTERs of register-in trunks go to the {@link Registrar}; the rest is answered
+ * as {@link BasicUas} says until calls are routed. Owns the trunks' outbound registrations and
+ * OPTIONS probes. {@link #apply} swaps the trunk configuration atomically (reload).
+ *
+ * <p>Called on event loops concurrently; never blocks there.
+ */
+public final class TrunkCore implements TransactionUser, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrunkCore.class);
+
+  /** What one configuration makes: its trunks and the pipeline built from them. */
+  private record Generation(TrunksConfig config, Ingress ingress) {}
+
+  private final InstantSource clock;
+  private final Supplier<SipClient> client;
+  private final Registrar registrar;
+  private final TrunkStates states;
+  private final ScheduledExecutorService timers;
+  private final byte[] nonceSecret = new byte[32];
+  private final Map<String, LongAdder> unknownBySource = Ingress.newSourceCounts();
+  private final LongAdder unknownOther = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private final BasicUas uas = new BasicUas();
+  private final Map<String, OutboundRegistration> registrations = new HashMap<>();
+  private final Map<String, OptionsProbe> probes = new HashMap<>();
+  private volatile Generation current;
+  private volatile BanList bans;
+
+  /**
+   * @param client the server's request sender (available once the server started)
+   */
+  public TrunkCore(InstantSource clock, Supplier<SipClient> client, LocationStore store) {
+    this.clock = clock;
+    this.client = client;
+    this.registrar = new Registrar(clock, store);
+    this.states = new TrunkStates(clock);
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "trunk-timers");
+              th.setDaemon(true);
+              return th;
+            });
+    t.setRemoveOnCancelPolicy(true);
+    this.timers = t;
+    timers.scheduleWithFixedDelay(registrar::expire, 1, 1, TimeUnit.SECONDS);
+    new SecureRandom().nextBytes(nonceSecret);
+    current = build(TrunksConfig.EMPTY);
+  }
+
+  /** Restores stored bindings; call once before the server starts. */
+  public int restore() {
+    Generation g = current;
+    return registrar.restore(g.config()::byName);
+  }
+
+  /**
+   * Applies a (new) trunk configuration: ingress is swapped atomically; registrations and probes of
+   * trunks that changed are restarted, those of removed trunks stopped. Call after the server
+   * started.
+   */
+  public synchronized void apply(TrunksConfig config) {
+    TrunksConfig old = current.config();
+    current = build(config);
+    registrar.retain(config.trunks().stream().map(Trunk::name).toList());
+    for (Trunk t : old.trunks()) {
+      if (!config.trunks().contains(t)) {
+        stopActivities(t.name());
+        states.remove(t.name());
+      }
+    }
+    for (Trunk t : config.trunks()) {
+      if (!old.trunks().contains(t)
+          || (!registrations.containsKey(t.name()) && !probes.containsKey(t.name()))) {
+        startActivities(t);
+      }
+    }
+    LOG.info(
+        "{} trunks: {}; ingress stages {}",
+        config.trunks().size(),
+        config.trunks().stream().map(t -> t.name() + " (" + t.mode().token() + ")").toList(),
+        current.ingress().stageNames());
+  }
+
+  private void startActivities(Trunk t) {
+    stopActivities(t.name());
+    if (t.access() instanceof TrunkAccess.RegisterOut) {
+      OutboundRegistration r = new OutboundRegistration(t, client.get(), timers, states);
+      registrations.put(t.name(), r);
+      r.start();
+    }
+    if (t.health().isPresent()) {
+      OptionsProbe p = new OptionsProbe(t, client.get(), timers, states);
+      probes.put(t.name(), p);
+      p.start();
+    }
+  }
+
+  private void stopActivities(String name) {
+    OutboundRegistration r = registrations.remove(name);
+    if (r != null) {
+      r.stop();
+    }
+    OptionsProbe p = probes.remove(name);
+    if (p != null) {
+      p.stop();
+    }
+  }
+
+  private Generation build(TrunksConfig config) {
+    BanList b = bans;
+    if (b == null || !config.ingress().ban().equals(current.config().ingress().ban())) {
+      b = new BanList(config.ingress().ban(), clock);
+      bans = b;
+    }
+    List<Trunk> trunks = config.trunks();
+    Ingress ingress =
+        new Ingress(
+            List.of(
+                new CrossConnectStage(trunks),
+                new IpPeerStage(trunks),
+                new RegisteredSourceStage(
+                    source -> registrar.trunkRegisteredFrom(source).flatMap(config::byName)),
+                new DigestStage(trunks, nonceSecret, clock, b),
+                new RegisterOutStage(trunks, this::registrarAddress)),
+            config.ingress(),
+            b,
+            unknownBySource,
+            unknownOther);
+    return new Generation(config, ingress);
+  }
+
+  private Optional<InetAddress> registrarAddress(String trunk) {
+    OutboundRegistration r;
+    synchronized (this) {
+      r = registrations.get(trunk);
+    }
+    return r == null ? Optional.empty() : r.registrarAddress();
+  }
+
+  @Override
+  public void onRequest(ServerTransaction tx, SipMessage request) {
+    Generation g = current;
+    Verdict v = g.ingress().classify(new Inbound(request, tx.peer()));
+    switch (v) {
+      case Verdict.Drop d -> {
+        dropped.increment();
+        LOG.debug("dropped: {}", d.why());
+        tx.abandon();
+      }
+      case Verdict.Reject r -> {
+        rejected.increment();
+        LOG.debug("{} {}: {}", r.status(), r.reason(), r.why());
+        tx.respond(r.status(), r.reason(), r.headers().toArray(String[]::new));
+      }
+      case Verdict.Identified id -> handle(id, tx, request);
+      case Verdict.Continue c -> throw new IllegalStateException("ingress ended in Continue");
+    }
+  }
+
+  private void handle(Verdict.Identified id, ServerTransaction tx, SipMessage request) {
+    Trunk trunk = id.trunk();
+    LOG.debug("{} from {}: trunk {} by {}", request.method(), tx.peer(), trunk.name(), id.how());
+    if (request.method().equals(SipMethod.REGISTER)) {
+      Registrar.Reply reply = registrar.register(trunk, request, tx.peer());
+      tx.respond(reply.status(), reply.reason(), reply.headers().toArray(String[]::new));
+      return;
+    }
+    Answer a = uas.answer(request, null);
+    if (a.isDrop()) {
+      tx.abandon();
+      return;
+    }
+    tx.respond(a.status(), a.reason(), a.headers().toArray(String[]::new));
+  }
+
+  @Override
+  public void onResponse(ClientTransaction tx, SipMessage response) {
+    // requests of the core are sent through SipClient, which owns their responses
+  }
+
+  @Override
+  public void onTimeout(Transaction tx) {}
+
+  @Override
+  public void onTransportError(Transaction tx, String reason) {}
+
+  /** Every configured trunk with its state, in file order. */
+  public List<TrunkView> trunks() {
+    List<TrunkView> out = new ArrayList<>();
+    for (Trunk t : current.config().trunks()) {
+      out.add(view(t));
+    }
+    return out;
+  }
+
+  private TrunkView view(Trunk t) {
+    List<String> endpoints = new ArrayList<>();
+    String state;
+    String reason;
+    java.time.Instant since;
+    Optional<TrunkStatus> st = states.get(t.name());
+    switch (t.access()) {
+      case TrunkAccess.RegisterIn in -> {
+        long now = clock.millis();
+        List<Binding> bs = registrar.bindings(t.name());
+        for (Binding b : bs) {
+          endpoints.add(
+              b.contact()
+                  + " from "
+                  + new Peer(b.transport(), b.source())
+                  + " expires in "
+                  + b.secondsLeft(now)
+                  + " s");
+        }
+        state = bs.isEmpty() ? "unregistered" : "registered";
+        reason =
+            bs.isEmpty() ? "no contact bound" : bs.size() + " of " + in.maxContacts() + " contacts";
+        since = bs.isEmpty() ? null : java.time.Instant.ofEpochMilli(bs.get(0).registeredAt());
+        if (st.isPresent()) {
+          // a probed register-in trunk: the probe's state is more telling when it is down
+          if (st.get().state().equals("down")) {
+            state = "down";
+            reason = st.get().reason();
+            since = st.get().since();
+          }
+        }
+      }
+      case TrunkAccess.RegisterOut out -> {
+        endpoints.add("registrar " + out.registrar());
+        state = st.map(TrunkStatus::state).orElse("unregistered");
+        reason = st.map(TrunkStatus::reason).orElse("");
+        since = st.map(TrunkStatus::since).orElse(null);
+      }
+      case TrunkAccess.Ip ip -> {
+        ip.peers().stream().map(AddressRange::toString).forEach(endpoints::add);
+        state = st.map(TrunkStatus::state).orElse("active");
+        reason = st.map(TrunkStatus::reason).orElse("not probed");
+        since = st.map(TrunkStatus::since).orElse(null);
+      }
+      case TrunkAccess.CrossConnect xc -> {
+        endpoints.add("listen " + xc.listen());
+        xc.peers().stream().map(AddressRange::toString).forEach(endpoints::add);
+        state = st.map(TrunkStatus::state).orElse("active");
+        reason = st.map(TrunkStatus::reason).orElse("not probed");
+        since = st.map(TrunkStatus::since).orElse(null);
+      }
+    }
+    t.target().ifPresent(target -> endpoints.add("target " + target));
+    return new TrunkView(t.name(), t.mode().token(), state, reason, since, endpoints, 0);
+  }
+
+  /** Counters of ingress: refused, dropped, bans, unknown per source. */
+  public Map<String, Long> counters() {
+    Map<String, Long> m = new java.util.TreeMap<>();
+    m.put("ingress_rejected", rejected.sum());
+    m.put("ingress_dropped", dropped.sum());
+    m.put("ingress_banned_drops", bans.dropped());
+    m.put("ingress_bans", bans.bans());
+    long unknown = unknownOther.sum();
+    for (LongAdder a : unknownBySource.values()) {
+      unknown += a.sum();
+    }
+    m.put("ingress_unknown", unknown);
+    m.put("registrar_bindings", (long) registrar.size());
+    return m;
+  }
+
+  /** Unknown-source requests per source IP. */
+  public Map<String, Long> unknownBySource() {
+    Map<String, Long> m = new java.util.TreeMap<>();
+    unknownBySource.forEach((ip, n) -> m.put(ip, n.sum()));
+    return m;
+  }
+
+  public Registrar registrar() {
+    return registrar;
+  }
+
+  @Override
+  public synchronized void close() {
+    for (String name : List.copyOf(registrations.keySet())) {
+      stopActivities(name);
+    }
+    for (String name : List.copyOf(probes.keySet())) {
+      stopActivities(name);
+    }
+    timers.shutdownNow();
+  }
+}

@@ -1,0 +1,123 @@
+package org.trunkline.core.health;
+
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.trunkline.core.trunk.HealthCheck;
+import org.trunkline.core.trunk.Trunk;
+import org.trunkline.core.trunk.TrunkAccess;
+import org.trunkline.stack.ClientResult;
+import org.trunkline.stack.OutboundRequest;
+import org.trunkline.stack.SipClient;
+
+/**
+ * OPTIONS probing of one trunk's target: one probe per interval, {@code up} after {@code up-after}
+ * alive answers in a row, {@code down} after {@code down-after} dead ones (a timeout is dead; so
+ * are the configured dead codes). A cross-connect trunk's probes leave from its own listen point.
+ */
+public final class OptionsProbe {
+  private final Trunk trunk;
+  private final HealthCheck check;
+  private final SipClient client;
+  private final ScheduledExecutorService timers;
+  private final TrunkStates states;
+  private int alive;
+  private int dead;
+  private boolean up;
+  private boolean known;
+  private volatile boolean stopped;
+  private ScheduledFuture<?> next;
+
+  public OptionsProbe(
+      Trunk trunk, SipClient client, ScheduledExecutorService timers, TrunkStates states) {
+    this.trunk = trunk;
+    this.check = trunk.health().orElseThrow();
+    this.client = client;
+    this.timers = timers;
+    this.states = states;
+  }
+
+  public synchronized void start() {
+    states.set(trunk.name(), "probing", "OPTIONS to " + trunk.target().orElseThrow());
+    next = timers.schedule(this::probe, 0, TimeUnit.MILLISECONDS);
+  }
+
+  public synchronized void stop() {
+    stopped = true;
+    if (next != null) {
+      next.cancel(false);
+    }
+  }
+
+  private void probe() {
+    if (stopped) {
+      return;
+    }
+    String target = trunk.target().orElseThrow();
+    String callId =
+        "probe-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "@trunkline";
+    OutboundRequest r =
+        new OutboundRequest(
+            "OPTIONS",
+            target,
+            "<sip:trunkline@{local}>;tag="
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()),
+            "<" + target + ">",
+            callId,
+            1,
+            List.of("Accept: application/sdp"),
+            null,
+            null,
+            null,
+            target,
+            null,
+            trunk.access() instanceof TrunkAccess.CrossConnect xc ? xc.listen() : null);
+    long t0 = System.nanoTime();
+    client.send(r).whenComplete((res, e) -> done(res, (System.nanoTime() - t0) / 1_000_000));
+  }
+
+  private synchronized void done(ClientResult res, long ms) {
+    if (stopped || res == null) {
+      return;
+    }
+    boolean ok = res.received() && check.isAlive(res.status());
+    String what =
+        res.received()
+            ? "OPTIONS answered "
+                + res.status()
+                + " "
+                + res.reason()
+                + " by "
+                + res.peer()
+                + " in "
+                + ms
+                + " ms"
+            : "OPTIONS to " + trunk.target().orElseThrow() + ": " + res;
+    if (ok) {
+      alive++;
+      dead = 0;
+      if ((!up || !known) && alive >= check.upAfter()) {
+        up = true;
+        known = true;
+      }
+    } else {
+      dead++;
+      alive = 0;
+      if ((up || !known) && dead >= check.downAfter()) {
+        up = false;
+        known = true;
+      }
+    }
+    if (known) {
+      states.set(trunk.name(), up ? "up" : "down", what);
+    }
+    next = timers.schedule(this::probe, check.interval().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether the last state reached is up (false before any). */
+  public synchronized boolean isUp() {
+    return known && up;
+  }
+}

@@ -1,0 +1,106 @@
+package org.trunkline.core.ingress;
+
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.core.trunk.BanPolicy;
+
+/**
+ * Sources that failed authentication too often: {@code failures} within {@code window} ban the IP
+ * for {@code duration}; a banned source's requests are dropped unanswered, logged once per ban and
+ * counted. At most {@link #MAX_TRACKED} sources are tracked (older ones are forgotten first), so a
+ * flood of spoofed sources cannot grow memory. Thread-safe.
+ */
+public final class BanList {
+  private static final Logger LOG = LoggerFactory.getLogger(BanList.class);
+
+  /** Sources whose failures are remembered at once. */
+  public static final int MAX_TRACKED = 100_000;
+
+  private final BanPolicy policy;
+  private final InstantSource clock;
+  private final Map<String, ArrayDeque<Long>> failures = new ConcurrentHashMap<>();
+  private final Map<String, Long> bannedUntil = new ConcurrentHashMap<>();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder bans = new LongAdder();
+
+  public BanList(BanPolicy policy, InstantSource clock) {
+    this.policy = policy;
+    this.clock = clock;
+  }
+
+  /** Whether {@code ip} is banned now; counts the drop when it is. */
+  public boolean banned(String ip) {
+    Long until = bannedUntil.get(ip);
+    if (until == null) {
+      return false;
+    }
+    if (clock.millis() >= until) {
+      bannedUntil.remove(ip, until);
+      LOG.info("ban of {} ended", ip);
+      return false;
+    }
+    dropped.increment();
+    return true;
+  }
+
+  /** A failed authentication from {@code ip}; may ban it. */
+  public void failed(String ip, String why) {
+    if (!policy.enabled()) {
+      return;
+    }
+    long now = clock.millis();
+    long windowStart = now - policy.window().toMillis();
+    if (failures.size() >= MAX_TRACKED && !failures.containsKey(ip)) {
+      failures.keySet().stream().findAny().ifPresent(failures::remove);
+    }
+    ArrayDeque<Long> times = failures.computeIfAbsent(ip, k -> new ArrayDeque<>());
+    boolean ban;
+    synchronized (times) {
+      times.addLast(now);
+      while (!times.isEmpty() && times.peekFirst() < windowStart) {
+        times.pollFirst();
+      }
+      ban = times.size() >= policy.failures();
+      if (ban) {
+        times.clear();
+      }
+    }
+    if (ban && bannedUntil.put(ip, now + policy.duration().toMillis()) == null) {
+      bans.increment();
+      LOG.warn(
+          "banned {} for {}: {} failed authentications within {} (last: {})",
+          ip,
+          policy.duration(),
+          policy.failures(),
+          policy.window(),
+          why);
+    }
+  }
+
+  /** Requests dropped because their source was banned. */
+  public long dropped() {
+    return dropped.sum();
+  }
+
+  /** Bans imposed so far. */
+  public long bans() {
+    return bans.sum();
+  }
+
+  /** Sources banned now. */
+  public java.util.Set<String> bannedNow() {
+    long now = clock.millis();
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    bannedUntil.forEach((ip, until) -> {
+      if (until > now) {
+        out.add(ip);
+      }
+    });
+    return out;
+  }
+}

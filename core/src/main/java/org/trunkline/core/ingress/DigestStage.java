@@ -1,0 +1,143 @@
+package org.trunkline.core.ingress;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.trunkline.core.trunk.Trunk;
+import org.trunkline.core.trunk.TrunkAccess;
+import org.trunkline.sip.NameAddress;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipMethod;
+import org.trunkline.sip.SipUri;
+import org.trunkline.stack.auth.AuthResult;
+import org.trunkline.stack.auth.ChallengeKind;
+import org.trunkline.stack.auth.DigestChallenger;
+import org.trunkline.stack.auth.DigestConfig;
+import org.trunkline.stack.auth.UserSecret;
+
+/**
+ * Digest credentials of {@code register-in} trunks (RFC 3261 §22, RFC 7616, RFC 8760): REGISTER is
+ * challenged with 401, INVITE with 407; the username and realm of good credentials name the trunk.
+ * Other methods pass on (a registered PBX's OPTIONS and in-dialog requests are recognised by their
+ * source). Failed answers are reported to the {@link BanList}.
+ */
+public final class DigestStage implements IngressStage {
+  private record Key(String realm, String username) {}
+
+  private final Map<Key, Trunk> byCredentials = new LinkedHashMap<>();
+  private final Map<String, DigestChallenger> challengers = new LinkedHashMap<>();
+  private final BanList bans;
+
+  /**
+   * @param secret the nonce secret (at least 16 bytes), shared by every realm
+   */
+  public DigestStage(List<Trunk> trunks, byte[] secret, InstantSource clock, BanList bans) {
+    this.bans = bans;
+    for (Trunk t : trunks) {
+      if (t.access() instanceof TrunkAccess.RegisterIn in) {
+        byCredentials.put(new Key(in.realm(), in.username()), t);
+        challengers.computeIfAbsent(
+            in.realm(),
+            realm ->
+                new DigestChallenger(
+                    DigestConfig.of(realm, secret),
+                    (r, user) ->
+                        Optional.ofNullable(byCredentials.get(new Key(r, user)))
+                            .map(tr ->
+                                UserSecret.password(
+                                    ((TrunkAccess.RegisterIn) tr.access()).password())),
+                    clock));
+      }
+    }
+  }
+
+  @Override
+  public String name() {
+    return "digest";
+  }
+
+  @Override
+  public Verdict apply(Inbound in) {
+    SipMessage m = in.request();
+    ChallengeKind kind;
+    if (m.method().equals(SipMethod.REGISTER)) {
+      kind = ChallengeKind.UAS;
+    } else if (m.method().equals(SipMethod.INVITE)) {
+      kind = ChallengeKind.PROXY;
+    } else {
+      return Verdict.CONTINUE;
+    }
+    if (challengers.isEmpty()) {
+      return Verdict.CONTINUE;
+    }
+    AuthResult bad = null;
+    for (DigestChallenger c : challengers.values()) {
+      AuthResult r = c.verify(m, kind);
+      switch (r) {
+        case AuthResult.Ok ok -> {
+          Trunk t = byCredentials.get(new Key(ok.realm(), ok.username()));
+          return new Verdict.Identified(
+              t, "digest user " + ok.username() + " (" + ok.algorithm() + ")");
+        }
+        case AuthResult.Missing missing -> {}
+        case AuthResult.Stale stale -> {
+          return challenge(c, kind, true, in, stale.toString());
+        }
+        default -> bad = r;
+      }
+    }
+    if (bad != null) {
+      bans.failed(in.sourceIp(), bad.toString());
+      String realm = realmOf(bad);
+      DigestChallenger c = challengers.getOrDefault(realm, challengers.values().iterator().next());
+      return challenge(c, kind, false, in, bad.toString());
+    }
+    return challenge(challengerFor(m), kind, false, in, "no credentials");
+  }
+
+  private static String realmOf(AuthResult r) {
+    return switch (r) {
+      case AuthResult.BadCredentials b -> b.realm();
+      case AuthResult.Replay b -> b.realm();
+      case AuthResult.Malformed b -> b.realm();
+      default -> "";
+    };
+  }
+
+  /** The realm of the trunk whose username is the To (REGISTER) or From user, else the first. */
+  private DigestChallenger challengerFor(SipMessage m) {
+    String user = userOf(m.method().equals(SipMethod.REGISTER) ? m.to() : m.from());
+    if (user != null) {
+      for (Map.Entry<Key, Trunk> e : byCredentials.entrySet()) {
+        if (e.getKey().username().equals(user)) {
+          return challengers.get(e.getKey().realm());
+        }
+      }
+    }
+    return challengers.values().iterator().next();
+  }
+
+  private static String userOf(NameAddress a) {
+    try {
+      return a != null && a.uri() instanceof SipUri s ? s.user() : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static Verdict challenge(
+      DigestChallenger c, ChallengeKind kind, boolean stale, Inbound in, String why) {
+    List<String> headers = new ArrayList<>();
+    for (String v : c.challenges(stale)) {
+      headers.add(kind.challengeHeader().name() + ": " + v);
+    }
+    return new Verdict.Reject(
+        kind.status(),
+        kind.reason(),
+        headers,
+        in.request().method() + " from " + in.source() + ": " + why);
+  }
+}

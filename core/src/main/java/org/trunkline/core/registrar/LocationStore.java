@@ -1,0 +1,34 @@
+package org.trunkline.core.registrar;
+
+import java.util.List;
+
+/**
+ * Where bindings survive a restart (ARCHITECTURE.md, Storage: core owns the interface, server
+ * implements it over JDBC). {@link #save} and {@link #remove} are called on event loops: they must
+ * not block (queue the write); {@link #loadAll} is called once at start-up.
+ */
+public interface LocationStore {
+  /** Every stored binding, expired ones included (the registrar drops those). */
+  List<Binding> loadAll();
+
+  /** Stores {@code b}, replacing the binding of the same trunk and contact. */
+  void save(Binding b);
+
+  /** Forgets the binding of {@code trunk} and {@code contact}. */
+  void remove(String trunk, String contact);
+
+  /** Keeps nothing: bindings live in memory only. */
+  LocationStore NONE =
+      new LocationStore() {
+        @Override
+        public List<Binding> loadAll() {
+          return List.of();
+        }
+
+        @Override
+        public void save(Binding b) {}
+
+        @Override
+        public void remove(String trunk, String contact) {}
+      };
+}

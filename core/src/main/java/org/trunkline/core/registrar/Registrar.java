@@ -1,0 +1,288 @@
+package org.trunkline.core.registrar;
+
+import java.net.InetSocketAddress;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.core.trunk.Trunk;
+import org.trunkline.core.trunk.TrunkAccess;
+import org.trunkline.sip.HeaderName;
+import org.trunkline.sip.NameAddress;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.stack.transaction.Peer;
+
+/**
+ * The registrar of {@code register-in} trunks (RFC 3261 §10.3): bindings with expiry, several
+ * contacts per trunk (beyond {@code max-contacts} the oldest is replaced, so a PBX that moved to a
+ * new address is not locked out), un-REGISTER ({@code expires=0}) and {@code *} removal, {@code
+ * 423} with Min-Expires, the source address kept for routing back through NAT. Every change is
+ * handed to the {@link LocationStore}.
+ *
+ * <p>Thread-safe: each trunk's bindings are guarded by their own lock; lookups by source are
+ * lock-free.
+ */
+public final class Registrar {
+  private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
+
+  /** RFC 3261 §10.2.1.1: the lifetime when the REGISTER names none. */
+  public static final int DEFAULT_EXPIRES = 3600;
+
+  private static final java.time.format.DateTimeFormatter DATE =
+      java.time.format.DateTimeFormatter.ofPattern(
+          "EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.ROOT);
+
+  /** What a REGISTER gets back: a status, its reason and header lines. */
+  public record Reply(int status, String reason, List<String> headers) {}
+
+  private final InstantSource clock;
+  private final LocationStore store;
+  private final Map<String, List<Binding>> byTrunk = new ConcurrentHashMap<>();
+  private final Map<InetSocketAddress, String> trunkBySource = new ConcurrentHashMap<>();
+
+  public Registrar(InstantSource clock, LocationStore store) {
+    this.clock = clock;
+    this.store = store;
+  }
+
+  /** Loads the stored bindings that have not expired (start-up). */
+  public int restore(Function<String, Optional<Trunk>> trunks) {
+    long now = clock.millis();
+    int n = 0;
+    for (Binding b : store.loadAll()) {
+      if (b.expiresAt() <= now || trunks.apply(b.trunk()).isEmpty()) {
+        store.remove(b.trunk(), b.contact());
+        continue;
+      }
+      List<Binding> list = byTrunk.computeIfAbsent(b.trunk(), k -> new ArrayList<>());
+      synchronized (list) {
+        list.add(b);
+      }
+      trunkBySource.put(b.source(), b.trunk());
+      n++;
+    }
+    return n;
+  }
+
+  /** Handles a REGISTER already authenticated as {@code trunk}'s. */
+  public Reply register(Trunk trunk, SipMessage m, Peer source) {
+    if (!(trunk.access() instanceof TrunkAccess.RegisterIn in)) {
+      return new Reply(
+          403,
+          "Forbidden",
+          List.of("Warning: 399 trunkline \"trunk " + trunk.name() + " does not register\""));
+    }
+    List<NameAddress> contacts;
+    try {
+      contacts = m.contacts();
+    } catch (RuntimeException e) {
+      return new Reply(400, "Bad Contact", List.of());
+    }
+    int headerExpires = expiresHeader(m);
+    long now = clock.millis();
+    List<Binding> list = byTrunk.computeIfAbsent(trunk.name(), k -> new ArrayList<>());
+    synchronized (list) {
+      purge(list, now);
+      boolean wildcard = contacts.stream().anyMatch(NameAddress::wildcard);
+      if (wildcard) {
+        // §10.3 step 6: "*" only alone and with Expires: 0
+        if (contacts.size() != 1 || headerExpires != 0) {
+          return new Reply(400, "Invalid Wildcard Contact", List.of());
+        }
+        for (Binding b : List.copyOf(list)) {
+          remove(list, b);
+        }
+        LOG.info("trunk {}: all contacts removed by {}", trunk.name(), source);
+        return ok(list, now);
+      }
+      for (NameAddress c : contacts) {
+        int expires = expiresOf(c, headerExpires);
+        if (expires > 0 && expires < in.minExpires()) {
+          return new Reply(423, "Interval Too Brief", List.of("Min-Expires: " + in.minExpires()));
+        }
+      }
+      for (NameAddress c : contacts) {
+        String uri = c.uri().toString();
+        int expires = Math.min(expiresOf(c, headerExpires), in.maxExpires());
+        Binding old = find(list, uri);
+        if (old != null && old.callId().equals(m.callId()) && m.cseqNumber() <= old.cseq()) {
+          // §10.3 step 7: an out-of-order REGISTER must not change the binding
+          return new Reply(500, "Out Of Order REGISTER", List.of("Retry-After: 1"));
+        }
+        if (expires == 0) {
+          if (old != null) {
+            remove(list, old);
+            LOG.info("trunk {}: contact {} unregistered from {}", trunk.name(), uri, source);
+          }
+          continue;
+        }
+        Binding b =
+            new Binding(
+                trunk.name(),
+                uri,
+                now + expires * 1000L,
+                source.transport(),
+                source.address(),
+                source.listenPoint(),
+                m.callId(),
+                m.cseqNumber(),
+                m.header(HeaderName.USER_AGENT),
+                old == null ? now : old.registeredAt());
+        if (old != null) {
+          list.set(list.indexOf(old), b);
+        } else {
+          while (list.size() >= in.maxContacts()) {
+            Binding oldest = list.get(0);
+            remove(list, oldest);
+            LOG.info(
+                "trunk {}: contact {} replaced by {} (max-contacts {})",
+                trunk.name(),
+                oldest.contact(),
+                uri,
+                in.maxContacts());
+          }
+          list.add(b);
+          LOG.info(
+              "trunk {}: contact {} registered from {} for {} s",
+              trunk.name(),
+              uri,
+              source,
+              expires);
+        }
+        if (old != null && !old.source().equals(b.source())) {
+          trunkBySource.remove(old.source(), trunk.name());
+        }
+        trunkBySource.put(b.source(), trunk.name());
+        store.save(b);
+      }
+      return ok(list, now);
+    }
+  }
+
+  private Reply ok(List<Binding> list, long now) {
+    List<String> headers = new ArrayList<>();
+    for (Binding b : list) {
+      headers.add("Contact: <" + b.contact() + ">;expires=" + b.secondsLeft(now));
+    }
+    // §20.17: rfc1123-date, always GMT
+    headers.add("Date: " + DATE.format(clock.instant().atZone(java.time.ZoneOffset.UTC)));
+    return new Reply(200, "OK", headers);
+  }
+
+  /** The live bindings of {@code trunk}, oldest first. */
+  public List<Binding> bindings(String trunk) {
+    List<Binding> list = byTrunk.get(trunk);
+    if (list == null) {
+      return List.of();
+    }
+    synchronized (list) {
+      purge(list, clock.millis());
+      return List.copyOf(list);
+    }
+  }
+
+  /** The trunk whose live binding was registered from {@code source}. */
+  public Optional<String> trunkRegisteredFrom(InetSocketAddress source) {
+    String name = trunkBySource.get(source);
+    if (name == null) {
+      return Optional.empty();
+    }
+    return bindings(name).stream().anyMatch(b -> b.source().equals(source))
+        ? Optional.of(name)
+        : Optional.empty();
+  }
+
+  /** Drops expired bindings of every trunk; returns how many. */
+  public int expire() {
+    int n = 0;
+    long now = clock.millis();
+    for (List<Binding> list : byTrunk.values()) {
+      synchronized (list) {
+        n += purge(list, now);
+      }
+    }
+    return n;
+  }
+
+  /** Forgets the bindings of trunks that are no longer configured (after a reload). */
+  public void retain(Collection<String> trunkNames) {
+    for (String name : List.copyOf(byTrunk.keySet())) {
+      if (!trunkNames.contains(name)) {
+        List<Binding> list = byTrunk.remove(name);
+        synchronized (list) {
+          for (Binding b : List.copyOf(list)) {
+            remove(list, b);
+          }
+        }
+      }
+    }
+  }
+
+  /** Live bindings in total. */
+  public int size() {
+    int n = 0;
+    for (List<Binding> list : byTrunk.values()) {
+      synchronized (list) {
+        n += list.size();
+      }
+    }
+    return n;
+  }
+
+  private int purge(List<Binding> list, long now) {
+    int n = 0;
+    for (Binding b : List.copyOf(list)) {
+      if (b.expiresAt() <= now) {
+        remove(list, b);
+        LOG.info("trunk {}: contact {} expired", b.trunk(), b.contact());
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private void remove(List<Binding> list, Binding b) {
+    list.remove(b);
+    trunkBySource.remove(b.source(), b.trunk());
+    store.remove(b.trunk(), b.contact());
+  }
+
+  private static Binding find(List<Binding> list, String contact) {
+    for (Binding b : list) {
+      if (b.contact().equals(contact)) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  /** The Expires header's value, or -1 when absent or not a number. */
+  private static int expiresHeader(SipMessage m) {
+    String v = m.header(HeaderName.EXPIRES);
+    return v == null ? -1 : seconds(v.strip());
+  }
+
+  private static int expiresOf(NameAddress c, int headerExpires) {
+    String p = c.param("expires");
+    int e = p == null ? -1 : seconds(p);
+    if (e >= 0) {
+      return e;
+    }
+    return headerExpires >= 0 ? headerExpires : DEFAULT_EXPIRES;
+  }
+
+  private static int seconds(String v) {
+    try {
+      long n = Long.parseLong(v);
+      return n < 0 ? -1 : (int) Math.min(n, Integer.MAX_VALUE);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}
