@@ -76,7 +76,7 @@ final class TrunkEntry {
   Optional<TrunkMode> mode = Optional.empty();
   Optional<Located<String>> listen = Optional.empty();
 
-  /** register-in only: who the digest credentials identify. */
+  /** The digest username; for register-in trunks it identifies the trunk (with the realm). */
   Optional<Located<String>> username = Optional.empty();
 
   String realm = TrunkAccess.RegisterIn.DEFAULT_REALM;
@@ -88,6 +88,22 @@ final class TrunkEntry {
 
   private final YamlMap m;
   private final Problems problems;
+
+  // The entry's other values as read; empty when absent-and-required or wrong (then reported).
+  private Optional<String> nameText;
+  private Optional<String> targetText;
+  private Optional<String> registrar;
+  private Optional<String> password;
+  private Optional<String> authUsername;
+  private OptionalInt maxContacts;
+  private OptionalInt minExpires;
+  private OptionalInt maxExpires;
+  private OptionalInt expires;
+  private Optional<Duration> retryMin;
+  private Optional<Duration> retryMax;
+  private Optional<HealthCheck> health;
+  private OptionalInt maxChannels;
+  private OptionalInt maxCps;
 
   private TrunkEntry(YamlMap m, Node node, String path, Problems problems) {
     this.m = m;
@@ -117,21 +133,6 @@ final class TrunkEntry {
     return Optional.of(entry);
   }
 
-  private Optional<String> nameText;
-  private Optional<String> targetText;
-  private Optional<String> registrar;
-  private Optional<String> password;
-  private Optional<String> authUsername;
-  private OptionalInt maxContacts;
-  private OptionalInt minExpires;
-  private OptionalInt maxExpires;
-  private OptionalInt expires;
-  private Optional<Duration> retryMin;
-  private Optional<Duration> retryMax;
-  private Optional<HealthCheck> health;
-  private OptionalInt maxChannels;
-  private OptionalInt maxCps;
-
   private void read() {
     nameText = m.requiredText("name");
     nameText.ifPresent(n -> {
@@ -145,7 +146,10 @@ final class TrunkEntry {
       }
     });
     mode = mode();
-    m.text("username").flatMap(u -> nonEmpty("username", u));
+    username =
+        m.text("username")
+            .flatMap(u -> nonEmpty("username", u))
+            .map(u -> new Located<>(u, m.node("username").orElseThrow(), m.field("username")));
     password = m.text("password").flatMap(p -> nonEmpty("password", p));
     m.text("realm").flatMap(r -> realm(r)).ifPresent(r -> realm = r);
     maxContacts =
@@ -314,14 +318,10 @@ final class TrunkEntry {
                 numbers.stream().map(Located::value).toList()));
   }
 
-  /** Username for register-in is the trunk's identity; keep where it was written. */
   private Optional<String> nonEmpty(String key, String value) {
     if (value.isEmpty()) {
       problems.add(m.node(key).orElseThrow(), m.field(key), "must not be empty");
       return Optional.empty();
-    }
-    if (key.equals("username")) {
-      username = Optional.of(new Located<>(value, m.node(key).orElseThrow(), m.field(key)));
     }
     return Optional.of(value);
   }

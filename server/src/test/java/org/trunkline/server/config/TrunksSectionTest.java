@@ -1,7 +1,9 @@
 package org.trunkline.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -185,6 +187,26 @@ class TrunksSectionTest {
             new IngressPolicy(
                 true, new BanPolicy(0, Duration.ofSeconds(60), Duration.ofMinutes(10))));
     assertThat(config.ingress().ban().enabled()).isFalse();
+  }
+
+  @Test
+  void theCommentedExamplesOfTheDemoConfigAreValid() throws Exception {
+    String demo = Files.readString(Path.of("../conf/trunkline.yaml"));
+    assertThat(ConfigLoader.parse(FILE, demo).trunks()).isEqualTo(TrunksConfig.EMPTY);
+
+    // Example lines are commented out as '#key' or '#  ...'; prose comments are '# text'.
+    String uncommented = demo.replaceAll("(?m)^#(?=\\S|  )", "");
+    TrunklineConfig config = ConfigLoader.parse(FILE, uncommented);
+
+    assertThat(config.listen()).extracting(ListenConfig::name).contains("xc-gamma");
+    assertThat(config.trunks().trunks())
+        .extracting(Trunk::name, Trunk::mode)
+        .containsExactly(
+            tuple("acme", TrunkMode.REGISTER_IN),
+            tuple("beta", TrunkMode.REGISTER_OUT),
+            tuple("carrier1", TrunkMode.IP),
+            tuple("gamma", TrunkMode.CROSS_CONNECT));
+    assertThat(config.trunks().ingress()).isEqualTo(IngressPolicy.DEFAULT);
   }
 
   @Test
