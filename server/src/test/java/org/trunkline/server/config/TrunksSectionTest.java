@@ -135,7 +135,7 @@ class TrunksSectionTest {
                 max-expires: 7200
                 max-channels: 30
                 max-cps: 5
-                numbers: [+4930123456, "+4930999*"]
+                numbers: [+4930123456, +4930999*]
               - name: beta
                 mode: register-out
                 registrar: "sips:pbx.beta.example"
