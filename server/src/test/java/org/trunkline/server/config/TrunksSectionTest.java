@@ -220,6 +220,18 @@ class TrunksSectionTest {
   }
 
   @Test
+  void rejectsSectionsOfTheWrongShape() {
+    assertThat(problems("trunks: {name: acme, mode: ip}\n"))
+        .containsExactly("conf/test.yaml:4: trunks: must be a list of trunks, got a mapping");
+    assertThat(problems("trunks: [acme]\n"))
+        .containsExactly(
+            "conf/test.yaml:4: trunks[0]: must be a mapping like"
+                + " {name: carrier1, mode: ip, peers: [203.0.113.10]}, got acme");
+    assertThat(problems("trunks:\n"))
+        .containsExactly("conf/test.yaml:4: trunks: must be a list of trunks, got nothing");
+  }
+
+  @Test
   void rejectsAnUnknownModeWithASuggestion() {
     assertThat(trunk("{name: c1, mode: ipp, peers: [203.0.113.10]}"))
         .containsExactly(
