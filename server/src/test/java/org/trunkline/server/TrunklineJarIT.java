@@ -93,6 +93,35 @@ class TrunklineJarIT {
   }
 
   @Test
+  void checkReportsEveryTrunkMistakeInOneRun() throws Exception {
+    Files.writeString(
+        dir.resolve("trunks.yaml"),
+        """
+        listen: [{name: public, transport: udp, address: 127.0.0.1}]
+        trunks:
+          - {name: acme, mode: register-in, username: acme, password: ""}
+          - {name: acme, mode: ipp, peers: [203.0.113.10]}
+          - {name: c1, mode: ip, peers: [198.51.100.1/28]}
+          - {name: g, mode: cross-connect, listen: pubic}
+        """);
+
+    Result result = trunkline("check", "-c", "trunks.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err())
+        .isEqualTo(
+            "trunks.yaml:3: trunks[0].password: must not be empty\n"
+                + "trunks.yaml:4: trunks[1].mode: must be register-in, register-out, ip or"
+                + " cross-connect, got ipp (did you mean 'ip'?)\n"
+                + "trunks.yaml:4: trunks[1].name: 'acme' is already the name of trunks[0]\n"
+                + "trunks.yaml:5: trunks[2].peers[0]: 198.51.100.1/28 has host bits set;"
+                + " did you mean 198.51.100.0/28?\n"
+                + "trunks.yaml:6: trunks[3].listen: no listen entry is named pubic"
+                + " (did you mean 'public'?)\n");
+  }
+
+  @Test
   void runExitsWhenItsConfigIsBad() throws Exception {
     Result result = trunkline("run");
 

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import org.trunkline.core.trunk.IngressPolicy;
+import org.trunkline.core.trunk.Trunk;
+import org.trunkline.core.trunk.TrunksConfig;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -29,7 +32,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class ConfigLoader {
   /** The top-level keys, in the order the docs list them. */
-  static final List<String> SECTIONS = List.of(ListenSection.KEY, DatabaseSection.KEY);
+  static final List<String> SECTIONS =
+      List.of(ListenSection.KEY, DatabaseSection.KEY, TrunksSection.KEY, IngressSection.KEY);
 
   private ConfigLoader() {}
 
@@ -94,7 +98,15 @@ public final class ConfigLoader {
         top.node(DatabaseSection.KEY)
             .map(n -> DatabaseSection.read(n, problems))
             .orElseGet(DatabaseConfig::defaults);
-    return new TrunklineConfig(listen, database, source);
+    List<Trunk> trunks =
+        top.node(TrunksSection.KEY)
+            .map(n -> TrunksSection.read(n, listen, problems))
+            .orElse(List.of());
+    IngressPolicy ingress =
+        top.node(IngressSection.KEY)
+            .map(n -> IngressSection.read(n, problems))
+            .orElse(IngressPolicy.DEFAULT);
+    return new TrunklineConfig(listen, database, new TrunksConfig(trunks, ingress), source);
   }
 
   /** SnakeYAML splits some messages in two ("expected a single document", "but found ..."). */

@@ -23,6 +23,11 @@ final class Problems {
     found.add(new ConfigProblem(file, line, field, problem));
   }
 
+  /** How many problems were found so far: a reader compares counts to see if a part was clean. */
+  int count() {
+    return found.size();
+  }
+
   boolean isEmpty() {
     return found.isEmpty();
   }

@@ -2,6 +2,7 @@ package org.trunkline.server.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.trunkline.core.trunk.TrunksConfig;
 import org.trunkline.stack.ListenPoint;
 
 /**
@@ -9,9 +10,12 @@ import org.trunkline.stack.ListenPoint;
  *
  * @param listen the sockets to receive SIP on, at least one, no duplicates
  * @param database where state is stored (defaults when the file has no {@code database} section)
+ * @param trunks the trunks and the ingress policy ({@link TrunksConfig#EMPTY} when the file has no
+ *     {@code trunks} or {@code ingress} section)
  * @param source the file this was read from, as named on the command line
  */
-public record TrunklineConfig(List<ListenConfig> listen, DatabaseConfig database, Path source) {
+public record TrunklineConfig(
+    List<ListenConfig> listen, DatabaseConfig database, TrunksConfig trunks, Path source) {
   /** The config file used when the command line names none. */
   public static final String DEFAULT_FILE = "conf/trunkline.yaml";
 
@@ -19,6 +23,12 @@ public record TrunklineConfig(List<ListenConfig> listen, DatabaseConfig database
 
   public TrunklineConfig {
     listen = List.copyOf(listen);
+    java.util.Objects.requireNonNull(trunks, "trunks");
+  }
+
+  /** A config without trunks. */
+  public TrunklineConfig(List<ListenConfig> listen, DatabaseConfig database, Path source) {
+    this(listen, database, TrunksConfig.EMPTY, source);
   }
 
   /** The listen points in file order, as the SIP stack takes them. */

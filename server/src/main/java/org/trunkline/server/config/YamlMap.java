@@ -1,6 +1,7 @@
 package org.trunkline.server.config;
 
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +124,44 @@ final class YamlMap {
       return OptionalInt.empty();
     }
     return OptionalInt.of(number.intValueExact());
+  }
+
+  /**
+   * A duration ({@link Durations}) of at least {@code min}; {@code fallback} when the key is
+   * absent.
+   */
+  Optional<Duration> duration(String key, Duration fallback, Duration min) {
+    Optional<Node> value = node(key);
+    if (value.isEmpty()) {
+      return Optional.of(fallback);
+    }
+    Node v = value.get();
+    Optional<Duration> parsed =
+        v instanceof ScalarNode s && !s.getTag().equals(Tag.NULL)
+            ? Durations.parse(s.getValue())
+            : Optional.empty();
+    if (parsed.isEmpty()) {
+      problems.add(v, field(key), "must be " + Durations.EXPECTED + ", got " + describe(v));
+      return Optional.empty();
+    }
+    if (parsed.get().compareTo(min) < 0) {
+      problems.add(
+          v,
+          field(key),
+          "must be at least " + Durations.format(min) + ", got " + ((ScalarNode) v).getValue());
+      return Optional.empty();
+    }
+    return parsed;
+  }
+
+  /** The declared keys present in this mapping, in file order. */
+  java.util.Set<String> present() {
+    return java.util.Collections.unmodifiableSet(values.keySet());
+  }
+
+  /** The mapping itself, for problems about the whole entry. */
+  Node mapping() {
+    return node;
   }
 
   private Optional<String> text(Node value, String field) {
