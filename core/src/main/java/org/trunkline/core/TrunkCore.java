@@ -74,6 +74,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   private final Map<String, OutboundRegistration> registrations = new HashMap<>();
   private final Map<String, OptionsProbe> probes = new HashMap<>();
   private volatile Generation current;
+  private boolean started;
   private volatile BanList bans;
 
   /**
@@ -131,6 +132,17 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
         config.trunks().size(),
         config.trunks().stream().map(t -> t.name() + " (" + t.mode().token() + ")").toList(),
         current.ingress().stageNames());
+  }
+
+  /** Starts the registrations and probes of every trunk; call once the server listens. */
+  public synchronized void startActivities() {
+    if (started) {
+      return;
+    }
+    started = true;
+    for (Trunk t : current.config().trunks()) {
+      startActivities(t);
+    }
   }
 
   private void startActivities(Trunk t) {

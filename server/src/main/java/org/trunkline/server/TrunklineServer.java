@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trunkline.core.TrunkCore;
 import org.trunkline.server.config.TrunklineConfig;
 import org.trunkline.server.storage.Database;
 import org.trunkline.server.storage.DatabaseException;
@@ -28,14 +29,20 @@ public final class TrunklineServer implements AutoCloseable {
   private final String nodeId;
   private final Database database;
   private final SipServer sip;
+  private final TrunkCore core;
   private final List<ListenPoint> listening;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TrunklineServer(
-      String nodeId, Database database, SipServer sip, List<ListenPoint> listening) {
+      String nodeId,
+      Database database,
+      SipServer sip,
+      TrunkCore core,
+      List<ListenPoint> listening) {
     this.nodeId = nodeId;
     this.database = database;
     this.sip = sip;
+    this.core = core;
     this.listening = List.copyOf(listening);
   }
 
@@ -55,18 +62,30 @@ public final class TrunklineServer implements AutoCloseable {
     }
     List<ListenPoint> points = config.listenPoints();
     SipServer sip = new SipServer(points);
+    TrunkCore core = new TrunkCore(clock, sip::client, database.locationStore());
+    sip.transactionUser(core);
     try {
+      core.apply(config.trunks());
+      int restored = core.restore();
       List<ListenPoint> listening = bound(points, sip.start());
+      core.startActivities();
       database.recordStart(nodeId, Version.current(), clock.instant());
-      log.info("node {} started, Trunkline {}", nodeId, Version.current());
-      return new TrunklineServer(nodeId, database, sip, listening);
+      log.info(
+          "node {} started, Trunkline {}, {} registered contacts restored",
+          nodeId,
+          Version.current(),
+          restored);
+      return new TrunklineServer(nodeId, database, sip, core, listening);
     } catch (IOException e) {
+      core.close();
       closeQuietly(sip, database);
       throw new StartupException(BindFailure.describe(points, e), e);
     } catch (DatabaseException e) {
+      core.close();
       closeQuietly(sip, database);
       throw new StartupException(e.getMessage(), e);
     } catch (RuntimeException e) {
+      core.close();
       closeQuietly(sip, database);
       throw new StartupException("cannot start SIP server: " + e, e);
     }
@@ -85,7 +104,15 @@ public final class TrunklineServer implements AutoCloseable {
           address.getAddress() != null
               ? Addresses.text(address.getAddress())
               : address.getHostString();
-      result.add(new ListenPoint(asked.get(i).transport(), host, address.getPort()));
+      ListenPoint a = asked.get(i);
+      result.add(
+          new ListenPoint(
+              a.name(),
+              a.transport(),
+              host,
+              address.getPort(),
+              a.tls(),
+              a.maxConnectionsPerSource()));
     }
     return result;
   }
@@ -99,10 +126,21 @@ public final class TrunklineServer implements AutoCloseable {
     return nodeId;
   }
 
+  /** The trunks and their states. */
+  public TrunkCore core() {
+    return core;
+  }
+
+  /** The SIP stack (counters, client). */
+  public SipServer sip() {
+    return sip;
+  }
+
   /** Stops SIP first so nothing new arrives, then closes the database. Idempotent. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      core.close();
       closeQuietly(sip, database);
       log.info("node {} stopped", nodeId);
     }

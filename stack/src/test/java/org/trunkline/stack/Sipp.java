@@ -17,17 +17,34 @@ import java.util.concurrent.TimeUnit;
  * server on loopback, with its scenario from src/test/resources/sipp, and asserts that it ended by
  * itself with every call successful. Its files (errors.log, stats.csv, sipp.out) go to {@code dir}.
  */
-final class Sipp {
+public final class Sipp {
   private Sipp() {}
 
   /**
    * @param transport SIPp's {@code -t} value: {@code u1} or {@code t1}
    * @param extra further SIPp options (rates, timeouts, traces)
    */
-  static void runAndExpectSuccess(
+  public static void runAndExpectSuccess(
       Path dir,
       String scenario,
       InetSocketAddress target,
+      String transport,
+      int calls,
+      Duration limit,
+      List<String> extra)
+      throws Exception {
+    runAndExpectSuccess(dir, scenario, target, "127.0.0.1", transport, calls, limit, extra);
+  }
+
+  /**
+   * Like the other, with SIPp sending from {@code localIp} (any 127.0.0.0/8 address on Linux) to
+   * {@code target}'s address and port.
+   */
+  public static void runAndExpectSuccess(
+      Path dir,
+      String scenario,
+      InetSocketAddress target,
+      String localIp,
       String transport,
       int calls,
       Duration limit,
@@ -38,13 +55,13 @@ final class Sipp {
         new ArrayList<>(
             List.of(
                 "sipp",
-                "127.0.0.1:" + target.getPort(),
+                target.getAddress().getHostAddress() + ":" + target.getPort(),
                 "-sf",
                 xml.toString(),
                 "-t",
                 transport,
                 "-i",
-                "127.0.0.1",
+                localIp,
                 "-p",
                 Integer.toString(freePort(transport)),
                 "-m",
@@ -65,7 +82,7 @@ final class Sipp {
    * Starts SIPp as a UAS on {@code 127.0.0.1:port}, answering {@code calls} calls of its scenario;
    * wait for it with {@link #expectSuccess}.
    */
-  static Process startUas(
+  public static Process startUas(
       Path dir, String scenario, int port, String transport, int calls, List<String> extra)
       throws Exception {
     Path xml = Path.of("src/test/resources/sipp", scenario + ".xml").toAbsolutePath();
@@ -98,7 +115,7 @@ final class Sipp {
   }
 
   /** A free port on 127.0.0.1 for SIPp's {@code -t} transport ({@code u1} or {@code t1}). */
-  static int freePortFor(String transport) throws Exception {
+  public static int freePortFor(String transport) throws Exception {
     return freePort(transport);
   }
 
@@ -111,7 +128,7 @@ final class Sipp {
   }
 
   /** Waits for {@code p} to end by itself within {@code limit} with every call successful. */
-  static void expectSuccess(Process p, Path dir, Duration limit) throws Exception {
+  public static void expectSuccess(Process p, Path dir, Duration limit) throws Exception {
     boolean ended = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
     if (!ended) {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -127,7 +144,7 @@ final class Sipp {
         .contains("SuccessfulCall(C)");
   }
 
-  static String read(Path p) throws Exception {
+  public static String read(Path p) throws Exception {
     return Files.exists(p) ? Files.readString(p) : "";
   }
 

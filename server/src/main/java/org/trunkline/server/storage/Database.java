@@ -120,6 +120,14 @@ public final class Database implements AutoCloseable {
     return pool;
   }
 
+  private final java.util.concurrent.atomic.AtomicReference<JdbcLocationStore> locations =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** Where registrations are kept (one store per database, written by its own thread). */
+  public org.trunkline.core.registrar.LocationStore locationStore() {
+    return locations.updateAndGet(l -> l != null ? l : new JdbcLocationStore(pool));
+  }
+
   /** The URL this database was opened with, password masked. */
   public String name() {
     return name;
@@ -161,6 +169,10 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      JdbcLocationStore l = locations.get();
+      if (l != null) {
+        l.close();
+      }
       pool.close();
       log.info("database {} closed", name);
     }
