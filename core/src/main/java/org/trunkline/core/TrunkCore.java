@@ -121,10 +121,11 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
         states.remove(t.name());
       }
     }
-    for (Trunk t : config.trunks()) {
-      if (!old.trunks().contains(t)
-          || (!registrations.containsKey(t.name()) && !probes.containsKey(t.name()))) {
-        startActivities(t);
+    if (started) {
+      for (Trunk t : config.trunks()) {
+        if (!old.trunks().contains(t)) {
+          startActivities(t);
+        }
       }
     }
     LOG.info(
@@ -184,7 +185,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
                 new IpPeerStage(trunks),
                 new RegisteredSourceStage(
                     source -> registrar.trunkRegisteredFrom(source).flatMap(config::byName)),
-                new DigestStage(trunks, nonceSecret, clock, b),
+                new DigestStage(trunks, config.ingress().digestAlgorithms(), nonceSecret, clock, b),
                 new RegisterOutStage(trunks, this::registrarAddress)),
             config.ingress(),
             b,

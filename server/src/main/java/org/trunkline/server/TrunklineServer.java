@@ -13,8 +13,11 @@ import org.trunkline.core.TrunkCore;
 import org.trunkline.server.config.TrunklineConfig;
 import org.trunkline.server.storage.Database;
 import org.trunkline.server.storage.DatabaseException;
+import org.trunkline.sip.ParseLimits;
 import org.trunkline.stack.ListenPoint;
 import org.trunkline.stack.SipServer;
+import org.trunkline.stack.StreamTimeouts;
+import org.trunkline.stack.transaction.TransactionConfig;
 
 /**
  * A running Trunkline node: the database, then the SIP listeners. {@link #start} brings both up or
@@ -52,6 +55,15 @@ public final class TrunklineServer implements AutoCloseable {
    * @throws StartupException with one line naming what failed; nothing stays open then
    */
   public static TrunklineServer start(TrunklineConfig config, Clock clock) throws StartupException {
+    return start(config, clock, TransactionConfig.DEFAULT);
+  }
+
+  /**
+   * Like {@link #start(TrunklineConfig, Clock)} with other transaction timers (tests shorten T1 so
+   * that a silent peer times out in a second).
+   */
+  public static TrunklineServer start(TrunklineConfig config, Clock clock, TransactionConfig timers)
+      throws StartupException {
     // Until the config names nodes, each process is a node of its own.
     String nodeId = UUID.randomUUID().toString();
     Database database;
@@ -61,7 +73,7 @@ public final class TrunklineServer implements AutoCloseable {
       throw new StartupException(e.getMessage(), e);
     }
     List<ListenPoint> points = config.listenPoints();
-    SipServer sip = new SipServer(points);
+    SipServer sip = new SipServer(points, ParseLimits.DEFAULT, StreamTimeouts.DEFAULT, timers);
     TrunkCore core = new TrunkCore(clock, sip::client, database.locationStore());
     sip.transactionUser(core);
     try {

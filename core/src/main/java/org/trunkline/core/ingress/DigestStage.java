@@ -14,6 +14,7 @@ import org.trunkline.sip.SipMethod;
 import org.trunkline.sip.SipUri;
 import org.trunkline.stack.auth.AuthResult;
 import org.trunkline.stack.auth.ChallengeKind;
+import org.trunkline.stack.auth.DigestAlgorithm;
 import org.trunkline.stack.auth.DigestChallenger;
 import org.trunkline.stack.auth.DigestConfig;
 import org.trunkline.stack.auth.UserSecret;
@@ -34,7 +35,12 @@ public final class DigestStage implements IngressStage {
   /**
    * @param secret the nonce secret (at least 16 bytes), shared by every realm
    */
-  public DigestStage(List<Trunk> trunks, byte[] secret, InstantSource clock, BanList bans) {
+  public DigestStage(
+      List<Trunk> trunks,
+      List<DigestAlgorithm> algorithms,
+      byte[] secret,
+      InstantSource clock,
+      BanList bans) {
     this.bans = bans;
     for (Trunk t : trunks) {
       if (t.access() instanceof TrunkAccess.RegisterIn in) {
@@ -43,7 +49,8 @@ public final class DigestStage implements IngressStage {
             in.realm(),
             realm ->
                 new DigestChallenger(
-                    DigestConfig.of(realm, secret),
+                    DigestConfig.of(realm, secret)
+                        .withAlgorithms(algorithms.toArray(DigestAlgorithm[]::new)),
                     (r, user) ->
                         Optional.ofNullable(byCredentials.get(new Key(r, user)))
                             .map(tr ->

@@ -1,20 +1,41 @@
 package org.trunkline.core.trunk;
 
+import java.util.List;
 import java.util.Objects;
+import org.trunkline.stack.auth.DigestAlgorithm;
 
 /**
- * What ingress does with requests that match no trunk, and with sources that keep failing.
- * Immutable.
+ * What ingress does with requests that match no trunk, with sources that keep failing, and how
+ * register-in trunks are challenged. Immutable.
  *
  * @param dropUnknown drop a request that matches no trunk silently (true) or answer it {@code 403}
  *     (false); either way it is counted per source
  * @param ban when a source is banned
+ * @param digestAlgorithms the digest algorithms our challenges offer, in the order they are sent
  */
-public record IngressPolicy(boolean dropUnknown, BanPolicy ban) {
+public record IngressPolicy(
+    boolean dropUnknown, BanPolicy ban, List<DigestAlgorithm> digestAlgorithms) {
+  /**
+   * MD5 first: many PBXs (and SIPp) answer only the first challenge they read and know only MD5;
+   * RFC 8760 clients that prefer SHA-256 find it offered next. Put {@code sha-256} first where
+   * every customer supports it.
+   */
+  public static final List<DigestAlgorithm> DEFAULT_DIGEST_ALGORITHMS =
+      List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256, DigestAlgorithm.SHA_512_256);
+
   /** Answer unknown sources 403; ban after {@link BanPolicy#DEFAULT}. */
   public static final IngressPolicy DEFAULT = new IngressPolicy(false, BanPolicy.DEFAULT);
 
   public IngressPolicy {
     Objects.requireNonNull(ban, "ban");
+    digestAlgorithms = List.copyOf(digestAlgorithms);
+    if (digestAlgorithms.isEmpty()) {
+      throw new IllegalArgumentException("at least one digest algorithm");
+    }
+  }
+
+  /** With the default digest algorithms. */
+  public IngressPolicy(boolean dropUnknown, BanPolicy ban) {
+    this(dropUnknown, ban, DEFAULT_DIGEST_ALGORITHMS);
   }
 }

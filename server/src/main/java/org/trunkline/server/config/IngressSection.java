@@ -1,15 +1,19 @@
 package org.trunkline.server.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.trunkline.core.trunk.BanPolicy;
 import org.trunkline.core.trunk.IngressPolicy;
+import org.trunkline.stack.auth.DigestAlgorithm;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * {@code ingress: {unknown-source: reject|drop, ban: {failures, window, duration}}}: what happens
- * to requests that match no trunk and to sources that keep failing authentication.
+ * {@code ingress: {unknown-source: reject|drop, ban: {failures, window, duration},
+ * digest-algorithms: [md5, sha-256, sha-512-256]}}: what happens to requests that match no trunk,
+ * to sources that keep failing authentication, and what our challenges offer.
  */
 final class IngressSection {
   static final String KEY = "ingress";
@@ -17,7 +21,9 @@ final class IngressSection {
   private IngressSection() {}
 
   static IngressPolicy read(Node node, Problems problems) {
-    Optional<YamlMap> map = YamlMap.open(node, KEY, "a mapping", problems, "unknown-source", "ban");
+    Optional<YamlMap> map =
+        YamlMap.open(
+            node, KEY, "a mapping", problems, "unknown-source", "ban", "digest-algorithms");
     if (map.isEmpty()) {
       return IngressPolicy.DEFAULT;
     }
@@ -36,7 +42,37 @@ final class IngressSection {
       }
     }
     BanPolicy ban = m.node("ban").map(n -> ban(n, problems)).orElse(BanPolicy.DEFAULT);
-    return new IngressPolicy(drop, ban);
+    List<DigestAlgorithm> algorithms =
+        m.node("digest-algorithms")
+            .map(n -> algorithms(n, m.field("digest-algorithms"), problems))
+            .orElse(IngressPolicy.DEFAULT_DIGEST_ALGORITHMS);
+    return new IngressPolicy(drop, ban, algorithms);
+  }
+
+  private static List<DigestAlgorithm> algorithms(Node node, String field, Problems problems) {
+    Optional<List<Node>> items =
+        YamlMap.sequence(node, field, "a list like [md5, sha-256, sha-512-256]", problems);
+    if (items.isEmpty()) {
+      return IngressPolicy.DEFAULT_DIGEST_ALGORITHMS;
+    }
+    List<DigestAlgorithm> out = new java.util.ArrayList<>();
+    for (int i = 0; i < items.get().size(); i++) {
+      Node item = items.get().get(i);
+      String text = item instanceof ScalarNode s ? s.getValue() : YamlMap.describe(item);
+      DigestAlgorithm a = DigestAlgorithm.fromToken(text);
+      if (a == null) {
+        problems.add(
+            item, field + "[" + i + "]", "must be md5, sha-256 or sha-512-256, got " + text);
+      } else if (out.contains(a)) {
+        problems.add(item, field + "[" + i + "]", "repeats " + text);
+      } else {
+        out.add(a);
+      }
+    }
+    if (items.get().isEmpty()) {
+      problems.add(node, field, "must name at least one algorithm");
+    }
+    return out.isEmpty() ? IngressPolicy.DEFAULT_DIGEST_ALGORITHMS : out;
   }
 
   private static BanPolicy ban(Node node, Problems problems) {

@@ -2,9 +2,6 @@ package org.trunkline.stack.auth;
 
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -12,7 +9,9 @@ import java.util.List;
  * with a message naming the field, never clamped.
  *
  * @param realm the realm, e.g. the trunk's domain (RFC 3261 §22.1); non-empty, no '"'
- * @param algorithms what to offer; challenges go out strongest first (RFC 8760 §2.4)
+ * @param algorithms what to offer, in the order the challenges go out (RFC 8760 §2.4: clients take
+ *     the first they support, so strongest first unless old clients that read only the first
+ *     challenge must be served)
  * @param nonceLifetime how long a nonce is accepted; older ones are answered stale=true
  * @param maxTrackedNonces how many nonces' counts are remembered for replay protection
  * @param secret the HMAC key binding nonces to this server; share it between nodes that share
@@ -46,9 +45,8 @@ public record DigestConfig(
     if (algorithms == null || algorithms.isEmpty()) {
       throw new IllegalArgumentException("realm " + realm + ": algorithms: must not be empty");
     }
-    List<DigestAlgorithm> sorted = new ArrayList<>(EnumSet.copyOf(algorithms));
-    sorted.sort(Comparator.reverseOrder());
-    algorithms = List.copyOf(sorted);
+    // in the order given, without repeats: the order challenges are offered in
+    algorithms = List.copyOf(new java.util.LinkedHashSet<>(algorithms));
     if (nonceLifetime == null || nonceLifetime.isNegative() || nonceLifetime.isZero()) {
       throw new IllegalArgumentException(
           "realm " + realm + ": nonce-lifetime: must be > 0, got " + nonceLifetime);
@@ -78,7 +76,7 @@ public record DigestConfig(
   public static DigestConfig of(String realm, byte[] secret) {
     return new DigestConfig(
         realm,
-        List.of(DigestAlgorithm.values()),
+        List.of(DigestAlgorithm.SHA_512_256, DigestAlgorithm.SHA_256, DigestAlgorithm.MD5),
         DEFAULT_NONCE_LIFETIME,
         DEFAULT_MAX_TRACKED_NONCES,
         secret,

@@ -1,0 +1,482 @@
+package org.trunkline.server.trunks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trunkline.core.TrunkView;
+import org.trunkline.server.TrunklineServer;
+import org.trunkline.server.config.ConfigLoader;
+import org.trunkline.server.config.TrunklineConfig;
+import org.trunkline.stack.ListenPoint;
+import org.trunkline.stack.Sipp;
+import org.trunkline.stack.transaction.TransactionConfig;
+
+/**
+ * The four trunk modes end to end: the running server (in this JVM, its real sockets and H2
+ * database) against SIPp customer PBXs, registrars and carriers on loopback. Sources are told apart
+ * by their 127.0.0.x address: .10/.11 register (acme), .20 is carrier1's peer, .30 is nobody's, .40
+ * is gamma's peer on its cross-connect socket 127.0.0.2.
+ */
+class TrunksEndToEndTest {
+  /** T1 = 20 ms: a silent peer times out (Timer F) after 1.28 s instead of 32 s. */
+  private static final TransactionConfig FAST =
+      new TransactionConfig(
+          Duration.ofMillis(20),
+          Duration.ofMillis(160),
+          Duration.ofMillis(200),
+          Duration.ofMillis(200),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(3));
+
+  @TempDir Path dir;
+  private TrunklineServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private TrunklineServer start(String trunks) throws Exception {
+    return start(trunks, TransactionConfig.DEFAULT);
+  }
+
+  private TrunklineServer start(String trunks, TransactionConfig timers) throws Exception {
+    Path file = dir.resolve("trunkline.yaml");
+    Files.writeString(
+        file,
+        "listen:\n"
+            + "  - {name: public, transport: udp, address: 127.0.0.1, port: 0}\n"
+            + "  - {name: xc, transport: udp, address: 127.0.0.2, port: 0}\n"
+            + "database: {url: \"jdbc:h2:file:"
+            + dir.resolve("db")
+            + "\"}\n"
+            + trunks);
+    TrunklineConfig config = ConfigLoader.load(file);
+    server = TrunklineServer.start(config, Clock.systemUTC(), timers);
+    return server;
+  }
+
+  private InetSocketAddress socket(String name) {
+    for (ListenPoint lp : server.listening()) {
+      if (lp.name().equals(name)) {
+        return new InetSocketAddress(lp.address(), lp.port());
+      }
+    }
+    throw new AssertionError("no listen point " + name + " in " + server.listening());
+  }
+
+  private TrunkView trunk(String name) {
+    return server.core().trunks().stream()
+        .filter(t -> t.name().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private Path run(String tag) throws Exception {
+    Path d = dir.resolve(tag);
+    Files.createDirectories(d);
+    return d;
+  }
+
+  private void sipp(String scenario, String from, InetSocketAddress to, String... extra)
+      throws Exception {
+    Sipp.runAndExpectSuccess(
+        run(scenario + "-" + from + "-" + System.nanoTime()),
+        scenario,
+        to,
+        from,
+        "u1",
+        1,
+        Duration.ofSeconds(30),
+        List.of(extra));
+  }
+
+  // ---- register-in ----
+
+  @Test
+  void registerInWithTheRightPasswordBindsTheContactAndKeepsItAcrossRestarts() throws Exception {
+    String trunks =
+        "trunks:\n  - {name: acme, mode: register-in, username: acme, password: s3cret, max-contacts: 2}\n";
+    start(trunks);
+
+    sipp(
+        "register-in",
+        "127.0.0.10",
+        socket("public"),
+        "-s",
+        "acme",
+        "-au",
+        "acme",
+        "-ap",
+        "s3cret");
+
+    TrunkView acme = trunk("acme");
+    assertThat(acme.state()).isEqualTo("registered");
+    assertThat(acme.reason()).isEqualTo("1 of 2 contacts");
+    assertThat(acme.endpoints()).singleElement().asString().contains("from udp:127.0.0.10:");
+
+    // kept in the database: a new server on the same file knows the contact
+    server.close();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(startQuietly(trunks)).isTrue());
+    assertThat(trunk("acme").state()).isEqualTo("registered");
+    assertThat(trunk("acme").endpoints()).singleElement().asString().contains("127.0.0.10");
+  }
+
+  private boolean startQuietly(String trunks) {
+    try {
+      start(trunks);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @Test
+  void aWrongPasswordIsChallengedAgainAndRepeatedFailuresBanTheSource() throws Exception {
+    start(
+        "trunks:\n  - {name: acme, mode: register-in, username: acme, password: s3cret}\n"
+            + "ingress: {ban: {failures: 2, window: 60s, duration: 10m}}\n");
+
+    sipp(
+        "register-in-refused",
+        "127.0.0.12",
+        socket("public"),
+        "-s",
+        "acme",
+        "-au",
+        "acme",
+        "-ap",
+        "nope");
+    assertThat(trunk("acme").state()).isEqualTo("unregistered");
+    assertThat(server.core().counters()).containsEntry("ingress_bans", 0L);
+
+    sipp(
+        "register-in-refused",
+        "127.0.0.12",
+        socket("public"),
+        "-s",
+        "acme",
+        "-au",
+        "acme",
+        "-ap",
+        "nope");
+    assertThat(server.core().counters()).containsEntry("ingress_bans", 1L);
+
+    // banned: even the right password is not answered now
+    try (DatagramSocket pbx = new DatagramSocket(new InetSocketAddress("127.0.0.12", 0))) {
+      pbx.setSoTimeout(300);
+      send(pbx, socket("public"), register("acme", pbx, 1, null));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> server.core().counters().get("ingress_banned_drops") >= 1);
+      assertThat(receiveOrNull(pbx)).as("no answer to a banned source").isNull();
+    }
+  }
+
+  @Test
+  void registerInWithSha256() throws Exception {
+    start("trunks:\n  - {name: acme, mode: register-in, username: acme, password: s3cret}\n");
+
+    try (DatagramSocket pbx = new DatagramSocket(new InetSocketAddress("127.0.0.11", 0))) {
+      pbx.setSoTimeout(5000);
+      send(pbx, socket("public"), register("acme", pbx, 1, null));
+      String challenge = receiveOrNull(pbx);
+      assertThat(challenge).startsWith("SIP/2.0 401 ");
+      Matcher sha =
+          Pattern.compile("WWW-Authenticate: (Digest [^\r\n]*algorithm=SHA-256[^\r\n]*)")
+              .matcher(challenge);
+      assertThat(sha.find()).as("a SHA-256 challenge among %s", challenge).isTrue();
+      String nonce = param(sha.group(1), "nonce");
+      String realm = param(sha.group(1), "realm");
+      String opaque = param(sha.group(1), "opaque");
+      String uri =
+          "sip:"
+              + socket("public").getAddress().getHostAddress()
+              + ":"
+              + socket("public").getPort();
+      // RFC 7616 §3.4.1, computed here independently of the server's code
+      String ha1 = sha256("acme:" + realm + ":s3cret");
+      String ha2 = sha256("REGISTER:" + uri);
+      String response = sha256(ha1 + ":" + nonce + ":00000001:c0ffee:auth:" + ha2);
+      String auth =
+          "Authorization: Digest username=\"acme\", realm=\""
+              + realm
+              + "\", nonce=\""
+              + nonce
+              + "\", uri=\""
+              + uri
+              + "\", response=\""
+              + response
+              + "\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c0ffee\", opaque=\""
+              + opaque
+              + "\"";
+      send(pbx, socket("public"), register("acme", pbx, 2, auth));
+      String ok = receiveOrNull(pbx);
+      assertThat(ok).startsWith("SIP/2.0 200 OK\r\n").contains(";expires=");
+    }
+    assertThat(trunk("acme").state()).isEqualTo("registered");
+  }
+
+  // ---- ip and cross-connect ----
+
+  @Test
+  void ipPeersAreMatchedAndAnUnknownSourceIsRefusedAndCounted() throws Exception {
+    start("trunks:\n  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\", \"127.0.0.21/32\"]}\n");
+
+    sipp("options-200", "127.0.0.20", socket("public"));
+    sipp("options-403", "127.0.0.30", socket("public"));
+
+    assertThat(server.core().unknownBySource()).containsOnlyKeys("127.0.0.30");
+    assertThat(server.core().counters()).containsEntry("ingress_unknown", 1L);
+  }
+
+  @Test
+  void aCrossConnectSocketIsItsTrunksAloneAndNeverAnotherTrunks() throws Exception {
+    start(
+        "trunks:\n"
+            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
+            + "  - {name: gamma, mode: cross-connect, listen: xc, peers: [\"127.0.0.40\"],"
+            + " health: off, target: \"sip:127.0.0.3:5060\"}\n");
+
+    // gamma's peer on gamma's socket
+    sipp("options-200", "127.0.0.40", socket("xc"));
+    // carrier1's peer on gamma's socket: not carrier1's traffic, not gamma's either
+    sipp("options-403", "127.0.0.20", socket("xc"));
+    // gamma's peer on the public socket: unknown there
+    sipp("options-403", "127.0.0.40", socket("public"));
+
+    assertThat(server.core().unknownBySource()).containsOnlyKeys("127.0.0.40");
+  }
+
+  // ---- register-out ----
+
+  private Process registrar(String scenario, int port, String... keys) throws Exception {
+    Path d = run("registrar-" + scenario);
+    return Sipp.startUas(d, scenario, port, "u1", 1, List.of(keys));
+  }
+
+  private String beta(int port, String extra) {
+    return "trunks:\n  - {name: beta, mode: register-out, registrar: \"sip:127.0.0.1:"
+        + port
+        + "\", username: trunk77, password: pw, expires: 600"
+        + extra
+        + "}\n";
+  }
+
+  @Test
+  void registerOutAnswersTheRegistrarsChallenge() throws Exception {
+    int port = Sipp.freePortFor("u1");
+    Process sipp = registrar("uas-register-challenge", port);
+    awaitBound(port);
+    start(beta(port, ""));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(trunk("beta").state()).isEqualTo("registered"));
+    assertThat(trunk("beta").reason())
+        .startsWith("200 OK from udp:127.0.0.1:" + port)
+        .contains("expires in 600 s");
+    Sipp.expectSuccess(
+        sipp, dir.resolve("registrar-uas-register-challenge"), Duration.ofSeconds(20));
+  }
+
+  @Test
+  void registerOutFollowsA423sMinExpires() throws Exception {
+    int port = Sipp.freePortFor("u1");
+    Process sipp = registrar("uas-register-423", port);
+    awaitBound(port);
+    start(beta(port, ""));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(trunk("beta").state()).isEqualTo("registered"));
+    assertThat(trunk("beta").reason()).contains("expires in 1200 s");
+    Sipp.expectSuccess(sipp, dir.resolve("registrar-uas-register-423"), Duration.ofSeconds(20));
+  }
+
+  @Test
+  void registerOutShowsWhyWhenRefusedAndDoesNotHammer() throws Exception {
+    int port = Sipp.freePortFor("u1");
+    Process sipp = registrar("uas-register-403", port);
+    awaitBound(port);
+    start(beta(port, ", retry-min: 1s, retry-max: 1h"));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(trunk("beta").state()).isEqualTo("failed"));
+    assertThat(trunk("beta").reason()).isEqualTo("403 Forbidden from udp:127.0.0.1:" + port);
+    assertThat(trunk("beta").since()).isNotNull();
+    Sipp.expectSuccess(sipp, dir.resolve("registrar-uas-register-403"), Duration.ofSeconds(20));
+  }
+
+  @Test
+  void aSilentRegistrarIsRetriedWithGrowingBackoff() throws Exception {
+    try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      start(beta(silent.getLocalPort(), ", retry-min: 1s, retry-max: 4s"), FAST);
+      silent.setSoTimeout(15_000);
+      // the first packet of each new CSeq starts an attempt
+      List<Long> starts = new ArrayList<>();
+      List<String> cseqs = new ArrayList<>();
+      byte[] buf = new byte[4096];
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (starts.size() < 4 && System.nanoTime() < deadline) {
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        silent.receive(p);
+        String m = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+        Matcher c = Pattern.compile("CSeq: (\\d+) REGISTER").matcher(m);
+        if (c.find() && !cseqs.contains(c.group(1))) {
+          cseqs.add(c.group(1));
+          starts.add(System.nanoTime() / 1_000_000);
+        }
+      }
+      assertThat(starts).hasSize(4);
+      long gap1 = starts.get(1) - starts.get(0);
+      long gap2 = starts.get(2) - starts.get(1);
+      long gap3 = starts.get(3) - starts.get(2);
+      // Timer F 1.28 s + backoff 1 s, 2 s, 4 s (each +-20 %)
+      assertThat(gap1).isBetween(1800L, 3500L);
+      assertThat(gap2).isGreaterThan(gap1).isBetween(2800L, 5000L);
+      assertThat(gap3).isGreaterThan(gap1).isBetween(4200L, 7000L);
+      assertThat(trunk("beta").state()).isEqualTo("failed");
+      assertThat(trunk("beta").reason()).startsWith("408 Request Timeout");
+    }
+  }
+
+  // ---- health ----
+
+  @Test
+  void optionsProbesBringATrunkUpAndDown() throws Exception {
+    int port = Sipp.freePortFor("u1");
+    Process alive = registrar("uas-options-200", port);
+    awaitBound(port);
+    start(
+        "trunks:\n  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"], target: \"sip:127.0.0.1:"
+            + port
+            + "\", health: {interval: 1s, up-after: 1, down-after: 1}}\n",
+        FAST);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(trunk("carrier1").state()).isEqualTo("up"));
+    assertThat(trunk("carrier1").reason()).contains("OPTIONS answered 200 OK");
+    Sipp.expectSuccess(alive, dir.resolve("registrar-uas-options-200"), Duration.ofSeconds(20));
+
+    Path d = run("unavailable");
+    Process busy = Sipp.startUas(d, "uas-options-503", port, "u1", 1, List.of());
+    // the reason is read with the state: once this SIPp is gone, later probes time out
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> {
+          TrunkView t = trunk("carrier1");
+          assertThat(t.state()).isEqualTo("down");
+          assertThat(t.reason()).contains("OPTIONS answered 503 Service Unavailable");
+        });
+    Sipp.expectSuccess(busy, d, Duration.ofSeconds(20));
+  }
+
+  // ---- helpers ----
+
+  private static void awaitBound(int port) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          try (DatagramSocket probe = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+            return false;
+          } catch (java.net.BindException e) {
+            return true;
+          }
+        });
+  }
+
+  private String register(String user, DatagramSocket from, int cseq, String auth) {
+    InetSocketAddress to = socket("public");
+    String local = from.getLocalAddress().getHostAddress() + ":" + from.getLocalPort();
+    String host = to.getAddress().getHostAddress();
+    return "REGISTER sip:"
+        + host
+        + ":"
+        + to.getPort()
+        + " SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP "
+        + local
+        + ";branch=z9hG4bK-sha-"
+        + cseq
+        + ";rport\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "From: <sip:"
+        + user
+        + "@"
+        + host
+        + ">;tag=sha1\r\n"
+        + "To: <sip:"
+        + user
+        + "@"
+        + host
+        + ">\r\n"
+        + "Call-ID: sha256-"
+        + from.getLocalPort()
+        + "@test\r\n"
+        + "CSeq: "
+        + cseq
+        + " REGISTER\r\n"
+        + "Contact: <sip:"
+        + user
+        + "@"
+        + local
+        + ">\r\n"
+        + "Expires: 300\r\n"
+        + (auth == null ? "" : auth + "\r\n")
+        + "Content-Length: 0\r\n\r\n";
+  }
+
+  private static void send(DatagramSocket s, InetSocketAddress to, String m) throws Exception {
+    byte[] b = m.getBytes(StandardCharsets.UTF_8);
+    s.send(new DatagramPacket(b, b.length, to));
+  }
+
+  private static String receiveOrNull(DatagramSocket s) throws Exception {
+    byte[] buf = new byte[8192];
+    DatagramPacket p = new DatagramPacket(buf, buf.length);
+    try {
+      s.receive(p);
+    } catch (SocketTimeoutException e) {
+      return null;
+    }
+    return new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+  }
+
+  private static String param(String challenge, String name) {
+    Matcher m = Pattern.compile(name + "=\"([^\"]*)\"").matcher(challenge);
+    assertThat(m.find()).as("%s in %s", name, challenge).isTrue();
+    return m.group(1);
+  }
+
+  private static String sha256(String s) throws Exception {
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+}
