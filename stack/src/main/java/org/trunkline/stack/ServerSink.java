@@ -2,10 +2,10 @@ package org.trunkline.stack;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +93,7 @@ final class ServerSink implements MessageSink {
     }
     Transports.Connection conn = c;
     Peer where = target;
-    ChannelFuture ready = conn.ready();
+    Future<?> ready = conn.ready();
     if (ready.isDone()) {
       write(conn, where, to, message, onFailure);
     } else {

@@ -11,8 +11,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -116,9 +118,12 @@ final class StreamChannels {
     }
     SslContext client = to.transport() == Transport.TLS ? clientContext(local) : null;
     String name = to.listenPoint();
+    EventLoop on = loop != null ? loop : group.next();
+    // TLS: ready once the handshake verified the server, so nothing is written to an impostor
+    Promise<Void> handshake = client == null ? null : on.newPromise();
     Bootstrap b =
         new Bootstrap()
-            .group(loop != null ? loop : group)
+            .group(on)
             .channel(Netty.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(
@@ -131,8 +136,17 @@ final class StreamChannels {
                     if (client != null) {
                       // the host name (if the address has one) goes to SNI and the name check
                       InetSocketAddress a = to.address();
-                      ch.pipeline()
-                          .addLast(client.newHandler(ch.alloc(), a.getHostString(), a.getPort()));
+                      SslHandler ssl =
+                          client.newHandler(ch.alloc(), a.getHostString(), a.getPort());
+                      ssl.handshakeFuture()
+                          .addListener(f -> {
+                            if (f.isSuccess()) {
+                              handshake.trySuccess(null);
+                            } else {
+                              handshake.tryFailure(f.cause());
+                            }
+                          });
+                      ch.pipeline().addLast(ssl);
                     }
                     pipeline(ch, to.transport(), name);
                   }
@@ -143,7 +157,23 @@ final class StreamChannels {
     }
     ChannelFuture connect = b.connect(to.address());
     LOG.debug("connecting {} to {} from {}", to.transport(), to, name == null ? "any" : name);
-    return new Transports.Connection(connect.channel(), connect);
+    if (handshake == null) {
+      return new Transports.Connection(connect.channel(), connect);
+    }
+    connect.addListener(f -> {
+      if (!f.isSuccess()) {
+        handshake.tryFailure(f.cause());
+      }
+    });
+    // a handshake that fails closes the channel; one closed before it ends fails it
+    connect
+        .channel()
+        .closeFuture()
+        .addListener(f ->
+            handshake.tryFailure(
+                new javax.net.ssl.SSLException(
+                    "connection closed before the TLS handshake ended")));
+    return new Transports.Connection(connect.channel(), handshake);
   }
 
   private SslContext clientContext(Transports.Local local) {

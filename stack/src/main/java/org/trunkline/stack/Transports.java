@@ -1,7 +1,7 @@
 package org.trunkline.stack;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.Future;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -36,10 +36,10 @@ final class Transports {
   /**
    * An open or opening connection.
    *
-   * @param ready done when it can carry messages: at once for accepted ones, when the connect
-   *     finished for outbound ones (a TLS handshake still queues what is written)
+   * @param ready done when it can carry messages: at once for accepted ones; for outbound ones when
+   *     connected (TCP) or when the TLS handshake verified the server; failed if that failed
    */
-  record Connection(Channel channel, ChannelFuture ready) {}
+  record Connection(Channel channel, Future<?> ready) {}
 
   private final Map<String, Local> locals = new ConcurrentHashMap<>();
   private final List<Local> udp = new CopyOnWriteArrayList<>();

@@ -15,8 +15,8 @@ import org.trunkline.sip.Vectors;
 import org.trunkline.sip.Vectors.Vector;
 
 /**
- * Replays every RFC 4475 / RFC 5118 vector against a running server over real UDP and TCP sockets,
- * asserts the exact answer, and after each one that the server still answers OPTIONS.
+ * Replays every RFC 4475 / RFC 5118 vector against a running server over real UDP, TCP and TLS
+ * sockets, asserts the exact answer, and after each one that the server still answers OPTIONS.
  */
 class SipServerTortureTest {
   /** The status we answer each vector with over UDP (0 = silently dropped), and why. */
@@ -95,17 +95,26 @@ class SipServerTortureTest {
   static SipServer server;
   static InetSocketAddress udp;
   static InetSocketAddress tcp;
+  static InetSocketAddress tls;
+  static javax.net.ssl.SSLContext tlsClient;
+  @org.junit.jupiter.api.io.TempDir static java.nio.file.Path pkiDir;
 
   @BeforeAll
   static void start() throws Exception {
+    TestPki pki = new TestPki(pkiDir, "torture");
+    TestPki.Issued cert = pki.localhost();
+    tlsClient = TestPki.trusting(pki.caCert);
     server =
         new SipServer(
             List.of(
                 new ListenPoint(Transport.UDP, "127.0.0.1", 0),
-                new ListenPoint(Transport.TCP, "127.0.0.1", 0)));
+                new ListenPoint(Transport.TCP, "127.0.0.1", 0),
+                ListenPoint.tls(
+                    "tls", "127.0.0.1", 0, new TlsConfig(cert.certPem(), cert.keyPem()))));
     List<InetSocketAddress> bound = server.start();
     udp = bound.get(0);
     tcp = bound.get(1);
+    tls = bound.get(2);
   }
 
   @AfterAll
@@ -172,9 +181,28 @@ class SipServerTortureTest {
   @ParameterizedTest(name = "TCP {0}")
   @MethodSource("vectors")
   void tcpAnswerThenStillAlive(Vector v) throws Exception {
+    streamAnswerThenStillAlive(v, false);
+  }
+
+  /** TLS frames as TCP does (§18.3 under TLS): the same answers. */
+  @ParameterizedTest(name = "TLS {0}")
+  @MethodSource("vectors")
+  void tlsAnswerThenStillAlive(Vector v) throws Exception {
+    streamAnswerThenStillAlive(v, true);
+  }
+
+  private static void connect(SipPeer peer, boolean overTls) throws Exception {
+    if (overTls) {
+      peer.connectTls(tls, tlsClient);
+    } else {
+      peer.connectTcp(tcp);
+    }
+  }
+
+  private void streamAnswerThenStillAlive(Vector v, boolean overTls) throws Exception {
     int expected = TCP_DIFFERENCES.getOrDefault(key(v), UDP_ANSWERS.get(key(v)));
     try (SipPeer peer = new SipPeer(udp)) {
-      peer.connectTcp(tcp);
+      connect(peer, overTls);
       peer.sendTcp(v.bytes());
       if (expected != 0) {
         String first = peer.receiveTcp();
@@ -187,7 +215,7 @@ class SipServerTortureTest {
             SipPeer.options("alive-tcp-" + v.name(), 5060).getBytes(StandardCharsets.US_ASCII));
         assertThat(peer.receiveTcp()).contains("Call-ID: alive-tcp-" + v.name());
       }
-      peer.connectTcp(tcp);
+      connect(peer, overTls);
       peer.sendTcp(SipPeer.options("alive-" + v.name(), 5060).getBytes(StandardCharsets.US_ASCII));
       assertThat(SipPeer.status(peer.receiveTcp())).as("still answers OPTIONS").isEqualTo(200);
     }

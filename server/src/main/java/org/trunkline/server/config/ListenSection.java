@@ -7,10 +7,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.trunkline.stack.ListenPoint;
+import org.trunkline.stack.TlsConfig;
 import org.trunkline.stack.Transport;
 import org.yaml.snakeyaml.nodes.Node;
 
-/** {@code listen: [{name, transport, address, port}, ...]}: the sockets SIP is received on. */
+/**
+ * {@code listen: [{name, transport, address, port, ...}, ...]}: the sockets SIP is received on; the
+ * TLS keys of a tls entry are read by {@link TlsSection}.
+ */
 final class ListenSection {
   static final String KEY = "listen";
 
@@ -57,6 +62,12 @@ final class ListenSection {
     return result;
   }
 
+  /** The keys of a tls entry's certificate and trust; rejected on udp and tcp entries. */
+  private static final List<String> TLS_KEYS =
+      List.of("certificate", "private-key", "ca", "verify-peer", "sni");
+
+  private static final String MAX_CONNECTIONS = "max-connections-per-source";
+
   private static Optional<ListenConfig> entry(Node item, String path, Problems problems) {
     Optional<YamlMap> map =
         YamlMap.open(
@@ -67,7 +78,13 @@ final class ListenSection {
             "name",
             "transport",
             "address",
-            "port");
+            "port",
+            "certificate",
+            "private-key",
+            "ca",
+            "verify-peer",
+            "sni",
+            MAX_CONNECTIONS);
     if (map.isEmpty()) {
       return Optional.empty();
     }
@@ -76,17 +93,61 @@ final class ListenSection {
     Optional<Transport> transport = transport(m, problems);
     Optional<String> address = address(m, problems);
     OptionalInt port =
-        m.integer("port", ListenConfig.DEFAULT_PORT, 0, 65535, "1..65535 (or 0 for any free port)");
-    if (transport.isEmpty() || address.isEmpty() || port.isEmpty()) {
+        m.integer(
+            "port",
+            transport.map(Transport::defaultPort).orElse(ListenConfig.DEFAULT_PORT),
+            0,
+            65535,
+            "1..65535 (or 0 for any free port)");
+    OptionalInt maxConnections =
+        m.integer(
+            MAX_CONNECTIONS,
+            ListenPoint.DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
+            1,
+            1_000_000,
+            "1..1000000");
+    Optional<TlsConfig> tls = Optional.empty();
+    boolean tlsOk = true;
+    if (transport.isPresent()) {
+      if (transport.get() == Transport.TLS) {
+        tls = TlsSection.read(item, m, problems);
+        tlsOk = tls.isPresent();
+      } else {
+        for (String key : TLS_KEYS) {
+          m.node(key)
+              .ifPresent(n ->
+                  problems.add(
+                      n,
+                      m.field(key),
+                      "only for transport tls (this entry is " + transport.get().token() + ")"));
+        }
+      }
+      if (transport.get() == Transport.UDP) {
+        m.node(MAX_CONNECTIONS)
+            .ifPresent(n -> problems.add(n, m.field(MAX_CONNECTIONS), "only for tcp and tls"));
+      }
+    }
+    if (transport.isEmpty()
+        || address.isEmpty()
+        || port.isEmpty()
+        || maxConnections.isEmpty()
+        || !tlsOk) {
       return Optional.empty();
     }
     if (m.node("name").isPresent() && name.isEmpty()) {
       return Optional.empty();
     }
+    String entryName =
+        name.orElseGet(
+            () -> ListenPoint.defaultName(transport.get(), address.get(), port.getAsInt()));
     return Optional.of(
-        name.isPresent()
-            ? new ListenConfig(name.get(), transport.get(), address.get(), port.getAsInt())
-            : new ListenConfig(transport.get(), address.get(), port.getAsInt()));
+        new ListenConfig(
+            entryName,
+            transport.get(),
+            address.get(),
+            port.getAsInt(),
+            tls.orElse(null),
+            maxConnections.getAsInt()));
   }
 
   /** Names are what trunks refer to: letters, digits, {@code . _ - :}, at most 64. */
@@ -119,7 +180,7 @@ final class ListenSection {
     problems.add(
         m.node("transport").orElseThrow(),
         m.field("transport"),
-        "must be udp or tcp, got " + text.get());
+        "must be udp, tcp or tls, got " + text.get());
     return Optional.empty();
   }
 

@@ -15,6 +15,11 @@ final class Problems {
     this.file = file;
   }
 
+  /** The file being read (relative paths in it are relative to its directory). */
+  Path file() {
+    return file;
+  }
+
   void add(Node at, String field, String problem) {
     add(line(at), field, problem);
   }

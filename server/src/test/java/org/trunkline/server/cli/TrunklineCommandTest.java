@@ -72,7 +72,7 @@ class TrunklineCommandTest {
     assertThat(err.toString())
         .isEqualTo(
             config
-                + ":2: listen[0].transport: must be udp or tcp, got sctp\n"
+                + ":2: listen[0].transport: must be udp, tcp or tls, got sctp\n"
                 + config
                 + ":3: listen[1].port: must be 1..65535 (or 0 for any free port), got 70000\n");
     assertThat(out.toString()).isEmpty();

@@ -143,7 +143,8 @@ class ConfigLoaderTest {
   @Test
   void rejectsAnUnknownTransport() {
     assertThat(problems("listen:\n  - {transport: sctp, address: 127.0.0.1}\n"))
-        .containsExactly("conf/test.yaml:2: listen[0].transport: must be udp or tcp, got sctp");
+        .containsExactly(
+            "conf/test.yaml:2: listen[0].transport: must be udp, tcp or tls, got sctp");
   }
 
   @Test
@@ -314,7 +315,7 @@ class ConfigLoaderTest {
                 """))
         .containsExactly(
             "conf/test.yaml:1: database.pool-size: must be at least 1, got -3",
-            "conf/test.yaml:3: listen[0].transport: must be udp or tcp, got sctp",
+            "conf/test.yaml:3: listen[0].transport: must be udp, tcp or tls, got sctp",
             "conf/test.yaml:3: listen[0].port: must be 1..65535 (or 0 for any free port), got 70000",
             "conf/test.yaml:4: unknown key 'extra' (known keys: listen, database, trunks, ingress)");
   }
