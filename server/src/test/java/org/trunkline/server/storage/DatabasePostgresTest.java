@@ -72,4 +72,12 @@ class DatabasePostgresTest {
       assertThat(rs.next()).isFalse();
     }
   }
+
+  @Test
+  void keepsRegistrations() throws Exception {
+    String separator = url.contains("?") ? "&" : "?";
+    DatabaseConfig config =
+        new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
+    LocationStoreContract.roundTrip(() -> Database.open(config));
+  }
 }
