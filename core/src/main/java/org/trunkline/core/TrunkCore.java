@@ -218,6 +218,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
         tx.respond(r.status(), r.reason(), r.headers().toArray(String[]::new));
       }
       case Verdict.Identified id -> handle(id, tx, request);
+      case Verdict.Local local -> answer(tx, request);
       case Verdict.Continue c -> throw new IllegalStateException("ingress ended in Continue");
     }
   }
@@ -230,6 +231,11 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
       tx.respond(reply.status(), reply.reason(), reply.headers().toArray(String[]::new));
       return;
     }
+    answer(tx, request);
+  }
+
+  /** Answers as the server itself would without calls: OPTIONS 200, INVITE 404, ... */
+  private void answer(ServerTransaction tx, SipMessage request) {
     Answer a = uas.answer(request, null);
     if (a.isDrop()) {
       tx.abandon();

@@ -9,7 +9,8 @@ import org.trunkline.core.trunk.IngressPolicy;
 /**
  * The ingress pipeline, assembled in one visible place: banned sources are dropped; then {@code
  * cross-connect}, {@code ip-peer}, {@code registered-source}, {@code digest}, {@code register-out};
- * a request no stage claims is refused {@code 403} (or dropped, by policy) and counted per source.
+ * an OPTIONS no stage claims from a monitoring source is answered by the server itself; any other
+ * request no stage claims is refused {@code 403} (or dropped, by policy) and counted per source.
  * Immutable once built; a reload builds a new one. Thread-safe.
  */
 public final class Ingress {
@@ -53,6 +54,13 @@ public final class Ingress {
       Verdict v = s.apply(in);
       if (!(v instanceof Verdict.Continue)) {
         return v;
+      }
+    }
+    if (in.request().method().equals(org.trunkline.sip.SipMethod.OPTIONS)) {
+      for (org.trunkline.core.trunk.AddressRange r : policy.monitors()) {
+        if (r.matches(in.source().address())) {
+          return new Verdict.Local("monitoring source " + r);
+        }
       }
     }
     String ip = in.sourceIp();

@@ -27,6 +27,13 @@ public sealed interface Verdict {
     }
   }
 
+  /**
+   * Not a trunk's, but the server answers it itself (an OPTIONS from a monitoring source).
+   *
+   * @param how why, for logs
+   */
+  record Local(String how) implements Verdict {}
+
   /** Send nothing (a banned source, or an unknown one when policy says drop). */
   record Drop(String why) implements Verdict {}
 

@@ -12,9 +12,19 @@ import org.trunkline.stack.auth.DigestAlgorithm;
  *     (false); either way it is counted per source
  * @param ban when a source is banned
  * @param digestAlgorithms the digest algorithms our challenges offer, in the order they are sent
+ * @param monitors sources whose OPTIONS are answered {@code 200} although they are no trunk's
+ *     (monitoring: load balancers, Nagios, a local {@code sipsak}); other requests from them are
+ *     still unknown
  */
 public record IngressPolicy(
-    boolean dropUnknown, BanPolicy ban, List<DigestAlgorithm> digestAlgorithms) {
+    boolean dropUnknown,
+    BanPolicy ban,
+    List<DigestAlgorithm> digestAlgorithms,
+    List<AddressRange> monitors) {
+  /** Local monitoring only: the loopback addresses. */
+  public static final List<AddressRange> DEFAULT_MONITORS =
+      List.of(AddressRange.parse("127.0.0.0/8"), AddressRange.parse("::1"));
+
   /**
    * MD5 first: many PBXs (and SIPp) answer only the first challenge they read and know only MD5;
    * RFC 8760 clients that prefer SHA-256 find it offered next. Put {@code sha-256} first where
@@ -29,13 +39,14 @@ public record IngressPolicy(
   public IngressPolicy {
     Objects.requireNonNull(ban, "ban");
     digestAlgorithms = List.copyOf(digestAlgorithms);
+    monitors = List.copyOf(monitors);
     if (digestAlgorithms.isEmpty()) {
       throw new IllegalArgumentException("at least one digest algorithm");
     }
   }
 
-  /** With the default digest algorithms. */
+  /** With the default digest algorithms and monitors. */
   public IngressPolicy(boolean dropUnknown, BanPolicy ban) {
-    this(dropUnknown, ban, DEFAULT_DIGEST_ALGORITHMS);
+    this(dropUnknown, ban, DEFAULT_DIGEST_ALGORITHMS, DEFAULT_MONITORS);
   }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.trunkline.core.trunk.AddressRange;
 import org.trunkline.core.trunk.BanPolicy;
 import org.trunkline.core.trunk.IngressPolicy;
 import org.trunkline.stack.auth.DigestAlgorithm;
@@ -23,7 +24,14 @@ final class IngressSection {
   static IngressPolicy read(Node node, Problems problems) {
     Optional<YamlMap> map =
         YamlMap.open(
-            node, KEY, "a mapping", problems, "unknown-source", "ban", "digest-algorithms");
+            node,
+            KEY,
+            "a mapping",
+            problems,
+            "unknown-source",
+            "ban",
+            "digest-algorithms",
+            "monitors");
     if (map.isEmpty()) {
       return IngressPolicy.DEFAULT;
     }
@@ -46,7 +54,30 @@ final class IngressSection {
         m.node("digest-algorithms")
             .map(n -> algorithms(n, m.field("digest-algorithms"), problems))
             .orElse(IngressPolicy.DEFAULT_DIGEST_ALGORITHMS);
-    return new IngressPolicy(drop, ban, algorithms);
+    List<AddressRange> monitors =
+        m.node("monitors")
+            .map(n -> ranges(n, m.field("monitors"), problems))
+            .orElse(IngressPolicy.DEFAULT_MONITORS);
+    return new IngressPolicy(drop, ban, algorithms, monitors);
+  }
+
+  private static List<AddressRange> ranges(Node node, String field, Problems problems) {
+    Optional<List<Node>> items =
+        YamlMap.sequence(node, field, "a list of addresses or CIDRs", problems);
+    if (items.isEmpty()) {
+      return IngressPolicy.DEFAULT_MONITORS;
+    }
+    List<AddressRange> out = new java.util.ArrayList<>();
+    for (int i = 0; i < items.get().size(); i++) {
+      Node item = items.get().get(i);
+      String text = item instanceof ScalarNode s ? s.getValue() : YamlMap.describe(item);
+      try {
+        out.add(AddressRange.parse(text));
+      } catch (IllegalArgumentException e) {
+        problems.add(item, field + "[" + i + "]", e.getMessage());
+      }
+    }
+    return out;
   }
 
   private static List<DigestAlgorithm> algorithms(Node node, String field, Problems problems) {

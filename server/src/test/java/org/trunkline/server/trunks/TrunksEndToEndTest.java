@@ -244,10 +244,14 @@ class TrunksEndToEndTest {
 
   @Test
   void ipPeersAreMatchedAndAnUnknownSourceIsRefusedAndCounted() throws Exception {
-    start("trunks:\n  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\", \"127.0.0.21/32\"]}\n");
+    start(
+        "trunks:\n  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\", \"127.0.0.21/32\"]}\n"
+            + "ingress: {monitors: [\"127.0.0.50\"]}\n");
 
     sipp("options-200", "127.0.0.20", socket("public"));
     sipp("options-403", "127.0.0.30", socket("public"));
+    // a monitoring host gets its OPTIONS answered, without being anybody's trunk
+    sipp("options-200", "127.0.0.50", socket("public"));
 
     assertThat(server.core().unknownBySource()).containsOnlyKeys("127.0.0.30");
     assertThat(server.core().counters()).containsEntry("ingress_unknown", 1L);
@@ -259,7 +263,8 @@ class TrunksEndToEndTest {
         "trunks:\n"
             + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
             + "  - {name: gamma, mode: cross-connect, listen: xc, peers: [\"127.0.0.40\"],"
-            + " health: off, target: \"sip:127.0.0.3:5060\"}\n");
+            + " health: off, target: \"sip:127.0.0.3:5060\"}\n"
+            + "ingress: {monitors: []}\n");
 
     // gamma's peer on gamma's socket
     sipp("options-200", "127.0.0.40", socket("xc"));
