@@ -86,6 +86,12 @@ class ApiSectionTest {
   }
 
   @Test
+  void theDemoConfigWritesTheDefaultOut() throws ConfigException {
+    assertThat(ConfigLoader.load(Path.of("../conf/trunkline.yaml")).api())
+        .isEqualTo(ApiConfig.defaults());
+  }
+
+  @Test
   void configsBuiltInCodeHaveNoApi() {
     TrunklineConfig config = new TrunklineConfig(List.of(), DatabaseConfig.defaults(), FILE);
 
