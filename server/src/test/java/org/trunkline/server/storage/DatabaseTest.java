@@ -57,7 +57,7 @@ class DatabaseTest {
                   db.dataSource(),
                   "SELECT \"version\", \"description\", \"success\" FROM \"flyway_schema_history\""
                       + " WHERE \"type\" = 'SQL'"))
-          .containsExactly("1|init|true");
+          .containsExactly("1|init|true", "2|registrations|true");
       assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
     }
   }
@@ -90,7 +90,7 @@ class DatabaseTest {
               rows(
                   again.dataSource(),
                   "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"type\" = 'SQL'"))
-          .containsExactly("1");
+          .containsExactly("2");
     }
   }
 
