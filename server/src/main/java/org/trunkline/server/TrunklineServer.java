@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.core.TrunkCore;
+import org.trunkline.server.api.AdminApi;
 import org.trunkline.server.config.TrunklineConfig;
 import org.trunkline.server.storage.Database;
 import org.trunkline.server.storage.DatabaseException;
@@ -35,6 +36,7 @@ public final class TrunklineServer implements AutoCloseable {
   private final TrunkCore core;
   private final List<ListenPoint> listening;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private AdminApi admin;
 
   private TrunklineServer(
       String nodeId,
@@ -87,7 +89,13 @@ public final class TrunklineServer implements AutoCloseable {
           nodeId,
           Version.current(),
           restored);
-      return new TrunklineServer(nodeId, database, sip, core, listening);
+      TrunklineServer server = new TrunklineServer(nodeId, database, sip, core, listening);
+      server.admin = AdminApi.start(config, server);
+      return server;
+    } catch (StartupException e) {
+      core.close();
+      closeQuietly(sip, database);
+      throw e;
     } catch (IOException e) {
       core.close();
       closeQuietly(sip, database);
@@ -143,6 +151,11 @@ public final class TrunklineServer implements AutoCloseable {
     return core;
   }
 
+  /** Reload and the admin HTTP API. */
+  public AdminApi admin() {
+    return admin;
+  }
+
   /** The SIP stack (counters, client). */
   public SipServer sip() {
     return sip;
@@ -152,6 +165,9 @@ public final class TrunklineServer implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      if (admin != null) {
+        admin.close();
+      }
       core.close();
       closeQuietly(sip, database);
       log.info("node {} stopped", nodeId);

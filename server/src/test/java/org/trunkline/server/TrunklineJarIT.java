@@ -159,7 +159,10 @@ class TrunklineJarIT {
         dir.resolve("run.yaml"),
         "listen:\n"
             + "  - {transport: udp, address: 127.0.0.1, port: 0}\n"
-            + "  - {transport: tcp, address: 127.0.0.1, port: 0}\n");
+            + "  - {transport: tcp, address: 127.0.0.1, port: 0}\n"
+            + "api: {port: 0}\n"
+            // requests from no trunk are refused (403); loopback is a trunk here
+            + "trunks: [{name: local, mode: ip, peers: [127.0.0.1]}]\n");
     Path out = dir.resolve("run.out");
     Process process =
         new ProcessBuilder(
@@ -187,6 +190,8 @@ class TrunklineJarIT {
           Pattern.compile("listening on sip:127\\.0\\.0\\.1:(\\d+);transport=tcp").matcher(printed);
       assertThat(udp.find()).isTrue();
       assertThat(tcp.find()).isTrue();
+      assertThat(printed)
+          .containsPattern("\napi on http://127\\.0\\.0\\.1:\\d+\ntrunkline ready\n");
 
       try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
         socket.setSoTimeout(5000);
@@ -219,6 +224,115 @@ class TrunklineJarIT {
     }
     assertThat(Files.readString(out)).endsWith("trunkline stopped\n");
     assertThat(process.exitValue()).isIn(0, 143);
+  }
+
+  /** Starts {@code run --config FILE} in {@link #dir}; the caller stops it. */
+  private Process startRun(String config, Path out) throws IOException {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED",
+            "-jar",
+            JAR.toAbsolutePath().toString(),
+            "run",
+            "--config",
+            config)
+        .directory(dir.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(out.toFile())
+        .redirectError(dir.resolve(config + ".err").toFile())
+        .start();
+  }
+
+  private static void stop(Process process) throws InterruptedException {
+    process.destroy(); // SIGTERM
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Test
+  void trunksShowsTheRunningServersTrunksAndReloadAppliesAnEditedFile() throws Exception {
+    // The CLI finds the API through the config file, so the port must be a fixed one.
+    int apiPort = freePort();
+    String head =
+        "listen: [{transport: udp, address: 127.0.0.1, port: 0}]\n"
+            + "api: {port: "
+            + apiPort
+            + "}\n"
+            + "trunks:\n"
+            + "  - {name: acme, mode: register-in, username: acme, password: s3cret}\n";
+    Path config = dir.resolve("api.yaml");
+    Files.writeString(config, head);
+    Path out = dir.resolve("api.out");
+    Process process = startRun("api.yaml", out);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Files.readString(out).contains("trunkline ready\n") || !process.isAlive());
+      assertThat(Files.readString(out)).contains("api on http://127.0.0.1:" + apiPort + "\n");
+
+      Result trunks = trunkline("trunks", "--config", "api.yaml");
+      assertThat(trunks.err()).isEmpty();
+      assertThat(trunks.out())
+          .isEqualTo(
+              "NAME  MODE         STATE         SINCE  REASON            CALLS  CONTACTS / PEERS\n"
+                  + "acme  register-in  unregistered  -      no contact bound  0      -\n");
+      assertThat(trunks.exitCode()).isZero();
+
+      Files.writeString(config, head + "  - {name: carrier1, mode: ip, peers: [192.0.2.1]}\n");
+      Result reload = trunkline("reload", "--config", "api.yaml");
+      assertThat(reload.out()).isEqualTo("reloaded: 1 change\n  added trunk carrier1 (ip)\n");
+      assertThat(reload.exitCode()).isZero();
+      assertThat(trunkline("trunks", "-c", "api.yaml").out())
+          .contains("\ncarrier1  ip  ", "192.0.2.1\n");
+
+      Files.writeString(config, head + "  - {name: carrier1, mode: ip}\n");
+      Result broken = trunkline("reload", "--config", "api.yaml");
+      assertThat(broken.exitCode()).isEqualTo(1);
+      assertThat(broken.out()).isEmpty();
+      assertThat(broken.err())
+          .isEqualTo(
+              "api.yaml:5: trunks[1].peers: missing (required for ip trunks)\n"
+                  + "reload rejected: the server keeps its running config\n");
+      assertThat(trunkline("trunks", "--json", "-c", "api.yaml").out())
+          .contains("\"name\": \"carrier1\"");
+
+      // SIGHUP reloads too, and the server keeps running.
+      Files.writeString(config, head);
+      new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !trunkline("trunks", "-c", "api.yaml").out().contains("carrier1"));
+      assertThat(process.isAlive()).isTrue();
+    } finally {
+      stop(process);
+    }
+    assertThat(Files.readString(dir.resolve("api.yaml.err")))
+        .contains("reloaded api.yaml: removed trunk carrier1 (ip)");
+  }
+
+  @Test
+  void trunksWithNoServerRunningSaysSoAndExitsTwo() throws Exception {
+    int apiPort = freePort();
+    Files.writeString(
+        dir.resolve("none.yaml"),
+        "listen: [{transport: udp, address: 127.0.0.1}]\napi: {port: " + apiPort + "}\n");
+
+    Result result = trunkline("trunks", "--config", "none.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err())
+        .isEqualTo(
+            "no Trunkline running at http://127.0.0.1:"
+                + apiPort
+                + " (connection refused); start it with ./trunkline run\n");
   }
 
   private static String options(String callId, int port) {

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Start the server. Stop it with Ctrl-C or SIGTERM.",
-      "Prints 'listening on <listen point>' per socket, then 'trunkline ready'."
+      "Prints 'listening on <listen point>' per socket, 'api on <url>', then 'trunkline ready'.",
+      "SIGHUP reloads the trunks from the config file, as 'trunkline reload' does."
     })
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -70,6 +71,8 @@ final class RunCommand implements Callable<Integer> {
     for (ListenPoint point : server.listening()) {
       out.println("listening on " + point);
     }
+    server.admin().url().ifPresent(url -> out.println("api on " + url));
+    Hangup.reloadOnHangup(server.admin());
     out.println("trunkline ready");
     out.flush();
     awaitUninterruptibly(stopped);

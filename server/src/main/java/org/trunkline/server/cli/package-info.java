@@ -1,2 +1,4 @@
-/** The command line: {@code trunkline run|check [--config FILE]}, built on picocli. */
+/**
+ * The command line: {@code trunkline run|check|trunks|reload [--config FILE]}, built on picocli.
+ */
 package org.trunkline.server.cli;

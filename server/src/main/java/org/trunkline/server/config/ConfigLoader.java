@@ -19,7 +19,9 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
@@ -33,12 +35,43 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class ConfigLoader {
   /** The top-level keys, in the order the docs list them. */
   static final List<String> SECTIONS =
-      List.of(ListenSection.KEY, DatabaseSection.KEY, TrunksSection.KEY, IngressSection.KEY);
+      List.of(
+          ListenSection.KEY,
+          DatabaseSection.KEY,
+          TrunksSection.KEY,
+          IngressSection.KEY,
+          ApiSection.KEY);
 
   private ConfigLoader() {}
 
   /** Reads and validates {@code file}; relative paths are relative to the working directory. */
   public static TrunklineConfig load(Path file) throws ConfigException {
+    return parse(file, text(file));
+  }
+
+  /**
+   * Only the {@code api} section of {@code file}, for commands that talk to a running server: the
+   * rest of the file may be mid-edit. YAML syntax errors and problems of the section itself are
+   * still rejected.
+   */
+  public static ApiConfig loadApi(Path file) throws ConfigException {
+    Node root = compose(file, text(file));
+    Problems problems = new Problems(file);
+    ApiConfig api = ApiConfig.defaults();
+    if (root instanceof MappingNode top) {
+      for (NodeTuple tuple : top.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals(ApiSection.KEY)) {
+          api = ApiSection.read(tuple.getValueNode(), problems);
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems.sorted());
+    }
+    return api;
+  }
+
+  private static String text(Path file) throws ConfigException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -57,23 +90,12 @@ public final class ConfigLoader {
     } catch (CharacterCodingException e) {
       throw single(file, 0, "not UTF-8 text");
     }
-    return parse(file, text);
+    return text;
   }
 
   /** Validates config text; {@code source} names it in messages and in the result. */
   public static TrunklineConfig parse(Path source, String text) throws ConfigException {
-    Node root;
-    try {
-      root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
-    } catch (MarkedYAMLException e) {
-      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      String problem = syntaxProblem(e);
-      String where = mark == null ? "" : " (column " + (mark.getColumn() + 1) + ")";
-      throw single(
-          source, mark == null ? 0 : mark.getLine() + 1, "YAML syntax error: " + problem + where);
-    } catch (YAMLException e) {
-      throw single(source, 0, "YAML error: " + e.getMessage());
-    }
+    Node root = compose(source, text);
     if (root == null || (root instanceof ScalarNode s && s.getTag().equals(Tag.NULL))) {
       throw single(source, 1, "empty file: expected at least a 'listen' section");
     }
@@ -83,6 +105,20 @@ public final class ConfigLoader {
       throw new ConfigException(problems.sorted());
     }
     return config;
+  }
+
+  private static Node compose(Path source, String text) throws ConfigException {
+    try {
+      return new Yaml(new LoaderOptions()).compose(new StringReader(text));
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      String problem = syntaxProblem(e);
+      String where = mark == null ? "" : " (column " + (mark.getColumn() + 1) + ")";
+      throw single(
+          source, mark == null ? 0 : mark.getLine() + 1, "YAML syntax error: " + problem + where);
+    } catch (YAMLException e) {
+      throw single(source, 0, "YAML error: " + e.getMessage());
+    }
   }
 
   private static TrunklineConfig map(Node root, Path source, Problems problems) {
@@ -106,7 +142,11 @@ public final class ConfigLoader {
         top.node(IngressSection.KEY)
             .map(n -> IngressSection.read(n, problems))
             .orElse(IngressPolicy.DEFAULT);
-    return new TrunklineConfig(listen, database, new TrunksConfig(trunks, ingress), source);
+    ApiConfig api =
+        top.node(ApiSection.KEY)
+            .map(n -> ApiSection.read(n, problems))
+            .orElseGet(ApiConfig::defaults);
+    return new TrunklineConfig(listen, database, new TrunksConfig(trunks, ingress), api, source);
   }
 
   /** SnakeYAML splits some messages in two ("expected a single document", "but found ..."). */

@@ -12,10 +12,16 @@ import org.trunkline.stack.ListenPoint;
  * @param database where state is stored (defaults when the file has no {@code database} section)
  * @param trunks the trunks and the ingress policy ({@link TrunksConfig#EMPTY} when the file has no
  *     {@code trunks} or {@code ingress} section)
+ * @param api where the admin HTTP API listens ({@link ApiConfig#defaults} when the file has no
+ *     {@code api} section; {@link ApiConfig#DISABLED} for configs built in code without one)
  * @param source the file this was read from, as named on the command line
  */
 public record TrunklineConfig(
-    List<ListenConfig> listen, DatabaseConfig database, TrunksConfig trunks, Path source) {
+    List<ListenConfig> listen,
+    DatabaseConfig database,
+    TrunksConfig trunks,
+    ApiConfig api,
+    Path source) {
   /** The config file used when the command line names none. */
   public static final String DEFAULT_FILE = "conf/trunkline.yaml";
 
@@ -24,6 +30,13 @@ public record TrunklineConfig(
   public TrunklineConfig {
     listen = List.copyOf(listen);
     java.util.Objects.requireNonNull(trunks, "trunks");
+    java.util.Objects.requireNonNull(api, "api");
+  }
+
+  /** A config built in code: no admin API, so tests never compete for its port. */
+  public TrunklineConfig(
+      List<ListenConfig> listen, DatabaseConfig database, TrunksConfig trunks, Path source) {
+    this(listen, database, trunks, ApiConfig.DISABLED, source);
   }
 
   /** A config without trunks. */

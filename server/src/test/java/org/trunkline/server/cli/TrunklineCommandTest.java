@@ -133,7 +133,8 @@ class TrunklineCommandTest {
   @Test
   void usageMistakesExitWithTwo() {
     assertThat(run()).isEqualTo(2);
-    assertThat(err.toString()).startsWith("Missing required subcommand: run or check");
+    assertThat(err.toString())
+        .startsWith("Missing required subcommand: run, check, trunks or reload");
 
     err.getBuffer().setLength(0);
     assertThat(run("check", "--bogus")).isEqualTo(2);

@@ -186,7 +186,7 @@ class ConfigLoaderTest {
             "conf/test.yaml:4: database: unknown key 'colour'"
                 + " (known keys: url, user, password, pool-size)",
             "conf/test.yaml:5: unknown key 'routes' (known keys: listen, database, trunks,"
-                + " ingress)");
+                + " ingress, api)");
   }
 
   @Test
@@ -232,7 +232,7 @@ class ConfigLoaderTest {
     assertThat(problems("- listen\n"))
         .containsExactly(
             "conf/test.yaml:1: must be a mapping with the sections listen, database, trunks,"
-                + " ingress, got a list");
+                + " ingress, api, got a list");
   }
 
   @Test
@@ -317,7 +317,8 @@ class ConfigLoaderTest {
             "conf/test.yaml:1: database.pool-size: must be at least 1, got -3",
             "conf/test.yaml:3: listen[0].transport: must be udp, tcp or tls, got sctp",
             "conf/test.yaml:3: listen[0].port: must be 1..65535 (or 0 for any free port), got 70000",
-            "conf/test.yaml:4: unknown key 'extra' (known keys: listen, database, trunks, ingress)");
+            "conf/test.yaml:4: unknown key 'extra' (known keys: listen, database, trunks, ingress,"
+                + " api)");
   }
 
   @Test

@@ -1,0 +1,163 @@
+package org.trunkline.server.api;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.core.TrunkCore;
+import org.trunkline.core.TrunkView;
+
+/**
+ * The endpoints, all JSON: {@code GET /api/trunks}, {@code GET /api/counters}, {@code POST
+ * /api/reload}. Runs on the API's virtual threads, never on an event loop.
+ */
+final class ApiHandler implements HttpHandler {
+  private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+
+  static final String TRUNKS = "/api/trunks";
+  static final String COUNTERS = "/api/counters";
+  static final String RELOAD = "/api/reload";
+  private static final List<String> ENDPOINTS =
+      List.of("GET " + TRUNKS, "GET " + COUNTERS, "POST " + RELOAD);
+
+  private final TrunkCore core;
+  private final Supplier<Map<String, Long>> sipCounters;
+  private final Reloader reloader;
+
+  ApiHandler(TrunkCore core, Supplier<Map<String, Long>> sipCounters, Reloader reloader) {
+    this.core = core;
+    this.sipCounters = sipCounters;
+    this.reloader = reloader;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      try (InputStream body = exchange.getRequestBody()) {
+        body.transferTo(OutputStream.nullOutputStream());
+      }
+      route(exchange);
+    } catch (RuntimeException e) {
+      log.warn("API {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+      try {
+        send(exchange, 500, error("internal error: " + e));
+      } catch (IOException | RuntimeException again) {
+        log.debug("cannot send the 500 either", again);
+      }
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    String method = exchange.getRequestMethod();
+    // A browser sends Origin on cross-site requests: no web page may reload our config.
+    if (exchange.getRequestHeaders().containsKey("Origin")) {
+      send(exchange, 403, error("cross-origin requests are refused"));
+      return;
+    }
+    switch (path) {
+      case TRUNKS -> {
+        if (allowed(exchange, method, "GET")) {
+          send(
+              exchange,
+              200,
+              Map.of("trunks", core.trunks().stream().map(ApiHandler::trunk).toList()));
+        }
+      }
+      case COUNTERS -> {
+        if (allowed(exchange, method, "GET")) {
+          send(exchange, 200, counters());
+        }
+      }
+      case RELOAD -> {
+        if (allowed(exchange, method, "POST")) {
+          reload(exchange);
+        }
+      }
+      default ->
+          send(
+              exchange,
+              404,
+              error(
+                  "no such endpoint: "
+                      + path
+                      + " (there are "
+                      + String.join(", ", ENDPOINTS)
+                      + ")"));
+    }
+  }
+
+  private void reload(HttpExchange exchange) throws IOException {
+    switch (reloader.reload()) {
+      case ReloadResult.Applied a -> {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("changes", a.changes());
+        json.put("restart", a.restart());
+        json.put("warnings", a.warnings());
+        send(exchange, 200, json);
+      }
+      case ReloadResult.Rejected r -> send(exchange, 422, Map.of("errors", r.errors()));
+    }
+  }
+
+  private Map<String, Object> counters() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("sip", sipCounters.get());
+    json.put("core", core.counters());
+    json.put("unknown_sources", core.unknownBySource());
+    return json;
+  }
+
+  /** One trunk as JSON; {@code since} is ISO-8601 UTC or null. */
+  static Map<String, Object> trunk(TrunkView t) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("name", t.name());
+    json.put("mode", t.mode());
+    json.put("state", t.state());
+    json.put("reason", t.reason());
+    json.put("since", t.since() == null ? null : t.since().toString());
+    json.put("endpoints", t.endpoints());
+    json.put("calls", t.calls());
+    return json;
+  }
+
+  private static boolean allowed(HttpExchange exchange, String method, String allowed)
+      throws IOException {
+    if (method.equals(allowed)) {
+      return true;
+    }
+    exchange.getResponseHeaders().set("Allow", allowed);
+    send(
+        exchange,
+        405,
+        error(
+            method
+                + " is not allowed on "
+                + exchange.getRequestURI().getPath()
+                + ", use "
+                + allowed));
+    return false;
+  }
+
+  private static Map<String, Object> error(String text) {
+    return Map.of("error", text);
+  }
+
+  private static void send(HttpExchange exchange, int status, Object json) throws IOException {
+    byte[] bytes = Json.write(json).getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+}

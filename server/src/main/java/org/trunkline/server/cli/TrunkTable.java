@@ -1,0 +1,105 @@
+package org.trunkline.server.cli;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The trunks of {@code GET /api/trunks} as a table an engineer reads at a glance: one row per
+ * trunk, its further contacts or peers on the lines below. Columns are as wide as their widest
+ * cell; an empty cell shows {@code -}.
+ */
+final class TrunkTable {
+  static final List<String> HEADER =
+      List.of("NAME", "MODE", "STATE", "SINCE", "REASON", "CALLS", "CONTACTS / PEERS");
+
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+  private static final DateTimeFormatter DATE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+  private TrunkTable() {}
+
+  /**
+   * @param trunks the {@code trunks} array of the API's answer
+   * @param zone the zone times are shown in
+   * @param now to show today's times without a date
+   */
+  static String render(List<?> trunks, ZoneId zone, Instant now) {
+    if (trunks.isEmpty()) {
+      return "no trunks configured\n";
+    }
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(HEADER);
+    for (Object item : trunks) {
+      Map<?, ?> t = item instanceof Map<?, ?> m ? m : Map.of();
+      List<String> endpoints = strings(t.get("endpoints"));
+      rows.add(
+          List.of(
+              text(t.get("name")),
+              text(t.get("mode")),
+              text(t.get("state")),
+              since(t.get("since"), zone, now),
+              text(t.get("reason")),
+              text(t.get("calls")),
+              endpoints.isEmpty() ? "-" : endpoints.get(0)));
+      for (String more : endpoints.subList(Math.min(1, endpoints.size()), endpoints.size())) {
+        rows.add(List.of("", "", "", "", "", "", more));
+      }
+    }
+    int columns = HEADER.size();
+    int[] width = new int[columns];
+    for (List<String> row : rows) {
+      for (int c = 0; c < columns; c++) {
+        width[c] = Math.max(width[c], row.get(c).length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (List<String> row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int c = 0; c < columns; c++) {
+        line.append(row.get(c));
+        if (c < columns - 1) {
+          line.repeat(" ", width[c] - row.get(c).length() + 2);
+        }
+      }
+      out.append(line.toString().stripTrailing()).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** Today's times as {@code 12:01:07}, older ones with their date. */
+  static String since(Object value, ZoneId zone, Instant now) {
+    if (!(value instanceof String s) || s.isEmpty()) {
+      return "-";
+    }
+    ZonedDateTime at;
+    try {
+      at = Instant.parse(s).atZone(zone);
+    } catch (DateTimeParseException e) {
+      return s;
+    }
+    boolean today = at.toLocalDate().equals(LocalDate.ofInstant(now, zone));
+    return (today ? TIME : DATE_TIME).format(at);
+  }
+
+  private static String text(Object value) {
+    if (value == null) {
+      return "-";
+    }
+    String s = value.toString().replaceAll("\\s+", " ").strip();
+    return s.isEmpty() ? "-" : s;
+  }
+
+  private static List<String> strings(Object value) {
+    if (!(value instanceof List<?> list)) {
+      return List.of();
+    }
+    return list.stream().map(TrunkTable::text).toList();
+  }
+}
