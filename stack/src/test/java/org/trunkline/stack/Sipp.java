@@ -140,7 +140,7 @@ public final class Sipp {
             read(dir.resolve("errors.log")), tail(read(dir.resolve("sipp.out"))))
         .isZero();
     assertThat(read(dir.resolve("stats.csv")))
-        .as("stats file written")
+        .as("stats file written; output: %s", tail(read(dir.resolve("sipp.out"))))
         .contains("SuccessfulCall(C)");
   }
 

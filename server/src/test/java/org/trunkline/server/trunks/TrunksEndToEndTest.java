@@ -71,6 +71,7 @@ class TrunksEndToEndTest {
             + "database: {url: \"jdbc:h2:file:"
             + dir.resolve("db")
             + "\"}\n"
+            + "api: {enabled: false}\n"
             + trunks);
     TrunklineConfig config = ConfigLoader.load(file);
     server = TrunklineServer.start(config, Clock.systemUTC(), timers);

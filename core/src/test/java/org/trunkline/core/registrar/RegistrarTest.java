@@ -1,0 +1,272 @@
+package org.trunkline.core.registrar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.trunkline.core.trunk.AddressRange;
+import org.trunkline.core.trunk.Trunk;
+import org.trunkline.core.trunk.TrunkAccess;
+import org.trunkline.core.trunk.TrunkMode;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipParser;
+import org.trunkline.stack.Transport;
+import org.trunkline.stack.transaction.Peer;
+
+/** RFC 3261 §10.3 on a clock the test moves. */
+class RegistrarTest {
+  private long now = 1_000_000;
+  private final InstantSource clock = () -> Instant.ofEpochMilli(now);
+  private final List<String> stored = new ArrayList<>();
+  private final LocationStore store =
+      new LocationStore() {
+        @Override
+        public List<Binding> loadAll() {
+          return List.of();
+        }
+
+        @Override
+        public void save(Binding b) {
+          stored.add("save " + b.contact() + " " + b.expiresAt());
+        }
+
+        @Override
+        public void remove(String trunk, String contact) {
+          stored.add("remove " + contact);
+        }
+      };
+  private final Registrar registrar = new Registrar(clock, store);
+  private final Trunk acme =
+      new Trunk(
+          "acme",
+          TrunkMode.REGISTER_IN,
+          new TrunkAccess.RegisterIn("acme", "s3cret", "trunkline", 2, 60, 3600),
+          Optional.empty(),
+          Optional.empty(),
+          0,
+          0,
+          List.of());
+  private final Peer pbx =
+      new Peer(Transport.UDP, new InetSocketAddress("192.0.2.7", 5070), "public");
+  private int cseq = 1;
+
+  private Registrar.Reply register(String... headers) {
+    return register(pbx, "call-1", headers);
+  }
+
+  private Registrar.Reply register(Peer from, String callId, String... headers) {
+    StringBuilder sb =
+        new StringBuilder(
+            "REGISTER sip:192.0.2.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 192.0.2.7:5070;branch=z9hG4bK-"
+                + cseq
+                + "\r\nMax-Forwards: 70\r\nFrom: <sip:acme@192.0.2.1>;tag=a\r\n"
+                + "To: <sip:acme@192.0.2.1>\r\nCall-ID: "
+                + callId
+                + "\r\nCSeq: "
+                + cseq++
+                + " REGISTER\r\n");
+    for (String h : headers) {
+      sb.append(h).append("\r\n");
+    }
+    sb.append("Content-Length: 0\r\n\r\n");
+    SipMessage m = new SipParser().parseDatagram(sb.toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(m.isOk()).as("test message %s", m).isTrue();
+    return registrar.register(acme, m, from);
+  }
+
+  @Test
+  void bindsAContactWithItsExpiryAndSource() {
+    Registrar.Reply r = register("Contact: <sip:acme@10.0.0.5:5070>", "Expires: 300");
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.headers()).contains("Contact: <sip:acme@10.0.0.5:5070>;expires=300");
+    assertThat(r.headers())
+        .anyMatch(h -> h.matches("Date: \\w{3}, \\d{2} \\w{3} \\d{4} [0-9:]{8} GMT"));
+    Binding b = registrar.bindings("acme").get(0);
+    assertThat(b.source()).isEqualTo(pbx.address());
+    assertThat(b.listenPoint()).isEqualTo("public");
+    assertThat(registrar.trunkRegisteredFrom(pbx.address())).contains("acme");
+    assertThat(stored).containsExactly("save sip:acme@10.0.0.5:5070 " + (1_000_000 + 300_000));
+  }
+
+  @Test
+  void expiresWhenItsTimeIsUp() {
+    register("Contact: <sip:acme@10.0.0.5:5070>;expires=120");
+
+    now += 119_000;
+    assertThat(registrar.bindings("acme")).hasSize(1);
+    now += 1_000;
+    assertThat(registrar.expire()).isEqualTo(1);
+    assertThat(registrar.bindings("acme")).isEmpty();
+    assertThat(registrar.trunkRegisteredFrom(pbx.address())).isEmpty();
+  }
+
+  @Test
+  void tooBriefIs423WithMinExpiresAndTooLongIsShortened() {
+    assertThat(register("Contact: <sip:acme@10.0.0.5>", "Expires: 30"))
+        .isEqualTo(new Registrar.Reply(423, "Interval Too Brief", List.of("Min-Expires: 60")));
+    assertThat(registrar.bindings("acme")).isEmpty();
+
+    Registrar.Reply r = register("Contact: <sip:acme@10.0.0.5>", "Expires: 86400");
+    assertThat(r.headers()).contains("Contact: <sip:acme@10.0.0.5>;expires=3600");
+  }
+
+  @Test
+  void noExpiresAtAllMeansTheDefaultCappedByMaxExpires() {
+    Registrar.Reply r = register("Contact: <sip:acme@10.0.0.5>");
+    assertThat(r.headers()).contains("Contact: <sip:acme@10.0.0.5>;expires=3600");
+  }
+
+  @Test
+  void beyondMaxContactsTheOldestIsReplaced() {
+    register("Contact: <sip:acme@10.0.0.1>", "Expires: 300");
+    now += 1000;
+    register("Contact: <sip:acme@10.0.0.2>", "Expires: 300");
+    now += 1000;
+    Registrar.Reply r = register("Contact: <sip:acme@10.0.0.3>", "Expires: 300");
+
+    assertThat(registrar.bindings("acme"))
+        .extracting(Binding::contact)
+        .containsExactly("sip:acme@10.0.0.2", "sip:acme@10.0.0.3");
+    assertThat(r.headers()).filteredOn(h -> h.startsWith("Contact:")).hasSize(2);
+  }
+
+  @Test
+  void expiresZeroAndTheWildcardRemove() {
+    register("Contact: <sip:acme@10.0.0.1>, <sip:acme@10.0.0.2>", "Expires: 300");
+    register("Contact: <sip:acme@10.0.0.1>;expires=0");
+    assertThat(registrar.bindings("acme"))
+        .extracting(Binding::contact)
+        .containsExactly("sip:acme@10.0.0.2");
+
+    assertThat(register("Contact: *", "Expires: 0").status()).isEqualTo(200);
+    assertThat(registrar.bindings("acme")).isEmpty();
+    assertThat(stored).contains("remove sip:acme@10.0.0.1", "remove sip:acme@10.0.0.2");
+  }
+
+  @Test
+  void aWildcardWithAnythingElseIs400() {
+    assertThat(register("Contact: *", "Expires: 300").status()).isEqualTo(400);
+    assertThat(register("Contact: *, <sip:acme@10.0.0.1>", "Expires: 0").status()).isEqualTo(400);
+  }
+
+  @Test
+  void aQueryWithoutContactListsTheBindings() {
+    register("Contact: <sip:acme@10.0.0.1>", "Expires: 300");
+    now += 100_000;
+    assertThat(register().headers()).contains("Contact: <sip:acme@10.0.0.1>;expires=200");
+  }
+
+  @Test
+  void anOutOfOrderRefreshDoesNotChangeTheBinding() {
+    register("Contact: <sip:acme@10.0.0.1>", "Expires: 300");
+    cseq = 1; // the same Call-ID with an old CSeq (§10.3 step 7)
+    Registrar.Reply r = register("Contact: <sip:acme@10.0.0.1>", "Expires: 0");
+
+    assertThat(r.status()).isEqualTo(500);
+    assertThat(registrar.bindings("acme")).hasSize(1);
+  }
+
+  @Test
+  void aRefreshFromANewAddressMovesTheSource() {
+    register("Contact: <sip:acme@10.0.0.1>", "Expires: 300");
+    Peer moved = new Peer(Transport.UDP, new InetSocketAddress("192.0.2.8", 5070));
+    register(moved, "call-1", "Contact: <sip:acme@10.0.0.1>", "Expires: 300");
+
+    assertThat(registrar.trunkRegisteredFrom(moved.address())).contains("acme");
+    assertThat(registrar.trunkRegisteredFrom(pbx.address())).isEmpty();
+    assertThat(registrar.bindings("acme")).hasSize(1);
+  }
+
+  @Test
+  void aTrunkThatDoesNotRegisterIsRefused() {
+    Trunk ip =
+        new Trunk(
+            "carrier1",
+            TrunkMode.IP,
+            new TrunkAccess.Ip(List.of(AddressRange.parse("192.0.2.7"))),
+            Optional.empty(),
+            Optional.empty(),
+            0,
+            0,
+            List.of());
+    SipMessage m =
+        new SipParser()
+            .parseDatagram(
+                ("REGISTER sip:192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.7;branch=z9hG4bK-x\r\n"
+                        + "Max-Forwards: 70\r\nFrom: <sip:x@192.0.2.1>;tag=a\r\nTo: <sip:x@192.0.2.1>\r\n"
+                        + "Call-ID: c\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+    assertThat(registrar.register(ip, m, pbx).status()).isEqualTo(403);
+  }
+
+  @Test
+  void restoresStoredBindingsThatHaveNotExpired() {
+    Binding live =
+        new Binding(
+            "acme",
+            "sip:acme@10.0.0.9",
+            now + 60_000,
+            Transport.TCP,
+            pbx.address(),
+            null,
+            "c",
+            1,
+            "",
+            now);
+    Binding dead =
+        new Binding(
+            "acme",
+            "sip:acme@10.0.0.8",
+            now - 1,
+            Transport.TCP,
+            pbx.address(),
+            null,
+            "c",
+            1,
+            "",
+            now);
+    Binding gone =
+        new Binding(
+            "zeta",
+            "sip:z@10.0.0.7",
+            now + 60_000,
+            Transport.TCP,
+            pbx.address(),
+            null,
+            "c",
+            1,
+            "",
+            now);
+    Registrar r =
+        new Registrar(
+            clock,
+            new LocationStore() {
+              @Override
+              public List<Binding> loadAll() {
+                return List.of(live, dead, gone);
+              }
+
+              @Override
+              public void save(Binding b) {}
+
+              @Override
+              public void remove(String trunk, String contact) {
+                stored.add("remove " + contact);
+              }
+            });
+
+    assertThat(r.restore(name -> name.equals("acme") ? Optional.of(acme) : Optional.empty()))
+        .isEqualTo(1);
+    assertThat(r.bindings("acme")).containsExactly(live);
+    assertThat(stored)
+        .containsExactlyInAnyOrder("remove sip:acme@10.0.0.8", "remove sip:z@10.0.0.7");
+  }
+}
