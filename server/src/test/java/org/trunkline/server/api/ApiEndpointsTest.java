@@ -34,6 +34,7 @@ class ApiEndpointsTest {
             trunks:
               - {name: acme, mode: register-in, username: acme, password: s3cret, max-contacts: 2}
               - {name: carrier1, mode: ip, peers: ["203.0.113.10:5060", "198.51.100.0/28"]}
+            ingress: {monitors: []}
             """);
   }
 
