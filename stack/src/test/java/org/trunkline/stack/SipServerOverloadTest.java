@@ -1,6 +1,7 @@
 package org.trunkline.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,8 @@ class SipServerOverloadTest {
             SipPeer.options(callIds.get(0), peer.udpPort()).getBytes(StandardCharsets.UTF_8));
         assertThat(SipPeer.status(peer.receiveUdp())).isEqualTo(200);
       }
+      // the answer leaves before the layer's task ends and releases its in-flight count
+      await().atMost(Duration.ofSeconds(5)).until(() -> server.snapshot().get("in_flight") == 0);
       assertThat(server.snapshot())
           .containsEntry("tx_overloaded", 2L)
           .containsEntry("tx_retransmissions_in", 1L)
