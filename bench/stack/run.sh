@@ -16,7 +16,8 @@
 # core): other sessions' builds; runs with a high value are noisy.
 # Needs: sipp, kamailio (Debian packages sip-tester, kamailio), python3, a JDK >= 21 ($JAVA), and
 # the jars: ./build -q -o -B package -DskipTests  (server/target/trunkline.jar, bench/target/benchmarks.jar)
-# Env: BENCH_RUN (default /tmp/trunkline-stack-bench), KAM_EXTRA (default "-x tlsf"), BASE_PORT (15070)
+# Env: BENCH_RUN (default /tmp/trunkline-stack-bench), KAM_EXTRA (default "-x tlsf"), BASE_PORT (15070),
+#      TRUNKLINE_JAR (default server/target/trunkline.jar: another build to compare)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 ROUNDS="${1:-3}"; RATE="${2:-2000}"; SECS="${3:-10}"
@@ -56,7 +57,7 @@ database:
   url: jdbc:h2:mem:stackbench
 YAML
 setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g \
-  -jar "$ROOT/server/target/trunkline.jar" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.log" 2>&1 &
+  -jar "${TRUNKLINE_JAR:-$ROOT/server/target/trunkline.jar}" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.log" 2>&1 &
 TL=$!; PIDS+=("$TL")
 wait_port $P_UAS; wait_port $P_KAM; wait_port $P_KAMFWD; wait_port $P_TL
 
