@@ -16,7 +16,10 @@ import java.time.Duration;
  * @param maxInFlightBytes the same, in message bytes; default 32 MB (10,000 datagrams of 64 KB
  *     would be 640 MB)
  * @param maxQueuedPerSource steps (messages for a layer, answers to write) queued behind a busy
- *     layer for one source (a UDP sender, a TCP connection) in arrival order; default 1,000
+ *     layer for one source (a UDP sender, a TCP connection) in arrival order; default 5,000. One
+ *     source may carry a whole trunk's traffic (an SBC), and its steps run one after the other
+ *     across loops, so this is a fairness bound, not a per-user one: 1,000 refused a SIPp
+ *     retransmission storm of 14,000 messages/s on a loaded 2-core machine (bench/RESULTS.md)
  * @param maxQueuedPerLoop the same summed over every source whose channel lives on one event loop;
  *     default 10,000
  * @param maxServerTransactions open server transactions per transaction layer (one per event loop);
@@ -36,7 +39,7 @@ public record OverloadLimits(
     Duration logInterval) {
 
   public static final OverloadLimits DEFAULT =
-      new OverloadLimits(10_000, 32L << 20, 1_000, 10_000, 50_000, 5, Duration.ofSeconds(10));
+      new OverloadLimits(10_000, 32L << 20, 5_000, 10_000, 50_000, 5, Duration.ofSeconds(10));
 
   public OverloadLimits {
     atLeast("maxInFlight", maxInFlight, 1);

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The stack's speed figures (issue 4, "Speed and memory"), Trunkline beside Kamailio 5.6 in the same
+# run, everything on 127.0.0.1 over UDP, every process bounded in time and every SIPp run in count.
+#
+#   bench/stack/run.sh [ROUNDS=3] [RATE=2000] [SECS=10]      (from the repository root)
+#
+# Per round, each at RATE transactions/s for SECS s (RATE*SECS transactions):
+#   answer-trunkline   SIPp UAC OPTIONS -> Trunkline server (`run --config`), 200 from a server transaction
+#   answer-kamailio    SIPp UAC OPTIONS -> Kamailio t_newtran + t_reply 200     (kamailio-options.cfg)
+#   forward-kamailio   SIPp UAC OPTIONS -> Kamailio t_relay -> SIPp UAS 200     (1 server + 1 client tx)
+#   client-trunkline   ClientTransactionDriver (one TransactionLayer) OPTIONS -> SIPp UAS 200
+#   storm-trunkline    as answer-trunkline, every OPTIONS sent 7 times (options-uac-x7.xml)
+#   storm-kamailio     as answer-kamailio, every OPTIONS sent 7 times
+# CPU of a server = utime+stime of its process tree (/proc) before/after, divided by the transactions
+# SIPp saw answered. other_cpu_pct = CPU of every process that is not ours during the run (% of one
+# core): other sessions' builds; runs with a high value are noisy.
+# Needs: sipp, kamailio (Debian packages sip-tester, kamailio), python3, a JDK >= 21 ($JAVA), and
+# the jars: ./build -q -o -B package -DskipTests  (server/target/trunkline.jar, bench/target/benchmarks.jar)
+# Env: BENCH_RUN (default /tmp/trunkline-stack-bench), KAM_EXTRA (default "-x tlsf"), BASE_PORT (15070),
+#      TRUNKLINE_JAR (default server/target/trunkline.jar: another build to compare)
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
+ROUNDS="${1:-3}"; RATE="${2:-2000}"; SECS="${3:-10}"
+RUN="${BENCH_RUN:-/tmp/trunkline-stack-bench}/$(date -u +%Y%m%dT%H%M%S)"; mkdir -p "$RUN"
+JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
+B="${BASE_PORT:-15070}"
+P_KAM=$((B + 1)); P_KAMFWD=$((B + 2)); P_TL=$((B + 3)); P_UAC=$((B + 11)); P_DRV=$((B + 12)); P_UAS=$((B + 20))
+LIFE=$(( ROUNDS * (6 * (SECS + 20) + 30) + 120 ))
+HZ=$(getconf CLK_TCK)
+for p in $P_KAM $P_KAMFWD $P_TL $P_UAC $P_DRV $P_UAS; do
+  if ss -Hlun "sport = :$p" | grep -q .; then echo "port $p in use; set BASE_PORT" >&2; exit 1; fi
+done
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_port() { for _ in $(seq 300); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
+  echo "nothing listens on $1" >&2; return 1; }
+
+# -- the peers and servers, each under `timeout` (stopped by the trap, or by itself after LIFE s) --
+setsid timeout "$LIFE" sipp -sf "$HERE/options-uas.xml" -i 127.0.0.1 -p "$P_UAS" -t u1 -nostdin \
+  -buff_size 4194304 -max_recv_loops 10000 </dev/null >"$RUN/uas.out" 2>&1 & UAS=$!; PIDS+=("$UAS")
+kam() { # kam PORT [defines...]
+  local port=$1; shift; mkdir -p "$RUN/kam-$port"
+  setsid timeout "$LIFE" kamailio -f "$HERE/kamailio-options.cfg" -A "LISTEN_PORT=$port" \
+    -A "NEXTHOP=\"sip:127.0.0.1:$P_UAS\"" "$@" $KAM_EXTRA -m 1024 -M 32 -DD -E \
+    -P "$RUN/kam-$port/kamailio.pid" -w "$RUN/kam-$port" -Y "$RUN/kam-$port" </dev/null >"$RUN/kam-$port.log" 2>&1 &
+  echo $!
+}
+KAM=$(kam $P_KAM); PIDS+=("$KAM")
+KAMFWD=$(kam $P_KAMFWD -A WITH_FORWARD); PIDS+=("$KAMFWD")
+cat >"$RUN/trunkline.yaml" <<YAML
+listen:
+  - {transport: udp, address: 127.0.0.1, port: $P_TL}
+database:
+  url: jdbc:h2:mem:stackbench
+YAML
+setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g \
+  -jar "${TRUNKLINE_JAR:-$ROOT/server/target/trunkline.jar}" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.log" 2>&1 &
+TL=$!; PIDS+=("$TL")
+wait_port $P_UAS; wait_port $P_KAM; wait_port $P_KAMFWD; wait_port $P_TL
+
+# -- one bounded SIPp run: uac LABEL ROUND SCENARIO PORT SUT_PID [SIPP_ARGS...] --
+uac() {
+  local label=$1 round=$2 scen=$3 port=$4 sut=$5 out="$RUN/$2-$1"; mkdir -p "$out"; shift 5
+  local t0 t1 u0 u1 w0 w1
+  t0=$("$HERE/ticks.py" tree "$sut"); u0=$("$HERE/ticks.py" tree "$UAS"); "$HERE/ticks.py" snap "$out/snap0"
+  w0=$(date +%s.%N)
+  TIMEFORMAT='%3U %3S'
+  { time sipp -sf "$HERE/$scen" -i 127.0.0.1 -p "$P_UAC" -t u1 -r "$RATE" -rp 1000 -m $((RATE * SECS)) \
+      -l $((RATE * 5)) -timeout $((2 * SECS + 15))s -recv_timeout 5000 -buff_size 4194304 \
+      -max_recv_loops 10000 -nostdin -trace_stat -stf "$out/stat.csv" -fd 1 "$@" "127.0.0.1:$port" \
+      </dev/null >"$out/sipp.out" 2>&1 || true; } 2>"$out/uac.time"
+  w1=$(date +%s.%N)
+  t1=$("$HERE/ticks.py" tree "$sut"); u1=$("$HERE/ticks.py" tree "$UAS"); "$HERE/ticks.py" snap "$out/snap1"
+  local other; other=$("$HERE/ticks.py" other "$out/snap0" "$out/snap1" "$sut" "$UAS" $$)
+  python3 - "$out/stat.csv" "$label" "$round" "$((t1 - t0))" "$other" "$w0" "$w1" "$HZ" "$(cat "$out/uac.time")" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1]), delimiter=';'))
+head, last = rows[0], rows[-1]
+col = lambda n: int(last[head.index(n)])
+ok, failed, created = col('SuccessfulCall(C)'), col('FailedCall(C)'), col('TotalCallCreated')
+label, rnd, ticks, other, w0, w1, hz = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7]), int(sys.argv[8])
+uac = sum(map(float, sys.argv[9].split()))
+wall = w1 - w0; cpu = ticks / hz
+print(f"RESULT label={label} round={rnd} created={created} answered={ok} failed={failed} "
+      f"retrans={col('Retransmissions(C)')} wall_s={wall:.2f} sut_cpu_s={cpu:.2f} "
+      f"us_per_tx={cpu * 1e6 / max(ok, 1):.1f} sut_cpu_pct={100 * cpu / wall:.1f} "
+      f"uac_cpu_pct={100 * uac / wall:.1f} other_cpu_pct={100 * other / hz / wall:.1f}")
+PY
+}
+
+driver() { # driver ROUND
+  local out="$RUN/$1-client-trunkline"; mkdir -p "$out"; "$HERE/ticks.py" snap "$out/snap0"
+  local w0 w1 r; w0=$(date +%s.%N)
+  r=$(timeout $((2 * SECS + 60)) "$JAVA" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m \
+      -cp "$ROOT/bench/target/benchmarks.jar" org.trunkline.bench.ClientTransactionDriver \
+      "127.0.0.1:$P_UAS" "$RATE" 10 "$SECS" "$P_DRV" 2>"$out/driver.err" | grep '^RESULT' || true)
+  w1=$(date +%s.%N); "$HERE/ticks.py" snap "$out/snap1"
+  local other; other=$("$HERE/ticks.py" other "$out/snap0" "$out/snap1" "$UAS" $$)
+  echo "$r" | sed "s/^RESULT /RESULT label=client-trunkline round=$1 /; s/\$/ other_cpu_pct_whole_run=$(python3 -c "print(round(100*$other/$HZ/($w1-$w0),1))")/"
+}
+
+echo "# run folder $RUN; rate $RATE/s x ${SECS}s; $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# warm-up (JIT; discarded)"
+uac warmup-trunkline 0 options-uac.xml $P_TL "$TL" >/dev/null
+uac warmup-trunkline 0 options-uac.xml $P_TL "$TL" >/dev/null
+uac warmup-trunkline 0 options-uac-x7.xml $P_TL "$TL" -default_behaviors -abortunexp >/dev/null
+uac warmup-kamailio 0 options-uac.xml $P_KAM "$KAM" >/dev/null
+for r in $(seq "$ROUNDS"); do
+  uac answer-trunkline "$r" options-uac.xml $P_TL "$TL"
+  uac answer-kamailio "$r" options-uac.xml $P_KAM "$KAM"
+  uac forward-kamailio "$r" options-uac.xml $P_KAMFWD "$KAMFWD"
+  driver "$r"
+  # a 200 to copy 1 may arrive while SIPp still sends copy 7: not a failure, the next 200 is expected
+  uac storm-trunkline "$r" options-uac-x7.xml $P_TL "$TL" -default_behaviors -abortunexp
+  uac storm-kamailio "$r" options-uac-x7.xml $P_KAM "$KAM" -default_behaviors -abortunexp
+done | tee "$RUN/results.txt"
+"$HERE/summary.py" "$RUN/results.txt" | tee "$RUN/summary.md"

@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Medians per label of the RESULT lines of bench/stack/run.sh, and the ratios of the same run."""
+import statistics
+import sys
+from collections import defaultdict
+
+runs = defaultdict(list)
+for line in open(sys.argv[1]):
+    if not line.startswith('RESULT '):
+        continue
+    kv = dict(p.split('=', 1) for p in line.split()[1:])
+    runs[kv['label']].append(kv)
+
+
+def med(label, key):
+    vals = [float(r[key]) for r in runs.get(label, []) if key in r]
+    return statistics.median(vals) if vals else float('nan')
+
+
+print('| label | runs | median us/tx | all us/tx | answered/created | failed | median other_cpu_pct |')
+print('|---|---|---|---|---|---|---|')
+for label, rs in runs.items():
+    other = 'other_cpu_pct' if 'other_cpu_pct' in rs[0] else 'other_cpu_pct_whole_run'
+    print(f"| {label} | {len(rs)} | {med(label, 'us_per_tx'):.1f} | "
+          f"{', '.join(r['us_per_tx'] for r in rs)} | "
+          f"{', '.join(r.get('answered', '?') + '/' + r.get('created', '?') for r in rs)} | "
+          f"{sum(int(r.get('failed', 0)) for r in rs)} | {med(label, other):.1f} |")
+a_t, a_k = med('answer-trunkline', 'us_per_tx'), med('answer-kamailio', 'us_per_tx')
+f_k, c_t = med('forward-kamailio', 'us_per_tx'), med('client-trunkline', 'us_per_tx')
+s_t, s_k = med('storm-trunkline', 'us_per_tx'), med('storm-kamailio', 'us_per_tx')
+print()
+print(f"- answered OPTIONS: Trunkline {a_t:.1f} us, Kamailio {a_k:.1f} us: ratio {a_t / a_k:.2f}")
+print(f"- client transaction: Trunkline {c_t:.1f} us; Kamailio forward {f_k:.1f} - answer {a_k:.1f}"
+      f" = {f_k - a_k:.1f} us: ratio {c_t / (f_k - a_k):.2f}")
+print(f"- storm x7 vs x1, CPU per transaction: Trunkline {s_t / a_t:.2f}x, Kamailio {s_k / a_k:.2f}x;"
+      f" sustainable rate on the same CPU (x1/x7): Trunkline {a_t / s_t:.2f}, Kamailio {a_k / s_k:.2f}")
