@@ -100,6 +100,12 @@ public final class SipClient {
     private List<AuthorizationLine> authLines = List.of();
     private ClientTransaction current;
 
+    /** The UDP peer this attempt left for TCP because of its size (§18.1.1), else null. */
+    private Peer sizeSwitched;
+
+    /** TCP failed after a size switch: stay on UDP. */
+    private boolean udpOnly;
+
     Exchange(
         OutboundRequest request,
         TransactionLayer layer,
@@ -180,6 +186,20 @@ public final class SipClient {
         return;
       }
       byte[] bytes = write(local);
+      if (peer.transport() == Transport.UDP
+          && bytes.length > MAX_UDP_REQUEST
+          && !udpOnly
+          && request.destination() == null
+          && !explicitTransport(request.target())) {
+        // §18.1.1: a request over 1300 bytes (path MTU unknown) goes over TCP unless the
+        // transport was asked for; if TCP cannot connect, it is retried over UDP once
+        InetSocketAddress tcpLocal = via.forPeer(Transport.TCP, request.listenPoint());
+        if (tcpLocal != null) {
+          sizeSwitched = peer;
+          peer = new Peer(Transport.TCP, peer.address(), peer.listenPoint());
+          bytes = write(tcpLocal);
+        }
+      }
       try {
         current = layer.sendRequest(bytes, peer, this);
       } catch (IllegalArgumentException e) {
@@ -267,6 +287,15 @@ public final class SipClient {
 
     @Override
     public void onTransportError(Transaction tx, String reason) {
+      if (tx == current && sizeSwitched != null) {
+        LOG.debug(
+            "{} over TCP to {} failed ({}); retrying over UDP", request.method(), peer, reason);
+        peer = sizeSwitched;
+        sizeSwitched = null;
+        udpOnly = true;
+        attempt();
+        return;
+      }
       if (tx == current) {
         failed(503, "Service Unavailable", "transport error: " + reason);
       }
@@ -295,6 +324,17 @@ public final class SipClient {
     @Override
     public void onRequest(ServerTransaction tx, SipMessage r) {
       throw new IllegalStateException("a client exchange got a server transaction");
+    }
+  }
+
+  /** §18.1.1: requests larger than this go over TCP when the path MTU is not known. */
+  static final int MAX_UDP_REQUEST = 1300;
+
+  private static boolean explicitTransport(String target) {
+    try {
+      return targetUri(target).param("transport") != null;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

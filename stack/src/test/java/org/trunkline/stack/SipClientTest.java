@@ -43,7 +43,9 @@ class SipClientTest {
   void start() throws Exception {
     server =
         new SipServer(
-                List.of(new ListenPoint(Transport.UDP, "127.0.0.1", 0)),
+                List.of(
+                    new ListenPoint(Transport.UDP, "127.0.0.1", 0),
+                    new ListenPoint(Transport.TCP, "127.0.0.1", 0)),
                 ParseLimits.DEFAULT,
                 StreamTimeouts.DEFAULT,
                 FAST)
@@ -170,6 +172,86 @@ class SipClientTest {
 
     assertThat(r.status()).isEqualTo(503);
     assertThat(r.detail()).contains("mailto:x@y");
+  }
+
+  /** A REGISTER padded past 1300 bytes (§18.1.1), to {@code sip:127.0.0.1:port}. */
+  private OutboundRequest large(int port) {
+    return new OutboundRequest(
+        "REGISTER",
+        "sip:127.0.0.1:" + port,
+        "<sip:big@127.0.0.1>;tag=big",
+        "<sip:big@127.0.0.1>",
+        "big-" + System.nanoTime(),
+        1,
+        List.of("X-Pad: " + "x".repeat(1400)),
+        null,
+        null,
+        null,
+        "sip:127.0.0.1:" + port,
+        null,
+        null);
+  }
+
+  @Test
+  void aRequestOver1300BytesGoesOverTcp() throws Exception {
+    try (java.net.ServerSocket tcp =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      tcp.setSoTimeout(10_000);
+      var result = server.client().send(large(tcp.getLocalPort()));
+      try (java.net.Socket c = tcp.accept()) {
+        var in =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder head = new StringBuilder();
+        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+          head.append(line).append("\r\n");
+        }
+        assertThat(head.toString()).startsWith("REGISTER ").contains("Via: SIP/2.0/TCP ");
+        String via =
+            head.toString().lines().filter(l -> l.startsWith("Via: ")).findFirst().orElseThrow();
+        String ok =
+            "SIP/2.0 200 OK\r\n"
+                + via
+                + "\r\n"
+                + head.toString()
+                    .lines()
+                    .filter(l -> l.matches("(From|To|Call-ID|CSeq): .*"))
+                    .map(l -> l + "\r\n")
+                    .reduce("", String::concat)
+                + "Content-Length: 0\r\n\r\n";
+        c.getOutputStream().write(ok.getBytes(StandardCharsets.UTF_8));
+        ClientResult r = result.get(10, TimeUnit.SECONDS);
+        assertThat(r.status()).as("result %s", r).isEqualTo(200);
+        assertThat(r.peer().transport()).isEqualTo(Transport.TCP);
+      }
+    }
+  }
+
+  @Test
+  void aLargeRequestFallsBackToUdpWhenTcpIsRefused() throws Exception {
+    // nothing listens on TCP at this port: the connection is refused (RST), and UDP is tried
+    try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      udp.setSoTimeout(10_000);
+      server.client().send(large(udp.getLocalPort()));
+      java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[4096], 4096);
+      udp.receive(p);
+      assertThat(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8))
+          .startsWith("REGISTER ")
+          .contains("Via: SIP/2.0/UDP ");
+    }
+  }
+
+  @Test
+  void anExplicitUdpTransportKeepsALargeRequestOnUdp() throws Exception {
+    try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      udp.setSoTimeout(10_000);
+      OutboundRequest r = large(udp.getLocalPort());
+      server.client().send(r.resolving("sip:127.0.0.1:" + udp.getLocalPort() + ";transport=udp"));
+      java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[4096], 4096);
+      udp.receive(p);
+      assertThat(p.getLength()).isGreaterThan(1300);
+      assertThat(server.counters().snapshot()).containsEntry("connections_opened", 0L);
+    }
   }
 
   /** SIPp binds its port shortly after start: wait until the port is taken. */
