@@ -327,6 +327,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     m.put("ingress_dropped", dropped.sum());
     m.put("ingress_banned_drops", bans.dropped());
     m.put("ingress_bans", bans.bans());
+    m.put("ingress_auth_failures", bans.authFailures());
     long unknown = unknownOther.sum();
     for (LongAdder a : unknownBySource.values()) {
       unknown += a.sum();

@@ -27,6 +27,7 @@ public final class BanList {
   private final Map<String, Long> bannedUntil = new ConcurrentHashMap<>();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder bans = new LongAdder();
+  private final LongAdder authFailures = new LongAdder();
 
   public BanList(BanPolicy policy, InstantSource clock) {
     this.policy = policy;
@@ -50,6 +51,7 @@ public final class BanList {
 
   /** A failed authentication from {@code ip}; may ban it. */
   public void failed(String ip, String why) {
+    authFailures.increment();
     if (!policy.enabled()) {
       return;
     }
@@ -85,6 +87,11 @@ public final class BanList {
   /** Requests dropped because their source was banned. */
   public long dropped() {
     return dropped.sum();
+  }
+
+  /** Failed authentications (bad credentials, replays, malformed answers), banned or not. */
+  public long authFailures() {
+    return authFailures.sum();
   }
 
   /** Bans imposed so far. */

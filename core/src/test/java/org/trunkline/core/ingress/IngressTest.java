@@ -22,6 +22,7 @@ import org.trunkline.stack.Transport;
 import org.trunkline.stack.auth.AuthorizationLine;
 import org.trunkline.stack.auth.ChallengeAnswer;
 import org.trunkline.stack.auth.ClientCredentials;
+import org.trunkline.stack.auth.DigestAlgorithm;
 import org.trunkline.stack.auth.DigestAnswerer;
 import org.trunkline.stack.transaction.Peer;
 
@@ -63,7 +64,14 @@ class IngressTest {
 
   private final BanList bans =
       new BanList(new BanPolicy(3, Duration.ofSeconds(60), Duration.ofMinutes(10)), clock);
-  private final Ingress ingress = ingress(new IngressPolicy(false, bans(3)), bans);
+  private final Ingress ingress =
+      ingress(
+          new IngressPolicy(
+              false,
+              bans(3),
+              List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256, DigestAlgorithm.SHA_512_256),
+              IngressPolicy.DEFAULT_MONITORS),
+          bans);
 
   private static BanPolicy bans(int failures) {
     return new BanPolicy(failures, Duration.ofSeconds(60), Duration.ofMinutes(10));
@@ -221,6 +229,7 @@ class IngressTest {
       assertThat(((Verdict.Reject) bad).status()).isEqualTo(401);
     }
     assertThat(bans.bans()).isEqualTo(1);
+    assertThat(bans.authFailures()).isEqualTo(3);
     assertThat(ingress.classify(from(answered(challenge, "s3cret"), "192.0.2.66", 5060, "public")))
         .isInstanceOf(Verdict.Drop.class);
     assertThat(bans.dropped()).isEqualTo(1);

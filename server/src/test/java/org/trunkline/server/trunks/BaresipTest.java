@@ -55,6 +55,7 @@ class BaresipTest {
             + "database: {url: \"jdbc:h2:file:"
             + dir.resolve("db")
             + "\"}\n"
+            + "api: {enabled: false}\n"
             + "trunks:\n"
             + "  - {name: acme, mode: register-in, username: acme, password: s3cret}\n"
             + extra);
@@ -75,7 +76,8 @@ class BaresipTest {
 
   @Test
   void registersWithTheRightPasswordAndUnregistersWhenItQuits() throws Exception {
-    start("ingress: {" + MD5_ONLY + "}\n");
+    // the default challenge (MD5 alone) is one baresip answers
+    start("");
     try (Baresip pbx =
         Baresip.start(dir.resolve("baresip"), publicSocket(), "acme", "s3cret", 60)) {
       await()
@@ -170,9 +172,10 @@ class BaresipTest {
   }
 
   @Test
-  void withTheDefaultChallengesBaresipCannotRegister() throws Exception {
-    // md5, sha-256, sha-512-256: one challenge per algorithm; libre 1.1.0 stops at the second
-    start("");
+  void offeringShaAlgorithmsTooLocksBaresipOut() throws Exception {
+    // why MD5 alone is the default: one challenge per algorithm, and libre 1.1.0 gives up on the
+    // whole 401 at the first it lacks instead of answering the MD5 one (RFC 8760 §2.4)
+    start("ingress: {digest-algorithms: [md5, sha-256, sha-512-256]}\n");
     try (Baresip pbx =
         Baresip.start(dir.resolve("baresip"), publicSocket(), "acme", "s3cret", 60)) {
       pbx.awaitOutput("Register: Function not implemented", LIMIT);

@@ -172,7 +172,9 @@ class TrunksEndToEndTest {
         "-ap",
         "nope");
     assertThat(trunk("acme").state()).isEqualTo("unregistered");
-    assertThat(server.core().counters()).containsEntry("ingress_bans", 0L);
+    assertThat(server.core().counters())
+        .containsEntry("ingress_bans", 0L)
+        .containsEntry("ingress_auth_failures", 1L);
 
     sipp(
         "register-in-refused",
@@ -199,7 +201,9 @@ class TrunksEndToEndTest {
 
   @Test
   void registerInWithSha256() throws Exception {
-    start("trunks:\n  - {name: acme, mode: register-in, username: acme, password: s3cret}\n");
+    start(
+        "trunks:\n  - {name: acme, mode: register-in, username: acme, password: s3cret}\n"
+            + "ingress: {digest-algorithms: [sha-256, md5]}\n");
 
     try (DatagramSocket pbx = new DatagramSocket(new InetSocketAddress("127.0.0.11", 0))) {
       pbx.setSoTimeout(5000);
