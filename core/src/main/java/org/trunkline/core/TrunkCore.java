@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trunkline.core.call.CallManager;
+import org.trunkline.core.call.Router;
 import org.trunkline.core.health.OptionsProbe;
 import org.trunkline.core.health.TrunkStates;
 import org.trunkline.core.health.TrunkStatus;
@@ -73,6 +75,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   private final BasicUas uas = new BasicUas();
   private final Map<String, OutboundRegistration> registrations = new HashMap<>();
   private final Map<String, OptionsProbe> probes = new HashMap<>();
+  private final CallManager calls;
   private volatile Generation current;
   private boolean started;
   private volatile BanList bans;
@@ -85,6 +88,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     this.client = client;
     this.registrar = new Registrar(clock, store);
     this.states = new TrunkStates(clock);
+    this.calls = new CallManager(client, registrar::bindings);
     ScheduledThreadPoolExecutor t =
         new ScheduledThreadPoolExecutor(
             1,
@@ -172,6 +176,13 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   }
 
   private Generation build(TrunksConfig config) {
+    calls.routing(
+        new Router(config),
+        t ->
+            states
+                .get(t.name())
+                .map(s -> s.state().equals("down") || s.state().equals("failed"))
+                .orElse(false));
     BanList b = bans;
     if (b == null || !config.ingress().ban().equals(current.config().ingress().ban())) {
       b = new BanList(config.ingress().ban(), clock);
@@ -231,6 +242,19 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
       tx.respond(reply.status(), reply.reason(), reply.headers().toArray(String[]::new));
       return;
     }
+    if (request.method().equals(SipMethod.INVITE) && request.toTag() == null) {
+      Answer a = uas.answer(request, null);
+      if (a.status() == 404) {
+        // well-formed and acceptable: route it
+        calls.invite(trunk, tx, request);
+      } else {
+        tx.respond(a.status(), a.reason(), a.headers().toArray(String[]::new));
+      }
+      return;
+    }
+    if (request.method().equals(SipMethod.BYE) && calls.bye(tx, request)) {
+      return;
+    }
     answer(tx, request);
   }
 
@@ -242,6 +266,14 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
       return;
     }
     tx.respond(a.status(), a.reason(), a.headers().toArray(String[]::new));
+  }
+
+  @Override
+  public void onCancel(ServerTransaction invite, SipMessage cancel) {
+    if (!invite.isAnswered()) {
+      invite.respond(487, "Request Terminated");
+    }
+    calls.cancelled(invite);
   }
 
   @Override
@@ -317,7 +349,8 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
       }
     }
     t.target().ifPresent(target -> endpoints.add("target " + target));
-    return new TrunkView(t.name(), t.mode().token(), state, reason, since, endpoints, 0);
+    return new TrunkView(
+        t.name(), t.mode().token(), state, reason, since, endpoints, calls.active(t.name()));
   }
 
   /** Counters of ingress: refused, dropped, bans, unknown per source. */
@@ -334,6 +367,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     }
     m.put("ingress_unknown", unknown);
     m.put("registrar_bindings", (long) registrar.size());
+    m.putAll(calls.counters());
     return m;
   }
 
@@ -342,6 +376,11 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     Map<String, Long> m = new java.util.TreeMap<>();
     unknownBySource.forEach((ip, n) -> m.put(ip, n.sum()));
     return m;
+  }
+
+  /** Calls in progress and the CDRs of those that ended. */
+  public CallManager calls() {
+    return calls;
   }
 
   public Registrar registrar() {

@@ -74,6 +74,47 @@ public final class SipClient {
     this.resolvers = resolvers;
   }
 
+  /**
+   * The local address requests to {@code transport} leave from (the named listen point's, else the
+   * first of that transport), for Via and Contact; null when the server has no such socket.
+   */
+  public InetSocketAddress localAddress(Transport transport, String listenPoint) {
+    return via.forPeer(transport, listenPoint);
+  }
+
+  /**
+   * The peers for a request to {@code uri} (RFC 3263), best first, completed on {@code loop}'s
+   * thread when it is one of the server's event loops. Fails with the resolver's reason.
+   */
+  public CompletableFuture<List<Peer>> resolve(String uri, String listenPoint, EventExecutor loop) {
+    SipUri target;
+    try {
+      target = targetUri(uri);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return resolvers
+        .apply(loop)
+        .resolve(target)
+        .thenApply(ts -> {
+          List<Peer> peers = new ArrayList<>();
+          for (Target t : ts) {
+            transport(t).ifPresent(tr -> peers.add(new Peer(tr, t.address(), listenPoint)));
+          }
+          return peers;
+        });
+  }
+
+  /** The event loop of the transaction layer {@code callId} belongs to. */
+  public EventExecutor loopOf(String callId) {
+    return loops.get(Math.floorMod(callId.hashCode(), layers.size()));
+  }
+
+  /** How many transaction layers (event loops) there are. */
+  public int layers() {
+    return layers.size();
+  }
+
   /** Sends {@code request}; the future never fails, failures are {@link ClientResult}s. */
   public CompletableFuture<ClientResult> send(OutboundRequest request) {
     int i = Math.floorMod(request.callId().hashCode(), layers.size());

@@ -10,13 +10,20 @@ import java.util.Optional;
  *
  * @param trunks in file order, names unique
  * @param ingress the policy for requests that match no trunk
+ * @param routes the prefix routes, in file order
  */
-public record TrunksConfig(List<Trunk> trunks, IngressPolicy ingress) {
+public record TrunksConfig(List<Trunk> trunks, IngressPolicy ingress, List<Route> routes) {
   /** No trunks and the default ingress policy: a config file without {@code trunks:}. */
   public static final TrunksConfig EMPTY = new TrunksConfig(List.of(), IngressPolicy.DEFAULT);
 
+  /** Trunks without prefix routes. */
+  public TrunksConfig(List<Trunk> trunks, IngressPolicy ingress) {
+    this(trunks, ingress, List.of());
+  }
+
   public TrunksConfig {
     trunks = List.copyOf(trunks);
+    routes = List.copyOf(routes);
     Objects.requireNonNull(ingress, "ingress");
     if (trunks.stream().map(Trunk::name).distinct().count() != trunks.size()) {
       throw new IllegalArgumentException(

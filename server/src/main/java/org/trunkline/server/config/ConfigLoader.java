@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import org.trunkline.core.trunk.IngressPolicy;
+import org.trunkline.core.trunk.Route;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunksConfig;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -39,6 +40,7 @@ public final class ConfigLoader {
           ListenSection.KEY,
           DatabaseSection.KEY,
           TrunksSection.KEY,
+          RoutesSection.KEY,
           IngressSection.KEY,
           ApiSection.KEY);
 
@@ -134,9 +136,15 @@ public final class ConfigLoader {
         top.node(DatabaseSection.KEY)
             .map(n -> DatabaseSection.read(n, problems))
             .orElseGet(DatabaseConfig::defaults);
+    int beforeTrunks = problems.count();
     List<Trunk> trunks =
         top.node(TrunksSection.KEY)
             .map(n -> TrunksSection.read(n, listen, problems))
+            .orElse(List.of());
+    boolean trunksOk = problems.count() == beforeTrunks;
+    List<Route> routes =
+        top.node(RoutesSection.KEY)
+            .map(n -> RoutesSection.read(n, trunks, trunksOk, problems))
             .orElse(List.of());
     IngressPolicy ingress =
         top.node(IngressSection.KEY)
@@ -146,7 +154,8 @@ public final class ConfigLoader {
         top.node(ApiSection.KEY)
             .map(n -> ApiSection.read(n, problems))
             .orElseGet(ApiConfig::defaults);
-    return new TrunklineConfig(listen, database, new TrunksConfig(trunks, ingress), api, source);
+    return new TrunklineConfig(
+        listen, database, new TrunksConfig(trunks, ingress, routes), api, source);
   }
 
   /** SnakeYAML splits some messages in two ("expected a single document", "but found ..."). */

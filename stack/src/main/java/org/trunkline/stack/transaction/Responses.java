@@ -30,6 +30,22 @@ public final class Responses {
    */
   public static byte[] build(
       SipMessage req, int status, String reason, InetSocketAddress source, String... headers) {
+    return build(req, status, reason, source, null, new byte[0], headers);
+  }
+
+  /**
+   * The response bytes with a body.
+   *
+   * @param contentType the body's type, or null when {@code body} is empty
+   */
+  public static byte[] build(
+      SipMessage req,
+      int status,
+      String reason,
+      InetSocketAddress source,
+      String contentType,
+      byte[] body,
+      String... headers) {
     StringBuilder sb = new StringBuilder(512);
     sb.append("SIP/2.0 ").append(status).append(' ').append(reason).append("\r\n");
     boolean top = true;
@@ -55,8 +71,17 @@ public final class Responses {
       sb.append(h).append("\r\n");
     }
     sb.append("Server: ").append(SERVER).append("\r\n");
-    sb.append("Content-Length: 0\r\n\r\n");
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
+    if (body.length > 0 && contentType != null) {
+      sb.append("Content-Type: ").append(contentType).append("\r\n");
+    }
+    sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+    byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+    if (body.length == 0) {
+      return head;
+    }
+    byte[] out = java.util.Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, out, head.length, body.length);
+    return out;
   }
 
   /**

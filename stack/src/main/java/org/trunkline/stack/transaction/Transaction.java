@@ -43,6 +43,14 @@ public abstract sealed class Transaction implements MessageSink.SendFailure
     return layer.parse(request);
   }
 
+  /**
+   * The layer this transaction lives in: a transaction user sends its follow-up requests (the B-leg
+   * of a call, an ACK) through it, on the same event loop.
+   */
+  public TransactionLayer layer() {
+    return layer;
+  }
+
   /** The RFC state's name, e.g. {@code Proceeding}. */
   public abstract String stateName();
 

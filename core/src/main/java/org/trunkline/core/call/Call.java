@@ -1,0 +1,521 @@
+package org.trunkline.core.call;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.core.trunk.Trunk;
+import org.trunkline.sip.HeaderName;
+import org.trunkline.sip.NameAddress;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipUri;
+import org.trunkline.stack.transaction.ClientInviteTransaction;
+import org.trunkline.stack.transaction.ClientTransaction;
+import org.trunkline.stack.transaction.Peer;
+import org.trunkline.stack.transaction.Responses;
+import org.trunkline.stack.transaction.ServerTransaction;
+import org.trunkline.stack.transaction.Transaction;
+import org.trunkline.stack.transaction.TransactionLayer;
+import org.trunkline.stack.transaction.TransactionUser;
+
+/**
+ * One call: the A-leg (the caller's INVITE, answered through its server transaction) and the B-legs
+ * tried in turn towards the routed trunks, each with its own Call-ID, tags, Via, Contact and CSeq,
+ * so nothing of one side's topology reaches the other. The SDP passes through unchanged.
+ * Provisional and final answers are relayed back; a final code the route fails over on moves the
+ * call to the next trunk; BYE from either side ends both; a CANCEL cancels the pending B-leg.
+ *
+ * <p>Confined to one event loop: the A-leg Call-ID's, and every B-leg Call-ID is chosen to hash to
+ * the same loop, so all its transactions' events arrive there.
+ */
+final class Call implements TransactionUser {
+  private static final Logger LOG = LoggerFactory.getLogger(Call.class);
+
+  /** Where a B-leg goes: the Request-URI, the To URI and the peer to send to. */
+  record Target(String requestUri, String toUri, Peer peer) {}
+
+  /** How the manager finds targets, Call-IDs and local addresses; implemented by CallManager. */
+  interface Env {
+    /**
+     * Finds the target of {@code trunk} for {@code number} and hands it to {@code then} on this
+     * call's loop, or null when the trunk has none (then it is skipped).
+     */
+    void target(
+        Trunk trunk, String number, String loopCallId, java.util.function.Consumer<Target> then);
+
+    String newCallId(String sameLoopAs);
+
+    /** {@code callId} is now a leg of {@code call}: requests with it are the call's. */
+    void bLeg(Call call, String callId);
+
+    InetSocketAddress local(Peer peer);
+
+    void ended(Call call, Cdr cdr);
+  }
+
+  private final String id;
+  private final Env env;
+  private final ServerTransaction aTx;
+  private final SipMessage aInvite;
+  private final Peer aPeer;
+  private final Trunk from;
+  private final String number;
+  private final Iterator<Trunk> candidates;
+  private final java.util.Set<Integer> failoverOn;
+  private final Instant start = Instant.now();
+  private final List<String> attempts = new ArrayList<>();
+  private final String aLocalTag;
+
+  private Trunk bTrunk;
+  private Target bTarget;
+  private String bCallId = "";
+  private String bFromTag;
+  private String bRemoteTag;
+  private String bRemoteContact;
+  private long bCseq = 1;
+  private long aCseq = 1;
+  private ClientInviteTransaction bTx;
+  private byte[] bAck;
+  private Instant answered;
+  private boolean ended;
+  private int lastStatus = 480;
+  private String lastReason = "Temporarily Unavailable";
+
+  Call(
+      String id,
+      Env env,
+      ServerTransaction aTx,
+      SipMessage aInvite,
+      Trunk from,
+      String number,
+      Router.Routing routing) {
+    this.id = id;
+    this.env = env;
+    this.aTx = aTx;
+    this.aInvite = aInvite;
+    this.aPeer = aTx.peer();
+    this.from = from;
+    this.number = number;
+    this.candidates = routing.trunks().iterator();
+    this.failoverOn = routing.failoverOn();
+    this.aLocalTag = Responses.toTag(aInvite);
+  }
+
+  String aCallId() {
+    return aInvite.callId();
+  }
+
+  String bCallId() {
+    return bCallId;
+  }
+
+  boolean isAnswered() {
+    return answered != null;
+  }
+
+  private TransactionLayer layer() {
+    return aTx.layer();
+  }
+
+  /** Tries the next candidate trunk, or gives the caller the last failure. */
+  void next() {
+    if (ended) {
+      return;
+    }
+    if (aTx.isAnswered()) {
+      // the caller went away (CANCEL answered 487 already)
+      end(487, "Request Terminated", "cancelled by caller");
+      return;
+    }
+    if (!candidates.hasNext()) {
+      aTx.respond(lastStatus, lastReason);
+      end(
+          lastStatus,
+          lastReason,
+          attempts.isEmpty() ? "no usable trunk" : lastStatus + " " + lastReason);
+      return;
+    }
+    Trunk t = candidates.next();
+    env.target(
+        t,
+        number,
+        aCallId(),
+        target -> {
+          if (target == null) {
+            attempts.add(t.name() + ": no target");
+            next();
+            return;
+          }
+          send(t, target);
+        });
+  }
+
+  private void send(Trunk t, Target target) {
+    bTrunk = t;
+    bTarget = target;
+    bCallId = env.newCallId(aCallId());
+    env.bLeg(this, bCallId);
+    bFromTag = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    bCseq = 1;
+    bRemoteTag = null;
+    bRemoteContact = null;
+    InetSocketAddress local = env.local(target.peer());
+    if (local == null) {
+      attempts.add(t.name() + ": no " + target.peer().transport() + " listen point");
+      next();
+      return;
+    }
+    String host = hostPort(local);
+    String caller = userOf(aInvite.from());
+    int maxForwards = Math.max(0, aInvite.maxForwards() < 0 ? 69 : aInvite.maxForwards() - 1);
+    StringBuilder sb = new StringBuilder(1024);
+    sb.append("INVITE ").append(target.requestUri()).append(" SIP/2.0\r\n");
+    via(sb, target.peer(), local);
+    sb.append("Max-Forwards: ").append(maxForwards).append("\r\n");
+    sb.append("From: <sip:").append(caller == null ? "anonymous" : caller).append('@').append(host);
+    sb.append(">;tag=").append(bFromTag).append("\r\n");
+    sb.append("To: <").append(target.toUri()).append(">\r\n");
+    sb.append("Call-ID: ").append(bCallId).append("\r\n");
+    sb.append("CSeq: ").append(bCseq).append(" INVITE\r\n");
+    sb.append("Contact: <sip:trunkline@")
+        .append(host)
+        .append(transportParam(target.peer()))
+        .append(">\r\n");
+    sb.append("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\n");
+    byte[] body = aInvite.body();
+    String type = aInvite.contentType();
+    if (body.length > 0 && type != null) {
+      sb.append("Content-Type: ").append(type).append("\r\n");
+    }
+    sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+    byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = java.util.Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, bytes, head.length, body.length);
+    LOG.debug(
+        "call {}: INVITE {} via trunk {} to {}", id, target.requestUri(), t.name(), target.peer());
+    try {
+      bTx = (ClientInviteTransaction) layer().sendRequest(bytes, target.peer(), this);
+    } catch (IllegalArgumentException e) {
+      attempts.add(t.name() + ": " + e.getMessage());
+      next();
+    }
+  }
+
+  // ---- B-leg events ----
+
+  @Override
+  public void onResponse(ClientTransaction tx, SipMessage r) {
+    if (tx != bTx) {
+      return;
+    }
+    int status = r.status();
+    if (status >= 200 && status < 300) {
+      answeredBy(r);
+      return;
+    }
+    if (status == 100 || answered != null || ended) {
+      return;
+    }
+    if (status < 200) {
+      if (!aTx.isAnswered()) {
+        aTx.respond(relay(r, status));
+      }
+      return;
+    }
+    attempts.add(bTrunk.name() + ": " + status);
+    lastStatus = status;
+    lastReason = r.reason();
+    if (aTx.isAnswered()) {
+      end(487, "Request Terminated", "cancelled by caller");
+      return;
+    }
+    if (failoverOn.contains(status) && candidates.hasNext()) {
+      LOG.info("call {}: trunk {} answered {}, trying the next", id, bTrunk.name(), status);
+      next();
+      return;
+    }
+    aTx.respond(relay(r, status));
+    end(status, r.reason(), status + " " + r.reason() + " from " + bTrunk.name());
+  }
+
+  private void answeredBy(SipMessage ok) {
+    if (bAck != null) {
+      // a 2xx retransmission: our ACK was lost (RFC 6026)
+      layer().sendStateless(bAck, bTarget.peer());
+      return;
+    }
+    bRemoteTag = ok.toTag();
+    bRemoteContact = firstContact(ok);
+    bAck = ack(ok);
+    layer().sendStateless(bAck, bTarget.peer());
+    attempts.add(bTrunk.name() + ": " + ok.status());
+    if (ended || aTx.isAnswered()) {
+      // the caller cancelled while the callee answered (§9.1 race): hang up the callee
+      bye(true, null);
+      end(487, "Request Terminated", "cancelled by caller, callee answered");
+      return;
+    }
+    answered = Instant.now();
+    aTx.respond(relay(ok, ok.status()));
+    LOG.info("call {}: {} -> {} answered by trunk {}", id, from.name(), number, bTrunk.name());
+  }
+
+  @Override
+  public void onTimeout(Transaction tx) {
+    if (tx != bTx || answered != null || ended) {
+      return;
+    }
+    attempts.add(bTrunk.name() + ": timeout");
+    lastStatus = 408;
+    lastReason = "Request Timeout";
+    if (candidates.hasNext() && !aTx.isAnswered()) {
+      next();
+    } else {
+      if (!aTx.isAnswered()) {
+        aTx.respond(408, "Request Timeout");
+      }
+      end(408, "Request Timeout", "no answer from " + bTrunk.name());
+    }
+  }
+
+  @Override
+  public void onTransportError(Transaction tx, String reason) {
+    if (tx != bTx || answered != null || ended) {
+      return;
+    }
+    attempts.add(bTrunk.name() + ": " + reason);
+    lastStatus = 503;
+    lastReason = "Service Unavailable";
+    if (candidates.hasNext() && !aTx.isAnswered()) {
+      next();
+    } else {
+      if (!aTx.isAnswered()) {
+        aTx.respond(503, "Service Unavailable");
+      }
+      end(503, "Service Unavailable", "cannot reach " + bTrunk.name() + ": " + reason);
+    }
+  }
+
+  @Override
+  public void onRequest(ServerTransaction tx, SipMessage request) {
+    throw new IllegalStateException("a call leg got a server transaction");
+  }
+
+  // ---- caller events ----
+
+  /** The caller cancelled (the layer answered the CANCEL 200 and the INVITE 487). */
+  void cancelled() {
+    if (bTx != null && answered == null) {
+      bTx.cancel();
+    }
+    if (answered == null && !ended) {
+      attempts.add("cancelled by caller");
+      end(487, "Request Terminated", "cancelled by caller");
+    }
+  }
+
+  /** A BYE in this call: from the caller ({@code fromCaller}) or the callee. */
+  void bye(ServerTransaction tx, boolean fromCaller) {
+    bye(fromCaller, tx);
+    end(200, "OK", "BYE from " + (fromCaller ? "caller" : "callee"));
+  }
+
+  /**
+   * Sends a BYE to the other side; answers {@code answerWhenDone} 200 when it is answered (or at
+   * once when there is no other side).
+   */
+  private void bye(boolean toCallee, ServerTransaction answerWhenDone) {
+    byte[] bytes;
+    Peer to;
+    if (toCallee) {
+      if (bRemoteTag == null) {
+        if (answerWhenDone != null) {
+          answerWhenDone.respond(200, "OK");
+        }
+        return;
+      }
+      to = bTarget.peer();
+      InetSocketAddress local = env.local(to);
+      String host = hostPort(local);
+      String ruri = bRemoteContact != null ? bRemoteContact : bTarget.requestUri();
+      StringBuilder sb = new StringBuilder(512);
+      sb.append("BYE ").append(ruri).append(" SIP/2.0\r\n");
+      via(sb, to, local);
+      sb.append("Max-Forwards: 70\r\n");
+      sb.append("From: <sip:").append(userOrAnon(aInvite.from())).append('@').append(host);
+      sb.append(">;tag=").append(bFromTag).append("\r\n");
+      sb.append("To: <").append(bTarget.toUri()).append(">;tag=").append(bRemoteTag).append("\r\n");
+      sb.append("Call-ID: ").append(bCallId).append("\r\n");
+      sb.append("CSeq: ").append(++bCseq).append(" BYE\r\n");
+      sb.append("Content-Length: 0\r\n\r\n");
+      bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+    } else {
+      to = aPeer;
+      InetSocketAddress local = env.local(to);
+      String ruri = firstContact(aInvite);
+      if (ruri == null) {
+        ruri = aInvite.header(HeaderName.FROM).replaceAll("^.*<|>.*$", "");
+      }
+      StringBuilder sb = new StringBuilder(512);
+      sb.append("BYE ").append(ruri).append(" SIP/2.0\r\n");
+      via(sb, to, local);
+      sb.append("Max-Forwards: 70\r\n");
+      String aTo = aInvite.header(HeaderName.TO);
+      sb.append("From: ").append(aTo).append(";tag=").append(aLocalTag).append("\r\n");
+      sb.append("To: ").append(aInvite.header(HeaderName.FROM)).append("\r\n");
+      sb.append("Call-ID: ").append(aCallId()).append("\r\n");
+      sb.append("CSeq: ").append(aCseq++).append(" BYE\r\n");
+      sb.append("Content-Length: 0\r\n\r\n");
+      bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+    try {
+      layer()
+          .sendRequest(
+              bytes,
+              to,
+              new TransactionUser() {
+                @Override
+                public void onRequest(ServerTransaction t, SipMessage r) {}
+
+                @Override
+                public void onResponse(ClientTransaction t, SipMessage r) {
+                  if (r.status() >= 200 && answerWhenDone != null && !answerWhenDone.isAnswered()) {
+                    answerWhenDone.respond(200, "OK");
+                  }
+                }
+
+                @Override
+                public void onTimeout(Transaction t) {
+                  done();
+                }
+
+                @Override
+                public void onTransportError(Transaction t, String reason) {
+                  done();
+                }
+
+                private void done() {
+                  if (answerWhenDone != null && !answerWhenDone.isAnswered()) {
+                    answerWhenDone.respond(200, "OK");
+                  }
+                }
+              });
+    } catch (IllegalArgumentException e) {
+      LOG.warn("call {}: cannot send BYE: {}", id, e.getMessage());
+      if (answerWhenDone != null && !answerWhenDone.isAnswered()) {
+        answerWhenDone.respond(200, "OK");
+      }
+    }
+  }
+
+  // ---- helpers ----
+
+  /** The caller's copy of a B-leg response: our To tag and Contact, the body as it came. */
+  private byte[] relay(SipMessage r, int status) {
+    InetSocketAddress local = env.local(aPeer);
+    String contact = "Contact: <sip:trunkline@" + hostPort(local) + transportParam(aPeer) + ">";
+    byte[] body = r.body();
+    List<String> headers = new ArrayList<>();
+    if (status > 100 && status < 300) {
+      headers.add(contact);
+    }
+    return Responses.build(
+        aInvite,
+        status,
+        r.reason(),
+        aPeer.address(),
+        body.length > 0 ? r.contentType() : null,
+        body,
+        headers.toArray(String[]::new));
+  }
+
+  private byte[] ack(SipMessage ok) {
+    Peer to = bTarget.peer();
+    InetSocketAddress local = env.local(to);
+    String host = hostPort(local);
+    String ruri = bRemoteContact != null ? bRemoteContact : bTarget.requestUri();
+    StringBuilder sb = new StringBuilder(512);
+    sb.append("ACK ").append(ruri).append(" SIP/2.0\r\n");
+    via(sb, to, local);
+    sb.append("Max-Forwards: 70\r\n");
+    sb.append("From: <sip:").append(userOrAnon(aInvite.from())).append('@').append(host);
+    sb.append(">;tag=").append(bFromTag).append("\r\n");
+    sb.append("To: ").append(ok.header(HeaderName.TO)).append("\r\n");
+    sb.append("Call-ID: ").append(bCallId).append("\r\n");
+    sb.append("CSeq: 1 ACK\r\n");
+    sb.append("Content-Length: 0\r\n\r\n");
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void via(StringBuilder sb, Peer to, InetSocketAddress local) {
+    sb.append("Via: SIP/2.0/")
+        .append(to.transport().name())
+        .append(' ')
+        .append(hostPort(local))
+        .append(";branch=")
+        .append(layer().newBranch())
+        .append(";rport\r\n");
+  }
+
+  private static String transportParam(Peer p) {
+    return switch (p.transport()) {
+      case UDP -> "";
+      default -> ";transport=" + p.transport().token();
+    };
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    String h = a.getAddress().getHostAddress();
+    return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+  }
+
+  private static String firstContact(SipMessage m) {
+    try {
+      List<NameAddress> c = m.contacts();
+      return c.isEmpty() || c.get(0).wildcard() ? null : c.get(0).uri().toString();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String userOf(NameAddress a) {
+    try {
+      return a != null && a.uri() instanceof SipUri s ? s.user() : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String userOrAnon(NameAddress a) {
+    String u = userOf(a);
+    return u == null ? "anonymous" : u;
+  }
+
+  private void end(int status, String reason, String how) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    env.ended(
+        this,
+        new Cdr(
+            id,
+            from.name(),
+            bTrunk == null ? "" : bTrunk.name(),
+            userOrAnon(aInvite.from()),
+            number,
+            aCallId(),
+            bCallId,
+            start,
+            answered,
+            Instant.now(),
+            answered != null ? 200 : status,
+            how,
+            String.join(", ", attempts)));
+  }
+}

@@ -1,0 +1,264 @@
+package org.trunkline.core.call;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.core.registrar.Binding;
+import org.trunkline.core.trunk.Trunk;
+import org.trunkline.core.trunk.TrunkAccess;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipUri;
+import org.trunkline.sip.UriParser;
+import org.trunkline.stack.SipClient;
+import org.trunkline.stack.transaction.Peer;
+import org.trunkline.stack.transaction.ServerTransaction;
+
+/**
+ * The calls in progress and the ones that ended: routes each new INVITE ({@link Router}), starts
+ * its {@link Call}, finds in-dialog BYEs and CANCELs their call, and keeps the last {@link
+ * #MAX_CDRS} CDRs in memory for the API. Thread-safe: each call lives on its own loop; the maps are
+ * concurrent.
+ */
+public final class CallManager {
+  private static final Logger LOG = LoggerFactory.getLogger(CallManager.class);
+
+  /** CDRs kept in memory (the newest). */
+  public static final int MAX_CDRS = 10_000;
+
+  private final Supplier<SipClient> client;
+  private final Function<String, List<Binding>> bindings;
+  private final Map<String, Call> byCallId = new ConcurrentHashMap<>();
+  private final ArrayDeque<Cdr> cdrs = new ArrayDeque<>();
+  private final LongAdder started = new LongAdder();
+  private final LongAdder answered = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final Map<String, LongAdder> activeByTrunk = new ConcurrentHashMap<>();
+  private volatile Router router;
+  private volatile Predicate<Trunk> down = t -> false;
+
+  /**
+   * @param bindings the live registrations of a register-in trunk, oldest first
+   */
+  public CallManager(Supplier<SipClient> client, Function<String, List<Binding>> bindings) {
+    this.client = client;
+    this.bindings = bindings;
+  }
+
+  /** Uses new routes and trunks (reload); calls in progress keep theirs. */
+  public void routing(Router router, Predicate<Trunk> down) {
+    this.router = router;
+    this.down = down;
+  }
+
+  /** A new INVITE from {@code from} (already through ingress and the basic checks). */
+  public void invite(Trunk from, ServerTransaction tx, SipMessage invite) {
+    String number = calledNumber(invite);
+    if (number == null) {
+      tx.respond(404, "Not Found", "Warning: 399 trunkline \"no number in the Request-URI\"");
+      return;
+    }
+    Router r = router;
+    Optional<Router.Routing> routing = r == null ? Optional.empty() : r.route(number, from, down);
+    if (routing.isEmpty()) {
+      LOG.info("no route for {} from trunk {}", number, from.name());
+      failed.increment();
+      tx.respond(404, "Not Found", "Warning: 399 trunkline \"no route for " + number + "\"");
+      return;
+    }
+    String id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    Call call = new Call(id, new Env(), tx, invite, from, number, routing.get());
+    byCallId.put(invite.callId(), call);
+    started.increment();
+    activeByTrunk.computeIfAbsent(from.name(), k -> new LongAdder()).increment();
+    LOG.debug("call {}: {} from trunk {} by {}", id, number, from.name(), routing.get().how());
+    call.next();
+  }
+
+  /** A CANCEL matched a pending INVITE: cancels its call's B-leg. */
+  public void cancelled(ServerTransaction invite) {
+    Call call = byCallId.get(invite.request().callId());
+    if (call != null) {
+      call.cancelled();
+    }
+  }
+
+  /**
+   * A BYE: ends its call and forwards it to the other side.
+   *
+   * @return false when it belongs to no call (the caller answers 481)
+   */
+  public boolean bye(ServerTransaction tx, SipMessage bye) {
+    Call call = byCallId.get(bye.callId());
+    if (call == null || !call.isAnswered()) {
+      return false;
+    }
+    call.bye(tx, bye.callId().equals(call.aCallId()));
+    return true;
+  }
+
+  /** Calls in progress on {@code trunk} (as caller's trunk). */
+  public int active(String trunk) {
+    LongAdder a = activeByTrunk.get(trunk);
+    return a == null ? 0 : (int) a.sum();
+  }
+
+  /** The newest CDRs first, at most {@code limit}. */
+  public List<Cdr> cdrs(int limit) {
+    synchronized (cdrs) {
+      return cdrs.stream().limit(limit).toList();
+    }
+  }
+
+  /** calls_started, calls_answered, calls_failed, calls_active. */
+  public Map<String, Long> counters() {
+    return Map.of(
+        "calls_started", started.sum(),
+        "calls_answered", answered.sum(),
+        "calls_failed", failed.sum(),
+        "calls_active", (long) byCallId.values().stream().distinct().count());
+  }
+
+  /** The user part of the Request-URI, visual separators removed; null when there is none. */
+  static String calledNumber(SipMessage invite) {
+    if (!(invite.requestUri() instanceof SipUri uri) || uri.user() == null) {
+      return null;
+    }
+    String user = uri.userDecoded();
+    int semi = user.indexOf(';');
+    if (semi >= 0) {
+      user = user.substring(0, semi);
+    }
+    return user.replaceAll("[-.() ]", "");
+  }
+
+  private final class Env implements Call.Env {
+    @Override
+    public void target(Trunk trunk, String number, String loopCallId, Consumer<Call.Target> then) {
+      SipClient c = client.get();
+      switch (trunk.access()) {
+        case TrunkAccess.RegisterIn in -> {
+          List<Binding> bs = bindings.apply(trunk.name());
+          if (bs.isEmpty()) {
+            then.accept(null);
+            return;
+          }
+          Binding b = bs.get(bs.size() - 1);
+          String host = hostOf(b.contact());
+          then.accept(
+              new Call.Target(
+                  b.contact(),
+                  "sip:" + number + "@" + host,
+                  new Peer(b.transport(), b.source(), b.listenPoint())));
+        }
+        default -> {
+          String listen =
+              trunk.access() instanceof TrunkAccess.CrossConnect xc ? xc.listen() : null;
+          String target =
+              trunk
+                  .target()
+                  .orElse(
+                      trunk.access() instanceof TrunkAccess.RegisterOut out
+                          ? out.registrar()
+                          : null);
+          if (target == null) {
+            then.accept(null);
+            return;
+          }
+          String ruri = withUser(target, number);
+          c.resolve(target, listen, c.loopOf(loopCallId))
+              .whenComplete((peers, e) -> {
+                if (e != null || peers.isEmpty()) {
+                  LOG.info("trunk {}: cannot resolve {}: {}", trunk.name(), target, e);
+                  then.accept(null);
+                } else {
+                  then.accept(new Call.Target(ruri, ruri, peers.get(0)));
+                }
+              });
+        }
+      }
+    }
+
+    @Override
+    public String newCallId(String sameLoopAs) {
+      SipClient c = client.get();
+      var loop = c.loopOf(sameLoopAs);
+      while (true) {
+        String id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "@trunkline";
+        if (c.loopOf(id) == loop) {
+          return id;
+        }
+      }
+    }
+
+    @Override
+    public void bLeg(Call call, String callId) {
+      byCallId.put(callId, call);
+    }
+
+    @Override
+    public InetSocketAddress local(Peer peer) {
+      return client.get().localAddress(peer.transport(), peer.listenPoint());
+    }
+
+    @Override
+    public void ended(Call call, Cdr cdr) {
+      byCallId.remove(call.aCallId(), call);
+      if (!call.bCallId().isEmpty()) {
+        byCallId.remove(call.bCallId(), call);
+      }
+      LongAdder a = activeByTrunk.get(cdr.fromTrunk());
+      if (a != null) {
+        a.decrement();
+      }
+      (cdr.answer() != null ? answered : failed).increment();
+      synchronized (cdrs) {
+        cdrs.addFirst(cdr);
+        while (cdrs.size() > MAX_CDRS) {
+          cdrs.removeLast();
+        }
+      }
+      LOG.info(
+          "call {} ended: {} -> {} via {}: {} {} ({})",
+          cdr.id(),
+          cdr.fromTrunk(),
+          cdr.called(),
+          cdr.toTrunk(),
+          cdr.status(),
+          cdr.reason(),
+          cdr.attempts());
+    }
+  }
+
+  private static String withUser(String target, String number) {
+    try {
+      SipUri u = (SipUri) UriParser.parse(target);
+      String rest = target.substring(target.indexOf(':') + 1);
+      if (u.user() != null) {
+        rest = rest.substring(rest.indexOf('@') + 1);
+      }
+      return u.scheme() + ":" + number + "@" + rest;
+    } catch (RuntimeException e) {
+      return target;
+    }
+  }
+
+  private static String hostOf(String contact) {
+    try {
+      SipUri u = (SipUri) UriParser.parse(contact);
+      return u.port() > 0 ? u.host() + ":" + u.port() : u.host();
+    } catch (RuntimeException e) {
+      return "invalid";
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package org.trunkline.server.trunks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trunkline.core.call.Cdr;
+import org.trunkline.server.TrunklineServer;
+import org.trunkline.server.config.ConfigLoader;
+import org.trunkline.stack.ListenPoint;
+import org.trunkline.stack.Sipp;
+
+/**
+ * Calls between trunks through the running server: a SIPp carrier (ip trunk {@code carrier1},
+ * 127.0.0.20) calls a number routed by prefix to SIPp PBXs behind ip trunks; the call is set up,
+ * torn down, failed over and refused as the routes say, and each ends in a CDR.
+ */
+class CallsEndToEndTest {
+  @TempDir Path dir;
+  private TrunklineServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private void start(String trunksAndRoutes) throws Exception {
+    Path file = dir.resolve("trunkline.yaml");
+    Files.writeString(
+        file,
+        "listen:\n"
+            + "  - {name: public, transport: udp, address: 127.0.0.1, port: 0}\n"
+            + "database: {url: \"jdbc:h2:file:"
+            + dir.resolve("db")
+            + "\"}\n"
+            + "api: {enabled: false}\n"
+            + trunksAndRoutes);
+    server = TrunklineServer.start(ConfigLoader.load(file), Clock.systemUTC());
+  }
+
+  private InetSocketAddress sip() {
+    ListenPoint lp = server.listening().getFirst();
+    return new InetSocketAddress(lp.address(), lp.port());
+  }
+
+  private Process pbx(String scenario, int port) throws Exception {
+    Path d = Files.createDirectories(dir.resolve(scenario + "-" + port));
+    Process p = Sipp.startUas(d, scenario, port, "u1", 1, List.of());
+    awaitBound(port);
+    return p;
+  }
+
+  private void call(String scenario, String number) throws Exception {
+    Path d = Files.createDirectories(dir.resolve(scenario + "-" + System.nanoTime()));
+    Sipp.runAndExpectSuccess(
+        d, scenario, sip(), "127.0.0.20", "u1", 1, Duration.ofSeconds(30), List.of("-s", number));
+  }
+
+  private Cdr lastCdr() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> !server.core().calls().cdrs(1).isEmpty());
+    return server.core().calls().cdrs(1).getFirst();
+  }
+
+  @Test
+  void aCallIsRoutedByPrefixAnsweredAndHungUp() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call", p);
+    start(
+        "trunks:\n"
+            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
+            + "  - {name: pbx, mode: ip, peers: [\"127.0.0.1\"], target: \"sip:127.0.0.1:"
+            + p
+            + "\", health: off}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7495\", trunks: [pbx]}\n");
+
+    call("uac-call", "+74951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-" + p), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.fromTrunk()).isEqualTo("carrier1");
+    assertThat(cdr.toTrunk()).isEqualTo("pbx");
+    assertThat(cdr.called()).isEqualTo("+74951234567");
+    assertThat(cdr.caller()).isEqualTo("+15551230000");
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.answer()).isNotNull();
+    assertThat(cdr.reason()).isEqualTo("BYE from caller");
+    assertThat(cdr.bCallId()).isNotEqualTo(cdr.aCallId()).endsWith("@trunkline");
+    assertThat(server.core().calls().counters())
+        .containsEntry("calls_answered", 1L)
+        .containsEntry("calls_active", 0L);
+  }
+
+  @Test
+  void a503FromTheFirstTrunkFailsOverToTheNext() throws Exception {
+    int dead = Sipp.freePortFor("u1");
+    int alive = Sipp.freePortFor("u1");
+    Process out = pbx("uas-call-503", dead);
+    Process callee = pbx("uas-call", alive);
+    start(
+        "trunks:\n"
+            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
+            + "  - {name: first, mode: ip, peers: [\"127.0.0.1:"
+            + dead
+            + "\"], target: \"sip:127.0.0.1:"
+            + dead
+            + "\", health: off}\n"
+            + "  - {name: second, mode: ip, peers: [\"127.0.0.1:"
+            + alive
+            + "\"], target: \"sip:127.0.0.1:"
+            + alive
+            + "\", health: off}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7\", trunks: [carrier1, first, second]}\n"
+            + "  - {prefix: \"+7495\", trunks: [first, second], failover-on: [503]}\n");
+
+    call("uac-call", "+74951234567");
+
+    Sipp.expectSuccess(out, dir.resolve("uas-call-503-" + dead), Duration.ofSeconds(20));
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-" + alive), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.toTrunk()).isEqualTo("second");
+    assertThat(cdr.attempts()).isEqualTo("first: 503, second: 200");
+    assertThat(cdr.status()).isEqualTo(200);
+  }
+
+  @Test
+  void aNumberNoRouteCoversIs404AtOnce() throws Exception {
+    start(
+        "trunks:\n"
+            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7495\", trunks: [carrier1]}\n");
+
+    call("uac-call-404", "+4930123456");
+    // +7495 routes only back to the calling trunk: no hairpin, so no route either
+    call("uac-call-404", "+74951234567");
+
+    assertThat(server.core().calls().counters()).containsEntry("calls_failed", 2L);
+  }
+
+  private static void awaitBound(int port) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          try (DatagramSocket probe = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+            return false;
+          } catch (java.net.BindException e) {
+            return true;
+          }
+        });
+  }
+}
