@@ -46,6 +46,7 @@ public final class CallManager {
   private final Map<String, LongAdder> activeByTrunk = new ConcurrentHashMap<>();
   private volatile Router router;
   private volatile Predicate<Trunk> down = t -> false;
+  private volatile CdrSink sink = CdrSink.NONE;
 
   /**
    * @param bindings the live registrations of a register-in trunk, oldest first
@@ -53,6 +54,11 @@ public final class CallManager {
   public CallManager(Supplier<SipClient> client, Function<String, List<Binding>> bindings) {
     this.client = client;
     this.bindings = bindings;
+  }
+
+  /** Sends every CDR to {@code sink} too (the database), besides the in-memory list. */
+  public void cdrSink(CdrSink sink) {
+    this.sink = java.util.Objects.requireNonNull(sink, "sink");
   }
 
   /** Uses new routes and trunks (reload); calls in progress keep theirs. */
@@ -222,6 +228,11 @@ public final class CallManager {
         a.decrement();
       }
       (cdr.answer() != null ? answered : failed).increment();
+      try {
+        sink.write(cdr);
+      } catch (RuntimeException e) {
+        LOG.error("call {}: CDR not stored: {}", cdr.id(), e.toString());
+      }
       synchronized (cdrs) {
         cdrs.addFirst(cdr);
         while (cdrs.size() > MAX_CDRS) {
