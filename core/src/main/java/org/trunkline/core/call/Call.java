@@ -36,8 +36,11 @@ import org.trunkline.stack.transaction.TransactionUser;
 final class Call implements TransactionUser {
   private static final Logger LOG = LoggerFactory.getLogger(Call.class);
 
-  /** Where a B-leg goes: the Request-URI, the To URI and the peer to send to. */
-  record Target(String requestUri, String toUri, Peer peer) {}
+  /**
+   * Where a B-leg goes: the Request-URI, the To URI, the peer to send to, and the caller's number
+   * as the trunk wants it (its numbering rules applied).
+   */
+  record Target(String requestUri, String toUri, Peer peer, String caller) {}
 
   /** How the manager finds targets, Call-IDs and local addresses; implemented by CallManager. */
   interface Env {
@@ -46,7 +49,16 @@ final class Call implements TransactionUser {
      * call's loop, or null when the trunk has none (then it is skipped).
      */
     void target(
-        Trunk trunk, String number, String loopCallId, java.util.function.Consumer<Target> then);
+        Trunk trunk,
+        String number,
+        String caller,
+        String loopCallId,
+        java.util.function.Consumer<Target> then);
+
+    /** Takes a channel on {@code trunk}: null when taken, else why not. */
+    String acquire(Trunk trunk);
+
+    void release(Trunk trunk);
 
     String newCallId(String sameLoopAs);
 
@@ -66,6 +78,8 @@ final class Call implements TransactionUser {
   private final Trunk from;
   private final String number;
   private final Iterator<Trunk> candidates;
+  private final String caller;
+  private boolean bHeld;
   private final java.util.Set<Integer> failoverOn;
   private final Instant start = Instant.now();
   private final List<String> attempts = new ArrayList<>();
@@ -93,6 +107,7 @@ final class Call implements TransactionUser {
       SipMessage aInvite,
       Trunk from,
       String number,
+      String caller,
       Router.Routing routing) {
     this.id = id;
     this.env = env;
@@ -101,6 +116,7 @@ final class Call implements TransactionUser {
     this.aPeer = aTx.peer();
     this.from = from;
     this.number = number;
+    this.caller = caller;
     this.candidates = routing.trunks().iterator();
     this.failoverOn = routing.failoverOn();
     this.aLocalTag = Responses.toTag(aInvite);
@@ -108,6 +124,10 @@ final class Call implements TransactionUser {
 
   String aCallId() {
     return aInvite.callId();
+  }
+
+  Trunk from() {
+    return from;
   }
 
   String bCallId() {
@@ -141,9 +161,22 @@ final class Call implements TransactionUser {
       return;
     }
     Trunk t = candidates.next();
+    releaseB();
+    String refused = env.acquire(t);
+    if (refused != null) {
+      attempts.add(t.name() + ": at its limit");
+      LOG.info("call {}: {}", id, refused);
+      lastStatus = 503;
+      lastReason = "Service Unavailable";
+      next();
+      return;
+    }
+    bTrunk = t;
+    bHeld = true;
     env.target(
         t,
         number,
+        caller,
         aCallId(),
         target -> {
           if (target == null) {
@@ -171,7 +204,7 @@ final class Call implements TransactionUser {
       return;
     }
     String host = hostPort(local);
-    String caller = userOf(aInvite.from());
+    String caller = target.caller();
     int maxForwards = Math.max(0, aInvite.maxForwards() < 0 ? 69 : aInvite.maxForwards() - 1);
     StringBuilder sb = new StringBuilder(1024);
     sb.append("INVITE ").append(target.requestUri()).append(" SIP/2.0\r\n");
@@ -496,18 +529,26 @@ final class Call implements TransactionUser {
     return u == null ? "anonymous" : u;
   }
 
+  private void releaseB() {
+    if (bHeld) {
+      env.release(bTrunk);
+      bHeld = false;
+    }
+  }
+
   private void end(int status, String reason, String how) {
     if (ended) {
       return;
     }
     ended = true;
+    releaseB();
     env.ended(
         this,
         new Cdr(
             id,
             from.name(),
             bTrunk == null ? "" : bTrunk.name(),
-            userOrAnon(aInvite.from()),
+            caller == null ? "anonymous" : caller,
             number,
             aCallId(),
             bCallId,

@@ -43,10 +43,10 @@ public final class CallManager {
   private final LongAdder started = new LongAdder();
   private final LongAdder answered = new LongAdder();
   private final LongAdder failed = new LongAdder();
-  private final Map<String, LongAdder> activeByTrunk = new ConcurrentHashMap<>();
   private volatile Router router;
   private volatile Predicate<Trunk> down = t -> false;
   private volatile CdrSink sink = CdrSink.NONE;
+  private final TrunkLimits limits = new TrunkLimits(System::currentTimeMillis);
 
   /**
    * @param bindings the live registrations of a register-in trunk, oldest first
@@ -69,7 +69,8 @@ public final class CallManager {
 
   /** A new INVITE from {@code from} (already through ingress and the basic checks). */
   public void invite(Trunk from, ServerTransaction tx, SipMessage invite) {
-    String number = calledNumber(invite);
+    String number = from.numbering().in(calledNumber(invite));
+    String caller = from.numbering().in(callerNumber(invite));
     if (number == null) {
       tx.respond(404, "Not Found", "Warning: 399 trunkline \"no number in the Request-URI\"");
       return;
@@ -82,11 +83,17 @@ public final class CallManager {
       tx.respond(404, "Not Found", "Warning: 399 trunkline \"no route for " + number + "\"");
       return;
     }
+    String refused = limits.acquire(from);
+    if (refused != null) {
+      LOG.info("refused a call to {}: {}", number, refused);
+      failed.increment();
+      tx.respond(503, "Service Unavailable", "Warning: 399 trunkline \"" + refused + "\"");
+      return;
+    }
     String id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
-    Call call = new Call(id, new Env(), tx, invite, from, number, routing.get());
+    Call call = new Call(id, new Env(), tx, invite, from, number, caller, routing.get());
     byCallId.put(invite.callId(), call);
     started.increment();
-    activeByTrunk.computeIfAbsent(from.name(), k -> new LongAdder()).increment();
     LOG.debug("call {}: {} from trunk {} by {}", id, number, from.name(), routing.get().how());
     call.next();
   }
@@ -113,10 +120,9 @@ public final class CallManager {
     return true;
   }
 
-  /** Calls in progress on {@code trunk} (as caller's trunk). */
+  /** Calls in progress on {@code trunk}, in either direction (its channels in use). */
   public int active(String trunk) {
-    LongAdder a = activeByTrunk.get(trunk);
-    return a == null ? 0 : (int) a.sum();
+    return limits.inUse(trunk);
   }
 
   /** The newest CDRs first, at most {@code limit}. */
@@ -135,6 +141,15 @@ public final class CallManager {
         "calls_active", (long) byCallId.values().stream().distinct().count());
   }
 
+  /** The user part of the From URI, or null. */
+  static String callerNumber(SipMessage invite) {
+    try {
+      return invite.from() != null && invite.from().uri() instanceof SipUri u ? u.user() : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   /** The user part of the Request-URI, visual separators removed; null when there is none. */
   static String calledNumber(SipMessage invite) {
     if (!(invite.requestUri() instanceof SipUri uri) || uri.user() == null) {
@@ -150,8 +165,25 @@ public final class CallManager {
 
   private final class Env implements Call.Env {
     @Override
-    public void target(Trunk trunk, String number, String loopCallId, Consumer<Call.Target> then) {
+    public String acquire(Trunk trunk) {
+      return limits.acquire(trunk);
+    }
+
+    @Override
+    public void release(Trunk trunk) {
+      limits.release(trunk);
+    }
+
+    @Override
+    public void target(
+        Trunk trunk,
+        String ourNumber,
+        String ourCaller,
+        String loopCallId,
+        Consumer<Call.Target> then) {
       SipClient c = client.get();
+      String number = trunk.numbering().out(ourNumber);
+      String caller = trunk.numbering().out(ourCaller);
       switch (trunk.access()) {
         case TrunkAccess.RegisterIn in -> {
           List<Binding> bs = bindings.apply(trunk.name());
@@ -165,7 +197,8 @@ public final class CallManager {
               new Call.Target(
                   b.contact(),
                   "sip:" + number + "@" + host,
-                  new Peer(b.transport(), b.source(), b.listenPoint())));
+                  new Peer(b.transport(), b.source(), b.listenPoint()),
+                  caller));
         }
         default -> {
           String listen =
@@ -188,7 +221,7 @@ public final class CallManager {
                   LOG.info("trunk {}: cannot resolve {}: {}", trunk.name(), target, e);
                   then.accept(null);
                 } else {
-                  then.accept(new Call.Target(ruri, ruri, peers.get(0)));
+                  then.accept(new Call.Target(ruri, ruri, peers.get(0), caller));
                 }
               });
         }
@@ -223,10 +256,7 @@ public final class CallManager {
       if (!call.bCallId().isEmpty()) {
         byCallId.remove(call.bCallId(), call);
       }
-      LongAdder a = activeByTrunk.get(cdr.fromTrunk());
-      if (a != null) {
-        a.decrement();
-      }
+      limits.release(call.from());
       (cdr.answer() != null ? answered : failed).increment();
       try {
         sink.write(cdr);

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * @param maxCps the most new calls per second, 0 for unlimited
  * @param numbers the numbers this trunk owns, as written: E.164 ({@code +4930123456}), or a prefix
  *     ending in {@code *} ({@code +4930123*})
+ * @param numbering how numbers of calls from and to this trunk are rewritten
  */
 public record Trunk(
     String name,
@@ -27,14 +28,29 @@ public record Trunk(
     Optional<HealthCheck> health,
     int maxChannels,
     int maxCps,
-    List<String> numbers) {
+    List<String> numbers,
+    Numbering numbering) {
   /** What a trunk name may be: it appears in logs, CDRs, URLs and the command line. */
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /** A number a trunk owns: {@code +}, 1..15 digits (ITU-T E.164), and an optional {@code *}. */
   public static final Pattern NUMBER = Pattern.compile("\\+[0-9]{1,15}\\*?");
 
+  /** A trunk whose numbers pass unchanged. */
+  public Trunk(
+      String name,
+      TrunkMode mode,
+      TrunkAccess access,
+      Optional<String> target,
+      Optional<HealthCheck> health,
+      int maxChannels,
+      int maxCps,
+      List<String> numbers) {
+    this(name, mode, access, target, health, maxChannels, maxCps, numbers, Numbering.NONE);
+  }
+
   public Trunk {
+    Objects.requireNonNull(numbering, "numbering");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(access, "access");

@@ -11,6 +11,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import org.trunkline.core.trunk.AddressRange;
 import org.trunkline.core.trunk.HealthCheck;
+import org.trunkline.core.trunk.Numbering;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunkAccess;
 import org.trunkline.core.trunk.TrunkMode;
@@ -58,6 +59,7 @@ final class TrunkEntry {
     KEYS.put("max-channels", ALL);
     KEYS.put("max-cps", ALL);
     KEYS.put("numbers", ALL);
+    KEYS.put("numbering", ALL);
   }
 
   /** The keys each mode requires. */
@@ -104,6 +106,7 @@ final class TrunkEntry {
   private Optional<HealthCheck> health;
   private OptionalInt maxChannels;
   private OptionalInt maxCps;
+  private Numbering numbering = Numbering.NONE;
 
   private TrunkEntry(YamlMap m, Node node, String path, Problems problems) {
     this.m = m;
@@ -186,6 +189,8 @@ final class TrunkEntry {
     maxChannels = m.integer("max-channels", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
     maxCps = m.integer("max-cps", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
     m.node("numbers").ifPresent(this::numbers);
+    m.node("numbering")
+        .ifPresent(n -> numbering = NumberingSection.read(n, m.field("numbering"), problems));
     mode.ifPresent(this::checkMode);
   }
 
@@ -315,7 +320,8 @@ final class TrunkEntry {
                 probing,
                 maxChannels.getAsInt(),
                 maxCps.getAsInt(),
-                numbers.stream().map(Located::value).toList()));
+                numbers.stream().map(Located::value).toList(),
+                numbering));
   }
 
   private Optional<String> nonEmpty(String key, String value) {

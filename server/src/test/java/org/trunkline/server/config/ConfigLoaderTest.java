@@ -178,14 +178,14 @@ class ConfigLoaderTest {
                 listen:
                   - {transport: udp, address: 127.0.0.1, prot: 5060}
                 database: {url: jdbc:h2:mem:x, colour: blue}
-                routes: []
+                calls: []
                 """))
         .containsExactly(
             "conf/test.yaml:1: unknown key 'lisen' (did you mean 'listen'?)",
             "conf/test.yaml:3: listen[0]: unknown key 'prot' (did you mean 'port'?)",
             "conf/test.yaml:4: database: unknown key 'colour'"
                 + " (known keys: url, user, password, pool-size)",
-            "conf/test.yaml:5: unknown key 'routes' (known keys: listen, database, trunks,"
+            "conf/test.yaml:5: unknown key 'calls' (known keys: listen, database, trunks, routes,"
                 + " ingress, api)");
   }
 
@@ -232,7 +232,7 @@ class ConfigLoaderTest {
     assertThat(problems("- listen\n"))
         .containsExactly(
             "conf/test.yaml:1: must be a mapping with the sections listen, database, trunks,"
-                + " ingress, api, got a list");
+                + " routes, ingress, api, got a list");
   }
 
   @Test
@@ -317,8 +317,8 @@ class ConfigLoaderTest {
             "conf/test.yaml:1: database.pool-size: must be at least 1, got -3",
             "conf/test.yaml:3: listen[0].transport: must be udp, tcp or tls, got sctp",
             "conf/test.yaml:3: listen[0].port: must be 1..65535 (or 0 for any free port), got 70000",
-            "conf/test.yaml:4: unknown key 'extra' (known keys: listen, database, trunks, ingress,"
-                + " api)");
+            "conf/test.yaml:4: unknown key 'extra' (known keys: listen, database, trunks, routes,"
+                + " ingress, api)");
   }
 
   @Test

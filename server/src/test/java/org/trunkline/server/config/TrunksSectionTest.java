@@ -207,6 +207,9 @@ class TrunksSectionTest {
             tuple("carrier1", TrunkMode.IP),
             tuple("gamma", TrunkMode.CROSS_CONNECT));
     assertThat(config.trunks().ingress()).isEqualTo(IngressPolicy.DEFAULT);
+    assertThat(config.trunks().routes())
+        .extracting(org.trunkline.core.trunk.Route::prefix)
+        .containsExactly("+49", "");
   }
 
   @Test

@@ -151,6 +151,29 @@ class CallsEndToEndTest {
     assertThat(server.core().calls().counters()).containsEntry("calls_failed", 2L);
   }
 
+  @Test
+  void numbersAreRewrittenInAndOutByTheTrunksRules() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-national", p);
+    start(
+        "trunks:\n"
+            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"],"
+            + " numbering: {in: [{match: '^8(\\d{10})$', replace: '+7$1'}]}}\n"
+            + "  - {name: pbx, mode: ip, peers: [\"127.0.0.1\"], target: \"sip:127.0.0.1:"
+            + p
+            + "\", health: off, numbering: {out: [{match: '^\\+7(\\d+)$', replace: '8$1'}]}}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7495\", trunks: [pbx]}\n");
+
+    call("uac-call", "84951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-national-" + p), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.called()).as("kept in our (E.164) form").isEqualTo("+74951234567");
+    assertThat(cdr.toTrunk()).isEqualTo("pbx");
+    assertThat(cdr.status()).isEqualTo(200);
+  }
+
   private static void awaitBound(int port) {
     await()
         .atMost(Duration.ofSeconds(20))
