@@ -174,6 +174,43 @@ class CallsEndToEndTest {
     assertThat(cdr.status()).isEqualTo(200);
   }
 
+  private static final String ONE_PBX =
+      "trunks:\n"
+          + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
+          + "  - {name: pbx, mode: ip, peers: [\"127.0.0.1\"], target: \"sip:127.0.0.1:%d\","
+          + " health: off}\n"
+          + "routes:\n"
+          + "  - {prefix: \"+7495\", trunks: [pbx]}\n";
+
+  @Test
+  void theCalleeHangsUpAndTheCallerGetsTheBye() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-hangup", p);
+    start(String.format(ONE_PBX, p));
+
+    call("uac-call-hungup", "+74951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-hangup-" + p), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.reason()).isEqualTo("BYE from callee");
+  }
+
+  @Test
+  void aCancelWhileRingingCancelsTheCalleeToo() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-cancel", p);
+    start(String.format(ONE_PBX, p));
+
+    call("uac-call-cancel", "+74951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-cancel-" + p), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(487);
+    assertThat(cdr.answer()).isNull();
+    assertThat(cdr.reason()).isEqualTo("cancelled by caller");
+  }
+
   private static void awaitBound(int port) {
     await()
         .atMost(Duration.ofSeconds(20))
