@@ -17,7 +17,9 @@
 # Needs: sipp, kamailio (Debian packages sip-tester, kamailio), python3, a JDK >= 21 ($JAVA), and
 # the jars: ./build -q -o -B package -DskipTests  (server/target/trunkline.jar, bench/target/benchmarks.jar)
 # Env: BENCH_RUN (default /tmp/trunkline-stack-bench), KAM_EXTRA (default "-x tlsf"), BASE_PORT (15070),
-#      TRUNKLINE_JAR (default server/target/trunkline.jar: another build to compare)
+#      TRUNKLINE_JAR (default server/target/trunkline.jar), BENCH_JAR (default bench/target/benchmarks.jar:
+#      the client driver), and to compare two builds in the same rounds: TRUNKLINE_JAR_B and BENCH_JAR_B
+#      (a second server, measured as answer-trunkline-b and storm-trunkline-b; client-trunkline-b)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 ROUNDS="${1:-3}"; RATE="${2:-2000}"; SECS="${3:-10}"
@@ -25,10 +27,12 @@ RUN="${BENCH_RUN:-/tmp/trunkline-stack-bench}/$(date -u +%Y%m%dT%H%M%S)"; mkdir 
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
 B="${BASE_PORT:-15070}"
-P_KAM=$((B + 1)); P_KAMFWD=$((B + 2)); P_TL=$((B + 3)); P_UAC=$((B + 11)); P_DRV=$((B + 12)); P_UAS=$((B + 20))
-LIFE=$(( ROUNDS * (6 * (SECS + 20) + 30) + 120 ))
+P_KAM=$((B + 1)); P_KAMFWD=$((B + 2)); P_TL=$((B + 3)); P_TLB=$((B + 4)); P_UAC=$((B + 11)); P_DRV=$((B + 12)); P_UAS=$((B + 20))
+JAR_B="${TRUNKLINE_JAR_B:-}"; BENCH_JAR="${BENCH_JAR:-$ROOT/bench/target/benchmarks.jar}"
+BENCH_JAR_B="${BENCH_JAR_B:-}"
+LIFE=$(( ROUNDS * (9 * (SECS + 20) + 60) + 180 ))
 HZ=$(getconf CLK_TCK)
-for p in $P_KAM $P_KAMFWD $P_TL $P_UAC $P_DRV $P_UAS; do
+for p in $P_KAM $P_KAMFWD $P_TL $P_TLB $P_UAC $P_DRV $P_UAS; do
   if ss -Hlun "sport = :$p" | grep -q .; then echo "port $p in use; set BASE_PORT" >&2; exit 1; fi
 done
 PIDS=()
@@ -50,15 +54,20 @@ kam() { # kam PORT [defines...]
 }
 KAM=$(kam $P_KAM); PIDS+=("$KAM")
 KAMFWD=$(kam $P_KAMFWD -A WITH_FORWARD); PIDS+=("$KAMFWD")
-cat >"$RUN/trunkline.yaml" <<YAML
+trunkline() { # trunkline NAME PORT JAR: starts a server, prints its PID
+  cat >"$RUN/$1.yaml" <<YAML
 listen:
-  - {transport: udp, address: 127.0.0.1, port: $P_TL}
+  - {transport: udp, address: 127.0.0.1, port: $2}
 database:
   url: jdbc:h2:mem:stackbench
+api: {enabled: false}
 YAML
-setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g \
-  -jar "${TRUNKLINE_JAR:-$ROOT/server/target/trunkline.jar}" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.log" 2>&1 &
-TL=$!; PIDS+=("$TL")
+  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g \
+    -jar "$3" run --config "$RUN/$1.yaml" </dev/null >"$RUN/$1.log" 2>&1 &
+  echo $!
+}
+TL=$(trunkline trunkline $P_TL "${TRUNKLINE_JAR:-$ROOT/server/target/trunkline.jar}"); PIDS+=("$TL")
+if [ -n "$JAR_B" ]; then TLB=$(trunkline trunkline-b $P_TLB "$JAR_B"); PIDS+=("$TLB"); wait_port $P_TLB; fi
 wait_port $P_UAS; wait_port $P_KAM; wait_port $P_KAMFWD; wait_port $P_TL
 
 # -- one bounded SIPp run: uac LABEL ROUND SCENARIO PORT SUT_PID [SIPP_ARGS...] --
@@ -91,15 +100,16 @@ print(f"RESULT label={label} round={rnd} created={created} answered={ok} failed=
 PY
 }
 
-driver() { # driver ROUND
-  local out="$RUN/$1-client-trunkline"; mkdir -p "$out"; "$HERE/ticks.py" snap "$out/snap0"
+driver() { # driver ROUND [LABEL JAR]
+  local label=${2:-client-trunkline} jar=${3:-$BENCH_JAR}
+  local out="$RUN/$1-$label"; mkdir -p "$out"; "$HERE/ticks.py" snap "$out/snap0"
   local w0 w1 r; w0=$(date +%s.%N)
   r=$(timeout $((2 * SECS + 60)) "$JAVA" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m \
-      -cp "$ROOT/bench/target/benchmarks.jar" org.trunkline.bench.ClientTransactionDriver \
+      -cp "$jar" org.trunkline.bench.ClientTransactionDriver \
       "127.0.0.1:$P_UAS" "$RATE" 10 "$SECS" "$P_DRV" 2>"$out/driver.err" | grep '^RESULT' || true)
   w1=$(date +%s.%N); "$HERE/ticks.py" snap "$out/snap1"
   local other; other=$("$HERE/ticks.py" other "$out/snap0" "$out/snap1" "$UAS" $$)
-  echo "$r" | sed "s/^RESULT /RESULT label=client-trunkline round=$1 /; s/\$/ other_cpu_pct_whole_run=$(python3 -c "print(round(100*$other/$HZ/($w1-$w0),1))")/"
+  echo "$r" | sed "s/^RESULT /RESULT label=$label round=$1 /; s/\$/ other_cpu_pct_whole_run=$(python3 -c "print(round(100*$other/$HZ/($w1-$w0),1))")/"
 }
 
 echo "# run folder $RUN; rate $RATE/s x ${SECS}s; $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -107,14 +117,22 @@ echo "# warm-up (JIT; discarded)"
 uac warmup-trunkline 0 options-uac.xml $P_TL "$TL" >/dev/null
 uac warmup-trunkline 0 options-uac.xml $P_TL "$TL" >/dev/null
 uac warmup-trunkline 0 options-uac-x7.xml $P_TL "$TL" -default_behaviors -abortunexp >/dev/null
+if [ -n "$JAR_B" ]; then
+  uac warmup-trunkline-b 0 options-uac.xml $P_TLB "$TLB" >/dev/null
+  uac warmup-trunkline-b 0 options-uac.xml $P_TLB "$TLB" >/dev/null
+  uac warmup-trunkline-b 0 options-uac-x7.xml $P_TLB "$TLB" -default_behaviors -abortunexp >/dev/null
+fi
 uac warmup-kamailio 0 options-uac.xml $P_KAM "$KAM" >/dev/null
 for r in $(seq "$ROUNDS"); do
   uac answer-trunkline "$r" options-uac.xml $P_TL "$TL"
+  [ -z "$JAR_B" ] || uac answer-trunkline-b "$r" options-uac.xml $P_TLB "$TLB"
   uac answer-kamailio "$r" options-uac.xml $P_KAM "$KAM"
   uac forward-kamailio "$r" options-uac.xml $P_KAMFWD "$KAMFWD"
   driver "$r"
+  [ -z "$BENCH_JAR_B" ] || driver "$r" client-trunkline-b "$BENCH_JAR_B"
   # a 200 to copy 1 may arrive while SIPp still sends copy 7: not a failure, the next 200 is expected
   uac storm-trunkline "$r" options-uac-x7.xml $P_TL "$TL" -default_behaviors -abortunexp
+  [ -z "$JAR_B" ] || uac storm-trunkline-b "$r" options-uac-x7.xml $P_TLB "$TLB" -default_behaviors -abortunexp
   uac storm-kamailio "$r" options-uac-x7.xml $P_KAM "$KAM" -default_behaviors -abortunexp
 done | tee "$RUN/results.txt"
 "$HERE/summary.py" "$RUN/results.txt" | tee "$RUN/summary.md"

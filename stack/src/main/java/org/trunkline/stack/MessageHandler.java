@@ -21,8 +21,12 @@ import org.trunkline.stack.transaction.TransactionLayer;
  * Between the transports and the transaction layers. What cannot be a transaction is answered (or
  * dropped) statelessly here, as {@link BasicUas} says: malformed requests get 400/505/416/513,
  * malformed responses and ACKs are dropped. Everything that parses goes to the transaction layer
- * its Call-ID hashes to (ARCHITECTURE.md, Threads), on that layer's event loop, in arrival order
- * per source ({@link InOrder}); its answers go out through the layer's {@link ServerSink}.
+ * its Call-ID hashes to (ARCHITECTURE.md, Threads), on that layer's event loop; its answers go out
+ * through the layer's {@link ServerSink}. A stream (TCP/TLS connection) keeps arrival order per
+ * connection ({@link InOrder}). UDP goes straight to the layer's loop: one Call-ID always maps to
+ * the same FIFO loop, so its messages keep their order, and UDP never promised order between
+ * Call-IDs (§18); this spares a hop back to the receiving loop per message and keeps one busy
+ * source from serializing behind one queue.
  *
  * <p>Overload ({@link OverloadLimits}): a message for a layer counts as in flight from here until
  * the layer has handled it. When the in-flight bound (count or bytes) or a queue of {@link InOrder}
@@ -83,8 +87,8 @@ final class MessageHandler {
   }
 
   /**
-   * Hands {@code m} to its transaction layer (through {@code order}, keyed by the source), or
-   * decides a stateless answer.
+   * Hands {@code m} to its transaction layer (through {@code order}, keyed by the source, or
+   * straight to the layer's loop when {@code order} is null), or decides a stateless answer.
    *
    * @param listenPoint the name of the listen point {@code m} came in on (its source {@link Peer}
    *     names it, so answers leave from the same socket)
@@ -111,7 +115,7 @@ final class MessageHandler {
       InetSocketAddress source,
       String listenPoint,
       InOrder order) {
-    if (!order.isBounded()) {
+    if (order != null && !order.isBounded()) {
       order.bound(
           limits.maxQueuedPerSource(),
           budgets.computeIfAbsent(
@@ -130,27 +134,35 @@ final class MessageHandler {
     }
     counters.inFlightPeak.accumulate(n);
     Peer peer = new Peer(transport, source, listenPoint);
-    InOrder.Offer o =
-        order.offer(
-            source,
-            loops.get(i),
-            () -> {
-              try {
-                layer.receive(m, peer);
-              } catch (RuntimeException e) {
-                LOG.error(
-                    "internal error in the transaction layer on {}-byte {} message from {}: {}",
-                    m.length(),
-                    transport,
-                    format(source),
-                    m,
-                    e);
-              } finally {
-                release(bytes);
-              }
-              // counted once handled, so that "in" never runs ahead of "answered or dropped"
-              countIn(m);
-            });
+    Runnable step =
+        () -> {
+          try {
+            layer.receive(m, peer);
+          } catch (RuntimeException e) {
+            LOG.error(
+                "internal error in the transaction layer on {}-byte {} message from {}: {}",
+                m.length(),
+                transport,
+                format(source),
+                m,
+                e);
+          } finally {
+            release(bytes);
+          }
+          // counted once handled, so that "in" never runs ahead of "answered or dropped"
+          countIn(m);
+        };
+    if (order == null) {
+      // the in-flight bound above bounds what waits in the loop's queue
+      EventExecutor loop = loops.get(i);
+      if (loop.inEventLoop()) {
+        step.run();
+      } else {
+        loop.execute(step);
+      }
+      return null;
+    }
+    InOrder.Offer o = order.offer(source, loops.get(i), step);
     return switch (o) {
       case ACCEPTED -> null;
       case SOURCE_FULL -> {

@@ -13,7 +13,9 @@ import org.trunkline.sip.SipParser;
 
 /**
  * One datagram = one message (§18.3); a stateless answer goes back to the source (§18.2.2, RFC
- * 3581), the rest to the transaction layers. Messages of one sender are handled in arrival order.
+ * 3581), the rest to the transaction layers, each on the loop its Call-ID hashes to, without a
+ * per-sender queue: one Call-ID's messages keep their order (one FIFO loop), UDP promises no order
+ * between them (§18).
  */
 final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
   private static final Logger LOG = LoggerFactory.getLogger(UdpInbound.class);
@@ -23,7 +25,6 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
   private final SipCounters counters;
   private final Tapping tapping;
   private final String listenPoint;
-  private InOrder order;
 
   /**
    * @param listenPoint the name of the listen point this socket serves
@@ -54,26 +55,11 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
     tapping.tap(
         TraceTap.Direction.IN, Transport.UDP, ctx.channel(), sender, bytes, 0, bytes.length);
     SipMessage m = parser.parseDatagram(bytes);
-    if (order == null) {
-      order = new InOrder(ctx.executor());
-    }
-    byte[] answer = handler.handle(m, Transport.UDP, sender, listenPoint, order);
+    byte[] answer = handler.handle(m, Transport.UDP, sender, listenPoint, null);
     if (answer != null) {
-      // after what the layers still do for this sender, so answers leave in arrival order
-      order.run(
-          sender,
-          ctx.executor(),
-          () -> {
-            tapping.tap(
-                TraceTap.Direction.OUT,
-                Transport.UDP,
-                ctx.channel(),
-                sender,
-                answer,
-                0,
-                answer.length);
-            ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), sender));
-          });
+      tapping.tap(
+          TraceTap.Direction.OUT, Transport.UDP, ctx.channel(), sender, answer, 0, answer.length);
+      ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), sender));
     }
   }
 

@@ -6,13 +6,39 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real time on a Netty event loop: the layer that uses it must only be called on that loop, and its
- * timers run there too. Thread-safe as Netty's scheduling is; the layer above is not.
+ * timers run there too. The timers live in a {@link TimerWheel} (default tick {@link
+ * #DEFAULT_TICK_NANOS}) that one Netty scheduled task expires, armed for the next tick that holds a
+ * timer: adding and cancelling a timer costs O(1), and the loop wakes up once per tick for all the
+ * timers due in it, not once per timer (a busy layer holds tens of thousands, mostly Timer J/K).
+ * Timers run up to one tick late, never early; a task with no delay runs as soon as the loop gets
+ * to it.
+ *
+ * <p>Thread-safe: from another thread, scheduling and cancelling hop to the loop.
  */
 public final class EventLoopScheduler implements Scheduler {
+  /** 10 ms: T1 (500 ms) and the 200 ms of the 100 Trying timer are far coarser. */
+  public static final long DEFAULT_TICK_NANOS = 10_000_000L;
+
+  private static final int SLOTS = 1024;
+
   private final EventExecutor loop;
+  private final long tickNanos;
+  private final TimerWheel wheel;
+  private ScheduledFuture<?> armed;
+  private long armedAt = Long.MAX_VALUE;
 
   public EventLoopScheduler(EventExecutor loop) {
+    this(loop, DEFAULT_TICK_NANOS);
+  }
+
+  /**
+   * @param tickNanos the wheel's tick: how late a timer may run, and how often at most the loop
+   *     wakes up for timers
+   */
+  public EventLoopScheduler(EventExecutor loop, long tickNanos) {
     this.loop = loop;
+    this.tickNanos = tickNanos;
+    this.wheel = new TimerWheel(tickNanos, SLOTS, System.nanoTime());
   }
 
   /** The loop the layer must be called on. */
@@ -27,7 +53,89 @@ public final class EventLoopScheduler implements Scheduler {
 
   @Override
   public Scheduled schedule(Runnable task, long delayNanos) {
-    ScheduledFuture<?> f = loop.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
-    return () -> f.cancel(false);
+    Pending p = new Pending(task, nanoTime() + Math.max(0, delayNanos));
+    if (delayNanos <= 0) {
+      loop.execute(p::runNow);
+    } else if (loop.inEventLoop()) {
+      p.add();
+    } else {
+      loop.execute(p::add);
+    }
+    return p;
+  }
+
+  /** A timer, before and after it is in the wheel; its state changes on the loop only. */
+  private final class Pending implements Scheduled {
+    private final Runnable task;
+    private final long deadline;
+    private TimerWheel.Timer timer;
+    private boolean cancelled;
+
+    Pending(Runnable task, long deadline) {
+      this.task = task;
+      this.deadline = deadline;
+    }
+
+    void add() {
+      if (!cancelled) {
+        timer = wheel.add(task, deadline);
+        if (deadline < armedAt) {
+          arm();
+        }
+      }
+    }
+
+    void runNow() {
+      if (!cancelled) {
+        cancelled = true;
+        task.run();
+      }
+    }
+
+    @Override
+    public void cancel() {
+      if (loop.inEventLoop()) {
+        cancelOnLoop();
+      } else {
+        loop.execute(this::cancelOnLoop);
+      }
+    }
+
+    private void cancelOnLoop() {
+      cancelled = true;
+      if (timer != null) {
+        wheel.cancel(timer);
+      }
+    }
+  }
+
+  /** Makes sure the Netty task runs by the next tick that holds a timer. */
+  private void arm() {
+    long at = wheel.nextCheck();
+    if (at >= armedAt) {
+      return;
+    }
+    if (armed != null) {
+      armed.cancel(false);
+    }
+    armedAt = at;
+    armed =
+        at == Long.MAX_VALUE ? null : loop.schedule(this::tick, delay(at), TimeUnit.NANOSECONDS);
+  }
+
+  private long delay(long at) {
+    return Math.max(0, at - System.nanoTime());
+  }
+
+  private void tick() {
+    armed = null;
+    armedAt = Long.MAX_VALUE;
+    wheel.expire(System.nanoTime());
+    arm();
+  }
+
+  @Override
+  public String toString() {
+    return "EventLoopScheduler[tick " + tickNanos + " ns, " + wheel.size() + " timers]";
   }
 }

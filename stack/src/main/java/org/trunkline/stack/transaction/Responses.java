@@ -106,7 +106,16 @@ public final class Responses {
       }
       h = (h ^ '|') * 0x100000001b3L;
     }
-    return "tl" + Long.toUnsignedString(h, 36);
+    return "tl" + unsignedBase36(h);
+  }
+
+  /** {@code Long.toUnsignedString(h, 36)} without the BigInteger it makes for h < 0. */
+  static String unsignedBase36(long h) {
+    if (h >= 0) {
+      return Long.toString(h, 36);
+    }
+    long q = Long.divideUnsigned(h, 36);
+    return Long.toString(q, 36) + Character.forDigit((int) (h - q * 36), 36);
   }
 
   /** §18.2.1: {@code received} when sent-by is not the source address; RFC 3581: fill rport. */

@@ -1,5 +1,8 @@
 package org.trunkline.stack.transaction;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Locale;
 import org.trunkline.sip.SipMessage;
 import org.trunkline.sip.SipMethod;
@@ -31,34 +34,49 @@ final class TransactionKeys {
    * @throws org.trunkline.sip.SipParseException if the top Via does not parse
    */
   static String server(SipMessage m, SipMethod method, Peer source) {
-    return rfc3261Server(m, method) + "|" + source;
-  }
-
-  private static String rfc3261Server(SipMessage m, SipMethod method) {
+    StringBuilder sb = new StringBuilder(128);
     String branch = m.topViaBranch();
     if (branch != null && branch.startsWith(MAGIC_COOKIE)) {
       Via v = m.topVia();
-      return "s|"
-          + branch
-          + "|"
-          + v.host().toLowerCase(Locale.ROOT)
-          + ":"
-          + v.port()
-          + "|"
-          + method;
+      sb.append("s|")
+          .append(branch)
+          .append('|')
+          .append(v.host().toLowerCase(Locale.ROOT))
+          .append(':')
+          .append(v.port());
+    } else {
+      sb.append("o|")
+          .append(m.requestUriText())
+          .append('|')
+          .append(m.fromTag())
+          .append('|')
+          .append(m.callId())
+          .append('|')
+          .append(m.cseqNumber())
+          .append('|')
+          .append(Messages.topViaValue(m));
     }
-    return "o|"
-        + m.requestUriText()
-        + "|"
-        + m.fromTag()
-        + "|"
-        + m.callId()
-        + "|"
-        + m.cseqNumber()
-        + "|"
-        + Messages.topViaValue(m)
-        + "|"
-        + method;
+    sb.append('|').append(method.name()).append('|');
+    return appendSource(sb, source).toString();
+  }
+
+  /**
+   * Where a request came from, as a key part: transport, address, port. Not {@link Peer#toString}:
+   * that formats the address as text, which costs more than the rest of the key (an IPv4 address is
+   * its 32 bits here).
+   */
+  private static StringBuilder appendSource(StringBuilder sb, Peer source) {
+    InetSocketAddress a = source.address();
+    sb.append(source.transport().ordinal()).append(':');
+    InetAddress ip = a.getAddress();
+    if (ip instanceof Inet4Address) {
+      sb.append(ip.hashCode()); // Inet4Address: the address itself
+    } else if (ip != null) {
+      sb.append(ip.getHostAddress());
+    } else {
+      sb.append(a.getHostString());
+    }
+    return sb.append(':').append(a.getPort());
   }
 
   /** §13.3.1.4 / §17.1.1.3: the ACK for a 2xx has a branch of its own; it matches the dialog. */
