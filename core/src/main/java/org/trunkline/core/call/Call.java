@@ -153,7 +153,14 @@ final class Call implements TransactionUser {
       return;
     }
     if (!candidates.hasNext()) {
-      aTx.respond(lastStatus, lastReason);
+      aTx.respond(
+          lastStatus,
+          lastReason,
+          Q850.reasonHeader(
+              lastStatus == 503 && attempts.stream().allMatch(a -> a.endsWith("at its limit"))
+                  ? Q850.NO_CIRCUIT
+                  : Q850.forStatus(lastStatus),
+              attempts.isEmpty() ? "no usable trunk" : String.join(", ", attempts)));
       end(
           lastStatus,
           lastReason,
@@ -310,7 +317,10 @@ final class Call implements TransactionUser {
       next();
     } else {
       if (!aTx.isAnswered()) {
-        aTx.respond(408, "Request Timeout");
+        aTx.respond(
+            408,
+            "Request Timeout",
+            Q850.reasonHeader(Q850.forStatus(408), "no answer from trunk " + bTrunk.name()));
       }
       end(408, "Request Timeout", "no answer from " + bTrunk.name());
     }
@@ -328,7 +338,10 @@ final class Call implements TransactionUser {
       next();
     } else {
       if (!aTx.isAnswered()) {
-        aTx.respond(503, "Service Unavailable");
+        aTx.respond(
+            503,
+            "Service Unavailable",
+            Q850.reasonHeader(Q850.forStatus(503), "cannot reach trunk " + bTrunk.name()));
       }
       end(503, "Service Unavailable", "cannot reach " + bTrunk.name() + ": " + reason);
     }
@@ -456,6 +469,14 @@ final class Call implements TransactionUser {
     List<String> headers = new ArrayList<>();
     if (status > 100 && status < 300) {
       headers.add(contact);
+    }
+    if (status >= 300) {
+      // RFC 3326: the callee's own Reason crosses; else the cause RFC 3398 gives its status
+      String reason = r.header(HeaderName.REASON);
+      headers.add(
+          reason != null
+              ? "Reason: " + reason
+              : Q850.reasonHeader(Q850.forStatus(status), status + " from trunk " + bTrunk.name()));
     }
     return Responses.build(
         aInvite,

@@ -72,7 +72,10 @@ public final class CallManager {
     String number = from.numbering().in(calledNumber(invite));
     String caller = from.numbering().in(callerNumber(invite));
     if (number == null) {
-      tx.respond(404, "Not Found", "Warning: 399 trunkline \"no number in the Request-URI\"");
+      tx.respond(
+          404,
+          "No number in the Request-URI",
+          Q850.reasonHeader(Q850.NO_ROUTE, "no number in the Request-URI"));
       return;
     }
     Router r = router;
@@ -80,14 +83,18 @@ public final class CallManager {
     if (routing.isEmpty()) {
       LOG.info("no route for {} from trunk {}", number, from.name());
       failed.increment();
-      tx.respond(404, "Not Found", "Warning: 399 trunkline \"no route for " + number + "\"");
+      tx.respond(
+          404, "No route to " + number, Q850.reasonHeader(Q850.NO_ROUTE, "no route to " + number));
       return;
     }
     String refused = limits.acquire(from);
     if (refused != null) {
       LOG.info("refused a call to {}: {}", number, refused);
       failed.increment();
-      tx.respond(503, "Service Unavailable", "Warning: 399 trunkline \"" + refused + "\"");
+      tx.respond(
+          503,
+          "Trunk " + from.name() + " at its limit",
+          Q850.reasonHeader(Q850.NO_CIRCUIT, refused));
       return;
     }
     String id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);

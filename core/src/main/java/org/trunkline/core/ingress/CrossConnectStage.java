@@ -44,10 +44,14 @@ public final class CrossConnectStage implements IngressStage {
       }
     }
     // never fall through to other trunks: this socket is the trunk's alone
+    String ip = in.sourceIp();
     return new Verdict.Reject(
         403,
-        "Forbidden",
-        List.of(),
+        "Trunk " + t.name() + ": source " + ip + " not allowed",
+        List.of(
+            org.trunkline.core.call.Q850.reasonHeader(
+                org.trunkline.core.call.Q850.CALL_REJECTED,
+                "trunk " + t.name() + ": source " + ip + " not allowed")),
         "trunk " + t.name() + ": source " + in.source() + " is not among its peers " + peers);
   }
 }

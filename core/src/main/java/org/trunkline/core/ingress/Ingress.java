@@ -72,6 +72,13 @@ public final class Ingress {
     String why = in.request().method() + " from " + in.source() + " matches no trunk";
     return policy.dropUnknown()
         ? new Verdict.Drop(why)
-        : new Verdict.Reject(403, "Forbidden", List.of(), why);
+        : new Verdict.Reject(
+            403,
+            "Source " + ip + " matches no trunk",
+            List.of(
+                org.trunkline.core.call.Q850.reasonHeader(
+                    org.trunkline.core.call.Q850.CALL_REJECTED,
+                    "source " + ip + " matches no trunk")),
+            why);
   }
 }

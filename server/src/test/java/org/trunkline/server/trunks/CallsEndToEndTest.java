@@ -57,7 +57,7 @@ class CallsEndToEndTest {
 
   private Process pbx(String scenario, int port) throws Exception {
     Path d = Files.createDirectories(dir.resolve(scenario + "-" + port));
-    Process p = Sipp.startUas(d, scenario, port, "u1", 1, List.of());
+    Process p = Sipp.startUas(d, scenario, port, "u1", 1, List.of("-trace_msg"));
     awaitBound(port);
     return p;
   }
@@ -98,6 +98,11 @@ class CallsEndToEndTest {
     assertThat(cdr.answer()).isNotNull();
     assertThat(cdr.reason()).isEqualTo("BYE from caller");
     assertThat(cdr.bCallId()).isNotEqualTo(cdr.aCallId()).endsWith("@trunkline");
+    // topology hiding on the wire: the callee saw nothing of the caller's side in any header
+    // (the SDP passes unchanged until the media relay anchors it)
+    String seen = headersReceivedBy(dir.resolve("uas-call-" + p));
+    assertThat(seen).contains("INVITE sip:+74951234567@").contains("BYE ");
+    assertThat(seen).doesNotContain("127.0.0.20").doesNotContain(cdr.aCallId());
     assertThat(server.core().calls().counters())
         .containsEntry("calls_answered", 1L)
         .containsEntry("calls_active", 0L);
@@ -209,6 +214,23 @@ class CallsEndToEndTest {
     assertThat(cdr.status()).isEqualTo(487);
     assertThat(cdr.answer()).isNull();
     assertThat(cdr.reason()).isEqualTo("cancelled by caller");
+  }
+
+  /** The header sections of every message a SIPp run received (its -trace_msg log). */
+  private static String headersReceivedBy(Path run) throws Exception {
+    Path log;
+    try (var files = Files.list(run)) {
+      log = files.filter(f -> f.toString().endsWith("_messages.log")).findFirst().orElseThrow();
+    }
+    StringBuilder out = new StringBuilder();
+    for (String block : Files.readString(log).split("-{20,}")) {
+      if (block.contains("message received")) {
+        // "...received [N] bytes :", a blank line, the headers, a blank line, the body
+        String[] parts = block.split("\r?\n\r?\n", 3);
+        out.append(parts.length > 1 ? parts[1] : block).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   private static void awaitBound(int port) {
