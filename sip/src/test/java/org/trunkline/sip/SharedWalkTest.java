@@ -192,4 +192,57 @@ class SharedWalkTest {
     assertThat(later.topViaBranch()).isEqualTo("z9hG4bK7");
     assertThat(later.viaCount()).isEqualTo(2);
   }
+
+  /** The host rule before the dotted-quad fast path: the run of host bytes, IPv4 or hostname. */
+  private static int hostEndByTheRule(byte[] b, int s, int e) {
+    int p = s;
+    while (p < e
+        && (Chars.is(b[p], Chars.ALPHA | Chars.DIGIT)
+            || b[p] == '-'
+            || b[p] == '.'
+            || b[p] == '_')) {
+      p++;
+    }
+    if (!Hosts.isIpv4(b, s, p) && !Hosts.isHostname(b, s, p)) {
+      return -1;
+    }
+    return p;
+  }
+
+  @Test
+  void aDottedQuadHostEndsWhereTheGeneralRuleEndsIt() {
+    String alphabet = "0123456789....25a-_:;>x";
+    Random random = new Random(5);
+    int quads = 0;
+    for (int round = 0; round < 50_000; round++) {
+      StringBuilder host = new StringBuilder();
+      if (random.nextBoolean()) {
+        host.append(random.nextInt(300))
+            .append('.')
+            .append(random.nextInt(300))
+            .append('.')
+            .append(random.nextInt(300))
+            .append('.')
+            .append(random.nextInt(300));
+      }
+      int len = random.nextInt(6);
+      for (int i = 0; i < len; i++) {
+        host.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      byte[] b = host.toString().getBytes(StandardCharsets.US_ASCII);
+      int expected = hostEndByTheRule(b, 0, b.length);
+      int actual;
+      try {
+        actual = Hosts.hostEnd(b, 0, b.length);
+      } catch (SipParseException x) {
+        assertThat(x.offset()).isZero();
+        actual = -1;
+      }
+      assertThat(actual).as(host.toString()).isEqualTo(expected);
+      if (expected > 0 && Hosts.isIpv4(b, 0, expected)) {
+        quads++;
+      }
+    }
+    assertThat(quads).isGreaterThan(3000);
+  }
 }
