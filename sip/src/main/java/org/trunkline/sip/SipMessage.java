@@ -19,14 +19,14 @@ import java.util.List;
  */
 public final class SipMessage {
   // Stride of the header index: line start (= name start), name end, value start, value end
-  // (trailing whitespace trimmed), line end (after the line's LF), 1-based line number.
-  static final int STRIDE = 6;
+  // (trailing whitespace trimmed), line end (after the line's LF). The line number is not kept:
+  // only errors need it, and headerLine counts it.
+  static final int STRIDE = 5;
   static final int LINE_START = 0;
   static final int NAME_END = 1;
   static final int VALUE_START = 2;
   static final int VALUE_END = 3;
   static final int LINE_END = 4;
-  static final int LINE_NO = 5;
 
   final byte[] buf;
   int start;
@@ -193,7 +193,15 @@ public final class SipMessage {
 
   /** The 1-based message line header {@code i} starts on. */
   public int headerLine(int i) {
-    return hdr[checkIndex(i) * STRIDE + LINE_NO];
+    int lineStart = hdr[checkIndex(i) * STRIDE + LINE_START];
+    // the start line is line 1, and every line before this one ends with an LF (§7: folds too)
+    int line = 1;
+    for (int p = start; p < lineStart; p++) {
+      if (buf[p] == '\n') {
+        line++;
+      }
+    }
+    return line;
   }
 
   /** The index of the first header line named {@code name}, or -1. */
@@ -505,13 +513,7 @@ public final class SipMessage {
   }
 
   void addHeader(
-      int lineStart,
-      int nameEnd,
-      int valueStart,
-      int valueEnd,
-      int lineEnd,
-      int line,
-      HeaderName name) {
+      int lineStart, int nameEnd, int valueStart, int valueEnd, int lineEnd, HeaderName name) {
     if (headerCount == names.length) {
       hdr = Arrays.copyOf(hdr, hdr.length * 2);
       names = Arrays.copyOf(names, names.length * 2);
@@ -522,7 +524,6 @@ public final class SipMessage {
     hdr[o + VALUE_START] = valueStart;
     hdr[o + VALUE_END] = valueEnd;
     hdr[o + LINE_END] = lineEnd;
-    hdr[o + LINE_NO] = line;
     names[headerCount++] = name;
   }
 
