@@ -17,8 +17,8 @@ public final class HeaderName {
   private static final int TABLE_SIZE = 1 << TABLE_BITS;
   private static final HeaderName[] TABLE = new HeaderName[TABLE_SIZE];
   private static final byte[][] TABLE_KEYS = new byte[TABLE_SIZE][];
-  // The first 8 bytes of each key as a little-endian long (zero-padded), for lookupToken.
-  private static final long[] TABLE_WORD0 = new long[TABLE_SIZE];
+  // Each key as little-endian longs of 8 bytes (the last zero-padded), for lookupToken.
+  private static final long[][] TABLE_WORDS = new long[TABLE_SIZE][];
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long CASE_BITS = 0x2020202020202020L;
@@ -137,30 +137,30 @@ public final class HeaderName {
       lower[i] = Chars.lower(key[i]);
     }
     TABLE_KEYS[slot] = lower;
-    long w = 0;
-    for (int i = Math.min(lower.length, Long.BYTES) - 1; i >= 0; i--) {
-      w = w << 8 | (lower[i] & 0xff);
+    long[] words = new long[(lower.length + Long.BYTES - 1) / Long.BYTES];
+    for (int i = lower.length - 1; i >= 0; i--) {
+      words[i / Long.BYTES] |= (lower[i] & 0xffL) << ((i % Long.BYTES) * 8);
     }
-    TABLE_WORD0[slot] = w;
+    TABLE_WORDS[slot] = words;
   }
 
   /**
-   * Length, first, middle and last byte, so that the scanner does not run a multiply chain over
-   * every name byte; {@code | 0x20} folds ASCII case. Every known name is found within 2 probes (82
-   * keys in 512 slots when this was written).
+   * The length and the first 8 bytes, case folded with {@code | 0x20} (the word the scanner loads
+   * anyway to compare). Names that share their first 8 bytes ({@code Content-...}) differ in length
+   * or take one more probe.
    */
   private static int hash(byte[] b, int off, int len) {
-    if (len == 0) {
-      return 0;
+    long w = 0;
+    for (int i = Math.min(len, Long.BYTES) - 1; i >= 0; i--) {
+      w = w << 8 | ((b[off + i] | 0x20) & 0xff);
     }
-    int h =
-        len << 24 | fold(b[off]) << 16 | fold(b[off + (len >>> 1)]) << 8 | fold(b[off + len - 1]);
-    // Fibonacci hashing: the top bits of the product index the table.
-    return (h * 0x9E3779B1) >>> (Integer.SIZE - TABLE_BITS);
+    return hash(w, len);
   }
 
-  private static int fold(byte c) {
-    return (c | 0x20) & 0xff;
+  /** {@code word0}: the first bytes, {@code | 0x20}, zero beyond {@code len} (see {@link #put}). */
+  private static int hash(long word0, int len) {
+    // Fibonacci hashing: the top bits of the product index the table.
+    return (int) (((word0 ^ len) * 0x9E3779B97F4A7C15L) >>> (Long.SIZE - TABLE_BITS));
   }
 
   /**
@@ -187,14 +187,16 @@ public final class HeaderName {
    * upper-case letter or CR, which is not a token character.
    */
   static HeaderName lookupToken(byte[] b, int off, int len) {
-    if (off + Long.BYTES > b.length) {
+    // every word read must lie inside the array; a name at its very end takes the byte path
+    if (len == 0 || off + ((len + Long.BYTES - 1) & -Long.BYTES) > b.length) {
       return lookup(b, off, len);
     }
-    int slot = hash(b, off, len);
+    long word0 = word(b, off, len);
+    int slot = hash(word0, len);
     HeaderName h;
     while ((h = TABLE[slot]) != null) {
-      byte[] k = TABLE_KEYS[slot];
-      if (k.length == len && wordsEqual(k, slot, b, off, len)) {
+      long[] k = TABLE_WORDS[slot];
+      if (k[0] == word0 && TABLE_KEYS[slot].length == len && restEqual(k, b, off, len)) {
         return h;
       }
       slot = (slot + 1) & (TABLE_SIZE - 1);
@@ -202,13 +204,16 @@ public final class HeaderName {
     return null;
   }
 
-  private static boolean wordsEqual(byte[] key, int slot, byte[] b, int off, int len) {
+  /** The 8 bytes at {@code off}, {@code | 0x20}, with the bytes at and after {@code len} zeroed. */
+  private static long word(byte[] b, int off, int len) {
     long mask = len >= Long.BYTES ? -1L : (1L << (len << 3)) - 1;
-    if ((((long) LONGS.get(b, off) | CASE_BITS) & mask) != TABLE_WORD0[slot]) {
-      return false;
-    }
-    for (int i = Long.BYTES; i < len; i++) {
-      if (key[i] != (byte) (b[off + i] | 0x20)) {
+    return ((long) LONGS.get(b, off) | CASE_BITS) & mask;
+  }
+
+  private static boolean restEqual(long[] key, byte[] b, int off, int len) {
+    for (int i = 1; i < key.length; i++) {
+      int at = i * Long.BYTES;
+      if (word(b, off + at, len - at) != key[i]) {
         return false;
       }
     }

@@ -22,17 +22,48 @@ final class Hosts {
       }
       return close + 1;
     }
+    // The usual carrier host is a dotted quad: read it once. It is the host when the run of host
+    // bytes ends right after it, which is what the general path below would find, in two walks.
+    int quad = dottedQuadEnd(b, s, e);
+    if (quad >= 0 && (quad == e || !isHostByte(b[quad]))) {
+      return quad;
+    }
     int p = s;
-    while (p < e
-        && (Chars.is(b[p], Chars.ALPHA | Chars.DIGIT)
-            || b[p] == '-'
-            || b[p] == '.'
-            || b[p] == '_')) {
+    while (p < e && isHostByte(b[p])) {
       p++;
     }
     // IPv4 first: it is what carriers put in URIs and Vias, and fails fast on a name.
     if (!isIpv4(b, s, p) && !isHostname(b, s, p)) {
       throw new SipParseException("bad host", s);
+    }
+    return p;
+  }
+
+  private static boolean isHostByte(byte c) {
+    return Chars.is(c, Chars.ALPHA | Chars.DIGIT) || c == '-' || c == '.' || c == '_';
+  }
+
+  /**
+   * The end of an IPv4address (4 parts of 1 to 3 digits, each at most 255) starting at {@code p},
+   * or -1; what follows it is not looked at.
+   */
+  private static int dottedQuadEnd(byte[] b, int p, int e) {
+    for (int part = 0; part < 4; part++) {
+      if (part > 0) {
+        if (p >= e || b[p] != '.') {
+          return -1;
+        }
+        p++;
+      }
+      int v = 0;
+      int n = 0;
+      while (p < e && n < 3 && Chars.isDigit(b[p])) {
+        v = v * 10 + (b[p++] - '0');
+        n++;
+      }
+      if (n == 0 || v > 255) {
+        return -1;
+      }
     }
     return p;
   }

@@ -139,21 +139,36 @@ public record NameAddress(String displayName, Uri uri, List<Param> params, boole
     return u;
   }
 
-  /** *( SEMI generic-param ), generic-param = token [ EQUAL gen-value ]. */
+  /**
+   * *( SEMI generic-param ), generic-param = token [ EQUAL gen-value ], as an unmodifiable list:
+   * the records that hold it are immutable, and the message may hand the same one out twice (see
+   * {@link SipMessage.Typed}).
+   */
   static List<Param> params(Cursor c) {
-    List<Param> out = List.of();
+    Param first = null;
+    Param second = null;
+    List<Param> more = null;
     while (c.trySeparator(';')) {
-      if (out.isEmpty()) {
-        out = new ArrayList<>(2);
-      }
       String name = c.token("parameter name");
       String value = null;
       if (c.trySeparator('=')) {
         value = c.genValue();
       }
-      out.add(new Param(name, value));
+      Param p = new Param(name, value);
+      if (first == null) {
+        first = p;
+      } else if (second == null) {
+        second = p;
+      } else {
+        if (more == null) {
+          more = new ArrayList<>(4);
+          more.add(first);
+          more.add(second);
+        }
+        more.add(p);
+      }
     }
     c.skipLws();
-    return out;
+    return Param.list(first, second, more);
   }
 }

@@ -5,6 +5,9 @@ final class Params {
   /** What {@link #find} returns when the parameter is absent. */
   static final long ABSENT = -1L;
 
+  /** What {@link #paramAt} returns for the named parameter with an unclosed quoted value. */
+  static final long UNTERMINATED = -3L;
+
   private Params() {}
 
   /** A {@code [start, end)} span packed in a long, so that finding one allocates nothing. */
@@ -43,30 +46,45 @@ final class Params {
       } else if (c == ',' && firstValueOnly) {
         return ABSENT;
       } else if (c == ';') {
-        int n = SipParser.skipLws(b, p + 1, e);
-        if (n + name.length() <= e && StartLine.startsWithIgnoreCase(b, n, name)) {
-          int q = SipParser.skipLws(b, n + name.length(), e);
-          if (q == e || b[q] == ';' || b[q] == ',') {
-            return span(q, q);
-          }
-          if (b[q] == '=') {
-            int vs = SipParser.skipLws(b, q + 1, e);
-            int ve = vs;
-            if (ve < e && b[ve] == '"') {
-              ve = skipQuoted(b, ve, e);
-              return ve < 0 ? ABSENT : span(vs + 1, ve - 1);
-            }
-            while (ve < e
-                && b[ve] != ';'
-                && b[ve] != ','
-                && !Chars.isWs(b[ve])
-                && b[ve] != '\r'
-                && b[ve] != '\n') {
-              ve++;
-            }
-            return span(vs, ve);
-          }
+        long span = paramAt(b, p, e, name);
+        if (span != ABSENT) {
+          // the named parameter ends the search, even when its quoted value is unclosed
+          return span == UNTERMINATED ? ABSENT : span;
         }
+      }
+    }
+    return ABSENT;
+  }
+
+  /**
+   * At the {@code ;} at {@code p}: the value span of the parameter if it is named {@code name} (any
+   * case), else {@link #ABSENT}; {@link #UNTERMINATED} if it is that parameter but its quoted value
+   * has no closing quote. This is the step {@link #find} takes at each {@code ;}; a caller that
+   * walks the bytes itself (the scan's one pass over the top Via) uses it directly.
+   */
+  static long paramAt(byte[] b, int p, int e, String name) {
+    int n = SipParser.skipLws(b, p + 1, e);
+    if (n + name.length() <= e && StartLine.startsWithIgnoreCase(b, n, name)) {
+      int q = SipParser.skipLws(b, n + name.length(), e);
+      if (q == e || b[q] == ';' || b[q] == ',') {
+        return span(q, q);
+      }
+      if (b[q] == '=') {
+        int vs = SipParser.skipLws(b, q + 1, e);
+        int ve = vs;
+        if (ve < e && b[ve] == '"') {
+          ve = skipQuoted(b, ve, e);
+          return ve < 0 ? UNTERMINATED : span(vs + 1, ve - 1);
+        }
+        while (ve < e
+            && b[ve] != ';'
+            && b[ve] != ','
+            && !Chars.isWs(b[ve])
+            && b[ve] != '\r'
+            && b[ve] != '\n') {
+          ve++;
+        }
+        return span(vs, ve);
       }
     }
     return ABSENT;

@@ -41,13 +41,10 @@ final class RoutingIndex {
       case VIA -> {
         if (m.via < 0) {
           m.via = i;
-          long span = Params.find(m.buf, m.valueStart(i), m.valueEnd(i), "branch", true);
-          if (span != Params.ABSENT) {
-            m.branchStart = Params.start(span);
-            m.branchEnd = Params.end(span);
-          }
+          m.viaCount += topVia(m, m.valueStart(i), m.valueEnd(i));
+        } else {
+          m.viaCount += countValues(m.buf, m.valueStart(i), m.valueEnd(i));
         }
-        m.viaCount += countValues(m.buf, m.valueStart(i), m.valueEnd(i));
       }
       case FROM -> {
         if (once(m, m.from, i, n)) {
@@ -141,6 +138,45 @@ final class RoutingIndex {
     if (index < 0) {
       m.fail(ErrorKind.MISSING_HEADER, n.name(), 0, 0);
     }
+  }
+
+  /**
+   * The top Via line in one walk: its values as {@link #countValues} counts them, and the branch of
+   * its first value as {@link Params#find} finds it (the first {@code ;branch} outside quotes
+   * before the first comma). Both follow the same quote rule over the same bytes, so one loop gives
+   * both.
+   */
+  private static int topVia(SipMessage m, int s, int e) {
+    byte[] b = m.buf;
+    int n = 1;
+    boolean quoted = false;
+    boolean searching = true;
+    for (int p = s; p < e; p++) {
+      byte c = b[p];
+      if (quoted) {
+        if (c == '\\') {
+          p++;
+        } else if (c == '"') {
+          quoted = false;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        n++;
+        searching = false;
+      } else if (c == ';' && searching) {
+        long span = Params.paramAt(b, p, e, "branch");
+        if (span != Params.ABSENT) {
+          // Params.find stops at the named parameter, and finds nothing if its quote is unclosed
+          if (span != Params.UNTERMINATED) {
+            m.branchStart = Params.start(span);
+            m.branchEnd = Params.end(span);
+          }
+          searching = false;
+        }
+      }
+    }
+    return n;
   }
 
   /** Values in a comma-separated header line: commas outside quoted strings and angle brackets. */

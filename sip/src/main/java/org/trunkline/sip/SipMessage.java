@@ -19,14 +19,14 @@ import java.util.List;
  */
 public final class SipMessage {
   // Stride of the header index: line start (= name start), name end, value start, value end
-  // (trailing whitespace trimmed), line end (after the line's LF), 1-based line number.
-  static final int STRIDE = 6;
+  // (trailing whitespace trimmed), line end (after the line's LF). The line number is not kept:
+  // only errors need it, and headerLine counts it.
+  static final int STRIDE = 5;
   static final int LINE_START = 0;
   static final int NAME_END = 1;
   static final int VALUE_START = 2;
   static final int VALUE_END = 3;
   static final int LINE_END = 4;
-  static final int LINE_NO = 5;
 
   final byte[] buf;
   int start;
@@ -67,6 +67,9 @@ public final class SipMessage {
   int branchStart = -1;
   int branchEnd;
   ParseError error;
+  // Typed values the validator built while checking (see Typed); the accessors reuse them.
+  private Typed[] typed;
+  private int typedCount;
   // A routing-header problem found during the scan, reported after it (RoutingIndex.finish).
   ParseError deferred;
   int deferredRank = Integer.MAX_VALUE;
@@ -102,7 +105,8 @@ public final class SipMessage {
 
   /** The parsed Request-URI; throws {@link SipParseException} if it does not parse. */
   public Uri requestUri() {
-    return UriParser.parse(buf, uriStart, uriEnd);
+    Object kept = kept(uriStart, uriEnd, Typed.URI);
+    return kept != null ? (Uri) kept : UriParser.parse(buf, uriStart, uriEnd);
   }
 
   /** The status code of a response, 0 for a request. */
@@ -189,7 +193,15 @@ public final class SipMessage {
 
   /** The 1-based message line header {@code i} starts on. */
   public int headerLine(int i) {
-    return hdr[checkIndex(i) * STRIDE + LINE_NO];
+    int lineStart = hdr[checkIndex(i) * STRIDE + LINE_START];
+    // the start line is line 1, and every line before this one ends with an LF (§7: folds too)
+    int line = 1;
+    for (int p = start; p < lineStart; p++) {
+      if (buf[p] == '\n') {
+        line++;
+      }
+    }
+    return line;
   }
 
   /** The index of the first header line named {@code name}, or -1. */
@@ -255,11 +267,7 @@ public final class SipMessage {
         int comma = HeaderValues.nextComma(buf, p, e);
         int a = HeaderValues.stripStart(buf, p, comma);
         int z = HeaderValues.stripEnd(buf, a, comma);
-        try {
-          out.add(Via.parse(buf, a, z));
-        } catch (SipParseException x) {
-          throw rebase(x, a);
-        }
+        out.add(via(a, z));
         if (comma == e) {
           break;
         }
@@ -282,6 +290,15 @@ public final class SipMessage {
     int comma = HeaderValues.nextComma(buf, s, e);
     int a = HeaderValues.stripStart(buf, s, comma);
     int z = HeaderValues.stripEnd(buf, a, comma);
+    return via(a, z);
+  }
+
+  /** The Via in {@code [a, z)} of the buffer: the validator's if it built it, else parsed now. */
+  private Via via(int a, int z) {
+    Object kept = kept(a, z, Typed.VIA);
+    if (kept != null) {
+      return (Via) kept;
+    }
     try {
       return Via.parse(buf, a, z);
     } catch (SipParseException x) {
@@ -303,10 +320,22 @@ public final class SipMessage {
     if (!plain(s, e)) {
       return NameAddress.parse(value(i));
     }
+    return nameAddress(s, e, false);
+  }
+
+  /**
+   * The name-addr in {@code [a, z)} of the buffer: the validator's if it built it from the same
+   * bytes under the same wildcard rule, else parsed now.
+   */
+  private NameAddress nameAddress(int a, int z, boolean wildcard) {
+    Object kept = kept(a, z, wildcard ? Typed.NAME_ADDRESS_WILDCARD : Typed.NAME_ADDRESS);
+    if (kept != null) {
+      return (NameAddress) kept;
+    }
     try {
-      return NameAddress.parse(buf, s, e, false);
+      return NameAddress.parse(buf, a, z, wildcard);
     } catch (SipParseException x) {
-      throw rebase(x, s);
+      throw rebase(x, a);
     }
   }
 
@@ -331,22 +360,14 @@ public final class SipMessage {
         continue;
       }
       if (!name.commaSeparated()) {
-        try {
-          out.add(NameAddress.parse(buf, s, e, wildcard));
-        } catch (SipParseException x) {
-          throw rebase(x, s);
-        }
+        out.add(nameAddress(s, e, wildcard));
         continue;
       }
       for (int p = s; ; ) {
         int comma = HeaderValues.nextComma(buf, p, e);
         int a = HeaderValues.stripStart(buf, p, comma);
         int z = HeaderValues.stripEnd(buf, a, comma);
-        try {
-          out.add(NameAddress.parse(buf, a, z, wildcard));
-        } catch (SipParseException x) {
-          throw rebase(x, a);
-        }
+        out.add(nameAddress(a, z, wildcard));
         if (comma == e) {
           break;
         }
@@ -492,13 +513,7 @@ public final class SipMessage {
   }
 
   void addHeader(
-      int lineStart,
-      int nameEnd,
-      int valueStart,
-      int valueEnd,
-      int lineEnd,
-      int line,
-      HeaderName name) {
+      int lineStart, int nameEnd, int valueStart, int valueEnd, int lineEnd, HeaderName name) {
     if (headerCount == names.length) {
       hdr = Arrays.copyOf(hdr, hdr.length * 2);
       names = Arrays.copyOf(names, names.length * 2);
@@ -509,8 +524,62 @@ public final class SipMessage {
     hdr[o + VALUE_START] = valueStart;
     hdr[o + VALUE_END] = valueEnd;
     hdr[o + LINE_END] = lineEnd;
-    hdr[o + LINE_NO] = line;
     names[headerCount++] = name;
+  }
+
+  /**
+   * A typed value built from the bytes {@code [start, end)} of the buffer by the rule {@code kind}.
+   * {@link SipValidator#validate} has to walk every value by its grammar; where it builds the value
+   * instead of only checking it, it keeps it here so that the accessors do not walk the same bytes
+   * again. Parsing is a pure function of the bytes and the rule, so a kept value is exactly what
+   * the accessor would build. Immutable, so that a kept value may be read from another thread.
+   */
+  record Typed(int start, int end, int kind, Object value) {
+    static final int URI = 0;
+    static final int VIA = 1;
+    static final int NAME_ADDRESS = 2;
+    static final int NAME_ADDRESS_WILDCARD = 3;
+    // a name-addr that does not start with '*': the wildcard rule does not change how it parses
+    static final int NAME_ADDRESS_ANY = 4;
+
+    boolean fits(int s, int e, int k) {
+      return start == s
+          && end == e
+          && (kind == k
+              || (kind == NAME_ADDRESS_ANY && (k == NAME_ADDRESS || k == NAME_ADDRESS_WILDCARD)));
+    }
+  }
+
+  /** Keeps a value the validator built (see {@link Typed}); a small list, searched linearly. */
+  void keep(int s, int e, int kind, Object value) {
+    Typed[] t = typed;
+    int n = typedCount;
+    if (t == null) {
+      t = typed = new Typed[8];
+    } else if (n == t.length) {
+      if (n >= 64) {
+        return; // a message with very many values: the accessors parse them again
+      }
+      t = typed = Arrays.copyOf(t, n * 2);
+    }
+    t[n] = new Typed(s, e, kind, value);
+    typedCount = n + 1;
+  }
+
+  /** The value kept for {@code [s, e)} under rule {@code kind}, or {@code null}. */
+  Object kept(int s, int e, int kind) {
+    Typed[] t = typed;
+    if (t == null) {
+      return null;
+    }
+    int n = Math.min(typedCount, t.length);
+    for (int i = 0; i < n; i++) {
+      Typed k = t[i];
+      if (k != null && k.fits(s, e, kind)) {
+        return k.value();
+      }
+    }
+    return null;
   }
 
   void fail(ParseError e) {

@@ -148,7 +148,7 @@ public final class SipParser {
         ve--;
       }
       HeaderName name = HeaderName.lookupToken(b, lineStart, nameEnd - lineStart);
-      m.addHeader(lineStart, nameEnd, vs, ve, lineEnd, lineNo, name);
+      m.addHeader(lineStart, nameEnd, vs, ve, lineEnd, name);
       if (name != null && name.routing != 0) {
         RoutingIndex.header(m, m.headerCount - 1, name);
       }

@@ -20,7 +20,7 @@ public final class SipValidator {
     }
     if (m.request && m.uriEnd > m.uriStart) {
       // The scanner only frames the Request-URI; its grammar is checked here, before the headers.
-      ErrorKind uriProblem = UriParser.checkRequestUri(m.buf, m.uriStart, m.uriEnd);
+      ErrorKind uriProblem = requestUri(m);
       if (uriProblem != null) {
         return new ParseError(uriProblem, null, 1, m.uriStart - m.start + 1);
       }
@@ -39,33 +39,70 @@ public final class SipValidator {
     return null;
   }
 
+  /**
+   * The Request-URI's problem, or {@code null}: {@link ErrorKind#UNSUPPORTED_URI_SCHEME} for a
+   * well-formed URI of a scheme other than sip/sips/tel (RFC 4475 unkscm, novelsc), {@link
+   * ErrorKind#BAD_REQUEST_URI} for anything else that is not a good URI. A good one is kept for
+   * {@link SipMessage#requestUri()} (one walk instead of two).
+   */
+  private static ErrorKind requestUri(SipMessage m) {
+    Uri u;
+    try {
+      u = UriParser.parse(m.buf, m.uriStart, m.uriEnd);
+    } catch (SipParseException x) {
+      return ErrorKind.BAD_REQUEST_URI;
+    }
+    if (u instanceof SipUri su && !su.headers().isEmpty()) {
+      // §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 escruri).
+      return ErrorKind.BAD_REQUEST_URI;
+    }
+    if (u instanceof AbsoluteUri) {
+      return ErrorKind.UNSUPPORTED_URI_SCHEME;
+    }
+    m.keep(m.uriStart, m.uriEnd, SipMessage.Typed.URI, u);
+    return null;
+  }
+
+  // Via, From, To, Contact, Route and Record-Route are built while they are checked (the same walk
+  // and the same exceptions) and kept for the accessors, which the stack calls on most requests.
   private static void check(SipMessage m, int i, HeaderName n) {
     byte[] b = m.buf;
     int s = m.valueStart(i);
     int e = m.valueEnd(i);
     if (n == HeaderName.VIA) {
-      forEachValue(m, i, (vs, ve) -> Via.check(b, vs, ve));
+      forEachValue(m, i, (vs, ve) -> m.keep(vs, ve, SipMessage.Typed.VIA, Via.parse(b, vs, ve)));
     } else if (n == HeaderName.FROM || n == HeaderName.TO) {
-      String tag = NameAddress.parse(b, s, e, false, false).tag();
+      NameAddress a = NameAddress.parse(b, s, e, false, true);
+      String tag = a.tag();
       // §25.1: tag-param = "tag" EQUAL token; the routing index reads it unquoted
       if (tag != null && !Chars.isToken(tag)) {
         throw new SipParseException("tag is not a token", s);
       }
+      m.keep(s, e, nameAddressKind(b, s, e, false), a);
     } else if (n == HeaderName.CONTACT) {
       boolean register = m.method == SipMethod.REGISTER;
       forEachValue(
           m,
           i,
           (vs, ve) -> {
-            NameAddress a = NameAddress.parse(b, vs, ve, register, false);
+            NameAddress a = NameAddress.parse(b, vs, ve, register, true);
             String expires = a.param("expires");
             if (expires != null && !isDeltaSeconds(expires)) {
               throw new SipParseException("bad Contact expires", vs);
             }
+            m.keep(vs, ve, nameAddressKind(b, vs, ve, register), a);
           });
-    } else if (n == HeaderName.ROUTE
-        || n == HeaderName.RECORD_ROUTE
-        || n == HeaderName.PATH
+    } else if (n == HeaderName.ROUTE || n == HeaderName.RECORD_ROUTE) {
+      forEachValue(
+          m,
+          i,
+          (vs, ve) ->
+              m.keep(
+                  vs,
+                  ve,
+                  nameAddressKind(b, vs, ve, false),
+                  NameAddress.parse(b, vs, ve, false, true)));
+    } else if (n == HeaderName.PATH
         || n == HeaderName.SERVICE_ROUTE
         || n == HeaderName.P_ASSERTED_IDENTITY) {
       forEachValue(m, i, (vs, ve) -> NameAddress.parse(b, vs, ve, false, false));
@@ -90,6 +127,19 @@ public final class SipValidator {
       // would rather refuse than carry a Date we cannot read into CDRs and traces.
       Dates.check(b, s, e);
     }
+  }
+
+  /**
+   * The {@link SipMessage.Typed} rule of a name-addr parsed with {@code wildcard}: the wildcard
+   * rule only matters when the value starts with {@code *} (after LWS, where {@link
+   * NameAddress#parse} looks), so any other value fits both rules.
+   */
+  private static int nameAddressKind(byte[] b, int s, int e, boolean wildcard) {
+    int p = SipParser.skipLws(b, s, e);
+    if (p < e && b[p] == '*') {
+      return wildcard ? SipMessage.Typed.NAME_ADDRESS_WILDCARD : SipMessage.Typed.NAME_ADDRESS;
+    }
+    return SipMessage.Typed.NAME_ADDRESS_ANY;
   }
 
   private interface Span {

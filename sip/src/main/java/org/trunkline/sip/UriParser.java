@@ -73,26 +73,6 @@ public final class UriParser {
     return OTHER;
   }
 
-  /**
-   * Checks a Request-URI: {@code null} if it is a good sip/sips/tel URI, {@link
-   * ErrorKind#UNSUPPORTED_URI_SCHEME} for a well-formed URI of another scheme (RFC 4475 unkscm,
-   * novelsc), {@link ErrorKind#BAD_REQUEST_URI} otherwise.
-   */
-  static ErrorKind checkRequestUri(byte[] b, int s, int e) {
-    try {
-      int colon = schemeEnd(b, s, e);
-      if (colon >= 0 && (isScheme(b, s, colon, "sip") || isScheme(b, s, colon, "sips"))) {
-        // The common case is checked without building the URI: the scanner allocates nothing for
-        // it. §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 escruri).
-        return walkSip(b, colon + 1, e, null) ? ErrorKind.BAD_REQUEST_URI : null;
-      }
-      // tel (no headers to refuse) or another scheme
-      return parse(b, s, e) instanceof AbsoluteUri ? ErrorKind.UNSUPPORTED_URI_SCHEME : null;
-    } catch (SipParseException x) {
-      return ErrorKind.BAD_REQUEST_URI;
-    }
-  }
-
   /** scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), returns the offset of ':' or -1. */
   static int schemeEnd(byte[] b, int s, int e) {
     if (s >= e || !Chars.is(b[s], Chars.ALPHA)) {
@@ -189,7 +169,7 @@ public final class UriParser {
         p = param(b, p + 1, e, params, Chars.PARAM_UNRESERVED, ';', '?');
       }
       if (build) {
-        out.params = params;
+        out.params = Param.freeze(params);
       }
     }
     boolean hasHeaders = p < e && b[p] == '?';
@@ -200,7 +180,7 @@ public final class UriParser {
         p = param(b, p + 1, e, headers, Chars.HNV_UNRESERVED, '&', '\0');
       }
       if (build) {
-        out.headers = headers;
+        out.headers = Param.freeze(headers);
       }
     }
     if (p != e) {

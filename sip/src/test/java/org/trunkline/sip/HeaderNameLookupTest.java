@@ -1,0 +1,72 @@
+package org.trunkline.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The scanner's word-wise {@link HeaderName#lookupToken} finds what the byte-wise lookup finds. */
+class HeaderNameLookupTest {
+  private static List<String> knownSpellings() {
+    List<String> out = new ArrayList<>();
+    for (var f : HeaderName.class.getFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == HeaderName.class) {
+        try {
+          HeaderName h = (HeaderName) f.get(null);
+          out.add(h.name());
+          if (h.compact() != '\0') {
+            out.add(String.valueOf(h.compact()));
+          }
+        } catch (IllegalAccessException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyKnownNameInAnyCaseAndEveryNearMissAgree() {
+    List<String> known = knownSpellings();
+    assertThat(known).hasSizeGreaterThan(70);
+    String tokenBytes = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~";
+    Random random = new Random(7);
+    int found = 0;
+    for (int round = 0; round < 200_000; round++) {
+      StringBuilder name = new StringBuilder(known.get(random.nextInt(known.size())));
+      for (int i = 0; i < name.length(); i++) {
+        if (random.nextBoolean()) {
+          char c = name.charAt(i);
+          name.setCharAt(
+              i, Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c));
+        }
+      }
+      switch (random.nextInt(4)) {
+        case 0 ->
+            name.setCharAt(
+                random.nextInt(name.length()),
+                tokenBytes.charAt(random.nextInt(tokenBytes.length())));
+        case 1 -> name.append(tokenBytes.charAt(random.nextInt(tokenBytes.length())));
+        case 2 -> name.setLength(Math.max(1, name.length() - 1));
+        default -> {}
+      }
+      // the name inside a line, or at the very end of the array (the word reads must not overrun)
+      String before = random.nextBoolean() ? "" : "x\r\n";
+      String after = random.nextBoolean() ? "" : ": value\r\n";
+      byte[] b = (before + name + after).getBytes(StandardCharsets.US_ASCII);
+      int off = before.length();
+      HeaderName expected = HeaderName.lookup(b, off, name.length());
+      assertThat(HeaderName.lookupToken(b, off, name.length()))
+          .as(name.toString())
+          .isSameAs(expected);
+      if (expected != null) {
+        found++;
+      }
+    }
+    assertThat(found).isGreaterThan(50_000);
+  }
+}
