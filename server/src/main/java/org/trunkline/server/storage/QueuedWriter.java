@@ -175,7 +175,8 @@ final class QueuedWriter<T> implements AutoCloseable {
           }
         }
       }
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
+      // Also a bug's exception: the writer thread must outlive it, or every later item is lost.
       failed.add(items.size());
       LOG.error("cannot store {} {}(s): {}", items.size(), what, line(e));
     }
