@@ -78,6 +78,7 @@ public final class TrunklineServer implements AutoCloseable {
     SipServer sip = new SipServer(points, ParseLimits.DEFAULT, StreamTimeouts.DEFAULT, timers);
     TrunkCore core = new TrunkCore(clock, sip::client, database.locationStore());
     sip.transactionUser(core);
+    core.calls().cdrSink(database.cdrStore());
     try {
       core.apply(config.trunks());
       int restored = core.restore();
@@ -149,6 +150,11 @@ public final class TrunklineServer implements AutoCloseable {
   /** The trunks and their states. */
   public TrunkCore core() {
     return core;
+  }
+
+  /** The database (CDR queries for the API). */
+  public Database database() {
+    return database;
   }
 
   /** Reload and the admin HTTP API. */

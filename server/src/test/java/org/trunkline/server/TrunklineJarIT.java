@@ -318,7 +318,7 @@ class TrunklineJarIT {
   }
 
   @Test
-  void trunksWithNoServerRunningSaysSoAndExitsTwo() throws Exception {
+  void trunksAndCdrWithNoServerRunningSaySoAndExitTwo() throws Exception {
     int apiPort = freePort();
     Files.writeString(
         dir.resolve("none.yaml"),
@@ -333,6 +333,11 @@ class TrunklineJarIT {
             "no Trunkline running at http://127.0.0.1:"
                 + apiPort
                 + " (connection refused); start it with ./trunkline run\n");
+
+    Result cdr = trunkline("cdr", "--config", "none.yaml", "--number", "+7495", "--since", "1h");
+    assertThat(cdr.exitCode()).isEqualTo(2);
+    assertThat(cdr.out()).isEmpty();
+    assertThat(cdr.err()).isEqualTo(result.err());
   }
 
   private static String options(String callId, int port) {

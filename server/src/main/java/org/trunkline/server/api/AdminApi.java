@@ -60,7 +60,10 @@ public final class AdminApi implements AutoCloseable {
       throw new StartupException("cannot bind API " + api.url() + ": " + why, e);
     }
     http.setExecutor(executor);
-    http.createContext("/", new ApiHandler(server.core(), server.sip()::snapshot, reloader));
+    http.createContext(
+        "/",
+        new ApiHandler(
+            server.core(), server.sip()::snapshot, reloader, server.database().cdrStore()::find));
     http.start();
     String url = ApiConfig.url(api.address(), http.getAddress().getPort());
     log.info("admin API on {}", url);

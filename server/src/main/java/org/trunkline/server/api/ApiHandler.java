@@ -14,10 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.core.TrunkCore;
 import org.trunkline.core.TrunkView;
+import org.trunkline.core.call.Cdr;
+import org.trunkline.server.storage.CdrQuery;
+import org.trunkline.server.storage.DatabaseException;
 
 /**
- * The endpoints, all JSON: {@code GET /api/trunks}, {@code GET /api/counters}, {@code POST
- * /api/reload}. Runs on the API's virtual threads, never on an event loop.
+ * The endpoints, all JSON: {@code GET /api/trunks}, {@code GET /api/counters}, {@code GET
+ * /api/cdrs} (from the database: {@link CdrParameters}), {@code POST /api/reload}. Runs on the
+ * API's virtual threads, never on an event loop.
  */
 final class ApiHandler implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
@@ -25,17 +29,27 @@ final class ApiHandler implements HttpHandler {
   static final String TRUNKS = "/api/trunks";
   static final String COUNTERS = "/api/counters";
   static final String RELOAD = "/api/reload";
+  static final String CDRS = "/api/cdrs";
   private static final List<String> ENDPOINTS =
-      List.of("GET " + TRUNKS, "GET " + COUNTERS, "POST " + RELOAD);
+      List.of("GET " + TRUNKS, "GET " + COUNTERS, "GET " + CDRS, "POST " + RELOAD);
+
+  /** Where CDRs are found (the database); blocks. */
+  @FunctionalInterface
+  interface CdrFinder {
+    List<Cdr> find(CdrQuery query) throws DatabaseException;
+  }
 
   private final TrunkCore core;
   private final Supplier<Map<String, Long>> sipCounters;
   private final Reloader reloader;
+  private final CdrFinder cdrs;
 
-  ApiHandler(TrunkCore core, Supplier<Map<String, Long>> sipCounters, Reloader reloader) {
+  ApiHandler(
+      TrunkCore core, Supplier<Map<String, Long>> sipCounters, Reloader reloader, CdrFinder cdrs) {
     this.core = core;
     this.sipCounters = sipCounters;
     this.reloader = reloader;
+    this.cdrs = cdrs;
   }
 
   @Override
@@ -82,6 +96,11 @@ final class ApiHandler implements HttpHandler {
           reload(exchange);
         }
       }
+      case CDRS -> {
+        if (allowed(exchange, method, "GET")) {
+          cdrs(exchange);
+        }
+      }
       default ->
           send(
               exchange,
@@ -106,6 +125,25 @@ final class ApiHandler implements HttpHandler {
       }
       case ReloadResult.Rejected r -> send(exchange, 422, Map.of("errors", r.errors()));
     }
+  }
+
+  private void cdrs(HttpExchange exchange) throws IOException {
+    CdrQuery query;
+    try {
+      query = CdrParameters.parse(exchange.getRequestURI().getRawQuery());
+    } catch (IllegalArgumentException e) {
+      send(exchange, 400, error(e.getMessage()));
+      return;
+    }
+    List<Cdr> found;
+    try {
+      found = cdrs.find(query);
+    } catch (DatabaseException e) {
+      log.warn("API {}: {}", exchange.getRequestURI(), e.getMessage());
+      send(exchange, 503, error(e.getMessage()));
+      return;
+    }
+    send(exchange, 200, Map.of("cdrs", found.stream().map(CdrParameters::json).toList()));
   }
 
   private Map<String, Object> counters() {

@@ -52,25 +52,7 @@ final class TrunkTable {
         rows.add(List.of("", "", "", "", "", "", more));
       }
     }
-    int columns = HEADER.size();
-    int[] width = new int[columns];
-    for (List<String> row : rows) {
-      for (int c = 0; c < columns; c++) {
-        width[c] = Math.max(width[c], row.get(c).length());
-      }
-    }
-    StringBuilder out = new StringBuilder();
-    for (List<String> row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int c = 0; c < columns; c++) {
-        line.append(row.get(c));
-        if (c < columns - 1) {
-          line.repeat(" ", width[c] - row.get(c).length() + 2);
-        }
-      }
-      out.append(line.toString().stripTrailing()).append('\n');
-    }
-    return out.toString();
+    return TextTable.render(rows);
   }
 
   /** Today's times as {@code 12:01:07}, older ones with their date. */
@@ -89,11 +71,7 @@ final class TrunkTable {
   }
 
   private static String text(Object value) {
-    if (value == null) {
-      return "-";
-    }
-    String s = value.toString().replaceAll("\\s+", " ").strip();
-    return s.isEmpty() ? "-" : s;
+    return TextTable.cell(value);
   }
 
   private static List<String> strings(Object value) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code trunkline} command. Exit codes: 0 success, 1 a rejected config or a failed start, 2 a
- * command-line mistake, or no running server answered {@code trunks}/{@code reload}.
+ * command-line mistake, or no running server answered {@code trunks}/{@code cdr}/{@code reload}.
  *
  * <p>Nothing here calls {@link System#exit}: {@link #commandLine} returns a picocli {@link
  * CommandLine} whose {@code execute} returns the code, so tests run it in-process and only {@code
@@ -27,7 +27,10 @@ public final class TrunklineCommand implements Runnable {
   /** A config was rejected or the server could not start. */
   public static final int EXIT_FAILED = 1;
 
-  /** {@code trunks}/{@code reload}: no server answers at the configured API address. */
+  /**
+   * A command-line mistake, or {@code trunks}/{@code cdr}/{@code reload}: no server answers at the
+   * configured API address.
+   */
   public static final int EXIT_NO_SERVER = 2;
 
   @Spec CommandSpec spec;
@@ -39,13 +42,14 @@ public final class TrunklineCommand implements Runnable {
     return commandLine(out, err, clock, ZoneId.systemDefault());
   }
 
-  /** As above; {@code zone} is the one {@code trunks} shows times in. */
+  /** As above; {@code zone} is the one {@code trunks} and {@code cdr} show times in. */
   static CommandLine commandLine(PrintWriter out, PrintWriter err, Clock clock, ZoneId zone) {
     CommandLine cmd =
         new CommandLine(new TrunklineCommand())
             .addSubcommand(new RunCommand(clock))
             .addSubcommand(new CheckCommand())
             .addSubcommand(new TrunksCommand(clock, zone))
+            .addSubcommand(new CdrCommand(clock, zone))
             .addSubcommand(new ReloadCommand());
     cmd.getCommandSpec().version("trunkline " + Version.current());
     // Set after adding subcommands: picocli copies these settings down the hierarchy.
@@ -57,6 +61,6 @@ public final class TrunklineCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing required subcommand: run, check, trunks or reload");
+        spec.commandLine(), "Missing required subcommand: run, check, trunks, cdr or reload");
   }
 }

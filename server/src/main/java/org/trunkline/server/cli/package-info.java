@@ -1,4 +1,5 @@
 /**
- * The command line: {@code trunkline run|check|trunks|reload [--config FILE]}, built on picocli.
+ * The command line: {@code trunkline run|check|trunks|cdr|reload [--config FILE]}, built on
+ * picocli.
  */
 package org.trunkline.server.cli;

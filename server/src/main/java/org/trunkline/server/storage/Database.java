@@ -21,6 +21,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trunkline.core.registrar.LocationStore;
 import org.trunkline.server.config.DatabaseConfig;
 
 /**
@@ -120,12 +121,24 @@ public final class Database implements AutoCloseable {
     return pool;
   }
 
-  private final java.util.concurrent.atomic.AtomicReference<JdbcLocationStore> locations =
-      new java.util.concurrent.atomic.AtomicReference<>();
+  // Made on first use; each starts a writer thread, so at most one of each (guarded by this).
+  private JdbcLocationStore locations;
+  private JdbcCdrStore cdrs;
 
   /** Where registrations are kept (one store per database, written by its own thread). */
-  public org.trunkline.core.registrar.LocationStore locationStore() {
-    return locations.updateAndGet(l -> l != null ? l : new JdbcLocationStore(pool));
+  public synchronized LocationStore locationStore() {
+    if (locations == null) {
+      locations = new JdbcLocationStore(pool);
+    }
+    return locations;
+  }
+
+  /** Where ended calls' records go and are read from (one store per database, one writer). */
+  public synchronized JdbcCdrStore cdrStore() {
+    if (cdrs == null) {
+      cdrs = new JdbcCdrStore(pool);
+    }
+    return cdrs;
   }
 
   /** The URL this database was opened with, password masked. */
@@ -165,13 +178,24 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Closes the pool; for an embedded H2 database this closes its files. Idempotent. */
+  /**
+   * Writes what the stores have queued, then closes the pool; for an embedded H2 database this
+   * closes its files. Idempotent.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      JdbcLocationStore l = locations.get();
+      JdbcLocationStore l;
+      JdbcCdrStore c;
+      synchronized (this) {
+        l = locations;
+        c = cdrs;
+      }
       if (l != null) {
         l.close();
+      }
+      if (c != null) {
+        c.close();
       }
       pool.close();
       log.info("database {} closed", name);

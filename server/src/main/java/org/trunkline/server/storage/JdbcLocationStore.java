@@ -8,9 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,23 +16,31 @@ import org.trunkline.core.registrar.LocationStore;
 import org.trunkline.stack.Transport;
 
 /**
- * Registrations in the {@code registration} table. Writes are queued to one writer thread, in
- * order, so the event loops never wait on the database; {@link #close} writes what is queued (a
- * clean shutdown loses nothing). A failed write is logged, never thrown at the caller.
+ * Registrations in the {@code registration} table. Changes are queued to a {@link QueuedWriter} and
+ * applied in order, so the event loops never wait on the database; {@link #close} writes what is
+ * queued (a clean shutdown loses nothing). A failed write is logged, never thrown at the caller.
  */
 final class JdbcLocationStore implements LocationStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcLocationStore.class);
 
+  /** Registrations change rarely; a queue this long means the database is stuck. */
+  private static final int QUEUE = 50_000;
+
+  private static final int BATCH = 500;
+
   private final DataSource db;
-  private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "registration-writer");
-        t.setDaemon(true);
-        return t;
-      });
+  private final QueuedWriter<Change> writer;
 
   JdbcLocationStore(DataSource db) {
     this.db = db;
+    this.writer =
+        new QueuedWriter<>(
+            "registration",
+            db,
+            QUEUE,
+            BATCH,
+            JdbcLocationStore::apply,
+            JdbcLocationStore::describe);
   }
 
   @Override
@@ -74,45 +79,60 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
 
   @Override
   public void save(Binding b) {
-    writer.execute(() -> {
-      try (Connection c = db.getConnection()) {
-        c.setAutoCommit(false);
-        delete(c, b.trunk(), b.contact());
-        try (PreparedStatement i =
-            c.prepareStatement(
-                "INSERT INTO registration (trunk, contact, expires_at, transport, source_ip,"
-                    + " source_port, listen_point, call_id, cseq, user_agent, registered_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-          i.setString(1, b.trunk());
-          i.setString(2, b.contact());
-          i.setLong(3, b.expiresAt());
-          i.setString(4, b.transport().name());
-          i.setString(5, b.source().getAddress().getHostAddress());
-          i.setInt(6, b.source().getPort());
-          i.setString(7, b.listenPoint());
-          i.setString(8, truncate(b.callId(), 256));
-          i.setLong(9, b.cseq());
-          i.setString(10, truncate(b.userAgent(), 256));
-          i.setLong(11, b.registeredAt());
-          i.executeUpdate();
-        }
-        c.commit();
-      } catch (SQLException e) {
-        LOG.error(
-            "cannot store registration {} of trunk {}: {}", b.contact(), b.trunk(), e.getMessage());
-      }
-    });
+    writer.offer(new Save(b));
   }
 
   @Override
   public void remove(String trunk, String contact) {
-    writer.execute(() -> {
-      try (Connection c = db.getConnection()) {
-        delete(c, trunk, contact);
-      } catch (SQLException e) {
-        LOG.error("cannot delete registration {} of trunk {}: {}", contact, trunk, e.getMessage());
+    writer.offer(new Remove(trunk, contact));
+  }
+
+  /** A queued change, applied in order. */
+  private sealed interface Change permits Save, Remove {}
+
+  private record Save(Binding binding) implements Change {}
+
+  private record Remove(String trunk, String contact) implements Change {}
+
+  private static void apply(Connection c, List<Change> changes) throws SQLException {
+    for (Change change : changes) {
+      switch (change) {
+        case Save(Binding b) -> {
+          delete(c, b.trunk(), b.contact());
+          insert(c, b);
+        }
+        case Remove(String trunk, String contact) -> delete(c, trunk, contact);
       }
-    });
+    }
+  }
+
+  private static String describe(Change change) {
+    return switch (change) {
+      case Save(Binding b) -> "registration " + b.contact() + " of trunk " + b.trunk();
+      case Remove(String trunk, String contact) ->
+          "removal of registration " + contact + " of trunk " + trunk;
+    };
+  }
+
+  private static void insert(Connection c, Binding b) throws SQLException {
+    try (PreparedStatement i =
+        c.prepareStatement(
+            "INSERT INTO registration (trunk, contact, expires_at, transport, source_ip,"
+                + " source_port, listen_point, call_id, cseq, user_agent, registered_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      i.setString(1, b.trunk());
+      i.setString(2, b.contact());
+      i.setLong(3, b.expiresAt());
+      i.setString(4, b.transport().name());
+      i.setString(5, b.source().getAddress().getHostAddress());
+      i.setInt(6, b.source().getPort());
+      i.setString(7, b.listenPoint());
+      i.setString(8, truncate(b.callId(), 256));
+      i.setLong(9, b.cseq());
+      i.setString(10, truncate(b.userAgent(), 256));
+      i.setLong(11, b.registeredAt());
+      i.executeUpdate();
+    }
   }
 
   private static void delete(Connection c, String trunk, String contact) throws SQLException {
@@ -131,13 +151,6 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
   /** Writes what is queued (at most 10 s), then stops the writer. */
   @Override
   public void close() {
-    writer.shutdown();
-    try {
-      if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.warn("registration writer did not finish in 10 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    writer.close();
   }
 }

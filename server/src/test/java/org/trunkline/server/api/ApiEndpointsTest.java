@@ -135,7 +135,7 @@ class ApiEndpointsTest {
             Map.of(
                 "error",
                 "no such endpoint: /api/trunk (there are GET /api/trunks, GET /api/counters,"
-                    + " POST /api/reload)"));
+                    + " GET /api/cdrs, POST /api/reload)"));
   }
 
   @Test

@@ -80,4 +80,12 @@ class DatabasePostgresTest {
         new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
     LocationStoreContract.roundTrip(() -> Database.open(config));
   }
+
+  @Test
+  void keepsAndFindsCdrs() throws Exception {
+    String separator = url.contains("?") ? "&" : "?";
+    DatabaseConfig config =
+        new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
+    CdrStoreContract.roundTrip(() -> Database.open(config));
+  }
 }

@@ -57,7 +57,7 @@ class DatabaseTest {
                   db.dataSource(),
                   "SELECT \"version\", \"description\", \"success\" FROM \"flyway_schema_history\""
                       + " WHERE \"type\" = 'SQL'"))
-          .containsExactly("1|init|true", "2|registrations|true");
+          .containsExactly("1|init|true", "2|registrations|true", "3|cdr|true");
       assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
     }
   }
@@ -90,7 +90,7 @@ class DatabaseTest {
               rows(
                   again.dataSource(),
                   "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"type\" = 'SQL'"))
-          .containsExactly("2");
+          .containsExactly("3");
     }
   }
 
@@ -131,5 +131,10 @@ class DatabaseTest {
   @Test
   void keepsRegistrationsAcrossReopens() throws Exception {
     LocationStoreContract.roundTrip(() -> Database.open(h2("")));
+  }
+
+  @Test
+  void keepsAndFindsCdrsAcrossReopens() throws Exception {
+    CdrStoreContract.roundTrip(() -> Database.open(h2("")));
   }
 }

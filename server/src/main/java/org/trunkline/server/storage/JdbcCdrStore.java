@@ -1,0 +1,186 @@
+package org.trunkline.server.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.trunkline.core.call.Cdr;
+import org.trunkline.core.call.CdrSink;
+
+/**
+ * CDRs in the {@code cdr} table. {@link #write} queues (never blocks, never throws: event loops
+ * call it) to a {@link QueuedWriter} that inserts up to {@value #BATCH} per transaction; {@link
+ * #close} writes what is queued. {@link #find} reads, blocking: call it from the API's threads,
+ * never from an event loop.
+ */
+public final class JdbcCdrStore implements CdrSink, AutoCloseable {
+  /** A minute of 1,000 calls per second can wait while the database is slow. */
+  static final int QUEUE = 60_000;
+
+  static final int BATCH = 500;
+
+  private static final String COLUMNS =
+      "id, from_trunk, to_trunk, caller, called, a_call_id, b_call_id, start_at, answer_at,"
+          + " end_at, status, reason, attempts";
+  private static final String INSERT =
+      "INSERT INTO cdr (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private final DataSource db;
+  private final QueuedWriter<Cdr> writer;
+
+  JdbcCdrStore(DataSource db) {
+    this.db = db;
+    this.writer =
+        new QueuedWriter<>("CDR", db, QUEUE, BATCH, JdbcCdrStore::insert, c -> describe(c));
+  }
+
+  /** Queues {@code cdr} for the writer thread; a full queue drops it and logs. */
+  @Override
+  public void write(Cdr cdr) {
+    writer.offer(cdr);
+  }
+
+  /** CDRs written, failed and dropped (queue full or closed) since start. */
+  public long written() {
+    return writer.written();
+  }
+
+  public long failed() {
+    return writer.failed();
+  }
+
+  public long dropped() {
+    return writer.refused();
+  }
+
+  private static String describe(Cdr cdr) {
+    return "CDR " + cdr.id() + " of Call-ID " + cdr.aCallId();
+  }
+
+  private static void insert(Connection c, List<Cdr> cdrs) throws SQLException {
+    try (PreparedStatement i = c.prepareStatement(INSERT)) {
+      for (Cdr cdr : cdrs) {
+        i.setString(1, cut(cdr.id(), 32));
+        i.setString(2, cut(cdr.fromTrunk(), 64));
+        i.setString(3, cut(cdr.toTrunk(), 64));
+        i.setString(4, cut(cdr.caller(), 128));
+        i.setString(5, cut(cdr.called(), 128));
+        i.setString(6, cut(cdr.aCallId(), 256));
+        i.setString(7, cut(cdr.bCallId(), 256));
+        i.setObject(8, at(cdr.start()));
+        i.setObject(9, at(cdr.answer()));
+        i.setObject(10, at(cdr.end()));
+        i.setInt(11, cdr.status());
+        i.setString(12, cut(cdr.reason(), 256));
+        i.setString(13, cut(cdr.attempts(), 1024));
+        i.addBatch();
+      }
+      i.executeBatch();
+    }
+  }
+
+  /** Null as "", and what does not fit its column cut to fit: a CDR is never refused for size. */
+  private static String cut(String s, int max) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+
+  private static OffsetDateTime at(Instant t) {
+    return t == null ? null : t.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  /**
+   * The CDRs {@code q} asks for, newest first (by start, then by the order they were written).
+   *
+   * @throws DatabaseException one line naming what failed
+   */
+  public List<Cdr> find(CdrQuery q) throws DatabaseException {
+    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM cdr WHERE 1=1");
+    List<Object> args = new ArrayList<>();
+    if (q.since() != null) {
+      sql.append(" AND start_at >= ?");
+      args.add(at(q.since()));
+    }
+    if (q.until() != null) {
+      sql.append(" AND start_at < ?");
+      args.add(at(q.until()));
+    }
+    if (q.trunk() != null) {
+      sql.append(" AND (from_trunk = ? OR to_trunk = ?)");
+      args.add(q.trunk());
+      args.add(q.trunk());
+    }
+    if (q.number() != null) {
+      sql.append(" AND (caller LIKE ? ESCAPE '!' OR called LIKE ? ESCAPE '!')");
+      String prefix = likePrefix(q.number());
+      args.add(prefix);
+      args.add(prefix);
+    }
+    if (q.callId() != null) {
+      sql.append(" AND (a_call_id = ? OR b_call_id = ?)");
+      args.add(q.callId());
+      args.add(q.callId());
+    }
+    if (q.status() != null) {
+      sql.append(" AND status BETWEEN ? AND ?");
+      args.add(q.status().from());
+      args.add(q.status().to());
+    }
+    sql.append(" ORDER BY start_at DESC, seq DESC");
+    List<Cdr> out = new ArrayList<>();
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        s.setObject(i + 1, args.get(i));
+      }
+      s.setMaxRows(q.limit());
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next() && out.size() < q.limit()) {
+          out.add(
+              new Cdr(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  instant(rs, 8),
+                  instant(rs, 9),
+                  instant(rs, 10),
+                  rs.getInt(11),
+                  rs.getString(12),
+                  rs.getString(13)));
+        }
+      }
+    } catch (SQLException e) {
+      String m = e.getMessage() != null ? e.getMessage().lines().findFirst().orElse("") : "";
+      throw new DatabaseException("cannot read CDRs: " + m.strip(), e);
+    }
+    return out;
+  }
+
+  /** {@code number} as a LIKE prefix pattern, its own {@code % _ !} taken literally. */
+  static String likePrefix(String number) {
+    return number.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+  }
+
+  /** Writes what is queued (at most 10 s), then stops the writer. Idempotent. */
+  @Override
+  public void close() {
+    writer.close();
+  }
+}

@@ -1,0 +1,219 @@
+package org.trunkline.server.storage;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write side of a store (ARCHITECTURE.md, Storage): items are queued by any thread, event loops
+ * included, and one writer thread of its own writes them in order, as many as are waiting (up to
+ * {@code maxBatch}) in one transaction. When a batch fails it is rolled back and its items are
+ * written one by one, so one bad item loses only itself.
+ *
+ * <p>{@link #offer} never blocks and never throws: a full queue or a closed writer refuses the
+ * item, counts it and logs. {@link #close} writes everything queued before it returns (a clean
+ * shutdown loses nothing).
+ *
+ * @param <T> what is written
+ */
+final class QueuedWriter<T> implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(QueuedWriter.class);
+  private static final Object STOP = new Object();
+  private static final long CLOSE_TIMEOUT_S = 10;
+
+  /** Writes {@code items} on {@code c}; the writer commits or rolls back around it. */
+  @FunctionalInterface
+  interface Batch<T> {
+    void write(Connection c, List<T> items) throws SQLException;
+  }
+
+  private final String what;
+  private final DataSource db;
+  private final int maxBatch;
+  private final Batch<T> batch;
+  private final Function<T, String> describe;
+  private final BlockingQueue<Object> queue;
+  private final Thread thread;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final LongAdder written = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+
+  /**
+   * Starts the writer thread, named {@code what + "-writer"}.
+   *
+   * @param what what an item is, for logs ({@code "CDR"})
+   * @param capacity items that may wait; more are refused
+   * @param describe one item in a log line ({@code "CDR 3f9k of call-id a84@pbx"})
+   */
+  QueuedWriter(
+      String what,
+      DataSource db,
+      int capacity,
+      int maxBatch,
+      Batch<T> batch,
+      Function<T, String> describe) {
+    this.what = what;
+    this.db = db;
+    this.maxBatch = maxBatch;
+    this.batch = batch;
+    this.describe = describe;
+    // One more slot than items, for STOP.
+    this.queue = new ArrayBlockingQueue<>(capacity + 1);
+    this.thread = new Thread(this::run, what.toLowerCase(java.util.Locale.ROOT) + "-writer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Queues {@code item}; false (counted and logged) when the queue is full or closed. */
+  boolean offer(T item) {
+    if (closed.get() || queue.remainingCapacity() <= 1 || !queue.offer(item)) {
+      refused.increment();
+      long n = refused.sum();
+      // Power-of-two counts only: a flood must not become a flood of log lines.
+      if ((n & (n - 1)) == 0) {
+        LOG.error(
+            "{} not stored, the {} queue is {} ({} refused so far): {}",
+            what,
+            what,
+            closed.get() ? "closed" : "full",
+            n,
+            describe.apply(item));
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /** Items written, failed (logged) and refused (queue full or closed) so far. */
+  long written() {
+    return written.sum();
+  }
+
+  long failed() {
+    return failed.sum();
+  }
+
+  long refused() {
+    return refused.sum();
+  }
+
+  private void run() {
+    List<Object> taken = new ArrayList<>(maxBatch);
+    List<T> items = new ArrayList<>(maxBatch);
+    boolean stop = false;
+    while (!stop) {
+      try {
+        taken.add(queue.take());
+      } catch (InterruptedException e) {
+        return; // nobody interrupts this thread but a dying JVM
+      }
+      queue.drainTo(taken, maxBatch - 1);
+      for (Object o : taken) {
+        if (o == STOP) {
+          stop = true;
+        } else {
+          items.add(cast(o));
+        }
+      }
+      taken.clear();
+      if (stop) {
+        // An offer racing with close may have slipped in after STOP.
+        queue.drainTo(taken);
+        taken.stream().filter(o -> o != STOP).forEach(o -> items.add(cast(o)));
+      }
+      for (int from = 0; from < items.size(); from += maxBatch) {
+        write(items.subList(from, Math.min(items.size(), from + maxBatch)));
+      }
+      items.clear();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private T cast(Object o) {
+    return (T) o;
+  }
+
+  private void write(List<T> items) {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        batch.write(c, items);
+        c.commit();
+        written.add(items.size());
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        if (items.size() == 1) {
+          lost(items.getFirst(), e);
+          return;
+        }
+        if (!c.isValid(1)) {
+          failed.add(items.size());
+          LOG.error("cannot store {} {}(s): {}", items.size(), what, line(e));
+          return;
+        }
+        LOG.warn(
+            "{} batch of {} failed ({}), writing them one by one", what, items.size(), line(e));
+        for (T item : items) {
+          try {
+            batch.write(c, List.of(item));
+            c.commit();
+            written.increment();
+          } catch (SQLException | RuntimeException one) {
+            c.rollback();
+            lost(item, one);
+          }
+        }
+      }
+    } catch (SQLException | RuntimeException e) {
+      // Also a bug's exception: the writer thread must outlive it, or every later item is lost.
+      failed.add(items.size());
+      LOG.error("cannot store {} {}(s): {}", items.size(), what, line(e));
+    }
+  }
+
+  private void lost(T item, Exception e) {
+    failed.increment();
+    LOG.error("cannot store {}: {}", describe.apply(item), line(e));
+  }
+
+  private static String line(Exception e) {
+    String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    int newline = m.indexOf('\n');
+    return (newline >= 0 ? m.substring(0, newline) : m).strip();
+  }
+
+  /** Refuses new items, writes the queued ones (waiting at most 10 s), stops. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      if (!queue.offer(STOP, CLOSE_TIMEOUT_S, TimeUnit.SECONDS)) {
+        LOG.warn("{} writer: queue still full after {} s", what, CLOSE_TIMEOUT_S);
+      }
+      thread.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_S));
+      if (thread.isAlive()) {
+        LOG.warn(
+            "{} writer did not finish in {} s; {} {}(s) not written",
+            what,
+            CLOSE_TIMEOUT_S,
+            queue.size(),
+            what);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

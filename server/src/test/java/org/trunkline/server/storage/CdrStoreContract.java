@@ -1,0 +1,190 @@
+package org.trunkline.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.trunkline.core.call.Cdr;
+import org.trunkline.server.storage.CdrQuery.StatusFilter;
+import org.trunkline.server.storage.LocationStoreContract.DatabaseConfigurer;
+
+/** What every database keeps of CDRs and finds again: run on H2 and on PostgreSQL. */
+final class CdrStoreContract {
+  static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+  static final Cdr ANSWERED =
+      new Cdr(
+          "c1",
+          "carrier1",
+          "pbx",
+          "+15551230000",
+          "+74951234567",
+          "a1@carrier",
+          "b1@trunkline",
+          T0,
+          T0.plusSeconds(2),
+          T0.plusSeconds(62),
+          200,
+          "BYE from caller",
+          "pbx: 200");
+  static final Cdr BUSY =
+      new Cdr(
+          "c2",
+          "acme",
+          "carrier2",
+          "+74951234500",
+          "+4930123456",
+          "a2@acme",
+          "b2@trunkline",
+          T0.plusSeconds(60),
+          null,
+          T0.plusSeconds(61),
+          486,
+          "486 Busy Here from carrier2",
+          "carrier2: 486");
+
+  /** A number with LIKE's own characters, which must match only themselves. */
+  static final Cdr NO_ROUTE =
+      new Cdr(
+          "c3",
+          "carrier1",
+          "",
+          "anonymous",
+          "+7812_5%!x",
+          "a3@carrier",
+          "",
+          T0.plusMillis(120_250),
+          null,
+          T0.plusMillis(120_251),
+          404,
+          "no route",
+          "");
+
+  private static final int BULK = 1_234; // more than two batches
+
+  private CdrStoreContract() {}
+
+  /** Older calls from trunk "bulk", all 503, one millisecond apart. */
+  static List<Cdr> bulk() {
+    List<Cdr> out = new ArrayList<>();
+    Instant day = T0.minusSeconds(86_400);
+    for (int i = 0; i < BULK; i++) {
+      Instant start = day.plusMillis(i);
+      out.add(
+          new Cdr(
+              "b" + i,
+              "bulk",
+              "carrier9",
+              "+100" + i,
+              "+200" + i,
+              "bulk-" + i + "@x",
+              "",
+              start,
+              null,
+              start.plusMillis(5),
+              503,
+              "503 from carrier9",
+              "carrier9: 503"));
+    }
+    return out;
+  }
+
+  private static CdrQuery query(
+      Instant since, Instant until, String trunk, String number, String callId, String status) {
+    return new CdrQuery(
+        since,
+        until,
+        trunk,
+        number,
+        callId,
+        status == null ? null : StatusFilter.parse(status),
+        5_000);
+  }
+
+  /** Writes through one database's store, closes it, finds with every filter in a fresh one. */
+  static void roundTrip(DatabaseConfigurer open) throws Exception {
+    String longReason = "x".repeat(300);
+    Cdr oversized =
+        new Cdr(
+            "c0",
+            "acme",
+            "",
+            "+1",
+            "+2",
+            "a0@acme",
+            "",
+            T0.minusSeconds(1),
+            null,
+            T0.minusSeconds(1),
+            500,
+            longReason,
+            "");
+    JdbcCdrStore writing;
+    try (Database db = open.open()) {
+      writing = db.cdrStore();
+      bulk().forEach(writing::write);
+      writing.write(oversized);
+      writing.write(ANSWERED);
+      writing.write(NO_ROUTE);
+      writing.write(BUSY);
+    } // close writes what was queued
+    assertThat(writing.written()).isEqualTo(BULK + 4);
+    assertThat(writing.failed() + writing.dropped()).isZero();
+    writing.write(ANSWERED); // after close: refused and counted, not thrown
+    assertThat(writing.dropped()).isOne();
+    try (Database db = open.open()) {
+      JdbcCdrStore store = db.cdrStore();
+      assertThat(store.find(CdrQuery.newest(3))).containsExactly(NO_ROUTE, BUSY, ANSWERED);
+      assertThat(store.find(CdrQuery.newest(5_000))).hasSize(BULK + 4);
+      assertThat(store.find(CdrQuery.newest(5_000)).get(BULK + 3)).isEqualTo(bulk().getFirst());
+      assertThat(store.find(CdrQuery.newest(5)).get(3).reason())
+          .isEqualTo(longReason.substring(0, 256));
+
+      // trunk, either side
+      assertThat(store.find(query(null, null, "carrier1", null, null, null)))
+          .containsExactly(NO_ROUTE, ANSWERED);
+      assertThat(store.find(query(null, null, "pbx", null, null, null))).containsExactly(ANSWERED);
+      assertThat(store.find(query(null, null, "carrier2", null, null, null))).containsExactly(BUSY);
+      assertThat(store.find(query(null, null, "carrier", null, null, null))).isEmpty();
+
+      // number: caller or called, by prefix, LIKE's characters literal
+      assertThat(store.find(query(null, null, null, "+7495", null, null)))
+          .containsExactly(BUSY, ANSWERED);
+      assertThat(store.find(query(null, null, null, "+74951234567", null, null)))
+          .containsExactly(ANSWERED);
+      assertThat(store.find(query(null, null, null, "+7812_5%!", null, null)))
+          .containsExactly(NO_ROUTE);
+      assertThat(store.find(query(null, null, null, "+78125", null, null))).isEmpty();
+      assertThat(store.find(query(null, null, null, "+7812%", null, null))).isEmpty();
+      assertThat(store.find(query(null, null, null, "+1002", null, null))).hasSize(1 + 10 + 100);
+
+      // Call-ID of either leg, exact
+      assertThat(store.find(query(null, null, null, null, "b1@trunkline", null)))
+          .containsExactly(ANSWERED);
+      assertThat(store.find(query(null, null, null, null, "a2@acme", null))).containsExactly(BUSY);
+      assertThat(store.find(query(null, null, null, null, "a2@", null))).isEmpty();
+
+      // final status, exact or by class
+      assertThat(store.find(query(null, null, null, null, null, "486"))).containsExactly(BUSY);
+      assertThat(store.find(query(null, null, null, null, null, "4xx")))
+          .containsExactly(NO_ROUTE, BUSY);
+      assertThat(store.find(query(null, null, null, null, null, "503"))).hasSize(BULK);
+
+      // time range of the start: since inclusive, until exclusive
+      assertThat(store.find(query(T0, null, null, null, null, null)))
+          .containsExactly(NO_ROUTE, BUSY, ANSWERED);
+      assertThat(
+              store.find(query(T0.plusSeconds(60), T0.plusMillis(120_250), null, null, null, null)))
+          .containsExactly(BUSY);
+      assertThat(store.find(query(null, T0, null, null, null, null))).hasSize(BULK + 1);
+
+      // filters together, and the limit keeps the newest
+      assertThat(store.find(query(T0, null, "carrier1", "+7", null, "2xx")))
+          .containsExactly(ANSWERED);
+      assertThat(store.find(new CdrQuery(null, null, "bulk", null, null, null, 2)))
+          .extracting(Cdr::id)
+          .containsExactly("b" + (BULK - 1), "b" + (BULK - 2));
+    }
+  }
+}

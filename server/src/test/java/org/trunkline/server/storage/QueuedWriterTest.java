@@ -1,0 +1,120 @@
+package org.trunkline.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The shared writer on an in-memory H2: batches, isolation of a bad item, a full queue, close. */
+class QueuedWriterTest {
+  private final JdbcDataSource db = new JdbcDataSource();
+
+  @BeforeEach
+  void table() throws SQLException {
+    db.setURL("jdbc:h2:mem:qw" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE item (v VARCHAR(8) NOT NULL)");
+    }
+  }
+
+  private static void insert(Connection c, List<String> items) throws SQLException {
+    try (PreparedStatement i = c.prepareStatement("INSERT INTO item (v) VALUES (?)")) {
+      for (String item : items) {
+        i.setString(1, item);
+        i.addBatch();
+      }
+      i.executeBatch();
+    }
+  }
+
+  private List<String> stored() throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT v FROM item ORDER BY v")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void closeWritesEverythingQueuedAndOneBadItemLosesOnlyItself() throws Exception {
+    List<Integer> batchSizes = new ArrayList<>();
+    QueuedWriter<String> writer =
+        new QueuedWriter<>(
+            "item",
+            db,
+            1_000,
+            10,
+            (c, items) -> {
+              batchSizes.add(items.size());
+              insert(c, items);
+            },
+            s -> "item " + s);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      String v = String.format("v%02d", i);
+      assertThat(writer.offer(v)).isTrue();
+      expected.add(v);
+    }
+    assertThat(writer.offer("much-too-long")).isTrue(); // VARCHAR(8): fails alone
+    writer.close();
+
+    assertThat(stored()).isEqualTo(expected);
+    assertThat(writer.written()).isEqualTo(25);
+    assertThat(writer.failed()).isOne();
+    assertThat(batchSizes).allMatch(n -> n <= 10);
+    assertThat(writer.offer("late")).isFalse();
+    assertThat(writer.refused()).isOne();
+    writer.close(); // idempotent
+  }
+
+  @Test
+  void aFullQueueRefusesWithoutBlocking() throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    QueuedWriter<String> writer =
+        new QueuedWriter<>(
+            "item",
+            db,
+            3,
+            10,
+            (c, items) -> {
+              writing.countDown();
+              try {
+                release.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              insert(c, items);
+            },
+            s -> "item " + s);
+    assertThat(writer.offer("first")).isTrue();
+    assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue(); // the writer holds "first"
+    assertThat(writer.offer("q1")).isTrue();
+    assertThat(writer.offer("q2")).isTrue();
+    assertThat(writer.offer("q3")).isTrue();
+    assertThat(writer.offer("over")).isFalse();
+    assertThat(writer.refused()).isOne();
+
+    release.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> writer.written() == 4);
+    writer.close();
+    assertThat(stored()).containsExactly("first", "q1", "q2", "q3");
+  }
+}
