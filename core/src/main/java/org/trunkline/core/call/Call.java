@@ -79,7 +79,12 @@ final class Call implements TransactionUser {
   private final String number;
   private final Iterator<Trunk> candidates;
   private final String caller;
+  private final String callerDialed;
+  private final String calledDialed;
   private boolean bHeld;
+  private String calledSent = "";
+  private Instant ringing;
+  private String hangup = "";
   private final java.util.Set<Integer> failoverOn;
   private final Instant start = Instant.now();
   private final List<String> attempts = new ArrayList<>();
@@ -108,6 +113,8 @@ final class Call implements TransactionUser {
       Trunk from,
       String number,
       String caller,
+      String callerDialed,
+      String calledDialed,
       Router.Routing routing) {
     this.id = id;
     this.env = env;
@@ -117,6 +124,8 @@ final class Call implements TransactionUser {
     this.from = from;
     this.number = number;
     this.caller = caller;
+    this.callerDialed = callerDialed;
+    this.calledDialed = calledDialed;
     this.candidates = routing.trunks().iterator();
     this.failoverOn = routing.failoverOn();
     this.aLocalTag = Responses.toTag(aInvite);
@@ -198,6 +207,7 @@ final class Call implements TransactionUser {
   private void send(Trunk t, Target target) {
     bTrunk = t;
     bTarget = target;
+    calledSent = userOf(target.requestUri());
     bCallId = env.newCallId(aCallId());
     env.bLeg(this, bCallId);
     bFromTag = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
@@ -262,6 +272,9 @@ final class Call implements TransactionUser {
       return;
     }
     if (status < 200) {
+      if (ringing == null) {
+        ringing = Instant.now();
+      }
       if (!aTx.isAnswered()) {
         aTx.respond(relay(r, status));
       }
@@ -367,6 +380,7 @@ final class Call implements TransactionUser {
 
   /** A BYE in this call: from the caller ({@code fromCaller}) or the callee. */
   void bye(ServerTransaction tx, boolean fromCaller) {
+    hangup = fromCaller ? "caller" : "callee";
     bye(fromCaller, tx);
     end(200, "OK", "BYE from " + (fromCaller ? "caller" : "callee"));
   }
@@ -537,6 +551,16 @@ final class Call implements TransactionUser {
     }
   }
 
+  private static String userOf(String uri) {
+    try {
+      return org.trunkline.sip.UriParser.parse(uri) instanceof SipUri s && s.user() != null
+          ? s.user()
+          : "";
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
   private static String userOf(NameAddress a) {
     try {
       return a != null && a.uri() instanceof SipUri s ? s.user() : null;
@@ -578,6 +602,16 @@ final class Call implements TransactionUser {
             Instant.now(),
             answered != null ? 200 : status,
             how,
-            String.join(", ", attempts)));
+            String.join(", ", attempts),
+            callerDialed == null ? "" : callerDialed,
+            calledDialed == null ? "" : calledDialed,
+            calledSent,
+            ringing,
+            answered != null
+                ? 16
+                : (status == 503 && how.contains("limit")
+                    ? Q850.NO_CIRCUIT
+                    : Q850.forStatus(status)),
+            answered != null ? hangup : ""));
   }
 }

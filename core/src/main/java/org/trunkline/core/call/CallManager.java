@@ -69,8 +69,10 @@ public final class CallManager {
 
   /** A new INVITE from {@code from} (already through ingress and the basic checks). */
   public void invite(Trunk from, ServerTransaction tx, SipMessage invite) {
-    String number = from.numbering().in(calledNumber(invite));
-    String caller = from.numbering().in(callerNumber(invite));
+    String calledDialed = calledNumber(invite);
+    String callerDialed = callerNumber(invite);
+    String number = from.numbering().in(calledDialed);
+    String caller = from.numbering().in(callerDialed);
     if (number == null) {
       tx.respond(
           404,
@@ -82,7 +84,17 @@ public final class CallManager {
     Optional<Router.Routing> routing = r == null ? Optional.empty() : r.route(number, from, down);
     if (routing.isEmpty()) {
       LOG.info("no route for {} from trunk {}", number, from.name());
-      failed.increment();
+      refused(
+          from,
+          tx,
+          invite,
+          caller,
+          callerDialed,
+          number,
+          calledDialed,
+          404,
+          "no route to " + number,
+          Q850.NO_ROUTE);
       tx.respond(
           404, "No route to " + number, Q850.reasonHeader(Q850.NO_ROUTE, "no route to " + number));
       return;
@@ -90,7 +102,17 @@ public final class CallManager {
     String refused = limits.acquire(from);
     if (refused != null) {
       LOG.info("refused a call to {}: {}", number, refused);
-      failed.increment();
+      refused(
+          from,
+          tx,
+          invite,
+          caller,
+          callerDialed,
+          number,
+          calledDialed,
+          503,
+          refused,
+          Q850.NO_CIRCUIT);
       tx.respond(
           503,
           "Trunk " + from.name() + " at its limit",
@@ -98,11 +120,73 @@ public final class CallManager {
       return;
     }
     String id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
-    Call call = new Call(id, new Env(), tx, invite, from, number, caller, routing.get());
+    Call call =
+        new Call(
+            id,
+            new Env(),
+            tx,
+            invite,
+            from,
+            number,
+            caller,
+            callerDialed,
+            calledDialed,
+            routing.get());
     byCallId.put(invite.callId(), call);
     started.increment();
     LOG.debug("call {}: {} from trunk {} by {}", id, number, from.name(), routing.get().how());
     call.next();
+  }
+
+  /** The CDR of a call refused before any trunk was tried (no route, a limit). */
+  private void refused(
+      Trunk from,
+      ServerTransaction tx,
+      SipMessage invite,
+      String caller,
+      String callerDialed,
+      String number,
+      String calledDialed,
+      int status,
+      String why,
+      int cause) {
+    failed.increment();
+    java.time.Instant now = java.time.Instant.now();
+    store(
+        new Cdr(
+            Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36),
+            from.name(),
+            "",
+            caller == null ? "anonymous" : caller,
+            number,
+            invite.callId(),
+            "",
+            now,
+            null,
+            now,
+            status,
+            why,
+            "",
+            callerDialed == null ? "" : callerDialed,
+            calledDialed == null ? "" : calledDialed,
+            "",
+            null,
+            cause,
+            ""));
+  }
+
+  private void store(Cdr cdr) {
+    try {
+      sink.write(cdr);
+    } catch (RuntimeException e) {
+      LOG.error("call {}: CDR not stored: {}", cdr.id(), e.toString());
+    }
+    synchronized (cdrs) {
+      cdrs.addFirst(cdr);
+      while (cdrs.size() > MAX_CDRS) {
+        cdrs.removeLast();
+      }
+    }
   }
 
   /** A CANCEL matched a pending INVITE: cancels its call's B-leg. */
@@ -265,17 +349,7 @@ public final class CallManager {
       }
       limits.release(call.from());
       (cdr.answer() != null ? answered : failed).increment();
-      try {
-        sink.write(cdr);
-      } catch (RuntimeException e) {
-        LOG.error("call {}: CDR not stored: {}", cdr.id(), e.toString());
-      }
-      synchronized (cdrs) {
-        cdrs.addFirst(cdr);
-        while (cdrs.size() > MAX_CDRS) {
-          cdrs.removeLast();
-        }
-      }
+      store(cdr);
       LOG.info(
           "call {} ended: {} -> {} via {}: {} {} ({})",
           cdr.id(),

@@ -19,6 +19,12 @@ import java.time.Instant;
  * @param status the final status given to the caller (200 for an answered call)
  * @param reason how it ended, e.g. {@code BYE from caller}, {@code 486 Busy Here from carrier1}
  * @param attempts the trunks tried with their outcomes, e.g. {@code carrier1: 503, carrier2: 200}
+ * @param callerDialed the caller's number as it came, before the calling trunk's numbering rules
+ * @param calledDialed the called number as it came, before numbering
+ * @param calledSent the called number as sent to the last trunk tried (its numbering.out), or ""
+ * @param ringing when the first provisional answer above 100 came back, or null
+ * @param cause the Q.850 cause of the end (16 normal clearing for an answered call)
+ * @param hangup who ended an answered call: {@code caller}, {@code callee}, or "" when not answered
  */
 public record Cdr(
     String id,
@@ -33,7 +39,33 @@ public record Cdr(
     Instant end,
     int status,
     String reason,
-    String attempts) {
+    String attempts,
+    String callerDialed,
+    String calledDialed,
+    String calledSent,
+    Instant ringing,
+    int cause,
+    String hangup) {
+  /** A CDR without the numbering, ringing, cause and hang-up details (older rows). */
+  public Cdr(
+      String id,
+      String fromTrunk,
+      String toTrunk,
+      String caller,
+      String called,
+      String aCallId,
+      String bCallId,
+      Instant start,
+      Instant answer,
+      Instant end,
+      int status,
+      String reason,
+      String attempts) {
+    this(
+        id, fromTrunk, toTrunk, caller, called, aCallId, bCallId, start, answer, end, status,
+        reason, attempts, caller, called, "", null, 0, "");
+  }
+
   /** Seconds from answer to end, 0 when not answered. */
   public long durationSeconds() {
     return answer == null ? 0 : Math.max(0, end.getEpochSecond() - answer.getEpochSecond());

@@ -150,6 +150,12 @@ final class CdrParameters {
     json.put("status", c.status());
     json.put("reason", c.reason());
     json.put("attempts", c.attempts());
+    json.put("caller_dialed", c.callerDialed());
+    json.put("called_dialed", c.calledDialed());
+    json.put("called_sent", c.calledSent());
+    json.put("ringing", c.ringing() == null ? null : c.ringing().toString());
+    json.put("cause", c.cause());
+    json.put("hangup", c.hangup());
     return json;
   }
 }

@@ -88,8 +88,14 @@ final class CdrCommand implements Callable<Integer> {
       description = "At most N calls, 1..1000 (default: 50).")
   Integer limit;
 
-  @Option(names = "--json", description = "Print the API's JSON answer as it is.")
+  @Option(names = "--json", description = "Print the API's JSON answer as it is (--format json).")
   boolean json;
+
+  @Option(
+      names = "--format",
+      paramLabel = "F",
+      description = "table (default), csv (one row per call, every field, RFC 4180) or json.")
+  String format = "table";
 
   CdrCommand(Clock clock, ZoneId zone) {
     this.clock = clock;
@@ -100,6 +106,11 @@ final class CdrCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (!List.of("table", "csv", "json").contains(format)) {
+      err.println("--format: must be table, csv or json, got " + format);
+      err.flush();
+      return TrunklineCommand.EXIT_NO_SERVER;
+    }
     try {
       String query = query();
       ApiClient.Reply reply = ApiClient.forConfig(config.file, api).get("/api/cdrs" + query);
@@ -118,7 +129,10 @@ final class CdrCommand implements Callable<Integer> {
         err.flush();
         return TrunklineCommand.EXIT_FAILED;
       }
-      out.print(json ? reply.body() : CdrTable.render(cdrs, zone));
+      out.print(
+          json || format.equals("json")
+              ? reply.body()
+              : format.equals("csv") ? CdrTable.csv(cdrs) : CdrTable.render(cdrs, zone));
       out.flush();
       return 0;
     } catch (ApiClient.Failure f) {

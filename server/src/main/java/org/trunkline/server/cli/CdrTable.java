@@ -33,6 +33,42 @@ final class CdrTable {
    * @param cdrs the {@code cdrs} array of the API's answer
    * @param zone the zone start times are shown in
    */
+  /**
+   * Every field of every CDR as CSV (RFC 4180: a header line, fields quoted when they hold a comma,
+   * quote or line break), in the API's field order, times as the API gives them (ISO-8601 UTC).
+   */
+  static String csv(List<?> cdrs) {
+    StringBuilder sb = new StringBuilder();
+    List<String> columns = new ArrayList<>();
+    for (Object item : cdrs) {
+      if (item instanceof Map<?, ?> m) {
+        for (Object k : m.keySet()) {
+          if (!columns.contains(String.valueOf(k))) {
+            columns.add(String.valueOf(k));
+          }
+        }
+      }
+    }
+    sb.append(String.join(",", columns)).append("\r\n");
+    for (Object item : cdrs) {
+      Map<?, ?> m = item instanceof Map<?, ?> map ? map : Map.of();
+      List<String> cells = new ArrayList<>();
+      for (String col : columns) {
+        Object v = m.get(col);
+        String text = v == null ? "" : String.valueOf(v);
+        if (text.contains(",")
+            || text.contains("\"")
+            || text.contains("\n")
+            || text.contains("\r")) {
+          text = "\"" + text.replace("\"", "\"\"") + "\"";
+        }
+        cells.add(text);
+      }
+      sb.append(String.join(",", cells)).append("\r\n");
+    }
+    return sb.toString();
+  }
+
   static String render(List<?> cdrs, ZoneId zone) {
     if (cdrs.isEmpty()) {
       return "no CDRs found\n";

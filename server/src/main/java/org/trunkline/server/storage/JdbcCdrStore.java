@@ -27,9 +27,12 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
 
   private static final String COLUMNS =
       "id, from_trunk, to_trunk, caller, called, a_call_id, b_call_id, start_at, answer_at,"
-          + " end_at, status, reason, attempts";
+          + " end_at, status, reason, attempts, caller_dialed, called_dialed, called_sent,"
+          + " ringing_at, cause, hangup";
   private static final String INSERT =
-      "INSERT INTO cdr (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO cdr ("
+          + COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final DataSource db;
   private final QueuedWriter<Cdr> writer;
@@ -79,6 +82,12 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
         i.setInt(11, cdr.status());
         i.setString(12, cut(cdr.reason(), 256));
         i.setString(13, cut(cdr.attempts(), 1024));
+        i.setString(14, cut(cdr.callerDialed(), 128));
+        i.setString(15, cut(cdr.calledDialed(), 128));
+        i.setString(16, cut(cdr.calledSent(), 128));
+        i.setObject(17, at(cdr.ringing()));
+        i.setInt(18, cdr.cause());
+        i.setString(19, cut(cdr.hangup(), 16));
         i.addBatch();
       }
       i.executeBatch();
@@ -163,7 +172,13 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
                   instant(rs, 10),
                   rs.getInt(11),
                   rs.getString(12),
-                  rs.getString(13)));
+                  rs.getString(13),
+                  rs.getString(14),
+                  rs.getString(15),
+                  rs.getString(16),
+                  instant(rs, 17),
+                  rs.getInt(18),
+                  rs.getString(19)));
         }
       }
     } catch (SQLException e) {

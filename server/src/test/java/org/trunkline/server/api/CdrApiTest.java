@@ -106,7 +106,16 @@ class CdrApiTest {
             "duration",
             "status",
             "reason",
-            "attempts");
+            "attempts",
+            "caller_dialed",
+            "called_dialed",
+            "called_sent",
+            "ringing",
+            "cause",
+            "hangup");
+    assertThat(cdr.get("cause")).isEqualTo(16L);
+    assertThat(cdr.get("hangup")).isEqualTo("caller");
+    assertThat(cdr.get("called_sent")).isEqualTo("+74951234567");
     String aCallId = (String) cdr.get("a_call_id");
     String bCallId = (String) cdr.get("b_call_id");
     assertThat(bCallId).isNotEqualTo(aCallId).endsWith("@trunkline");

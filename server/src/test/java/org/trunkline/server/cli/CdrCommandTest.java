@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trunkline.core.call.Cdr;
@@ -124,6 +125,17 @@ class CdrCommandTest {
       assertThat(out.toString())
           .isEqualTo(running.get("/api/cdrs?number=%2B1555").body())
           .contains("\"b_call_id\": \"b-c1@trunkline\"");
+
+      assertThat(run("cdr", "--format", "csv", "--api", running.url(), "--number", "+1555"))
+          .isZero();
+      List<String> csv = out.toString().lines().toList();
+      assertThat(csv).hasSize(2);
+      assertThat(csv.get(0)).startsWith("id,from_trunk,to_trunk,caller,called,");
+      assertThat(csv.get(1))
+          .contains(",carrier1,pbx,+15551230000,+74951234567,")
+          .contains("b-c1@trunkline");
+      assertThat(run("cdr", "--format", "xml", "--api", running.url())).isEqualTo(2);
+      assertThat(err.toString()).isEqualTo("--format: must be table, csv or json, got xml\n");
     }
   }
 

@@ -57,7 +57,8 @@ class DatabaseTest {
                   db.dataSource(),
                   "SELECT \"version\", \"description\", \"success\" FROM \"flyway_schema_history\""
                       + " WHERE \"type\" = 'SQL'"))
-          .containsExactly("1|init|true", "2|registrations|true", "3|cdr|true");
+          .containsExactly(
+              "1|init|true", "2|registrations|true", "3|cdr|true", "4|cdr details|true");
       assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
     }
   }
@@ -90,7 +91,7 @@ class DatabaseTest {
               rows(
                   again.dataSource(),
                   "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"type\" = 'SQL'"))
-          .containsExactly("3");
+          .containsExactly("4");
     }
   }
 

@@ -97,6 +97,9 @@ class CallsEndToEndTest {
     assertThat(cdr.status()).isEqualTo(200);
     assertThat(cdr.answer()).isNotNull();
     assertThat(cdr.reason()).isEqualTo("BYE from caller");
+    assertThat(cdr.hangup()).isEqualTo("caller");
+    assertThat(cdr.cause()).isEqualTo(16);
+    assertThat(cdr.ringing()).isNotNull().isBeforeOrEqualTo(cdr.answer());
     assertThat(cdr.bCallId()).isNotEqualTo(cdr.aCallId()).endsWith("@trunkline");
     // topology hiding on the wire: the callee saw nothing of the caller's side in any header
     // (the SDP passes unchanged until the media relay anchors it)
@@ -154,6 +157,12 @@ class CallsEndToEndTest {
     call("uac-call-404", "+74951234567");
 
     assertThat(server.core().calls().counters()).containsEntry("calls_failed", 2L);
+    // refused attempts have their CDR too
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(404);
+    assertThat(cdr.cause()).isEqualTo(3);
+    assertThat(cdr.toTrunk()).isEmpty();
+    assertThat(cdr.reason()).isEqualTo("no route to +74951234567");
   }
 
   @Test
@@ -175,6 +184,8 @@ class CallsEndToEndTest {
     Sipp.expectSuccess(callee, dir.resolve("uas-call-national-" + p), Duration.ofSeconds(20));
     Cdr cdr = lastCdr();
     assertThat(cdr.called()).as("kept in our (E.164) form").isEqualTo("+74951234567");
+    assertThat(cdr.calledDialed()).as("as the caller dialed it").isEqualTo("84951234567");
+    assertThat(cdr.calledSent()).as("as the callee's trunk wants it").isEqualTo("84951234567");
     assertThat(cdr.toTrunk()).isEqualTo("pbx");
     assertThat(cdr.status()).isEqualTo(200);
   }
@@ -199,6 +210,7 @@ class CallsEndToEndTest {
     Cdr cdr = lastCdr();
     assertThat(cdr.status()).isEqualTo(200);
     assertThat(cdr.reason()).isEqualTo("BYE from callee");
+    assertThat(cdr.hangup()).isEqualTo("callee");
   }
 
   @Test
