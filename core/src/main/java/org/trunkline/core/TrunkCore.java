@@ -23,6 +23,7 @@ import org.trunkline.core.health.TrunkStatus;
 import org.trunkline.core.ingress.BanList;
 import org.trunkline.core.ingress.CrossConnectStage;
 import org.trunkline.core.ingress.DigestStage;
+import org.trunkline.core.ingress.InDialogStage;
 import org.trunkline.core.ingress.Inbound;
 import org.trunkline.core.ingress.Ingress;
 import org.trunkline.core.ingress.IpPeerStage;
@@ -192,6 +193,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     Ingress ingress =
         new Ingress(
             List.of(
+                new InDialogStage(calls::legTrunk),
                 new CrossConnectStage(trunks),
                 new IpPeerStage(trunks),
                 new RegisteredSourceStage(
@@ -253,6 +255,11 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
       return;
     }
     if (request.method().equals(SipMethod.BYE) && calls.bye(tx, request)) {
+      return;
+    }
+    if (request.toTag() != null
+        && !request.method().equals(SipMethod.BYE)
+        && calls.inDialog(tx, request)) {
       return;
     }
     answer(tx, request);

@@ -139,6 +139,21 @@ final class Call implements TransactionUser {
     return from;
   }
 
+  /** The trunk of the leg with {@code callId} if {@code source} is that leg's peer's IP. */
+  java.util.Optional<Trunk> legTrunk(String callId, InetSocketAddress source) {
+    if (callId.equals(aCallId())) {
+      return aPeer.address().getAddress().equals(source.getAddress())
+          ? java.util.Optional.of(from)
+          : java.util.Optional.empty();
+    }
+    if (callId.equals(bCallId) && bTarget != null) {
+      return bTarget.peer().address().getAddress().equals(source.getAddress())
+          ? java.util.Optional.of(bTrunk)
+          : java.util.Optional.empty();
+    }
+    return java.util.Optional.empty();
+  }
+
   String bCallId() {
     return bCallId;
   }
@@ -376,6 +391,138 @@ final class Call implements TransactionUser {
       attempts.add("cancelled by caller");
       end(487, "Request Terminated", "cancelled by caller");
     }
+  }
+
+  /**
+   * A request inside the answered call other than BYE (re-INVITE for hold/resume or a codec change,
+   * UPDATE, INFO, OPTIONS, MESSAGE, NOTIFY): sent on to the other side in that side's dialog, its
+   * answers relayed back. A 2xx to a re-INVITE is ACKed towards its sender by us; the originator's
+   * ACK ends at us (each leg's INVITE transactions are our own).
+   */
+  void inDialog(ServerTransaction tx, SipMessage req, boolean fromCaller) {
+    String method = req.method().name();
+    Peer to = fromCaller ? bTarget.peer() : aPeer;
+    InetSocketAddress local = env.local(to);
+    String host = hostPort(local);
+    long cseq = fromCaller ? ++bCseq : aCseq++;
+    String ruri;
+    String fromHeader;
+    String toHeader;
+    String callId;
+    if (fromCaller) {
+      ruri = bRemoteContact != null ? bRemoteContact : bTarget.requestUri();
+      fromHeader =
+          "<sip:" + (caller == null ? "anonymous" : caller) + "@" + host + ">;tag=" + bFromTag;
+      toHeader = "<" + bTarget.toUri() + ">;tag=" + bRemoteTag;
+      callId = bCallId;
+    } else {
+      String contact = firstContact(aInvite);
+      ruri =
+          contact != null ? contact : aInvite.header(HeaderName.FROM).replaceAll("^.*<|>.*$", "");
+      fromHeader = aInvite.header(HeaderName.TO) + ";tag=" + aLocalTag;
+      toHeader = aInvite.header(HeaderName.FROM);
+      callId = aCallId();
+    }
+    StringBuilder sb = new StringBuilder(1024);
+    sb.append(method).append(' ').append(ruri).append(" SIP/2.0\r\n");
+    via(sb, to, local);
+    sb.append("Max-Forwards: 70\r\n");
+    sb.append("From: ").append(fromHeader).append("\r\n");
+    sb.append("To: ").append(toHeader).append("\r\n");
+    sb.append("Call-ID: ").append(callId).append("\r\n");
+    sb.append("CSeq: ").append(cseq).append(' ').append(method).append("\r\n");
+    if (method.equals("INVITE") || method.equals("UPDATE")) {
+      sb.append("Contact: <sip:trunkline@").append(host).append(transportParam(to)).append(">\r\n");
+    }
+    for (HeaderName h : List.of(HeaderName.EVENT, HeaderName.of("Subscription-State"))) {
+      String v = req.header(h);
+      if (v != null) {
+        sb.append(h.name()).append(": ").append(v).append("\r\n");
+      }
+    }
+    byte[] body = req.body();
+    if (body.length > 0 && req.contentType() != null) {
+      sb.append("Content-Type: ").append(req.contentType()).append("\r\n");
+    }
+    sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+    byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = java.util.Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, bytes, head.length, body.length);
+    Peer origin = tx.peer();
+    try {
+      layer()
+          .sendRequest(
+              bytes,
+              to,
+              new TransactionUser() {
+                @Override
+                public void onRequest(ServerTransaction t, SipMessage r) {}
+
+                @Override
+                public void onResponse(ClientTransaction t, SipMessage r) {
+                  int status = r.status();
+                  if (status == 100 || tx.isAnswered()) {
+                    if (status >= 200 && status < 300 && method.equals("INVITE")) {
+                      // a retransmitted 2xx: ACK again
+                      layer().sendStateless(ackInDialog(r, to, ruri, fromHeader, callId, cseq), to);
+                    }
+                    return;
+                  }
+                  if (status >= 200 && status < 300 && method.equals("INVITE")) {
+                    layer().sendStateless(ackInDialog(r, to, ruri, fromHeader, callId, cseq), to);
+                  }
+                  InetSocketAddress back = env.local(origin);
+                  List<String> headers = new ArrayList<>();
+                  if (status < 300 && (method.equals("INVITE") || method.equals("UPDATE"))) {
+                    headers.add(
+                        "Contact: <sip:trunkline@" + hostPort(back) + transportParam(origin) + ">");
+                  }
+                  byte[] rb = r.body();
+                  tx.respond(
+                      Responses.build(
+                          req,
+                          status,
+                          r.reason(),
+                          origin.address(),
+                          rb.length > 0 ? r.contentType() : null,
+                          rb,
+                          headers.toArray(String[]::new)));
+                }
+
+                @Override
+                public void onTimeout(Transaction t) {
+                  if (!tx.isAnswered()) {
+                    tx.respond(408, "Request Timeout");
+                  }
+                }
+
+                @Override
+                public void onTransportError(Transaction t, String reason) {
+                  if (!tx.isAnswered()) {
+                    tx.respond(503, "Service Unavailable");
+                  }
+                }
+              });
+    } catch (IllegalArgumentException e) {
+      LOG.warn("call {}: cannot send {}: {}", id, method, e.getMessage());
+      tx.respond(500, "Server Internal Error");
+    }
+  }
+
+  private byte[] ackInDialog(
+      SipMessage ok, Peer to, String ruri, String fromHeader, String callId, long cseq) {
+    InetSocketAddress local = env.local(to);
+    StringBuilder sb = new StringBuilder(512);
+    String target = firstContact(ok);
+    sb.append("ACK ").append(target != null ? target : ruri).append(" SIP/2.0\r\n");
+    via(sb, to, local);
+    sb.append("Max-Forwards: 70\r\n");
+    sb.append("From: ").append(fromHeader).append("\r\n");
+    sb.append("To: ").append(ok.header(HeaderName.TO)).append("\r\n");
+    sb.append("Call-ID: ").append(callId).append("\r\n");
+    sb.append("CSeq: ").append(cseq).append(" ACK\r\n");
+    sb.append("Content-Length: 0\r\n\r\n");
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** A BYE in this call: from the caller ({@code fromCaller}) or the callee. */

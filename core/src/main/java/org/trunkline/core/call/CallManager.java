@@ -211,6 +211,29 @@ public final class CallManager {
     return true;
   }
 
+  /**
+   * A request inside a call's dialog other than BYE, ACK and CANCEL: relayed to the other side.
+   *
+   * @return false when it belongs to no answered call (the caller answers 481)
+   */
+  public boolean inDialog(ServerTransaction tx, SipMessage req) {
+    Call call = byCallId.get(req.callId());
+    if (call == null || !call.isAnswered()) {
+      return false;
+    }
+    call.inDialog(tx, req, req.callId().equals(call.aCallId()));
+    return true;
+  }
+
+  /**
+   * The trunk of the leg of a call in progress with {@code callId}, when {@code source} has that
+   * leg's peer IP address; for ingress of in-dialog requests.
+   */
+  public Optional<Trunk> legTrunk(String callId, InetSocketAddress source) {
+    Call call = byCallId.get(callId);
+    return call == null ? Optional.empty() : call.legTrunk(callId, source);
+  }
+
   /** Calls in progress on {@code trunk}, in either direction (its channels in use). */
   public int active(String trunk) {
     return limits.inUse(trunk);

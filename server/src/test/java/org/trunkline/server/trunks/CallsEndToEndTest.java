@@ -228,6 +228,23 @@ class CallsEndToEndTest {
     assertThat(cdr.reason()).isEqualTo("cancelled by caller");
   }
 
+  @Test
+  void holdAndInfoCrossTheCallInItsDialogs() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-hold", p);
+    start(String.format(ONE_PBX, p));
+
+    call("uac-call-hold", "+74951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-hold-" + p), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.hangup()).isEqualTo("caller");
+    String seen = headersReceivedBy(dir.resolve("uas-call-hold-" + p));
+    assertThat(seen).contains("CSeq: 2 INVITE").contains("INFO ").contains("CSeq: 4 BYE");
+    assertThat(seen).doesNotContain("127.0.0.20");
+  }
+
   /** The header sections of every message a SIPp run received (its -trace_msg log). */
   private static String headersReceivedBy(Path run) throws Exception {
     Path log;
