@@ -177,6 +177,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   }
 
   private Generation build(TrunksConfig config) {
+    calls.passHeaders(config.calls().passHeaders());
     calls.routing(
         new Router(config),
         t ->

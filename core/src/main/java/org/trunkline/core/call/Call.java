@@ -62,6 +62,9 @@ final class Call implements TransactionUser {
 
     String newCallId(String sameLoopAs);
 
+    /** The header names the call policy passes from the A-leg to the B-leg. */
+    java.util.List<String> passHeaders();
+
     /** {@code callId} is now a leg of {@code call}: requests with it are the call's. */
     void bLeg(Call call, String callId);
 
@@ -251,7 +254,8 @@ final class Call implements TransactionUser {
         .append(host)
         .append(transportParam(target.peer()))
         .append(">\r\n");
-    sb.append("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\n");
+    sb.append("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO\r\n");
+    passHeaders(sb, t);
     byte[] body = aInvite.body();
     String type = aInvite.contentType();
     if (body.length > 0 && type != null) {
@@ -269,6 +273,36 @@ final class Call implements TransactionUser {
       attempts.add(t.name() + ": " + e.getMessage());
       next();
     }
+  }
+
+  /**
+   * The caller's headers the call policy passes, into the B-leg INVITE to {@code to}: an asserted
+   * identity only from a trusted trunk to a trusted trunk (RFC 3325: the trust domain is the trunks
+   * marked trusted), its number rewritten by both trunks' numbering.
+   */
+  private void passHeaders(StringBuilder sb, Trunk to) {
+    for (String name : env.passHeaders()) {
+      HeaderName h = HeaderName.of(name);
+      boolean pai = name.equalsIgnoreCase("P-Asserted-Identity");
+      if (pai && (!from.trusted() || !to.trusted())) {
+        continue;
+      }
+      for (String value : aInvite.headers(h)) {
+        sb.append(h.name()).append(": ").append(pai ? renumber(value, to) : value).append("\r\n");
+      }
+    }
+  }
+
+  /** An identity's number in our form (the caller trunk's in rules), then the callee trunk's. */
+  private String renumber(String value, Trunk to) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("((?:sips?|tel):)(\\+?[0-9*#]+)").matcher(value);
+    if (!m.find()) {
+      return value;
+    }
+    String ours = from.numbering().in(m.group(2));
+    String theirs = to.numbering().out(ours);
+    return value.substring(0, m.start(2)) + theirs + value.substring(m.end(2));
   }
 
   // ---- B-leg events ----

@@ -45,6 +45,8 @@ public final class CallManager {
   private final LongAdder failed = new LongAdder();
   private volatile Router router;
   private volatile Predicate<Trunk> down = t -> false;
+  private volatile List<String> passHeaders =
+      org.trunkline.core.trunk.CallPolicy.DEFAULT_PASS_HEADERS;
   private volatile CdrSink sink = CdrSink.NONE;
   private final TrunkLimits limits = new TrunkLimits(System::currentTimeMillis);
 
@@ -65,6 +67,11 @@ public final class CallManager {
   public void routing(Router router, Predicate<Trunk> down) {
     this.router = router;
     this.down = down;
+  }
+
+  /** The headers that cross from caller to callee (reload). */
+  public void passHeaders(List<String> names) {
+    this.passHeaders = List.copyOf(names);
   }
 
   /** A new INVITE from {@code from} (already through ingress and the basic checks). */
@@ -352,6 +359,11 @@ public final class CallManager {
           return id;
         }
       }
+    }
+
+    @Override
+    public List<String> passHeaders() {
+      return passHeaders;
     }
 
     @Override

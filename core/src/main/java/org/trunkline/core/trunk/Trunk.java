@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * @param numbers the numbers this trunk owns, as written: E.164 ({@code +4930123456}), or a prefix
  *     ending in {@code *} ({@code +4930123*})
  * @param numbering how numbers of calls from and to this trunk are rewritten
+ * @param trusted whether the trunk is in our trust domain (RFC 3325): the asserted identity
+ *     (P-Asserted-Identity) of its calls is believed, and sent to it
  */
 public record Trunk(
     String name,
@@ -29,7 +31,8 @@ public record Trunk(
     int maxChannels,
     int maxCps,
     List<String> numbers,
-    Numbering numbering) {
+    Numbering numbering,
+    boolean trusted) {
   /** What a trunk name may be: it appears in logs, CDRs, URLs and the command line. */
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -46,7 +49,7 @@ public record Trunk(
       int maxChannels,
       int maxCps,
       List<String> numbers) {
-    this(name, mode, access, target, health, maxChannels, maxCps, numbers, Numbering.NONE);
+    this(name, mode, access, target, health, maxChannels, maxCps, numbers, Numbering.NONE, false);
   }
 
   public Trunk {

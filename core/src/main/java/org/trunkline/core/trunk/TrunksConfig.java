@@ -11,8 +11,10 @@ import java.util.Optional;
  * @param trunks in file order, names unique
  * @param ingress the policy for requests that match no trunk
  * @param routes the prefix routes, in file order
+ * @param calls what crosses between the legs of a call
  */
-public record TrunksConfig(List<Trunk> trunks, IngressPolicy ingress, List<Route> routes) {
+public record TrunksConfig(
+    List<Trunk> trunks, IngressPolicy ingress, List<Route> routes, CallPolicy calls) {
   /** No trunks and the default ingress policy: a config file without {@code trunks:}. */
   public static final TrunksConfig EMPTY = new TrunksConfig(List.of(), IngressPolicy.DEFAULT);
 
@@ -21,9 +23,15 @@ public record TrunksConfig(List<Trunk> trunks, IngressPolicy ingress, List<Route
     this(trunks, ingress, List.of());
   }
 
+  /** With the default call policy. */
+  public TrunksConfig(List<Trunk> trunks, IngressPolicy ingress, List<Route> routes) {
+    this(trunks, ingress, routes, CallPolicy.DEFAULT);
+  }
+
   public TrunksConfig {
     trunks = List.copyOf(trunks);
     routes = List.copyOf(routes);
+    java.util.Objects.requireNonNull(calls, "calls");
     Objects.requireNonNull(ingress, "ingress");
     if (trunks.stream().map(Trunk::name).distinct().count() != trunks.size()) {
       throw new IllegalArgumentException(

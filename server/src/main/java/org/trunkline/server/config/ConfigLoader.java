@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import org.trunkline.core.trunk.CallPolicy;
 import org.trunkline.core.trunk.IngressPolicy;
 import org.trunkline.core.trunk.Route;
 import org.trunkline.core.trunk.Trunk;
@@ -41,6 +42,7 @@ public final class ConfigLoader {
           DatabaseSection.KEY,
           TrunksSection.KEY,
           RoutesSection.KEY,
+          CallsSection.KEY,
           IngressSection.KEY,
           ApiSection.KEY);
 
@@ -146,6 +148,10 @@ public final class ConfigLoader {
         top.node(RoutesSection.KEY)
             .map(n -> RoutesSection.read(n, trunks, trunksOk, problems))
             .orElse(List.of());
+    CallPolicy callPolicy =
+        top.node(CallsSection.KEY)
+            .map(n -> CallsSection.read(n, problems))
+            .orElse(CallPolicy.DEFAULT);
     IngressPolicy ingress =
         top.node(IngressSection.KEY)
             .map(n -> IngressSection.read(n, problems))
@@ -155,7 +161,7 @@ public final class ConfigLoader {
             .map(n -> ApiSection.read(n, problems))
             .orElseGet(ApiConfig::defaults);
     return new TrunklineConfig(
-        listen, database, new TrunksConfig(trunks, ingress, routes), api, source);
+        listen, database, new TrunksConfig(trunks, ingress, routes, callPolicy), api, source);
   }
 
   /** SnakeYAML splits some messages in two ("expected a single document", "but found ..."). */

@@ -60,6 +60,7 @@ final class TrunkEntry {
     KEYS.put("max-cps", ALL);
     KEYS.put("numbers", ALL);
     KEYS.put("numbering", ALL);
+    KEYS.put("trusted", ALL);
   }
 
   /** The keys each mode requires. */
@@ -107,6 +108,7 @@ final class TrunkEntry {
   private OptionalInt maxChannels;
   private OptionalInt maxCps;
   private Numbering numbering = Numbering.NONE;
+  private boolean trusted;
 
   private TrunkEntry(YamlMap m, Node node, String path, Problems problems) {
     this.m = m;
@@ -191,6 +193,7 @@ final class TrunkEntry {
     m.node("numbers").ifPresent(this::numbers);
     m.node("numbering")
         .ifPresent(n -> numbering = NumberingSection.read(n, m.field("numbering"), problems));
+    trusted = m.bool("trusted", false);
     mode.ifPresent(this::checkMode);
   }
 
@@ -321,7 +324,8 @@ final class TrunkEntry {
                 maxChannels.getAsInt(),
                 maxCps.getAsInt(),
                 numbers.stream().map(Located::value).toList(),
-                numbering));
+                numbering,
+                trusted));
   }
 
   private Optional<String> nonEmpty(String key, String value) {

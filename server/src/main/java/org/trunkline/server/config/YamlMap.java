@@ -102,6 +102,23 @@ final class YamlMap {
     return required(key).flatMap(value -> text(value, field(key)));
   }
 
+  /** {@code true} or {@code false} (any case); {@code fallback} when absent or wrong (reported). */
+  boolean bool(String key, boolean fallback) {
+    Optional<String> text = text(key);
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    return switch (text.get().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> {
+        problems.add(
+            node(key).orElseThrow(), field(key), "must be true or false, got " + text.get());
+        yield fallback;
+      }
+    };
+  }
+
   /** A decimal integer in {@code min..max}; {@code fallback} when the key is absent. */
   OptionalInt integer(String key, int fallback, int min, int max, String rangeText) {
     Optional<Node> value = node(key);

@@ -245,6 +245,55 @@ class CallsEndToEndTest {
     assertThat(seen).doesNotContain("127.0.0.20");
   }
 
+  @Test
+  void identityCrossesOnlyBetweenTrustedTrunksAndOtherHeadersByPolicy() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call", p);
+    start(
+        "trunks:\n"
+            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"], trusted: true,"
+            + " numbering: {in: [{match: '^8(\\d{10})$', replace: '+7$1'}]}}\n"
+            + "  - {name: pbx, mode: ip, peers: [\"127.0.0.1\"], target: \"sip:127.0.0.1:"
+            + p
+            + "\", health: off, trusted: true}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7495\", trunks: [pbx]}\n");
+
+    call("uac-call-pai", "+74951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-" + p), Duration.ofSeconds(20));
+    String seen = headersReceivedBy(dir.resolve("uas-call-" + p));
+    assertThat(seen)
+        .as("the asserted identity, in E.164 by the caller trunk's numbering")
+        .contains("P-Asserted-Identity: <sip:+74957770000@")
+        .contains("Diversion: <sip:+74951110000@carrier.example>;reason=unconditional")
+        .doesNotContain("X-Internal");
+  }
+
+  @Test
+  void anUntrustedCallersAssertedIdentityIsDropped() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call", p);
+    start(
+        "trunks:\n"
+            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
+            + "  - {name: pbx, mode: ip, peers: [\"127.0.0.1\"], target: \"sip:127.0.0.1:"
+            + p
+            + "\", health: off, trusted: true}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7495\", trunks: [pbx]}\n"
+            + "calls: {pass-headers: [P-Asserted-Identity, X-Internal]}\n");
+
+    call("uac-call-pai", "+74951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-" + p), Duration.ofSeconds(20));
+    String seen = headersReceivedBy(dir.resolve("uas-call-" + p));
+    assertThat(seen)
+        .doesNotContain("P-Asserted-Identity")
+        .doesNotContain("Diversion")
+        .contains("X-Internal: secret");
+  }
+
   /** The header sections of every message a SIPp run received (its -trace_msg log). */
   private static String headersReceivedBy(Path run) throws Exception {
     Path log;

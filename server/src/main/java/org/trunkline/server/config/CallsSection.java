@@ -1,0 +1,62 @@
+package org.trunkline.server.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.trunkline.core.trunk.CallPolicy;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/** {@code calls: {pass-headers: [...]}}: what crosses from one leg of a call to the other. */
+final class CallsSection {
+  static final String KEY = "calls";
+
+  /** RFC 3261 §25.1 token characters: what a header name is made of. */
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9.!%*_+`'~-]+");
+
+  private CallsSection() {}
+
+  static CallPolicy read(Node node, Problems problems) {
+    Optional<YamlMap> map = YamlMap.open(node, KEY, "a mapping", problems, "pass-headers");
+    if (map.isEmpty()) {
+      return CallPolicy.DEFAULT;
+    }
+    YamlMap m = map.get();
+    Optional<Node> list = m.node("pass-headers");
+    if (list.isEmpty()) {
+      return CallPolicy.DEFAULT;
+    }
+    String field = m.field("pass-headers");
+    Optional<List<Node>> items =
+        YamlMap.sequence(list.get(), field, "a list of header names", problems);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < items.map(List::size).orElse(0); i++) {
+      Node item = items.get().get(i);
+      String name = item instanceof ScalarNode s ? s.getValue() : YamlMap.describe(item);
+      if (!TOKEN.matcher(name).matches()) {
+        problems.add(item, field + "[" + i + "]", "not a header name: " + name);
+      } else if (List.of(
+              "via",
+              "route",
+              "record-route",
+              "contact",
+              "call-id",
+              "cseq",
+              "from",
+              "to",
+              "max-forwards",
+              "content-length",
+              "content-type")
+          .contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        problems.add(
+            item,
+            field + "[" + i + "]",
+            name + " is written by the B2BUA for each leg and cannot be passed through");
+      } else {
+        names.add(name);
+      }
+    }
+    return new CallPolicy(names);
+  }
+}
