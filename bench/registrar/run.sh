@@ -39,7 +39,9 @@ for p in $P_KAM $P_TL $UAC_PORT; do
   if ss -Hlun "sport = :$p" | grep -q .; then echo "port $p in use; set BASE_PORT" >&2; exit 1; fi
 done
 NRATES=$(wc -w <<<"$RATES")
-LIFE=$(( 600 + NUSERS / FILL_RATE * 3 + ROUNDS * NRATES * 2 * (SECS + PAUSE + 5) + NUSERS / STORM_RATE * 3 ))
+# the servers' lifetime bound: the runs themselves plus up to LOCK_WAIT_S (3600) waiting for the lock (the
+# trap stops them as soon as the script ends)
+LIFE=$(( 600 + ${LOCK_WAIT_S:-3600} + NUSERS / FILL_RATE * 3 + ROUNDS * NRATES * 2 * (SECS + PAUSE + 5) + NUSERS / STORM_RATE * 3 ))
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
