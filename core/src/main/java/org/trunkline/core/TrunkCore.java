@@ -119,25 +119,39 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   public synchronized void apply(TrunksConfig config) {
     TrunksConfig old = current.config();
     current = build(config);
-    registrar.retain(config.trunks().stream().map(Trunk::name).toList());
+    registrar.retain(config::byName);
     for (Trunk t : old.trunks()) {
-      if (!config.trunks().contains(t)) {
+      if (!config.byName(t.name()).filter(t::equals).isPresent()) {
         stopActivities(t.name());
         states.remove(t.name());
       }
     }
     if (started) {
       for (Trunk t : config.trunks()) {
-        if (!old.trunks().contains(t)) {
+        if (!old.byName(t.name()).filter(t::equals).isPresent()) {
           startActivities(t);
         }
       }
     }
     LOG.info(
-        "{} trunks: {}; ingress stages {}",
-        config.trunks().size(),
-        config.trunks().stream().map(t -> t.name() + " (" + t.mode().token() + ")").toList(),
-        current.ingress().stageNames());
+        "{} trunks: {}; ingress stages {}", config.trunks().size(), summary(config), stageNames());
+  }
+
+  /** Names every trunk when there are few; counts them by mode when there are many. */
+  private static String summary(TrunksConfig config) {
+    List<Trunk> trunks = config.trunks();
+    if (trunks.size() <= 20) {
+      return trunks.stream().map(t -> t.name() + " (" + t.mode().token() + ")").toList().toString();
+    }
+    Map<String, Integer> byMode = new java.util.TreeMap<>();
+    for (Trunk t : trunks) {
+      byMode.merge(t.mode().token(), 1, Integer::sum);
+    }
+    return byMode.toString();
+  }
+
+  private List<String> stageNames() {
+    return current.ingress().stageNames();
   }
 
   /** Starts the registrations and probes of every trunk; call once the server listens. */
@@ -376,6 +390,8 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     m.put("ingress_unknown", unknown);
     m.put("registrar_bindings", (long) registrar.size());
     m.putAll(calls.counters());
+    m.put("registrar_store_pending", registrar.storePending());
+    m.put("registrar_store_failed", registrar.storeFailed());
     return m;
   }
 

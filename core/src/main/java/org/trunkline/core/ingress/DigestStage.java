@@ -2,6 +2,7 @@ package org.trunkline.core.ingress;
 
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,11 @@ import org.trunkline.stack.auth.UserSecret;
 public final class DigestStage implements IngressStage {
   private record Key(String realm, String username) {}
 
-  private final Map<Key, Trunk> byCredentials = new LinkedHashMap<>();
+  private final Map<Key, Trunk> byCredentials = new HashMap<>();
+
+  /** The realm of the first trunk (file order) with each username: whose challenge to send. */
+  private final Map<String, String> realmByUsername = new HashMap<>();
+
   private final Map<String, DigestChallenger> challengers = new LinkedHashMap<>();
   private final BanList bans;
 
@@ -45,6 +50,7 @@ public final class DigestStage implements IngressStage {
     for (Trunk t : trunks) {
       if (t.access() instanceof TrunkAccess.RegisterIn in) {
         byCredentials.put(new Key(in.realm(), in.username()), t);
+        realmByUsername.putIfAbsent(in.username(), in.realm());
         challengers.computeIfAbsent(
             in.realm(),
             realm ->
@@ -117,14 +123,8 @@ public final class DigestStage implements IngressStage {
   /** The realm of the trunk whose username is the To (REGISTER) or From user, else the first. */
   private DigestChallenger challengerFor(SipMessage m) {
     String user = userOf(m.method().equals(SipMethod.REGISTER) ? m.to() : m.from());
-    if (user != null) {
-      for (Map.Entry<Key, Trunk> e : byCredentials.entrySet()) {
-        if (e.getKey().username().equals(user)) {
-          return challengers.get(e.getKey().realm());
-        }
-      }
-    }
-    return challengers.values().iterator().next();
+    String realm = user == null ? null : realmByUsername.get(user);
+    return realm != null ? challengers.get(realm) : challengers.values().iterator().next();
   }
 
   private static String userOf(NameAddress a) {

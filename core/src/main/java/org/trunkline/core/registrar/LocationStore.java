@@ -17,6 +17,16 @@ public interface LocationStore {
   /** Forgets the binding of {@code trunk} and {@code contact}. */
   void remove(String trunk, String contact);
 
+  /** Changes accepted by {@link #save}/{@link #remove} and not yet stored; 0 if it cannot tell. */
+  default long pending() {
+    return 0;
+  }
+
+  /** Changes that could not be stored (the store logged why). */
+  default long failed() {
+    return 0;
+  }
+
   /** Keeps nothing: bindings live in memory only. */
   LocationStore NONE =
       new LocationStore() {

@@ -3,7 +3,6 @@ package org.trunkline.core.registrar;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -210,10 +209,13 @@ public final class Registrar {
     return n;
   }
 
-  /** Forgets the bindings of trunks that are no longer configured (after a reload). */
-  public void retain(Collection<String> trunkNames) {
+  /**
+   * Forgets the bindings of trunks that are no longer configured (after a reload): those {@code
+   * configured} has no trunk for.
+   */
+  public void retain(Function<String, Optional<Trunk>> configured) {
     for (String name : List.copyOf(byTrunk.keySet())) {
-      if (!trunkNames.contains(name)) {
+      if (configured.apply(name).isEmpty()) {
         List<Binding> list = byTrunk.remove(name);
         synchronized (list) {
           for (Binding b : List.copyOf(list)) {
@@ -222,6 +224,16 @@ public final class Registrar {
         }
       }
     }
+  }
+
+  /** Binding changes handed to the {@link LocationStore} and not stored yet. */
+  public long storePending() {
+    return store.pending();
+  }
+
+  /** Binding changes the {@link LocationStore} could not store. */
+  public long storeFailed() {
+    return store.failed();
   }
 
   /** Live bindings in total. */

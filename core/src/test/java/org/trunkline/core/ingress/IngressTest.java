@@ -250,6 +250,45 @@ class IngressTest {
     assertThat(bans.banned("192.0.2.66")).isFalse();
   }
 
+  /** A REGISTER without credentials whose From and To name {@code user}. */
+  private static SipMessage registerOf(String user) {
+    String m =
+        "REGISTER sip:192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP 198.51.100.20;branch=z9hG4bK-2\r\n"
+            + "Max-Forwards: 70\r\nFrom: <sip:"
+            + user
+            + "@192.0.2.1>;tag=a\r\nTo: <sip:"
+            + user
+            + "@192.0.2.1>\r\nCall-ID: c2\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n";
+    return new SipParser().parseDatagram(m.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theChallengeCarriesTheRealmOfTheToUsersTrunk() {
+    Trunk other =
+        trunk("other", new TrunkAccess.RegisterIn("acme2", "pw", "carrier-b", 1, 60, 3600));
+    Trunk acmeB =
+        trunk("acme-b", new TrunkAccess.RegisterIn("acme", "pw", "carrier-b", 1, 60, 3600));
+    List<Trunk> trunks = List.of(other, acme, acmeB);
+    Ingress two =
+        new Ingress(
+            List.of(
+                new DigestStage(
+                    trunks, IngressPolicy.DEFAULT.digestAlgorithms(), new byte[32], clock, bans)),
+            new IngressPolicy(false, bans(3)),
+            bans,
+            Ingress.newSourceCounts(),
+            new LongAdder());
+
+    // "acme" exists in both realms: the first trunk in file order with that username decides
+    Verdict.Reject toAcme =
+        (Verdict.Reject) two.classify(from(registerOf("acme"), "192.0.2.50", 5060, "public"));
+    assertThat(toAcme.headers()).allMatch(h -> h.contains("realm=\"trunkline\""));
+    // an unknown To user gets the first realm (of trunk "other")
+    Verdict.Reject toNobody =
+        (Verdict.Reject) two.classify(from(registerOf("nobody"), "192.0.2.50", 5060, "public"));
+    assertThat(toNobody.headers()).allMatch(h -> h.contains("realm=\"carrier-b\""));
+  }
+
   @Test
   void failuresOutsideTheWindowDoNotBan() {
     BanList b = new BanList(bans(3), clock);

@@ -119,6 +119,11 @@ class TrunkRecordsTest {
 
     assertThat(config.byName("b")).map(Trunk::name).contains("b");
     assertThat(config.byName("B")).isEmpty();
+    assertThat(config).isEqualTo(new TrunksConfig(config.trunks(), IngressPolicy.DEFAULT));
+    assertThatThrownBy(() ->
+            new TrunksConfig(
+                List.of(ip("a", List.of()), ip("a", List.of())), IngressPolicy.DEFAULT))
+        .hasMessage("duplicate trunk names in [a, a]");
     assertThat(TrunksConfig.EMPTY.trunks()).isEmpty();
     assertThat(BanPolicy.NEVER.enabled()).isFalse();
     assertThat(IngressPolicy.DEFAULT.ban().enabled()).isTrue();

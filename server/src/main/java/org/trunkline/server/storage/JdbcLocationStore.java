@@ -8,6 +8,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,31 +22,45 @@ import org.trunkline.core.registrar.LocationStore;
 import org.trunkline.stack.Transport;
 
 /**
- * Registrations in the {@code registration} table. Changes are queued to a {@link QueuedWriter} and
- * applied in order, so the event loops never wait on the database; {@link #close} writes what is
- * queued (a clean shutdown loses nothing). A failed write is logged, never thrown at the caller.
+ * Registrations in the {@code registration} table. Writes are queued to one writer thread, so the
+ * event loops never wait on the database; {@link #close} writes what is queued (a clean shutdown
+ * loses nothing). A failed write is logged and counted, never thrown at the caller.
+ *
+ * <p>The queue holds the newest state of each (trunk, contact), not every change: a refresh that
+ * arrives while the previous one of the same contact still waits replaces it. So the queue never
+ * holds more entries than there are bindings (a re-registration storm of 100,000 contacts queues at
+ * most 100,000 rows, however often each refreshes), and the writer stores what is waiting in
+ * transactions of up to {@link #BATCH} rows (one batched DELETE and one batched INSERT each),
+ * instead of one transaction per REGISTER.
+ *
+ * <p>{@link #save} and {@link #remove} may be called from any thread.
  */
 final class JdbcLocationStore implements LocationStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcLocationStore.class);
 
-  /** Registrations change rarely; a queue this long means the database is stuck. */
-  private static final int QUEUE = 50_000;
+  /** The most rows one transaction writes. */
+  static final int BATCH = 1000;
 
-  private static final int BATCH = 500;
+  private record Key(String trunk, String contact) {}
+
+  /** What waits to be written for a key: the binding to store, or null to delete. */
+  private record Pending(Binding binding) {}
+
+  private static final Key STOP = new Key("", "");
 
   private final DataSource db;
-  private final QueuedWriter<Change> writer;
+  private final Map<Key, Pending> pending = new ConcurrentHashMap<>();
+  private final BlockingQueue<Key> dirty = new LinkedBlockingQueue<>();
+  private final LongAdder written = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final Thread writer;
+  private volatile boolean closing;
 
   JdbcLocationStore(DataSource db) {
     this.db = db;
-    this.writer =
-        new QueuedWriter<>(
-            "registration",
-            db,
-            QUEUE,
-            BATCH,
-            JdbcLocationStore::apply,
-            JdbcLocationStore::describe);
+    this.writer = new Thread(this::writeLoop, "registration-writer");
+    writer.setDaemon(true);
+    writer.start();
   }
 
   @Override
@@ -79,68 +99,124 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
 
   @Override
   public void save(Binding b) {
-    writer.offer(new Save(b));
+    enqueue(new Key(b.trunk(), b.contact()), new Pending(b));
   }
 
   @Override
   public void remove(String trunk, String contact) {
-    writer.offer(new Remove(trunk, contact));
+    enqueue(new Key(trunk, contact), new Pending(null));
   }
 
-  /** A queued change, applied in order. */
-  private sealed interface Change permits Save, Remove {}
+  private void enqueue(Key k, Pending p) {
+    if (closing) {
+      LOG.warn(
+          "registration {} of trunk {} not stored: the database is closing", k.contact, k.trunk);
+      failed.increment();
+      return;
+    }
+    // a key is in `dirty` at most once while its state waits in `pending`: the writer removes the
+    // state before it writes it, so a change made after that enqueues the key again
+    if (pending.put(k, p) == null) {
+      dirty.add(k);
+    }
+  }
 
-  private record Save(Binding binding) implements Change {}
+  /** Changes waiting to be written (distinct trunk + contact pairs). */
+  @Override
+  public long pending() {
+    return pending.size();
+  }
 
-  private record Remove(String trunk, String contact) implements Change {}
+  /** Rows written (stored or deleted) since start. */
+  long written() {
+    return written.sum();
+  }
 
-  private static void apply(Connection c, List<Change> changes) throws SQLException {
-    for (Change change : changes) {
-      switch (change) {
-        case Save(Binding b) -> {
-          delete(c, b.trunk(), b.contact());
-          insert(c, b);
+  /** Changes that could not be written (logged). */
+  @Override
+  public long failed() {
+    return failed.sum();
+  }
+
+  private void writeLoop() {
+    List<Key> keys = new ArrayList<>(BATCH);
+    boolean stop = false;
+    while (true) {
+      Key first;
+      try {
+        // once asked to stop, write what is left and end
+        first = stop ? dirty.poll() : dirty.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (first == null) {
+        return;
+      }
+      keys.add(first);
+      dirty.drainTo(keys, BATCH - 1);
+      stop |= keys.removeIf(k -> k == STOP);
+      List<Binding> saves = new ArrayList<>(keys.size());
+      List<Key> deletes = new ArrayList<>(keys.size());
+      for (Key k : keys) {
+        Pending p = pending.remove(k);
+        if (p != null) {
+          deletes.add(k);
+          if (p.binding() != null) {
+            saves.add(p.binding());
+          }
         }
-        case Remove(String trunk, String contact) -> delete(c, trunk, contact);
+      }
+      keys.clear();
+      if (!deletes.isEmpty()) {
+        write(deletes, saves);
       }
     }
   }
 
-  private static String describe(Change change) {
-    return switch (change) {
-      case Save(Binding b) -> "registration " + b.contact() + " of trunk " + b.trunk();
-      case Remove(String trunk, String contact) ->
-          "removal of registration " + contact + " of trunk " + trunk;
-    };
-  }
-
-  private static void insert(Connection c, Binding b) throws SQLException {
-    try (PreparedStatement i =
-        c.prepareStatement(
-            "INSERT INTO registration (trunk, contact, expires_at, transport, source_ip,"
-                + " source_port, listen_point, call_id, cseq, user_agent, registered_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      i.setString(1, b.trunk());
-      i.setString(2, b.contact());
-      i.setLong(3, b.expiresAt());
-      i.setString(4, b.transport().name());
-      i.setString(5, b.source().getAddress().getHostAddress());
-      i.setInt(6, b.source().getPort());
-      i.setString(7, b.listenPoint());
-      i.setString(8, truncate(b.callId(), 256));
-      i.setLong(9, b.cseq());
-      i.setString(10, truncate(b.userAgent(), 256));
-      i.setLong(11, b.registeredAt());
-      i.executeUpdate();
-    }
-  }
-
-  private static void delete(Connection c, String trunk, String contact) throws SQLException {
-    try (PreparedStatement d =
-        c.prepareStatement("DELETE FROM registration WHERE trunk = ? AND contact = ?")) {
-      d.setString(1, trunk);
-      d.setString(2, contact);
-      d.executeUpdate();
+  /** One transaction: deletes every key, then inserts every binding to store. */
+  private void write(List<Key> deletes, List<Binding> saves) {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement d =
+          c.prepareStatement("DELETE FROM registration WHERE trunk = ? AND contact = ?")) {
+        for (Key k : deletes) {
+          d.setString(1, k.trunk());
+          d.setString(2, k.contact());
+          d.addBatch();
+        }
+        d.executeBatch();
+      }
+      try (PreparedStatement i =
+          c.prepareStatement(
+              "INSERT INTO registration (trunk, contact, expires_at, transport, source_ip,"
+                  + " source_port, listen_point, call_id, cseq, user_agent, registered_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (Binding b : saves) {
+          i.setString(1, b.trunk());
+          i.setString(2, b.contact());
+          i.setLong(3, b.expiresAt());
+          i.setString(4, b.transport().name());
+          i.setString(5, b.source().getAddress().getHostAddress());
+          i.setInt(6, b.source().getPort());
+          i.setString(7, b.listenPoint());
+          i.setString(8, truncate(b.callId(), 256));
+          i.setLong(9, b.cseq());
+          i.setString(10, truncate(b.userAgent(), 256));
+          i.setLong(11, b.registeredAt());
+          i.addBatch();
+        }
+        i.executeBatch();
+      }
+      c.commit();
+      written.add(deletes.size());
+    } catch (SQLException e) {
+      failed.add(deletes.size());
+      LOG.error(
+          "cannot store {} registration changes (first: {} of trunk {}): {}",
+          deletes.size(),
+          deletes.get(0).contact(),
+          deletes.get(0).trunk(),
+          e.getMessage());
     }
   }
 
@@ -151,6 +227,16 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
   /** Writes what is queued (at most 10 s), then stops the writer. */
   @Override
   public void close() {
-    writer.close();
+    closing = true;
+    dirty.add(STOP);
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (writer.isAlive()) {
+      LOG.warn("registration writer did not finish in 10 s; {} changes not stored", pending.size());
+      writer.interrupt();
+    }
   }
 }

@@ -64,6 +64,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsAConfigLargerThanSnakeYamlsDefaultLimit() throws ConfigException {
+    // 40,000 register-in trunks: about 3.6 million characters, above SnakeYAML's 3 Mi default
+    StringBuilder yaml =
+        new StringBuilder("listen: [{transport: udp, address: 0.0.0.0}]\ntrunks:\n");
+    for (int i = 1; i <= 40_000; i++) {
+      String u = String.format("u%06d", i);
+      yaml.append("  - {name: ")
+          .append(u)
+          .append(", mode: register-in, username: ")
+          .append(u)
+          .append(", password: secret-password}\n");
+    }
+    assertThat(yaml.length()).isGreaterThan(3 * 1024 * 1024);
+
+    TrunklineConfig config = parse(yaml.toString());
+
+    assertThat(config.trunks().trunks()).hasSize(40_000);
+    assertThat(config.trunks().byName("u040000")).isPresent();
+  }
+
+  @Test
   void defaultsPortAndDatabase() throws ConfigException {
     TrunklineConfig config = parse("listen: [{transport: udp, address: 0.0.0.0}]\n");
 

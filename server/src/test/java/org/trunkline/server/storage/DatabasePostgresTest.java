@@ -79,6 +79,7 @@ class DatabasePostgresTest {
     DatabaseConfig config =
         new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
     LocationStoreContract.roundTrip(() -> Database.open(config));
+    LocationStoreContract.storm(() -> Database.open(config));
   }
 
   @Test

@@ -138,4 +138,20 @@ class DatabaseTest {
   void keepsAndFindsCdrsAcrossReopens() throws Exception {
     CdrStoreContract.roundTrip(() -> Database.open(h2("")));
   }
+
+  @Test
+  void keepsTheNewestStateOfEveryContactThroughAStorm() throws Exception {
+    LocationStoreContract.storm(() -> Database.open(h2("")));
+  }
+
+  @Test
+  void countsChangesThatArriveAfterClose() throws Exception {
+    Database db = Database.open(h2(""));
+    org.trunkline.core.registrar.LocationStore store = db.locationStore();
+    db.close();
+    store.save(LocationStoreContract.binding("sip:late@192.0.2.1", 5_000L, "192.0.2.1"));
+
+    assertThat(store.failed()).isEqualTo(1);
+    assertThat(store.pending()).isZero();
+  }
 }

@@ -43,6 +43,37 @@ final class LocationStoreContract {
     }
   }
 
+  /**
+   * Many changes at once, each contact refreshed several times and some removed, as in a
+   * re-registration storm: the newest state of every contact is stored, none lost, none failed.
+   */
+  static void storm(DatabaseConfigurer open) throws Exception {
+    int n = 5_000;
+    java.util.List<Binding> last = new java.util.ArrayList<>();
+    try (Database db = open.open()) {
+      LocationStore store = db.locationStore();
+      for (int round = 1; round <= 3; round++) {
+        for (int i = 0; i < n; i++) {
+          Binding b = binding("sip:u" + i + "@192.0.2.1:5060", round * 10_000L + i, "192.0.2.1");
+          store.save(b);
+          if (round == 3 && i % 10 != 0) {
+            last.add(b);
+          }
+        }
+      }
+      for (int i = 0; i < n; i += 10) {
+        store.remove("acme", "sip:u" + i + "@192.0.2.1:5060");
+      }
+      assertThat(store.pending()).isBetween(0L, (long) n);
+    }
+    try (Database db = open.open()) {
+      assertThat(db.locationStore().loadAll())
+          .filteredOn(b -> b.contact().startsWith("sip:u"))
+          .containsExactlyInAnyOrderElementsOf(last);
+      assertThat(db.locationStore().failed()).isZero();
+    }
+  }
+
   @FunctionalInterface
   interface DatabaseConfigurer {
     Database open() throws Exception;

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The registrar's speed and memory figures (issue 5, "Speed and memory"): Trunkline beside Kamailio 5.6
+# (registrar + auth, in-memory usrloc) in the same run, SIPp UAC REGISTER -> 401 -> REGISTER+digest -> 200
+# (MD5, qop=auth), users u000001..u100000, everything on 127.0.0.1 over UDP, every process bounded in time,
+# every SIPp run in count.
+#
+#   bench/registrar/run.sh [ROUNDS=3] [RATES="2000 4000 8000"] [SECS=10]     (from the repository root)
+#
+#  1. generates a config with NUSERS (100000) register-in trunks u000001.. (one contact each, password
+#     "secret", H2 file database in the run folder), times `trunkline check` on it, starts Trunkline
+#     (`run`, JAVA_HEAP) and Kamailio (kam-reg-start.sh, KAM_EXTRA="-x tlsf");
+#  2. [locked] heap of Trunkline with the trunks and no contacts (jcmd GC.class_histogram: a full GC,
+#     then the live objects' bytes), FILL: NUSERS distinct registrations at FILL_RATE/s to each server
+#     (inserts), heap again -> bytes per contact; Kamailio shm before/after;
+#  3. [locked, one window per round] per rate in RATES: SECS s of refreshes to Trunkline, then Kamailio;
+#  4. [locked] STORM: all NUSERS re-register at STORM_RATE/s; then the API's registrar_bindings must be
+#     exactly NUSERS, the writer's backlog (registrar_store_pending) must reach 0, and after a clean stop
+#     the H2 file must hold NUSERS rows.
+# "Locked" = holds flock on LOCK (/tmp/trunkline-bench.lock), shared with the other benchmarks of the box.
+# CPU of a server = utime+stime of its process tree (/proc) before/after, divided by the successful
+# registrations SIPp saw (reg-run.sh). other_cpu_pct = CPU of processes that are not ours (% of a core).
+# Needs: sipp, kamailio, kamcmd (Debian sip-tester, kamailio), python3, a JDK >= 21 ($JAVA, with jcmd), the jar:
+#   ./build -q -o -B package -DskipTests   (server/target/trunkline.jar; TRUNKLINE_JAR names another)
+# Env: BENCH_RUN (/tmp/trunkline-reg-bench), NUSERS (100000), FILL_RATE (5000), STORM_RATE (10000),
+#      JAVA_HEAP (1g: -Xms=-Xmx), KAM_EXTRA ("-x tlsf"), BASE_PORT (25070), LOCK, PAUSE_S (2)
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
+ROUNDS="${1:-3}"; RATES="${2:-2000 4000 8000}"; SECS="${3:-10}"
+NUSERS="${NUSERS:-100000}"; FILL_RATE="${FILL_RATE:-5000}"; STORM_RATE="${STORM_RATE:-10000}"
+JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"; JCMD="$(dirname "$JAVA")/jcmd"
+JAR="${TRUNKLINE_JAR:-$ROOT/server/target/trunkline.jar}"
+export KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
+LOCK="${LOCK:-/tmp/trunkline-bench.lock}"; PAUSE="${PAUSE_S:-2}"
+B="${BASE_PORT:-25070}"; P_KAM=$((B + 1)); P_TL=$((B + 3)); export UAC_PORT=$((B + 11))
+STAMP=$(date -u +%Y%m%dT%H%M%S)
+export BENCH_RUN="${BENCH_RUN:-/tmp/trunkline-reg-bench}"; RUN="$BENCH_RUN/$STAMP"; mkdir -p "$RUN"
+export NUSERS QUIET=1
+for p in $P_KAM $P_TL $UAC_PORT; do
+  if ss -Hlun "sport = :$p" | grep -q .; then echo "port $p in use; set BASE_PORT" >&2; exit 1; fi
+done
+NRATES=$(wc -w <<<"$RATES")
+# the servers' lifetime bound: the runs themselves plus up to LOCK_WAIT_S (3600) waiting for the lock (the
+# trap stops them as soon as the script ends)
+LIFE=$(( 600 + ${LOCK_WAIT_S:-3600} + NUSERS / FILL_RATE * 3 + ROUNDS * NRATES * 2 * (SECS + PAUSE + 5) + NUSERS / STORM_RATE * 3 ))
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+exec 9>"$LOCK"
+locked() { local t0; t0=$(date +%s); flock 9; echo "# lock taken after $(( $(date +%s) - t0 )) s: $*"; }
+unlocked() { flock -u 9; }
+wait_port() { for _ in $(seq 600); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
+  echo "nothing listens on $1" >&2; return 1; }
+reg() { # reg NAME PORT SUT_PID RATE SECS  -> one reg-run.sh, its RESULT line prefixed with label=NAME
+  local out="$RUN/$1"; OUTDIR="$out" "$HERE/reg-run.sh" "127.0.0.1:$2" "$4" "$5" "$3" | grep '^RESULT' \
+    | sed "s/^RESULT /RESULT label=$1 /" | tee -a "$RUN/results.txt"
+}
+
+# -- 1. config, check, servers ------------------------------------------------------------------------
+python3 - "$RUN/trunkline.yaml" "$NUSERS" "$P_TL" "$RUN/db/trunkline" <<'PY'
+import sys
+path, n, port, db = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+with open(path, 'w') as f:
+    f.write(f"listen:\n  - {{transport: udp, address: 127.0.0.1, port: {port}}}\n"
+            f"database: {{url: \"jdbc:h2:file:{db}\"}}\napi: {{port: 0}}\ntrunks:\n")
+    for i in range(1, n + 1):
+        f.write(f"  - {{name: u{i:06d}, mode: register-in, username: u{i:06d}, password: secret}}\n")
+PY
+echo "# run folder $RUN; $NUSERS trunks ($(du -h "$RUN/trunkline.yaml" | cut -f1) config); $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg)"
+TIMEFORMAT='%3R %3U %3S'
+{ time "$JAVA" -jar "$JAR" check --config "$RUN/trunkline.yaml" >"$RUN/check.out" 2>&1; } 2>"$RUN/check.time"
+read -r CW CU CS <"$RUN/check.time"
+echo "CHECK $(cat "$RUN/check.out") wall_s=$CW cpu_s=$(python3 -c "print(round($CU+$CS,2))")" | tee -a "$RUN/results.txt"
+
+K=$("$HERE/kam-reg-start.sh" "$P_KAM" "$LIFE"); PIDS+=("$K")
+KCTL=(kamcmd -s "unix:$BENCH_RUN/kamreg-$P_KAM/ctl.sock")
+T0=$(date +%s.%N)
+setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-1g}" -Xmx"${JAVA_HEAP:-1g}" \
+  -jar "$JAR" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.out" 2>"$RUN/trunkline.log" &
+TL=$!; PIDS+=("$TL")
+for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline.out" && break; sleep 0.1; done
+grep -q '^trunkline ready' "$RUN/trunkline.out" || { echo "trunkline did not start" >&2; tail "$RUN/trunkline.log" >&2; exit 1; }
+TLJ=$(pgrep -P "$TL" java)
+API=$(grep -o 'http://[^ ]*' "$RUN/trunkline.out")
+echo "START trunkline ready_s=$(python3 -c "print(round($(date +%s.%N)-$T0,2))") jvm_pid=$TLJ api=$API heap=${JAVA_HEAP:-1g}" | tee -a "$RUN/results.txt"
+counter() { curl -s "$API/api/counters" | python3 -c "import json,sys; print(json.load(sys.stdin)['core']['$1'])"; }
+live() { "$JCMD" "$TLJ" GC.class_histogram >"$RUN/histo-$1.txt"; awk '/^Total/{print $3}' "$RUN/histo-$1.txt"; }
+shm() { "${KCTL[@]}" core.shmmem | awk -v k="$1" '$1==k":"{print $2}'; }
+
+# -- 2. heap and fill ---------------------------------------------------------------------------------
+locked "fill"
+H0=$(live before); K0=$(shm used)
+# warm-up of Trunkline's JIT on 5000 registrations (they are among the NUSERS, refreshed by the fill)
+W=$(( NUSERS < 5000 ? NUSERS : 5000 ))
+OUTDIR="$RUN/warmup" NUSERS=$W INF="$BENCH_RUN/reg-users-$W.csv" "$HERE/reg-run.sh" 127.0.0.1:$P_TL 1000 $(( W / 1000 )) "$TL" >/dev/null
+reg fill-trunkline $P_TL "$TL" "$FILL_RATE" $(( NUSERS / FILL_RATE ))
+H1=$(live after-fill)
+reg fill-kamailio $P_KAM "$K" "$FILL_RATE" $(( NUSERS / FILL_RATE ))
+K1=$(shm used)
+unlocked
+# the fill's server transactions (RFC 3261 §17.2.2 Timer J: 64*T1 = 32 s over UDP) are still held right
+# after it; the contacts alone are measured once they are gone
+sleep 40
+locked "heap"
+H2=$(live contacts-only)
+N=$(counter registrar_bindings)
+"$JCMD" "$TLJ" GC.heap_info >"$RUN/heap-info-contacts-only.txt"
+unlocked
+echo "HEAP trunkline bindings=$N live_bytes_no_contacts=$H0 live_bytes_right_after_fill=$H1 live_bytes_contacts_only=$H2 bytes_per_contact=$(python3 -c "print(round(($H2-$H0)/max($N,1),1))") kamailio_shm_used_before=$K0 kamailio_shm_used_after=$K1 kamailio_bytes_per_contact=$(python3 -c "print(round(($K1-$K0)/$NUSERS,1))")" | tee -a "$RUN/results.txt"
+
+# -- 3. rate sweep, one locked window per round -------------------------------------------------------
+for r in $(seq "$ROUNDS"); do
+  locked "round $r"
+  for rate in $RATES; do
+    sleep "$PAUSE"; reg "r$r-$rate-trunkline" $P_TL "$TL" "$rate" "$SECS"
+    sleep "$PAUSE"; reg "r$r-$rate-kamailio" $P_KAM "$K" "$rate" "$SECS"
+  done
+  unlocked
+done
+
+# -- 4. the storm ---------------------------------------------------------------------------------------
+locked "storm"
+STORM_T0=$(date +%s%3N)
+reg storm-trunkline $P_TL "$TL" "$STORM_RATE" $(( NUSERS / STORM_RATE ))
+N=$(counter registrar_bindings)
+t0=$(date +%s.%N)
+for _ in $(seq 600); do [[ $(counter registrar_store_pending) == 0 ]] && break; sleep 0.1; done
+DRAIN=$(python3 -c "print(round($(date +%s.%N)-$t0,1))")
+PEND=$(counter registrar_store_pending); FAILED=$(counter registrar_store_failed)
+reg storm-kamailio $P_KAM "$K" "$STORM_RATE" $(( NUSERS / STORM_RATE ))
+unlocked
+"$HERE/stop-pid.sh" "$TLJ" >/dev/null
+for _ in $(seq 300); do kill -0 "$TL" 2>/dev/null || break; sleep 0.1; done
+ROWS=$("$JAVA" -cp "$JAR" org.h2.tools.Shell -url "jdbc:h2:file:$RUN/db/trunkline" -sql \
+  "SELECT COUNT(*) FROM registration" 2>&1 | awk 'NR==2{print $1}')
+# rows the storm refreshed: expiry granted after the storm began (3600 s); must be >= the storm's 200 OKs
+FRESH=$("$JAVA" -cp "$JAR" org.h2.tools.Shell -url "jdbc:h2:file:$RUN/db/trunkline" -sql \
+  "SELECT COUNT(*) FROM registration WHERE expires_at >= $STORM_T0 + 3600000" 2>&1 | awk 'NR==2{print $1}')
+OKS=$(grep 'label=storm-trunkline' "$RUN/results.txt" | grep -o ' success=[0-9]*' | cut -d= -f2)
+echo "STORM trunkline bindings=$N expected=$NUSERS store_pending_after_drain=$PEND drain_s=$DRAIN store_failed=$FAILED h2_rows=$ROWS storm_200s=$OKS h2_rows_refreshed_by_storm=$FRESH ok=$([[ "$N" == "$NUSERS" && "$ROWS" == "$NUSERS" && "$FAILED" == 0 && "$FRESH" -ge "$OKS" ]] && echo yes || echo no)" | tee -a "$RUN/results.txt"
+"$HERE/summary.py" "$RUN/results.txt" | tee "$RUN/summary.md"

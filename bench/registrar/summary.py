@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Tables from the RESULT/HEAP/STORM lines of bench/registrar/run.sh: per rate, the medians over the rounds of
+Trunkline and Kamailio side by side, and the ratio of the same rounds (Trunkline / Kamailio)."""
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+runs = defaultdict(lambda: defaultdict(list))  # rate -> sut -> [kv]
+other = []
+for line in open(sys.argv[1]):
+    kind, _, rest = line.strip().partition(' ')
+    if kind == 'RESULT':
+        kv = dict(p.split('=', 1) for p in rest.split())
+        m = re.fullmatch(r'r\d+-(\d+)-(trunkline|kamailio)', kv['label'])
+        if m:
+            runs[int(m.group(1))][m.group(2)].append(kv)
+        else:
+            other.append(kv)
+    elif kind in ('HEAP', 'STORM', 'CHECK', 'START'):
+        print(f"- {line.strip()}")
+
+
+def med(rows, key):
+    vals = [float(r[key]) for r in rows if r.get(key) not in (None, 'na', 'nan')]
+    return statistics.median(vals) if vals else float('nan')
+
+
+print('\n| reg/s | SUT | runs clean | achieved reg/s | us CPU/reg (runs) | median | CPU % of a core | fail % | retrans | RTD avg / p99 ms | other CPU % |')
+print('|---|---|---|---|---|---|---|---|---|---|---|')
+for rate in sorted(runs):
+    for sut in ('trunkline', 'kamailio'):
+        rs = runs[rate][sut]
+        if not rs:
+            continue
+        print(f"| {rate} | {sut} | {sum(r['clean'] == 'yes' for r in rs)}/{len(rs)} | {med(rs, 'achieved_rps'):.0f} | "
+              f"{', '.join(r['sut_us_per_reg'] for r in rs)} | {med(rs, 'sut_us_per_reg'):.1f} | {med(rs, 'sut_cpu_pct'):.1f} | "
+              f"{med(rs, 'fail_pct'):.2f} | {med(rs, 'retrans'):.0f} | {med(rs, 'rt_avg_ms'):.0f} / {med(rs, 'rt_p99_ms'):.0f} | "
+              f"{med(rs, 'other_cpu_pct'):.1f} |")
+print()
+for rate in sorted(runs):
+    t, k = med(runs[rate]['trunkline'], 'sut_us_per_reg'), med(runs[rate]['kamailio'], 'sut_us_per_reg')
+    print(f"- {rate} reg/s: CPU per REGISTER Trunkline / Kamailio = {t:.1f} / {k:.1f} = {t / k:.2f}")
+print('\n| run | SUT | planned | ok | failed | retrans | achieved reg/s | us CPU/reg | CPU % | RTD avg / p99 ms | clean |')
+print('|---|---|---|---|---|---|---|---|---|---|---|')
+for r in other:
+    name, _, sut = r['label'].rpartition('-')
+    print(f"| {name} | {sut} | {r['planned']} | {r['success']} | {r['failed']} | {r['retrans']} | {r['achieved_rps']} | "
+          f"{r['sut_us_per_reg']} | {r['sut_cpu_pct']} | {r['rt_avg_ms']} / {r.get('rt_p99_ms', 'na')} | {r['clean']} |")
