@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# The calls benchmark of issue 6 ("Speed and memory"): Trunkline as a B2BUA beside Kamailio 5.6 as a
+# stateful proxy, SIPp caller -> server -> SIPp callee on 127.0.0.1 over UDP, with the shared harness
+# in ../shared/bench (cps-run.sh, cps-sweep.sh's rules, summarize.py, pcap-latency.py).
+#
+#   bench/calls/run.sh start                 # UAS, Kamailio (plain, KAM_EXTRA), Trunkline jar; no load
+#   flock /tmp/trunkline-bench.lock bench/calls/run.sh warmup
+#   flock /tmp/trunkline-bench.lock bench/calls/run.sh sweep "1000 2000 4000"   # both SUTs, interleaved
+#   flock /tmp/trunkline-bench.lock bench/calls/run.sh latency                  # 500 cps, PCAP=1 if tcpdump
+#   flock /tmp/trunkline-bench.lock bench/calls/run.sh hold                     # heap per call, 20,000 held
+#   flock /tmp/trunkline-bench.lock bench/calls/run.sh profile 2000             # JFR on Trunkline at 2000 cps
+#   bench/calls/run.sh summary                                                  # tables of this session
+#   bench/calls/run.sh stop
+#
+# Each locked step stays under ~10 minutes (sweep: ~45 s per rate at REPEAT=3). The servers run
+# between steps (idle) under `timeout LIFE`, and `stop` ends them by PID.
+# Env: BENCH_RUN (/tmp/trunkline-calls-bench), BASE_PORT (16070: Kamailio +1, Trunkline +3, UAC +12,
+#      hold UAC +13, UAS +20), JAVA (Temurin 25), TRUNKLINE_JAR (server/target/trunkline.jar),
+#      JAVA_OPTS (extra JVM flags), KAM_EXTRA ("-x tlsf"), LIFE (3600 s), REPEAT (3), SECS (10),
+#      SUTS ("trunkline kamailio"), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
+H="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}"
+BASE="${BENCH_RUN:-/tmp/trunkline-calls-bench}"; mkdir -p "$BASE"
+B="${BASE_PORT:-16070}"
+P_KAM=$((B + 1)); P_TL=$((B + 3)); P_UAC=$((B + 12)); P_HOLD=$((B + 13)); P_UAS=$((B + 20))
+JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"; JBIN="$(dirname "$JAVA")"
+JAR="${TRUNKLINE_JAR:-$ROOT/server/target/trunkline.jar}"
+LIFE="${LIFE:-3600}"; REPEAT="${REPEAT:-3}"; SECS="${SECS:-10}"
+SUTS="${SUTS:-trunkline kamailio}"
+STATE="$BASE/current"   # symlink to the session folder; state.env holds the PIDs and ports
+
+die() { echo "$*" >&2; exit 1; }
+load() { [[ -f "$STATE/state.env" ]] || die "no session: run 'bench/calls/run.sh start' first"
+  # shellcheck disable=SC1091
+  source "$STATE/state.env"; export BENCH_RUN="$SESSION" UAS_PORT="$P_UAS" UAS_PID UAC_PORT="$P_UAC"; }
+target() { case $1 in trunkline) echo "127.0.0.1:$P_TL $TL";; kamailio) echo "127.0.0.1:$P_KAM $KAM";; esac; }
+wait_port() { for _ in $(seq 300); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
+  die "nothing listens on udp $1"; }
+jvm_pid() { pgrep -P "$TL" -f 'trunkline.jar' | head -1; }   # the JVM under its timeout wrapper
+header() { echo "# $(date -u +%FT%TZ) $1; $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg); session $SESSION"; }
+
+# one bounded run: run_one SUT RATE SECS OUTDIR [env...]
+run_one() {
+  local sut=$1 rate=$2 secs=$3 out=$4; shift 4
+  read -r tgt pid <<<"$(target "$sut")"
+  env OUTDIR="$out" QUIET=1 "$@" "$H/cps-run.sh" "$tgt" "$rate" "$secs" "$pid"
+}
+brief() { # the fields a reader wants from a RESULT line
+  tr ' ' '\n' | grep -E '^(rate|achieved_cps|fail_pct|retrans|sut_us_per_call|sut_cpu_pct|uac_cpu_pct|uas_cpu_pct|other_cpu_pct|clean|rt_p99_ms|lat_e2e_med_us|lat_e2e_p99_us|lat_uas_med_us|lat_sut_added_med_us|lat_sut_added_p99_us|lat_added_med_us|lat_added_p99_us|lat_added_max_us)=' | tr '\n' ' '; echo; }
+
+cmd_start() {
+  for p in $P_KAM $P_TL $P_UAC $P_HOLD $P_UAS; do
+    ss -Hlun "sport = :$p" | grep -q . && die "port $p in use; set BASE_PORT"; done
+  [[ -f "$JAR" ]] || die "no $JAR: ./build -q -o -B package -DskipTests"
+  SESSION="$BASE/$(date -u +%Y%m%dT%H%M%S)"; mkdir -p "$SESSION/db"; ln -sfn "$SESSION" "$STATE"
+  "$HERE/config.sh" "$P_TL" "$P_UAS" "$SESSION/db" >"$SESSION/trunkline.yaml"
+  UAS_PID=$(BENCH_RUN="$SESSION" "$H/sipp-uas.sh" "$P_UAS" "$LIFE")
+  KAM=$(BENCH_RUN="$SESSION" NEXTHOP="sip:127.0.0.1:$P_UAS" KAM_EXTRA="${KAM_EXTRA:--x tlsf}" \
+        "$H/kam-start.sh" plain "$P_KAM" "$LIFE")
+  # JVM flags as bench/stack/run.sh; JAVA_OPTS adds e.g. -Dtrunkline.log.level=WARN
+  # shellcheck disable=SC2086
+  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g ${JAVA_OPTS:-} \
+    -jar "$JAR" run --config "$SESSION/trunkline.yaml" </dev/null >"$SESSION/trunkline.log" 2>&1 &
+  TL=$!
+  wait_port "$P_TL"
+  cat >"$SESSION/state.env" <<ENV
+SESSION=$SESSION
+UAS_PID=$UAS_PID
+KAM=$KAM
+TL=$TL
+JAR=$JAR
+JAVA_OPTS="${JAVA_OPTS:-}"
+KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
+ENV
+  echo "session $SESSION: UAS $UAS_PID on $P_UAS, Kamailio $KAM on $P_KAM, Trunkline $TL on $P_TL"
+  echo "jar $JAR ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?'))" >>"$SESSION/info.txt"
+}
+
+cmd_warmup() { load; header warmup
+  # the JIT needs some 50,000 calls; Kamailio only fills its caches
+  for r in 1000 2000 2000; do run_one trunkline $r 15 "$SESSION/warmup/tl-$r-$RANDOM" | brief; sleep 3; done
+  run_one kamailio 1000 10 "$SESSION/warmup/kam-$RANDOM" | brief
+}
+
+# sweep "RATES": per rate, REPEAT rounds of (each SUT once), so both see the same neighbours
+cmd_sweep() { load; local rates="${1:-1000 2000 3000 4000}"; header "sweep [$rates] ${SECS}s x$REPEAT"
+  for R in $rates; do
+    for i in $(seq "$REPEAT"); do
+      for s in $SUTS; do
+        [[ -d "$SESSION/sweep/$s/r$R-$i" ]] && continue   # a re-run window fills only what is missing
+        echo "$s $(run_one "$s" "$R" "$SECS" "$SESSION/sweep/$s/r$R-$i" | brief)"
+        sleep 3
+      done
+    done
+  done
+}
+
+cmd_latency() { load; header "latency 500 cps"
+  local pc=0; command -v tcpdump >/dev/null && pc=1
+  for i in $(seq "$REPEAT"); do for s in $SUTS; do
+    local o="$SESSION/latency/$s/r500-$i"
+    run_one "$s" 500 "$SECS" "$o" PCAP=$pc >/dev/null
+    added "$s" "$o"; echo "$s $(echo "RESULT $(grep -v '^#' "$o/result.env" | tr '\n' ' ')" | brief)"; sleep 3
+  done; done
+}
+added() { # per-call added latency of a PCAP run (pcap-added.py), appended to its result.env
+  local p; p=$(target "$1" | cut -d' ' -f1 | cut -d: -f2)
+  [[ -f "$2/run.pcap" ]] && "$HERE/pcap-added.py" "$2/run.pcap" "$p" "$P_UAS" >>"$2/result.env" || true
+}
+
+heap_used_kb() { # after a full GC: used heap in KB
+  local p; p=$(jvm_pid); "$JBIN/jcmd" "$p" GC.run >/dev/null
+  "$JBIN/jcmd" "$p" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -1
+}
+
+# hold: HOLD_CALLS calls placed at HOLD_RATE and held HOLD_S s (Trunkline only); heap after GC
+# before/at the plateau; then a PCAP latency run at 500 cps while they are all held
+cmd_hold() { load; local n="${HOLD_CALLS:-20000}" rate="${HOLD_RATE:-1000}" hold="${HOLD_S:-90}"
+  header "hold $n calls at $rate cps for ${hold}s"
+  local out="$SESSION/hold/$(date -u +%H%M%S)"; mkdir -p "$out"
+  local ramp=$(( n / rate )); (( ramp + 25 < hold )) || die "HOLD_S must exceed ramp + 25 s"
+  local h0; h0=$(heap_used_kb); echo "heap used after GC, idle: ${h0} KB"
+  ( cd "$out" && timeout $((hold + ramp + 60)) sipp -sf "$H/uac.xml" -i 127.0.0.1 -p "$P_HOLD" -t u1 \
+      -r "$rate" -m "$n" -l $((n + 100)) -d $((hold * 1000)) -timeout $((hold + ramp + 45))s \
+      -recv_timeout 10000 -buff_size 4194304 -max_recv_loops 10000 -nostdin -trace_stat -stf stat.csv \
+      -fd 1 -trace_err -error_file errors.log "127.0.0.1:$P_TL" </dev/null >sipp.out 2>&1; echo $? >sipp.rc ) &
+  local hp=$!
+  sleep $((ramp + 4))
+  local cur; cur=$(tail -1 "$out/stat.csv" | python3 -c "import sys,csv;h=open('$out/stat.csv').readline().strip().split(';');r=sys.stdin.readline().strip().split(';');print(r[h.index('CurrentCall')], r[h.index('SuccessfulCall(C)')], r[h.index('FailedCall(C)')])")
+  local h1; h1=$(heap_used_kb)
+  read -r active okc failc <<<"$cur"
+  echo "held: SIPp CurrentCall=$active (ended ok $okc, failed $failc); heap used after GC ${h1} KB"
+  python3 -c "print('heap per active call: %.0f B  ((%s - %s) KB / %s calls)' % (($h1 - $h0) * 1024 / max($active, 1), $h1, $h0, $active))" | tee "$out/heap.txt"
+  "$JBIN/jcmd" "$(jvm_pid)" GC.class_histogram 2>/dev/null | head -25 >"$out/histogram.txt" || true
+  run_one trunkline 500 "$SECS" "$out/lat500" PCAP=1 >/dev/null; added trunkline "$out/lat500"
+  echo "latency with $active held: $(echo "RESULT $(grep -v '^#' "$out/lat500/result.env" | tr '\n' ' ')" | brief)"
+  wait "$hp" || true
+  echo "hold run: $(grep -E 'Successful call|Failed call' "$out/sipp.out" | tr -s ' ' | tr '\n' ' ')"
+}
+
+# profile RATE: JFR (settings=profile) over a SECS-long run at RATE, per-thread CPU, top frames
+cmd_profile() { load; local rate="${1:-2000}"; header "profile at $rate cps"
+  local out="$SESSION/profile/r$rate-$(date -u +%H%M%S)"; mkdir -p "$out"; local p; p=$(jvm_pid)
+  "$HERE/threads.py" "$p" >"$out/threads0"
+  "$JBIN/jcmd" "$p" JFR.start name=calls settings=profile filename="$out/calls.jfr" >/dev/null
+  echo "trunkline $(run_one trunkline "$rate" "$SECS" "$out/run" | brief)"
+  "$JBIN/jcmd" "$p" JFR.stop name=calls >/dev/null
+  "$HERE/threads.py" "$p" >"$out/threads1"
+  "$HERE/threads.py" --diff "$out/threads0" "$out/threads1" "$(grep -o 'success=[0-9]*' "$out/run/result.env" | cut -d= -f2)" | tee "$out/threads.txt"
+  "$JBIN/jfr" print --stack-depth 64 --events jdk.ExecutionSample "$out/calls.jfr" >"$out/samples.txt"
+  "$HERE/jfr-top.py" "$out/samples.txt" | tee "$out/top.txt"
+  # GC pauses in the window: count, total, max (a young pause > 500 ms means INVITE retransmissions)
+  "$JBIN/jfr" print --events jdk.GarbageCollection "$out/calls.jfr" | python3 -c '
+import re, sys
+t = sys.stdin.read(); ms = []
+for e in t.split("jdk.GarbageCollection")[1:]:
+    m = re.search(r"sumOfPauses = ([\d.]+) (ms|s)", e)
+    if m: ms.append(float(m.group(1)) * (1000 if m.group(2) == "s" else 1))
+ms.sort()
+print(f"GC: {len(ms)} collections, pauses total {sum(ms):.0f} ms, median {ms[len(ms)//2] if ms else 0:.1f} ms, max {ms[-1] if ms else 0:.1f} ms")
+' | tee "$out/gc.txt"
+}
+
+cmd_summary() { load
+  local a=()
+  for s in $SUTS; do [[ -d "$SESSION/sweep/$s" ]] && a+=("$s=$SESSION/sweep/$s/r*"); done
+  (( ${#a[@]} )) && "$H/summarize.py" "${a[@]}"
+  a=()
+  for s in $SUTS; do [[ -d "$SESSION/latency/$s" ]] && a+=("$s=$SESSION/latency/$s/r*"); done
+  (( ${#a[@]} )) && COLS="fail_pct lat_n lat_e2e_med_us lat_e2e_p99_us lat_uas_med_us lat_uas_p99_us lat_added_med_us lat_added_p99_us lat_added_max_us sut_us_per_call other_cpu_pct" \
+    "$H/summarize.py" "${a[@]}"
+  true
+}
+
+cmd_stop() { load; "$H/stop-pid.sh" "$TL" "$KAM" "$UAS_PID"; }
+
+case "${1:-}" in
+  start|warmup|latency|hold|summary|stop) "cmd_$1" ;;
+  sweep|profile) "cmd_$1" "${2:-}" ;;
+  *) sed -n '2,22p' "$0"; exit 2 ;;
+esac
