@@ -364,7 +364,7 @@ final class Call implements TransactionUser {
     }
     answered = Instant.now();
     aTx.respond(relay(ok, ok.status()));
-    LOG.info("call {}: {} -> {} answered by trunk {}", id, from.name(), number, bTrunk.name());
+    LOG.debug("call {}: {} -> {} answered by trunk {}", id, from.name(), number, bTrunk.name());
   }
 
   @Override
@@ -562,7 +562,9 @@ final class Call implements TransactionUser {
   /** A BYE in this call: from the caller ({@code fromCaller}) or the callee. */
   void bye(ServerTransaction tx, boolean fromCaller) {
     hangup = fromCaller ? "caller" : "callee";
-    bye(fromCaller, tx);
+    // the hanging-up side's dialog is over whatever the other side does: answer at once
+    tx.respond(200, "OK");
+    bye(fromCaller, null);
     end(200, "OK", "BYE from " + (fromCaller ? "caller" : "callee"));
   }
 

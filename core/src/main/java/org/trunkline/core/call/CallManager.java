@@ -90,7 +90,7 @@ public final class CallManager {
     Router r = router;
     Optional<Router.Routing> routing = r == null ? Optional.empty() : r.route(number, from, down);
     if (routing.isEmpty()) {
-      LOG.info("no route for {} from trunk {}", number, from.name());
+      LOG.debug("no route for {} from trunk {}", number, from.name());
       refused(
           from,
           tx,
@@ -108,7 +108,7 @@ public final class CallManager {
     }
     String refused = limits.acquire(from);
     if (refused != null) {
-      LOG.info("refused a call to {}: {}", number, refused);
+      LOG.debug("refused a call to {}: {}", number, refused);
       refused(
           from,
           tx,
@@ -385,7 +385,7 @@ public final class CallManager {
       limits.release(call.from());
       (cdr.answer() != null ? answered : failed).increment();
       store(cdr);
-      LOG.info(
+      LOG.debug(
           "call {} ended: {} -> {} via {}: {} {} ({})",
           cdr.id(),
           cdr.fromTrunk(),
