@@ -97,6 +97,10 @@ final class Call implements TransactionUser {
   private Target bTarget;
   private String bCallId = "";
   private String bFromTag;
+
+  /** The From of our requests in the callee's dialog (with our tag). */
+  private String bFrom;
+
   private String bRemoteTag;
   private String bRemoteContact;
   private long bCseq = 1;
@@ -241,15 +245,17 @@ final class Call implements TransactionUser {
     String host = hostPort(local);
     String caller = target.caller();
     int maxForwards = Math.max(0, aInvite.maxForwards() < 0 ? 69 : aInvite.maxForwards() - 1);
-    StringBuilder sb = new StringBuilder(1024);
-    sb.append("INVITE ").append(target.requestUri()).append(" SIP/2.0\r\n");
-    via(sb, target.peer(), local);
-    sb.append("Max-Forwards: ").append(maxForwards).append("\r\n");
-    sb.append("From: <sip:").append(caller == null ? "anonymous" : caller).append('@').append(host);
-    sb.append(">;tag=").append(bFromTag).append("\r\n");
-    sb.append("To: <").append(target.toUri()).append(">\r\n");
-    sb.append("Call-ID: ").append(bCallId).append("\r\n");
-    sb.append("CSeq: ").append(bCseq).append(" INVITE\r\n");
+    bFrom = "<sip:" + (caller == null ? "anonymous" : caller) + "@" + host + ">;tag=" + bFromTag;
+    StringBuilder sb =
+        request(
+            "INVITE",
+            target.requestUri(),
+            target.peer(),
+            maxForwards,
+            bFrom,
+            "<" + target.toUri() + ">",
+            bCallId,
+            bCseq);
     sb.append("Contact: <sip:trunkline@")
         .append(host)
         .append(transportParam(target.peer()))
@@ -439,32 +445,19 @@ final class Call implements TransactionUser {
     InetSocketAddress local = env.local(to);
     String host = hostPort(local);
     long cseq = fromCaller ? ++bCseq : aCseq++;
-    String ruri;
-    String fromHeader;
-    String toHeader;
-    String callId;
-    if (fromCaller) {
-      ruri = bRemoteContact != null ? bRemoteContact : bTarget.requestUri();
-      fromHeader =
-          "<sip:" + (caller == null ? "anonymous" : caller) + "@" + host + ">;tag=" + bFromTag;
-      toHeader = "<" + bTarget.toUri() + ">;tag=" + bRemoteTag;
-      callId = bCallId;
-    } else {
-      String contact = firstContact(aInvite);
-      ruri =
-          contact != null ? contact : aInvite.header(HeaderName.FROM).replaceAll("^.*<|>.*$", "");
-      fromHeader = aInvite.header(HeaderName.TO) + ";tag=" + aLocalTag;
-      toHeader = aInvite.header(HeaderName.FROM);
-      callId = aCallId();
-    }
-    StringBuilder sb = new StringBuilder(1024);
-    sb.append(method).append(' ').append(ruri).append(" SIP/2.0\r\n");
-    via(sb, to, local);
-    sb.append("Max-Forwards: 70\r\n");
-    sb.append("From: ").append(fromHeader).append("\r\n");
-    sb.append("To: ").append(toHeader).append("\r\n");
-    sb.append("Call-ID: ").append(callId).append("\r\n");
-    sb.append("CSeq: ").append(cseq).append(' ').append(method).append("\r\n");
+    String ruri = fromCaller ? bRuri() : aRuri();
+    String fromHeader = fromCaller ? bFrom : aFrom();
+    String callId = fromCaller ? bCallId : aCallId();
+    StringBuilder sb =
+        request(
+            method,
+            ruri,
+            to,
+            70,
+            fromHeader,
+            fromCaller ? bTo() : aInvite.header(HeaderName.FROM),
+            callId,
+            cseq);
     if (method.equals("INVITE") || method.equals("UPDATE")) {
       sb.append("Contact: <sip:trunkline@").append(host).append(transportParam(to)).append(">\r\n");
     }
@@ -545,18 +538,17 @@ final class Call implements TransactionUser {
 
   private byte[] ackInDialog(
       SipMessage ok, Peer to, String ruri, String fromHeader, String callId, long cseq) {
-    InetSocketAddress local = env.local(to);
-    StringBuilder sb = new StringBuilder(512);
     String target = firstContact(ok);
-    sb.append("ACK ").append(target != null ? target : ruri).append(" SIP/2.0\r\n");
-    via(sb, to, local);
-    sb.append("Max-Forwards: 70\r\n");
-    sb.append("From: ").append(fromHeader).append("\r\n");
-    sb.append("To: ").append(ok.header(HeaderName.TO)).append("\r\n");
-    sb.append("Call-ID: ").append(callId).append("\r\n");
-    sb.append("CSeq: ").append(cseq).append(" ACK\r\n");
-    sb.append("Content-Length: 0\r\n\r\n");
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
+    return noBody(
+        request(
+            "ACK",
+            target != null ? target : ruri,
+            to,
+            70,
+            fromHeader,
+            ok.header(HeaderName.TO),
+            callId,
+            cseq));
   }
 
   /** A BYE in this call: from the caller ({@code fromCaller}) or the callee. */
@@ -583,38 +575,20 @@ final class Call implements TransactionUser {
         return;
       }
       to = bTarget.peer();
-      InetSocketAddress local = env.local(to);
-      String host = hostPort(local);
-      String ruri = bRemoteContact != null ? bRemoteContact : bTarget.requestUri();
-      StringBuilder sb = new StringBuilder(512);
-      sb.append("BYE ").append(ruri).append(" SIP/2.0\r\n");
-      via(sb, to, local);
-      sb.append("Max-Forwards: 70\r\n");
-      sb.append("From: <sip:").append(userOrAnon(aInvite.from())).append('@').append(host);
-      sb.append(">;tag=").append(bFromTag).append("\r\n");
-      sb.append("To: <").append(bTarget.toUri()).append(">;tag=").append(bRemoteTag).append("\r\n");
-      sb.append("Call-ID: ").append(bCallId).append("\r\n");
-      sb.append("CSeq: ").append(++bCseq).append(" BYE\r\n");
-      sb.append("Content-Length: 0\r\n\r\n");
-      bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+      bytes = noBody(request("BYE", bRuri(), to, 70, bFrom, bTo(), bCallId, ++bCseq));
     } else {
       to = aPeer;
-      InetSocketAddress local = env.local(to);
-      String ruri = firstContact(aInvite);
-      if (ruri == null) {
-        ruri = aInvite.header(HeaderName.FROM).replaceAll("^.*<|>.*$", "");
-      }
-      StringBuilder sb = new StringBuilder(512);
-      sb.append("BYE ").append(ruri).append(" SIP/2.0\r\n");
-      via(sb, to, local);
-      sb.append("Max-Forwards: 70\r\n");
-      String aTo = aInvite.header(HeaderName.TO);
-      sb.append("From: ").append(aTo).append(";tag=").append(aLocalTag).append("\r\n");
-      sb.append("To: ").append(aInvite.header(HeaderName.FROM)).append("\r\n");
-      sb.append("Call-ID: ").append(aCallId()).append("\r\n");
-      sb.append("CSeq: ").append(aCseq++).append(" BYE\r\n");
-      sb.append("Content-Length: 0\r\n\r\n");
-      bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+      bytes =
+          noBody(
+              request(
+                  "BYE",
+                  aRuri(),
+                  to,
+                  70,
+                  aFrom(),
+                  aInvite.header(HeaderName.FROM),
+                  aCallId(),
+                  aCseq++));
     }
     try {
       layer()
@@ -686,19 +660,56 @@ final class Call implements TransactionUser {
   }
 
   private byte[] ack(SipMessage ok) {
-    Peer to = bTarget.peer();
-    InetSocketAddress local = env.local(to);
-    String host = hostPort(local);
-    String ruri = bRemoteContact != null ? bRemoteContact : bTarget.requestUri();
-    StringBuilder sb = new StringBuilder(512);
-    sb.append("ACK ").append(ruri).append(" SIP/2.0\r\n");
-    via(sb, to, local);
-    sb.append("Max-Forwards: 70\r\n");
-    sb.append("From: <sip:").append(userOrAnon(aInvite.from())).append('@').append(host);
-    sb.append(">;tag=").append(bFromTag).append("\r\n");
-    sb.append("To: ").append(ok.header(HeaderName.TO)).append("\r\n");
-    sb.append("Call-ID: ").append(bCallId).append("\r\n");
-    sb.append("CSeq: 1 ACK\r\n");
+    return noBody(
+        request("ACK", bRuri(), bTarget.peer(), 70, bFrom, ok.header(HeaderName.TO), bCallId, 1));
+  }
+
+  /**
+   * The start of a request we send in one of the legs: the request line, a Via of ours with a new
+   * branch, Max-Forwards, From, To, Call-ID and CSeq.
+   */
+  private StringBuilder request(
+      String method,
+      String ruri,
+      Peer to,
+      int maxForwards,
+      String from,
+      String toHeader,
+      String callId,
+      long cseq) {
+    StringBuilder sb = new StringBuilder(1024);
+    sb.append(method).append(' ').append(ruri).append(" SIP/2.0\r\n");
+    via(sb, to, env.local(to));
+    sb.append("Max-Forwards: ").append(maxForwards).append("\r\n");
+    sb.append("From: ").append(from).append("\r\n");
+    sb.append("To: ").append(toHeader).append("\r\n");
+    sb.append("Call-ID: ").append(callId).append("\r\n");
+    sb.append("CSeq: ").append(cseq).append(' ').append(method).append("\r\n");
+    return sb;
+  }
+
+  /** Where requests in the callee's dialog go: its Contact, else the Request-URI we used. */
+  private String bRuri() {
+    return bRemoteContact != null ? bRemoteContact : bTarget.requestUri();
+  }
+
+  /** The To of requests in the callee's dialog. */
+  private String bTo() {
+    return "<" + bTarget.toUri() + ">;tag=" + bRemoteTag;
+  }
+
+  /** Where requests in the caller's dialog go: its Contact, else its From URI. */
+  private String aRuri() {
+    String contact = firstContact(aInvite);
+    return contact != null ? contact : aInvite.header(HeaderName.FROM).replaceAll("^.*<|>.*$", "");
+  }
+
+  /** The From of our requests in the caller's dialog: its To with our tag. */
+  private String aFrom() {
+    return aInvite.header(HeaderName.TO) + ";tag=" + aLocalTag;
+  }
+
+  private static byte[] noBody(StringBuilder sb) {
     sb.append("Content-Length: 0\r\n\r\n");
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
