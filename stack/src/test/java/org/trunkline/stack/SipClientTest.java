@@ -26,14 +26,7 @@ import org.trunkline.stack.transaction.TransactionConfig;
  * challenge, and to a peer that never answers (short timers: T1 = 20 ms, Timer F = 1.28 s).
  */
 class SipClientTest {
-  private static final TransactionConfig FAST =
-      new TransactionConfig(
-          Duration.ofMillis(20),
-          Duration.ofMillis(160),
-          Duration.ofMillis(200),
-          Duration.ofMillis(200),
-          Duration.ofSeconds(2),
-          Duration.ofSeconds(3));
+  private static final TransactionConfig FAST = TestTimers.FAST;
 
   private SipServer server;
   private InetSocketAddress local;
@@ -89,7 +82,7 @@ class SipClientTest {
   void answersTheChallengeOfASippRegistrar(@TempDir Path dir) throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = Sipp.startUas(dir, "uas-register-challenge", port, "u1", 1, List.of());
-    awaitListening(port, sipp, dir);
+    Sipp.awaitBound(port, sipp, dir);
 
     ClientResult r = server.client().send(register(port, "pw")).get(20, TimeUnit.SECONDS);
 
@@ -110,7 +103,7 @@ class SipClientTest {
   void aWrongPasswordEndsIn403FromTheRegistrar(@TempDir Path dir) throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = Sipp.startUas(dir, "uas-register-challenge", port, "u1", 1, List.of());
-    awaitListening(port, sipp, dir);
+    Sipp.awaitBound(port, sipp, dir);
 
     ClientResult r = server.client().send(register(port, "wrong")).get(20, TimeUnit.SECONDS);
 
@@ -123,7 +116,7 @@ class SipClientTest {
   void givesUpWhenChallengedAgainInsteadOfLooping(@TempDir Path dir) throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = Sipp.startUas(dir, "uas-register-rechallenge", port, "u1", 1, List.of());
-    awaitListening(port, sipp, dir);
+    Sipp.awaitBound(port, sipp, dir);
 
     ClientResult r = server.client().send(register(port, "pw")).get(20, TimeUnit.SECONDS);
 
@@ -155,7 +148,7 @@ class SipClientTest {
   void resolvesANumericTargetAndSendsThere(@TempDir Path dir) throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = Sipp.startUas(dir, "uas-register-challenge", port, "u1", 1, List.of());
-    awaitListening(port, sipp, dir);
+    Sipp.awaitBound(port, sipp, dir);
 
     OutboundRequest viaDns = register(port, "pw").resolving("sip:127.0.0.1:" + port);
     ClientResult r = server.client().send(viaDns).get(20, TimeUnit.SECONDS);
@@ -252,23 +245,5 @@ class SipClientTest {
       assertThat(p.getLength()).isGreaterThan(1300);
       assertThat(server.counters().snapshot()).containsEntry("connections_opened", 0L);
     }
-  }
-
-  /** SIPp binds its port shortly after start: wait until the port is taken. */
-  private static void awaitListening(int port, Process sipp, Path dir) {
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> {
-          if (!sipp.isAlive()) {
-            throw new AssertionError(
-                "sipp exited with " + sipp.exitValue() + ": " + Sipp.read(dir.resolve("sipp.out")));
-          }
-          try (DatagramSocket probe = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-            return false;
-          } catch (java.net.BindException e) {
-            return true;
-          }
-        });
   }
 }

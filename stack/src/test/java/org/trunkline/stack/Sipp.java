@@ -114,6 +114,28 @@ public final class Sipp {
     return start(dir, cmd);
   }
 
+  /**
+   * Waits until SIPp has bound UDP {@code port} on 127.0.0.1 (it binds shortly after it starts).
+   * Fails at once with its output if it has exited.
+   */
+  public static void awaitBound(int port, Process sipp, Path dir) {
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          if (sipp != null && !sipp.isAlive()) {
+            throw new AssertionError(
+                "sipp exited with " + sipp.exitValue() + ": " + read(dir.resolve("sipp.out")));
+          }
+          try (DatagramSocket probe =
+              new DatagramSocket(port, java.net.InetAddress.getLoopbackAddress())) {
+            return false;
+          } catch (java.net.BindException e) {
+            return true;
+          }
+        });
+  }
+
   /** A free port on 127.0.0.1 for SIPp's {@code -t} transport ({@code u1} or {@code t1}). */
   public static int freePortFor(String transport) throws Exception {
     return freePort(transport);

@@ -3,8 +3,6 @@ package org.trunkline.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -62,7 +60,7 @@ class CdrApiTest {
     int pbxPort = Sipp.freePortFor("u1");
     Path pbxDir = Files.createDirectories(dir.resolve("pbx"));
     Process pbx = Sipp.startUas(pbxDir, "uas-call", pbxPort, "u1", 1, List.of());
-    awaitBound(pbxPort);
+    Sipp.awaitBound(pbxPort, null, null);
     running = RunningServer.start(dir, TRUNKS.formatted(pbxPort));
     Instant before = Instant.now();
     assertThat(cdrs("")).isEmpty();
@@ -162,18 +160,5 @@ class CdrApiTest {
                 + " limit)");
     assertThat(error("", 200)).isNull();
     assertThat(cdrs("?since=2026-03-01T13:00:00%2B03:00&limit=1000")).isEmpty();
-  }
-
-  private static void awaitBound(int port) {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> {
-          try (DatagramSocket probe = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-            return false;
-          } catch (java.net.BindException e) {
-            return true;
-          }
-        });
   }
 }

@@ -3,8 +3,6 @@ package org.trunkline.server.trunks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +56,7 @@ class CallsEndToEndTest {
   private Process pbx(String scenario, int port) throws Exception {
     Path d = Files.createDirectories(dir.resolve(scenario + "-" + port));
     Process p = Sipp.startUas(d, scenario, port, "u1", 1, List.of("-trace_msg"));
-    awaitBound(port);
+    Sipp.awaitBound(port, null, null);
     return p;
   }
 
@@ -309,18 +307,5 @@ class CallsEndToEndTest {
       }
     }
     return out.toString();
-  }
-
-  private static void awaitBound(int port) {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> {
-          try (DatagramSocket probe = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-            return false;
-          } catch (java.net.BindException e) {
-            return true;
-          }
-        });
   }
 }

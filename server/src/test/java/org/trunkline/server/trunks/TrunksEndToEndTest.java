@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +27,7 @@ import org.trunkline.server.config.ConfigLoader;
 import org.trunkline.server.config.TrunklineConfig;
 import org.trunkline.stack.ListenPoint;
 import org.trunkline.stack.Sipp;
+import org.trunkline.stack.TestTimers;
 import org.trunkline.stack.transaction.TransactionConfig;
 
 /**
@@ -37,15 +37,7 @@ import org.trunkline.stack.transaction.TransactionConfig;
  * is gamma's peer on its cross-connect socket 127.0.0.2.
  */
 class TrunksEndToEndTest {
-  /** T1 = 20 ms: a silent peer times out (Timer F) after 1.28 s instead of 32 s. */
-  private static final TransactionConfig FAST =
-      new TransactionConfig(
-          Duration.ofMillis(20),
-          Duration.ofMillis(160),
-          Duration.ofMillis(200),
-          Duration.ofMillis(200),
-          Duration.ofSeconds(2),
-          Duration.ofSeconds(3));
+  private static final TransactionConfig FAST = TestTimers.FAST;
 
   @TempDir Path dir;
   private TrunklineServer server;
@@ -300,7 +292,7 @@ class TrunksEndToEndTest {
   void registerOutAnswersTheRegistrarsChallenge() throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = registrar("uas-register-challenge", port);
-    awaitBound(port);
+    Sipp.awaitBound(port, null, null);
     start(beta(port, ""));
 
     await()
@@ -317,7 +309,7 @@ class TrunksEndToEndTest {
   void registerOutFollowsA423sMinExpires() throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = registrar("uas-register-423", port);
-    awaitBound(port);
+    Sipp.awaitBound(port, null, null);
     start(beta(port, ""));
 
     await()
@@ -331,7 +323,7 @@ class TrunksEndToEndTest {
   void registerOutShowsWhyWhenRefusedAndDoesNotHammer() throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = registrar("uas-register-403", port);
-    awaitBound(port);
+    Sipp.awaitBound(port, null, null);
     start(beta(port, ", retry-min: 1s, retry-max: 1h"));
 
     await()
@@ -381,7 +373,7 @@ class TrunksEndToEndTest {
   void optionsProbesBringATrunkUpAndDown() throws Exception {
     int port = Sipp.freePortFor("u1");
     Process alive = registrar("uas-options-200", port);
-    awaitBound(port);
+    Sipp.awaitBound(port, null, null);
     start(
         "trunks:\n  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"], target: \"sip:127.0.0.1:"
             + port
@@ -408,19 +400,6 @@ class TrunksEndToEndTest {
   }
 
   // ---- helpers ----
-
-  private static void awaitBound(int port) {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> {
-          try (DatagramSocket probe = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-            return false;
-          } catch (java.net.BindException e) {
-            return true;
-          }
-        });
-  }
 
   private String register(String user, DatagramSocket from, int cseq, String auth) {
     InetSocketAddress to = socket("public");

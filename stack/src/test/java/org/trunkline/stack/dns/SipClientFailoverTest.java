@@ -23,6 +23,7 @@ import org.trunkline.stack.OutboundRequest;
 import org.trunkline.stack.SipServer;
 import org.trunkline.stack.Sipp;
 import org.trunkline.stack.StreamTimeouts;
+import org.trunkline.stack.TestTimers;
 import org.trunkline.stack.Transport;
 import org.trunkline.stack.auth.ClientCredentials;
 import org.trunkline.stack.transaction.TransactionConfig;
@@ -33,14 +34,7 @@ import org.trunkline.stack.transaction.TransactionConfig;
  * answer at all), the request sent again to the next one, which answers after a digest challenge.
  */
 class SipClientFailoverTest {
-  private static final TransactionConfig FAST =
-      new TransactionConfig(
-          Duration.ofMillis(20),
-          Duration.ofMillis(160),
-          Duration.ofMillis(200),
-          Duration.ofMillis(200),
-          Duration.ofSeconds(2),
-          Duration.ofSeconds(3));
+  private static final TransactionConfig FAST = TestTimers.FAST;
 
   @TempDir Path dir;
   private ZoneServer zone;
@@ -102,8 +96,8 @@ class SipClientFailoverTest {
     Path d2 = Files.createDirectories(dir.resolve("second"));
     Process out = Sipp.startUas(d1, "uas-register-503", first, "u1", 1, List.of());
     Process ok = Sipp.startUas(d2, "uas-register-challenge", second, "u1", 1, List.of());
-    awaitBound(first);
-    awaitBound(second);
+    Sipp.awaitBound(first, null, null);
+    Sipp.awaitBound(second, null, null);
     records(first, second);
 
     ClientResult r = server.client().send(register()).get(20, TimeUnit.SECONDS);
@@ -120,7 +114,7 @@ class SipClientFailoverTest {
       int second = Sipp.freePortFor("u1");
       Path d2 = Files.createDirectories(dir.resolve("second"));
       Process ok = Sipp.startUas(d2, "uas-register-challenge", second, "u1", 1, List.of());
-      awaitBound(second);
+      Sipp.awaitBound(second, null, null);
       records(silent.getLocalPort(), second);
 
       ClientResult r = server.client().send(register()).get(20, TimeUnit.SECONDS);
@@ -154,18 +148,5 @@ class SipClientFailoverTest {
     assertThat(r.status()).isEqualTo(503);
     assertThat(r.received()).isFalse();
     assertThat(r.detail()).contains("carrier.test");
-  }
-
-  private static void awaitBound(int port) {
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> {
-          try (DatagramSocket probe = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-            return false;
-          } catch (java.net.BindException e) {
-            return true;
-          }
-        });
   }
 }
