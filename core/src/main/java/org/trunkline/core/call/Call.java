@@ -89,6 +89,15 @@ final class Call implements TransactionUser {
   private Instant ringing;
   private String hangup = "";
   private final java.util.Set<Integer> failoverOn;
+  private final java.time.Duration tryingTimeout;
+
+  /** A B-leg given up while its INVITE had no answer: if it answers 2xx late, hang it up. */
+  private record Abandoned(String callId, String from, Target target) {}
+
+  private final java.util.Map<ClientTransaction, Abandoned> abandoned = new java.util.HashMap<>();
+  private final List<String> bCallIds = new ArrayList<>();
+  private boolean bResponded;
+  private org.trunkline.stack.transaction.Scheduler.Scheduled tryingTimer;
   private final Instant start = Instant.now();
   private final List<String> attempts = new ArrayList<>();
   private final String aLocalTag;
@@ -135,6 +144,7 @@ final class Call implements TransactionUser {
     this.calledDialed = calledDialed;
     this.candidates = routing.trunks().iterator();
     this.failoverOn = routing.failoverOn();
+    this.tryingTimeout = routing.tryingTimeout();
     this.aLocalTag = Responses.toTag(aInvite);
   }
 
@@ -163,6 +173,11 @@ final class Call implements TransactionUser {
 
   String bCallId() {
     return bCallId;
+  }
+
+  /** The Call-IDs of every B-leg this call tried. */
+  List<String> bCallIds() {
+    return bCallIds;
   }
 
   boolean isAnswered() {
@@ -231,7 +246,9 @@ final class Call implements TransactionUser {
     bTarget = target;
     calledSent = userOf(target.requestUri());
     bCallId = env.newCallId(aCallId());
+    bCallIds.add(bCallId);
     env.bLeg(this, bCallId);
+    bResponded = false;
     bFromTag = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     bCseq = 1;
     bRemoteTag = null;
@@ -275,6 +292,10 @@ final class Call implements TransactionUser {
         "call {}: INVITE {} via trunk {} to {}", id, target.requestUri(), t.name(), target.peer());
     try {
       bTx = (ClientInviteTransaction) layer().sendRequest(bytes, target.peer(), this);
+      if (!tryingTimeout.isZero()) {
+        ClientInviteTransaction leg = bTx;
+        tryingTimer = layer().schedule(() -> noAnswer(leg), tryingTimeout);
+      }
     } catch (IllegalArgumentException e) {
       attempts.add(t.name() + ": " + e.getMessage());
       next();
@@ -313,10 +334,67 @@ final class Call implements TransactionUser {
 
   // ---- B-leg events ----
 
+  /** The route's trying-timeout passed without any answer to {@code leg}'s INVITE. */
+  private void noAnswer(ClientInviteTransaction leg) {
+    if (leg != bTx || bResponded || answered != null || ended) {
+      return;
+    }
+    attempts.add(bTrunk.name() + ": no answer within " + tryingTimeout.toMillis() + " ms");
+    LOG.debug("call {}: trunk {} did not answer within {}", id, bTrunk.name(), tryingTimeout);
+    abandoned.put(leg, new Abandoned(bCallId, bFrom, bTarget));
+    leg.cancel(); // §9.1: sent only if a provisional comes after all
+    bTx = null;
+    lastStatus = 408;
+    lastReason = "Request Timeout";
+    next();
+  }
+
+  /** A given-up leg answered 2xx after all: ACK it and hang it up. */
+  private void hangUpLate(Abandoned leg, SipMessage ok) {
+    String contact = firstContact(ok);
+    String ruri = contact != null ? contact : leg.target().requestUri();
+    Peer to = leg.target().peer();
+    String toHeader = ok.header(HeaderName.TO);
+    layer()
+        .sendStateless(
+            noBody(request("ACK", ruri, to, 70, leg.from(), toHeader, leg.callId(), 1)), to);
+    try {
+      layer()
+          .sendRequest(
+              noBody(request("BYE", ruri, to, 70, leg.from(), toHeader, leg.callId(), 2)),
+              to,
+              new TransactionUser() {
+                @Override
+                public void onRequest(ServerTransaction t, SipMessage m) {}
+
+                @Override
+                public void onResponse(ClientTransaction t, SipMessage m) {}
+
+                @Override
+                public void onTimeout(Transaction t) {}
+
+                @Override
+                public void onTransportError(Transaction t, String reason) {}
+              });
+    } catch (IllegalArgumentException e) {
+      LOG.warn("call {}: cannot hang up a late leg: {}", id, e.getMessage());
+    }
+  }
+
   @Override
   public void onResponse(ClientTransaction tx, SipMessage r) {
     if (tx != bTx) {
+      Abandoned leg = abandoned.get(tx);
+      if (leg != null && r.status() >= 200 && r.status() < 300) {
+        abandoned.remove(tx);
+        hangUpLate(leg, r);
+      }
       return;
+    }
+    bResponded = true;
+    if (tryingTimer != null) {
+      tryingTimer.cancel();
+      tryingTimer = null;
     }
     int status = r.status();
     if (status >= 200 && status < 300) {

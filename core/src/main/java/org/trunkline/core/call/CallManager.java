@@ -379,8 +379,8 @@ public final class CallManager {
     @Override
     public void ended(Call call, Cdr cdr) {
       byCallId.remove(call.aCallId(), call);
-      if (!call.bCallId().isEmpty()) {
-        byCallId.remove(call.bCallId(), call);
+      for (String b : call.bCallIds()) {
+        byCallId.remove(b, call);
       }
       limits.release(call.from());
       (cdr.answer() != null ? answered : failed).increment();

@@ -23,7 +23,13 @@ public final class Router {
    * @param failoverOn the final codes that move the call to the next candidate
    * @param how which rule matched, for logs and CDRs: {@code number +74951234500 of acme}
    */
-  public record Routing(List<Trunk> trunks, Set<Integer> failoverOn, String how) {}
+  public record Routing(
+      List<Trunk> trunks, Set<Integer> failoverOn, String how, java.time.Duration tryingTimeout) {
+    /** A routing that waits for Timer B. */
+    public Routing(List<Trunk> trunks, Set<Integer> failoverOn, String how) {
+      this(trunks, failoverOn, how, java.time.Duration.ZERO);
+    }
+  }
 
   private final TrunksConfig config;
 
@@ -84,6 +90,10 @@ public final class Router {
       return Optional.empty();
     }
     return Optional.of(
-        new Routing(up, route.failoverOn(), "route \"" + route.prefix() + "\" " + route.trunks()));
+        new Routing(
+            up,
+            route.failoverOn(),
+            "route \"" + route.prefix() + "\" " + route.trunks(),
+            route.tryingTimeout()));
   }
 }

@@ -13,15 +13,24 @@ import java.util.regex.Pattern;
  * @param prefix {@code +} and digits, digits, or empty for every number
  * @param trunks the trunk names, in the order they are tried, at least one
  * @param failoverOn the final codes that send the call to the next trunk
+ * @param tryingTimeout how long a trunk has to answer the INVITE at all (100 Trying or any other
+ *     response) before the call moves on to the next trunk; zero waits for Timer B
  */
-public record Route(String prefix, List<String> trunks, Set<Integer> failoverOn) {
+public record Route(
+    String prefix, List<String> trunks, Set<Integer> failoverOn, java.time.Duration tryingTimeout) {
   /** What a route fails over on unless it says otherwise (issue 6). */
   public static final Set<Integer> DEFAULT_FAILOVER_ON = Set.of(408, 500, 502, 503, 504);
 
   /** A prefix as written in a route: optional {@code +}, then digits; or nothing. */
   public static final Pattern PREFIX = Pattern.compile("\\+?[0-9]*");
 
+  /** A route that waits for Timer B. */
+  public Route(String prefix, List<String> trunks, Set<Integer> failoverOn) {
+    this(prefix, trunks, failoverOn, java.time.Duration.ZERO);
+  }
+
   public Route {
+    Objects.requireNonNull(tryingTimeout, "tryingTimeout");
     Objects.requireNonNull(prefix, "prefix");
     trunks = List.copyOf(trunks);
     failoverOn = Set.copyOf(failoverOn);

@@ -13,8 +13,8 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * {@code routes: [{prefix, trunks: [..], failover-on: [..]}, ...]}: where calls to numbers no trunk
- * owns go. Every trunk a route names must exist; a prefix appears once.
+ * {@code routes: [{prefix, trunks: [..], failover-on: [..], trying-timeout}, ...]}: where calls to
+ * numbers no trunk owns go. Every trunk a route names must exist; a prefix appears once.
  */
 final class RoutesSection {
   static final String KEY = "routes";
@@ -44,7 +44,8 @@ final class RoutesSection {
               problems,
               "prefix",
               "trunks",
-              "failover-on");
+              "failover-on",
+              "trying-timeout");
       if (map.isEmpty()) {
         continue;
       }
@@ -119,8 +120,11 @@ final class RoutesSection {
           }
         }
       }
+      java.time.Duration trying =
+          m.duration("trying-timeout", java.time.Duration.ZERO, java.time.Duration.ofMillis(10))
+              .orElse(java.time.Duration.ZERO);
       if (prefix.isPresent() && !routeTrunks.isEmpty()) {
-        routes.add(new Route(prefix.get(), routeTrunks, failover));
+        routes.add(new Route(prefix.get(), routeTrunks, failover, trying));
       }
     }
     return routes;

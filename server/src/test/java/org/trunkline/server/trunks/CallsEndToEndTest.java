@@ -292,6 +292,38 @@ class CallsEndToEndTest {
         .contains("X-Internal: secret");
   }
 
+  @Test
+  void aTrunkThatDoesNotAnswerInTimeIsLeftForTheNextAndHungUpWhenItAnswersLate() throws Exception {
+    int late = Sipp.freePortFor("u1");
+    int alive = Sipp.freePortFor("u1");
+    Process slow = pbx("uas-call-late", late);
+    Process callee = pbx("uas-call", alive);
+    start(
+        "trunks:\n"
+            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
+            + "  - {name: slow, mode: ip, peers: [\"127.0.0.1:"
+            + late
+            + "\"], target: \"sip:127.0.0.1:"
+            + late
+            + "\", health: off}\n"
+            + "  - {name: pbx, mode: ip, peers: [\"127.0.0.1:"
+            + alive
+            + "\"], target: \"sip:127.0.0.1:"
+            + alive
+            + "\", health: off}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7495\", trunks: [slow, pbx], trying-timeout: 300ms}\n");
+
+    call("uac-call", "+74951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-" + alive), Duration.ofSeconds(20));
+    // the late answer was ACKed and hung up, so its SIPp ended its call successfully too
+    Sipp.expectSuccess(slow, dir.resolve("uas-call-late-" + late), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.toTrunk()).isEqualTo("pbx");
+    assertThat(cdr.attempts()).isEqualTo("slow: no answer within 300 ms, pbx: 200");
+  }
+
   /** The header sections of every message a SIPp run received (its -trace_msg log). */
   private static String headersReceivedBy(Path run) throws Exception {
     Path log;

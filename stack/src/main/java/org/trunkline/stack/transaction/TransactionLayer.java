@@ -108,6 +108,14 @@ public final class TransactionLayer {
     return servers.size() + clients.size();
   }
 
+  /**
+   * Runs {@code task} on this layer's thread after {@code delay}, e.g. a transaction user's own
+   * deadline (a call's "no 100 Trying within ..."). The handle cancels it.
+   */
+  public Scheduler.Scheduled schedule(Runnable task, java.time.Duration delay) {
+    return scheduler.schedule(task, delay.toNanos());
+  }
+
   /** A branch for a new request's top Via: magic cookie, unique in this layer (§8.1.1.7). */
   public String newBranch() {
     return branchPrefix + Long.toString(++branches, 36);
