@@ -3,6 +3,7 @@ package org.trunkline.server.trunks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -322,6 +323,83 @@ class CallsEndToEndTest {
     Cdr cdr = lastCdr();
     assertThat(cdr.toTrunk()).isEqualTo("pbx");
     assertThat(cdr.attempts()).isEqualTo("slow: no answer within 300 ms, pbx: 200");
+  }
+
+  private static final String PBX_AND_CARRIER =
+      "trunks:\n"
+          + "  - {name: acme, mode: register-in, username: acme, password: s3cret,"
+          + " numbers: [\"+74951234*\"]}\n"
+          + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"], target: \"sip:127.0.0.1:%d\","
+          + " health: off}\n"
+          + "routes:\n"
+          + "  - {prefix: \"+49\", trunks: [carrier1]}\n";
+
+  @Test
+  void aCallFromACarrierReachesARegisteredPbxAtItsRegisteredAddress() throws Exception {
+    start(String.format(PBX_AND_CARRIER, 9));
+    int contact = Sipp.freePortFor("u1");
+    Path reg = Files.createDirectories(dir.resolve("register"));
+    Sipp.runAndExpectSuccess(
+        reg,
+        "register-in",
+        sip(),
+        "127.0.0.10",
+        "u1",
+        1,
+        Duration.ofSeconds(30),
+        List.of("-s", "acme", "-au", "acme", "-ap", "s3cret", "-p", Integer.toString(contact)));
+    // the PBX now listens where it registered from
+    Path d = Files.createDirectories(dir.resolve("pbx"));
+    Process pbx =
+        Sipp.startUas(
+            d, "uas-call-registered", contact, "u1", 1, List.of("-i", "127.0.0.10", "-trace_msg"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> {
+          try (DatagramSocket probe =
+              new DatagramSocket(new InetSocketAddress("127.0.0.10", contact))) {
+            return false;
+          } catch (java.net.BindException e) {
+            return true;
+          }
+        });
+
+    call("uac-call", "+74951234567");
+
+    Sipp.expectSuccess(pbx, d, Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.fromTrunk()).isEqualTo("carrier1");
+    assertThat(cdr.toTrunk()).isEqualTo("acme");
+    assertThat(cdr.status()).isEqualTo(200);
+  }
+
+  @Test
+  void aRegisteredPbxsCallIsChallengedThenRoutedToTheCarrier() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process carrier = pbx("uas-call-national", p);
+    start(
+        String.format(PBX_AND_CARRIER, p)
+            .replace(
+                "health: off}",
+                "health: off," + " numbering: {out: [{match: '^\\+7(\\d+)$', replace: '8$1'}]}}")
+            .replace("prefix: \"+49\"", "prefix: \"+7495\""));
+    // acme's own numbers are +74951234*: call another +7495 number, routed to carrier1
+    Path d = Files.createDirectories(dir.resolve("uac-auth"));
+    Sipp.runAndExpectSuccess(
+        d,
+        "uac-call-auth",
+        sip(),
+        "127.0.0.10",
+        "u1",
+        1,
+        Duration.ofSeconds(30),
+        List.of("-s", "+74959990000", "-au", "acme", "-ap", "s3cret"));
+
+    Sipp.expectSuccess(carrier, dir.resolve("uas-call-national-" + p), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.fromTrunk()).isEqualTo("acme");
+    assertThat(cdr.toTrunk()).isEqualTo("carrier1");
+    assertThat(cdr.calledSent()).isEqualTo("84959990000");
   }
 
   /** The header sections of every message a SIPp run received (its -trace_msg log). */
