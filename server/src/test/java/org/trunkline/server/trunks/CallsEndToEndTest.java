@@ -36,11 +36,16 @@ class CallsEndToEndTest {
   }
 
   private void start(String trunksAndRoutes) throws Exception {
+    start("", trunksAndRoutes);
+  }
+
+  private void start(String moreListen, String trunksAndRoutes) throws Exception {
     Path file = dir.resolve("trunkline.yaml");
     Files.writeString(
         file,
         "listen:\n"
             + "  - {name: public, transport: udp, address: 127.0.0.1, port: 0}\n"
+            + moreListen
             + "database: {url: \"jdbc:h2:file:"
             + dir.resolve("db")
             + "\"}\n"
@@ -400,6 +405,39 @@ class CallsEndToEndTest {
     assertThat(cdr.fromTrunk()).isEqualTo("acme");
     assertThat(cdr.toTrunk()).isEqualTo("carrier1");
     assertThat(cdr.calledSent()).isEqualTo("84959990000");
+  }
+
+  @Test
+  void aCallToACrossConnectTrunkLeavesFromItsOwnAddress() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Path d = Files.createDirectories(dir.resolve("xc"));
+    Process far = Sipp.startUas(d, "uas-call-xc", p, "u1", 1, List.of("-i", "127.0.0.3"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> {
+          try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.3", p))) {
+            return false;
+          } catch (java.net.BindException e) {
+            return true;
+          }
+        });
+    start(
+        "  - {name: xc, transport: udp, address: 127.0.0.2, port: 0}\n",
+        "trunks:\n"
+            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
+            + "  - {name: gamma, mode: cross-connect, listen: xc, peers: [\"127.0.0.3\"],"
+            + " target: \"sip:127.0.0.3:"
+            + p
+            + "\", health: off}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7495\", trunks: [gamma]}\n");
+
+    call("uac-call", "+74951234567");
+
+    Sipp.expectSuccess(far, d, Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.toTrunk()).isEqualTo("gamma");
+    assertThat(cdr.status()).isEqualTo(200);
   }
 
   /** The header sections of every message a SIPp run received (its -trace_msg log). */
