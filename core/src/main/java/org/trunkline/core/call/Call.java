@@ -249,6 +249,7 @@ final class Call implements TransactionUser {
     bCallIds.add(bCallId);
     env.bLeg(this, bCallId);
     bResponded = false;
+    lastRseq = -1;
     bFromTag = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     bCseq = 1;
     bRemoteTag = null;
@@ -277,7 +278,9 @@ final class Call implements TransactionUser {
         .append(host)
         .append(transportParam(target.peer()))
         .append(">\r\n");
-    sb.append("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO\r\n");
+    sb.append("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK\r\n");
+    // RFC 3262: we PRACK the callee's reliable provisionals ourselves (and relay them unreliably)
+    sb.append("Supported: 100rel\r\n");
     passHeaders(sb, t);
     byte[] body = aInvite.body();
     String type = aInvite.contentType();
@@ -349,6 +352,66 @@ final class Call implements TransactionUser {
     next();
   }
 
+  /** RFC 3262: the last RSeq we acknowledged on the current B-leg. */
+  private long lastRseq = -1;
+
+  /**
+   * A reliable provisional (Require: 100rel with an RSeq) is acknowledged on the B-leg with a PRACK
+   * in its early dialog; the caller gets it as an ordinary provisional.
+   */
+  private void prackIfReliable(SipMessage r) {
+    String require = r.header(HeaderName.of("Require"));
+    String rseqText = r.header(HeaderName.of("RSeq"));
+    if (require == null
+        || rseqText == null
+        || !require.toLowerCase(java.util.Locale.ROOT).contains("100rel")) {
+      return;
+    }
+    long rseq;
+    try {
+      rseq = Long.parseLong(rseqText.strip());
+    } catch (NumberFormatException e) {
+      return;
+    }
+    if (rseq <= lastRseq) {
+      return; // a retransmission: our PRACK transaction is already on its way
+    }
+    lastRseq = rseq;
+    String contact = firstContact(r);
+    StringBuilder sb =
+        request(
+            "PRACK",
+            contact != null ? contact : bTarget.requestUri(),
+            bTarget.peer(),
+            70,
+            bFrom,
+            r.header(HeaderName.TO),
+            bCallId,
+            ++bCseq);
+    sb.append("RAck: ").append(rseq).append(' ').append(r.cseqNumber()).append(" INVITE\r\n");
+    try {
+      layer()
+          .sendRequest(
+              noBody(sb),
+              bTarget.peer(),
+              new TransactionUser() {
+                @Override
+                public void onRequest(ServerTransaction t, SipMessage m) {}
+
+                @Override
+                public void onResponse(ClientTransaction t, SipMessage m) {}
+
+                @Override
+                public void onTimeout(Transaction t) {}
+
+                @Override
+                public void onTransportError(Transaction t, String reason) {}
+              });
+    } catch (IllegalArgumentException e) {
+      LOG.warn("call {}: cannot send PRACK: {}", id, e.getMessage());
+    }
+  }
+
   /** A given-up leg answered 2xx after all: ACK it and hang it up. */
   private void hangUpLate(Abandoned leg, SipMessage ok) {
     String contact = firstContact(ok);
@@ -408,6 +471,7 @@ final class Call implements TransactionUser {
       if (ringing == null) {
         ringing = Instant.now();
       }
+      prackIfReliable(r);
       if (!aTx.isAnswered()) {
         aTx.respond(relay(r, status));
       }

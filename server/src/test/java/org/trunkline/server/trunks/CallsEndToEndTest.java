@@ -440,6 +440,20 @@ class CallsEndToEndTest {
     assertThat(cdr.status()).isEqualTo(200);
   }
 
+  @Test
+  void aReliable183IsPrackedByUsAndRelayedWithItsEarlyMedia() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-100rel", p);
+    start(String.format(ONE_PBX, p));
+
+    call("uac-call-183", "+74951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-100rel-" + p), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.ringing()).isNotNull();
+  }
+
   /** The header sections of every message a SIPp run received (its -trace_msg log). */
   private static String headersReceivedBy(Path run) throws Exception {
     Path log;
