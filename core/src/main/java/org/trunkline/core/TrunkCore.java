@@ -191,7 +191,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   }
 
   private Generation build(TrunksConfig config) {
-    calls.passHeaders(config.calls().passHeaders());
+    calls.policy(config.calls());
     calls.routing(
         new Router(config),
         t ->

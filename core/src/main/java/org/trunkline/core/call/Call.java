@@ -82,6 +82,7 @@ final class Call implements TransactionUser {
   private final String number;
   private final Iterator<Trunk> candidates;
   private final String caller;
+
   private final String callerDialed;
   private final String calledDialed;
   private boolean bHeld;

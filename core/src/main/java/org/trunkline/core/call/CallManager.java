@@ -69,10 +69,14 @@ public final class CallManager {
     this.down = down;
   }
 
-  /** The headers that cross from caller to callee (reload). */
-  public void passHeaders(List<String> names) {
-    this.passHeaders = List.copyOf(names);
+  /** The headers that cross from caller to callee and the global limits (reload). */
+  public void policy(org.trunkline.core.trunk.CallPolicy policy) {
+    this.passHeaders = policy.passHeaders();
+    this.policy = policy;
   }
+
+  private volatile org.trunkline.core.trunk.CallPolicy policy =
+      org.trunkline.core.trunk.CallPolicy.DEFAULT;
 
   /** A new INVITE from {@code from} (already through ingress and the basic checks). */
   public void invite(Trunk from, ServerTransaction tx, SipMessage invite) {
@@ -106,7 +110,14 @@ public final class CallManager {
           404, "No route to " + number, Q850.reasonHeader(Q850.NO_ROUTE, "no route to " + number));
       return;
     }
-    String refused = limits.acquire(from);
+    org.trunkline.core.trunk.CallPolicy p = policy;
+    String refused = limits.acquireServer(p.maxChannels(), p.maxCps());
+    if (refused == null) {
+      refused = limits.acquire(from);
+      if (refused != null) {
+        limits.releaseServer();
+      }
+    }
     if (refused != null) {
       LOG.debug("refused a call to {}: {}", number, refused);
       refused(
@@ -122,7 +133,9 @@ public final class CallManager {
           Q850.NO_CIRCUIT);
       tx.respond(
           503,
-          "Trunk " + from.name() + " at its limit",
+          refused.startsWith("the server")
+              ? "Server at its limit"
+              : "Trunk " + from.name() + " at its limit",
           Q850.reasonHeader(Q850.NO_CIRCUIT, refused));
       return;
     }
@@ -383,6 +396,7 @@ public final class CallManager {
         byCallId.remove(b, call);
       }
       limits.release(call.from());
+      limits.releaseServer();
       (cdr.answer() != null ? answered : failed).increment();
       store(cdr);
       LOG.debug(

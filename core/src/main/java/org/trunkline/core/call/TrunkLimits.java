@@ -25,27 +25,43 @@ final class TrunkLimits {
    * @return null when taken, else why not ({@code trunk carrier1 has its 30 channels in use})
    */
   String acquire(Trunk t) {
-    if (t.maxCps() > 0) {
+    return acquire(t.name(), "trunk " + t.name(), t.maxChannels(), t.maxCps());
+  }
+
+  /** The server's own limits ({@code calls.max-channels}, {@code calls.max-cps}). */
+  String acquireServer(int maxChannels, int maxCps) {
+    return acquire(SERVER, "the server", maxChannels, maxCps);
+  }
+
+  void releaseServer() {
+    release(SERVER);
+  }
+
+  /** A key no trunk name can be (names have no spaces). */
+  private static final String SERVER = " server";
+
+  private String acquire(String key, String who, int maxChannels, int maxCps) {
+    if (maxCps > 0) {
       long now = millis.getAsLong() / 1000;
-      long[] w = seconds.computeIfAbsent(t.name(), k -> new long[2]);
+      long[] w = seconds.computeIfAbsent(key, k -> new long[2]);
       synchronized (w) {
         if (w[0] != now) {
           w[0] = now;
           w[1] = 0;
         }
-        if (w[1] >= t.maxCps()) {
-          return "trunk " + t.name() + " is at its max-cps " + t.maxCps();
+        if (w[1] >= maxCps) {
+          return who + " is at its max-cps " + maxCps;
         }
         w[1]++;
       }
     }
-    AtomicInteger c = channels.computeIfAbsent(t.name(), k -> new AtomicInteger());
-    if (t.maxChannels() > 0) {
+    AtomicInteger c = channels.computeIfAbsent(key, k -> new AtomicInteger());
+    if (maxChannels > 0) {
       int n;
       do {
         n = c.get();
-        if (n >= t.maxChannels()) {
-          return "trunk " + t.name() + " has its max-channels " + t.maxChannels() + " in use";
+        if (n >= maxChannels) {
+          return who + " has its max-channels " + maxChannels + " in use";
         }
       } while (!c.compareAndSet(n, n + 1));
     } else {
@@ -56,7 +72,11 @@ final class TrunkLimits {
 
   /** Gives back the channel {@link #acquire} took. */
   void release(Trunk t) {
-    AtomicInteger c = channels.get(t.name());
+    release(t.name());
+  }
+
+  private void release(String key) {
+    AtomicInteger c = channels.get(key);
     if (c != null) {
       c.decrementAndGet();
     }

@@ -10,16 +10,26 @@ import java.util.Locale;
  * one when the caller asked for {@code Privacy: id} (RFC 3325 §7). Immutable.
  *
  * @param passHeaders header names, as they are to be written
+ * @param maxChannels the most calls in progress on the whole server, 0 for unlimited
+ * @param maxCps the most new calls per second on the whole server, 0 for unlimited
  */
-public record CallPolicy(List<String> passHeaders) {
+public record CallPolicy(List<String> passHeaders, int maxChannels, int maxCps) {
   /** The identity and redirection headers a trunking operator passes on. */
   public static final List<String> DEFAULT_PASS_HEADERS =
       List.of("P-Asserted-Identity", "Privacy", "Diversion", "History-Info", "User-to-User");
 
-  public static final CallPolicy DEFAULT = new CallPolicy(DEFAULT_PASS_HEADERS);
+  public static final CallPolicy DEFAULT = new CallPolicy(DEFAULT_PASS_HEADERS, 0, 0);
 
   public CallPolicy {
     passHeaders = List.copyOf(passHeaders);
+    if (maxChannels < 0 || maxCps < 0) {
+      throw new IllegalArgumentException("negative global limit");
+    }
+  }
+
+  /** Passing {@code passHeaders}, no global limits. */
+  public CallPolicy(List<String> passHeaders) {
+    this(passHeaders, 0, 0);
   }
 
   /** Whether {@code name} is passed (case-insensitive). */

@@ -108,5 +108,10 @@ class RoutingTest {
     assertThat(limits.acquire(slow)).isEqualTo("trunk slow is at its max-cps 2");
     now[0] += 1000;
     assertThat(limits.acquire(slow)).isNull();
+
+    assertThat(limits.acquireServer(1, 0)).isNull();
+    assertThat(limits.acquireServer(1, 0)).isEqualTo("the server has its max-channels 1 in use");
+    limits.releaseServer();
+    assertThat(limits.acquireServer(1, 0)).isNull();
   }
 }

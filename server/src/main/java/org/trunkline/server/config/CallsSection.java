@@ -8,7 +8,10 @@ import org.trunkline.core.trunk.CallPolicy;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
-/** {@code calls: {pass-headers: [...]}}: what crosses from one leg of a call to the other. */
+/**
+ * {@code calls: {pass-headers: [...], max-channels, max-cps}}: what crosses from one leg of a call
+ * to the other, and the server's own call limits.
+ */
 final class CallsSection {
   static final String KEY = "calls";
 
@@ -18,14 +21,18 @@ final class CallsSection {
   private CallsSection() {}
 
   static CallPolicy read(Node node, Problems problems) {
-    Optional<YamlMap> map = YamlMap.open(node, KEY, "a mapping", problems, "pass-headers");
+    Optional<YamlMap> map =
+        YamlMap.open(node, KEY, "a mapping", problems, "pass-headers", "max-channels", "max-cps");
     if (map.isEmpty()) {
       return CallPolicy.DEFAULT;
     }
     YamlMap m = map.get();
+    int maxChannels =
+        m.integer("max-channels", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more").orElse(0);
+    int maxCps = m.integer("max-cps", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more").orElse(0);
     Optional<Node> list = m.node("pass-headers");
     if (list.isEmpty()) {
-      return CallPolicy.DEFAULT;
+      return new CallPolicy(CallPolicy.DEFAULT_PASS_HEADERS, maxChannels, maxCps);
     }
     String field = m.field("pass-headers");
     Optional<List<Node>> items =
@@ -57,6 +64,6 @@ final class CallsSection {
         names.add(name);
       }
     }
-    return new CallPolicy(names);
+    return new CallPolicy(names, maxChannels, maxCps);
   }
 }

@@ -97,4 +97,30 @@ class RoutesSectionTest {
                 + " groups",
             "conf/test.yaml:10: trunks[0].numbering.out[0].replace: missing (required)");
   }
+
+  @Test
+  void readsTheCallPolicy() throws ConfigException {
+    TrunklineConfig c =
+        ConfigLoader.parse(
+            FILE,
+            HEAD
+                + """
+                calls: {pass-headers: [P-Asserted-Identity, X-Billing], max-channels: 500, max-cps: 20}
+                """);
+    assertThat(c.trunks().calls())
+        .isEqualTo(
+            new org.trunkline.core.trunk.CallPolicy(
+                List.of("P-Asserted-Identity", "X-Billing"), 500, 20));
+    assertThat(
+            problems(
+                HEAD
+                    + """
+                    calls: {pass-headers: [Via, "bad name"], max-cps: -1}
+                    """))
+        .containsExactly(
+            "conf/test.yaml:5: calls.max-cps: must be 0 (unlimited) or more, got -1",
+            "conf/test.yaml:5: calls.pass-headers[0]: Via is written by the B2BUA for each leg and"
+                + " cannot be passed through",
+            "conf/test.yaml:5: calls.pass-headers[1]: not a header name: bad name");
+  }
 }
