@@ -454,6 +454,47 @@ class CallsEndToEndTest {
     assertThat(cdr.ringing()).isNotNull();
   }
 
+  @Test
+  void aPbxWeRegisterToCallsThroughUsAndIsCalledAtItsRegistrar() throws Exception {
+    int registrar = Sipp.freePortFor("u1");
+    int carrier = Sipp.freePortFor("u1");
+    Path regDir = Files.createDirectories(dir.resolve("registrar"));
+    Process reg = Sipp.startUas(regDir, "uas-register-challenge", registrar, "u1", 1, List.of());
+    Sipp.awaitBound(registrar, reg, regDir);
+    Process callee = pbx("uas-call", carrier);
+    start(
+        "trunks:\n"
+            + "  - {name: beta, mode: register-out, registrar: \"sip:127.0.0.1:"
+            + registrar
+            + "\", username: trunk77, password: pw, expires: 600}\n"
+            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"], target: \"sip:127.0.0.1:"
+            + carrier
+            + "\", health: off}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7495\", trunks: [carrier1]}\n");
+    Sipp.expectSuccess(reg, regDir, Duration.ofSeconds(20));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.core().trunks().stream().anyMatch(t -> t.state().equals("registered")));
+
+    // the PBX calls from its registrar's address: beta's call, routed to carrier1
+    Path d = Files.createDirectories(dir.resolve("from-beta"));
+    Sipp.runAndExpectSuccess(
+        d,
+        "uac-call",
+        sip(),
+        "127.0.0.1",
+        "u1",
+        1,
+        Duration.ofSeconds(30),
+        List.of("-s", "+74951234567"));
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-" + carrier), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.fromTrunk()).isEqualTo("beta");
+    assertThat(cdr.toTrunk()).isEqualTo("carrier1");
+  }
+
   /** The header sections of every message a SIPp run received (its -trace_msg log). */
   private static String headersReceivedBy(Path run) throws Exception {
     Path log;
