@@ -65,6 +65,9 @@ final class Call implements TransactionUser {
     /** The header names the call policy passes from the A-leg to the B-leg. */
     java.util.List<String> passHeaders();
 
+    /** How often an answered call checks its dialogs; zero never. */
+    java.time.Duration dialogCheck();
+
     /** {@code callId} is now a leg of {@code call}: requests with it are the call's. */
     void bLeg(Call call, String callId);
 
@@ -413,6 +416,83 @@ final class Call implements TransactionUser {
     }
   }
 
+  private void scheduleDialogCheck() {
+    java.time.Duration every = env.dialogCheck();
+    if (!every.isZero() && !ended) {
+      layer().schedule(this::checkDialogs, every);
+    }
+  }
+
+  /**
+   * Dead-call detection: an OPTIONS in each leg's dialog. A leg that answers 481 (it has forgotten
+   * the dialog), 408 or nothing ends the call: the other side gets a BYE.
+   */
+  private void checkDialogs() {
+    if (ended || answered == null) {
+      return;
+    }
+    checkLeg(true);
+    checkLeg(false);
+    scheduleDialogCheck();
+  }
+
+  private void checkLeg(boolean callee) {
+    Peer to = callee ? bTarget.peer() : aPeer;
+    StringBuilder sb =
+        callee
+            ? request("OPTIONS", bRuri(), to, 70, bFrom, bTo(), bCallId, ++bCseq)
+            : request(
+                "OPTIONS",
+                aRuri(),
+                to,
+                70,
+                aFrom(),
+                aInvite.header(HeaderName.FROM),
+                aCallId(),
+                aCseq++);
+    String side = callee ? "callee" : "caller";
+    try {
+      layer()
+          .sendRequest(
+              noBody(sb),
+              to,
+              new TransactionUser() {
+                @Override
+                public void onRequest(ServerTransaction t, SipMessage m) {}
+
+                @Override
+                public void onResponse(ClientTransaction t, SipMessage m) {
+                  if (m.status() == 481 || m.status() == 408) {
+                    dead(callee, m.status() + " from the " + side);
+                  }
+                }
+
+                @Override
+                public void onTimeout(Transaction t) {
+                  dead(callee, "no answer from the " + side);
+                }
+
+                @Override
+                public void onTransportError(Transaction t, String reason) {
+                  dead(callee, reason);
+                }
+              });
+    } catch (IllegalArgumentException e) {
+      LOG.warn("call {}: cannot check the {}'s dialog: {}", id, side, e.getMessage());
+    }
+  }
+
+  /** A leg's dialog is gone: hang up the other side and end the call. */
+  private void dead(boolean calleeGone, String why) {
+    if (ended) {
+      return;
+    }
+    LOG.info("call {}: dialog check failed ({}), hanging up", id, why);
+    hangup = calleeGone ? "callee" : "caller";
+    bye(!calleeGone, null);
+    end(200, "OK", "dialog check failed: " + why);
+  }
+
   /** A given-up leg answered 2xx after all: ACK it and hang it up. */
   private void hangUpLate(Abandoned leg, SipMessage ok) {
     String contact = firstContact(ok);
@@ -513,6 +593,7 @@ final class Call implements TransactionUser {
     }
     answered = Instant.now();
     aTx.respond(relay(ok, ok.status()));
+    scheduleDialogCheck();
     LOG.debug("call {}: {} -> {} answered by trunk {}", id, from.name(), number, bTrunk.name());
   }
 

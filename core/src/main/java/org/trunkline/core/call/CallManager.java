@@ -380,6 +380,11 @@ public final class CallManager {
     }
 
     @Override
+    public java.time.Duration dialogCheck() {
+      return policy.dialogCheck();
+    }
+
+    @Override
     public void bLeg(Call call, String callId) {
       byCallId.put(callId, call);
     }

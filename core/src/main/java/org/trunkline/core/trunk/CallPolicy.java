@@ -12,16 +12,21 @@ import java.util.Locale;
  * @param passHeaders header names, as they are to be written
  * @param maxChannels the most calls in progress on the whole server, 0 for unlimited
  * @param maxCps the most new calls per second on the whole server, 0 for unlimited
+ * @param dialogCheck how often an answered call checks that both legs still know the dialog (an
+ *     in-dialog OPTIONS each way; a 481, 408 or no answer ends the call); zero never checks
  */
-public record CallPolicy(List<String> passHeaders, int maxChannels, int maxCps) {
+public record CallPolicy(
+    List<String> passHeaders, int maxChannels, int maxCps, java.time.Duration dialogCheck) {
   /** The identity and redirection headers a trunking operator passes on. */
   public static final List<String> DEFAULT_PASS_HEADERS =
       List.of("P-Asserted-Identity", "Privacy", "Diversion", "History-Info", "User-to-User");
 
-  public static final CallPolicy DEFAULT = new CallPolicy(DEFAULT_PASS_HEADERS, 0, 0);
+  public static final CallPolicy DEFAULT =
+      new CallPolicy(DEFAULT_PASS_HEADERS, 0, 0, java.time.Duration.ZERO);
 
   public CallPolicy {
     passHeaders = List.copyOf(passHeaders);
+    java.util.Objects.requireNonNull(dialogCheck, "dialogCheck");
     if (maxChannels < 0 || maxCps < 0) {
       throw new IllegalArgumentException("negative global limit");
     }
@@ -29,7 +34,12 @@ public record CallPolicy(List<String> passHeaders, int maxChannels, int maxCps) 
 
   /** Passing {@code passHeaders}, no global limits. */
   public CallPolicy(List<String> passHeaders) {
-    this(passHeaders, 0, 0);
+    this(passHeaders, 0, 0, java.time.Duration.ZERO);
+  }
+
+  /** With global limits, no dialog check. */
+  public CallPolicy(List<String> passHeaders, int maxChannels, int maxCps) {
+    this(passHeaders, maxChannels, maxCps, java.time.Duration.ZERO);
   }
 
   /** Whether {@code name} is passed (case-insensitive). */

@@ -22,7 +22,15 @@ final class CallsSection {
 
   static CallPolicy read(Node node, Problems problems) {
     Optional<YamlMap> map =
-        YamlMap.open(node, KEY, "a mapping", problems, "pass-headers", "max-channels", "max-cps");
+        YamlMap.open(
+            node,
+            KEY,
+            "a mapping",
+            problems,
+            "pass-headers",
+            "max-channels",
+            "max-cps",
+            "dialog-check");
     if (map.isEmpty()) {
       return CallPolicy.DEFAULT;
     }
@@ -30,9 +38,12 @@ final class CallsSection {
     int maxChannels =
         m.integer("max-channels", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more").orElse(0);
     int maxCps = m.integer("max-cps", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more").orElse(0);
+    java.time.Duration check =
+        m.duration("dialog-check", java.time.Duration.ZERO, java.time.Duration.ofSeconds(1))
+            .orElse(java.time.Duration.ZERO);
     Optional<Node> list = m.node("pass-headers");
     if (list.isEmpty()) {
-      return new CallPolicy(CallPolicy.DEFAULT_PASS_HEADERS, maxChannels, maxCps);
+      return new CallPolicy(CallPolicy.DEFAULT_PASS_HEADERS, maxChannels, maxCps, check);
     }
     String field = m.field("pass-headers");
     Optional<List<Node>> items =
@@ -64,6 +75,6 @@ final class CallsSection {
         names.add(name);
       }
     }
-    return new CallPolicy(names, maxChannels, maxCps);
+    return new CallPolicy(names, maxChannels, maxCps, check);
   }
 }

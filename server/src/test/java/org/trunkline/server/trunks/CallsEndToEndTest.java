@@ -495,6 +495,20 @@ class CallsEndToEndTest {
     assertThat(cdr.toTrunk()).isEqualTo("carrier1");
   }
 
+  @Test
+  void aCallWhoseCalleeForgotTheDialogIsHungUpByTheDialogCheck() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-dead", p);
+    start(String.format(ONE_PBX, p) + "calls: {dialog-check: 1s}\n");
+
+    call("uac-call-dead", "+74951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-dead-" + p), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.reason()).isEqualTo("dialog check failed: 481 from the callee");
+    assertThat(cdr.hangup()).isEqualTo("callee");
+  }
+
   /** The header sections of every message a SIPp run received (its -trace_msg log). */
   private static String headersReceivedBy(Path run) throws Exception {
     Path log;
