@@ -300,7 +300,11 @@ public final class SipServer implements AutoCloseable {
     boolean several = Netty.epoll() && loops.size() > 1;
     if (several && want.getPort() != 0) {
       // a plain socket, bound and closed at once, fails on any socket already on this port
-      try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+      try (java.nio.channels.DatagramChannel probe =
+          java.nio.channels.DatagramChannel.open(
+              want.getAddress() instanceof java.net.Inet6Address
+                  ? java.net.StandardProtocolFamily.INET6
+                  : java.net.StandardProtocolFamily.INET)) {
         probe.bind(want);
       }
     }
