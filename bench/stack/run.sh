@@ -19,10 +19,18 @@
 # Env: BENCH_RUN (default /tmp/trunkline-stack-bench), KAM_EXTRA (default "-x tlsf"), BASE_PORT (15070),
 #      TRUNKLINE_JAR (default server/target/trunkline.jar), BENCH_JAR (default bench/target/benchmarks.jar:
 #      the client driver), and to compare two builds in the same rounds: TRUNKLINE_JAR_B and BENCH_JAR_B
-#      (a second server, measured as answer-trunkline-b and storm-trunkline-b; client-trunkline-b)
+#      (a second server, measured as answer-trunkline-b and storm-trunkline-b; client-trunkline-b),
+#      MEASURES (default "answer forward client storm": which of the per-round measures run; the
+#      rate curve of RESULTS.md runs "answer forward client" at several RATEs)
+# The servers run with the demo trunks below (ip, register-in, a route): every OPTIONS goes through
+# the ingress stages (cross-connect, ip peers, registered source, digest, register-out), matches no
+# trunk, and is answered 200 by the ingress.monitors rule (loopback), as a production server
+# answers its monitoring; the first warm-up checks that the answer is that 200.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 ROUNDS="${1:-3}"; RATE="${2:-2000}"; SECS="${3:-10}"
+MEASURES=" ${MEASURES:-answer forward client storm} "
+on() { [[ "$MEASURES" == *" $1 "* ]]; }
 RUN="${BENCH_RUN:-/tmp/trunkline-stack-bench}/$(date -u +%Y%m%dT%H%M%S)"; mkdir -p "$RUN"
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
@@ -61,6 +69,13 @@ listen:
 database:
   url: jdbc:h2:mem:stackbench
 api: {enabled: false}
+trunks:
+  - {name: acme, mode: register-in, username: acme, password: bench-secret, max-contacts: 2}
+  - {name: carrier1, mode: ip, peers: ["203.0.113.10:5060", "198.51.100.0/28"]}
+  - {name: carrier2, mode: ip, peers: ["192.0.2.0/24"], numbers: ["+4930123*"]}
+routes:
+  - {prefix: "", trunks: [carrier1, carrier2]}
+ingress: {monitors: ["127.0.0.0/8", "::1"]}
 YAML
   setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g \
     -jar "$3" run --config "$RUN/$1.yaml" </dev/null >"$RUN/$1.log" 2>&1 &
@@ -114,25 +129,33 @@ driver() { # driver ROUND [LABEL JAR]
 
 echo "# run folder $RUN; rate $RATE/s x ${SECS}s; $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# warm-up (JIT; discarded)"
+# the answer measured is the trunk core's: ingress stages, then the monitors rule's 200
+grep -q "3 trunks: .*ingress stages" "$RUN/trunkline.log" || { echo "$RUN/trunkline.log: no trunk core with the 3 bench trunks" >&2; exit 1; }
 uac warmup-trunkline 0 options-uac.xml $P_TL "$TL" >/dev/null
 uac warmup-trunkline 0 options-uac.xml $P_TL "$TL" >/dev/null
-uac warmup-trunkline 0 options-uac-x7.xml $P_TL "$TL" -default_behaviors -abortunexp >/dev/null
+! on storm || uac warmup-trunkline 0 options-uac-x7.xml $P_TL "$TL" -default_behaviors -abortunexp >/dev/null
 if [ -n "$JAR_B" ]; then
   uac warmup-trunkline-b 0 options-uac.xml $P_TLB "$TLB" >/dev/null
   uac warmup-trunkline-b 0 options-uac.xml $P_TLB "$TLB" >/dev/null
-  uac warmup-trunkline-b 0 options-uac-x7.xml $P_TLB "$TLB" -default_behaviors -abortunexp >/dev/null
+  ! on storm || uac warmup-trunkline-b 0 options-uac-x7.xml $P_TLB "$TLB" -default_behaviors -abortunexp >/dev/null
 fi
 uac warmup-kamailio 0 options-uac.xml $P_KAM "$KAM" >/dev/null
 for r in $(seq "$ROUNDS"); do
-  uac answer-trunkline "$r" options-uac.xml $P_TL "$TL"
-  [ -z "$JAR_B" ] || uac answer-trunkline-b "$r" options-uac.xml $P_TLB "$TLB"
-  uac answer-kamailio "$r" options-uac.xml $P_KAM "$KAM"
-  uac forward-kamailio "$r" options-uac.xml $P_KAMFWD "$KAMFWD"
-  driver "$r"
-  [ -z "$BENCH_JAR_B" ] || driver "$r" client-trunkline-b "$BENCH_JAR_B"
-  # a 200 to copy 1 may arrive while SIPp still sends copy 7: not a failure, the next 200 is expected
-  uac storm-trunkline "$r" options-uac-x7.xml $P_TL "$TL" -default_behaviors -abortunexp
-  [ -z "$JAR_B" ] || uac storm-trunkline-b "$r" options-uac-x7.xml $P_TLB "$TLB" -default_behaviors -abortunexp
-  uac storm-kamailio "$r" options-uac-x7.xml $P_KAM "$KAM" -default_behaviors -abortunexp
+  if on answer; then
+    uac answer-trunkline "$r" options-uac.xml $P_TL "$TL"
+    [ -z "$JAR_B" ] || uac answer-trunkline-b "$r" options-uac.xml $P_TLB "$TLB"
+    uac answer-kamailio "$r" options-uac.xml $P_KAM "$KAM"
+  fi
+  ! on forward || uac forward-kamailio "$r" options-uac.xml $P_KAMFWD "$KAMFWD"
+  if on client; then
+    driver "$r"
+    [ -z "$BENCH_JAR_B" ] || driver "$r" client-trunkline-b "$BENCH_JAR_B"
+  fi
+  if on storm; then
+    # a 200 to copy 1 may arrive while SIPp still sends copy 7: not a failure, the next 200 is expected
+    uac storm-trunkline "$r" options-uac-x7.xml $P_TL "$TL" -default_behaviors -abortunexp
+    [ -z "$JAR_B" ] || uac storm-trunkline-b "$r" options-uac-x7.xml $P_TLB "$TLB" -default_behaviors -abortunexp
+    uac storm-kamailio "$r" options-uac-x7.xml $P_KAM "$KAM" -default_behaviors -abortunexp
+  fi
 done | tee "$RUN/results.txt"
 "$HERE/summary.py" "$RUN/results.txt" | tee "$RUN/summary.md"

@@ -32,11 +32,13 @@ print()
 print(f"- answered OPTIONS: Trunkline {a_t:.1f} us, Kamailio {a_k:.1f} us: ratio {a_t / a_k:.2f}")
 print(f"- client transaction: Trunkline {c_t:.1f} us; Kamailio forward {f_k:.1f} - answer {a_k:.1f}"
       f" = {f_k - a_k:.1f} us: ratio {c_t / (f_k - a_k):.2f}")
-print(f"- storm x7 vs x1, CPU per transaction: Trunkline {s_t / a_t:.2f}x, Kamailio {s_k / a_k:.2f}x;"
-      f" sustainable rate on the same CPU (x1/x7): Trunkline {a_t / s_t:.2f}, Kamailio {a_k / s_k:.2f}")
+if 'storm-trunkline' in runs:
+    print(f"- storm x7 vs x1, CPU per transaction: Trunkline {s_t / a_t:.2f}x, Kamailio {s_k / a_k:.2f}x;"
+          f" sustainable rate on the same CPU (x1/x7): Trunkline {a_t / s_t:.2f}, Kamailio {a_k / s_k:.2f}")
 if 'answer-trunkline-b' in runs:
     b_a, b_c, b_s = (med(f'{m}-trunkline-b', 'us_per_tx') for m in ('answer', 'client', 'storm'))
+    storm = f" storm {b_s:.1f} vs {s_t:.1f} us (B/A {b_s / s_t:.2f})," if 'storm-trunkline' in runs else ''
     print(f"- build B beside build A (same rounds): answered {b_a:.1f} vs {a_t:.1f} us"
           f" (B/A {b_a / a_t:.2f}), client {b_c:.1f} vs {c_t:.1f} us (B/A {b_c / c_t:.2f}),"
-          f" storm {b_s:.1f} vs {s_t:.1f} us (B/A {b_s / s_t:.2f});"
+          f"{storm}"
           f" B/Kamailio answered {b_a / a_k:.2f}, client {b_c / (f_k - a_k):.2f}")

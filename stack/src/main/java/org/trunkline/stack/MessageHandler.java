@@ -158,6 +158,7 @@ final class MessageHandler {
       if (loop.inEventLoop()) {
         step.run();
       } else {
+        counters.udpHandoffs.increment();
         loop.execute(step);
       }
       return null;

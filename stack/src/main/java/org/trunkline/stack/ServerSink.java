@@ -17,12 +17,14 @@ import org.trunkline.stack.transaction.MessageSink;
 import org.trunkline.stack.transaction.Peer;
 
 /**
- * Where one transaction layer's messages go out. UDP: from the peer's listen point's socket (the
- * one a request came in on), else the first of the address family. TCP/TLS: on the open connection
- * to the peer (through its listen point if it names one); with none open, a request opens one, and
- * a response one to the received address and the top Via's sent-by port (§18.2.2); what is sent
- * meanwhile waits for the connect. Failures are reported on the layer's loop, as {@link
- * MessageSink} asks. Thread-safe: the server's transaction user may send from any thread.
+ * Where one transaction layer's messages go out. UDP: from the peer's listen point (the one a
+ * request came in on), else the first of the address family; of its sockets (one per event loop on
+ * epoll, {@code SO_REUSEPORT}), the one on this layer's loop, so an answer leaves without a hop to
+ * the loop that received the request. TCP/TLS: on the open connection to the peer (through its
+ * listen point if it names one); with none open, a request opens one, and a response one to the
+ * received address and the top Via's sent-by port (§18.2.2); what is sent meanwhile waits for the
+ * connect. Failures are reported on the layer's loop, as {@link MessageSink} asks. Thread-safe: the
+ * server's transaction user may send from any thread.
  */
 final class ServerSink implements MessageSink {
   private static final Logger LOG = LoggerFactory.getLogger(ServerSink.class);
@@ -56,7 +58,7 @@ final class ServerSink implements MessageSink {
       counters.responsesOut.increment();
     }
     if (to.transport() == Transport.UDP) {
-      Channel ch = transports.udp(to);
+      Channel ch = transports.udp(to, loop);
       if (ch == null) {
         fail(
             to,

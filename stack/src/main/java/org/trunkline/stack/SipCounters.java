@@ -54,6 +54,12 @@ public final class SipCounters {
   public final LongAdder keepAlives = new LongAdder();
 
   /**
+   * UDP messages read on one event loop and handed to another (their Call-ID's): each costs a queue
+   * hand-off and often a wake-up. The rest were handled on the loop that read them.
+   */
+  public final LongAdder udpHandoffs = new LongAdder();
+
+  /**
    * TCP/TLS connections closed at once because their source IP address had the listen point's
    * {@code max-connections-per-source} open already.
    */
@@ -104,6 +110,7 @@ public final class SipCounters {
     m.put("dropped_garbage", droppedGarbage.sum());
     m.put("closed_connections", closedConnections.sum());
     m.put("keep_alives", keepAlives.sum());
+    m.put("udp_handoffs", udpHandoffs.sum());
     m.put("trace_errors", traceErrors.sum());
     m.put("connections_refused", connectionsRefused.sum());
     m.put("connections_opened", connectionsOpened.sum());

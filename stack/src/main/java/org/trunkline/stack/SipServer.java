@@ -237,18 +237,12 @@ public final class SipServer implements AutoCloseable {
       try {
         Channel ch =
             switch (lp.transport()) {
-              case UDP ->
-                  new Bootstrap()
-                      .group(group)
-                      .channel(Netty.datagramChannel())
-                      .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                      // Netty's default 2048-byte datagram buffer would truncate long messages (RFC
-                      // 4475 longreq)
-                      .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
-                      .handler(new UdpInbound(parser, handler, counters, tapping, lp.name()))
-                      .bind(want)
-                      .sync()
-                      .channel();
+              case UDP -> {
+                List<Channel> sockets = bindUdp(lp, want, loops, handler, tapping);
+                channels.addAll(sockets.subList(1, sockets.size()));
+                transports.bound(lp, sockets, null);
+                yield sockets.get(0);
+              }
               case TCP, TLS ->
                   new ServerBootstrap()
                       .group(group)
@@ -261,7 +255,9 @@ public final class SipServer implements AutoCloseable {
                       .channel();
             };
         channels.add(ch);
-        transports.bound(lp, ch, tls);
+        if (lp.transport() != Transport.UDP) {
+          transports.bound(lp, ch, tls);
+        }
         bound.add((InetSocketAddress) ch.localAddress());
       } catch (Exception e) {
         close();
@@ -281,6 +277,64 @@ public final class SipServer implements AutoCloseable {
             this::resolverFor);
     LOG.debug("SIP transports up on {} ({})", bound, Netty.epoll() ? "epoll" : "nio");
     return bound;
+  }
+
+  /**
+   * Binds a UDP listen point: on epoll one socket per event loop, all on the same address and port
+   * ({@code SO_REUSEPORT}; the kernel spreads datagrams over them by source address and port), each
+   * read by its own loop, so that a message whose Call-ID hashes to the loop that read it never
+   * crosses loops, and one that does crosses once (its answers leave from the owning loop's socket,
+   * {@link ServerSink}). Elsewhere (NIO) one socket. A port that is already bound, by anyone and
+   * with any options, fails as it would without {@code SO_REUSEPORT}: a second server on the same
+   * port must not silently share its traffic.
+   *
+   * @return the sockets, the one on {@code loops.get(0)} first; on failure none stays bound
+   */
+  private List<Channel> bindUdp(
+      ListenPoint lp,
+      InetSocketAddress want,
+      List<EventExecutor> loops,
+      MessageHandler handler,
+      Tapping tapping)
+      throws Exception {
+    boolean several = Netty.epoll() && loops.size() > 1;
+    if (several && want.getPort() != 0) {
+      // a plain socket, bound and closed at once, fails on any socket already on this port
+      try (java.nio.channels.DatagramChannel probe =
+          java.nio.channels.DatagramChannel.open(
+              want.getAddress() instanceof java.net.Inet6Address
+                  ? java.net.StandardProtocolFamily.INET6
+                  : java.net.StandardProtocolFamily.INET)) {
+        probe.bind(want);
+      }
+    }
+    List<Channel> sockets = new ArrayList<>();
+    try {
+      InetSocketAddress at = want;
+      for (EventExecutor loop : several ? loops : loops.subList(0, 1)) {
+        Bootstrap b =
+            new Bootstrap()
+                .group(several ? (EventLoop) loop : group)
+                .channel(Netty.datagramChannel())
+                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                // Netty's default 2048-byte datagram buffer would truncate long messages (RFC 4475
+                // longreq)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
+                .handler(new UdpInbound(parser, handler, counters, tapping, lp.name()));
+        if (several) {
+          b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+        }
+        Channel ch = b.bind(at).sync().channel();
+        sockets.add(ch);
+        at = (InetSocketAddress) ch.localAddress(); // the port the first one got, if 0 was asked
+      }
+    } catch (Exception e) {
+      for (Channel ch : sockets) {
+        ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+      }
+      throw e;
+    }
+    return sockets;
   }
 
   /** The bound address of the named listen point, else the first one of {@code transport}. */

@@ -1,6 +1,7 @@
 package org.trunkline.stack;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -22,11 +23,28 @@ final class Transports {
   /**
    * A bound listen point.
    *
+   * @param channel its (first) socket
    * @param tls its TLS contexts, or null for UDP and TCP
+   * @param sockets every socket bound to its address: for UDP on epoll one per event loop ({@code
+   *     SO_REUSEPORT}, {@code channel} first), else just {@code channel}
    */
-  record Local(ListenPoint config, Channel channel, TlsContexts tls) {
+  record Local(ListenPoint config, Channel channel, TlsContexts tls, List<Channel> sockets) {
+    Local {
+      sockets = List.copyOf(sockets);
+    }
+
     InetSocketAddress bound() {
       return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The socket registered on {@code loop}, else the first: a send from there needs no hop. */
+    Channel socketOn(EventExecutor loop) {
+      for (Channel c : sockets) {
+        if (c.eventLoop() == loop) {
+          return c;
+        }
+      }
+      return channel;
     }
   }
 
@@ -47,7 +65,12 @@ final class Transports {
   private final Map<Key, Connection> connections = new ConcurrentHashMap<>();
 
   void bound(ListenPoint lp, Channel ch, TlsContexts tls) {
-    Local local = new Local(lp, ch, tls);
+    bound(lp, List.of(ch), tls);
+  }
+
+  /** A listen point bound on several sockets (the same address and port), the first one first. */
+  void bound(ListenPoint lp, List<Channel> sockets, TlsContexts tls) {
+    Local local = new Local(lp, sockets.get(0), tls, sockets);
     locals.put(lp.name(), local);
     (lp.transport() == Transport.UDP ? udp : streams).add(local);
   }
@@ -69,24 +92,26 @@ final class Transports {
 
   /**
    * The UDP socket to send to {@code to} from: its listen point's if it names one, else the first
-   * of the peer's address family (or the first at all).
+   * of the peer's address family (or the first at all); of that listen point's sockets, the one
+   * registered on {@code loop} (so that a message sent from {@code loop} needs no hop to another
+   * event loop), else its first.
    */
-  Channel udp(Peer to) {
+  Channel udp(Peer to, EventExecutor loop) {
     if (to.listenPoint() != null) {
       Local l = locals.get(to.listenPoint());
-      return l != null && l.config().transport() == Transport.UDP ? l.channel() : null;
+      return l != null && l.config().transport() == Transport.UDP ? l.socketOn(loop) : null;
     }
     boolean v6 = to.address().getAddress() instanceof Inet6Address;
-    Channel first = null;
+    Local first = null;
     for (Local l : udp) {
       if (first == null) {
-        first = l.channel();
+        first = l;
       }
       if (l.bound().getAddress() instanceof Inet6Address == v6) {
-        return l.channel();
+        return l.socketOn(loop);
       }
     }
-    return first;
+    return first == null ? null : first.socketOn(loop);
   }
 
   /**

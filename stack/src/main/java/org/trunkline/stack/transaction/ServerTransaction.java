@@ -15,6 +15,12 @@ public abstract sealed class ServerTransaction extends Transaction
   /** The answer-deadline timer, and for INVITE first the 100 Trying timer. */
   Scheduler.Scheduled answerTimer;
 
+  /**
+   * The request as the layer received it, while the layer is handing it to the TU (null otherwise):
+   * an answer given in that call is built from it instead of parsing the kept bytes again.
+   */
+  SipMessage received;
+
   ServerTransaction(
       TransactionLayer layer, String key, Peer peer, SipMethod method, byte[] request) {
     super(layer, key, peer, method, request);
@@ -26,7 +32,7 @@ public abstract sealed class ServerTransaction extends Transaction
    * ("Name: value" lines), Server and Content-Length 0.
    */
   public void respond(int status, String reason, String... headers) {
-    answer(status, Responses.build(request(), status, reason, peer.address(), headers));
+    answer(status, Responses.build(parsed(), status, reason, peer.address(), headers));
   }
 
   /** Answers with a response the TU wrote whole; it must be a response to this request. */
@@ -40,7 +46,13 @@ public abstract sealed class ServerTransaction extends Transaction
 
   /** The To tag the layer puts in responses it builds: the request's, or one derived from it. */
   public String toTag() {
-    return Responses.toTag(request());
+    return Responses.toTag(parsed());
+  }
+
+  /** The received request while the TU is being called, else the kept bytes parsed again. */
+  SipMessage parsed() {
+    SipMessage m = received;
+    return m != null ? m : request();
   }
 
   /**

@@ -251,13 +251,23 @@ public final class TransactionLayer {
       ServerInviteTransaction invite = new ServerInviteTransaction(this, key, source, raw);
       servers.put(key, invite);
       invite.startTimers();
-      tu.onRequest(invite, m);
+      toUser(invite, m);
     } else {
       ServerNonInviteTransaction other =
           new ServerNonInviteTransaction(this, key, source, method, raw);
       servers.put(key, other);
       other.startAnswerTimer(config.nonInviteAnswer().toNanos());
-      tu.onRequest(other, m);
+      toUser(other, m);
+    }
+  }
+
+  /** The TU's call; an answer given within it is built from {@code m}, not from a second parse. */
+  private void toUser(ServerTransaction tx, SipMessage m) {
+    tx.received = m;
+    try {
+      tu.onRequest(tx, m);
+    } finally {
+      tx.received = null;
     }
   }
 
@@ -283,10 +293,20 @@ public final class TransactionLayer {
     ServerTransaction target = servers.get(TransactionKeys.server(m, SipMethod.INVITE, source));
     if (target == null) {
       counters.unmatchedCancels.increment();
-      cancel.respond(481, "Call/Transaction Does Not Exist");
+      cancel.received = m;
+      try {
+        cancel.respond(481, "Call/Transaction Does Not Exist");
+      } finally {
+        cancel.received = null;
+      }
       return;
     }
-    cancel.respond(200, "OK");
+    cancel.received = m;
+    try {
+      cancel.respond(200, "OK");
+    } finally {
+      cancel.received = null;
+    }
     if (target instanceof ServerInviteTransaction invite && !invite.isAnswered()) {
       tu.onCancel(invite, m);
     }
@@ -311,7 +331,7 @@ public final class TransactionLayer {
 
   /** A server INVITE transaction sent a 2xx: its ACK will come with a branch of its own. */
   void awaitAck(ServerInviteTransaction tx) {
-    tx.ackKey = TransactionKeys.ackForSuccess(tx.request());
+    tx.ackKey = TransactionKeys.ackForSuccess(tx.parsed());
     acks.put(tx.ackKey, tx);
   }
 

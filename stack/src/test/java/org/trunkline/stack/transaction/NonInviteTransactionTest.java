@@ -170,6 +170,44 @@ class NonInviteTransactionTest {
     assertThat(alice.counters().transportErrors.sum()).isEqualTo(1);
   }
 
+  @Test
+  void anAnswerInTheTuCallbackIsTheAnswerGivenLater() {
+    // in the callback the layer builds it from the received message, later from the kept bytes
+    byte[] answeredAtOnce = answerFromBob(false);
+    byte[] answeredLater = answerFromBob(true);
+    assertThat(new String(answeredAtOnce, java.nio.charset.StandardCharsets.UTF_8))
+        .startsWith("SIP/2.0 200 OK")
+        .contains("Allow: OPTIONS")
+        .contains(";tag=tl")
+        .isEqualTo(new String(answeredLater, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Bob's 200 to one fixed OPTIONS, given in the TU call or one second after it. */
+  private static byte[] answerFromBob(boolean later) {
+    LoopNetwork net = new LoopNetwork(Transport.UDP);
+    RecordingUser alice = new RecordingUser();
+    RecordingUser bob = new RecordingUser();
+    TransactionLayer a = net.bind(ALICE, TransactionConfig.DEFAULT, alice);
+    net.bind(BOB, TransactionConfig.DEFAULT, bob);
+    java.util.List<ServerTransaction> pending = new java.util.ArrayList<>();
+    bob.onRequest =
+        (tx, m) -> {
+          if (later) {
+            pending.add(tx);
+          } else {
+            tx.respond(200, "OK", "Allow: OPTIONS");
+          }
+        };
+    a.sendRequest(
+        Requests.bytes(Requests.request("OPTIONS", ALICE, BOB, "z9hG4bKsame", "same@x", 1)),
+        net.peer(BOB));
+    net.advanceSeconds(1);
+    pending.forEach(tx -> tx.respond(200, "OK", "Allow: OPTIONS"));
+    net.advanceSeconds(0.1);
+    assertThat(alice.statuses()).containsExactly(200);
+    return net.sentFrom(BOB, "SIP/2.0 200").get(0).bytes();
+  }
+
   static byte[] options(TransactionLayer layer, InetSocketAddress to) {
     return Requests.bytes(Requests.request("OPTIONS", ALICE, to, layer.newBranch(), "c1@x", 1));
   }
