@@ -1,6 +1,7 @@
 package org.trunkline.stack;
 
 import java.time.Duration;
+import org.trunkline.stack.transaction.TransactionLayer;
 
 /**
  * The bounds that keep a flooded server's memory flat (issue 4, overload control), in one place.
@@ -23,7 +24,7 @@ import java.time.Duration;
  * @param maxQueuedPerLoop the same summed over every source whose channel lives on one event loop;
  *     default 10,000
  * @param maxServerTransactions open server transactions per transaction layer (one per event loop);
- *     default 50,000 ({@link
+ *     default 200,000 ({@link
  *     org.trunkline.stack.transaction.TransactionLayer#DEFAULT_MAX_SERVER_TRANSACTIONS})
  * @param retryAfterSeconds the {@code Retry-After} of every overload 503; default 5
  * @param logInterval overload is logged at most once per interval (with the counts so far), never
@@ -39,7 +40,14 @@ public record OverloadLimits(
     Duration logInterval) {
 
   public static final OverloadLimits DEFAULT =
-      new OverloadLimits(10_000, 32L << 20, 5_000, 10_000, 50_000, 5, Duration.ofSeconds(10));
+      new OverloadLimits(
+          10_000,
+          32L << 20,
+          5_000,
+          10_000,
+          TransactionLayer.DEFAULT_MAX_SERVER_TRANSACTIONS,
+          5,
+          Duration.ofSeconds(10));
 
   public OverloadLimits {
     atLeast("maxInFlight", maxInFlight, 1);

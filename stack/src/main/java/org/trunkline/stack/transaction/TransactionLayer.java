@@ -76,8 +76,13 @@ public final class TransactionLayer {
     return counters;
   }
 
-  /** Default bound on open server transactions per layer (one layer per event loop). */
-  public static final int DEFAULT_MAX_SERVER_TRANSACTIONS = 50_000;
+  /**
+   * Default bound on open server transactions per layer (one layer per event loop). A completed UDP
+   * non-INVITE transaction stays 32 s (Timer J), so the bound is also a rate: 200,000 per loop
+   * sustains about 6,000 new transactions/s per loop (50,000 capped a 2-loop server near 3,100/s,
+   * bench/RESULTS.md perf2) and holds at most about 125 MB per loop (~620 B per transaction).
+   */
+  public static final int DEFAULT_MAX_SERVER_TRANSACTIONS = 200_000;
 
   /** Seconds a peer is asked to wait when this layer is full (Retry-After of the 503). */
   static final int RETRY_AFTER_SECONDS = 5;
