@@ -17,7 +17,7 @@ public final class HeaderName {
   private static final int TABLE_SIZE = 1 << TABLE_BITS;
   private static final HeaderName[] TABLE = new HeaderName[TABLE_SIZE];
   private static final byte[][] TABLE_KEYS = new byte[TABLE_SIZE][];
-  // Each key as little-endian longs of 8 bytes (the last zero-padded), for lookupToken.
+  // Each key as little-endian longs of 8 bytes (the last zero-padded), for lookupWords.
   private static final long[][] TABLE_WORDS = new long[TABLE_SIZE][];
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -135,6 +135,10 @@ public final class HeaderName {
     byte[] lower = new byte[key.length];
     for (int i = 0; i < key.length; i++) {
       lower[i] = Chars.lower(key[i]);
+      // lookupWords is exact only for keys of these bytes
+      if (!(lower[i] >= 'a' && lower[i] <= 'z') && lower[i] != '-') {
+        throw new IllegalStateException("header name byte not a letter or '-': " + h.name);
+      }
     }
     TABLE_KEYS[slot] = lower;
     long[] words = new long[(lower.length + Long.BYTES - 1) / Long.BYTES];
@@ -181,12 +185,13 @@ public final class HeaderName {
   }
 
   /**
-   * {@link #lookup} for a name the scanner read, whose bytes are all token characters: compares 8
-   * bytes at a time, folding case with {@code | 0x20}. For token bytes that is exact: a key byte is
-   * a lower-case letter or {@code -}, and the only other byte that folds to one of those is the
-   * upper-case letter or CR, which is not a token character.
+   * {@link #lookup} comparing 8 bytes at a time; exact for any bytes, not only token characters.
+   * Each byte is folded with {@code | 0x20} only if it has bit {@code 0x40} ({@link #word}). Key
+   * bytes are lower-case letters and {@code -} ({@link #put} checks): a folded byte equals a letter
+   * only if it was that letter in either case, and equals {@code -} only if it was {@code -} (CR,
+   * {@code 0x0d}, lacks bit {@code 0x40} and stays CR). So a hit means the bytes are the name.
    */
-  static HeaderName lookupToken(byte[] b, int off, int len) {
+  static HeaderName lookupWords(byte[] b, int off, int len) {
     // every word read must lie inside the array; a name at its very end takes the byte path
     if (len == 0 || off + ((len + Long.BYTES - 1) & -Long.BYTES) > b.length) {
       return lookup(b, off, len);
@@ -204,10 +209,15 @@ public final class HeaderName {
     return null;
   }
 
-  /** The 8 bytes at {@code off}, {@code | 0x20}, with the bytes at and after {@code len} zeroed. */
+  /**
+   * The 8 bytes at {@code off}, each with {@code | 0x20} if it has bit {@code 0x40} (upper-case
+   * letters become lower case; no byte becomes {@code -} that was not one), the bytes at and after
+   * {@code len} zeroed.
+   */
   private static long word(byte[] b, int off, int len) {
     long mask = len >= Long.BYTES ? -1L : (1L << (len << 3)) - 1;
-    return ((long) LONGS.get(b, off) | CASE_BITS) & mask;
+    long w = (long) LONGS.get(b, off);
+    return (w | ((w >>> 1) & CASE_BITS)) & mask;
   }
 
   private static boolean restEqual(long[] key, byte[] b, int off, int len) {
