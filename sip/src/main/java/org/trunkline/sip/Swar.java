@@ -101,4 +101,24 @@ final class Swar {
     }
     return e;
   }
+
+  private static final long CRS = of('\r');
+  private static final long LFS = of('\n');
+
+  /** Whether {@code [p, e)} is ASCII (no byte above 0x7f) without CR or LF. */
+  static boolean isPlainAscii(byte[] b, int p, int e) {
+    for (; p + Long.BYTES <= e; p += Long.BYTES) {
+      long w = word(b, p);
+      if (((w & HIGHS) | zeros(w ^ CRS) | zeros(w ^ LFS)) != 0) {
+        return false;
+      }
+    }
+    for (; p < e; p++) {
+      byte c = b[p];
+      if (c < 0 || c == '\r' || c == '\n') {
+        return false;
+      }
+    }
+    return true;
+  }
 }

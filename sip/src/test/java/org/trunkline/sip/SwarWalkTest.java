@@ -3,6 +3,8 @@ package org.trunkline.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -191,7 +193,188 @@ class SwarWalkTest {
     }
   }
 
+  private static final String[] URI_PIECES = {
+    "@",
+    ":",
+    "%",
+    "%4",
+    "%41",
+    "%g1",
+    ";",
+    "?",
+    "/",
+    "&",
+    "=",
+    "+",
+    "$",
+    ",",
+    "<",
+    " ",
+    "a",
+    "Z",
+    "9",
+    "-",
+    "_",
+    "host.example",
+    "é",
+    "\"",
+    "[::1]"
+  };
+
+  /** The sip URI userinfo: found and checked in one walk as the find-then-check walks did. */
+  @Test
+  void theUserinfoWalkAgreesWithFindThenCheck() {
+    Random random = new Random(17);
+    int found = 0;
+    for (int round = 0; round < 200_000; round++) {
+      StringBuilder u = new StringBuilder();
+      int n = random.nextInt(12);
+      for (int i = 0; i < n; i++) {
+        u.append(URI_PIECES[random.nextInt(URI_PIECES.length)]);
+      }
+      byte[] b = u.toString().getBytes(StandardCharsets.UTF_8);
+      String text = u.toString();
+      String expected;
+      try {
+        expected = String.valueOf(oldUserinfo(b, 0, b.length));
+      } catch (SipParseException x) {
+        expected = "! " + x.getMessage() + " @" + x.offset();
+      }
+      String actual;
+      try {
+        actual = String.valueOf(UriParser.userinfo(b, 0, b.length));
+      } catch (SipParseException x) {
+        actual = "! " + x.getMessage() + " @" + x.offset();
+      }
+      assertThat(actual).as(text).isEqualTo(expected);
+      if (!expected.startsWith("!") && !expected.equals("-1")) {
+        found++;
+      }
+    }
+    assertThat(found).isGreaterThan(10_000);
+  }
+
+  /** The validator's split of a list value: the same values, or the same exception. */
+  @Test
+  void theListSplitAgreesWithTheByteWiseSplit() {
+    Random random = new Random(19);
+    String[] pieces = {"\"", "\\", ",", "<", ">", " ", "\r\n ", "a", "sip:x@h", ";p=1", "é"};
+    for (int round = 0; round < 200_000; round++) {
+      StringBuilder v = new StringBuilder("x");
+      int n = random.nextInt(16);
+      for (int i = 0; i < n; i++) {
+        v.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String value = v.toString().strip();
+      byte[] msg =
+          ("OPTIONS sip:a@h SIP/2.0\r\nContact: " + value + "\r\n\r\n")
+              .getBytes(StandardCharsets.UTF_8);
+      SipMessage m = new SipParser().parseDatagram(msg);
+      List<String> expected = new ArrayList<>();
+      try {
+        oldForEachValue(m.buf, m.valueStart(0), m.valueEnd(0), (a, z) -> expected.add(a + "-" + z));
+      } catch (SipParseException x) {
+        expected.add("! " + x.getMessage() + " @" + x.offset());
+      }
+      List<String> actual = new ArrayList<>();
+      try {
+        SipValidator.forEachValue(m, 0, (a, z) -> actual.add(a + "-" + z));
+      } catch (SipParseException x) {
+        actual.add("! " + x.getMessage() + " @" + x.offset());
+      }
+      assertThat(actual).as(value).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void plainAsciiIsNoHighByteNoCrNoLf() {
+    Random random = new Random(23);
+    for (int round = 0; round < 100_000; round++) {
+      byte[] b = new byte[random.nextInt(30)];
+      for (int i = 0; i < b.length; i++) {
+        b[i] =
+            random.nextInt(8) == 0
+                ? (byte) "\r\n\u0080\u00ff\u007f".charAt(random.nextInt(5))
+                : (byte) 'a';
+      }
+      int s = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+      int e = s + random.nextInt(b.length - s + 1);
+      boolean expected = true;
+      for (int p = s; p < e; p++) {
+        expected &= b[p] >= 0 && b[p] != '\r' && b[p] != '\n';
+      }
+      assertThat(Swar.isPlainAscii(b, s, e)).isEqualTo(expected);
+    }
+  }
+
   // ---- the walks as they were, byte by byte ----
+
+  /** The old walkSip start: find the '@', then check the userinfo before it. */
+  private static long oldUserinfo(byte[] b, int s, int e) {
+    int at = -1;
+    for (int p = s; p < e; p++) {
+      if (b[p] == '@') {
+        at = p;
+        break;
+      }
+    }
+    if (at < 0) {
+      return UriParser.NO_USERINFO;
+    }
+    int pw = -1;
+    for (int q = s; q < at; q++) {
+      byte c = b[q];
+      if (c == ':' && pw < 0) {
+        pw = q;
+      } else if (c == '%') {
+        if (q + 2 >= at || Chars.hexValue(b[q + 1]) < 0 || Chars.hexValue(b[q + 2]) < 0) {
+          throw new SipParseException("bad % escape in URI", q);
+        }
+        q += 2;
+      } else if (pw < 0
+          ? !Chars.is(c, Chars.UNRESERVED | Chars.USER_UNRESERVED)
+          : !Chars.is(c, Chars.UNRESERVED | Chars.PASSWORD)) {
+        throw new SipParseException("bad character in SIP URI userinfo", q);
+      }
+    }
+    return Params.span(at, pw);
+  }
+
+  private static void oldForEachValue(byte[] b, int s, int e, SipValidator.Span span) {
+    boolean quoted = false;
+    int angle = 0;
+    int vs = s;
+    for (int p = s; p <= e; p++) {
+      byte c = p < e ? b[p] : (byte) ',';
+      if (quoted) {
+        if (c == '\\') {
+          p++;
+        } else if (c == '"') {
+          quoted = false;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == '<') {
+        angle++;
+      } else if (c == '>' && angle > 0) {
+        angle--;
+      } else if (c == ',' && (angle == 0 || p == e)) {
+        int a = SipParser.skipLws(b, vs, p);
+        int z = p;
+        while (z > a && (Chars.isWs(b[z - 1]) || b[z - 1] == '\r' || b[z - 1] == '\n')) {
+          z--;
+        }
+        if (a == z) {
+          throw new SipParseException("empty value in list", p);
+        }
+        span.check(a, z);
+        vs = p + 1;
+      }
+    }
+    if (quoted) {
+      throw new SipParseException("unterminated quoted string", e);
+    }
+  }
 
   private static int oldCountValues(byte[] b, int s, int e) {
     int n = 1;
