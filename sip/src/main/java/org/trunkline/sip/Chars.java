@@ -33,6 +33,9 @@ final class Chars {
   /** uric (RFC 2396) for absolute URIs of other schemes: reserved / unreserved / escaped */
   static final int URIC = 1 << 11;
 
+  /** Ends an unquoted parameter value in the scanner's quick look: ; , SP HT CR LF */
+  static final int PARAM_VALUE_END = 1 << 12;
+
   private static final int[] TABLE = new int[256];
 
   static {
@@ -55,6 +58,7 @@ final class Chars {
     set("[]/?:+$", HNV_UNRESERVED);
     set("()<>:\\\"/[]?{}", WORD);
     set(" \t", WS);
+    set(";, \t\r\n", PARAM_VALUE_END);
     set(";/?:@&=+$,-_.!~*'()%[]", URIC);
   }
 

@@ -17,8 +17,11 @@ public final class HeaderName {
   private static final int TABLE_SIZE = 1 << TABLE_BITS;
   private static final HeaderName[] TABLE = new HeaderName[TABLE_SIZE];
   private static final byte[][] TABLE_KEYS = new byte[TABLE_SIZE][];
-  // Each key as little-endian longs of 8 bytes (the last zero-padded), for lookupToken.
-  private static final long[][] TABLE_WORDS = new long[TABLE_SIZE][];
+  // For lookupWords, in one flat array so that a probe touches one cache line: per slot the key as
+  // three little-endian longs of 8 bytes (zero-padded) and its length (0: an empty slot).
+  private static final int FLAT_STRIDE = 4;
+  private static final int MAX_FLAT_KEY = 3 * Long.BYTES;
+  private static final long[] FLAT = new long[TABLE_SIZE * FLAT_STRIDE];
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long CASE_BITS = 0x2020202020202020L;
@@ -135,13 +138,19 @@ public final class HeaderName {
     byte[] lower = new byte[key.length];
     for (int i = 0; i < key.length; i++) {
       lower[i] = Chars.lower(key[i]);
+      // lookupWords is exact only for keys of these bytes
+      if (!(lower[i] >= 'a' && lower[i] <= 'z') && lower[i] != '-') {
+        throw new IllegalStateException("header name byte not a letter or '-': " + h.name);
+      }
     }
     TABLE_KEYS[slot] = lower;
-    long[] words = new long[(lower.length + Long.BYTES - 1) / Long.BYTES];
-    for (int i = lower.length - 1; i >= 0; i--) {
-      words[i / Long.BYTES] |= (lower[i] & 0xffL) << ((i % Long.BYTES) * 8);
+    if (lower.length > MAX_FLAT_KEY) {
+      throw new IllegalStateException("header name longer than the flat table holds: " + h.name);
     }
-    TABLE_WORDS[slot] = words;
+    for (int i = lower.length - 1; i >= 0; i--) {
+      FLAT[slot * FLAT_STRIDE + i / Long.BYTES] |= (lower[i] & 0xffL) << ((i % Long.BYTES) * 8);
+    }
+    FLAT[slot * FLAT_STRIDE + 3] = lower.length;
   }
 
   /**
@@ -181,39 +190,47 @@ public final class HeaderName {
   }
 
   /**
-   * {@link #lookup} for a name the scanner read, whose bytes are all token characters: compares 8
-   * bytes at a time, folding case with {@code | 0x20}. For token bytes that is exact: a key byte is
-   * a lower-case letter or {@code -}, and the only other byte that folds to one of those is the
-   * upper-case letter or CR, which is not a token character.
+   * {@link #lookup} comparing 8 bytes at a time; exact for any bytes, not only token characters.
+   * Each byte is folded with {@code | 0x20} only if it has bit {@code 0x40} ({@link #word}). Key
+   * bytes are lower-case letters and {@code -} ({@link #put} checks): a folded byte equals a letter
+   * only if it was that letter in either case, and equals {@code -} only if it was {@code -} (CR,
+   * {@code 0x0d}, lacks bit {@code 0x40} and stays CR). So a hit means the bytes are the name.
    */
-  static HeaderName lookupToken(byte[] b, int off, int len) {
+  static HeaderName lookupWords(byte[] b, int off, int len) {
     // every word read must lie inside the array; a name at its very end takes the byte path
     if (len == 0 || off + ((len + Long.BYTES - 1) & -Long.BYTES) > b.length) {
       return lookup(b, off, len);
     }
+    if (len > MAX_FLAT_KEY) {
+      return null; // no known name is this long (put checks)
+    }
     long word0 = word(b, off, len);
     int slot = hash(word0, len);
-    HeaderName h;
-    while ((h = TABLE[slot]) != null) {
-      long[] k = TABLE_WORDS[slot];
-      if (k[0] == word0 && TABLE_KEYS[slot].length == len && restEqual(k, b, off, len)) {
-        return h;
+    long keyLen;
+    while ((keyLen = FLAT[slot * FLAT_STRIDE + 3]) != 0) {
+      int k = slot * FLAT_STRIDE;
+      if (FLAT[k] == word0 && keyLen == len && restEqual(k, b, off, len)) {
+        return TABLE[slot];
       }
       slot = (slot + 1) & (TABLE_SIZE - 1);
     }
     return null;
   }
 
-  /** The 8 bytes at {@code off}, {@code | 0x20}, with the bytes at and after {@code len} zeroed. */
+  /**
+   * The 8 bytes at {@code off}, each with {@code | 0x20} if it has bit {@code 0x40} (upper-case
+   * letters become lower case; no byte becomes {@code -} that was not one), the bytes at and after
+   * {@code len} zeroed.
+   */
   private static long word(byte[] b, int off, int len) {
     long mask = len >= Long.BYTES ? -1L : (1L << (len << 3)) - 1;
-    return ((long) LONGS.get(b, off) | CASE_BITS) & mask;
+    long w = (long) LONGS.get(b, off);
+    return (w | ((w >>> 1) & CASE_BITS)) & mask;
   }
 
-  private static boolean restEqual(long[] key, byte[] b, int off, int len) {
-    for (int i = 1; i < key.length; i++) {
-      int at = i * Long.BYTES;
-      if (word(b, off + at, len - at) != key[i]) {
+  private static boolean restEqual(int k, byte[] b, int off, int len) {
+    for (int at = Long.BYTES; at < len; at += Long.BYTES) {
+      if (word(b, off + at, len - at) != FLAT[k + at / Long.BYTES]) {
         return false;
       }
     }

@@ -14,6 +14,7 @@ import java.util.List;
  * @param wildcard whether this is the {@code Contact: *} of a REGISTER
  */
 public record NameAddress(String displayName, Uri uri, List<Param> params, boolean wildcard) {
+  private static final long GTS = Swar.of('>');
 
   /** The value of the named header parameter (any case), "" for a flag, null if absent. */
   public String param(String name) {
@@ -123,9 +124,7 @@ public record NameAddress(String displayName, Uri uri, List<Param> params, boole
   private static Uri bracketed(Cursor c, boolean build) {
     c.expect('<', "before URI");
     int s = c.p;
-    while (c.p < c.e && c.b[c.p] != '>') {
-      c.p++;
-    }
+    c.p = Swar.indexOfAny(c.b, c.p, c.e, GTS, GTS);
     if (c.p >= c.e) {
       throw c.fail("missing '>'");
     }

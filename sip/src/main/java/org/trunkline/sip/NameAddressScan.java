@@ -8,6 +8,9 @@ final class NameAddressScan {
   /** Returned when the value is structurally broken (unbalanced quotes or brackets). */
   static final long BAD = -2L;
 
+  private static final long LTS = Swar.of('<');
+  private static final long GTS = Swar.of('>');
+
   private NameAddressScan() {}
 
   /**
@@ -24,30 +27,26 @@ final class NameAddressScan {
 
   /** Where header parameters may begin, or -1 if quotes or brackets are unbalanced. */
   static int paramsStart(byte[] b, int s, int e) {
-    for (int p = s; p < e; p++) {
+    int p = s;
+    while (true) {
+      p = Swar.indexOfAny(b, p, e, Params.QUOTES, LTS, GTS, Params.SEMIS);
+      if (p >= e) {
+        return e;
+      }
       byte c = b[p];
       if (c == '"') {
         p = Params.skipQuoted(b, p, e);
         if (p < 0) {
           return -1;
         }
-        p--;
       } else if (c == '<') {
-        for (int q = p + 1; q < e; q++) {
-          if (b[q] == '>') {
-            return q + 1;
-          }
-          if (b[q] == '<') {
-            return -1;
-          }
-        }
-        return -1;
+        int q = Swar.indexOfAny(b, p + 1, e, GTS, LTS);
+        return q < e && b[q] == '>' ? q + 1 : -1;
       } else if (c == '>') {
         return -1;
-      } else if (c == ';') {
+      } else {
         return p;
       }
     }
-    return e;
   }
 }

@@ -8,6 +8,11 @@ final class Params {
   /** What {@link #paramAt} returns for the named parameter with an unclosed quoted value. */
   static final long UNTERMINATED = -3L;
 
+  static final long QUOTES = Swar.of('"');
+  static final long COMMAS = Swar.of(',');
+  static final long SEMIS = Swar.of(';');
+  static final long BACKSLASHES = Swar.of('\\');
+
   private Params() {}
 
   /** A {@code [start, end)} span packed in a long, so that finding one allocates nothing. */
@@ -30,30 +35,34 @@ final class Params {
    * absent; an empty span for a parameter without a value.
    */
   static long find(byte[] b, int s, int e, String name, boolean firstValueOnly) {
-    boolean quoted = false;
-    for (int p = s; p < e; p++) {
+    int p = s;
+    while (true) {
+      p =
+          firstValueOnly
+              ? Swar.indexOfAny(b, p, e, QUOTES, SEMIS, COMMAS)
+              : Swar.indexOfAny(b, p, e, QUOTES, SEMIS);
+      if (p >= e) {
+        return ABSENT;
+      }
       byte c = b[p];
-      if (quoted) {
-        if (c == '\\') {
-          p++;
-        } else if (c == '"') {
-          quoted = false;
+      if (c == '"') {
+        // an unclosed quote runs to the end: nothing after it is a parameter
+        p = skipQuoted(b, p, e);
+        if (p < 0) {
+          return ABSENT;
         }
         continue;
       }
-      if (c == '"') {
-        quoted = true;
-      } else if (c == ',' && firstValueOnly) {
+      if (c == ',') {
         return ABSENT;
-      } else if (c == ';') {
-        long span = paramAt(b, p, e, name);
-        if (span != ABSENT) {
-          // the named parameter ends the search, even when its quoted value is unclosed
-          return span == UNTERMINATED ? ABSENT : span;
-        }
       }
+      long span = paramAt(b, p, e, name);
+      if (span != ABSENT) {
+        // the named parameter ends the search, even when its quoted value is unclosed
+        return span == UNTERMINATED ? ABSENT : span;
+      }
+      p++;
     }
-    return ABSENT;
   }
 
   /**
@@ -76,12 +85,7 @@ final class Params {
           ve = skipQuoted(b, ve, e);
           return ve < 0 ? UNTERMINATED : span(vs + 1, ve - 1);
         }
-        while (ve < e
-            && b[ve] != ';'
-            && b[ve] != ','
-            && !Chars.isWs(b[ve])
-            && b[ve] != '\r'
-            && b[ve] != '\n') {
+        while (ve < e && !Chars.is(b[ve], Chars.PARAM_VALUE_END)) {
           ve++;
         }
         return span(vs, ve);
@@ -92,13 +96,15 @@ final class Params {
 
   /** From an opening quote at {@code p}, the offset after the closing quote, or -1. */
   static int skipQuoted(byte[] b, int p, int e) {
-    for (p++; p < e; p++) {
-      if (b[p] == '\\') {
-        p++;
-      } else if (b[p] == '"') {
+    for (p++; ; p += 2) {
+      p = Swar.indexOfAny(b, p, e, QUOTES, BACKSLASHES);
+      if (p >= e) {
+        return -1;
+      }
+      if (b[p] == '"') {
         return p + 1;
       }
+      // a backslash: the byte after it is taken as it is
     }
-    return -1;
   }
 }

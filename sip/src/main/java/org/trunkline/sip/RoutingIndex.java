@@ -149,22 +149,29 @@ final class RoutingIndex {
   private static int topVia(SipMessage m, int s, int e) {
     byte[] b = m.buf;
     int n = 1;
-    boolean quoted = false;
     boolean searching = true;
-    for (int p = s; p < e; p++) {
+    int p = s;
+    while (true) {
+      p =
+          searching
+              ? Swar.indexOfAny(b, p, e, Params.QUOTES, Params.COMMAS, Params.SEMIS)
+              : Swar.indexOfAny(b, p, e, Params.QUOTES, Params.COMMAS);
+      if (p >= e) {
+        return n;
+      }
       byte c = b[p];
-      if (quoted) {
-        if (c == '\\') {
-          p++;
-        } else if (c == '"') {
-          quoted = false;
+      if (c == '"') {
+        // an unclosed quote runs to the end of the line: no comma after it counts
+        p = Params.skipQuoted(b, p, e);
+        if (p < 0) {
+          return n;
         }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
+        continue;
+      }
+      if (c == ',') {
         n++;
         searching = false;
-      } else if (c == ';' && searching) {
+      } else {
         long span = Params.paramAt(b, p, e, "branch");
         if (span != Params.ABSENT) {
           // Params.find stops at the named parameter, and finds nothing if its quote is unclosed
@@ -175,29 +182,29 @@ final class RoutingIndex {
           searching = false;
         }
       }
+      p++;
     }
-    return n;
   }
 
-  /** Values in a comma-separated header line: commas outside quoted strings and angle brackets. */
+  /** Values in a comma-separated header line: commas outside quoted strings. */
   static int countValues(byte[] b, int s, int e) {
     int n = 1;
-    boolean quoted = false;
-    for (int p = s; p < e; p++) {
-      byte c = b[p];
-      if (quoted) {
-        if (c == '\\') {
-          p++;
-        } else if (c == '"') {
-          quoted = false;
+    int p = s;
+    while (true) {
+      p = Swar.indexOfAny(b, p, e, Params.QUOTES, Params.COMMAS);
+      if (p >= e) {
+        return n;
+      }
+      if (b[p] == '"') {
+        p = Params.skipQuoted(b, p, e);
+        if (p < 0) {
+          return n;
         }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
+      } else {
         n++;
+        p++;
       }
     }
-    return n;
   }
 
   private static void readCallId(SipMessage m) {

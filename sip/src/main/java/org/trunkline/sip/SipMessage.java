@@ -382,13 +382,7 @@ public final class SipMessage {
    * these bytes, so parsing it in place gives what parsing the String's bytes gives.
    */
   private boolean plain(int s, int e) {
-    for (int p = s; p < e; p++) {
-      byte c = buf[p];
-      if (c < 0 || c == '\r' || c == '\n') {
-        return false;
-      }
-    }
-    return true;
+    return Swar.isPlainAscii(buf, s, e);
   }
 
   /** The exception with its offset made relative to {@code base}, the start of the value. */

@@ -11,6 +11,11 @@ import java.util.Locale;
  * the line and column where it is. Stateless and thread-safe.
  */
 public final class SipValidator {
+  private static final long QUOTES = Swar.of('"');
+  private static final long LTS = Swar.of('<');
+  private static final long GTS = Swar.of('>');
+  private static final long COMMAS = Swar.of(',');
+
   private SipValidator() {}
 
   /** The first problem in {@code m}, or {@code null} if every known header parses. */
@@ -142,48 +147,54 @@ public final class SipValidator {
     return SipMessage.Typed.NAME_ADDRESS_ANY;
   }
 
-  private interface Span {
+  interface Span {
     void check(int s, int e);
   }
 
-  private static void forEachValue(SipMessage m, int i, Span span) {
+  static void forEachValue(SipMessage m, int i, Span span) {
     byte[] b = m.buf;
     int s = m.valueStart(i);
     int e = m.valueEnd(i);
-    boolean quoted = false;
     int angle = 0;
     int vs = s;
-    for (int p = s; p <= e; p++) {
-      byte c = p < e ? b[p] : (byte) ',';
-      if (quoted) {
-        if (c == '\\') {
-          p++;
-        } else if (c == '"') {
-          quoted = false;
+    int p = s;
+    // from one quote, bracket or comma to the next, 8 bytes at a time (Swar)
+    while ((p = Swar.indexOfAny(b, p, e, QUOTES, LTS, GTS, COMMAS)) < e) {
+      byte c = b[p];
+      if (c == '"') {
+        p = Params.skipQuoted(b, p, e);
+        if (p < 0) {
+          throw new SipParseException("unterminated quoted string", e);
         }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == '<') {
+        continue;
+      }
+      if (c == '<') {
         angle++;
-      } else if (c == '>' && angle > 0) {
-        angle--;
-      } else if (c == ',' && (angle == 0 || p == e)) {
-        // the end of the value ends the last one too, even inside an unclosed '<'
-        int a = SipParser.skipLws(b, vs, p);
-        int z = p;
-        while (z > a && (Chars.isWs(b[z - 1]) || b[z - 1] == '\r' || b[z - 1] == '\n')) {
-          z--;
+      } else if (c == '>') {
+        if (angle > 0) {
+          angle--;
         }
-        if (a == z) {
-          throw new SipParseException("empty value in list", p);
-        }
-        span.check(a, z);
+      } else if (angle == 0) {
+        value(b, vs, p, span);
         vs = p + 1;
       }
+      p++;
     }
-    if (quoted) {
-      throw new SipParseException("unterminated quoted string", e);
+    // the end of the value ends the last one too, even inside an unclosed '<'
+    value(b, vs, e, span);
+  }
+
+  /** One value of a list, {@code [vs, p)} with LWS around it, {@code p} at its comma or the end. */
+  private static void value(byte[] b, int vs, int p, Span span) {
+    int a = SipParser.skipLws(b, vs, p);
+    int z = p;
+    while (z > a && (Chars.isWs(b[z - 1]) || b[z - 1] == '\r' || b[z - 1] == '\n')) {
+      z--;
     }
+    if (a == z) {
+      throw new SipParseException("empty value in list", p);
+    }
+    span.check(a, z);
   }
 
   /** delta-seconds = 1*DIGIT, at most 2**32-1 (RFC 4475 scalar02). */

@@ -6,6 +6,8 @@ import java.util.List;
 
 /** Parses URIs by the RFC 3261 §25.1, RFC 3966 and RFC 5118 grammars. Stateless. */
 public final class UriParser {
+  private static final long ATS = Swar.of('@');
+
   private UriParser() {}
 
   /** Parses a URI from text; throws {@link SipParseException} if it is malformed. */
@@ -112,29 +114,11 @@ public final class UriParser {
    */
   private static boolean walkSip(byte[] b, int s, int e, SipParts out) {
     boolean build = out != null;
-    int at = -1;
-    for (int p = s; p < e; p++) {
-      if (b[p] == '@') {
-        at = p;
-        break;
-      }
-    }
+    long userinfo = userinfo(b, s, e);
+    int at = userinfo == NO_USERINFO ? -1 : Params.start(userinfo);
+    int pw = userinfo == NO_USERINFO ? -1 : Params.end(userinfo);
     int p = s;
     if (at >= 0) {
-      int pw = -1;
-      for (int q = s; q < at; q++) {
-        byte c = b[q];
-        if (c == ':' && pw < 0) {
-          pw = q;
-        } else if (c == '%') {
-          escape(b, q, at);
-          q += 2;
-        } else if (pw < 0
-            ? !Chars.is(c, Chars.UNRESERVED | Chars.USER_UNRESERVED)
-            : !Chars.is(c, Chars.UNRESERVED | Chars.PASSWORD)) {
-          throw new SipParseException("bad character in SIP URI userinfo", q);
-        }
-      }
       int userEnd = pw < 0 ? at : pw;
       if (userEnd == s) {
         throw new SipParseException("empty user in SIP URI", s);
@@ -187,6 +171,69 @@ public final class UriParser {
       throw new SipParseException("unexpected character in SIP URI", p);
     }
     return hasHeaders;
+  }
+
+  /** What {@link #userinfo} returns for a URI without one. */
+  static final long NO_USERINFO = -1L;
+
+  /**
+   * Where the userinfo of the sip/sips URI part {@code [s, e)} ends: its {@code @} and the {@code
+   * :} before the password (-1 if none), as a {@link Params#span}; {@link #NO_USERINFO} if there is
+   * no {@code @}; throws {@link SipParseException} for a bad byte or escape before the {@code @}.
+   *
+   * <p>One walk in the common case: the userinfo is checked on the way to its {@code @}. At the
+   * first byte that cannot be in a good userinfo, the search for {@code @} goes on from there
+   * ({@code [s, q)} has none); if there is one, {@link #checkUserinfo} throws what the byte-wise
+   * check always threw.
+   */
+  static long userinfo(byte[] b, int s, int e) {
+    int pw = -1;
+    int q = s;
+    for (; q < e; q++) {
+      byte c = b[q];
+      if (c == '@') {
+        return Params.span(q, pw);
+      }
+      if (c == ':' && pw < 0) {
+        pw = q;
+      } else if (c == '%') {
+        if (q + 2 >= e || Chars.hexValue(b[q + 1]) < 0 || Chars.hexValue(b[q + 2]) < 0) {
+          break;
+        }
+        q += 2;
+      } else if (!Chars.is(
+          c,
+          pw < 0 ? Chars.UNRESERVED | Chars.USER_UNRESERVED : Chars.UNRESERVED | Chars.PASSWORD)) {
+        break;
+      }
+    }
+    int at = Swar.indexOfAny(b, q, e, ATS, ATS);
+    if (at < e) {
+      checkUserinfo(b, s, at);
+    }
+    return NO_USERINFO;
+  }
+
+  /**
+   * The userinfo check byte by byte, for a userinfo that the one walk in {@link #walkSip} stopped
+   * in before its {@code @}: throws at the first bad byte or escape, as that walk stopped at one.
+   */
+  private static void checkUserinfo(byte[] b, int s, int at) {
+    int pw = -1;
+    for (int q = s; q < at; q++) {
+      byte c = b[q];
+      if (c == ':' && pw < 0) {
+        pw = q;
+      } else if (c == '%') {
+        escape(b, q, at);
+        q += 2;
+      } else if (pw < 0
+          ? !Chars.is(c, Chars.UNRESERVED | Chars.USER_UNRESERVED)
+          : !Chars.is(c, Chars.UNRESERVED | Chars.PASSWORD)) {
+        throw new SipParseException("bad character in SIP URI userinfo", q);
+      }
+    }
+    throw new IllegalStateException("userinfo passed the check the walk stopped in");
   }
 
   /** One parameter from {@code p}; added to {@code out} unless it is null (check only). */

@@ -1,0 +1,124 @@
+package org.trunkline.sip;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Byte searches eight bytes per step (SWAR, "SIMD within a register", as Netty's SWARUtil): a
+ * {@code long} read from the array is compared with a byte repeated eight times ({@link #of}), and
+ * the lowest byte that matched gives the offset. The scanner's walks to the next special byte of a
+ * header value go through here.
+ */
+final class Swar {
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  private Swar() {}
+
+  /** The byte {@code c} in each of the eight bytes of a long. */
+  static long of(char c) {
+    return (c & 0xffL) * ONES;
+  }
+
+  /**
+   * The high bit set in each byte of {@code x} that is zero, and possibly in bytes above a zero
+   * byte (a borrow); never below the lowest zero byte, so the lowest set bit is exact.
+   */
+  private static long zeros(long x) {
+    return (x - ONES) & ~x & HIGHS;
+  }
+
+  /** The little-endian long at {@code p}; the caller keeps {@code p + 8 <= b.length}. */
+  static long word(byte[] b, int p) {
+    return (long) LONGS.get(b, p);
+  }
+
+  /** The offset of the first byte in {@code [p, e)} equal to one of {@code x, y}, or {@code e}. */
+  static int indexOfAny(byte[] b, int p, int e, long x, long y) {
+    for (; p + Long.BYTES <= e; p += Long.BYTES) {
+      long w = word(b, p);
+      long z = zeros(w ^ x) | zeros(w ^ y);
+      if (z != 0) {
+        return p + (Long.numberOfTrailingZeros(z) >>> 3);
+      }
+    }
+    byte bx = (byte) x;
+    byte by = (byte) y;
+    for (; p < e; p++) {
+      byte c = b[p];
+      if (c == bx || c == by) {
+        return p;
+      }
+    }
+    return e;
+  }
+
+  /**
+   * The offset of the first byte in {@code [p, e)} equal to one of {@code x, y, z}, or {@code e}.
+   * The lowest flagged byte over the three tests is exact, as each test's lowest flag is.
+   */
+  static int indexOfAny(byte[] b, int p, int e, long x, long y, long z) {
+    for (; p + Long.BYTES <= e; p += Long.BYTES) {
+      long w = word(b, p);
+      long m = zeros(w ^ x) | zeros(w ^ y) | zeros(w ^ z);
+      if (m != 0) {
+        return p + (Long.numberOfTrailingZeros(m) >>> 3);
+      }
+    }
+    byte bx = (byte) x;
+    byte by = (byte) y;
+    byte bz = (byte) z;
+    for (; p < e; p++) {
+      byte c = b[p];
+      if (c == bx || c == by || c == bz) {
+        return p;
+      }
+    }
+    return e;
+  }
+
+  /** As {@link #indexOfAny(byte[], int, int, long, long, long)} for four bytes. */
+  static int indexOfAny(byte[] b, int p, int e, long x, long y, long z, long v) {
+    for (; p + Long.BYTES <= e; p += Long.BYTES) {
+      long w = word(b, p);
+      long m = zeros(w ^ x) | zeros(w ^ y) | zeros(w ^ z) | zeros(w ^ v);
+      if (m != 0) {
+        return p + (Long.numberOfTrailingZeros(m) >>> 3);
+      }
+    }
+    byte bx = (byte) x;
+    byte by = (byte) y;
+    byte bz = (byte) z;
+    byte bv = (byte) v;
+    for (; p < e; p++) {
+      byte c = b[p];
+      if (c == bx || c == by || c == bz || c == bv) {
+        return p;
+      }
+    }
+    return e;
+  }
+
+  private static final long CRS = of('\r');
+  private static final long LFS = of('\n');
+
+  /** Whether {@code [p, e)} is ASCII (no byte above 0x7f) without CR or LF. */
+  static boolean isPlainAscii(byte[] b, int p, int e) {
+    for (; p + Long.BYTES <= e; p += Long.BYTES) {
+      long w = word(b, p);
+      if (((w & HIGHS) | zeros(w ^ CRS) | zeros(w ^ LFS)) != 0) {
+        return false;
+      }
+    }
+    for (; p < e; p++) {
+      byte c = b[p];
+      if (c < 0 || c == '\r' || c == '\n') {
+        return false;
+      }
+    }
+    return true;
+  }
+}
