@@ -393,27 +393,7 @@ final class Call implements TransactionUser {
             bCallId,
             ++bCseq);
     sb.append("RAck: ").append(rseq).append(' ').append(r.cseqNumber()).append(" INVITE\r\n");
-    try {
-      layer()
-          .sendRequest(
-              noBody(sb),
-              bTarget.peer(),
-              new TransactionUser() {
-                @Override
-                public void onRequest(ServerTransaction t, SipMessage m) {}
-
-                @Override
-                public void onResponse(ClientTransaction t, SipMessage m) {}
-
-                @Override
-                public void onTimeout(Transaction t) {}
-
-                @Override
-                public void onTransportError(Transaction t, String reason) {}
-              });
-    } catch (IllegalArgumentException e) {
-      LOG.warn("call {}: cannot send PRACK: {}", id, e.getMessage());
-    }
+    send("PRACK", noBody(sb), bTarget.peer(), IGNORED);
   }
 
   private void scheduleDialogCheck() {
@@ -493,6 +473,31 @@ final class Call implements TransactionUser {
     end(200, "OK", "dialog check failed: " + why);
   }
 
+  /** The owner of requests whose answer changes nothing (PRACK, the BYE to a late leg). */
+  private static final TransactionUser IGNORED =
+      new TransactionUser() {
+        @Override
+        public void onRequest(ServerTransaction t, SipMessage m) {}
+
+        @Override
+        public void onResponse(ClientTransaction t, SipMessage m) {}
+
+        @Override
+        public void onTimeout(Transaction t) {}
+
+        @Override
+        public void onTransportError(Transaction t, String reason) {}
+      };
+
+  /** Sends a request of ours in a new client transaction; a refusal by the layer is logged. */
+  private void send(String what, byte[] bytes, Peer to, TransactionUser owner) {
+    try {
+      layer().sendRequest(bytes, to, owner);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("call {}: cannot send {}: {}", id, what, e.getMessage());
+    }
+  }
+
   /** A given-up leg answered 2xx after all: ACK it and hang it up. */
   private void hangUpLate(Abandoned leg, SipMessage ok) {
     String contact = firstContact(ok);
@@ -502,27 +507,11 @@ final class Call implements TransactionUser {
     layer()
         .sendStateless(
             noBody(request("ACK", ruri, to, 70, leg.from(), toHeader, leg.callId(), 1)), to);
-    try {
-      layer()
-          .sendRequest(
-              noBody(request("BYE", ruri, to, 70, leg.from(), toHeader, leg.callId(), 2)),
-              to,
-              new TransactionUser() {
-                @Override
-                public void onRequest(ServerTransaction t, SipMessage m) {}
-
-                @Override
-                public void onResponse(ClientTransaction t, SipMessage m) {}
-
-                @Override
-                public void onTimeout(Transaction t) {}
-
-                @Override
-                public void onTransportError(Transaction t, String reason) {}
-              });
-    } catch (IllegalArgumentException e) {
-      LOG.warn("call {}: cannot hang up a late leg: {}", id, e.getMessage());
-    }
+    send(
+        "BYE to a late leg",
+        noBody(request("BYE", ruri, to, 70, leg.from(), toHeader, leg.callId(), 2)),
+        to,
+        IGNORED);
   }
 
   @Override
