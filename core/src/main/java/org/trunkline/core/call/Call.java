@@ -286,15 +286,7 @@ final class Call implements TransactionUser {
     // RFC 3262: we PRACK the callee's reliable provisionals ourselves (and relay them unreliably)
     sb.append("Supported: 100rel\r\n");
     passHeaders(sb, t);
-    byte[] body = aInvite.body();
-    String type = aInvite.contentType();
-    if (body.length > 0 && type != null) {
-      sb.append("Content-Type: ").append(type).append("\r\n");
-    }
-    sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-    byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] bytes = java.util.Arrays.copyOf(head, head.length + body.length);
-    System.arraycopy(body, 0, bytes, head.length, body.length);
+    byte[] bytes = withBody(sb, aInvite.contentType(), aInvite.body());
     LOG.debug(
         "call {}: INVITE {} via trunk {} to {}", id, target.requestUri(), t.name(), target.peer());
     try {
@@ -469,7 +461,7 @@ final class Call implements TransactionUser {
     }
     LOG.info("call {}: dialog check failed ({}), hanging up", id, why);
     hangup = calleeGone ? "callee" : "caller";
-    bye(!calleeGone, null);
+    bye(!calleeGone);
     end(200, "OK", "dialog check failed: " + why);
   }
 
@@ -576,7 +568,7 @@ final class Call implements TransactionUser {
     attempts.add(bTrunk.name() + ": " + ok.status());
     if (ended || aTx.isAnswered()) {
       // the caller cancelled while the callee answered (§9.1 race): hang up the callee
-      bye(true, null);
+      bye(true);
       end(487, "Request Terminated", "cancelled by caller, callee answered");
       return;
     }
@@ -680,14 +672,7 @@ final class Call implements TransactionUser {
         sb.append(h.name()).append(": ").append(v).append("\r\n");
       }
     }
-    byte[] body = req.body();
-    if (body.length > 0 && req.contentType() != null) {
-      sb.append("Content-Type: ").append(req.contentType()).append("\r\n");
-    }
-    sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-    byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] bytes = java.util.Arrays.copyOf(head, head.length + body.length);
-    System.arraycopy(body, 0, bytes, head.length, body.length);
+    byte[] bytes = withBody(sb, req.contentType(), req.body());
     Peer origin = tx.peer();
     try {
       layer()
@@ -701,15 +686,12 @@ final class Call implements TransactionUser {
                 @Override
                 public void onResponse(ClientTransaction t, SipMessage r) {
                   int status = r.status();
-                  if (status == 100 || tx.isAnswered()) {
-                    if (status >= 200 && status < 300 && method.equals("INVITE")) {
-                      // a retransmitted 2xx: ACK again
-                      layer().sendStateless(ackInDialog(r, to, ruri, fromHeader, callId, cseq), to);
-                    }
-                    return;
-                  }
                   if (status >= 200 && status < 300 && method.equals("INVITE")) {
+                    // every 2xx of a re-INVITE is ACKed, its retransmissions too (RFC 6026)
                     layer().sendStateless(ackInDialog(r, to, ruri, fromHeader, callId, cseq), to);
+                  }
+                  if (status == 100 || tx.isAnswered()) {
+                    return;
                   }
                   InetSocketAddress back = env.local(origin);
                   List<String> headers = new ArrayList<>();
@@ -769,78 +751,37 @@ final class Call implements TransactionUser {
     hangup = fromCaller ? "caller" : "callee";
     // the hanging-up side's dialog is over whatever the other side does: answer at once
     tx.respond(200, "OK");
-    bye(fromCaller, null);
+    bye(fromCaller);
     end(200, "OK", "BYE from " + (fromCaller ? "caller" : "callee"));
   }
 
-  /**
-   * Sends a BYE to the other side; answers {@code answerWhenDone} 200 when it is answered (or at
-   * once when there is no other side).
-   */
-  private void bye(boolean toCallee, ServerTransaction answerWhenDone) {
-    byte[] bytes;
-    Peer to;
+  /** Sends a BYE to the other side of the call (nothing when the callee never answered). */
+  private void bye(boolean toCallee) {
     if (toCallee) {
-      if (bRemoteTag == null) {
-        if (answerWhenDone != null) {
-          answerWhenDone.respond(200, "OK");
-        }
-        return;
+      if (bRemoteTag != null) {
+        Peer to = bTarget.peer();
+        send(
+            "BYE",
+            noBody(request("BYE", bRuri(), to, 70, bFrom, bTo(), bCallId, ++bCseq)),
+            to,
+            IGNORED);
       }
-      to = bTarget.peer();
-      bytes = noBody(request("BYE", bRuri(), to, 70, bFrom, bTo(), bCallId, ++bCseq));
-    } else {
-      to = aPeer;
-      bytes =
-          noBody(
-              request(
-                  "BYE",
-                  aRuri(),
-                  to,
-                  70,
-                  aFrom(),
-                  aInvite.header(HeaderName.FROM),
-                  aCallId(),
-                  aCseq++));
+      return;
     }
-    try {
-      layer()
-          .sendRequest(
-              bytes,
-              to,
-              new TransactionUser() {
-                @Override
-                public void onRequest(ServerTransaction t, SipMessage r) {}
-
-                @Override
-                public void onResponse(ClientTransaction t, SipMessage r) {
-                  if (r.status() >= 200 && answerWhenDone != null && !answerWhenDone.isAnswered()) {
-                    answerWhenDone.respond(200, "OK");
-                  }
-                }
-
-                @Override
-                public void onTimeout(Transaction t) {
-                  done();
-                }
-
-                @Override
-                public void onTransportError(Transaction t, String reason) {
-                  done();
-                }
-
-                private void done() {
-                  if (answerWhenDone != null && !answerWhenDone.isAnswered()) {
-                    answerWhenDone.respond(200, "OK");
-                  }
-                }
-              });
-    } catch (IllegalArgumentException e) {
-      LOG.warn("call {}: cannot send BYE: {}", id, e.getMessage());
-      if (answerWhenDone != null && !answerWhenDone.isAnswered()) {
-        answerWhenDone.respond(200, "OK");
-      }
-    }
+    send(
+        "BYE",
+        noBody(
+            request(
+                "BYE",
+                aRuri(),
+                aPeer,
+                70,
+                aFrom(),
+                aInvite.header(HeaderName.FROM),
+                aCallId(),
+                aCseq++)),
+        aPeer,
+        IGNORED);
   }
 
   // ---- helpers ----
@@ -923,8 +864,19 @@ final class Call implements TransactionUser {
   }
 
   private static byte[] noBody(StringBuilder sb) {
-    sb.append("Content-Length: 0\r\n\r\n");
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
+    return withBody(sb, null, new byte[0]);
+  }
+
+  /** Ends the headers (Content-Type when there is a body, Content-Length) and appends the body. */
+  private static byte[] withBody(StringBuilder sb, String contentType, byte[] body) {
+    if (body.length > 0 && contentType != null) {
+      sb.append("Content-Type: ").append(contentType).append("\r\n");
+    }
+    sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+    byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = java.util.Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, bytes, head.length, body.length);
+    return bytes;
   }
 
   private void via(StringBuilder sb, Peer to, InetSocketAddress local) {
