@@ -248,7 +248,7 @@ final class Call implements TransactionUser {
   private void send(Trunk t, Target target) {
     bTrunk = t;
     bTarget = target;
-    calledSent = userOf(target.requestUri());
+    calledSent = userOf(target.toUri()); // a registered PBX's Request-URI is its Contact
     bCallId = env.newCallId(aCallId());
     bCallIds.add(bCallId);
     env.bLeg(this, bCallId);
