@@ -79,6 +79,7 @@ class TrunkModeMatrixTest {
         "uas-call-hold-resume",
         200,
         "BYE from caller"),
+    CALLEE_HOLDS("uac-call-held", "uac-auth-call-held", "uas-call-holds", 200, "BYE from caller"),
     PRACKED_183("uac-call-183", "uac-auth-call-183", "uas-any-100rel", 200, "BYE from caller");
 
     final String caller;
