@@ -224,7 +224,7 @@ final class Call implements TransactionUser {
       attempts.add(t.name() + ": at its limit");
       LOG.info("call {}: {}", id, refused);
       lastStatus = 503;
-      lastReason = "Service Unavailable";
+      lastReason = "Trunk " + t.name() + " at its limit"; // our refusal says why (issue 6)
       next();
       return;
     }

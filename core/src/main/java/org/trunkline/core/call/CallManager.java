@@ -113,7 +113,7 @@ public final class CallManager {
     org.trunkline.core.trunk.CallPolicy p = policy;
     String refused = limits.acquireServer(p.maxChannels(), p.maxCps());
     if (refused == null) {
-      refused = limits.acquire(from);
+      refused = limits.acquire(from, TrunkLimits.Direction.IN);
       if (refused != null) {
         limits.releaseServer();
       }
@@ -300,12 +300,12 @@ public final class CallManager {
   private final class Env implements Call.Env {
     @Override
     public String acquire(Trunk trunk) {
-      return limits.acquire(trunk);
+      return limits.acquire(trunk, TrunkLimits.Direction.OUT);
     }
 
     @Override
     public void release(Trunk trunk) {
-      limits.release(trunk);
+      limits.release(trunk, TrunkLimits.Direction.OUT);
     }
 
     @Override
@@ -400,7 +400,7 @@ public final class CallManager {
       for (String b : call.bCallIds()) {
         byCallId.remove(b, call);
       }
-      limits.release(call.from());
+      limits.release(call.from(), TrunkLimits.Direction.IN);
       limits.releaseServer();
       (cdr.answer() != null ? answered : failed).increment();
       store(cdr);

@@ -55,6 +55,8 @@ final class TrunkChanges {
     differs(keys, "health", a.health(), b.health());
     differs(keys, "max-channels", a.maxChannels(), b.maxChannels());
     differs(keys, "max-cps", a.maxCps(), b.maxCps());
+    differs(keys, "max-channels-in", a.maxChannelsIn(), b.maxChannelsIn());
+    differs(keys, "max-channels-out", a.maxChannelsOut(), b.maxChannelsOut());
     differs(keys, "numbers", a.numbers(), b.numbers());
     return keys;
   }

@@ -58,6 +58,8 @@ final class TrunkEntry {
     KEYS.put("health", WITH_TARGET);
     KEYS.put("max-channels", ALL);
     KEYS.put("max-cps", ALL);
+    KEYS.put("max-channels-in", ALL);
+    KEYS.put("max-channels-out", ALL);
     KEYS.put("numbers", ALL);
     KEYS.put("numbering", ALL);
     KEYS.put("trusted", ALL);
@@ -107,6 +109,8 @@ final class TrunkEntry {
   private Optional<HealthCheck> health;
   private OptionalInt maxChannels;
   private OptionalInt maxCps;
+  private OptionalInt maxChannelsIn;
+  private OptionalInt maxChannelsOut;
   private Numbering numbering = Numbering.NONE;
   private boolean trusted;
 
@@ -190,6 +194,9 @@ final class TrunkEntry {
     health = m.node("health").flatMap(h -> HealthSection.read(h, m.field("health"), problems));
     maxChannels = m.integer("max-channels", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
     maxCps = m.integer("max-cps", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
+    maxChannelsIn = m.integer("max-channels-in", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
+    maxChannelsOut =
+        m.integer("max-channels-out", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
     m.node("numbers").ifPresent(this::numbers);
     m.node("numbering")
         .ifPresent(n -> numbering = NumberingSection.read(n, m.field("numbering"), problems));
@@ -325,7 +332,9 @@ final class TrunkEntry {
                 maxCps.getAsInt(),
                 numbers.stream().map(Located::value).toList(),
                 numbering,
-                trusted));
+                trusted,
+                maxChannelsIn.getAsInt(),
+                maxChannelsOut.getAsInt()));
   }
 
   private Optional<String> nonEmpty(String key, String value) {
