@@ -68,6 +68,9 @@ final class Call implements TransactionUser {
     /** How often an answered call checks its dialogs; zero never. */
     java.time.Duration dialogCheck();
 
+    /** The status of a call refused because its trunks are at their limits ({@code 503}). */
+    int limitStatus();
+
     /** {@code callId} is now a leg of {@code call}: requests with it are the call's. */
     void bLeg(Call call, String callId);
 
@@ -207,7 +210,7 @@ final class Call implements TransactionUser {
           lastStatus,
           lastReason,
           Q850.reasonHeader(
-              lastStatus == 503 && attempts.stream().allMatch(a -> a.endsWith("at its limit"))
+              !attempts.isEmpty() && attempts.stream().allMatch(a -> a.endsWith("at its limit"))
                   ? Q850.NO_CIRCUIT
                   : Q850.forStatus(lastStatus),
               attempts.isEmpty() ? "no usable trunk" : String.join(", ", attempts)));
@@ -223,7 +226,7 @@ final class Call implements TransactionUser {
     if (refused != null) {
       attempts.add(t.name() + ": at its limit");
       LOG.info("call {}: {}", id, refused);
-      lastStatus = 503;
+      lastStatus = env.limitStatus();
       lastReason = "Trunk " + t.name() + " at its limit"; // our refusal says why (issue 6)
       next();
       return;
@@ -968,9 +971,7 @@ final class Call implements TransactionUser {
             ringing,
             answered != null
                 ? 16
-                : (status == 503 && how.contains("limit")
-                    ? Q850.NO_CIRCUIT
-                    : Q850.forStatus(status)),
+                : (how.endsWith("at its limit") ? Q850.NO_CIRCUIT : Q850.forStatus(status)),
             answered != null ? hangup : ""));
   }
 }

@@ -128,11 +128,11 @@ public final class CallManager {
           callerDialed,
           number,
           calledDialed,
-          503,
+          p.limitStatus(),
           refused,
           Q850.NO_CIRCUIT);
       tx.respond(
-          503,
+          p.limitStatus(),
           refused.startsWith("the server")
               ? "Server at its limit"
               : "Trunk " + from.name() + " at its limit",
@@ -382,6 +382,11 @@ public final class CallManager {
     @Override
     public java.time.Duration dialogCheck() {
       return policy.dialogCheck();
+    }
+
+    @Override
+    public int limitStatus() {
+      return policy.limitStatus();
     }
 
     @Override

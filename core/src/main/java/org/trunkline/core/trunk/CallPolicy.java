@@ -14,9 +14,18 @@ import java.util.Locale;
  * @param maxCps the most new calls per second on the whole server, 0 for unlimited
  * @param dialogCheck how often an answered call checks that both legs still know the dialog (an
  *     in-dialog OPTIONS each way; a 481, 408 or no answer ends the call); zero never checks
+ * @param limitStatus the final status of a call refused by a limit (400..699, 503 by default); its
+ *     Reason is Q.850 cause 34 whatever the status
  */
 public record CallPolicy(
-    List<String> passHeaders, int maxChannels, int maxCps, java.time.Duration dialogCheck) {
+    List<String> passHeaders,
+    int maxChannels,
+    int maxCps,
+    java.time.Duration dialogCheck,
+    int limitStatus) {
+  /** The status of a refusal by a limit unless the config says otherwise. */
+  public static final int DEFAULT_LIMIT_STATUS = 503;
+
   /** The identity and redirection headers a trunking operator passes on. */
   public static final List<String> DEFAULT_PASS_HEADERS =
       List.of("P-Asserted-Identity", "Privacy", "Diversion", "History-Info", "User-to-User");
@@ -30,6 +39,15 @@ public record CallPolicy(
     if (maxChannels < 0 || maxCps < 0) {
       throw new IllegalArgumentException("negative global limit");
     }
+    if (limitStatus < 400 || limitStatus > 699) {
+      throw new IllegalArgumentException("limit status not 400..699: " + limitStatus);
+    }
+  }
+
+  /** Refusing calls over a limit with {@link #DEFAULT_LIMIT_STATUS}. */
+  public CallPolicy(
+      List<String> passHeaders, int maxChannels, int maxCps, java.time.Duration dialogCheck) {
+    this(passHeaders, maxChannels, maxCps, dialogCheck, DEFAULT_LIMIT_STATUS);
   }
 
   /** Passing {@code passHeaders}, no global limits. */

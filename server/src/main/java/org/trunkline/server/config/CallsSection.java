@@ -30,7 +30,8 @@ final class CallsSection {
             "pass-headers",
             "max-channels",
             "max-cps",
-            "dialog-check");
+            "dialog-check",
+            "limit-status");
     if (map.isEmpty()) {
       return CallPolicy.DEFAULT;
     }
@@ -41,9 +42,13 @@ final class CallsSection {
     java.time.Duration check =
         m.duration("dialog-check", java.time.Duration.ZERO, java.time.Duration.ofSeconds(1))
             .orElse(java.time.Duration.ZERO);
+    int limitStatus =
+        m.integer("limit-status", CallPolicy.DEFAULT_LIMIT_STATUS, 400, 699, "400..699")
+            .orElse(CallPolicy.DEFAULT_LIMIT_STATUS);
     Optional<Node> list = m.node("pass-headers");
     if (list.isEmpty()) {
-      return new CallPolicy(CallPolicy.DEFAULT_PASS_HEADERS, maxChannels, maxCps, check);
+      return new CallPolicy(
+          CallPolicy.DEFAULT_PASS_HEADERS, maxChannels, maxCps, check, limitStatus);
     }
     String field = m.field("pass-headers");
     Optional<List<Node>> items =
@@ -75,6 +80,6 @@ final class CallsSection {
         names.add(name);
       }
     }
-    return new CallPolicy(names, maxChannels, maxCps, check);
+    return new CallPolicy(names, maxChannels, maxCps, check, limitStatus);
   }
 }

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.trunkline.core.trunk.Trunk;
 
-/** {@code max-channels-in} and {@code max-channels-out} of a trunk (issue 6). */
+/**
+ * {@code max-channels-in} and {@code max-channels-out} of a trunk, and {@code calls.limit-status}
+ * (issue 6).
+ */
 class TrunkDirectionLimitsConfigTest {
   private static final Path FILE = Path.of("conf/test.yaml");
   private static final String LISTEN =
@@ -51,5 +54,24 @@ class TrunkDirectionLimitsConfigTest {
                         "conf/test.yaml:4: trunks[0].max-channels-in: must be 0 (unlimited) or more,"
                             + " got -1",
                         "conf/test.yaml:4: trunks[0].max-channels-out: must be an integer, got x"));
+  }
+
+  @Test
+  void theLimitStatusIs503UnlessConfiguredWithin400To699() throws ConfigException {
+    String listen = "listen: [{transport: udp, address: 127.0.0.1}]\n";
+    assertThat(ConfigLoader.parse(FILE, listen).trunks().calls().limitStatus()).isEqualTo(503);
+    assertThat(
+            ConfigLoader.parse(FILE, listen + "calls: {limit-status: 486}\n")
+                .trunks()
+                .calls()
+                .limitStatus())
+        .isEqualTo(486);
+    assertThatThrownBy(() -> ConfigLoader.parse(FILE, listen + "calls: {limit-status: 200}\n"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems().stream().map(ConfigProblem::toString))
+                    .containsExactly(
+                        "conf/test.yaml:2: calls.limit-status: must be 400..699, got 200"));
   }
 }

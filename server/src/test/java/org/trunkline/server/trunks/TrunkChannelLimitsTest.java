@@ -25,8 +25,9 @@ import org.trunkline.stack.Sipp;
 /**
  * Per-direction channel limits (issue 6): {@code carrier1} takes at most one call from it at once
  * ({@code max-channels-in: 1}) and {@code pbx} at most one call to it ({@code max-channels-out:
- * 1}). One call over a limit is refused at once with {@code 503} and {@code Reason:
- * Q.850;cause=34}, never rung, while the other direction of the same trunk still carries calls.
+ * 1}). One call over a limit is refused at once with {@code 503} (or {@code calls.limit-status},
+ * applied by a reload here) and {@code Reason: Q.850;cause=34}, never rung, while the other
+ * direction of the same trunk still carries calls.
  */
 class TrunkChannelLimitsTest {
   private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -42,14 +43,15 @@ class TrunkChannelLimitsTest {
   private static TrunklineServer server;
   private static int carrierPort;
   private static int pbxPort;
+  private static Path file;
+  private static String config;
 
   @BeforeAll
   static void start() throws Exception {
     carrierPort = Sipp.freePortFor("u1");
     pbxPort = Sipp.freePortFor("u1");
-    Path file = dir.resolve("trunkline.yaml");
-    Files.writeString(
-        file,
+    file = dir.resolve("trunkline.yaml");
+    config =
         "listen:\n"
             + "  - {name: public, transport: udp, address: 127.0.0.1, port: 0}\n"
             + "database: {url: \"jdbc:h2:file:"
@@ -76,8 +78,22 @@ class TrunkChannelLimitsTest {
             + "\", health: off, max-channels-out: 1}\n"
             + "routes:\n"
             + "  - {prefix: \"+7495\", trunks: [pbx]}\n"
-            + "  - {prefix: \"+4930\", trunks: [carrier1]}\n");
+            + "  - {prefix: \"+4930\", trunks: [carrier1]}\n";
+    Files.writeString(file, config);
     server = TrunklineServer.start(ConfigLoader.load(file), Clock.systemUTC());
+  }
+
+  /** The callee SIPps of the running test: a failed test must not leave one on its port. */
+  private static final List<Process> CALLEES = new java.util.ArrayList<>();
+
+  @org.junit.jupiter.api.AfterEach
+  void endCallees() throws InterruptedException {
+    for (Process p : CALLEES) {
+      if (p.isAlive()) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    CALLEES.clear();
   }
 
   @AfterAll
@@ -130,6 +146,31 @@ class TrunkChannelLimitsTest {
     await().atMost(LIMIT).until(() -> server.core().calls().active("pbx") == 0);
   }
 
+  @Test
+  void theRefusalsStatusIsTheConfiguredOneAndItsCauseStill34() throws Exception {
+    Files.writeString(file, config + "calls: {limit-status: 480}\n");
+    assertThat(server.admin().reload())
+        .isInstanceOf(org.trunkline.server.api.ReloadResult.Applied.class);
+    try {
+      Process pbx = callee("uas-call", PBX, pbxPort, "pbx-3");
+      CompletableFuture<Void> held = lastingCall(CARRIER2, "+74951230005", "held-480");
+      await().atMost(LIMIT).until(() -> server.core().calls().active("pbx") == 1);
+
+      call("uac-call-limit-480", CARRIER2, "+74951230006", "refused-480");
+      Cdr refused = cdr("+74951230006");
+      assertThat(refused.status()).isEqualTo(480);
+      assertThat(refused.cause()).isEqualTo(34);
+      assertThat(refused.reason()).isEqualTo("480 Trunk pbx at its limit");
+
+      held.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+      Sipp.expectSuccess(pbx, dir.resolve("pbx-3"), LIMIT);
+      await().atMost(LIMIT).until(() -> server.core().calls().active("pbx") == 0);
+    } finally {
+      Files.writeString(file, config);
+      server.admin().reload();
+    }
+  }
+
   /** A call that lasts {@link #HOLD_MS}, run in the background; done when SIPp succeeded. */
   private static CompletableFuture<Void> lastingCall(String from, String number, String name)
       throws Exception {
@@ -154,6 +195,7 @@ class TrunkChannelLimitsTest {
       throws Exception {
     Path d = Files.createDirectories(dir.resolve(name));
     Process p = Sipp.startUas(d, scenario, port, "u1", 1, List.of("-i", ip));
+    CALLEES.add(p);
     await()
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(20))
