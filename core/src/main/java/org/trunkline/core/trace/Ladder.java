@@ -8,7 +8,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -108,7 +107,7 @@ public final class Ladder {
     out.append(header(roles(rows, parties, us), lane, gap, prefix)).append('\n');
 
     SipParser parser = new SipParser();
-    Map<String, Integer> seen = new HashMap<>();
+    Retransmissions retransmissions = new Retransmissions();
     long previous = first.epochMicros();
     for (int r = 0; r < rows.size(); r++) {
       TracedMessage m = rows.get(r);
@@ -127,8 +126,8 @@ public final class Ladder {
       }
       arrow(line, lane[from], lane[to], label(sip, m), g);
       StringBuilder row = new StringBuilder(new String(line).stripTrailing());
-      Integer again = retransmission(seen, m, sip, r + 1);
-      if (again != null) {
+      int again = retransmissions.firstRowOf(m, sip, r + 1);
+      if (again > 0) {
         row.append("  retransmission of #").append(again);
       }
       out.append(row).append('\n');
@@ -273,40 +272,6 @@ public final class Ladder {
     }
     String firstLine = text(m.bytes()).lines().findFirst().orElse("");
     return "unreadable: " + firstLine;
-  }
-
-  /** The row that first carried this message, if it is a retransmission; else remembers it. */
-  private static Integer retransmission(
-      Map<String, Integer> seen, TracedMessage m, SipMessage sip, int row) {
-    String where = m.direction() + " " + m.transport() + " " + remote(m) + " ";
-    String bytesKey = where + "bytes " + Arrays.hashCode(m.bytes()) + " " + m.bytes().length;
-    String key = null;
-    if (sip.topViaBranch() != null && sip.cseqMethod() != null) {
-      key =
-          where
-              + (sip.isRequest() ? sip.method() : Integer.toString(sip.status()))
-              + " "
-              + sip.topViaBranch()
-              + " "
-              + sip.cseqNumber()
-              + " "
-              + sip.cseqMethod()
-              + " "
-              + sip.callId()
-              + (sip.isRequest() ? "" : " " + sip.toTag());
-    }
-    Integer first = seen.get(bytesKey);
-    if (first == null && key != null) {
-      first = seen.get(key);
-    }
-    if (first != null) {
-      return first;
-    }
-    seen.put(bytesKey, row);
-    if (key != null) {
-      seen.putIfAbsent(key, row);
-    }
-    return null;
   }
 
   private static String delta(long micros) {
