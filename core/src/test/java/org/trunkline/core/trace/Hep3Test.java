@@ -21,7 +21,6 @@ import org.trunkline.stack.Transport;
  * SIP messages with their addresses, times, capture id and correlation id.
  */
 class Hep3Test {
-  static final Path DISSECTOR = Path.of("src/test/resources/hep3.lua").toAbsolutePath();
   private static final InetSocketAddress AGENT = new InetSocketAddress("127.0.0.1", 40_000);
   private static final InetSocketAddress COLLECTOR = new InetSocketAddress("127.0.0.1", 9060);
 
@@ -47,7 +46,7 @@ class Hep3Test {
         Tshark.fields(
             file,
             "sip",
-            List.of("-X", "lua_script:" + DISSECTOR, "-d", "udp.port==9060,hep"),
+            Tshark.hepOn(9060),
             "hep.src_ip",
             "hep.src_port",
             "hep.dst_ip",
@@ -95,7 +94,7 @@ class Hep3Test {
             Tshark.fields(
                 file,
                 "sip",
-                List.of("-X", "lua_script:" + DISSECTOR, "-d", "udp.port==9060,hep"),
+                Tshark.hepOn(9060),
                 "hep.ip_family",
                 "hep.ip_proto",
                 "hep.src_ip6",

@@ -17,10 +17,10 @@ import org.trunkline.stack.Transport;
  * lines with LF; every LF of a message is its CRLF on the wire. Lines before the first {@code ===}
  * say where the trace came from.
  */
-final class TraceFixtures {
+public final class TraceFixtures {
   private TraceFixtures() {}
 
-  static List<TracedMessage> load(String name) {
+  public static List<TracedMessage> load(String name) {
     String text;
     try (InputStream in = TraceFixtures.class.getResourceAsStream("/trace/" + name + ".trace")) {
       if (in == null) {
@@ -51,14 +51,14 @@ final class TraceFixtures {
     return out;
   }
 
-  static InetSocketAddress address(String s) {
+  public static InetSocketAddress address(String s) {
     int colon = s.lastIndexOf(':');
     String host = s.substring(0, colon).replace("[", "").replace("]", "");
     return new InetSocketAddress(host, Integer.parseInt(s.substring(colon + 1)));
   }
 
   /** The same message on another transport and addresses, {@code bytes} replacing its own. */
-  static TracedMessage with(
+  public static TracedMessage with(
       TracedMessage m,
       Transport transport,
       InetSocketAddress local,
