@@ -295,7 +295,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     if (!invite.isAnswered()) {
       invite.respond(487, "Request Terminated");
     }
-    calls.cancelled(invite);
+    calls.cancelled(cancel.callId());
   }
 
   @Override

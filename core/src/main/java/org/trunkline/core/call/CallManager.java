@@ -209,9 +209,12 @@ public final class CallManager {
     }
   }
 
-  /** A CANCEL matched a pending INVITE: cancels its call's B-leg. */
-  public void cancelled(ServerTransaction invite) {
-    Call call = byCallId.get(invite.request().callId());
+  /**
+   * A CANCEL matched a pending INVITE (and the INVITE was answered 487): cancels the B-leg of the
+   * call with that INVITE's Call-ID (a CANCEL has its INVITE's Call-ID, §9.1).
+   */
+  public void cancelled(String callId) {
+    Call call = byCallId.get(callId);
     if (call != null) {
       call.cancelled();
     }
