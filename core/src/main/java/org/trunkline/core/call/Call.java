@@ -923,8 +923,8 @@ final class Call implements TransactionUser {
                   }
                   finished();
                   if (status < 300 && offerCapable) {
-                    // RFC 4028 §7.2: the answer sets the other dialog's session timer again
-                    SessionExpires.asUac(r).ifPresentOrElse(other.timer::arm, other.timer::stop);
+                    // RFC 4028 §10: a successful re-INVITE or UPDATE refreshes that dialog
+                    other.timer.refreshed(SessionExpires.asUac(r));
                     origin.sent(r.contentType(), r.body());
                   }
                   if (tx.isAnswered()) {
@@ -1127,8 +1127,7 @@ final class Call implements TransactionUser {
     }
     int status = r.status();
     if (status < 300) {
-      // §7.2: the answer's Session-Expires is the interval from now on; none: no expiration
-      SessionExpires.asUac(r).ifPresentOrElse(leg.timer::arm, leg.timer::stop);
+      leg.timer.refreshed(SessionExpires.asUac(r));
       return;
     }
     int asked = SessionExpires.minSe(r);

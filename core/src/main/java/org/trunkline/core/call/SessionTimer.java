@@ -59,6 +59,20 @@ final class SessionTimer {
     arm(agreed.seconds(), !agreed.peerRefreshes());
   }
 
+  /**
+   * A re-INVITE or UPDATE in this dialog succeeded (§10): the timer starts again, with the interval
+   * and refresher its 2xx carried. A 2xx without Session-Expires keeps both as they were: a peer
+   * that does not support timers never echoes one (§9 makes us the refresher then), and reading its
+   * silence as "no expiration" (§7.2, written for the initial INVITE) would let dead calls live on.
+   */
+  void refreshed(java.util.Optional<SessionExpires.Agreed> answer) {
+    if (answer.isPresent()) {
+      arm(answer.get());
+    } else if (active()) {
+      arm(seconds, weRefresh);
+    }
+  }
+
   /** A refresh of ours could not be sent now (a re-INVITE is in progress): try after {@code d}. */
   void retryRefresh(Duration d) {
     if (refreshTask != null) {

@@ -1,0 +1,183 @@
+package org.trunkline.server.trunks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trunkline.core.call.Cdr;
+import org.trunkline.server.TrunklineServer;
+import org.trunkline.server.config.ConfigLoader;
+import org.trunkline.stack.ListenPoint;
+import org.trunkline.stack.Sipp;
+
+/**
+ * The dialog features of a call through the running server, each against SIPp peers: RFC 4028
+ * session timers per leg (422, refreshes by UPDATE and re-INVITE, a call whose refresh does not
+ * come or fails is hung up on both legs), reliable provisionals towards the caller (RFC 3262), 420
+ * for unknown extensions, REFER per trunk policy, re-INVITE glare (491), and loops (482, 483).
+ * Short session intervals come from the config ({@code calls: {session-expires: 4, min-se: 1}}).
+ */
+class CallDialogsEndToEndTest {
+  @TempDir Path dir;
+  private TrunklineServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private void start(String config) throws Exception {
+    start("  - {name: public, transport: udp, address: 127.0.0.1, port: 0}\n", config);
+  }
+
+  private void start(String listen, String config) throws Exception {
+    Path file = dir.resolve("trunkline.yaml");
+    Files.writeString(
+        file,
+        "listen:\n"
+            + listen
+            + "database: {url: \"jdbc:h2:file:"
+            + dir.resolve("db")
+            + "\"}\n"
+            + "api: {enabled: false}\n"
+            + config);
+    server = TrunklineServer.start(ConfigLoader.load(file), Clock.systemUTC());
+  }
+
+  /** A carrier (127.0.0.20) and a PBX at {@code port}; +7495 routes to the PBX. */
+  private static String onePbx(int port, String more) {
+    return "trunks:\n"
+        + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
+        + "  - {name: pbx, mode: ip, peers: [\"127.0.0.1\"], target: \"sip:127.0.0.1:"
+        + port
+        + "\", health: off}\n"
+        + "routes:\n"
+        + "  - {prefix: \"+7495\", trunks: [pbx]}\n"
+        + more;
+  }
+
+  private static final String SHORT_TIMERS = "calls: {session-expires: 4, min-se: 1}\n";
+
+  private InetSocketAddress sip() {
+    ListenPoint lp = server.listening().getFirst();
+    return new InetSocketAddress(lp.address(), lp.port());
+  }
+
+  private Process pbx(String scenario, int port) throws Exception {
+    Path d = Files.createDirectories(dir.resolve(scenario + "-" + port));
+    Process p = Sipp.startUas(d, scenario, port, "u1", 1, List.of("-trace_msg"));
+    Sipp.awaitBound(port, p, d);
+    return p;
+  }
+
+  private void expectPbx(Process p, String scenario, int port) throws Exception {
+    Sipp.expectSuccess(p, dir.resolve(scenario + "-" + port), Duration.ofSeconds(30));
+  }
+
+  /** Runs a caller scenario from the carrier's address; returns its directory. */
+  private Path call(String scenario, String number) throws Exception {
+    Path d = Files.createDirectories(dir.resolve(scenario + "-" + System.nanoTime()));
+    Sipp.runAndExpectSuccess(
+        d,
+        scenario,
+        sip(),
+        "127.0.0.20",
+        "u1",
+        1,
+        Duration.ofSeconds(30),
+        List.of("-s", number, "-trace_msg"));
+    return d;
+  }
+
+  private Cdr lastCdr() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> !server.core().calls().cdrs(1).isEmpty());
+    return server.core().calls().cdrs(1).getFirst();
+  }
+
+  // ---- RFC 4028 session timers ----
+
+  @Test
+  void bothLegsAreRefreshedByUsUpdateTowardsTheCallerReInviteTowardsTheCallee() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-st", p);
+    start(onePbx(p, SHORT_TIMERS));
+
+    call("uac-call-st", "+74951234567");
+
+    expectPbx(callee, "uas-call-st", p);
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.reason()).isEqualTo("BYE from caller");
+    assertThat(Duration.between(cdr.answer(), cdr.end()))
+        .as("two refreshes of the caller's leg at 2 s intervals")
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void aCalleeThatTakesTheRefresherRoleAndNeverRefreshesIsHungUpOnBothLegs() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-st-silent", p);
+    start(onePbx(p, SHORT_TIMERS));
+
+    call("uac-call-hungup-st", "+74951234567");
+
+    expectPbx(callee, "uas-call-st-silent", p);
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.reason()).isEqualTo("session expired: no refresh from the callee within 2 s");
+    assertThat(cdr.hangup()).isEqualTo("callee");
+    // §10: a 2 s session the peer refreshes ends 2 - 2/3 s after the answer without one
+    assertThat(Duration.between(cdr.answer(), cdr.end()))
+        .isBetween(Duration.ofMillis(1200), Duration.ofMillis(2000));
+  }
+
+  @Test
+  void aRefreshAnswered481EndsTheCallOnBothLegs() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-st-481", p);
+    start(onePbx(p, SHORT_TIMERS));
+
+    call("uac-call-hungup-st", "+74951234567");
+
+    expectPbx(callee, "uas-call-st-481", p);
+    Cdr cdr = lastCdr();
+    assertThat(cdr.reason()).isEqualTo("session refresh failed: 481 from the callee");
+    assertThat(cdr.hangup()).isEqualTo("callee");
+  }
+
+  @Test
+  void aSessionIntervalBelowOurMinSeIsRefused422() throws Exception {
+    start(onePbx(9, "calls: {session-expires: 1800, min-se: 60}\n"));
+
+    call("uac-call-422", "+74951234567");
+
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(422);
+    assertThat(cdr.toTrunk()).isEmpty();
+    assertThat(cdr.reason()).isEqualTo("session interval below Min-SE 60");
+  }
+
+  @Test
+  void aCalleesMinSeIsHonouredByAnotherInviteInTheSameLeg() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-422", p);
+    start(onePbx(p, ""));
+
+    call("uac-call", "+74951234567");
+
+    expectPbx(callee, "uas-call-422", p);
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.attempts()).as("a 422 retry is not a failover").isEqualTo("pbx: 200");
+  }
+}
