@@ -180,4 +180,166 @@ class CallDialogsEndToEndTest {
     assertThat(cdr.status()).isEqualTo(200);
     assertThat(cdr.attempts()).as("a 422 retry is not a failover").isEqualTo("pbx: 200");
   }
+
+  // ---- RFC 3262 towards the caller ----
+
+  @Test
+  void aCallerThatRequires100relGetsTheCalleesEarlyMediaReliablyAndThe200AfterItsPrack()
+      throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-183-200", p);
+    start(onePbx(p, ""));
+
+    Path caller = call("uac-call-100rel", "+74951234567");
+
+    expectPbx(callee, "uas-call-183-200", p);
+    assertThat(received(caller, "SIP/2.0 183 "))
+        .as("the 183 was retransmitted while the caller had not PRACKed it")
+        .isGreaterThanOrEqualTo(2);
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.reason()).isEqualTo("BYE from caller");
+  }
+
+  @Test
+  void aCallerThatSupports100relGetsAReliableProvisionalOfTheCalleeReliably() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-100rel", p);
+    start(onePbx(p, ""));
+
+    call("uac-call-183-prack", "+74951234567");
+
+    expectPbx(callee, "uas-call-100rel", p);
+    assertThat(lastCdr().status()).isEqualTo(200);
+  }
+
+  @Test
+  void anExtensionWeLackIsRefused420WithUnsupported() throws Exception {
+    start(onePbx(9, ""));
+
+    call("uac-call-420", "+74951234567");
+
+    assertThat(server.core().calls().counters()).containsEntry("calls_started", 0L);
+  }
+
+  // ---- REFER ----
+
+  @Test
+  void aReferIsRefused403ByDefaultAndTheCallGoesOn() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call", p);
+    start(onePbx(p, ""));
+
+    call("uac-call-refer", "+74951234567");
+
+    expectPbx(callee, "uas-call", p);
+    assertThat(receivedText(dir.resolve("uas-call-" + p))).doesNotContain("REFER ");
+    assertThat(lastCdr().reason()).isEqualTo("BYE from caller");
+  }
+
+  @Test
+  void aReferCrossesWhenBothTrunksPassItAndItsNotifyComesBack() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-refer", p);
+    start(
+        onePbx(p, "")
+            .replace("peers: [\"127.0.0.20\"]}", "peers: [\"127.0.0.20\"], refer: pass}")
+            .replace("health: off}", "health: off, refer: pass}"));
+
+    Path caller = call("uac-call-refer-pass", "+74951234567");
+
+    expectPbx(callee, "uas-call-refer", p);
+    assertThat(receivedText(caller))
+        .as("the callee's side stays hidden in the relayed NOTIFY")
+        .contains("NOTIFY ")
+        .doesNotContain("pbx@");
+    assertThat(lastCdr().reason()).isEqualTo("BYE from caller");
+  }
+
+  // ---- re-INVITE glare ----
+
+  @Test
+  void reInvitesThatCrossAreAnswered491AndTheRetrySucceeds() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-glare", p);
+    start(onePbx(p, ""));
+
+    call("uac-call-glare", "+74951234567");
+
+    expectPbx(callee, "uas-call-glare", p);
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.reason()).isEqualTo("BYE from caller");
+  }
+
+  // ---- Max-Forwards and loops ----
+
+  @Test
+  void maxForwardsIsDecrementedAcrossTheCallAndZeroIsRefused483() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-mf4", p);
+    start(onePbx(p, ""));
+
+    call("uac-call-mf0", "+74951234567");
+    call("uac-call-mf5", "+74951234567");
+
+    expectPbx(callee, "uas-call-mf4", p);
+    assertThat(server.core().calls().counters())
+        .as("the 483 was given before any call started")
+        .containsEntry("calls_started", 1L);
+  }
+
+  @Test
+  void aCallRoutedBackToUsIsRefused482() throws Exception {
+    int port = Sipp.freePortFor("u1");
+    start(
+        "  - {name: public, transport: udp, address: 127.0.0.1, port: "
+            + port
+            + "}\n"
+            + "  - {name: xc, transport: udp, address: 127.0.0.2, port: 0}\n",
+        "trunks:\n"
+            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
+            + "  - {name: back, mode: cross-connect, listen: xc, target: \"sip:127.0.0.1:"
+            + port
+            + "\", health: off}\n"
+            + "  - {name: self, mode: ip, peers: [\"127.0.0.2\"]}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7495\", trunks: [back]}\n");
+
+    call("uac-call-loop", "+74951234567");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.core().calls().cdrs(2).size() == 2);
+    List<Cdr> cdrs = server.core().calls().cdrs(2);
+    assertThat(cdrs)
+        .anySatisfy(c -> {
+          assertThat(c.fromTrunk()).isEqualTo("self");
+          assertThat(c.status()).isEqualTo(482);
+          assertThat(c.reason()).isEqualTo("loop detected");
+        })
+        .anySatisfy(c -> {
+          assertThat(c.fromTrunk()).isEqualTo("carrier1");
+          assertThat(c.toTrunk()).isEqualTo("back");
+          assertThat(c.status()).isEqualTo(482);
+        });
+  }
+
+  /** Every message a SIPp run received (its -trace_msg log). */
+  private static String receivedText(Path run) throws Exception {
+    Path log;
+    try (var files = Files.list(run)) {
+      log = files.filter(f -> f.toString().endsWith("_messages.log")).findFirst().orElseThrow();
+    }
+    StringBuilder out = new StringBuilder();
+    for (String block : Files.readString(log).split("-{20,}")) {
+      if (block.contains("message received")) {
+        out.append(block).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  /** How many received messages of a SIPp run start with {@code startLine}. */
+  private static long received(Path run, String startLine) throws Exception {
+    return receivedText(run).lines().filter(l -> l.startsWith(startLine)).count();
+  }
 }
