@@ -38,8 +38,8 @@ final class ReliableProvisionals {
   private long unackedRseq;
   private boolean unackedBody;
   private Duration interval;
-  private Duration waited;
   private Scheduler.Scheduled retransmit;
+  private Scheduler.Scheduled giveUp;
   private Runnable heldFinal;
   private boolean over;
 
@@ -85,21 +85,24 @@ final class ReliableProvisionals {
     unackedRseq = n;
     unackedBody = p.withBody();
     interval = t1;
-    waited = Duration.ZERO;
     send.accept(unacked);
     retransmit = schedule.at(this::retransmit, interval);
+    // §3: retransmitted for 64*T1 without a PRACK: the UAS rejects the INVITE with a 5xx
+    giveUp = schedule.at(this::noPrack, t1.multipliedBy(64));
+  }
+
+  private void noPrack() {
+    giveUp = null;
+    if (over || unacked == null) {
+      return;
+    }
+    stop();
+    gaveUp.run();
   }
 
   private void retransmit() {
     retransmit = null;
     if (over || unacked == null) {
-      return;
-    }
-    waited = waited.plus(interval);
-    if (waited.compareTo(t1.multipliedBy(64)) >= 0) {
-      // §3: retransmitted for 64*T1 without a PRACK: the UAS rejects the INVITE with a 5xx
-      stop();
-      gaveUp.run();
       return;
     }
     send.accept(unacked);
@@ -131,10 +134,7 @@ final class ReliableProvisionals {
   /** The provisional {@link #matches} found is acknowledged: the next one, or a held 2xx, goes. */
   void acknowledged() {
     unacked = null;
-    if (retransmit != null) {
-      retransmit.cancel();
-      retransmit = null;
-    }
+    cancelTimers();
     if (heldFinal != null) {
       Runnable f = heldFinal;
       stop();
@@ -169,9 +169,17 @@ final class ReliableProvisionals {
     over = true;
     queue.clear();
     heldFinal = null;
+    cancelTimers();
+  }
+
+  private void cancelTimers() {
     if (retransmit != null) {
       retransmit.cancel();
       retransmit = null;
+    }
+    if (giveUp != null) {
+      giveUp.cancel();
+      giveUp = null;
     }
   }
 }
