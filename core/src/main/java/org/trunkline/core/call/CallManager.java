@@ -259,14 +259,20 @@ public final class CallManager {
   }
 
   /**
-   * A PRACK (RFC 3262) from a caller: acknowledges a reliable provisional of its call.
+   * A PRACK (RFC 3262) in a call: the caller's acknowledges a reliable provisional of its call
+   * (else 481); the callee's is answered 481 (it is never relayed).
    *
    * @return false when it belongs to no call (the caller answers 481)
    */
   public boolean prack(ServerTransaction tx, SipMessage prack) {
     Call call = byCallId.get(prack.callId());
-    if (call == null || !prack.callId().equals(call.aCallId())) {
+    if (call == null) {
       return false;
+    }
+    if (!prack.callId().equals(call.aCallId())) {
+      // we never send the callee a reliable provisional: nothing for its PRACK to acknowledge
+      tx.respond(481, "Call/Transaction Does Not Exist");
+      return true;
     }
     call.prack(tx, prack);
     return true;
