@@ -181,6 +181,34 @@ class CallDialogsEndToEndTest {
     assertThat(cdr.attempts()).as("a 422 retry is not a failover").isEqualTo("pbx: 200");
   }
 
+  @Test
+  void ourRefreshAnswered491IsRetriedAfterTheSection14_1Wait() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-st-491", p);
+    start(onePbx(p, "calls: {session-expires: 10, min-se: 1}\n"));
+
+    call("uac-call-hungup-st", "+74951234567");
+
+    expectPbx(callee, "uas-call-st-491", p);
+    Cdr cdr = lastCdr();
+    assertThat(cdr.reason()).isEqualTo("BYE from callee");
+    // the refresh at 5 s got 491; its retry waited 2.1..4 s (we chose the callee's Call-ID)
+    assertThat(Duration.between(cdr.answer(), cdr.end()))
+        .isBetween(Duration.ofMillis(7100), Duration.ofMillis(9500));
+  }
+
+  @Test
+  void aCallersOwnRefreshByUpdateIsAnsweredHereAndNotRelayed() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call", p);
+    start(onePbx(p, SHORT_TIMERS));
+
+    call("uac-call-st-refresher", "+74951234567");
+
+    expectPbx(callee, "uas-call", p);
+    assertThat(lastCdr().reason()).isEqualTo("BYE from caller");
+  }
+
   // ---- RFC 3262 towards the caller ----
 
   @Test
