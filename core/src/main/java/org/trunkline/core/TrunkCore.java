@@ -73,7 +73,10 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   private final LongAdder unknownOther = new LongAdder();
   private final LongAdder rejected = new LongAdder();
   private final LongAdder dropped = new LongAdder();
-  private final BasicUas uas = new BasicUas();
+
+  /** RFC 3262 and RFC 4028 are the calls' ({@link CallManager}): a Require of them is fine. */
+  private final BasicUas uas = new BasicUas(List.of("100rel", "timer"));
+
   private final Map<String, OutboundRegistration> registrations = new HashMap<>();
   private final Map<String, OptionsProbe> probes = new HashMap<>();
   private final CallManager calls;
@@ -270,6 +273,9 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
       return;
     }
     if (request.method().equals(SipMethod.BYE) && calls.bye(tx, request)) {
+      return;
+    }
+    if (request.method().equals(SipMethod.PRACK) && calls.prack(tx, request)) {
       return;
     }
     if (request.toTag() != null
