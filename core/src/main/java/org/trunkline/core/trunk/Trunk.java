@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * @param numbering how numbers of calls from and to this trunk are rewritten
  * @param trusted whether the trunk is in our trust domain (RFC 3325): the asserted identity
  *     (P-Asserted-Identity) of its calls is believed, and sent to it
+ * @param refer what is done with a REFER in the dialog of one of its calls
  * @param maxChannelsIn the most simultaneous calls from this trunk, 0 for unlimited (within {@code
  *     maxChannels})
  * @param maxChannelsOut the most simultaneous calls to this trunk, 0 for unlimited
@@ -36,6 +37,7 @@ public record Trunk(
     List<String> numbers,
     Numbering numbering,
     boolean trusted,
+    ReferPolicy refer,
     int maxChannelsIn,
     int maxChannelsOut) {
   /** What a trunk name may be: it appears in logs, CDRs, URLs and the command line. */
@@ -57,7 +59,7 @@ public record Trunk(
     this(name, mode, access, target, health, maxChannels, maxCps, numbers, Numbering.NONE, false);
   }
 
-  /** A trunk without per-direction channel limits. */
+  /** A trunk whose REFERs are rejected (the default), without per-direction channel limits. */
   public Trunk(
       String name,
       TrunkMode mode,
@@ -70,11 +72,83 @@ public record Trunk(
       Numbering numbering,
       boolean trusted) {
     this(
-        name, mode, access, target, health, maxChannels, maxCps, numbers, numbering, trusted, 0, 0);
+        name,
+        mode,
+        access,
+        target,
+        health,
+        maxChannels,
+        maxCps,
+        numbers,
+        numbering,
+        trusted,
+        ReferPolicy.REJECT,
+        0,
+        0);
+  }
+
+  /** A trunk with this REFER policy, without per-direction channel limits. */
+  public Trunk(
+      String name,
+      TrunkMode mode,
+      TrunkAccess access,
+      Optional<String> target,
+      Optional<HealthCheck> health,
+      int maxChannels,
+      int maxCps,
+      List<String> numbers,
+      Numbering numbering,
+      boolean trusted,
+      ReferPolicy refer) {
+    this(
+        name,
+        mode,
+        access,
+        target,
+        health,
+        maxChannels,
+        maxCps,
+        numbers,
+        numbering,
+        trusted,
+        refer,
+        0,
+        0);
+  }
+
+  /** A trunk whose REFERs are rejected, with per-direction channel limits. */
+  public Trunk(
+      String name,
+      TrunkMode mode,
+      TrunkAccess access,
+      Optional<String> target,
+      Optional<HealthCheck> health,
+      int maxChannels,
+      int maxCps,
+      List<String> numbers,
+      Numbering numbering,
+      boolean trusted,
+      int maxChannelsIn,
+      int maxChannelsOut) {
+    this(
+        name,
+        mode,
+        access,
+        target,
+        health,
+        maxChannels,
+        maxCps,
+        numbers,
+        numbering,
+        trusted,
+        ReferPolicy.REJECT,
+        maxChannelsIn,
+        maxChannelsOut);
   }
 
   public Trunk {
     Objects.requireNonNull(numbering, "numbering");
+    Objects.requireNonNull(refer, "refer");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(access, "access");
