@@ -198,7 +198,44 @@ class MediaRelayTest {
 
     a.send(RtpPeer.rtp(0, 1, 0, 1, new byte[] {5}), Relays.rtpTarget(toA, 0));
     assertThat(b.receive(WAIT).data()[12]).isEqualTo((byte) 5);
-    s.close();
+
+    // A adds video, B takes it; then A removes it with port 0 in its next offer
+    String video = "m=video " + (a.port() + 2) + " RTP/AVP 96";
+    byte[] withVideo =
+        s.offerFromA(RtpPeer.sdp(a.ip(), a.port(), audio, video, "a=rtpmap:96 H264/90000"));
+    assertThat(Relays.rtpTarget(withVideo, 1).getPort()).isNotZero();
+    int beforeVideo = relay.freePortPairs();
+    s.answerFromB(
+        RtpPeer.sdp(
+            b.ip(),
+            b.port(),
+            audio,
+            "m=video " + (b.port() + 2) + " RTP/AVP 96",
+            "a=rtpmap:96 H264/90000"));
+    byte[] noVideo = s.offerFromA(RtpPeer.sdp(a.ip(), a.port(), audio, "m=video 0 RTP/AVP 96"));
+    assertThat(Relays.text(noVideo)).contains("m=video 0 RTP/AVP 96");
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> relay.freePortPairs() == beforeVideo + 2);
+    MediaStats st = s.close();
+    assertThat(st.streams())
+        .extracting(StreamStats::media)
+        .containsExactly("audio", "video", "video");
+  }
+
+  @Test
+  void rtcpMultiplexedOnTheRtpPortIsRelayedButNotCountedAsRtp() throws Exception {
+    MediaSession s = relay.open("call-mux");
+    String mux = "m=audio $PORT RTP/AVP 0";
+    byte[] toB = s.offerFromA(RtpPeer.sdp(a.ip(), a.port(), mux, "a=rtcp-mux"));
+    assertThat(Relays.text(toB)).contains("a=rtcp-mux");
+    byte[] toA = s.answerFromB(RtpPeer.sdp(b.ip(), b.port(), mux, "a=rtcp-mux"));
+    byte[] rr = {(byte) 0x81, (byte) 201, 0, 7, 0, 0, 0, 0xA, 0, 0, 0, 0xB, 1, 2, 3, 4};
+    a.send(rr, Relays.rtpTarget(toA, 0));
+    a.send(RtpPeer.rtp(0, 1, 0, 0xA, new byte[160]), Relays.rtpTarget(toA, 0));
+    assertThat(b.receive(WAIT).data()).isEqualTo(rr);
+    assertThat(b.receive(WAIT)).isNotNull();
+    assertThat(s.close().streams().get(0).flow(Flow.A_TO_B).packets()).isEqualTo(1);
   }
 
   @Test
