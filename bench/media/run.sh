@@ -8,6 +8,7 @@
 #   bench/media/run.sh start             # both relays, idle, each with THREADS worker threads
 #   bench/media/run.sh warmup            # JIT: Trunkline and rtpengine at 500 calls x 20 s (discarded)
 #   bench/media/run.sh sweep "100 500 1000"   # per count: direct floor, then the SUTs interleaved, REPEAT times
+#   bench/media/run.sh summary [FROM_LINE]   # medians per SUT and call count (Markdown)
 #   bench/media/run.sh stop
 #
 # Every load run is wrapped in `flock /tmp/trunkline-bench.lock` here, so do not call run.sh under
@@ -71,9 +72,11 @@ cmd_sweep() {
   done
 }
 
+cmd_summary() { python3 "$HERE/summary.py" "$BASE/results.txt" "${1:-0}"; }
+
 cmd_stop() { state; kill "$TL" "$RTPE" 2>/dev/null || true; rm -f "$BASE/state.env"; echo stopped; }
 
 case "${1:-}" in
-  start) cmd_start;; warmup) cmd_warmup;; sweep) cmd_sweep "${2:-100 500 1000}";; stop) cmd_stop;;
+  start) cmd_start;; warmup) cmd_warmup;; sweep) cmd_sweep "${2:-100 500 1000}";; summary) cmd_summary "${2:-0}";; stop) cmd_stop;;
   *) sed -n '2,20p' "$0"; exit 2;;
 esac

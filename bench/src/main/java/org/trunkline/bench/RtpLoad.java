@@ -266,6 +266,7 @@ public final class RtpLoad {
   static final class NgClient {
     private final DatagramChannel c;
     private final InetSocketAddress server;
+    private final String prefix = Long.toHexString(System.nanoTime()) + "-";
     private int cookie;
 
     NgClient(String hostPort) throws IOException {
@@ -280,7 +281,7 @@ public final class RtpLoad {
 
     @SuppressWarnings("unchecked")
     Map<String, Object> send(Map<String, Object> req) throws IOException {
-      String ck = "c" + (cookie++);
+      String ck = prefix + (cookie++); // unique: rtpengine answers a repeated cookie from its cache
       byte[] body = Bencode.encode(req);
       ByteBuffer out = ByteBuffer.allocate(ck.length() + 1 + body.length);
       out.put(ck.getBytes(StandardCharsets.US_ASCII)).put((byte) ' ').put(body).flip();
