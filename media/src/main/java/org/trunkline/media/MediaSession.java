@@ -239,12 +239,17 @@ public final class MediaSession {
     return FlowState.Numbering.of(in.payloads(), changes);
   }
 
+  /** A WAV if the first audio stream settled on G.711 (its first format), else a pcap. */
   private Recorder newRecorder(SessionDescription answer) {
     String name = callId.replaceAll("[^A-Za-z0-9._-]", "_");
+    int audio = -1;
+    for (int i = 0; i < answer.media().size() && audio < 0; i++) {
+      MediaDescription m = answer.media().get(i);
+      audio = m.media().equals("audio") && m.port() != 0 ? i : -1;
+    }
     boolean g711 =
-        !answer.media().isEmpty()
-            && answer.media().get(0).media().equals("audio")
-            && StreamSignal.of(answer, answer.media().get(0)).payloads().values().stream()
+        audio >= 0
+            && StreamSignal.of(answer, answer.media().get(audio)).payloads().values().stream()
                 .findFirst()
                 .filter(r -> r.clockRate() == 8000)
                 .map(r ->
@@ -254,7 +259,7 @@ public final class MediaSession {
     Path dir = relay.config().recordingDir();
     long now = relay.nanoTime();
     return g711
-        ? new WavRecorder(dir.resolve(name + ".wav"), relay.recordingThread(), now)
+        ? new WavRecorder(dir.resolve(name + ".wav"), relay.recordingThread(), audio, now)
         : new PcapRecorder(
             dir.resolve(name + ".pcap"),
             relay.recordingThread(),

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * A stereo 16-bit 8 kHz WAV of the first audio stream: the caller (flow A to B) on the left
+ * A stereo 16-bit 8 kHz WAV of one audio stream (the first): the caller (flow A to B) on the left
  * channel, the callee on the right. Each packet's samples go where its RTP timestamp puts them,
  * relative to the arrival of that flow's first packet, so lost packets and pauses are silence and
  * both channels stay in step with the wall clock. Samples are placed in a ring of {@link #RING}
@@ -25,17 +25,20 @@ final class WavRecorder implements Recorder {
   private static final long MAX_REBASE = 2L * RATE; // timestamp drift that starts a new base
 
   private final FileSink sink;
+  private final int stream;
   private final long startNanos;
   private final byte[] ring = new byte[RING * 4];
   private long flushed; // frames [0, flushed) are handed to the file
   private long end; // one past the highest frame written
   private final long[] base = {-1, -1}; // per channel: frame of baseTs
   private final long[] baseTs = new long[2];
+  private final long[] lastTs = new long[2]; // the newest timestamp per channel
   private final int[] ssrc = new int[2];
   private boolean finished;
 
-  WavRecorder(Path path, Executor io, long startNanos) {
+  WavRecorder(Path path, Executor io, int stream, long startNanos) {
     this.sink = new FileSink(path, io);
+    this.stream = stream;
     this.startNanos = startNanos;
   }
 
@@ -48,7 +51,7 @@ final class WavRecorder implements Recorder {
       long arrivalNanos,
       InetSocketAddress src,
       InetSocketAddress dst) {
-    if (finished || codec == OTHER || stream != 0) {
+    if (finished || codec == OTHER || stream != this.stream) {
       return;
     }
     int ch = flow == Flow.A_TO_B ? 0 : 1;
@@ -61,18 +64,28 @@ final class WavRecorder implements Recorder {
     int s = rtp.getInt(at + 8);
     long arrivalFrame = Math.max(0, (arrivalNanos - startNanos) * RATE / 1_000_000_000L);
     long frame = base[ch] + (int) (ts - baseTs[ch]); // wrap-safe 32-bit difference
-    if (base[ch] < 0 || s != ssrc[ch] || Math.abs(frame - arrivalFrame) > MAX_REBASE) {
+    boolean newer = (int) (ts - lastTs[ch]) > 0;
+    if (base[ch] < 0 || s != ssrc[ch] || newer && Math.abs(frame - arrivalFrame) > MAX_REBASE) {
       base[ch] = arrivalFrame; // a new source, or its clock jumped: start from the wall clock
       baseTs[ch] = ts;
       ssrc[ch] = s;
       frame = arrivalFrame;
+      lastTs[ch] = ts;
+    } else if (Math.abs(frame - arrivalFrame) > MAX_REBASE) {
+      return; // an old packet from before a jump: nowhere sensible to put it
+    } else if (newer) {
+      lastTs[ch] = ts;
     }
     int n = rtp.readableBytes() - headerLength;
     if (n <= 0 || frame < flushed) {
       return; // too late for the part already written
     }
-    while (frame + n > flushed + RING) {
-      flush(CHUNK);
+    if (frame + n > flushed + RING) {
+      long need = frame + n - RING; // the ring must start here
+      while (flushed < need && flushed < end) {
+        flush(Math.min(CHUNK, Math.min(need, end) - flushed));
+      }
+      flushed = Math.max(flushed, need); // beyond what was written: a hole in the file, silence
     }
     int p = at + headerLength;
     for (int i = 0; i < n; i++) {
