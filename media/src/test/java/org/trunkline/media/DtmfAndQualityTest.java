@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** DTMF, loss, one-way audio and silence through the relay over loopback UDP. */
 class DtmfAndQualityTest {
-  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final Duration WAIT = Duration.ofSeconds(10);
   @TempDir Path dir;
   private MediaRelay relay;
   private RtpPeer a;
@@ -52,8 +52,9 @@ class DtmfAndQualityTest {
         new MediaRelay(
             Relays.config(dir)
                 .withTimers(
-                    Duration.ofMillis(500),
-                    Duration.ofMillis(400),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(
+                        2), // silence: well above one-way-after, for a loaded machine
                     Duration.ZERO,
                     Duration.ofMillis(400),
                     Duration.ofMillis(50)));

@@ -19,7 +19,7 @@ final class Relays {
     return MediaConfig.defaults(InetAddress.getByName("127.0.0.1"))
         .withPorts(base, base + 399)
         .withTimers(
-            Duration.ofMillis(500),
+            Duration.ofSeconds(5), // latch window: long enough for a loaded CI machine
             Duration.ZERO,
             Duration.ZERO,
             Duration.ZERO,
