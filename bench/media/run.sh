@@ -11,8 +11,8 @@
 #   bench/media/run.sh summary [FROM_LINE]   # medians per SUT and call count (Markdown)
 #   bench/media/run.sh stop
 #
-# Every load run is wrapped in `flock /tmp/trunkline-bench.lock` here, so do not call run.sh under
-# flock yourself. Output: RESULT lines (label, calls, sent, received, loss, latency p50/p90/p99/max
+# `warmup` runs and the whole `sweep` are each wrapped in `flock /tmp/trunkline-bench.lock` here (a
+# sweep of 3 counts at SECS=10 holds it about 6 minutes), so do not call run.sh under flock yourself. Output: RESULT lines (label, calls, sent, received, loss, latency p50/p90/p99/max
 # in µs, the relay's CPU % from /proc and packets relayed per CPU-second, load average) appended to
 # $BENCH_RUN/results.txt. Needs rtpengine (apt-get install -y rtpengine-daemon; its service is not
 # used), a JDK >= 21 (JAVA) and bench/target/benchmarks.jar (./build -q -o -B package -pl sip,stack,media,bench -DskipTests).
@@ -55,13 +55,15 @@ load() { # load SUT CALLS SECS LABEL
     rtpengine) ng="127.0.0.1:$NG_RTPE"; pid=$RTPE;;
     direct) ng=direct; pid=0;;
   esac
-  flock "$LOCK" timeout $((secs + 120)) "$JAVA" -Xms256m -Xmx256m -cp "$JAR" org.trunkline.bench.RtpLoad \
+  local lock=(flock "$LOCK"); [[ -z "${LOCKED:-}" ]] || lock=()
+  "${lock[@]}" timeout $((secs + 120)) "$JAVA" -Xms256m -Xmx256m -cp "$JAR" org.trunkline.bench.RtpLoad \
     "$ng" "$calls" "$secs" "$pid" "$label" "$SOCKETS" | grep '^RESULT' | tee -a "$BASE/results.txt"
 }
 
 cmd_warmup() { state; load trunkline 500 20 warmup-trunkline >/dev/null; load rtpengine 500 20 warmup-rtpengine >/dev/null; echo warm; }
 
-cmd_sweep() {
+cmd_sweep() { # the whole sweep holds the lock once (each wait for it may take minutes)
+  [[ -n "${LOCKED:-}" ]] || exec flock "$LOCK" env LOCKED=1 "$0" sweep "$1"
   state; echo "# $(date -u +%FT%TZ) sweep '$1' threads=$THREADS secs=$SECS load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$BASE/results.txt"
   for n in $1; do
     load direct "$n" "$SECS" "direct"
