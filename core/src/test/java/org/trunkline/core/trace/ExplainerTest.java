@@ -193,6 +193,43 @@ class ExplainerTest {
   }
 
   @Test
+  void aCalleeThatHangsUpIsNamedAsTheOneWhoHungUp() {
+    Explanation e = explain("callee-hangs-up", CALLS);
+    assertThat(e.kind()).isEqualTo(Kind.ANSWERED);
+    assertThat(e.text()).endsWith("The callee hung up (BYE at #9) after 0.204 s of conversation.");
+  }
+
+  @Test
+  void aFailoverListsEveryTrunkTriedAndWhatItAnswered() {
+    Context two =
+        new Context(
+            List.of(
+                new TrunkFacts("carrier1", List.of("127.0.0.20"), "", "up"),
+                new TrunkFacts("first", List.of("127.0.0.1:25080"), "", "up"),
+                new TrunkFacts("second", List.of("127.0.0.1:25081"), "", "up")),
+            "trunkline");
+    Explanation e = explain("failover", two);
+    assertThat(e.kind()).isEqualTo(Kind.ANSWERED);
+    assertThat(e.text())
+        .contains("was answered by trunk second (127.0.0.1:25081)")
+        .endsWith(
+            "Tried in order: trunk first (127.0.0.1:25080): 503 Service Unavailable; trunk second"
+                + " (127.0.0.1:25081): 200 OK.");
+  }
+
+  @Test
+  void anInviteWithAWrongPasswordIsWrongCredentials() {
+    Explanation e = explain("invite-auth", ACME);
+    assertThat(e.kind()).isEqualTo(Kind.WRONG_CREDENTIALS);
+    assertThat(e.text())
+        .isEqualTo(
+            "The call from 127.0.0.10:25070 to +74951234567 was refused: it answered our challenge"
+                + " with credentials for user \"acme\" in realm \"trunkline\" (#4), and we did not"
+                + " accept them (407 Proxy Authentication Required at #5). The username is trunk"
+                + " acme's, so the password is wrong.");
+  }
+
+  @Test
   void aTraceCutBeforeTheFinalAnswerSaysSo() {
     List<TracedMessage> firstFive = Ladder.ordered(TraceFixtures.load("call")).subList(0, 5);
     Explanation e = Explainer.explain(firstFive, CALLS);
