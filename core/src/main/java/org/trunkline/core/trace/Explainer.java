@@ -105,6 +105,7 @@ public final class Explainer {
     }
     List<List<Row>> aLegs = new ArrayList<>();
     List<List<Row>> bLegs = new ArrayList<>();
+    Map<String, List<Row>> options = new LinkedHashMap<>();
     List<Explanation> parts = new ArrayList<>();
     for (List<Row> group : byCallId.values()) {
       Row first = group.getFirst();
@@ -116,8 +117,16 @@ public final class Explainer {
                 ? Registrations.in(group, parties, context)
                 : Registrations.out(group, parties));
       } else if (first.is(SipMethod.OPTIONS)) {
-        parts.add(Registrations.options(group, parties));
+        // every probe has a Call-ID of its own: one story per peer and direction
+        options
+            .computeIfAbsent(
+                first.m().direction() + " " + first.m().remote(), k -> new ArrayList<>())
+            .addAll(group);
       }
+    }
+    for (List<Row> probes : options.values()) {
+      probes.sort(java.util.Comparator.comparingInt(Row::number));
+      parts.add(Registrations.options(probes, parties));
     }
     if (!aLegs.isEmpty()) {
       for (int i = 0; i < aLegs.size(); i++) {

@@ -113,6 +113,29 @@ class ExplainerTest {
   }
 
   @Test
+  void aTrunkThatAnswersNoOptionsProbeIsDown() {
+    Context down =
+        new Context(
+            List.of(
+                new TrunkFacts(
+                    "pbx",
+                    List.of("127.0.0.1:25080"),
+                    "",
+                    "down: OPTIONS to sip:127.0.0.1:25080: 408 Request Timeout (timeout from"
+                        + " udp:127.0.0.1:25080)")),
+            "trunkline");
+    Explanation e = explain("trunk-down", down);
+    assertThat(e.kind()).isEqualTo(Kind.TRUNK_DOWN);
+    assertThat(e.text())
+        .isEqualTo(
+            "trunk pbx (127.0.0.1:25080) answered none of our 1 OPTIONS probe(s): the last (#1) was"
+                + " sent 11 times over 31.837 s without an answer, so the peer is down or"
+                + " unreachable. Trunk pbx is marked down: OPTIONS to sip:127.0.0.1:25080: 408"
+                + " Request Timeout (timeout from udp:127.0.0.1:25080).");
+    assertThat(explain("trunk-down", Context.NONE).kind()).isEqualTo(Kind.NO_ANSWER);
+  }
+
+  @Test
   void credentialsWeDoNotAcceptForAKnownUsernameAreAWrongPassword() {
     Explanation e = explain("wrong-password", ACME);
     assertThat(e.kind()).isEqualTo(Kind.WRONG_CREDENTIALS);
