@@ -10,6 +10,8 @@ import org.trunkline.core.trace.Explainer.Context;
 import org.trunkline.core.trace.Explainer.Explanation;
 import org.trunkline.core.trace.Explainer.Kind;
 import org.trunkline.core.trace.Explainer.TrunkFacts;
+import org.trunkline.core.trunk.AddressRange;
+import org.trunkline.core.trunk.TrunkAccess;
 import org.trunkline.stack.TraceTap;
 
 /**
@@ -250,6 +252,57 @@ class ExplainerTest {
                 + " with credentials for user \"acme\" in realm \"trunkline\" (#4), and we did not"
                 + " accept them (407 Proxy Authentication Required at #5). The username is trunk"
                 + " acme's, so the password is wrong.");
+  }
+
+  @Test
+  void theContextOfARunningConfigHasEveryTrunksPeersTargetUsernameAndState() {
+    java.time.Duration s5 = java.time.Duration.ofSeconds(5);
+    org.trunkline.core.trunk.TrunksConfig config =
+        new org.trunkline.core.trunk.TrunksConfig(
+            List.of(
+                trunk(
+                    "carrier1",
+                    new TrunkAccess.Ip(List.of(AddressRange.parse("127.0.0.20"))),
+                    null),
+                trunk(
+                    "pbx",
+                    new TrunkAccess.Ip(List.of(AddressRange.parse("127.0.0.1:25080"))),
+                    "sip:127.0.0.1:25080"),
+                trunk(
+                    "acme",
+                    new TrunkAccess.RegisterIn("acme", "change-me", "trunkline", 1, 60, 3600),
+                    null),
+                trunk(
+                    "beta",
+                    new TrunkAccess.RegisterOut(
+                        "sip:127.0.0.9:5070", "trunk77", "pw", "auth77", 600, s5, s5),
+                    null)),
+            org.trunkline.core.trunk.IngressPolicy.DEFAULT);
+
+    Context c = Context.of(config, name -> name.equals("pbx") ? "down: no answer" : "up");
+
+    assertThat(c.trunks())
+        .containsExactly(
+            new TrunkFacts("carrier1", List.of("127.0.0.20"), "", "up"),
+            new TrunkFacts("pbx", List.of("127.0.0.1:25080"), "", "down: no answer"),
+            new TrunkFacts("acme", List.of(), "acme", "up"),
+            new TrunkFacts("beta", List.of("127.0.0.9:5070"), "auth77", "up"));
+    assertThat(c.realm()).isEqualTo("trunkline");
+    assertThat(Explainer.explain(TraceFixtures.load("no-answer"), c).kind())
+        .isEqualTo(Kind.TRUNK_DOWN);
+  }
+
+  private static org.trunkline.core.trunk.Trunk trunk(
+      String name, TrunkAccess access, String target) {
+    return new org.trunkline.core.trunk.Trunk(
+        name,
+        access.mode(),
+        access,
+        java.util.Optional.ofNullable(target),
+        java.util.Optional.empty(),
+        0,
+        0,
+        List.of());
   }
 
   @Test
