@@ -73,7 +73,10 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   private final LongAdder unknownOther = new LongAdder();
   private final LongAdder rejected = new LongAdder();
   private final LongAdder dropped = new LongAdder();
-  private final BasicUas uas = new BasicUas();
+
+  /** RFC 3262 and RFC 4028 are the calls' ({@link CallManager}): a Require of them is fine. */
+  private final BasicUas uas = new BasicUas(List.of("100rel", "timer"));
+
   private final Map<String, OutboundRegistration> registrations = new HashMap<>();
   private final Map<String, OptionsProbe> probes = new HashMap<>();
   private final CallManager calls;
@@ -213,8 +216,11 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
                 new IpPeerStage(trunks),
                 new RegisteredSourceStage(
                     source -> registrar.trunkRegisteredFrom(source).flatMap(config::byName)),
-                new DigestStage(trunks, config.ingress().digestAlgorithms(), nonceSecret, clock, b),
-                new RegisterOutStage(trunks, this::registrarAddress)),
+                // before digest: that stage challenges every INVITE without credentials, so a
+                // register-out trunk's calls would get a 407 whenever a register-in trunk exists
+                new RegisterOutStage(trunks, this::registrarAddress),
+                new DigestStage(
+                    trunks, config.ingress().digestAlgorithms(), nonceSecret, clock, b)),
             config.ingress(),
             b,
             unknownBySource,
@@ -272,6 +278,9 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     if (request.method().equals(SipMethod.BYE) && calls.bye(tx, request)) {
       return;
     }
+    if (request.method().equals(SipMethod.PRACK) && calls.prack(tx, request)) {
+      return;
+    }
     if (request.toTag() != null
         && !request.method().equals(SipMethod.BYE)
         && calls.inDialog(tx, request)) {
@@ -295,7 +304,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     if (!invite.isAnswered()) {
       invite.respond(487, "Request Terminated");
     }
-    calls.cancelled(invite);
+    calls.cancelled(cancel.callId());
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.trunkline.core.trunk.AddressRange;
 import org.trunkline.core.trunk.HealthCheck;
 import org.trunkline.core.trunk.Numbering;
+import org.trunkline.core.trunk.ReferPolicy;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunkAccess;
 import org.trunkline.core.trunk.TrunkMode;
@@ -58,9 +59,12 @@ final class TrunkEntry {
     KEYS.put("health", WITH_TARGET);
     KEYS.put("max-channels", ALL);
     KEYS.put("max-cps", ALL);
+    KEYS.put("max-channels-in", ALL);
+    KEYS.put("max-channels-out", ALL);
     KEYS.put("numbers", ALL);
     KEYS.put("numbering", ALL);
     KEYS.put("trusted", ALL);
+    KEYS.put("refer", ALL);
   }
 
   /** The keys each mode requires. */
@@ -107,8 +111,11 @@ final class TrunkEntry {
   private Optional<HealthCheck> health;
   private OptionalInt maxChannels;
   private OptionalInt maxCps;
+  private OptionalInt maxChannelsIn;
+  private OptionalInt maxChannelsOut;
   private Numbering numbering = Numbering.NONE;
   private boolean trusted;
+  private ReferPolicy refer = ReferPolicy.REJECT;
 
   private TrunkEntry(YamlMap m, Node node, String path, Problems problems) {
     this.m = m;
@@ -190,11 +197,27 @@ final class TrunkEntry {
     health = m.node("health").flatMap(h -> HealthSection.read(h, m.field("health"), problems));
     maxChannels = m.integer("max-channels", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
     maxCps = m.integer("max-cps", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
+    maxChannelsIn = m.integer("max-channels-in", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
+    maxChannelsOut =
+        m.integer("max-channels-out", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
     m.node("numbers").ifPresent(this::numbers);
     m.node("numbering")
         .ifPresent(n -> numbering = NumberingSection.read(n, m.field("numbering"), problems));
     trusted = m.bool("trusted", false);
+    m.text("refer").ifPresent(this::refer);
     mode.ifPresent(this::checkMode);
+  }
+
+  private void refer(String text) {
+    switch (text.toLowerCase(java.util.Locale.ROOT)) {
+      case "reject" -> refer = ReferPolicy.REJECT;
+      case "pass" -> refer = ReferPolicy.PASS;
+      default ->
+          problems.add(
+              m.node("refer").orElseThrow(),
+              m.field("refer"),
+              "must be reject or pass, got " + text);
+    }
   }
 
   private Optional<TrunkMode> mode() {
@@ -325,7 +348,10 @@ final class TrunkEntry {
                 maxCps.getAsInt(),
                 numbers.stream().map(Located::value).toList(),
                 numbering,
-                trusted));
+                trusted,
+                refer,
+                maxChannelsIn.getAsInt(),
+                maxChannelsOut.getAsInt()));
   }
 
   private Optional<String> nonEmpty(String key, String value) {
