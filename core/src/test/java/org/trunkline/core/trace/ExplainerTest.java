@@ -76,6 +76,47 @@ class ExplainerTest {
   }
 
   @Test
+  void aLimitIsReadFromCause34WhateverStatusCallsLimitStatusGivesIt() {
+    // the recorded refusal, as a server with calls.limit-status: 486 writes it
+    List<TracedMessage> trace = new ArrayList<>();
+    for (TracedMessage m : TraceFixtures.load("limit")) {
+      String text =
+          new String(m.bytes(), StandardCharsets.UTF_8)
+              .replace("SIP/2.0 503 Trunk carrier1", "SIP/2.0 486 Trunk carrier1");
+      trace.add(
+          TraceFixtures.with(
+              m, m.transport(), m.local(), m.remote(), text.getBytes(StandardCharsets.UTF_8)));
+    }
+    Explanation e = Explainer.explain(trace, CALLS);
+    assertThat(e.kind()).isEqualTo(Kind.LIMIT_REACHED);
+    assertThat(e.text()).contains("we answered it 486 Trunk carrier1 at its limit (Q.850 cause 34");
+  }
+
+  @Test
+  void aCalleesOwnCause34ThatWePassOnIsTheCalleesRefusalNotOurLimit() {
+    // the recorded 488 of the callee, as a 503 with Reason cause 34 that we relay (RFC 3326)
+    List<TracedMessage> trace = new ArrayList<>();
+    for (TracedMessage m : TraceFixtures.load("codec")) {
+      String text =
+          new String(m.bytes(), StandardCharsets.UTF_8)
+              .replace("SIP/2.0 488 Not Acceptable Here", "SIP/2.0 503 Service Unavailable")
+              .replace("Reason: Q.850;cause=127;", "Reason: Q.850;cause=34;")
+              .replace(
+                  "CSeq: 1 INVITE\r\nWarning",
+                  "CSeq: 1 INVITE\r\nReason: Q.850;cause=34\r\nWarning");
+      trace.add(
+          TraceFixtures.with(
+              m, m.transport(), m.local(), m.remote(), text.getBytes(StandardCharsets.UTF_8)));
+    }
+    Explanation e = Explainer.explain(trace, CALLS);
+    assertThat(e.kind()).isEqualTo(Kind.REJECTED);
+    assertThat(e.text())
+        .contains(
+            "was refused by trunk pbx (127.0.0.1:25080): it answered 503 Service Unavailable (Q.850"
+                + " cause 34) at #4, which we passed to the caller (#6).");
+  }
+
+  @Test
   void a488ShowsTheCodecsOfferedAndTheCodecsAccepted() {
     Explanation e = explain("codec", CALLS);
     assertThat(e.kind()).isEqualTo(Kind.CODEC_MISMATCH);
