@@ -14,6 +14,7 @@ import org.trunkline.server.api.AdminApi;
 import org.trunkline.server.config.TrunklineConfig;
 import org.trunkline.server.storage.Database;
 import org.trunkline.server.storage.DatabaseException;
+import org.trunkline.server.storage.JdbcTraceStore;
 import org.trunkline.sip.ParseLimits;
 import org.trunkline.stack.ListenPoint;
 import org.trunkline.stack.SipServer;
@@ -37,6 +38,7 @@ public final class TrunklineServer implements AutoCloseable {
   private final List<ListenPoint> listening;
   private final AtomicBoolean closed = new AtomicBoolean();
   private AdminApi admin;
+  private JdbcTraceStore traces;
 
   private TrunklineServer(
       String nodeId,
@@ -79,6 +81,11 @@ public final class TrunklineServer implements AutoCloseable {
     TrunkCore core = new TrunkCore(clock, sip::client, database.locationStore());
     sip.transactionUser(core);
     core.calls().cdrSink(database.cdrStore());
+    if (config.traces().enabled()) {
+      JdbcTraceStore traces = database.traceStore(config.traces(), clock);
+      sip.traceTap(traces);
+      core.traceSink(traces);
+    }
     try {
       core.apply(config.trunks());
       int restored = core.restore();
@@ -91,6 +98,9 @@ public final class TrunklineServer implements AutoCloseable {
           Version.current(),
           restored);
       TrunklineServer server = new TrunklineServer(nodeId, database, sip, core, listening);
+      if (config.traces().enabled()) {
+        server.traces = database.traceStore(config.traces(), clock);
+      }
       server.admin = AdminApi.start(config, server);
       return server;
     } catch (StartupException e) {
@@ -150,6 +160,11 @@ public final class TrunklineServer implements AutoCloseable {
   /** The trunks and their states. */
   public TrunkCore core() {
     return core;
+  }
+
+  /** The trace store, when {@code traces.enabled} (queries for the API, counters). */
+  public java.util.Optional<JdbcTraceStore> traces() {
+    return java.util.Optional.ofNullable(traces);
   }
 
   /** The database (CDR queries for the API). */

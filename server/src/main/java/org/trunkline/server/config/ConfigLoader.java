@@ -44,7 +44,8 @@ public final class ConfigLoader {
           RoutesSection.KEY,
           CallsSection.KEY,
           IngressSection.KEY,
-          ApiSection.KEY);
+          ApiSection.KEY,
+          TracesSection.KEY);
 
   /**
    * The largest config we read, in characters. SnakeYAML's own default (3 Mi) is smaller than an
@@ -168,8 +169,17 @@ public final class ConfigLoader {
         top.node(ApiSection.KEY)
             .map(n -> ApiSection.read(n, problems))
             .orElseGet(ApiConfig::defaults);
+    TracesConfig traces =
+        top.node(TracesSection.KEY)
+            .map(n -> TracesSection.read(n, problems))
+            .orElseGet(TracesConfig::defaults);
     return new TrunklineConfig(
-        listen, database, new TrunksConfig(trunks, ingress, routes, callPolicy), api, source);
+        listen,
+        database,
+        new TrunksConfig(trunks, ingress, routes, callPolicy),
+        api,
+        traces,
+        source);
   }
 
   /** SnakeYAML splits some messages in two ("expected a single document", "but found ..."). */

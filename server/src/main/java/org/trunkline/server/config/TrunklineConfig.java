@@ -14,6 +14,9 @@ import org.trunkline.stack.ListenPoint;
  *     {@code trunks} or {@code ingress} section)
  * @param api where the admin HTTP API listens ({@link ApiConfig#defaults} when the file has no
  *     {@code api} section; {@link ApiConfig#DISABLED} for configs built in code without one)
+ * @param traces whether and how long SIP traces are kept ({@link TracesConfig#defaults} when the
+ *     file has no {@code traces} section; {@link TracesConfig#DISABLED} for configs built in code
+ *     without one)
  * @param source the file this was read from, as named on the command line
  */
 public record TrunklineConfig(
@@ -21,6 +24,7 @@ public record TrunklineConfig(
     DatabaseConfig database,
     TrunksConfig trunks,
     ApiConfig api,
+    TracesConfig traces,
     Path source) {
   /** The config file used when the command line names none. */
   public static final String DEFAULT_FILE = "conf/trunkline.yaml";
@@ -31,6 +35,17 @@ public record TrunklineConfig(
     listen = List.copyOf(listen);
     java.util.Objects.requireNonNull(trunks, "trunks");
     java.util.Objects.requireNonNull(api, "api");
+    java.util.Objects.requireNonNull(traces, "traces");
+  }
+
+  /** A config without a {@code traces} section built in code: tracing off. */
+  public TrunklineConfig(
+      List<ListenConfig> listen,
+      DatabaseConfig database,
+      TrunksConfig trunks,
+      ApiConfig api,
+      Path source) {
+    this(listen, database, trunks, api, TracesConfig.DISABLED, source);
   }
 
   /** A config built in code: no admin API, so tests never compete for its port. */

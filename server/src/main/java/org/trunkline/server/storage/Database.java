@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.core.registrar.LocationStore;
 import org.trunkline.server.config.DatabaseConfig;
+import org.trunkline.server.config.TracesConfig;
 
 /**
  * The server's database: a HikariCP pool on the configured URL, with the schema migrated by Flyway
@@ -124,6 +125,7 @@ public final class Database implements AutoCloseable {
   // Made on first use; each starts a writer thread, so at most one of each (guarded by this).
   private JdbcLocationStore locations;
   private JdbcCdrStore cdrs;
+  private JdbcTraceStore traces;
 
   /** Where registrations are kept (one store per database, written by its own thread). */
   public synchronized LocationStore locationStore() {
@@ -139,6 +141,17 @@ public final class Database implements AutoCloseable {
       cdrs = new JdbcCdrStore(pool);
     }
     return cdrs;
+  }
+
+  /**
+   * Where SIP traces go and are read from (issue 7): made on the first call, with that call's
+   * config; one writer and one retention thread per database.
+   */
+  public synchronized JdbcTraceStore traceStore(TracesConfig config, java.time.Clock clock) {
+    if (traces == null) {
+      traces = new JdbcTraceStore(pool, cdrStore(), config, clock);
+    }
+    return traces;
   }
 
   /** The URL this database was opened with, password masked. */
@@ -187,9 +200,14 @@ public final class Database implements AutoCloseable {
     if (closed.compareAndSet(false, true)) {
       JdbcLocationStore l;
       JdbcCdrStore c;
+      JdbcTraceStore t;
       synchronized (this) {
         l = locations;
         c = cdrs;
+        t = traces;
+      }
+      if (t != null) {
+        t.close();
       }
       if (l != null) {
         l.close();
