@@ -110,7 +110,7 @@ public final class JdbcTraceStore implements TraceTap, TraceSink, AutoCloseable 
   @Override
   public void link(String callId, String correlationId) {
     if (callId != null && correlationId != null) {
-      writer.offer(new TraceWrites.Link(callId, correlationId, TraceTap.nowMicros()));
+      writer.offer(new TraceWrites.Link(callId, correlationId, TraceReads.micros(clock.instant())));
     }
   }
 
@@ -137,9 +137,12 @@ public final class JdbcTraceStore implements TraceTap, TraceSink, AutoCloseable 
   public Optional<Trace> find(String id) throws DatabaseException {
     try (Connection c = db.getConnection()) {
       Optional<TraceReads.Resolved> r = TraceReads.resolve(c, id);
-      return r.isEmpty()
-          ? Optional.empty()
-          : Optional.of(TraceReads.messages(c, r.get(), MAX_MESSAGES));
+      if (r.isEmpty()) {
+        return Optional.empty();
+      }
+      Trace t = TraceReads.messages(c, r.get(), MAX_MESSAGES);
+      // Links outlive their messages until retention's next pass.
+      return t.messages().isEmpty() ? Optional.empty() : Optional.of(t);
     } catch (SQLException e) {
       throw new DatabaseException("cannot read trace " + id + ": " + line(e), e);
     }
