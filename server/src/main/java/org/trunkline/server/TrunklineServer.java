@@ -14,7 +14,7 @@ import org.trunkline.server.api.AdminApi;
 import org.trunkline.server.config.TrunklineConfig;
 import org.trunkline.server.storage.Database;
 import org.trunkline.server.storage.DatabaseException;
-import org.trunkline.server.storage.JdbcTraceStore;
+import org.trunkline.server.storage.TraceStore;
 import org.trunkline.sip.ParseLimits;
 import org.trunkline.stack.ListenPoint;
 import org.trunkline.stack.SipServer;
@@ -38,14 +38,17 @@ public final class TrunklineServer implements AutoCloseable {
   private final List<ListenPoint> listening;
   private final AtomicBoolean closed = new AtomicBoolean();
   private AdminApi admin;
-  private JdbcTraceStore traces;
+
+  private final TraceStore traces;
 
   private TrunklineServer(
       String nodeId,
       Database database,
       SipServer sip,
       TrunkCore core,
-      List<ListenPoint> listening) {
+      List<ListenPoint> listening,
+      TraceStore traces) {
+    this.traces = traces;
     this.nodeId = nodeId;
     this.database = database;
     this.sip = sip;
@@ -81,8 +84,19 @@ public final class TrunklineServer implements AutoCloseable {
     TrunkCore core = new TrunkCore(clock, sip::client, database.locationStore());
     sip.transactionUser(core);
     core.calls().cdrSink(database.cdrStore());
+    TraceStore traces = null;
     if (config.traces().enabled()) {
-      JdbcTraceStore traces = database.traceStore(config.traces(), clock);
+      try {
+        traces = TraceStore.open(config.traces(), clock, database);
+      } catch (java.io.IOException | RuntimeException e) {
+        database.close();
+        throw new StartupException(
+            "cannot open the trace directory "
+                + TraceStore.directory(config.traces(), database)
+                + ": "
+                + e,
+            e);
+      }
       sip.traceTap(traces);
       core.traceSink(traces);
     }
@@ -97,27 +111,24 @@ public final class TrunklineServer implements AutoCloseable {
           nodeId,
           Version.current(),
           restored);
-      TrunklineServer server = new TrunklineServer(nodeId, database, sip, core, listening);
-      if (config.traces().enabled()) {
-        server.traces = database.traceStore(config.traces(), clock);
-      }
+      TrunklineServer server = new TrunklineServer(nodeId, database, sip, core, listening, traces);
       server.admin = AdminApi.start(config, server);
       return server;
     } catch (StartupException e) {
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, database, traces);
       throw e;
     } catch (IOException e) {
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, database, traces);
       throw new StartupException(BindFailure.describe(points, e), e);
     } catch (DatabaseException e) {
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, database, traces);
       throw new StartupException(e.getMessage(), e);
     } catch (RuntimeException e) {
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, database, traces);
       throw new StartupException("cannot start SIP server: " + e, e);
     }
   }
@@ -163,7 +174,7 @@ public final class TrunklineServer implements AutoCloseable {
   }
 
   /** The trace store, when {@code traces.enabled} (queries for the API, counters). */
-  public java.util.Optional<JdbcTraceStore> traces() {
+  public java.util.Optional<TraceStore> traces() {
     return java.util.Optional.ofNullable(traces);
   }
 
@@ -190,16 +201,19 @@ public final class TrunklineServer implements AutoCloseable {
         admin.close();
       }
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, database, traces);
       log.info("node {} stopped", nodeId);
     }
   }
 
-  private static void closeQuietly(SipServer sip, Database database) {
+  private static void closeQuietly(SipServer sip, Database database, TraceStore traces) {
     try {
       sip.close();
     } catch (RuntimeException e) {
       log.warn("closing the SIP server failed", e);
+    }
+    if (traces != null) {
+      traces.close();
     }
     database.close();
   }

@@ -18,9 +18,9 @@ import org.trunkline.core.TrunkView;
 import org.trunkline.core.call.Cdr;
 import org.trunkline.server.storage.CdrQuery;
 import org.trunkline.server.storage.DatabaseException;
-import org.trunkline.server.storage.JdbcTraceStore;
 import org.trunkline.server.storage.Trace;
 import org.trunkline.server.storage.TraceQuery;
+import org.trunkline.server.storage.TraceStore;
 import org.trunkline.server.storage.TraceSummary;
 
 /**
@@ -56,7 +56,7 @@ final class ApiHandler implements HttpHandler {
   private final Supplier<Map<String, Long>> sipCounters;
   private final Reloader reloader;
   private final CdrFinder cdrs;
-  private final Optional<JdbcTraceStore> traces;
+  private final Optional<TraceStore> traces;
 
   ApiHandler(
       TrunkCore core, Supplier<Map<String, Long>> sipCounters, Reloader reloader, CdrFinder cdrs) {
@@ -71,7 +71,7 @@ final class ApiHandler implements HttpHandler {
       Supplier<Map<String, Long>> sipCounters,
       Reloader reloader,
       CdrFinder cdrs,
-      Optional<JdbcTraceStore> traces) {
+      Optional<TraceStore> traces) {
     this.core = core;
     this.sipCounters = sipCounters;
     this.reloader = reloader;
@@ -202,9 +202,9 @@ final class ApiHandler implements HttpHandler {
     try {
       List<TraceSummary> found = traces.get().search(query);
       send(exchange, 200, Map.of("traces", found.stream().map(TraceParameters::json).toList()));
-    } catch (DatabaseException e) {
+    } catch (DatabaseException | java.io.IOException e) {
       log.warn("API {}: {}", exchange.getRequestURI(), e.getMessage());
-      send(exchange, 503, error(e.getMessage()));
+      send(exchange, 503, error("cannot search traces: " + e.getMessage()));
     }
   }
 
@@ -220,9 +220,9 @@ final class ApiHandler implements HttpHandler {
       } else {
         send(exchange, 200, TraceParameters.json(trace.get()));
       }
-    } catch (DatabaseException e) {
-      log.warn("API {}: {}", exchange.getRequestURI(), e.getMessage());
-      send(exchange, 503, error(e.getMessage()));
+    } catch (java.io.IOException e) {
+      log.warn("API {}: {}", exchange.getRequestURI(), e.toString());
+      send(exchange, 503, error("cannot read trace " + id + ": " + e));
     }
   }
 

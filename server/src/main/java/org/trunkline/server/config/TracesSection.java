@@ -8,9 +8,9 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * {@code traces: {enabled, max-size, max-age, queue}}: SIP traces kept in the database (issue 7).
- * Sizes are written {@code 512MB}, {@code 1GB} (binary: 1 KB = 1024 B); ages {@code 30m}, {@code
- * 12h}, {@code 7d}.
+ * {@code traces: {enabled, max-size, max-age, queue, path}}: SIP traces kept in segment files
+ * (issue 7). Sizes are written {@code 512MB}, {@code 1GB} (binary: 1 KB = 1024 B); ages {@code
+ * 30m}, {@code 12h}, {@code 7d}.
  */
 final class TracesSection {
   static final String KEY = "traces";
@@ -28,12 +28,13 @@ final class TracesSection {
         YamlMap.open(
             node,
             KEY,
-            "a mapping like {enabled: true, max-size: 1GB, max-age: 7d, queue: 65536}",
+            "a mapping like {enabled: true, max-size: 1GB, max-age: 7d, queue: 65536, path: data/traces}",
             problems,
             "enabled",
             "max-size",
             "max-age",
-            "queue");
+            "queue",
+            "path");
     if (map.isEmpty()) {
       return TracesConfig.defaults();
     }
@@ -44,7 +45,8 @@ final class TracesSection {
     int queue =
         m.integer("queue", TracesConfig.DEFAULT_QUEUE, 1, 16_777_216, "1..16777216")
             .orElse(TracesConfig.DEFAULT_QUEUE);
-    return new TracesConfig(enabled, maxBytes, maxAge, queue);
+    java.nio.file.Path path = m.text("path").map(java.nio.file.Path::of).orElse(null);
+    return new TracesConfig(enabled, maxBytes, maxAge, queue, path);
   }
 
   private static long size(YamlMap m, Problems problems) {

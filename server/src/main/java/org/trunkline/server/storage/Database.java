@@ -23,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.core.registrar.LocationStore;
 import org.trunkline.server.config.DatabaseConfig;
-import org.trunkline.server.config.TracesConfig;
 
 /**
  * The server's database: a HikariCP pool on the configured URL, with the schema migrated by Flyway
@@ -37,11 +36,13 @@ public final class Database implements AutoCloseable {
   static final String MIGRATIONS = "classpath:db/migration";
 
   private final String name;
+  private final String url;
   private final HikariDataSource pool;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Database(String name, HikariDataSource pool) {
+  private Database(String name, String url, HikariDataSource pool) {
     this.name = name;
+    this.url = url;
     this.pool = pool;
   }
 
@@ -92,7 +93,7 @@ public final class Database implements AutoCloseable {
       pool.close();
       throw new DatabaseException("cannot migrate database " + name + ": " + firstLine(e), e);
     }
-    return new Database(name, pool);
+    return new Database(name, config.url(), pool);
   }
 
   private static HikariConfig hikari(DatabaseConfig config, boolean embeddedH2File) {
@@ -125,7 +126,6 @@ public final class Database implements AutoCloseable {
   // Made on first use; each starts a writer thread, so at most one of each (guarded by this).
   private JdbcLocationStore locations;
   private JdbcCdrStore cdrs;
-  private JdbcTraceStore traces;
 
   /** Where registrations are kept (one store per database, written by its own thread). */
   public synchronized LocationStore locationStore() {
@@ -143,15 +143,9 @@ public final class Database implements AutoCloseable {
     return cdrs;
   }
 
-  /**
-   * Where SIP traces go and are read from (issue 7): made on the first call, with that call's
-   * config; one writer and one retention thread per database.
-   */
-  public synchronized JdbcTraceStore traceStore(TracesConfig config, java.time.Clock clock) {
-    if (traces == null) {
-      traces = new JdbcTraceStore(pool, cdrStore(), config, clock);
-    }
-    return traces;
+  /** The URL this database was opened with (password included: not for logs). */
+  String url() {
+    return url;
   }
 
   /** The URL this database was opened with, password masked. */
@@ -200,14 +194,9 @@ public final class Database implements AutoCloseable {
     if (closed.compareAndSet(false, true)) {
       JdbcLocationStore l;
       JdbcCdrStore c;
-      JdbcTraceStore t;
       synchronized (this) {
         l = locations;
         c = cdrs;
-        t = traces;
-      }
-      if (t != null) {
-        t.close();
       }
       if (l != null) {
         l.close();

@@ -8,7 +8,7 @@ import org.trunkline.core.trace.TracedMessage;
  *
  * @param id the call id (CDR id), {@code trunk:NAME}, or the Call-ID when it is linked to nothing
  * @param callIds the Call-IDs it holds, first seen first
- * @param messages oldest first (the newest {@link JdbcTraceStore#MAX_MESSAGES} when there are more)
+ * @param messages oldest first (the newest {@link TraceStore#MAX_MESSAGES} when there are more)
  * @param truncated whether older messages were left out
  */
 public record Trace(

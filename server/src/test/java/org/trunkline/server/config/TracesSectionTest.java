@@ -23,7 +23,7 @@ class TracesSectionTest {
   @Test
   void withoutTheSectionEveryMessageIsKeptUpTo1GbFor7Days() throws ConfigException {
     assertThat(ConfigLoader.parse(FILE, LISTEN).traces())
-        .isEqualTo(new TracesConfig(true, 1L << 30, Duration.ofDays(7), 65_536));
+        .isEqualTo(new TracesConfig(true, 1L << 30, Duration.ofDays(7), 65_536, null));
   }
 
   @Test
@@ -31,12 +31,15 @@ class TracesSectionTest {
     assertThat(
             ConfigLoader.parse(
                     FILE,
-                    LISTEN + "traces: {enabled: false, max-size: 512MB, max-age: 12h, queue: 4}\n")
+                    LISTEN
+                        + "traces: {enabled: false, max-size: 512MB, max-age: 12h, queue: 4, path: /var/trunkline/traces}\n")
                 .traces())
-        .isEqualTo(new TracesConfig(false, 512L << 20, Duration.ofHours(12), 4));
+        .isEqualTo(
+            new TracesConfig(
+                false, 512L << 20, Duration.ofHours(12), 4, Path.of("/var/trunkline/traces")));
     assertThat(
             ConfigLoader.parse(FILE, LISTEN + "traces: {max-size: 2gb, max-age: 30d}\n").traces())
-        .isEqualTo(new TracesConfig(true, 2L << 30, Duration.ofDays(30), 65_536));
+        .isEqualTo(new TracesConfig(true, 2L << 30, Duration.ofDays(30), 65_536, null));
     assertThat(
             ConfigLoader.parse(FILE, LISTEN + "traces: {max-size: 1048576}\n").traces().maxBytes())
         .isEqualTo(1L << 20);
@@ -68,6 +71,6 @@ class TracesSectionTest {
     assertThat(problems(LISTEN + "traces: on\n"))
         .containsExactly(
             "conf/test.yaml:2: traces: must be a mapping like {enabled: true, max-size: 1GB,"
-                + " max-age: 7d, queue: 65536}, got on");
+                + " max-age: 7d, queue: 65536, path: data/traces}, got on");
   }
 }

@@ -1,0 +1,687 @@
+package org.trunkline.server.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.core.trace.TraceSink;
+import org.trunkline.core.trace.TracedMessage;
+import org.trunkline.server.config.TracesConfig;
+import org.trunkline.stack.TraceTap;
+import org.trunkline.stack.Transport;
+
+/**
+ * SIP traces in append-only segment files under {@code traces.path} (issue 7), with an in-memory
+ * index by Call-ID rebuilt from them at start.
+ *
+ * <p>As the stack's {@link TraceTap} and the core's {@link TraceSink} it only queues a reference
+ * (never blocks, never throws: event loops call it; a full queue drops and counts). One writer
+ * thread of its own finds each message's Call-ID without parsing it, appends the batch to the
+ * current segment in one write, then indexes it; messages and links are joined by Call-ID, so a
+ * link may come after its messages. The same thread rolls segments and deletes the oldest ones past
+ * {@code max-age} or {@code max-size}. {@link #find} and {@link #search} read under the index's
+ * read lock from the API's threads. Nothing is fsynced: a machine crash loses what the OS had not
+ * written; a process crash loses only the queue.
+ */
+public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TraceStore.class);
+
+  static final int BATCH = 4_096;
+
+  /** The most messages one trace answer holds (the newest). */
+  public static final int MAX_MESSAGES = 10_000;
+
+  static final long RETAIN_EVERY_MS = 30_000;
+  static final String SUFFIX = ".seg";
+
+  private record Captured(
+      Direction dir,
+      Transport transport,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      byte[] buf,
+      int off,
+      int len,
+      long epochMicros) {}
+
+  private record Link(String callId, String id, long epochMicros) {}
+
+  private static final Object STOP = new Object();
+
+  private final Path dir;
+  private final TracesConfig config;
+  private final Clock clock;
+  private final Database db;
+  private final long segmentBytes;
+  private final ArrayBlockingQueue<Object> queue;
+  private final TraceIndex index = new TraceIndex();
+  private final TreeMap<Integer, Segment> segments = new TreeMap<>(); // writer (and retain) only
+  private final Map<Integer, FileChannel> readers = new ConcurrentHashMap<>();
+  private final Thread thread;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final LongAdder captured = new LongAdder();
+  private final LongAdder written = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder deleted = new LongAdder();
+  private volatile long storedBytes;
+  private FileChannel out;
+  private ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+  private long lastRetain;
+
+  private static final class Segment {
+    final Path path;
+    long size;
+    long lastAt = Long.MIN_VALUE;
+
+    Segment(Path path) {
+      this.path = path;
+    }
+  }
+
+  private TraceStore(Path dir, TracesConfig config, Clock clock, Database db) {
+    this.dir = dir;
+    this.config = config;
+    this.clock = clock;
+    this.db = db;
+    this.segmentBytes = Math.clamp(config.maxBytes() / 16, 64 * 1024, 64L << 20);
+    this.queue = new ArrayBlockingQueue<>(config.queue() + 1);
+    this.thread = new Thread(this::run, "trace-writer");
+    thread.setDaemon(true);
+  }
+
+  /**
+   * Opens the segments under {@code config.path()} (made if missing; when null, {@code traces/}
+   * beside the H2 database's file, or {@link TracesConfig#DEFAULT_PATH} for other databases),
+   * indexes them, starts the writer on a new segment.
+   *
+   * @param db where the calls' CDRs are (searches by number, trunk, status); may be null
+   * @throws IOException naming the directory or segment that failed
+   */
+  public static TraceStore open(TracesConfig config, Clock clock, Database db) throws IOException {
+    Path dir = directory(config, db);
+    Files.createDirectories(dir);
+    TraceStore s = new TraceStore(dir, config, clock, db);
+    s.load();
+    s.roll();
+    s.lastRetain = System.currentTimeMillis();
+    s.thread.start();
+    return s;
+  }
+
+  /** Where the segments of {@code config} live. */
+  public static Path directory(TracesConfig config, Database db) {
+    if (config.path() != null) {
+      return config.path();
+    }
+    return db == null
+        ? TracesConfig.DEFAULT_PATH
+        : H2Files.directory(db.url())
+            .map(d -> d.resolve("traces"))
+            .orElse(TracesConfig.DEFAULT_PATH);
+  }
+
+  private void load() throws IOException {
+    List<Path> files;
+    try (Stream<Path> l = Files.list(dir)) {
+      files = l.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList();
+    }
+    for (Path p : files) {
+      String name = p.getFileName().toString();
+      try {
+        segments.put(
+            Integer.parseInt(name.substring(0, name.length() - SUFFIX.length())), new Segment(p));
+      } catch (NumberFormatException e) {
+        LOG.warn("trace segment {} ignored: not a segment name", p);
+      }
+    }
+    index.lock.writeLock().lock();
+    try {
+      for (Map.Entry<Integer, Segment> e : segments.entrySet()) {
+        scan(e.getKey(), e.getValue());
+      }
+    } finally {
+      index.lock.writeLock().unlock();
+    }
+    storedBytes = segments.values().stream().mapToLong(s -> s.size).sum();
+  }
+
+  /** Indexes one segment; a torn last record (a crash mid-write) is cut off. */
+  private void scan(int number, Segment seg) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(seg.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      ByteBuffer len = ByteBuffer.allocate(4);
+      long at = 0;
+      while (at + 4 <= size) {
+        len.clear();
+        ch.read(len, at);
+        int n = len.flip().getInt();
+        if (n <= 9 || at + 4 + n > size) {
+          break;
+        }
+        ByteBuffer body = ByteBuffer.allocate(n);
+        ch.read(body, at + 4);
+        body.flip();
+        TraceRecord.Meta m = TraceRecord.meta(body);
+        indexRecord(m, TraceIndex.position(number, at));
+        seg.lastAt = Math.max(seg.lastAt, m.epochMicros());
+        at += 4 + n;
+      }
+      if (at < size) {
+        LOG.warn(
+            "trace segment {}: {} bytes after the last whole record cut off", seg.path, size - at);
+        ch.truncate(at);
+      }
+      seg.size = at;
+    }
+  }
+
+  private void indexRecord(TraceRecord.Meta m, long position) {
+    if (m.kind() == TraceRecord.LINK) {
+      index.link(m.callId(), m.id(), m.epochMicros());
+    } else if (!m.callId().isEmpty()) {
+      index.message(m.callId(), position, m.epochMicros(), m.in(), m.remoteIp());
+    }
+  }
+
+  private void roll() throws IOException {
+    if (out != null) {
+      out.close();
+    }
+    int next = segments.isEmpty() ? 1 : segments.lastKey() + 1;
+    Path p = dir.resolve(String.format("%010d%s", next, SUFFIX));
+    out = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    segments.put(next, new Segment(p));
+  }
+
+  // ---- the event loops' side ----
+
+  @Override
+  public void onMessage(
+      Direction dir,
+      Transport transport,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      byte[] buf,
+      int off,
+      int len,
+      long epochMicros) {
+    captured.increment();
+    offer(new Captured(dir, transport, local, remote, buf, off, len, epochMicros));
+  }
+
+  @Override
+  public void link(String callId, String correlationId) {
+    if (callId != null && correlationId != null) {
+      offer(new Link(callId, correlationId, micros(clock.instant())));
+    }
+  }
+
+  private void offer(Object item) {
+    if (closed.get() || queue.remainingCapacity() <= 1 || !queue.offer(item)) {
+      dropped.increment();
+      long n = dropped.sum();
+      // Power-of-two counts only: a flood must not become a flood of log lines.
+      if ((n & (n - 1)) == 0) {
+        LOG.warn(
+            "SIP trace queue {}: {} messages and links dropped so far (traces.queue: {})",
+            closed.get() ? "closed" : "full, the trace writer is behind",
+            n,
+            config.queue());
+      }
+    }
+  }
+
+  // ---- the writer thread ----
+
+  private void run() {
+    List<Object> batch = new ArrayList<>(BATCH);
+    boolean stop = false;
+    while (!stop) {
+      try {
+        Object first = queue.poll(1, TimeUnit.SECONDS);
+        if (first != null) {
+          batch.add(first);
+          queue.drainTo(batch, BATCH - 1);
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      stop = batch.remove(STOP);
+      try {
+        synchronized (this) {
+          if (!batch.isEmpty()) {
+            write(batch);
+          }
+          if (stop || System.currentTimeMillis() - lastRetain >= RETAIN_EVERY_MS) {
+            lastRetain = System.currentTimeMillis();
+            if (!stop) {
+              retainLocked();
+            }
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        failed.add(batch.size());
+        LOG.error("cannot write {} SIP trace records to {}: {}", batch.size(), dir, e.toString());
+      }
+      batch.clear();
+    }
+    synchronized (this) {
+      try {
+        out.close();
+      } catch (IOException e) {
+        LOG.warn("closing trace segment: {}", e.toString());
+      }
+    }
+  }
+
+  /**
+   * Appends {@code batch} (in one write per segment it fills), then indexes it. Holds this monitor.
+   */
+  private void write(List<Object> batch) throws IOException {
+    int count = batch.size();
+    long[] offsets = new long[count];
+    TraceRecord.Meta[] metas = new TraceRecord.Meta[count];
+    ByteBuffer b = buffer;
+    b.clear();
+    int from = 0;
+    for (int i = 0; i < count; i++) {
+      Object o = batch.get(i);
+      int need =
+          o instanceof Captured c
+              ? TraceRecord.maxMessageSize(c.len())
+              : 4 + 1 + 8 + 4 + TraceRecord.MAX_CALL_ID * 4 + TraceRecord.MAX_ID * 4;
+      if (b.remaining() < need) {
+        b = grow(b, need);
+      }
+      offsets[i] = b.position();
+      metas[i] = encode(b, o);
+      if (segments.lastEntry().getValue().size + b.position() >= segmentBytes) {
+        flush(b, offsets, metas, from, i + 1);
+        roll();
+        b = buffer;
+        b.clear();
+        from = i + 1;
+      }
+    }
+    flush(b, offsets, metas, from, count);
+    written.add(count);
+  }
+
+  /** Writes {@code b} to the current segment and indexes records {@code from..to-1} of it. */
+  private void flush(ByteBuffer b, long[] offsets, TraceRecord.Meta[] metas, int from, int to)
+      throws IOException {
+    if (from == to) {
+      return;
+    }
+    int number = segments.lastKey();
+    Segment seg = segments.lastEntry().getValue();
+    b.flip();
+    int bytes = b.remaining();
+    while (b.hasRemaining()) {
+      out.write(b);
+    }
+    long base = seg.size;
+    seg.size += bytes;
+    storedBytes += bytes;
+    index.lock.writeLock().lock();
+    try {
+      for (int i = from; i < to; i++) {
+        indexRecord(metas[i], TraceIndex.position(number, base + offsets[i]));
+        seg.lastAt = Math.max(seg.lastAt, metas[i].epochMicros());
+      }
+    } finally {
+      index.lock.writeLock().unlock();
+    }
+  }
+
+  private TraceRecord.Meta encode(ByteBuffer b, Object o) {
+    return switch (o) {
+      case Captured c -> {
+        int[] cid = TraceRecord.callId(c.buf(), c.off(), c.len());
+        String callId =
+            cid == null ? "" : new String(c.buf(), cid[0], cid[1], StandardCharsets.UTF_8);
+        byte[] cidBytes =
+            cid == null
+                ? new byte[0]
+                : java.util.Arrays.copyOfRange(c.buf(), cid[0], cid[0] + cid[1]);
+        TraceRecord.putMessage(
+            b,
+            c.dir(),
+            c.transport(),
+            c.local(),
+            c.remote(),
+            cidBytes,
+            c.buf(),
+            c.off(),
+            c.len(),
+            c.epochMicros());
+        yield new TraceRecord.Meta(
+            TraceRecord.MESSAGE,
+            c.epochMicros(),
+            c.dir() == Direction.IN,
+            ip(c.remote()),
+            callId,
+            null);
+      }
+      case Link l -> {
+        byte[] cidBytes = TraceRecord.utf8(l.callId(), TraceRecord.MAX_CALL_ID);
+        byte[] idBytes = TraceRecord.utf8(l.id(), TraceRecord.MAX_ID);
+        TraceRecord.putLink(b, cidBytes, idBytes, l.epochMicros());
+        yield new TraceRecord.Meta(
+            TraceRecord.LINK,
+            l.epochMicros(),
+            false,
+            "",
+            new String(cidBytes, StandardCharsets.UTF_8),
+            new String(idBytes, StandardCharsets.UTF_8));
+      }
+      default -> throw new IllegalStateException("queued " + o);
+    };
+  }
+
+  private ByteBuffer grow(ByteBuffer b, int need) {
+    ByteBuffer bigger = ByteBuffer.allocate(Math.max(b.capacity() * 2, b.position() + need));
+    b.flip();
+    bigger.put(b);
+    buffer = bigger;
+    return bigger;
+  }
+
+  private static String ip(InetSocketAddress a) {
+    return a == null || a.getAddress() == null ? "" : a.getAddress().getHostAddress();
+  }
+
+  // ---- retention ----
+
+  /**
+   * Deletes the oldest segments while any holds only messages older than {@code max-age}, or while
+   * all of them take more than {@code max-size}. Any thread; waits for the writer's batch.
+   *
+   * @return messages deleted
+   */
+  public synchronized long retain() throws IOException {
+    return retainLocked();
+  }
+
+  private long retainLocked() throws IOException {
+    long cutoff = micros(clock.instant().minus(config.maxAge()));
+    Segment current = segments.lastEntry().getValue();
+    if (current.size > 0
+        && (current.lastAt < cutoff || storedBytes > config.maxBytes() && segments.size() == 1)) {
+      roll();
+    }
+    long before = written.sum();
+    int upTo = -1;
+    long records = 0;
+    while (segments.size() > 1) {
+      Map.Entry<Integer, Segment> oldest = segments.firstEntry();
+      Segment s = oldest.getValue();
+      if (s.lastAt >= cutoff && storedBytes <= config.maxBytes()) {
+        break;
+      }
+      records += count(oldest.getKey());
+      upTo = oldest.getKey();
+      segments.pollFirstEntry();
+      storedBytes -= s.size;
+      FileChannel r = readers.remove(oldest.getKey());
+      index.lock.writeLock().lock();
+      try {
+        if (r != null) {
+          r.close();
+        }
+      } finally {
+        index.lock.writeLock().unlock();
+      }
+      Files.deleteIfExists(s.path);
+    }
+    if (upTo >= 0) {
+      index.lock.writeLock().lock();
+      try {
+        index.dropUpTo(upTo, cutoff);
+      } finally {
+        index.lock.writeLock().unlock();
+      }
+      deleted.add(records);
+      LOG.info(
+          "trace retention deleted segments up to {} ({} records; {} bytes kept)",
+          upTo,
+          records,
+          storedBytes);
+    }
+    assert written.sum() >= before;
+    return records;
+  }
+
+  /** Messages of segments up to {@code number} that the index knows. */
+  private long count(int number) {
+    index.lock.readLock().lock();
+    try {
+      long n = 0;
+      for (TraceIndex.Entry e : index.byCallId.values()) {
+        for (int i = 0; i < e.n && TraceIndex.segment(e.positions[i]) <= number; i++) {
+          n++;
+        }
+      }
+      return n;
+    } finally {
+      index.lock.readLock().unlock();
+    }
+  }
+
+  // ---- reads ----
+
+  /**
+   * The trace {@code id} names (a call id, either leg's Call-ID, {@code trunk:NAME}, or a Call-ID
+   * linked to nothing), or empty when nothing is stored under it.
+   */
+  public Optional<Trace> find(String id) throws IOException {
+    index.lock.readLock().lock();
+    try {
+      String traceId = resolve(id);
+      if (traceId == null) {
+        return Optional.empty();
+      }
+      List<TraceIndex.Entry> entries = entries(traceId);
+      Trace t = read(traceId, entries, MAX_MESSAGES);
+      return t.messages().isEmpty() ? Optional.empty() : Optional.of(t);
+    } finally {
+      index.lock.readLock().unlock();
+    }
+  }
+
+  /** The trace id {@code id} names, or null; under the read lock. */
+  String resolve(String id) {
+    TraceIndex.Entry e = index.byCallId.get(id);
+    if (e != null) {
+      return e.id != null ? e.id : id;
+    }
+    return index.byId.containsKey(id) ? id : null;
+  }
+
+  /** The Call-IDs' entries of trace {@code traceId}; under the read lock. */
+  List<TraceIndex.Entry> entries(String traceId) {
+    List<String> callIds = index.byId.get(traceId);
+    List<TraceIndex.Entry> out = new ArrayList<>();
+    if (callIds == null) {
+      TraceIndex.Entry e = index.byCallId.get(traceId);
+      if (e != null) {
+        out.add(e);
+      }
+      return out;
+    }
+    for (String c : callIds) {
+      TraceIndex.Entry e = index.byCallId.get(c);
+      if (e != null && e.n > 0) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private Trace read(String traceId, List<TraceIndex.Entry> entries, int max) throws IOException {
+    int total = 0;
+    for (TraceIndex.Entry e : entries) {
+      total += e.n;
+    }
+    long[][] all = new long[total][];
+    int k = 0;
+    for (TraceIndex.Entry e : entries) {
+      for (int i = 0; i < e.n; i++) {
+        all[k++] = new long[] {e.times[i], e.positions[i]};
+      }
+    }
+    java.util.Arrays.sort(
+        all, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    int from = Math.max(0, total - max);
+    String corr = index.byId.containsKey(traceId) ? traceId : "";
+    List<TracedMessage> messages = new ArrayList<>(total - from);
+    for (int i = from; i < total; i++) {
+      messages.add(TraceRecord.message(record(all[i][1]), corr));
+    }
+    List<TraceIndex.Entry> ordered = new ArrayList<>(entries);
+    ordered.sort(java.util.Comparator.comparingLong(TraceIndex.Entry::first));
+    return new Trace(traceId, ordered.stream().map(e -> e.callId).toList(), messages, from > 0);
+  }
+
+  /** A record's body at {@code position}; under the read lock (so its segment stays). */
+  private ByteBuffer record(long position) throws IOException {
+    int number = TraceIndex.segment(position);
+    FileChannel ch =
+        readers.computeIfAbsent(
+            number,
+            n -> {
+              try {
+                return FileChannel.open(
+                    dir.resolve(String.format("%010d%s", n, SUFFIX)), StandardOpenOption.READ);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    long at = TraceIndex.offset(position);
+    ByteBuffer len = ByteBuffer.allocate(4);
+    ch.read(len, at);
+    ByteBuffer body = ByteBuffer.allocate(len.flip().getInt());
+    while (body.hasRemaining() && ch.read(body, at + 4 + body.position()) > 0) {
+      // a positional read may return less than asked
+    }
+    return body.flip();
+  }
+
+  /** The traces {@code q} asks for, newest first. */
+  public List<TraceSummary> search(TraceQuery q) throws IOException, DatabaseException {
+    return TraceSearch.search(this, index, q, db);
+  }
+
+  /** The summary of trace {@code traceId}, or empty; under the read lock. */
+  Optional<TraceSummary> summary(String traceId, org.trunkline.core.call.Cdr cdr)
+      throws IOException {
+    List<TraceIndex.Entry> entries = entries(traceId);
+    int count = 0;
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    long firstPosition = -1;
+    for (TraceIndex.Entry e : entries) {
+      count += e.n;
+      for (int i = 0; i < e.n; i++) {
+        if (e.times[i] < first) {
+          first = e.times[i];
+          firstPosition = e.positions[i];
+        }
+        last = Math.max(last, e.times[i]);
+      }
+    }
+    if (count == 0) {
+      return Optional.empty();
+    }
+    TracedMessage m = TraceRecord.message(record(firstPosition), traceId);
+    List<TraceIndex.Entry> ordered = new ArrayList<>(entries);
+    ordered.sort(java.util.Comparator.comparingLong(TraceIndex.Entry::first));
+    return Optional.of(
+        new TraceSummary(
+            traceId,
+            ordered.stream().map(e -> e.callId).toList(),
+            instant(first),
+            instant(last),
+            count,
+            startLine(m.bytes()),
+            cdr));
+  }
+
+  static String startLine(byte[] b) {
+    int n = 0;
+    while (n < b.length && n < 200 && b[n] != '\r' && b[n] != '\n') {
+      n++;
+    }
+    return new String(b, 0, n, StandardCharsets.UTF_8);
+  }
+
+  static long micros(java.time.Instant t) {
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+  }
+
+  static java.time.Instant instant(long micros) {
+    return java.time.Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+  }
+
+  /**
+   * captured (by the tap), written (messages and links), dropped (the queue was full: the writer
+   * fell behind), failed (the disk refused them), deleted (messages, by retention), stored_bytes,
+   * queued.
+   */
+  public Map<String, Long> counters() {
+    Map<String, Long> m = new java.util.LinkedHashMap<>();
+    m.put("captured", captured.sum());
+    m.put("written", written.sum());
+    m.put("dropped", dropped.sum());
+    m.put("failed", failed.sum());
+    m.put("deleted", deleted.sum());
+    m.put("stored_bytes", storedBytes);
+    m.put("queued", (long) queue.size());
+    return m;
+  }
+
+  /** Writes what is queued (waiting at most 10 s), then stops the writer. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      if (!queue.offer(STOP, 10, TimeUnit.SECONDS)) {
+        LOG.warn("trace writer: queue still full after 10 s");
+      }
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (FileChannel r : readers.values()) {
+      try {
+        r.close();
+      } catch (IOException e) {
+        LOG.debug("closing a trace segment reader: {}", e.toString());
+      }
+    }
+  }
+}
