@@ -74,7 +74,10 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   private final LongAdder unknownOther = new LongAdder();
   private final LongAdder rejected = new LongAdder();
   private final LongAdder dropped = new LongAdder();
-  private final BasicUas uas = new BasicUas();
+
+  /** RFC 3262 and RFC 4028 are the calls' ({@link CallManager}): a Require of them is fine. */
+  private final BasicUas uas = new BasicUas(List.of("100rel", "timer"));
+
   private final Map<String, OutboundRegistration> registrations = new HashMap<>();
   private final Map<String, OptionsProbe> probes = new HashMap<>();
   private final CallManager calls;
@@ -288,6 +291,9 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     if (request.method().equals(SipMethod.BYE) && calls.bye(tx, request)) {
       return;
     }
+    if (request.method().equals(SipMethod.PRACK) && calls.prack(tx, request)) {
+      return;
+    }
     if (request.toTag() != null
         && !request.method().equals(SipMethod.BYE)
         && calls.inDialog(tx, request)) {
@@ -311,7 +317,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     if (!invite.isAnswered()) {
       invite.respond(487, "Request Terminated");
     }
-    calls.cancelled(invite);
+    calls.cancelled(cancel.callId());
   }
 
   @Override

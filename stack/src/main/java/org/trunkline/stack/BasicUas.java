@@ -38,8 +38,25 @@ public final class BasicUas {
   public static final String ALLOW =
       String.join(", ", ALLOWED.stream().map(SipMethod::name).toList());
 
-  /** Option tags we support (none yet); an empty Supported is allowed (§20.37). */
+  /** Option tags a plain UAS supports (none); an empty Supported is allowed (§20.37). */
   public static final List<String> SUPPORTED = List.of();
+
+  /** The option tags this UAS supports, lower case: a Require of any other is answered 420. */
+  private final List<String> supported;
+
+  /** A UAS that supports no option tag. */
+  public BasicUas() {
+    this(SUPPORTED);
+  }
+
+  /**
+   * A UAS supporting {@code supported} option tags (e.g. {@code 100rel}, {@code timer} when the
+   * layer above implements RFC 3262 and RFC 4028): a Require of any other gets {@code 420 Bad
+   * Extension} (§8.2.2.3), OPTIONS list them in Supported.
+   */
+  public BasicUas(List<String> supported) {
+    this.supported = supported.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList();
+  }
 
   private static final List<SipMethod> DIALOG_METHODS =
       List.of(
@@ -103,7 +120,7 @@ public final class BasicUas {
           "Allow: " + ALLOW,
           "Accept: application/sdp",
           "Accept-Language: en",
-          "Supported: " + String.join(", ", SUPPORTED));
+          "Supported: " + String.join(", ", supported));
     }
     if (method == SipMethod.INVITE) {
       return invite(m);
@@ -173,10 +190,10 @@ public final class BasicUas {
         .toLowerCase(Locale.ROOT);
   }
 
-  private static List<String> unsupported(SipMessage m) {
+  private List<String> unsupported(SipMessage m) {
     List<String> out = new ArrayList<>(0);
     for (String option : m.headers(HeaderName.REQUIRE)) {
-      if (!option.isEmpty() && !SUPPORTED.contains(option.toLowerCase(Locale.ROOT))) {
+      if (!option.isEmpty() && !supported.contains(option.toLowerCase(Locale.ROOT))) {
         out.add(option);
       }
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.trunkline.core.trunk.ReferPolicy;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.sip.HeaderName;
 import org.trunkline.sip.NameAddress;
@@ -68,6 +69,12 @@ final class Call implements TransactionUser {
     /** How often an answered call checks its dialogs; zero never. */
     java.time.Duration dialogCheck();
 
+    /** RFC 4028: the session interval we ask for and insert, seconds; 0 for no session timers. */
+    int sessionExpires();
+
+    /** RFC 4028: the shortest session interval we accept, seconds. */
+    int minSe();
+
     /** {@code callId} is now a leg of {@code call}: requests with it are the call's. */
     void bLeg(Call call, String callId);
 
@@ -125,6 +132,26 @@ final class Call implements TransactionUser {
   private int lastStatus = 480;
   private String lastReason = "Temporarily Unavailable";
 
+  /** The caller's and the callee's dialog state: session timers, glare, last SDP. */
+  private final Leg aLeg;
+
+  private final Leg bLeg;
+
+  /** RFC 4028 §9: the caller's session timer as our 2xx will carry it. */
+  private final SessionExpires.Uas aSession;
+
+  /** The Session-Expires and Min-SE of our INVITE to the callee (raised by a 422, §7.4). */
+  private int bSessionExpires;
+
+  private int bMinSe;
+  private boolean retried422;
+
+  /** RFC 3262 towards the caller: how it wants provisionals, and their reliable sending. */
+  private final boolean callerRequires100rel;
+
+  private final boolean callerSupports100rel;
+  private ReliableProvisionals aReliable;
+
   Call(
       String id,
       Env env,
@@ -150,6 +177,15 @@ final class Call implements TransactionUser {
     this.failoverOn = routing.failoverOn();
     this.tryingTimeout = routing.tryingTimeout();
     this.aLocalTag = Responses.toTag(aInvite);
+    SessionTimer.Schedule schedule = (task, delay) -> aTx.layer().schedule(task, delay);
+    this.aLeg = new Leg("caller", false, schedule, this::refresh, this::expired);
+    this.bLeg = new Leg("callee", true, schedule, this::refresh, this::expired);
+    aLeg.allowsUpdate = SessionExpires.allows(aInvite, "UPDATE");
+    bLeg.sent(aInvite.contentType(), aInvite.body());
+    this.aSession = SessionExpires.asUas(aInvite, env.sessionExpires(), env.minSe());
+    this.callerRequires100rel =
+        aInvite.headers(HeaderName.REQUIRE).stream().anyMatch(t -> t.equalsIgnoreCase("100rel"));
+    this.callerSupports100rel = SessionExpires.supports(aInvite, "100rel");
   }
 
   String aCallId() {
@@ -264,10 +300,26 @@ final class Call implements TransactionUser {
       next();
       return;
     }
-    String host = hostPort(local);
     String caller = target.caller();
+    bFrom =
+        "<sip:"
+            + (caller == null ? "anonymous" : caller)
+            + "@"
+            + hostPort(local)
+            + ">;tag="
+            + bFromTag;
+    bSessionExpires = env.sessionExpires();
+    bMinSe = env.minSe();
+    retried422 = false;
+    sendInvite();
+  }
+
+  /** Sends the INVITE of the current B-leg, with its CSeq, Session-Expires and Min-SE. */
+  private void sendInvite() {
+    Trunk t = bTrunk;
+    Target target = bTarget;
+    String host = hostPort(env.local(target.peer()));
     int maxForwards = Math.max(0, aInvite.maxForwards() < 0 ? 69 : aInvite.maxForwards() - 1);
-    bFrom = "<sip:" + (caller == null ? "anonymous" : caller) + "@" + host + ">;tag=" + bFromTag;
     StringBuilder sb =
         request(
             "INVITE",
@@ -283,8 +335,15 @@ final class Call implements TransactionUser {
         .append(transportParam(target.peer()))
         .append(">\r\n");
     sb.append("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK\r\n");
-    // RFC 3262: we PRACK the callee's reliable provisionals ourselves (and relay them unreliably)
-    sb.append("Supported: 100rel\r\n");
+    // RFC 3262: we PRACK the callee's reliable provisionals ourselves (and relay them as the
+    // caller wants them); RFC 4028: each leg negotiates its own session timer
+    if (bSessionExpires > 0) {
+      sb.append("Supported: 100rel, timer\r\n");
+      sb.append("Session-Expires: ").append(bSessionExpires).append("\r\n");
+      sb.append("Min-SE: ").append(bMinSe).append("\r\n");
+    } else {
+      sb.append("Supported: 100rel\r\n");
+    }
     passHeaders(sb, t);
     byte[] bytes = withBody(sb, aInvite.contentType(), aInvite.body());
     LOG.debug(
@@ -355,22 +414,22 @@ final class Call implements TransactionUser {
    * A reliable provisional (Require: 100rel with an RSeq) is acknowledged on the B-leg with a PRACK
    * in its early dialog; the caller gets it as an ordinary provisional.
    */
-  private void prackIfReliable(SipMessage r) {
+  private boolean prackIfReliable(SipMessage r) {
     String require = r.header(HeaderName.of("Require"));
     String rseqText = r.header(HeaderName.of("RSeq"));
     if (require == null
         || rseqText == null
         || !require.toLowerCase(java.util.Locale.ROOT).contains("100rel")) {
-      return;
+      return false;
     }
     long rseq;
     try {
       rseq = Long.parseLong(rseqText.strip());
     } catch (NumberFormatException e) {
-      return;
+      return false;
     }
     if (rseq <= lastRseq) {
-      return; // a retransmission: our PRACK transaction is already on its way
+      return true; // a retransmission: our PRACK transaction is already on its way
     }
     lastRseq = rseq;
     String contact = firstContact(r);
@@ -386,6 +445,7 @@ final class Call implements TransactionUser {
             ++bCseq);
     sb.append("RAck: ").append(rseq).append(' ').append(r.cseqNumber()).append(" INVITE\r\n");
     send("PRACK", noBody(sb), bTarget.peer(), IGNORED);
+    return true;
   }
 
   private void scheduleDialogCheck() {
@@ -498,10 +558,13 @@ final class Call implements TransactionUser {
     String toHeader = ok.header(HeaderName.TO);
     layer()
         .sendStateless(
-            noBody(request("ACK", ruri, to, 70, leg.from(), toHeader, leg.callId(), 1)), to);
+            noBody(
+                request("ACK", ruri, to, 70, leg.from(), toHeader, leg.callId(), ok.cseqNumber())),
+            to);
     send(
         "BYE to a late leg",
-        noBody(request("BYE", ruri, to, 70, leg.from(), toHeader, leg.callId(), 2)),
+        noBody(
+            request("BYE", ruri, to, 70, leg.from(), toHeader, leg.callId(), ok.cseqNumber() + 1)),
         to,
         IGNORED);
   }
@@ -533,10 +596,13 @@ final class Call implements TransactionUser {
       if (ringing == null) {
         ringing = Instant.now();
       }
-      prackIfReliable(r);
+      boolean reliable = prackIfReliable(r);
       if (!aTx.isAnswered()) {
-        aTx.respond(relay(r, status));
+        provisionalToCaller(r, reliable);
       }
+      return;
+    }
+    if (status == 422 && retriedAfter422(r)) {
       return;
     }
     attempts.add(bTrunk.name() + ": " + status);
@@ -553,6 +619,83 @@ final class Call implements TransactionUser {
     }
     aTx.respond(relay(r, status));
     end(status, r.reason(), status + " " + r.reason() + " from " + bTrunk.name());
+  }
+
+  /**
+   * RFC 4028 §7.4: the callee finds our session interval too small; the INVITE goes again in the
+   * same leg (Call-ID and From tag, next CSeq) with the interval its Min-SE asks. Once.
+   */
+  private boolean retriedAfter422(SipMessage r) {
+    int asked = SessionExpires.minSe(r);
+    if (retried422 || bSessionExpires == 0 || asked <= 0) {
+      return false;
+    }
+    retried422 = true;
+    bSessionExpires = Math.max(bSessionExpires, asked);
+    bMinSe = Math.max(bMinSe, asked);
+    bCseq++;
+    LOG.debug("call {}: trunk {} wants Min-SE {}, INVITE again", id, bTrunk.name(), asked);
+    sendInvite();
+    return true;
+  }
+
+  /**
+   * A callee's provisional to the caller: reliably (RFC 3262) when the caller requires it, or
+   * supports it and the callee sent it reliably (its choice that this one matters crosses); else as
+   * it is.
+   */
+  private void provisionalToCaller(SipMessage r, boolean reliable) {
+    int status = r.status();
+    aLeg.sent(r.contentType(), r.body());
+    if (!callerRequires100rel && !(callerSupports100rel && reliable)) {
+      aTx.respond(relay(r, status));
+      return;
+    }
+    if (aReliable == null) {
+      aReliable =
+          new ReliableProvisionals(
+              (task, delay) -> layer().schedule(task, delay),
+              layer().config().t1(),
+              aInvite.cseqNumber(),
+              bytes -> {
+                if (!aTx.isAnswered()) {
+                  aTx.respond(bytes);
+                }
+              },
+              this::noPrack);
+    }
+    aReliable.send(
+        rseq -> relay(r, status, "Require: 100rel", "RSeq: " + rseq), r.body().length > 0);
+  }
+
+  /** RFC 3262 §3: a reliable provisional got no PRACK within 64*T1: the caller gets a 5xx. */
+  private void noPrack() {
+    if (ended || aTx.isAnswered()) {
+      return;
+    }
+    LOG.info("call {}: the caller did not PRACK a reliable provisional", id);
+    if (bTx != null && bRemoteTag == null) {
+      bTx.cancel();
+    }
+    bye(true);
+    aTx.respond(
+        500,
+        "No PRACK for a reliable provisional",
+        Q850.reasonHeader(Q850.forStatus(500), "no PRACK from the caller"));
+    end(500, "No PRACK", "no PRACK from the caller");
+  }
+
+  /**
+   * A PRACK from the caller (RFC 3262 §3): 200 when it acknowledges the reliable provisional that
+   * waits for it, else 481.
+   */
+  void prack(ServerTransaction tx, SipMessage prack) {
+    if (aReliable == null || !aReliable.matches(prack)) {
+      tx.respond(481, "Call/Transaction Does Not Exist");
+      return;
+    }
+    tx.respond(200, "OK");
+    aReliable.acknowledged();
   }
 
   private void answeredBy(SipMessage ok) {
@@ -572,8 +715,28 @@ final class Call implements TransactionUser {
       end(487, "Request Terminated", "cancelled by caller, callee answered");
       return;
     }
+    bLeg.allowsUpdate = SessionExpires.allows(ok, "UPDATE");
+    SessionExpires.asUac(ok).ifPresent(bLeg.timer::arm);
+    if (aReliable != null) {
+      aReliable.success(() -> answerCaller(ok));
+    } else {
+      answerCaller(ok);
+    }
+  }
+
+  /** The callee's 2xx to the caller, with the caller's session timer (RFC 4028 §9). */
+  private void answerCaller(SipMessage ok) {
+    if (ended || aTx.isAnswered()) {
+      return;
+    }
     answered = Instant.now();
-    aTx.respond(relay(ok, ok.status()));
+    aLeg.sent(ok.contentType(), ok.body());
+    if (aSession instanceof SessionExpires.Agreed agreed) {
+      aTx.respond(relay(ok, ok.status(), agreed.lines().toArray(String[]::new)));
+      aLeg.timer.arm(agreed);
+    } else {
+      aTx.respond(relay(ok, ok.status()));
+    }
     scheduleDialogCheck();
     LOG.debug("call {}: {} -> {} answered by trunk {}", id, from.name(), number, bTrunk.name());
   }
@@ -639,13 +802,55 @@ final class Call implements TransactionUser {
   }
 
   /**
-   * A request inside the answered call other than BYE (re-INVITE for hold/resume or a codec change,
-   * UPDATE, INFO, OPTIONS, MESSAGE, NOTIFY): sent on to the other side in that side's dialog, its
-   * answers relayed back. A 2xx to a re-INVITE is ACKed towards its sender by us; the originator's
-   * ACK ends at us (each leg's INVITE transactions are our own).
+   * A request inside the answered call other than BYE and PRACK (re-INVITE for hold/resume or a
+   * codec change, UPDATE, INFO, OPTIONS, MESSAGE, NOTIFY, REFER): sent on to the other side in that
+   * side's dialog, its answers relayed back. A 2xx to a re-INVITE is ACKed towards its sender by
+   * us; the originator's ACK ends at us (each leg's INVITE transactions are our own).
+   *
+   * <p>Answered here instead: a REFER the trunks' policy refuses (403); a re-INVITE while one of
+   * ours is in progress in the same dialog (491, RFC 3261 §14.2) or while its previous one is
+   * unanswered (500 with Retry-After, §14.2); a Session-Expires below our Min-SE (422, RFC 4028);
+   * an UPDATE without a body, which only refreshes that leg's session (RFC 4028 §10).
    */
   void inDialog(ServerTransaction tx, SipMessage req, boolean fromCaller) {
     String method = req.method().name();
+    Leg origin = fromCaller ? aLeg : bLeg;
+    Leg other = fromCaller ? bLeg : aLeg;
+    boolean invite = method.equals("INVITE");
+    boolean offerCapable = invite || method.equals("UPDATE");
+    if (method.equals("REFER")) {
+      String refused = referRefusedBy(fromCaller);
+      if (refused != null) {
+        LOG.debug("call {}: REFER from the {} refused by trunk {}", id, origin.side, refused);
+        tx.respond(403, "REFER not allowed on trunk " + refused);
+        return;
+      }
+    }
+    if (invite && origin.invitesOut > 0) {
+      // §14.2: a re-INVITE while ours is in progress in this dialog: glare
+      tx.respond(491, "Request Pending");
+      return;
+    }
+    if (invite && origin.invitesIn > 0) {
+      // §14.2: a second re-INVITE before we answered its first one
+      tx.respond(
+          500,
+          "Server Internal Error",
+          "Retry-After: " + ThreadLocalRandom.current().nextInt(0, 11));
+      return;
+    }
+    SessionExpires.Uas session = new SessionExpires.None();
+    if (offerCapable) {
+      session = SessionExpires.asUas(req, env.sessionExpires(), env.minSe());
+      if (session instanceof SessionExpires.TooSmall small) {
+        tx.respond(422, "Session Interval Too Small", "Min-SE: " + small.minSe());
+        return;
+      }
+      if (method.equals("UPDATE") && req.bodyLength() == 0) {
+        refreshedByPeer(tx, origin, session);
+        return;
+      }
+    }
     Peer to = fromCaller ? bTarget.peer() : aPeer;
     InetSocketAddress local = env.local(to);
     String host = hostPort(local);
@@ -663,56 +868,79 @@ final class Call implements TransactionUser {
             fromCaller ? bTo() : aInvite.header(HeaderName.FROM),
             callId,
             cseq);
-    if (method.equals("INVITE") || method.equals("UPDATE")) {
+    if (offerCapable) {
       sb.append("Contact: <sip:trunkline@").append(host).append(transportParam(to)).append(">\r\n");
+      String se = other.timer.requestLine();
+      if (se != null) {
+        // RFC 4028 §7.4: a request that may refresh carries the other dialog's own interval
+        sb.append("Supported: timer\r\n").append(se).append("\r\n");
+      }
     }
-    for (HeaderName h : List.of(HeaderName.EVENT, HeaderName.of("Subscription-State"))) {
+    for (HeaderName h :
+        List.of(
+            HeaderName.EVENT,
+            HeaderName.of("Subscription-State"),
+            HeaderName.REFER_TO,
+            HeaderName.REFERRED_BY)) {
       String v = req.header(h);
       if (v != null) {
         sb.append(h.name()).append(": ").append(v).append("\r\n");
       }
     }
     byte[] bytes = withBody(sb, req.contentType(), req.body());
-    Peer origin = tx.peer();
+    if (offerCapable) {
+      other.sent(req.contentType(), req.body());
+    }
+    if (invite) {
+      origin.invitesIn++;
+      other.invitesOut++;
+    }
+    SessionExpires.Uas originSession = session;
+    Peer back = tx.peer();
     try {
       layer()
           .sendRequest(
               bytes,
               to,
               new TransactionUser() {
+                private boolean done;
+
                 @Override
                 public void onRequest(ServerTransaction t, SipMessage r) {}
 
                 @Override
                 public void onResponse(ClientTransaction t, SipMessage r) {
                   int status = r.status();
-                  if (status >= 200 && status < 300 && method.equals("INVITE")) {
+                  if (status >= 200 && status < 300 && invite) {
                     // every 2xx of a re-INVITE is ACKed, its retransmissions too (RFC 6026)
                     layer().sendStateless(ackInDialog(r, to, ruri, fromHeader, callId, cseq), to);
                   }
-                  if (status == 100 || tx.isAnswered()) {
+                  if (status < 200 || done) {
+                    if (status > 100 && status < 200 && !tx.isAnswered()) {
+                      tx.respond(relayed(req, r, back, offerCapable));
+                    }
                     return;
                   }
-                  InetSocketAddress back = env.local(origin);
-                  List<String> headers = new ArrayList<>();
-                  if (status < 300 && (method.equals("INVITE") || method.equals("UPDATE"))) {
-                    headers.add(
-                        "Contact: <sip:trunkline@" + hostPort(back) + transportParam(origin) + ">");
+                  finished();
+                  if (status < 300 && offerCapable) {
+                    // RFC 4028 §10: a successful re-INVITE or UPDATE refreshes that dialog
+                    other.timer.refreshed(SessionExpires.asUac(r));
+                    origin.sent(r.contentType(), r.body());
                   }
-                  byte[] rb = r.body();
-                  tx.respond(
-                      Responses.build(
-                          req,
-                          status,
-                          r.reason(),
-                          origin.address(),
-                          rb.length > 0 ? r.contentType() : null,
-                          rb,
-                          headers.toArray(String[]::new)));
+                  if (tx.isAnswered()) {
+                    return;
+                  }
+                  List<String> extra = new ArrayList<>();
+                  if (status < 300 && originSession instanceof SessionExpires.Agreed agreed) {
+                    extra.addAll(agreed.lines());
+                    origin.timer.arm(agreed);
+                  }
+                  tx.respond(relayed(req, r, back, offerCapable, extra.toArray(String[]::new)));
                 }
 
                 @Override
                 public void onTimeout(Transaction t) {
+                  finished();
                   if (!tx.isAnswered()) {
                     tx.respond(408, "Request Timeout");
                   }
@@ -720,15 +948,232 @@ final class Call implements TransactionUser {
 
                 @Override
                 public void onTransportError(Transaction t, String reason) {
+                  finished();
                   if (!tx.isAnswered()) {
                     tx.respond(503, "Service Unavailable");
                   }
                 }
+
+                private void finished() {
+                  if (!done && invite) {
+                    origin.invitesIn--;
+                    other.invitesOut--;
+                  }
+                  done = true;
+                }
               });
     } catch (IllegalArgumentException e) {
+      if (invite) {
+        origin.invitesIn--;
+        other.invitesOut--;
+      }
       LOG.warn("call {}: cannot send {}: {}", id, method, e.getMessage());
       tx.respond(500, "Server Internal Error");
     }
+  }
+
+  /** The other side's answer {@code r} to {@code req}, for {@code req}'s sender at {@code back}. */
+  private byte[] relayed(
+      SipMessage req, SipMessage r, Peer back, boolean offerCapable, String... extra) {
+    int status = r.status();
+    List<String> headers = new ArrayList<>(List.of(extra));
+    if (status < 300 && offerCapable) {
+      headers.add(
+          "Contact: <sip:trunkline@" + hostPort(env.local(back)) + transportParam(back) + ">");
+    }
+    byte[] rb = r.body();
+    return Responses.build(
+        req,
+        status,
+        r.reason(),
+        back.address(),
+        rb.length > 0 ? r.contentType() : null,
+        rb,
+        headers.toArray(String[]::new));
+  }
+
+  /**
+   * The trunk whose {@code refer} policy refuses a REFER from the caller's ({@code fromCaller}) or
+   * the callee's side, or null when both trunks pass it.
+   */
+  private String referRefusedBy(boolean fromCaller) {
+    Trunk sender = fromCaller ? from : bTrunk;
+    Trunk receiver = fromCaller ? bTrunk : from;
+    if (sender.refer() != ReferPolicy.PASS) {
+      return sender.name();
+    }
+    return receiver.refer() != ReferPolicy.PASS ? receiver.name() : null;
+  }
+
+  /**
+   * RFC 4028 §10: an UPDATE without a body refreshes only its own leg's session: answered here with
+   * the interval agreed, nothing crosses to the other side (which may not even allow UPDATE).
+   */
+  private void refreshedByPeer(ServerTransaction tx, Leg leg, SessionExpires.Uas session) {
+    Peer back = tx.peer();
+    List<String> headers = new ArrayList<>();
+    headers.add(
+        "Contact: <sip:trunkline@" + hostPort(env.local(back)) + transportParam(back) + ">");
+    if (session instanceof SessionExpires.Agreed agreed) {
+      headers.addAll(agreed.lines());
+      leg.timer.arm(agreed);
+    }
+    tx.respond(200, "OK", headers.toArray(String[]::new));
+  }
+
+  // ---- session timers (RFC 4028) ----
+
+  /**
+   * A refresh of ours is due in {@code leg}'s dialog: an UPDATE when its peer allows UPDATE, else a
+   * re-INVITE offering the session description it has from us again, unchanged (RFC 3264 §8).
+   * Postponed by the §14.1 glare time while another INVITE transaction runs in the dialog.
+   */
+  private void refresh(Leg leg) {
+    if (ended || answered == null) {
+      return;
+    }
+    if (leg.inviting() || leg.refreshing) {
+      leg.timer.retryRefresh(leg.glareDelay());
+      return;
+    }
+    refresh(leg, leg.timer.seconds());
+  }
+
+  private void refresh(Leg leg, int seconds) {
+    boolean update = leg.allowsUpdate || leg.sdp == null;
+    String method = update ? "UPDATE" : "INVITE";
+    boolean callee = leg == bLeg;
+    Peer to = callee ? bTarget.peer() : aPeer;
+    String ruri = callee ? bRuri() : aRuri();
+    String fromHeader = callee ? bFrom : aFrom();
+    String callId = callee ? bCallId : aCallId();
+    long cseq = callee ? ++bCseq : aCseq++;
+    StringBuilder sb =
+        request(
+            method,
+            ruri,
+            to,
+            70,
+            fromHeader,
+            callee ? bTo() : aInvite.header(HeaderName.FROM),
+            callId,
+            cseq);
+    sb.append("Contact: <sip:trunkline@")
+        .append(hostPort(env.local(to)))
+        .append(transportParam(to))
+        .append(">\r\n");
+    sb.append("Supported: timer\r\n");
+    sb.append(new SessionExpires(seconds, SessionExpires.UAC).line()).append("\r\n");
+    sb.append("Min-SE: ").append(Math.min(env.minSe(), seconds)).append("\r\n");
+    byte[] bytes = update ? noBody(sb) : withBody(sb, leg.sdpType, leg.sdp);
+    leg.refreshing = true;
+    if (!update) {
+      leg.invitesOut++;
+    }
+    LOG.debug("call {}: refreshing the {}'s session ({} s) by {}", id, leg.side, seconds, method);
+    TransactionUser owner =
+        new TransactionUser() {
+          private boolean done;
+
+          @Override
+          public void onRequest(ServerTransaction t, SipMessage m) {}
+
+          @Override
+          public void onResponse(ClientTransaction t, SipMessage r) {
+            int status = r.status();
+            if (status >= 200 && status < 300 && !update) {
+              layer().sendStateless(ackInDialog(r, to, ruri, fromHeader, callId, cseq), to);
+            }
+            if (status < 200 || done) {
+              return;
+            }
+            finished();
+            refreshAnswered(leg, update, seconds, r);
+          }
+
+          @Override
+          public void onTimeout(Transaction t) {
+            finished();
+            refreshFailed(leg, "no answer from the " + leg.side);
+          }
+
+          @Override
+          public void onTransportError(Transaction t, String reason) {
+            finished();
+            refreshFailed(leg, reason);
+          }
+
+          private void finished() {
+            if (!done) {
+              leg.refreshing = false;
+              if (!update) {
+                leg.invitesOut--;
+              }
+            }
+            done = true;
+          }
+        };
+    try {
+      layer().sendRequest(bytes, to, owner);
+    } catch (IllegalArgumentException e) {
+      owner.onTransportError(null, e.getMessage());
+    }
+  }
+
+  /** The final answer to a refresh of ours in {@code leg}'s dialog. */
+  private void refreshAnswered(Leg leg, boolean update, int seconds, SipMessage r) {
+    if (ended) {
+      return;
+    }
+    int status = r.status();
+    if (status < 300) {
+      leg.timer.refreshed(SessionExpires.asUac(r));
+      return;
+    }
+    int asked = SessionExpires.minSe(r);
+    if (status == 422 && asked > seconds) {
+      refresh(leg, asked); // §7.4: again with the interval the peer's Min-SE asks
+    } else if (status == 491) {
+      leg.timer.retryRefresh(leg.glareDelay()); // RFC 3261 §14.1
+    } else if (update && (status == 405 || status == 501)) {
+      leg.allowsUpdate = false; // it does not take UPDATE after all: re-INVITE
+      refresh(leg, seconds);
+    } else if (status == 408 || status == 481) {
+      refreshFailed(leg, status + " from the " + leg.side); // §10: the session is gone
+    } else {
+      // the session ends at its expiry unless a later refresh (ours or a relayed one) succeeds
+      LOG.info("call {}: session refresh of the {} answered {}", id, leg.side, status);
+    }
+  }
+
+  /** RFC 4028 §10: a refresh timed out or was answered 408 or 481: BYE to both legs. */
+  private void refreshFailed(Leg leg, String why) {
+    if (ended) {
+      return;
+    }
+    LOG.info("call {}: session refresh failed ({}), hanging up", id, why);
+    hangUp(leg, "session refresh failed: " + why);
+  }
+
+  /** RFC 4028 §10: no refresh came (or none of ours succeeded) before the session expired. */
+  private void expired(Leg leg) {
+    if (ended || answered == null) {
+      return;
+    }
+    String why =
+        leg.timer.weRefresh()
+            ? "no refresh of the " + leg.side + "'s session succeeded within "
+            : "no refresh from the " + leg.side + " within ";
+    LOG.info("call {}: session expired ({}{} s), hanging up", id, why, leg.timer.seconds());
+    hangUp(leg, "session expired: " + why + leg.timer.seconds() + " s");
+  }
+
+  /** Ends the call for {@code dead}'s sake: a BYE in both dialogs (§10), the CDR says why. */
+  private void hangUp(Leg dead, String reason) {
+    hangup = dead.side;
+    bye(true);
+    bye(false);
+    end(200, "OK", reason);
   }
 
   private byte[] ackInDialog(
@@ -787,11 +1232,11 @@ final class Call implements TransactionUser {
   // ---- helpers ----
 
   /** The caller's copy of a B-leg response: our To tag and Contact, the body as it came. */
-  private byte[] relay(SipMessage r, int status) {
+  private byte[] relay(SipMessage r, int status, String... extra) {
     InetSocketAddress local = env.local(aPeer);
     String contact = "Contact: <sip:trunkline@" + hostPort(local) + transportParam(aPeer) + ">";
     byte[] body = r.body();
-    List<String> headers = new ArrayList<>();
+    List<String> headers = new ArrayList<>(List.of(extra));
     if (status > 100 && status < 300) {
       headers.add(contact);
     }
@@ -815,7 +1260,15 @@ final class Call implements TransactionUser {
 
   private byte[] ack(SipMessage ok) {
     return noBody(
-        request("ACK", bRuri(), bTarget.peer(), 70, bFrom, ok.header(HeaderName.TO), bCallId, 1));
+        request(
+            "ACK",
+            bRuri(),
+            bTarget.peer(),
+            70,
+            bFrom,
+            ok.header(HeaderName.TO),
+            bCallId,
+            ok.cseqNumber()));
   }
 
   /**
@@ -945,6 +1398,11 @@ final class Call implements TransactionUser {
       return;
     }
     ended = true;
+    aLeg.timer.stop();
+    bLeg.timer.stop();
+    if (aReliable != null) {
+      aReliable.stop();
+    }
     releaseB();
     env.ended(
         this,

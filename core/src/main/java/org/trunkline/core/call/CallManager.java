@@ -98,6 +98,33 @@ public final class CallManager {
           Q850.reasonHeader(Q850.NO_ROUTE, "no number in the Request-URI"));
       return;
     }
+    if (byCallId.containsKey(invite.callId())) {
+      // RFC 3261 §8.2.2.2: a new INVITE with the Call-ID of a call in progress: one of our own
+      // B-legs came back (a route loops through us), or a merged request
+      LOG.info("loop: INVITE {} from trunk {} is a call in progress", invite.callId(), from.name());
+      refused(
+          from, tx, invite, caller, callerDialed, number, calledDialed, 482, "loop detected", 25);
+      tx.respond(482, "Loop Detected", Q850.reasonHeader(Q850.forStatus(482), "loop detected"));
+      return;
+    }
+    org.trunkline.core.trunk.CallPolicy timers = policy;
+    if (SessionExpires.asUas(invite, timers.sessionExpires(), timers.minSe())
+        instanceof SessionExpires.TooSmall small) {
+      // RFC 4028 §9: refused before anything is routed; the caller tries again with our Min-SE
+      refused(
+          from,
+          tx,
+          invite,
+          caller,
+          callerDialed,
+          number,
+          calledDialed,
+          422,
+          "session interval below Min-SE " + small.minSe(),
+          Q850.forStatus(422));
+      tx.respond(422, "Session Interval Too Small", "Min-SE: " + small.minSe());
+      return;
+    }
     Router r = router;
     Optional<Router.Routing> routing = r == null ? Optional.empty() : r.route(number, from, down);
     if (routing.isEmpty()) {
@@ -219,9 +246,12 @@ public final class CallManager {
     }
   }
 
-  /** A CANCEL matched a pending INVITE: cancels its call's B-leg. */
-  public void cancelled(ServerTransaction invite) {
-    Call call = byCallId.get(invite.request().callId());
+  /**
+   * A CANCEL matched a pending INVITE (and the INVITE was answered 487): cancels the B-leg of the
+   * call with that INVITE's Call-ID (a CANCEL has its INVITE's Call-ID, §9.1).
+   */
+  public void cancelled(String callId) {
+    Call call = byCallId.get(callId);
     if (call != null) {
       call.cancelled();
     }
@@ -238,6 +268,26 @@ public final class CallManager {
       return false;
     }
     call.bye(tx, bye.callId().equals(call.aCallId()));
+    return true;
+  }
+
+  /**
+   * A PRACK (RFC 3262) in a call: the caller's acknowledges a reliable provisional of its call
+   * (else 481); the callee's is answered 481 (it is never relayed).
+   *
+   * @return false when it belongs to no call (the caller answers 481)
+   */
+  public boolean prack(ServerTransaction tx, SipMessage prack) {
+    Call call = byCallId.get(prack.callId());
+    if (call == null) {
+      return false;
+    }
+    if (!prack.callId().equals(call.aCallId())) {
+      // we never send the callee a reliable provisional: nothing for its PRACK to acknowledge
+      tx.respond(481, "Call/Transaction Does Not Exist");
+      return true;
+    }
+    call.prack(tx, prack);
     return true;
   }
 
@@ -399,6 +449,16 @@ public final class CallManager {
     @Override
     public java.time.Duration dialogCheck() {
       return policy.dialogCheck();
+    }
+
+    @Override
+    public int sessionExpires() {
+      return policy.sessionExpires();
+    }
+
+    @Override
+    public int minSe() {
+      return policy.minSe();
     }
 
     @Override

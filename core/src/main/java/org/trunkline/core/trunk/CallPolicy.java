@@ -14,9 +14,24 @@ import java.util.Locale;
  * @param maxCps the most new calls per second on the whole server, 0 for unlimited
  * @param dialogCheck how often an answered call checks that both legs still know the dialog (an
  *     in-dialog OPTIONS each way; a 481, 408 or no answer ends the call); zero never checks
+ * @param sessionExpires RFC 4028: the session interval in seconds we ask for in each leg (and
+ *     insert for callers that ask none); 0 turns session timers off
+ * @param minSe RFC 4028: the shortest session interval in seconds we accept (a shorter one is
+ *     answered {@code 422} with this in {@code Min-SE})
  */
 public record CallPolicy(
-    List<String> passHeaders, int maxChannels, int maxCps, java.time.Duration dialogCheck) {
+    List<String> passHeaders,
+    int maxChannels,
+    int maxCps,
+    java.time.Duration dialogCheck,
+    int sessionExpires,
+    int minSe) {
+  /** RFC 4028 §4: the recommended session interval, in seconds. */
+  public static final int DEFAULT_SESSION_EXPIRES = 1800;
+
+  /** RFC 4028 §5: the smallest Min-SE a UA may ask for, in seconds. */
+  public static final int DEFAULT_MIN_SE = 90;
+
   /** The identity and redirection headers a trunking operator passes on. */
   public static final List<String> DEFAULT_PASS_HEADERS =
       List.of("P-Asserted-Identity", "Privacy", "Diversion", "History-Info", "User-to-User");
@@ -30,6 +45,16 @@ public record CallPolicy(
     if (maxChannels < 0 || maxCps < 0) {
       throw new IllegalArgumentException("negative global limit");
     }
+    if (minSe < 1 || sessionExpires < 0 || (sessionExpires > 0 && sessionExpires < minSe)) {
+      throw new IllegalArgumentException(
+          "session-expires " + sessionExpires + " with min-se " + minSe);
+    }
+  }
+
+  /** With the default session timers (1800 s, Min-SE 90 s). */
+  public CallPolicy(
+      List<String> passHeaders, int maxChannels, int maxCps, java.time.Duration dialogCheck) {
+    this(passHeaders, maxChannels, maxCps, dialogCheck, DEFAULT_SESSION_EXPIRES, DEFAULT_MIN_SE);
   }
 
   /** Passing {@code passHeaders}, no global limits. */

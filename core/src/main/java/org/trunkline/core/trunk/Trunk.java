@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * @param numbering how numbers of calls from and to this trunk are rewritten
  * @param trusted whether the trunk is in our trust domain (RFC 3325): the asserted identity
  *     (P-Asserted-Identity) of its calls is believed, and sent to it
+ * @param refer what is done with a REFER in the dialog of one of its calls
  */
 public record Trunk(
     String name,
@@ -32,7 +33,8 @@ public record Trunk(
     int maxCps,
     List<String> numbers,
     Numbering numbering,
-    boolean trusted) {
+    boolean trusted,
+    ReferPolicy refer) {
   /** What a trunk name may be: it appears in logs, CDRs, URLs and the command line. */
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -52,8 +54,35 @@ public record Trunk(
     this(name, mode, access, target, health, maxChannels, maxCps, numbers, Numbering.NONE, false);
   }
 
+  /** A trunk whose REFERs are rejected (the default). */
+  public Trunk(
+      String name,
+      TrunkMode mode,
+      TrunkAccess access,
+      Optional<String> target,
+      Optional<HealthCheck> health,
+      int maxChannels,
+      int maxCps,
+      List<String> numbers,
+      Numbering numbering,
+      boolean trusted) {
+    this(
+        name,
+        mode,
+        access,
+        target,
+        health,
+        maxChannels,
+        maxCps,
+        numbers,
+        numbering,
+        trusted,
+        ReferPolicy.REJECT);
+  }
+
   public Trunk {
     Objects.requireNonNull(numbering, "numbering");
+    Objects.requireNonNull(refer, "refer");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(access, "access");

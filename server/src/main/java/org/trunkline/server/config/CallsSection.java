@@ -9,8 +9,9 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * {@code calls: {pass-headers: [...], max-channels, max-cps}}: what crosses from one leg of a call
- * to the other, and the server's own call limits.
+ * {@code calls: {pass-headers: [...], max-channels, max-cps, dialog-check, session-expires,
+ * min-se}}: what crosses from one leg of a call to the other, the server's own call limits, and how
+ * dead calls are found.
  */
 final class CallsSection {
   static final String KEY = "calls";
@@ -30,7 +31,9 @@ final class CallsSection {
             "pass-headers",
             "max-channels",
             "max-cps",
-            "dialog-check");
+            "dialog-check",
+            "session-expires",
+            "min-se");
     if (map.isEmpty()) {
       return CallPolicy.DEFAULT;
     }
@@ -41,9 +44,29 @@ final class CallsSection {
     java.time.Duration check =
         m.duration("dialog-check", java.time.Duration.ZERO, java.time.Duration.ofSeconds(1))
             .orElse(java.time.Duration.ZERO);
+    // RFC 4028 asks for at least 90 s; shorter values are allowed so tests can run in seconds
+    int minSe =
+        m.integer("min-se", CallPolicy.DEFAULT_MIN_SE, 1, 86_400, "1..86400")
+            .orElse(CallPolicy.DEFAULT_MIN_SE);
+    int sessionExpires =
+        m.integer(
+                "session-expires",
+                CallPolicy.DEFAULT_SESSION_EXPIRES,
+                0,
+                86_400,
+                "0 (no session timers) or 1..86400")
+            .orElse(CallPolicy.DEFAULT_SESSION_EXPIRES);
+    if (sessionExpires > 0 && sessionExpires < minSe) {
+      problems.add(
+          m.node("session-expires").or(() -> m.node("min-se")).orElseThrow(),
+          m.field(m.node("session-expires").isPresent() ? "session-expires" : "min-se"),
+          "session-expires (" + sessionExpires + ") must be at least min-se (" + minSe + ")");
+      sessionExpires = minSe;
+    }
     Optional<Node> list = m.node("pass-headers");
     if (list.isEmpty()) {
-      return new CallPolicy(CallPolicy.DEFAULT_PASS_HEADERS, maxChannels, maxCps, check);
+      return new CallPolicy(
+          CallPolicy.DEFAULT_PASS_HEADERS, maxChannels, maxCps, check, sessionExpires, minSe);
     }
     String field = m.field("pass-headers");
     Optional<List<Node>> items =
@@ -75,6 +98,6 @@ final class CallsSection {
         names.add(name);
       }
     }
-    return new CallPolicy(names, maxChannels, maxCps, check);
+    return new CallPolicy(names, maxChannels, maxCps, check, sessionExpires, minSe);
   }
 }

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.trunkline.core.trunk.AddressRange;
 import org.trunkline.core.trunk.HealthCheck;
 import org.trunkline.core.trunk.Numbering;
+import org.trunkline.core.trunk.ReferPolicy;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunkAccess;
 import org.trunkline.core.trunk.TrunkMode;
@@ -61,6 +62,7 @@ final class TrunkEntry {
     KEYS.put("numbers", ALL);
     KEYS.put("numbering", ALL);
     KEYS.put("trusted", ALL);
+    KEYS.put("refer", ALL);
   }
 
   /** The keys each mode requires. */
@@ -109,6 +111,7 @@ final class TrunkEntry {
   private OptionalInt maxCps;
   private Numbering numbering = Numbering.NONE;
   private boolean trusted;
+  private ReferPolicy refer = ReferPolicy.REJECT;
 
   private TrunkEntry(YamlMap m, Node node, String path, Problems problems) {
     this.m = m;
@@ -194,7 +197,20 @@ final class TrunkEntry {
     m.node("numbering")
         .ifPresent(n -> numbering = NumberingSection.read(n, m.field("numbering"), problems));
     trusted = m.bool("trusted", false);
+    m.text("refer").ifPresent(this::refer);
     mode.ifPresent(this::checkMode);
+  }
+
+  private void refer(String text) {
+    switch (text.toLowerCase(java.util.Locale.ROOT)) {
+      case "reject" -> refer = ReferPolicy.REJECT;
+      case "pass" -> refer = ReferPolicy.PASS;
+      default ->
+          problems.add(
+              m.node("refer").orElseThrow(),
+              m.field("refer"),
+              "must be reject or pass, got " + text);
+    }
   }
 
   private Optional<TrunkMode> mode() {
@@ -325,7 +341,8 @@ final class TrunkEntry {
                 maxCps.getAsInt(),
                 numbers.stream().map(Located::value).toList(),
                 numbering,
-                trusted));
+                trusted,
+                refer));
   }
 
   private Optional<String> nonEmpty(String key, String value) {

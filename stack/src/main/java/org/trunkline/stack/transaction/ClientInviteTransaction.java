@@ -153,6 +153,7 @@ public final class ClientInviteTransaction extends ClientTransaction {
       state = State.ACCEPTED;
       timerBDM = schedule(this::timerM, layer.config.timeoutNanos());
       user.onResponse(this, response);
+      releaseRequest();
       return;
     }
     // §17.1.1.2: 300-699: ACK it, Completed, Timer D (>= 32 s unreliable, 0 reliable).
@@ -165,6 +166,7 @@ public final class ClientInviteTransaction extends ClientTransaction {
       timerBDM = schedule(this::timerD, TransactionConfig.TIMER_D_NANOS);
     }
     user.onResponse(this, response);
+    releaseRequest();
   }
 
   /** §17.1.1.2: a retransmitted final response in Completed gets the ACK again, not the TU. */

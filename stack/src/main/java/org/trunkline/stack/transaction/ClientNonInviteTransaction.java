@@ -118,6 +118,7 @@ public final class ClientNonInviteTransaction extends ClientTransaction {
       timerFK = schedule(this::timerK, layer.config.t4Nanos());
     }
     user.onResponse(this, response);
+    releaseRequest();
   }
 
   /** §17.1.2.2: response retransmissions in Completed are absorbed. */

@@ -104,6 +104,7 @@ public final class ServerInviteTransaction extends ServerTransaction {
     cancel(timerG);
     cancel(timerHIL);
     timerG = null;
+    lastResponse = null; // §17.2.1: Confirmed only absorbs; nothing is resent any more
     if (peer.reliable()) {
       terminate();
     } else {
@@ -123,6 +124,7 @@ public final class ServerInviteTransaction extends ServerTransaction {
     acked = true;
     cancel(timerG);
     timerG = null;
+    lastResponse = null; // RFC 6026: Accepted absorbs INVITE retransmissions without answering
     layer.tu.onAck(this, ack);
   }
 
@@ -150,6 +152,7 @@ public final class ServerInviteTransaction extends ServerTransaction {
       // RFC 6026 on §17.2.1: a 2xx: Accepted, Timer L; §13.3.1.4: retransmit it until the ACK.
       state = State.ACCEPTED;
       layer.awaitAck(this);
+      releaseRequest();
       if (!peer.reliable()) {
         intervalG = t1;
         timerG = schedule(this::retransmitSuccess, intervalG);
@@ -159,6 +162,7 @@ public final class ServerInviteTransaction extends ServerTransaction {
     }
     // §17.2.1: 300-699: Completed, Timer G (unreliable) and Timer H.
     state = State.COMPLETED;
+    releaseRequest();
     if (!peer.reliable()) {
       intervalG = t1;
       timerG = schedule(this::timerG, intervalG);

@@ -69,6 +69,7 @@ public final class ServerNonInviteTransaction extends ServerTransaction {
     state = State.COMPLETED;
     cancel(answerTimer);
     answerTimer = null;
+    releaseRequest();
     send(response);
     if (peer.reliable()) {
       terminate();

@@ -32,6 +32,9 @@ public abstract sealed class ServerTransaction extends Transaction
    * ("Name: value" lines), Server and Content-Length 0.
    */
   public void respond(int status, String reason, String... headers) {
+    if (request == null && received == null) {
+      throw impossible("response " + status + " from the TU");
+    }
     answer(status, Responses.build(parsed(), status, reason, peer.address(), headers));
   }
 

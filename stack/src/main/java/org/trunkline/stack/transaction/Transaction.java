@@ -5,8 +5,10 @@ import org.trunkline.sip.SipMethod;
 
 /**
  * What every transaction has: its key in the layer's table, the peer, and the raw request bytes,
- * held once (a parsed view is made again when needed, so an open transaction stays small). Used on
- * the layer's thread only.
+ * held once (a parsed view is made again when needed, so an open transaction stays small) and only
+ * until the final response: a transaction then lives on for up to 32 s (Timers D, H, J, K, L, M)
+ * only to absorb retransmissions, which needs the bytes of what it answers with, not the request.
+ * Used on the layer's thread only.
  */
 public abstract sealed class Transaction implements MessageSink.SendFailure
     permits ClientTransaction, ServerTransaction {
@@ -14,7 +16,9 @@ public abstract sealed class Transaction implements MessageSink.SendFailure
   final String key;
   final Peer peer;
   final SipMethod method;
-  final byte[] request;
+
+  /** The request's bytes, null once released (see {@link #releaseRequest}). */
+  byte[] request;
 
   /** Who hears this transaction's events: the layer's TU, or the owner given to sendRequest. */
   TransactionUser user;
@@ -38,9 +42,24 @@ public abstract sealed class Transaction implements MessageSink.SendFailure
     return peer;
   }
 
-  /** The request, parsed again from the bytes the transaction keeps. */
+  /**
+   * The request, parsed again from the bytes the transaction keeps: until its final response (for a
+   * client transaction, until the TU has seen it).
+   *
+   * @throws IllegalStateException after that: the bytes are no longer kept
+   */
   public SipMessage request() {
-    return layer.parse(request);
+    byte[] r = request;
+    if (r == null) {
+      throw new IllegalStateException(
+          this + ": the request is not kept after the final response (" + stateName() + ")");
+    }
+    return layer.parse(r);
+  }
+
+  /** Drops the request's bytes: nothing in the transaction's remaining states sends them. */
+  void releaseRequest() {
+    request = null;
   }
 
   /**

@@ -119,6 +119,29 @@ class InviteTransactionTest {
   }
 
   @Test
+  void aTransactionPastItsFinalResponseKeepsOnlyWhatItMayResend() {
+    LoopNetwork net = new LoopNetwork(Transport.UDP);
+    TransactionLayer alice = net.bind(ALICE, TransactionConfig.DEFAULT, aliceTu);
+    net.bind(BOB, TransactionConfig.DEFAULT, bobTu);
+    bobTu.onRequest = (tx, m) -> tx.respond(486, "Busy Here");
+    ClientInviteTransaction client =
+        (ClientInviteTransaction) alice.sendRequest(invite(alice, BOB), net.peer(BOB));
+    net.advanceSeconds(0.1);
+    ServerInviteTransaction server = (ServerInviteTransaction) bobTu.requests.get(0);
+
+    // The 32 s that Timers D and I (and J, K, L, M) keep a transaction only absorb retransmissions:
+    // the request's bytes are gone from both sides, and after the ACK the final response too.
+    assertThat(client.state()).isEqualTo(ClientInviteTransaction.State.COMPLETED);
+    assertThat(client.request).isNull();
+    assertThatThrownBy(client::request).hasMessageContaining("not kept after the final response");
+    assertThat(server.state()).isEqualTo(ServerInviteTransaction.State.CONFIRMED);
+    assertThat(server.request).isNull();
+    assertThat(server.lastResponse).isNull();
+    assertThatThrownBy(() -> server.respond(500, "Again"))
+        .hasMessageContaining("response 500 from the TU in state Confirmed");
+  }
+
+  @Test
   void clientAcksANon2xxFinalItselfAndAgainForEachRetransmission() {
     LoopNetwork net = new LoopNetwork(Transport.UDP);
     TransactionLayer alice = net.bind(ALICE, TransactionConfig.DEFAULT, aliceTu);
@@ -131,8 +154,9 @@ class InviteTransactionTest {
     assertThat(tx.state()).isEqualTo(ClientInviteTransaction.State.COMPLETED);
     SipMessage ack = parse(net.sentFrom(ALICE, "ACK").get(0).bytes());
     // §17.1.1.3: same branch and Request-URI as the INVITE, the To tag of the response
-    assertThat(ack.topViaBranch()).isEqualTo(tx.request().topViaBranch());
-    assertThat(ack.requestUriText()).isEqualTo(tx.request().requestUriText());
+    SipMessage sentInvite = parse(net.sentFrom(ALICE, "INVITE").get(0).bytes());
+    assertThat(ack.topViaBranch()).isEqualTo(sentInvite.topViaBranch());
+    assertThat(ack.requestUriText()).isEqualTo(sentInvite.requestUriText());
     assertThat(ack.toTag()).isEqualTo(aliceTu.responses.get(0).toTag()).isNotNull();
     assertThat(ack.cseqNumber()).isEqualTo(1);
     assertThat(bob.openTransactions()).isEqualTo(1);

@@ -71,6 +71,119 @@ class MemoryTest {
     }
   }
 
+  @Test
+  void completedServerOptionsKeepsOnlyItsResponse() {
+    // Timer J keeps an answered non-INVITE for 32 s on UDP, only to resend its answer.
+    Result r = measureCompletedServer("OPTIONS", "", false);
+    assertThat(r.perTransaction()).isLessThan(1024);
+  }
+
+  @Test
+  void acceptedServerInviteAfterItsAckKeepsNeitherRequestNorResponse() {
+    // RFC 6026's Accepted keeps an answered and ACKed INVITE for 32 s, only to absorb resends.
+    Result r = measureCompletedServer("INVITE", SDP, true);
+    assertThat(r.perTransaction()).isLessThan(r.requestBytes());
+  }
+
+  @Test
+  void acceptedClientInviteKeepsNotItsRequest() {
+    VirtualScheduler scheduler = new VirtualScheduler();
+    TransactionLayer layer =
+        new TransactionLayer(
+            TransactionConfig.DEFAULT,
+            scheduler,
+            (to, m, f) -> {},
+            new TransactionUser() { // keeps nothing (a RecordingUser would keep every response)
+              @Override
+              public void onRequest(ServerTransaction tx, SipMessage request) {}
+
+              @Override
+              public void onResponse(ClientTransaction tx, SipMessage response) {}
+
+              @Override
+              public void onTimeout(Transaction tx) {}
+
+              @Override
+              public void onTransportError(Transaction tx, String reason) {}
+            });
+    SipParser parser = new SipParser();
+    Peer bob = new Peer(Transport.UDP, BOB);
+    int size = request("INVITE", "x", SDP).length;
+    long before = usedHeap();
+    for (int i = 0; i < N; i++) {
+      String branch = layer.newBranch();
+      byte[] invite = request("INVITE", branch, SDP);
+      layer.sendRequest(invite, bob);
+      SipMessage sent = parser.parseDatagram(invite);
+      layer.receive(
+          parser.parseDatagram(
+              Responses.build(sent, 200, "OK", ALICE, "application/sdp", SDP.getBytes())),
+          bob);
+    }
+    long after = usedHeap();
+    Result r =
+        new Result("client INVITE after its 2xx (Accepted, Timer M)", size, (after - before) / N);
+    System.out.println(r);
+    assertThat(layer.openTransactions()).isEqualTo(N);
+    assertThat(r.perTransaction()).isLessThan(size);
+  }
+
+  /** Server transactions answered at once (INVITE: 200 with SDP, then ACKed with a new branch). */
+  private Result measureCompletedServer(String method, String body, boolean ack) {
+    TransactionLayer layer =
+        new TransactionLayer(
+            TransactionConfig.DEFAULT,
+            new VirtualScheduler(),
+            (to, m, f) -> {},
+            new TransactionUser() {
+              @Override
+              public void onRequest(ServerTransaction tx, SipMessage request) {
+                tx.respond(
+                    Responses.build(
+                        request,
+                        200,
+                        "OK",
+                        ALICE,
+                        body.isEmpty() ? null : "application/sdp",
+                        body.getBytes()));
+              }
+
+              @Override
+              public void onResponse(ClientTransaction tx, SipMessage response) {}
+
+              @Override
+              public void onTimeout(Transaction tx) {}
+
+              @Override
+              public void onTransportError(Transaction tx, String reason) {}
+            });
+    SipParser parser = new SipParser();
+    Peer alice = new Peer(Transport.UDP, ALICE);
+    int size = request(method, "x", body).length;
+    long before = usedHeap();
+    for (int i = 0; i < N; i++) {
+      layer.receive(parser.parseDatagram(request(method, "z9hG4bK" + i, body)), alice);
+      if (ack) {
+        byte[] a =
+            Requests.bytes(
+                Requests.request(
+                    "ACK", ALICE, BOB, "z9hG4bKack" + i, "z9hG4bK" + i + "@memory.example.com", 1));
+        layer.receive(parser.parseDatagram(a), alice);
+      }
+    }
+    long after = usedHeap();
+    assertThat(layer.openTransactions()).isEqualTo(N);
+    Result r =
+        new Result(
+            "server "
+                + method
+                + (ack ? " answered 200 and ACKed (Accepted)" : " answered 200 (Completed)"),
+            size,
+            (after - before) / N);
+    System.out.println(r);
+    return r;
+  }
+
   private Result measureServer(String method, String body) {
     return measureServer(method, body, new VirtualScheduler());
   }
