@@ -228,8 +228,11 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
                 new IpPeerStage(trunks),
                 new RegisteredSourceStage(
                     source -> registrar.trunkRegisteredFrom(source).flatMap(config::byName)),
-                new DigestStage(trunks, config.ingress().digestAlgorithms(), nonceSecret, clock, b),
-                new RegisterOutStage(trunks, this::registrarAddress)),
+                // before digest: that stage challenges every INVITE without credentials, so a
+                // register-out trunk's calls would get a 407 whenever a register-in trunk exists
+                new RegisterOutStage(trunks, this::registrarAddress),
+                new DigestStage(
+                    trunks, config.ingress().digestAlgorithms(), nonceSecret, clock, b)),
             config.ingress(),
             b,
             unknownBySource,

@@ -75,6 +75,9 @@ final class Call implements TransactionUser {
     /** RFC 4028: the shortest session interval we accept, seconds. */
     int minSe();
 
+    /** The status of a call refused because its trunks are at their limits ({@code 503}). */
+    int limitStatus();
+
     /** {@code callId} is now a leg of {@code call}: requests with it are the call's. */
     void bLeg(Call call, String callId);
 
@@ -243,7 +246,7 @@ final class Call implements TransactionUser {
           lastStatus,
           lastReason,
           Q850.reasonHeader(
-              lastStatus == 503 && attempts.stream().allMatch(a -> a.endsWith("at its limit"))
+              !attempts.isEmpty() && attempts.stream().allMatch(a -> a.endsWith("at its limit"))
                   ? Q850.NO_CIRCUIT
                   : Q850.forStatus(lastStatus),
               attempts.isEmpty() ? "no usable trunk" : String.join(", ", attempts)));
@@ -259,8 +262,8 @@ final class Call implements TransactionUser {
     if (refused != null) {
       attempts.add(t.name() + ": at its limit");
       LOG.info("call {}: {}", id, refused);
-      lastStatus = 503;
-      lastReason = "Service Unavailable";
+      lastStatus = env.limitStatus();
+      lastReason = "Trunk " + t.name() + " at its limit"; // our refusal says why (issue 6)
       next();
       return;
     }
@@ -284,7 +287,7 @@ final class Call implements TransactionUser {
   private void send(Trunk t, Target target) {
     bTrunk = t;
     bTarget = target;
-    calledSent = userOf(target.requestUri());
+    calledSent = userOf(target.toUri()); // a registered PBX's Request-URI is its Contact
     bCallId = env.newCallId(aCallId());
     bCallIds.add(bCallId);
     env.bLeg(this, bCallId);
@@ -1426,9 +1429,7 @@ final class Call implements TransactionUser {
             ringing,
             answered != null
                 ? 16
-                : (status == 503 && how.contains("limit")
-                    ? Q850.NO_CIRCUIT
-                    : Q850.forStatus(status)),
+                : (how.endsWith("at its limit") ? Q850.NO_CIRCUIT : Q850.forStatus(status)),
             answered != null ? hangup : ""));
   }
 }

@@ -147,7 +147,7 @@ public final class CallManager {
     org.trunkline.core.trunk.CallPolicy p = policy;
     String refused = limits.acquireServer(p.maxChannels(), p.maxCps());
     if (refused == null) {
-      refused = limits.acquire(from);
+      refused = limits.acquire(from, TrunkLimits.Direction.IN);
       if (refused != null) {
         limits.releaseServer();
       }
@@ -162,11 +162,11 @@ public final class CallManager {
           callerDialed,
           number,
           calledDialed,
-          503,
+          p.limitStatus(),
           refused,
           Q850.NO_CIRCUIT);
       tx.respond(
-          503,
+          p.limitStatus(),
           refused.startsWith("the server")
               ? "Server at its limit"
               : "Trunk " + from.name() + " at its limit",
@@ -367,12 +367,12 @@ public final class CallManager {
 
     @Override
     public String acquire(Trunk trunk) {
-      return limits.acquire(trunk);
+      return limits.acquire(trunk, TrunkLimits.Direction.OUT);
     }
 
     @Override
     public void release(Trunk trunk) {
-      limits.release(trunk);
+      limits.release(trunk, TrunkLimits.Direction.OUT);
     }
 
     @Override
@@ -462,6 +462,11 @@ public final class CallManager {
     }
 
     @Override
+    public int limitStatus() {
+      return policy.limitStatus();
+    }
+
+    @Override
     public void bLeg(Call call, String callId) {
       byCallId.put(callId, call);
       trace.link(callId, id);
@@ -478,7 +483,7 @@ public final class CallManager {
       for (String b : call.bCallIds()) {
         byCallId.remove(b, call);
       }
-      limits.release(call.from());
+      limits.release(call.from(), TrunkLimits.Direction.IN);
       limits.releaseServer();
       (cdr.answer() != null ? answered : failed).increment();
       store(cdr);

@@ -7,10 +7,24 @@ import java.util.function.LongSupplier;
 import org.trunkline.core.trunk.Trunk;
 
 /**
- * Per-trunk limits (issue 6): {@code max-channels} calls at once on the trunk, in either direction,
- * and {@code max-cps} new calls in any one second. Thread-safe.
+ * Per-trunk limits (issue 6): {@code max-channels} calls at once on the trunk in both directions,
+ * {@code max-channels-in} of them calls from the trunk and {@code max-channels-out} calls to it,
+ * and {@code max-cps} new calls in any one second. A channel is taken in both counts (the trunk's
+ * and its direction's) or in neither. Thread-safe.
  */
 final class TrunkLimits {
+  /** Which way a call crosses a trunk: from it to us ({@code IN}) or from us to it. */
+  enum Direction {
+    IN("max-channels-in"),
+    OUT("max-channels-out");
+
+    final String key;
+
+    Direction(String key) {
+      this.key = key;
+    }
+  }
+
   private final Map<String, AtomicInteger> channels = new ConcurrentHashMap<>();
   private final Map<String, long[]> seconds = new ConcurrentHashMap<>(); // {second, calls in it}
   private final LongSupplier millis;
@@ -20,12 +34,22 @@ final class TrunkLimits {
   }
 
   /**
-   * Takes a channel and a call of this second on {@code t}.
+   * Takes a channel of direction {@code d} and a call of this second on {@code t}.
    *
-   * @return null when taken, else why not ({@code trunk carrier1 has its 30 channels in use})
+   * @return null when taken, else why not ({@code trunk carrier1 has its max-channels 30 in use})
    */
-  String acquire(Trunk t) {
-    return acquire(t.name(), "trunk " + t.name(), t.maxChannels(), t.maxCps());
+  String acquire(Trunk t, Direction d) {
+    String who = "trunk " + t.name();
+    String refused = acquire(t.name(), who, t.maxChannels(), t.maxCps());
+    if (refused != null) {
+      return refused;
+    }
+    int max = d == Direction.IN ? t.maxChannelsIn() : t.maxChannelsOut();
+    if (!take(counter(key(t.name(), d)), max)) {
+      release(t.name());
+      return who + " has its " + d.key + " " + max + " in use";
+    }
+    return null;
   }
 
   /** The server's own limits ({@code calls.max-channels}, {@code calls.max-cps}). */
@@ -39,6 +63,10 @@ final class TrunkLimits {
 
   /** A key no trunk name can be (names have no spaces). */
   private static final String SERVER = " server";
+
+  private static String key(String trunk, Direction d) {
+    return trunk + " " + d; // no trunk name has a space
+  }
 
   private String acquire(String key, String who, int maxChannels, int maxCps) {
     if (maxCps > 0) {
@@ -55,24 +83,36 @@ final class TrunkLimits {
         w[1]++;
       }
     }
-    AtomicInteger c = channels.computeIfAbsent(key, k -> new AtomicInteger());
-    if (maxChannels > 0) {
-      int n;
-      do {
-        n = c.get();
-        if (n >= maxChannels) {
-          return who + " has its max-channels " + maxChannels + " in use";
-        }
-      } while (!c.compareAndSet(n, n + 1));
-    } else {
-      c.incrementAndGet();
+    if (!take(counter(key), maxChannels)) {
+      return who + " has its max-channels " + maxChannels + " in use";
     }
     return null;
   }
 
-  /** Gives back the channel {@link #acquire} took. */
-  void release(Trunk t) {
+  private AtomicInteger counter(String key) {
+    return channels.computeIfAbsent(key, k -> new AtomicInteger());
+  }
+
+  /** One more on {@code c} unless it has {@code max} already (0: no maximum). */
+  private static boolean take(AtomicInteger c, int max) {
+    if (max <= 0) {
+      c.incrementAndGet();
+      return true;
+    }
+    int n;
+    do {
+      n = c.get();
+      if (n >= max) {
+        return false;
+      }
+    } while (!c.compareAndSet(n, n + 1));
+    return true;
+  }
+
+  /** Gives back the channel {@link #acquire(Trunk, Direction)} took. */
+  void release(Trunk t, Direction d) {
     release(t.name());
+    release(key(t.name(), d));
   }
 
   private void release(String key) {
@@ -82,9 +122,15 @@ final class TrunkLimits {
     }
   }
 
-  /** Channels in use on the trunk named {@code name}. */
+  /** Channels in use on the trunk named {@code name}, both directions. */
   int inUse(String name) {
     AtomicInteger c = channels.get(name);
+    return c == null ? 0 : c.get();
+  }
+
+  /** Channels in use on the trunk named {@code name} in direction {@code d}. */
+  int inUse(String name, Direction d) {
+    AtomicInteger c = channels.get(key(name, d));
     return c == null ? 0 : c.get();
   }
 }

@@ -8,7 +8,7 @@ import org.trunkline.core.trunk.IngressPolicy;
 
 /**
  * The ingress pipeline, assembled in one visible place: banned sources are dropped; then {@code
- * cross-connect}, {@code ip-peer}, {@code registered-source}, {@code digest}, {@code register-out};
+ * cross-connect}, {@code ip-peer}, {@code registered-source}, {@code register-out}, {@code digest};
  * an OPTIONS no stage claims from a monitoring source is answered by the server itself; any other
  * request no stage claims is refused {@code 403} (or dropped, by policy) and counted per source.
  * Immutable once built; a reload builds a new one. Thread-safe.

@@ -18,6 +18,8 @@ import java.util.Locale;
  *     insert for callers that ask none); 0 turns session timers off
  * @param minSe RFC 4028: the shortest session interval in seconds we accept (a shorter one is
  *     answered {@code 422} with this in {@code Min-SE})
+ * @param limitStatus the final status of a call refused by a limit (400..699, 503 by default); its
+ *     Reason is Q.850 cause 34 whatever the status
  */
 public record CallPolicy(
     List<String> passHeaders,
@@ -25,12 +27,16 @@ public record CallPolicy(
     int maxCps,
     java.time.Duration dialogCheck,
     int sessionExpires,
-    int minSe) {
+    int minSe,
+    int limitStatus) {
   /** RFC 4028 §4: the recommended session interval, in seconds. */
   public static final int DEFAULT_SESSION_EXPIRES = 1800;
 
   /** RFC 4028 §5: the smallest Min-SE a UA may ask for, in seconds. */
   public static final int DEFAULT_MIN_SE = 90;
+
+  /** The status of a refusal by a limit unless the config says otherwise. */
+  public static final int DEFAULT_LIMIT_STATUS = 503;
 
   /** The identity and redirection headers a trunking operator passes on. */
   public static final List<String> DEFAULT_PASS_HEADERS =
@@ -49,12 +55,44 @@ public record CallPolicy(
       throw new IllegalArgumentException(
           "session-expires " + sessionExpires + " with min-se " + minSe);
     }
+    if (limitStatus < 400 || limitStatus > 699) {
+      throw new IllegalArgumentException("limit status not 400..699: " + limitStatus);
+    }
   }
 
-  /** With the default session timers (1800 s, Min-SE 90 s). */
+  /** With the default session timers (1800 s, Min-SE 90 s), refusing over a limit with 503. */
   public CallPolicy(
       List<String> passHeaders, int maxChannels, int maxCps, java.time.Duration dialogCheck) {
-    this(passHeaders, maxChannels, maxCps, dialogCheck, DEFAULT_SESSION_EXPIRES, DEFAULT_MIN_SE);
+    this(passHeaders, maxChannels, maxCps, dialogCheck, DEFAULT_LIMIT_STATUS);
+  }
+
+  /** With the default session timers, refusing calls over a limit with {@code limitStatus}. */
+  public CallPolicy(
+      List<String> passHeaders,
+      int maxChannels,
+      int maxCps,
+      java.time.Duration dialogCheck,
+      int limitStatus) {
+    this(
+        passHeaders,
+        maxChannels,
+        maxCps,
+        dialogCheck,
+        DEFAULT_SESSION_EXPIRES,
+        DEFAULT_MIN_SE,
+        limitStatus);
+  }
+
+  /** With these session timers, refusing calls over a limit with 503. */
+  public CallPolicy(
+      List<String> passHeaders,
+      int maxChannels,
+      int maxCps,
+      java.time.Duration dialogCheck,
+      int sessionExpires,
+      int minSe) {
+    this(
+        passHeaders, maxChannels, maxCps, dialogCheck, sessionExpires, minSe, DEFAULT_LIMIT_STATUS);
   }
 
   /** Passing {@code passHeaders}, no global limits. */

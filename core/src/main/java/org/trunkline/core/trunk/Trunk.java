@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
  * @param trusted whether the trunk is in our trust domain (RFC 3325): the asserted identity
  *     (P-Asserted-Identity) of its calls is believed, and sent to it
  * @param refer what is done with a REFER in the dialog of one of its calls
+ * @param maxChannelsIn the most simultaneous calls from this trunk, 0 for unlimited (within {@code
+ *     maxChannels})
+ * @param maxChannelsOut the most simultaneous calls to this trunk, 0 for unlimited
  */
 public record Trunk(
     String name,
@@ -34,7 +37,9 @@ public record Trunk(
     List<String> numbers,
     Numbering numbering,
     boolean trusted,
-    ReferPolicy refer) {
+    ReferPolicy refer,
+    int maxChannelsIn,
+    int maxChannelsOut) {
   /** What a trunk name may be: it appears in logs, CDRs, URLs and the command line. */
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -54,7 +59,7 @@ public record Trunk(
     this(name, mode, access, target, health, maxChannels, maxCps, numbers, Numbering.NONE, false);
   }
 
-  /** A trunk whose REFERs are rejected (the default). */
+  /** A trunk whose REFERs are rejected (the default), without per-direction channel limits. */
   public Trunk(
       String name,
       TrunkMode mode,
@@ -77,7 +82,68 @@ public record Trunk(
         numbers,
         numbering,
         trusted,
-        ReferPolicy.REJECT);
+        ReferPolicy.REJECT,
+        0,
+        0);
+  }
+
+  /** A trunk with this REFER policy, without per-direction channel limits. */
+  public Trunk(
+      String name,
+      TrunkMode mode,
+      TrunkAccess access,
+      Optional<String> target,
+      Optional<HealthCheck> health,
+      int maxChannels,
+      int maxCps,
+      List<String> numbers,
+      Numbering numbering,
+      boolean trusted,
+      ReferPolicy refer) {
+    this(
+        name,
+        mode,
+        access,
+        target,
+        health,
+        maxChannels,
+        maxCps,
+        numbers,
+        numbering,
+        trusted,
+        refer,
+        0,
+        0);
+  }
+
+  /** A trunk whose REFERs are rejected, with per-direction channel limits. */
+  public Trunk(
+      String name,
+      TrunkMode mode,
+      TrunkAccess access,
+      Optional<String> target,
+      Optional<HealthCheck> health,
+      int maxChannels,
+      int maxCps,
+      List<String> numbers,
+      Numbering numbering,
+      boolean trusted,
+      int maxChannelsIn,
+      int maxChannelsOut) {
+    this(
+        name,
+        mode,
+        access,
+        target,
+        health,
+        maxChannels,
+        maxCps,
+        numbers,
+        numbering,
+        trusted,
+        ReferPolicy.REJECT,
+        maxChannelsIn,
+        maxChannelsOut);
   }
 
   public Trunk {
@@ -99,7 +165,7 @@ public record Trunk(
     if (health.isPresent() && target.isEmpty()) {
       throw new IllegalArgumentException("trunk " + name + ": health checks need a target");
     }
-    if (maxChannels < 0 || maxCps < 0) {
+    if (maxChannels < 0 || maxCps < 0 || maxChannelsIn < 0 || maxChannelsOut < 0) {
       throw new IllegalArgumentException("trunk " + name + ": negative limit");
     }
     for (String number : numbers) {

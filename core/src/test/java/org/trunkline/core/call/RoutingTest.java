@@ -95,19 +95,21 @@ class RoutingTest {
     long[] now = {10_000};
     TrunkLimits limits = new TrunkLimits(() -> now[0]);
     Trunk two = ip("two", 2, 0);
-    assertThat(limits.acquire(two)).isNull();
-    assertThat(limits.acquire(two)).isNull();
-    assertThat(limits.acquire(two)).isEqualTo("trunk two has its max-channels 2 in use");
-    limits.release(two);
+    assertThat(limits.acquire(two, TrunkLimits.Direction.OUT)).isNull();
+    assertThat(limits.acquire(two, TrunkLimits.Direction.OUT)).isNull();
+    assertThat(limits.acquire(two, TrunkLimits.Direction.OUT))
+        .isEqualTo("trunk two has its max-channels 2 in use");
+    limits.release(two, TrunkLimits.Direction.OUT);
     assertThat(limits.inUse("two")).isEqualTo(1);
-    assertThat(limits.acquire(two)).isNull();
+    assertThat(limits.acquire(two, TrunkLimits.Direction.OUT)).isNull();
 
     Trunk slow = ip("slow", 0, 2);
-    assertThat(limits.acquire(slow)).isNull();
-    assertThat(limits.acquire(slow)).isNull();
-    assertThat(limits.acquire(slow)).isEqualTo("trunk slow is at its max-cps 2");
+    assertThat(limits.acquire(slow, TrunkLimits.Direction.OUT)).isNull();
+    assertThat(limits.acquire(slow, TrunkLimits.Direction.OUT)).isNull();
+    assertThat(limits.acquire(slow, TrunkLimits.Direction.OUT))
+        .isEqualTo("trunk slow is at its max-cps 2");
     now[0] += 1000;
-    assertThat(limits.acquire(slow)).isNull();
+    assertThat(limits.acquire(slow, TrunkLimits.Direction.OUT)).isNull();
 
     assertThat(limits.acquireServer(1, 0)).isNull();
     assertThat(limits.acquireServer(1, 0)).isEqualTo("the server has its max-channels 1 in use");

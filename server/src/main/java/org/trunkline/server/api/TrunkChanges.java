@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.trunkline.core.trunk.CallPolicy;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunkAccess;
 import org.trunkline.core.trunk.TrunksConfig;
@@ -16,7 +17,10 @@ import org.trunkline.core.trunk.TrunksConfig;
 final class TrunkChanges {
   private TrunkChanges() {}
 
-  /** One line per added, changed or removed trunk (file order), then the ingress policy. */
+  /**
+   * One line per added, changed or removed trunk (file order), then the ingress policy, the routes
+   * and the call policy.
+   */
   static List<String> between(TrunksConfig old, TrunksConfig now) {
     List<String> lines = new ArrayList<>();
     for (Trunk t : now.trunks()) {
@@ -42,6 +46,22 @@ final class TrunkChanges {
       }
       lines.add("changed ingress: " + String.join(", ", keys));
     }
+    // routes and the call policy live in the same generation as the trunks: without a line here a
+    // reload that changed only them was not applied at all
+    if (!old.routes().equals(now.routes())) {
+      lines.add("changed routes");
+    }
+    if (!old.calls().equals(now.calls())) {
+      CallPolicy a = old.calls();
+      CallPolicy b = now.calls();
+      List<String> keys = new ArrayList<>();
+      differs(keys, "pass-headers", a.passHeaders(), b.passHeaders());
+      differs(keys, "max-channels", a.maxChannels(), b.maxChannels());
+      differs(keys, "max-cps", a.maxCps(), b.maxCps());
+      differs(keys, "dialog-check", a.dialogCheck(), b.dialogCheck());
+      differs(keys, "limit-status", a.limitStatus(), b.limitStatus());
+      lines.add("changed calls: " + String.join(", ", keys));
+    }
     return lines;
   }
 
@@ -55,6 +75,8 @@ final class TrunkChanges {
     differs(keys, "health", a.health(), b.health());
     differs(keys, "max-channels", a.maxChannels(), b.maxChannels());
     differs(keys, "max-cps", a.maxCps(), b.maxCps());
+    differs(keys, "max-channels-in", a.maxChannelsIn(), b.maxChannelsIn());
+    differs(keys, "max-channels-out", a.maxChannelsOut(), b.maxChannelsOut());
     differs(keys, "numbers", a.numbers(), b.numbers());
     return keys;
   }

@@ -33,7 +33,8 @@ final class CallsSection {
             "max-cps",
             "dialog-check",
             "session-expires",
-            "min-se");
+            "min-se",
+            "limit-status");
     if (map.isEmpty()) {
       return CallPolicy.DEFAULT;
     }
@@ -63,10 +64,19 @@ final class CallsSection {
           "session-expires (" + sessionExpires + ") must be at least min-se (" + minSe + ")");
       sessionExpires = minSe;
     }
+    int limitStatus =
+        m.integer("limit-status", CallPolicy.DEFAULT_LIMIT_STATUS, 400, 699, "400..699")
+            .orElse(CallPolicy.DEFAULT_LIMIT_STATUS);
     Optional<Node> list = m.node("pass-headers");
     if (list.isEmpty()) {
       return new CallPolicy(
-          CallPolicy.DEFAULT_PASS_HEADERS, maxChannels, maxCps, check, sessionExpires, minSe);
+          CallPolicy.DEFAULT_PASS_HEADERS,
+          maxChannels,
+          maxCps,
+          check,
+          sessionExpires,
+          minSe,
+          limitStatus);
     }
     String field = m.field("pass-headers");
     Optional<List<Node>> items =
@@ -98,6 +108,6 @@ final class CallsSection {
         names.add(name);
       }
     }
-    return new CallPolicy(names, maxChannels, maxCps, check, sessionExpires, minSe);
+    return new CallPolicy(names, maxChannels, maxCps, check, sessionExpires, minSe, limitStatus);
   }
 }

@@ -59,6 +59,8 @@ final class TrunkEntry {
     KEYS.put("health", WITH_TARGET);
     KEYS.put("max-channels", ALL);
     KEYS.put("max-cps", ALL);
+    KEYS.put("max-channels-in", ALL);
+    KEYS.put("max-channels-out", ALL);
     KEYS.put("numbers", ALL);
     KEYS.put("numbering", ALL);
     KEYS.put("trusted", ALL);
@@ -109,6 +111,8 @@ final class TrunkEntry {
   private Optional<HealthCheck> health;
   private OptionalInt maxChannels;
   private OptionalInt maxCps;
+  private OptionalInt maxChannelsIn;
+  private OptionalInt maxChannelsOut;
   private Numbering numbering = Numbering.NONE;
   private boolean trusted;
   private ReferPolicy refer = ReferPolicy.REJECT;
@@ -193,6 +197,9 @@ final class TrunkEntry {
     health = m.node("health").flatMap(h -> HealthSection.read(h, m.field("health"), problems));
     maxChannels = m.integer("max-channels", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
     maxCps = m.integer("max-cps", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
+    maxChannelsIn = m.integer("max-channels-in", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
+    maxChannelsOut =
+        m.integer("max-channels-out", 0, 0, Integer.MAX_VALUE, "0 (unlimited) or more");
     m.node("numbers").ifPresent(this::numbers);
     m.node("numbering")
         .ifPresent(n -> numbering = NumberingSection.read(n, m.field("numbering"), problems));
@@ -342,7 +349,9 @@ final class TrunkEntry {
                 numbers.stream().map(Located::value).toList(),
                 numbering,
                 trusted,
-                refer));
+                refer,
+                maxChannelsIn.getAsInt(),
+                maxChannelsOut.getAsInt()));
   }
 
   private Optional<String> nonEmpty(String key, String value) {

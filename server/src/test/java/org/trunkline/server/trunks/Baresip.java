@@ -56,6 +56,22 @@ final class Baresip implements AutoCloseable {
   static Baresip start(
       Path dir, InetSocketAddress registrar, String user, String password, int regint)
       throws IOException {
+    return start(dir, registrar, user, password, regint, "", List.of());
+  }
+
+  /**
+   * Like the other, with {@code accountParams} appended to the account line ({@code
+   * ;answermode=auto}) and {@code config} lines added to its config ({@code module\tg711.so}).
+   */
+  static Baresip start(
+      Path dir,
+      InetSocketAddress registrar,
+      String user,
+      String password,
+      int regint,
+      String accountParams,
+      List<String> config)
+      throws IOException {
     Path binary = binary();
     Files.createDirectories(dir);
     Files.writeString(
@@ -70,10 +86,11 @@ final class Baresip implements AutoCloseable {
             + password
             + ";regint="
             + regint
+            + accountParams
             + "\n");
     // a port free now may be taken before baresip binds it (the machine is shared): try again
     for (int attempt = 1; ; attempt++) {
-      Baresip b = startOn(binary, dir, freePort());
+      Baresip b = startOn(binary, dir, freePort(), config);
       await()
           .atMost(START)
           .until(() -> !b.process.isAlive() || b.output().contains("baresip is ready."));
@@ -85,7 +102,8 @@ final class Baresip implements AutoCloseable {
     }
   }
 
-  private static Baresip startOn(Path binary, Path dir, int port) throws IOException {
+  private static Baresip startOn(Path binary, Path dir, int port, List<String> config)
+      throws IOException {
     // only what a registering UA needs: no audio driver, no codec, no NAT helpers
     Files.writeString(
         dir.resolve("config"),
@@ -97,6 +115,7 @@ final class Baresip implements AutoCloseable {
             "module\tstdio.so",
             "module_tmp\taccount.so",
             "module_app\tmenu.so",
+            String.join("\n", config),
             ""));
     Process p =
         new ProcessBuilder(binary.toString(), "-f", dir.toString(), "-s")
@@ -127,6 +146,12 @@ final class Baresip implements AutoCloseable {
     await()
         .atMost(limit)
         .untilAsserted(() -> assertThat(output()).as("baresip output").contains(text));
+  }
+
+  /** Types {@code /command} ({@code /dial sip:...}, {@code /hangup}) on its stdin. */
+  void command(String command) throws IOException {
+    stdin.write(("/" + command + "\n").getBytes(StandardCharsets.US_ASCII));
+    stdin.flush();
   }
 
   /** Types {@code /quit}: baresip unregisters its accounts, then exits. */

@@ -509,20 +509,7 @@ class CallsEndToEndTest {
     assertThat(cdr.hangup()).isEqualTo("callee");
   }
 
-  /** The header sections of every message a SIPp run received (its -trace_msg log). */
   private static String headersReceivedBy(Path run) throws Exception {
-    Path log;
-    try (var files = Files.list(run)) {
-      log = files.filter(f -> f.toString().endsWith("_messages.log")).findFirst().orElseThrow();
-    }
-    StringBuilder out = new StringBuilder();
-    for (String block : Files.readString(log).split("-{20,}")) {
-      if (block.contains("message received")) {
-        // "...received [N] bytes :", a blank line, the headers, a blank line, the body
-        String[] parts = block.split("\r?\n\r?\n", 3);
-        out.append(parts.length > 1 ? parts[1] : block).append('\n');
-      }
-    }
-    return out.toString();
+    return SippTrace.headersReceived(run);
   }
 }

@@ -1,0 +1,183 @@
+package org.trunkline.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trunkline.stack.Sipp;
+
+/**
+ * ARCHITECTURE.md, Storage: {@code kill -9} loses at most the last second of CDRs. The shaded jar
+ * runs as its own process with an H2 file database; SIPp makes {@link #CALLS} calls through it; a
+ * second after the last call ended the process is killed with SIGKILL, and the database file,
+ * opened afresh, has every one of their CDRs.
+ */
+class CdrKillIT {
+  private static final Path JAR =
+      Path.of(System.getProperty("trunkline.jar", "target/trunkline.jar"));
+  private static final int CALLS = 30;
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+  private static final String CARRIER = "127.0.0.20";
+  private static final String PBX = "127.0.0.21";
+
+  @TempDir Path dir;
+
+  @Test
+  void aKilledServerKeptTheCdrsOfEveryCallThatEndedASecondBefore() throws Exception {
+    int pbxPort = Sipp.freePortFor("u1");
+    int apiPort = freeTcpPort();
+    String url = "jdbc:h2:file:" + dir.resolve("data/trunkline");
+    Files.writeString(
+        dir.resolve("kill.yaml"),
+        "listen: [{name: public, transport: udp, address: 127.0.0.1, port: 0}]\n"
+            + "database: {url: \""
+            + url
+            + "\"}\n"
+            + "api: {port: "
+            + apiPort
+            + "}\n"
+            + "trunks:\n"
+            + "  - {name: carrier1, mode: ip, peers: [\""
+            + CARRIER
+            + "\"]}\n"
+            + "  - {name: pbx, mode: ip, peers: [\""
+            + PBX
+            + "\"], target: \"sip:"
+            + PBX
+            + ":"
+            + pbxPort
+            + "\", health: off}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7495\", trunks: [pbx]}\n");
+    Path out = dir.resolve("run.out");
+    Process server =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "run",
+                "--config",
+                "kill.yaml")
+            .directory(dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(dir.resolve("run.err").toFile())
+            .start();
+    Set<String> callIds;
+    try {
+      await()
+          .atMost(LIMIT)
+          .until(() -> Files.readString(out).contains("trunkline ready\n") || !server.isAlive());
+      Matcher udp =
+          Pattern.compile("listening on sip:127\\.0\\.0\\.1:(\\d+);transport=udp")
+              .matcher(Files.readString(out));
+      assertThat(udp.find()).as("started: %s", Files.readString(dir.resolve("run.err"))).isTrue();
+      InetSocketAddress sip = new InetSocketAddress("127.0.0.1", Integer.parseInt(udp.group(1)));
+
+      Path pbxDir = Files.createDirectories(dir.resolve("pbx"));
+      Process pbx = Sipp.startUas(pbxDir, "uas-call", pbxPort, "u1", CALLS, List.of("-i", PBX));
+      awaitBound(PBX, pbxPort, pbx, pbxDir);
+      Path callerDir = Files.createDirectories(dir.resolve("carrier"));
+      Sipp.runAndExpectSuccess(
+          callerDir,
+          "uac-call",
+          sip,
+          CARRIER,
+          "u1",
+          CALLS,
+          LIMIT,
+          List.of("-s", "+74951234567", "-r", "10", "-l", "10"));
+      Instant lastEnded = Instant.now(); // every call's BYE was answered when SIPp ended
+      Sipp.expectSuccess(pbx, pbxDir, LIMIT);
+
+      // the API reads the database: all the calls' CDRs are committed there
+      await().atMost(LIMIT).until(() -> cdrCallIds(apiPort).size() == CALLS);
+      callIds = cdrCallIds(apiPort);
+      // the bound: what ended a second before the kill is on disk
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> Instant.now().isAfter(lastEnded.plusSeconds(1)));
+    } finally {
+      new ProcessBuilder("kill", "-KILL", Long.toString(server.pid())).start().waitFor();
+      if (!server.waitFor(30, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+      }
+    }
+    assertThat(server.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+    assertThat(Files.readString(out)).doesNotContain("trunkline stopped");
+
+    Set<String> stored = new HashSet<>();
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT a_call_id FROM cdr WHERE from_trunk = 'carrier1'")) {
+      while (rs.next()) {
+        stored.add(rs.getString(1));
+      }
+    }
+    assertThat(stored).hasSize(CALLS).isEqualTo(callIds);
+  }
+
+  /** The A-leg Call-IDs of the CDRs {@code GET /api/cdrs} returns. */
+  private static Set<String> cdrCallIds(int apiPort) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + apiPort + "/api/cdrs?limit=1000"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    Set<String> ids = new HashSet<>();
+    Matcher m = Pattern.compile("\"a_call_id\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+    while (m.find()) {
+      ids.add(m.group(1));
+    }
+    return ids;
+  }
+
+  private static void awaitBound(String ip, int port, Process sipp, Path run) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          if (!sipp.isAlive()) {
+            throw new AssertionError("sipp exited: " + Sipp.read(run.resolve("sipp.out")));
+          }
+          try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(ip, port))) {
+            return false;
+          } catch (java.net.BindException e) {
+            return true;
+          }
+        });
+  }
+
+  private static int freeTcpPort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,381 @@
+package org.trunkline.server.trunks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.trunkline.core.call.Cdr;
+import org.trunkline.server.TrunklineServer;
+import org.trunkline.server.config.ConfigLoader;
+import org.trunkline.stack.ListenPoint;
+import org.trunkline.stack.Sipp;
+
+/**
+ * Every trunk mode calling every other (issue 6): one server with a trunk of each mode, each mode's
+ * SIPp on its own loopback address, and for each ordered pair of modes the call cases (answered and
+ * hung up by either side, cancelled while ringing, held and resumed by the caller, held by the
+ * callee, a reliable 183 PRACKed). Each call dials a national number that the calling trunk's
+ * {@code numbering.in} makes E.164 and the called trunk's {@code numbering.out} makes national
+ * again (and the caller's {@code +1...} becomes {@code 001...}); its CDR is checked, and so is
+ * topology hiding on the wire: no address, Call-ID or Via branch of one leg in any header the other
+ * leg's SIPp received.
+ */
+class TrunkModeMatrixTest {
+  private static final Duration LIMIT = Duration.ofSeconds(30);
+
+  /** The national form of the numbers both ways: {@code 8} + 10 digits is {@code +7} + 10. */
+  private static final String NATIONAL =
+      " numbering: {in: [{match: '^8(\\d{10})$', replace: '+7$1'}],"
+          + " out: [{match: '^\\+7(\\d+)$', replace: '8$1'},"
+          + " {match: '^\\+(1\\d{10})$', replace: '00$1'}]}";
+
+  /**
+   * A trunk mode and where its far side sits: its SIPp's address, and the digit that routes a
+   * number to it ({@code +7495<digit>00...}).
+   */
+  enum Mode {
+    REGISTER_IN("rin", "127.0.0.11", 1),
+    REGISTER_OUT("rout", "127.0.0.31", 2),
+    IP("ip", "127.0.0.21", 3),
+    CROSS_CONNECT("xc", "127.0.0.41", 4);
+
+    final String trunk;
+    final String ip;
+    final int digit;
+
+    Mode(String trunk, String ip, int digit) {
+      this.trunk = trunk;
+      this.ip = ip;
+      this.digit = digit;
+    }
+  }
+
+  /** What happens in the call, and what the CDR then says. */
+  enum Case {
+    CALLER_HANGS_UP("uac-call", "uac-call-auth", "uas-any-call", 200, "BYE from caller"),
+    CALLEE_HANGS_UP(
+        "uac-call-hungup", "uac-auth-call-hungup", "uas-any-hangup", 200, "BYE from callee"),
+    CANCEL_WHILE_RINGING(
+        "uac-call-cancel", "uac-auth-call-cancel", "uas-call-cancel", 487, "cancelled by caller"),
+    HOLD_AND_RESUME(
+        "uac-call-hold-resume",
+        "uac-auth-call-hold-resume",
+        "uas-call-hold-resume",
+        200,
+        "BYE from caller"),
+    CALLEE_HOLDS("uac-call-held", "uac-auth-call-held", "uas-call-holds", 200, "BYE from caller"),
+    PRACKED_183("uac-call-183", "uac-auth-call-183", "uas-any-100rel", 200, "BYE from caller");
+
+    final String caller;
+    final String authenticatedCaller;
+    final String callee;
+    final int status;
+    final String reason;
+
+    Case(String caller, String authenticatedCaller, String callee, int status, String reason) {
+      this.caller = caller;
+      this.authenticatedCaller = authenticatedCaller;
+      this.callee = callee;
+      this.status = status;
+      this.reason = reason;
+    }
+  }
+
+  /** Every ordered pair of two different modes: each mode calls and is called by each other. */
+  private static final List<Mode[]> PAIRS =
+      Stream.of(Mode.values())
+          .flatMap(from ->
+              Stream.of(Mode.values()).filter(to -> to != from).map(to -> new Mode[] {from, to}))
+          .toList();
+
+  static Stream<Arguments> calls() {
+    List<Arguments> all = new ArrayList<>();
+    for (Mode[] pair : PAIRS) {
+      for (Case c : Case.values()) {
+        all.add(Arguments.of(pair[0], pair[1], c));
+      }
+    }
+    return all.stream();
+  }
+
+  @TempDir static Path dir;
+  private static TrunklineServer server;
+
+  /** Where each mode's callee SIPp listens (for register-in and -out: where it registered). */
+  private static int rinPort;
+
+  private static int routPort;
+  private static int ipPort;
+  private static int xcPort;
+  private static final AtomicInteger serial = new AtomicInteger();
+
+  @BeforeAll
+  static void start() throws Exception {
+    rinPort = Sipp.freePortFor("u1");
+    routPort = Sipp.freePortFor("u1");
+    ipPort = Sipp.freePortFor("u1");
+    xcPort = Sipp.freePortFor("u1");
+    // register-out: our registration to the PBX's registrar (a SIPp that challenges, then 200)
+    Path regDir = Files.createDirectories(dir.resolve("rout-registrar"));
+    Process registrar =
+        Sipp.startUas(
+            regDir,
+            "uas-register-challenge",
+            routPort,
+            "u1",
+            1,
+            List.of("-i", Mode.REGISTER_OUT.ip));
+    awaitBound(Mode.REGISTER_OUT.ip, routPort, registrar, regDir);
+
+    Path file = dir.resolve("trunkline.yaml");
+    Files.writeString(
+        file,
+        "listen:\n"
+            + "  - {name: public, transport: udp, address: 127.0.0.1, port: 0}\n"
+            + "  - {name: xc, transport: udp, address: 127.0.0.42, port: 0}\n"
+            + "database: {url: \"jdbc:h2:file:"
+            + dir.resolve("db")
+            + "\"}\n"
+            + "api: {enabled: false}\n"
+            + "trunks:\n"
+            + "  - {name: rin, mode: register-in, username: rin, password: pw,"
+            + " numbers: [\"+7495100*\"],"
+            + NATIONAL
+            + "}\n"
+            + "  - {name: rout, mode: register-out, registrar: \"sip:"
+            + Mode.REGISTER_OUT.ip
+            + ":"
+            + routPort
+            + "\", username: trunk77, password: pw, expires: 600,"
+            + NATIONAL
+            + "}\n"
+            + "  - {name: ip, mode: ip, peers: [\""
+            + Mode.IP.ip
+            + "\"], target: \"sip:"
+            + Mode.IP.ip
+            + ":"
+            + ipPort
+            + "\", health: off,"
+            + NATIONAL
+            + "}\n"
+            + "  - {name: xc, mode: cross-connect, listen: xc, peers: [\""
+            + Mode.CROSS_CONNECT.ip
+            + "\"], target: \"sip:"
+            + Mode.CROSS_CONNECT.ip
+            + ":"
+            + xcPort
+            + "\", health: off,"
+            + NATIONAL
+            + "}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7495200\", trunks: [rout]}\n"
+            + "  - {prefix: \"+7495300\", trunks: [ip]}\n"
+            + "  - {prefix: \"+7495400\", trunks: [xc]}\n");
+    server = TrunklineServer.start(ConfigLoader.load(file), Clock.systemUTC());
+    Sipp.expectSuccess(registrar, regDir, LIMIT);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() ->
+            server.core().trunks().stream()
+                .anyMatch(t -> t.name().equals("rout") && t.state().equals("registered")));
+
+    // register-in: the PBX registers from the address and port where its callee SIPp will listen
+    Path reg = Files.createDirectories(dir.resolve("rin-register"));
+    Sipp.runAndExpectSuccess(
+        reg,
+        "register-in",
+        address("public"),
+        Mode.REGISTER_IN.ip,
+        "u1",
+        1,
+        LIMIT,
+        List.of("-s", "rin", "-au", "rin", "-ap", "pw", "-p", Integer.toString(rinPort)));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0} calls {1}: {2}")
+  @MethodSource("calls")
+  void aCallBetweenTwoTrunkModes(Mode from, Mode to, Case c) throws Exception {
+    int n = serial.incrementAndGet();
+    String e164 = String.format("+7495%d00%04d", to.digit, n);
+    String dialed = "8" + e164.substring(2);
+    String name = from.trunk + "-" + to.trunk + "-" + c.name().toLowerCase();
+    Path calleeDir = Files.createDirectories(dir.resolve(name + "-callee"));
+    Path callerDir = Files.createDirectories(dir.resolve(name + "-caller"));
+    int port = calleePort(to);
+    Process callee =
+        Sipp.startUas(calleeDir, c.callee, port, "u1", 1, List.of("-i", to.ip, "-trace_msg"));
+    try {
+      awaitBound(to.ip, port, callee, calleeDir);
+      call(from, to, c, dialed, e164, port, callerDir, callee, calleeDir);
+    } finally {
+      // a failed case must not leave its SIPp on the port the next case's callee needs
+      if (callee.isAlive()) {
+        callee.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static void call(
+      Mode from,
+      Mode to,
+      Case c,
+      String dialed,
+      String e164,
+      int port,
+      Path callerDir,
+      Process callee,
+      Path calleeDir)
+      throws Exception {
+    List<String> extra = new ArrayList<>(List.of("-s", dialed, "-trace_msg"));
+    String scenario = c.caller;
+    if (from == Mode.REGISTER_IN) {
+      scenario = c.authenticatedCaller;
+      extra.addAll(List.of("-au", "rin", "-ap", "pw"));
+    }
+    Sipp.runAndExpectSuccess(
+        callerDir,
+        scenario,
+        address(from == Mode.CROSS_CONNECT ? "xc" : "public"),
+        from.ip,
+        "u1",
+        1,
+        LIMIT,
+        extra);
+    Sipp.expectSuccess(callee, calleeDir, LIMIT);
+
+    Cdr cdr = cdr(dialed);
+    assertThat(cdr.fromTrunk()).isEqualTo(from.trunk);
+    assertThat(cdr.toTrunk()).isEqualTo(to.trunk);
+    assertThat(cdr.called()).as("in our form, by %s's numbering.in", from.trunk).isEqualTo(e164);
+    assertThat(cdr.calledDialed()).isEqualTo(dialed);
+    assertThat(cdr.calledSent()).as("by %s's numbering.out", to.trunk).isEqualTo(dialed);
+    assertThat(cdr.caller()).isEqualTo("+15551230000");
+    assertThat(cdr.status()).isEqualTo(c.status);
+    assertThat(cdr.reason()).isEqualTo(c.reason);
+    assertThat(cdr.ringing()).isNotNull();
+    if (c.status == 200) {
+      assertThat(cdr.answer()).isNotNull().isAfterOrEqualTo(cdr.ringing());
+      assertThat(cdr.cause()).isEqualTo(16);
+      assertThat(cdr.hangup()).isEqualTo(c == Case.CALLEE_HANGS_UP ? "callee" : "caller");
+      assertThat(cdr.attempts()).isEqualTo(to.trunk + ": 200");
+    } else {
+      assertThat(cdr.answer()).isNull();
+      assertThat(cdr.cause()).as("normal clearing: the caller gave up").isEqualTo(16);
+      assertThat(cdr.hangup()).isEmpty();
+    }
+    assertThat(cdr.bCallId()).isNotEqualTo(cdr.aCallId());
+
+    String calleeSaw = SippTrace.headersReceived(calleeDir);
+    String callerSaw = SippTrace.headersReceived(callerDir);
+    // the number as the callee's trunk wants it: in the Request-URI, or for a registered PBX
+    // the Request-URI is the Contact it registered and the number is in the To
+    if (to == Mode.REGISTER_IN) {
+      assertThat(calleeSaw).contains("INVITE sip:rin@" + to.ip + ":" + port + " SIP/2.0");
+    } else {
+      assertThat(calleeSaw).contains("INVITE sip:" + dialed + "@");
+    }
+    assertThat(calleeSaw).containsPattern("(?m)^To: <sip:" + dialed + "@");
+    assertThat(calleeSaw)
+        .as("the caller's number by %s's numbering.out", to.trunk)
+        .containsPattern("(?m)^From: <sip:0015551230000@");
+    assertHidden(calleeSaw, from.ip, cdr.aCallId(), branches(callerDir), "the callee");
+    assertHidden(callerSaw, to.ip, cdr.bCallId(), branches(calleeDir), "the caller");
+  }
+
+  /** Nothing of the other leg (its address, Call-ID, Via branches) in the headers one side saw. */
+  private static void assertHidden(
+      String seen, String otherIp, String otherCallId, List<String> otherBranches, String who) {
+    assertThat(seen)
+        .as("headers %s received: no address of the other side", who)
+        .doesNotContainPattern(Pattern.quote(otherIp) + "(?![0-9])")
+        .as("headers %s received: not the other leg's Call-ID", who)
+        .doesNotContain(otherCallId);
+    for (String branch : otherBranches) {
+      assertThat(seen)
+          .as("headers %s received: not the other leg's Via", who)
+          .doesNotContain(branch);
+    }
+  }
+
+  /** The Via branches a SIPp run put in the requests it sent. */
+  private static List<String> branches(Path run) throws Exception {
+    List<String> out = new ArrayList<>();
+    Matcher m =
+        Pattern.compile("(?m)^Via: [^\\r\\n]*branch=([^;\\s]+)")
+            .matcher(SippTrace.headersSent(run));
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    assertThat(out).as("requests sent by the SIPp run in %s", run).isNotEmpty();
+    return out;
+  }
+
+  private static int calleePort(Mode to) {
+    return switch (to) {
+      case REGISTER_IN -> rinPort;
+      case REGISTER_OUT -> routPort;
+      case IP -> ipPort;
+      case CROSS_CONNECT -> xcPort;
+    };
+  }
+
+  private static Cdr cdr(String dialed) {
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                server.core().calls().cdrs(1000).stream()
+                    .filter(c -> c.calledDialed().equals(dialed))
+                    .findFirst()
+                    .orElse(null),
+            java.util.Objects::nonNull);
+  }
+
+  private static InetSocketAddress address(String listen) {
+    ListenPoint lp =
+        server.listening().stream().filter(l -> l.name().equals(listen)).findFirst().orElseThrow();
+    return new InetSocketAddress(lp.address(), lp.port());
+  }
+
+  /** Waits until SIPp has bound UDP {@code ip:port}; fails with its output if it exited. */
+  private static void awaitBound(String ip, int port, Process sipp, Path run) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          if (!sipp.isAlive()) {
+            throw new AssertionError(
+                "sipp exited with " + sipp.exitValue() + ": " + Sipp.read(run.resolve("sipp.out")));
+          }
+          try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(ip, port))) {
+            return false;
+          } catch (java.net.BindException e) {
+            return true;
+          }
+        });
+  }
+}
