@@ -334,6 +334,11 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   @Override
   public void onTransportError(Transaction tx, String reason) {}
 
+  /** The trunks, routes and policies running now (the last applied config). */
+  public TrunksConfig config() {
+    return current.config();
+  }
+
   /** Every configured trunk with its state, in file order. */
   public List<TrunkView> trunks() {
     List<TrunkView> out = new ArrayList<>();

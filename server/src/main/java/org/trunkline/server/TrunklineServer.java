@@ -15,6 +15,7 @@ import org.trunkline.server.config.TrunklineConfig;
 import org.trunkline.server.storage.Database;
 import org.trunkline.server.storage.DatabaseException;
 import org.trunkline.server.storage.TraceStore;
+import org.trunkline.server.trace.HepSender;
 import org.trunkline.sip.ParseLimits;
 import org.trunkline.stack.ListenPoint;
 import org.trunkline.stack.SipServer;
@@ -85,10 +86,20 @@ public final class TrunklineServer implements AutoCloseable {
     sip.transactionUser(core);
     core.calls().cdrSink(database.cdrStore());
     TraceStore traces = null;
+    HepSender hep = null;
     if (config.traces().enabled()) {
       try {
-        traces = TraceStore.open(config.traces(), clock, database);
+        TraceStore.Forward forward = null;
+        if (config.traces().hep() != null) {
+          hep = new HepSender(config.traces().hep()).start();
+          forward = new TraceStore.Forward(hep::offer, hep::counters, hep::close);
+          log.info("SIP traces streamed as HEPv3 to {}", config.traces().hep().collector());
+        }
+        traces = TraceStore.open(config.traces(), clock, database, forward);
       } catch (java.io.IOException | RuntimeException e) {
+        if (hep != null) {
+          hep.close();
+        }
         database.close();
         throw new StartupException(
             "cannot open the trace directory "

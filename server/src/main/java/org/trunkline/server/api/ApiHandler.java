@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.trunkline.core.TrunkCore;
 import org.trunkline.core.TrunkView;
 import org.trunkline.core.call.Cdr;
+import org.trunkline.core.trace.Explainer;
 import org.trunkline.server.storage.CdrQuery;
 import org.trunkline.server.storage.DatabaseException;
 import org.trunkline.server.storage.Trace;
@@ -218,7 +219,10 @@ final class ApiHandler implements HttpHandler {
       if (trace.isEmpty()) {
         send(exchange, 404, error("no trace with call id or Call-ID " + id));
       } else {
-        send(exchange, 200, TraceParameters.json(trace.get()));
+        Map<String, Object> json = TraceParameters.json(trace.get());
+        Explainer.Explanation e = Explainer.explain(trace.get().messages(), TraceContext.of(core));
+        json.put("explanation", Map.of("kind", e.kind().name(), "text", e.text()));
+        send(exchange, 200, json);
       }
     } catch (java.io.IOException e) {
       log.warn("API {}: {}", exchange.getRequestURI(), e.toString());

@@ -37,7 +37,7 @@ final class TraceCommand implements Runnable {
   static CommandLine commandLine(Clock clock, ZoneId zone) {
     return new CommandLine(new TraceCommand())
         .addSubcommand(new ListCommand(clock, zone))
-        .addSubcommand(new TraceShowCommand(zone))
+        .addSubcommand(new TraceShowCommand())
         .addSubcommand(new TraceExplainCommand())
         .addSubcommand(new TracePcapCommand());
   }

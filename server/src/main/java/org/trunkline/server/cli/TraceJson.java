@@ -22,7 +22,8 @@ final class TraceJson {
   private TraceJson() {}
 
   /** A fetched trace: its id, its Call-IDs and its messages, oldest first. */
-  record Fetched(String id, List<String> callIds, List<TracedMessage> messages) {}
+  record Fetched(
+      String id, List<String> callIds, List<TracedMessage> messages, String explanation) {}
 
   /**
    * Asks the server for trace {@code id} (a call id or either leg's Call-ID).
@@ -50,7 +51,11 @@ final class TraceJson {
     if (reply.get("call_ids") instanceof List<?> ids) {
       ids.forEach(i -> callIds.add(String.valueOf(i)));
     }
-    return new Fetched(String.valueOf(reply.get("id")), callIds, messages);
+    String explanation =
+        reply.get("explanation") instanceof java.util.Map<?, ?> e
+            ? String.valueOf(e.get("text"))
+            : "";
+    return new Fetched(String.valueOf(reply.get("id")), callIds, messages, explanation);
   }
 
   static TracedMessage message(Map<?, ?> m) {

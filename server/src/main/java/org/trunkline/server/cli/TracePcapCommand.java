@@ -1,7 +1,12 @@
 package org.trunkline.server.cli;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.trunkline.core.trace.Pcap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,9 +42,18 @@ final class TracePcapCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      TraceJson.fetch(config.file, api, id);
-      throw new ApiClient.Failure(
-          "pcap export is not in this build yet", TrunklineCommand.EXIT_FAILED);
+      TraceJson.Fetched t = TraceJson.fetch(config.file, api, id);
+      try (OutputStream out = Files.newOutputStream(output)) {
+        Pcap.write(t.messages(), out);
+      } catch (IOException e) {
+        throw new ApiClient.Failure(
+            "cannot write " + output + ": " + e.getMessage(), TrunklineCommand.EXIT_FAILED);
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "wrote " + t.messages().size() + " messages of trace " + t.id() + " to " + output);
+      err.flush();
+      return 0;
     } catch (ApiClient.Failure f) {
       return TraceCommand.failed(spec, f);
     }

@@ -1,12 +1,8 @@
 package org.trunkline.server.cli;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
-import org.trunkline.core.trace.TracedMessage;
+import org.trunkline.core.trace.Ladder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,43 +10,66 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code trunkline trace show ID}: the messages of one trace, oldest first. */
+/** {@code trunkline trace show ID}: the ladder of one trace. */
 @Command(
     name = "show",
     mixinStandardHelpOptions = true,
     description = {
-      "Show one trace: every message of the call's legs (or the trunk's exchanges), oldest first,"
-          + " with the time since the first, direction, addresses and start line.",
+      "Draw one trace as a ladder: a column per party (caller, us, each callee), an arrow per"
+          + " message with its method or status, the time since the previous one,"
+          + " retransmissions marked.",
       "ID is the call id (the CDR id), either leg's Call-ID, or trunk:NAME."
     })
 final class TraceShowCommand implements Callable<Integer> {
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
-
-  private final ZoneId zone;
-
   @Spec CommandSpec spec;
   @Mixin ConfigOption config = new ConfigOption();
 
   @Option(names = "--api", paramLabel = "URL", description = "The server's API URL.")
   String api;
 
-  @Option(names = "--full", description = "Print every message whole after its line.")
+  @Option(names = "--full", description = "Print each whole message under its arrow.")
   boolean full;
+
+  @Option(
+      names = "--message",
+      paramLabel = "N",
+      description = "Print only message N (as numbered on the ladder), whole.")
+  Integer message;
+
+  @Option(names = "--ascii", description = "Plain ASCII instead of box-drawing characters.")
+  boolean ascii;
+
+  @Option(
+      names = "--width",
+      paramLabel = "W",
+      description = "The terminal's width, at least 40 (default: $COLUMNS, else 100).")
+  Integer width;
 
   @Parameters(paramLabel = "ID", description = "Call id, Call-ID of either leg, or trunk:NAME.")
   String id;
 
-  TraceShowCommand(ZoneId zone) {
-    this.zone = zone;
-  }
-
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    int w = width != null ? width : columns();
+    if (w < 40) {
+      return TraceCommand.failed(
+          spec,
+          new ApiClient.Failure(
+              "--width: must be at least 40, got " + w, TrunklineCommand.EXIT_NO_SERVER));
+    }
     try {
       TraceJson.Fetched t = TraceJson.fetch(config.file, api, id);
-      out.print(render(t, zone, full));
+      if (message != null) {
+        if (message < 1 || message > t.messages().size()) {
+          throw new ApiClient.Failure(
+              "--message: must be 1.." + t.messages().size() + ", got " + message,
+              TrunklineCommand.EXIT_NO_SERVER);
+        }
+        out.print(Ladder.message(t.messages(), message));
+      } else {
+        out.print(Ladder.draw(t.messages(), new Ladder.Options(w, ascii, full)));
+      }
       out.flush();
       return 0;
     } catch (ApiClient.Failure f) {
@@ -58,37 +77,12 @@ final class TraceShowCommand implements Callable<Integer> {
     }
   }
 
-  /** One line per message: seconds since the first, direction, addresses, start line. */
-  static String render(TraceJson.Fetched t, ZoneId zone, boolean full) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("trace ").append(t.id()).append(", Call-IDs ").append(String.join(", ", t.callIds()));
-    if (!t.messages().isEmpty()) {
-      long first = t.messages().getFirst().epochMicros();
-      sb.append(", from ")
-          .append(
-              TIME.format(
-                  Instant.ofEpochSecond(first / 1_000_000, first % 1_000_000 * 1_000)
-                      .atZone(zone)));
+  private static int columns() {
+    try {
+      String c = System.getenv("COLUMNS");
+      return c == null ? 100 : Math.max(40, Integer.parseInt(c.strip()));
+    } catch (NumberFormatException e) {
+      return 100;
     }
-    sb.append('\n');
-    long first = t.messages().isEmpty() ? 0 : t.messages().getFirst().epochMicros();
-    for (TracedMessage m : t.messages()) {
-      String text = new String(m.bytes(), StandardCharsets.UTF_8);
-      int eol = text.indexOf("\r\n");
-      boolean in = m.direction() == org.trunkline.stack.TraceTap.Direction.IN;
-      sb.append(String.format("%+10.6f  ", (m.epochMicros() - first) / 1e6))
-          .append(m.transport())
-          .append("  ")
-          .append(TraceAddress.address(in ? m.remote() : m.local()))
-          .append(" -> ")
-          .append(TraceAddress.address(in ? m.local() : m.remote()))
-          .append("  ")
-          .append(eol < 0 ? text : text.substring(0, eol))
-          .append('\n');
-      if (full) {
-        sb.append(text.replace("\r\n", "\n").stripTrailing()).append("\n\n");
-      }
-    }
-    return sb.toString();
   }
 }

@@ -12,8 +12,15 @@ import java.time.Duration;
  * @param queue messages that may wait for the trace writer; more are dropped and counted
  * @param path the directory of the segment files (relative: to the working directory); null for
  *     {@code traces/} beside an embedded H2 database's file, else {@link #DEFAULT_PATH}
+ * @param hep the Homer collector every traced message is also sent to, or null for none
  */
-public record TracesConfig(boolean enabled, long maxBytes, Duration maxAge, int queue, Path path) {
+public record TracesConfig(
+    boolean enabled, long maxBytes, Duration maxAge, int queue, Path path, HepConfig hep) {
+  /** Without HEP. */
+  public TracesConfig(boolean enabled, long maxBytes, Duration maxAge, int queue, Path path) {
+    this(enabled, maxBytes, maxAge, queue, path, null);
+  }
+
   public static final Path DEFAULT_PATH = Path.of("data/traces");
 
   public static final long DEFAULT_MAX_BYTES = 1L << 30;

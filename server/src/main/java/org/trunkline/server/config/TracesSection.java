@@ -8,9 +8,9 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * {@code traces: {enabled, max-size, max-age, queue, path}}: SIP traces kept in segment files
- * (issue 7). Sizes are written {@code 512MB}, {@code 1GB} (binary: 1 KB = 1024 B); ages {@code
- * 30m}, {@code 12h}, {@code 7d}.
+ * {@code traces: {enabled, max-size, max-age, queue, path, hep}}: SIP traces kept in segment files
+ * (issue 7), and streamed to Homer ({@link HepSection}). Sizes are written {@code 512MB}, {@code
+ * 1GB} (binary: 1 KB = 1024 B); ages {@code 30m}, {@code 12h}, {@code 7d}.
  */
 final class TracesSection {
   static final String KEY = "traces";
@@ -34,7 +34,8 @@ final class TracesSection {
             "max-size",
             "max-age",
             "queue",
-            "path");
+            "path",
+            HepSection.KEY);
     if (map.isEmpty()) {
       return TracesConfig.defaults();
     }
@@ -46,7 +47,19 @@ final class TracesSection {
         m.integer("queue", TracesConfig.DEFAULT_QUEUE, 1, 16_777_216, "1..16777216")
             .orElse(TracesConfig.DEFAULT_QUEUE);
     java.nio.file.Path path = m.text("path").map(java.nio.file.Path::of).orElse(null);
-    return new TracesConfig(enabled, maxBytes, maxAge, queue, path);
+    HepConfig hep = null;
+    Optional<Node> hepNode = m.node(HepSection.KEY);
+    if (hepNode.isPresent()) {
+      hep = HepSection.read(hepNode.get(), m.field(HepSection.KEY), problems).orElse(null);
+      if (!enabled) {
+        // HEP is fed by the trace writer: with tracing off nothing would be sent.
+        problems.add(
+            hepNode.get(),
+            m.field(HepSection.KEY),
+            "needs traces.enabled: true (HEP sends what is traced)");
+      }
+    }
+    return new TracesConfig(enabled, maxBytes, maxAge, queue, path, hep);
   }
 
   private static long size(YamlMap m, Problems problems) {

@@ -66,11 +66,25 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   private record Link(String callId, String id, long epochMicros) {}
 
   private static final Object STOP = new Object();
+  static final long POLL_MS = 100;
+  static final int MAX_UNLINKED = 10_000;
+  private List<Object[]> unlinked = new ArrayList<>(); // writer thread only
+
+  /**
+   * Where every written message also goes, with its trace id (HEP): {@code offer} is called on the
+   * writer thread and must not block; its counters are shown with the store's; {@code close} runs
+   * when the store has written its last message.
+   */
+  public record Forward(
+      java.util.function.Predicate<TracedMessage> offer,
+      java.util.function.Supplier<Map<String, Long>> counters,
+      Runnable close) {}
 
   private final Path dir;
   private final TracesConfig config;
   private final Clock clock;
   private final Database db;
+  private final Forward forward;
   private final long segmentBytes;
   private final ArrayBlockingQueue<Object> queue;
   private final TraceIndex index = new TraceIndex();
@@ -98,8 +112,9 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     }
   }
 
-  private TraceStore(Path dir, TracesConfig config, Clock clock, Database db) {
+  private TraceStore(Path dir, TracesConfig config, Clock clock, Database db, Forward forward) {
     this.dir = dir;
+    this.forward = forward;
     this.config = config;
     this.clock = clock;
     this.db = db;
@@ -118,9 +133,15 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
    * @throws IOException naming the directory or segment that failed
    */
   public static TraceStore open(TracesConfig config, Clock clock, Database db) throws IOException {
+    return open(config, clock, db, null);
+  }
+
+  /** As above; each message written is also handed to {@code forward} (null for none). */
+  public static TraceStore open(TracesConfig config, Clock clock, Database db, Forward forward)
+      throws IOException {
     Path dir = directory(config, db);
     Files.createDirectories(dir);
-    TraceStore s = new TraceStore(dir, config, clock, db);
+    TraceStore s = new TraceStore(dir, config, clock, db, forward);
     s.load();
     s.roll();
     s.lastRetain = System.currentTimeMillis();
@@ -259,7 +280,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     boolean stop = false;
     while (!stop) {
       try {
-        Object first = queue.poll(1, TimeUnit.SECONDS);
+        Object first = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
         if (first != null) {
           batch.add(first);
           queue.drainTo(batch, BATCH - 1);
@@ -272,6 +293,8 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
         synchronized (this) {
           if (!batch.isEmpty()) {
             write(batch);
+          } else {
+            flushUnlinked();
           }
           if (stop || System.currentTimeMillis() - lastRetain >= RETAIN_EVERY_MS) {
             lastRetain = System.currentTimeMillis();
@@ -287,6 +310,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
       batch.clear();
     }
     synchronized (this) {
+      flushUnlinked();
       try {
         out.close();
       } catch (IOException e) {
@@ -326,6 +350,53 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     }
     flush(b, offsets, metas, from, count);
     written.add(count);
+    if (forward != null) {
+      forward(batch, metas);
+    }
+  }
+
+  /**
+   * Hands the batch's messages on, each with the trace id known now. A message whose Call-ID is not
+   * linked yet waits for the next batch (or {@link #POLL_MS}): a caller's INVITE is captured just
+   * before its call links it.
+   */
+  private void forward(List<Object> batch, TraceRecord.Meta[] metas) {
+    List<Object[]> waited = unlinked;
+    unlinked = new ArrayList<>();
+    for (Object[] p : waited) {
+      send((Captured) p[0], (String) p[1]);
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.get(i) instanceof Captured c) {
+        TraceIndex.Entry e = index.byCallId.get(metas[i].callId()); // the writer's own index
+        if ((e == null || e.id == null) && unlinked.size() < MAX_UNLINKED) {
+          unlinked.add(new Object[] {c, metas[i].callId()});
+        } else {
+          send(c, metas[i].callId());
+        }
+      }
+    }
+  }
+
+  private void flushUnlinked() {
+    if (forward != null && !unlinked.isEmpty()) {
+      forward(List.of(), new TraceRecord.Meta[0]);
+    }
+  }
+
+  private void send(Captured c, String callId) {
+    TraceIndex.Entry e = index.byCallId.get(callId);
+    forward
+        .offer()
+        .test(
+            new TracedMessage(
+                c.epochMicros(),
+                c.dir(),
+                c.transport(),
+                c.local(),
+                c.remote(),
+                java.util.Arrays.copyOfRange(c.buf(), c.off(), c.off() + c.len()),
+                e == null || e.id == null ? "" : e.id));
   }
 
   /** Writes {@code b} to the current segment and indexes records {@code from..to-1} of it. */
@@ -659,6 +730,9 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     m.put("deleted", deleted.sum());
     m.put("stored_bytes", storedBytes);
     m.put("queued", (long) queue.size());
+    if (forward != null) {
+      m.putAll(forward.counters().get());
+    }
     return m;
   }
 
@@ -675,6 +749,9 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
       thread.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (forward != null) {
+      forward.close().run();
     }
     for (FileChannel r : readers.values()) {
       try {
