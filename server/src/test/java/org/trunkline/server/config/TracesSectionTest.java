@@ -73,4 +73,20 @@ class TracesSectionTest {
             "conf/test.yaml:2: traces: must be a mapping like {enabled: true, max-size: 1GB,"
                 + " max-age: 7d, queue: 65536, path: data/traces}, got on");
   }
+
+  @Test
+  void hepIsReadInsideTracesAndNeedsTracingOn() throws ConfigException {
+    TracesConfig t =
+        ConfigLoader.parse(
+                FILE, LISTEN + "traces: {hep: {collector: \"tcp:127.0.0.1:9061\", node-id: 7}}\n")
+            .traces();
+    assertThat(t.hep().collector()).isEqualTo("tcp:127.0.0.1:9061");
+    assertThat(t.hep().nodeId()).isEqualTo(7);
+    assertThat(ConfigLoader.parse(FILE, LISTEN).traces().hep()).isNull();
+    assertThat(
+            problems(
+                LISTEN + "traces: {enabled: false, hep: {collector: \"udp:127.0.0.1:9060\"}}\n"))
+        .containsExactly(
+            "conf/test.yaml:2: traces.hep: needs traces.enabled: true (HEP sends what is traced)");
+  }
 }

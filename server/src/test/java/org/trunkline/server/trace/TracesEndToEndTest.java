@@ -3,18 +3,25 @@ package org.trunkline.server.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trunkline.core.call.Cdr;
+import org.trunkline.core.trace.Pcap;
 import org.trunkline.core.trace.TracedMessage;
+import org.trunkline.core.trace.Tshark;
 import org.trunkline.server.TrunklineServer;
 import org.trunkline.server.config.ConfigLoader;
 import org.trunkline.server.storage.Trace;
@@ -23,6 +30,8 @@ import org.trunkline.server.storage.TraceStore;
 import org.trunkline.server.storage.TraceSummary;
 import org.trunkline.stack.ListenPoint;
 import org.trunkline.stack.Sipp;
+import org.trunkline.stack.TraceTap;
+import org.trunkline.stack.Transport;
 
 /**
  * SIP traces through the running server (issue 7): a SIPp carrier (ip trunk {@code carrier1},
@@ -260,5 +269,58 @@ class TracesEndToEndTest {
           assertThat(n.get("queued")).isZero();
         });
     assertThat(server.sip().snapshot()).containsEntry("trace_errors", 0L);
+  }
+
+  @Test
+  void everyMessageOfACallReachesAHepCollectorWithTheCallsId() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call", p);
+    try (DatagramSocket collector = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      collector.setSoTimeout(10_000);
+      int port = collector.getLocalPort();
+      start(
+          "hep: {collector: \"udp:127.0.0.1:" + port + "\", node-id: 7}", TWO_TRUNKS.formatted(p));
+
+      call("uac-call", "+74951234567");
+      Sipp.expectSuccess(callee, dir.resolve("uas-call-" + p), Duration.ofSeconds(20));
+      Cdr cdr = lastCdr();
+
+      // what the collector received, as UDP datagrams, into a pcap for tshark's HEP dissector
+      List<TracedMessage> received = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        DatagramPacket d = new DatagramPacket(new byte[65_535], 65_535);
+        collector.receive(d);
+        received.add(
+            new TracedMessage(
+                TraceTap.nowMicros(),
+                TraceTap.Direction.IN,
+                Transport.UDP,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                (InetSocketAddress) d.getSocketAddress(),
+                Arrays.copyOfRange(d.getData(), 0, d.getLength()),
+                ""));
+      }
+      Path pcap = Files.write(dir.resolve("hep.pcap"), Pcap.toBytes(received));
+      List<String> decoded =
+          Tshark.fields(
+              pcap,
+              "sip",
+              Tshark.hepOn(port),
+              "hep.capture_id",
+              "hep.correlation_id",
+              "sip.Call-ID",
+              "sip.CSeq.method");
+      assertThat(decoded).hasSize(12);
+      assertThat(decoded)
+          .allSatisfy(l -> assertThat(l).startsWith("7|" + cdr.id() + "|"))
+          .anySatisfy(l -> assertThat(l).contains("|" + cdr.aCallId() + "|INVITE"))
+          .anySatisfy(l -> assertThat(l).contains("|" + cdr.bCallId() + "|BYE"));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() ->
+              assertThat(traces().counters())
+                  .containsEntry("hep_sent", 12L)
+                  .containsEntry("hep_dropped", 0L));
+    }
   }
 }
