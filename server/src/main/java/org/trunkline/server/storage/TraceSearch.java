@@ -22,7 +22,7 @@ import org.trunkline.core.trace.TraceSink;
 final class TraceSearch {
   private TraceSearch() {}
 
-  static List<TraceSummary> search(TraceStore store, TraceIndex index, TraceQuery q, Database db)
+  static List<TraceSummary> search(TraceReads store, TraceIndex index, TraceQuery q, Database db)
       throws IOException, DatabaseException {
     Map<String, Cdr> cdrOf = new HashMap<>();
     List<String> ids = new ArrayList<>();
@@ -54,8 +54,8 @@ final class TraceSearch {
         }
         candidates.addAll(ids);
       } else {
-        long since = q.since() == null ? Long.MIN_VALUE : TraceStore.micros(q.since());
-        long until = q.until() == null ? Long.MAX_VALUE : TraceStore.micros(q.until());
+        long since = q.since() == null ? Long.MIN_VALUE : TraceReads.micros(q.since());
+        long until = q.until() == null ? Long.MAX_VALUE : TraceReads.micros(q.until());
         for (TraceIndex.Entry e : index.byCallId.sequencedValues().reversed()) {
           if (candidates.size() >= q.limit()) {
             break;
@@ -112,7 +112,7 @@ final class TraceSearch {
     return out;
   }
 
-  private static boolean fromSource(TraceStore store, String id, String ip) {
+  private static boolean fromSource(TraceReads store, String id, String ip) {
     for (TraceIndex.Entry e : store.entries(id)) {
       if (e.sources.contains(ip)) {
         return true;

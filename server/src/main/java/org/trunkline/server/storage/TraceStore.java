@@ -1,7 +1,6 @@
 package org.trunkline.server.storage;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -88,8 +86,8 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   private final long segmentBytes;
   private final ArrayBlockingQueue<Object> queue;
   private final TraceIndex index = new TraceIndex();
+  private final TraceReads reads;
   private final TreeMap<Integer, Segment> segments = new TreeMap<>(); // writer (and retain) only
-  private final Map<Integer, FileChannel> readers = new ConcurrentHashMap<>();
   private final Thread thread;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final LongAdder captured = new LongAdder();
@@ -120,6 +118,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     this.db = db;
     this.segmentBytes = Math.clamp(config.maxBytes() / 16, 64 * 1024, 64L << 20);
     this.queue = new ArrayBlockingQueue<>(config.queue() + 1);
+    this.reads = new TraceReads(dir, index);
     this.thread = new Thread(this::run, "trace-writer");
     thread.setDaemon(true);
   }
@@ -159,6 +158,11 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
         : H2Files.directory(db.url())
             .map(d -> d.resolve("traces"))
             .orElse(TracesConfig.DEFAULT_PATH);
+  }
+
+  /** The file name of segment {@code number}. */
+  static String name(int number) {
+    return String.format("%010d%s", number, SUFFIX);
   }
 
   private void load() throws IOException {
@@ -230,7 +234,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
       out.close();
     }
     int next = segments.isEmpty() ? 1 : segments.lastKey() + 1;
-    Path p = dir.resolve(String.format("%010d%s", next, SUFFIX));
+    Path p = dir.resolve(name(next));
     out = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     segments.put(next, new Segment(p));
   }
@@ -254,7 +258,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   @Override
   public void link(String callId, String correlationId) {
     if (callId != null && correlationId != null) {
-      offer(new Link(callId, correlationId, micros(clock.instant())));
+      offer(new Link(callId, correlationId, TraceReads.micros(clock.instant())));
     }
   }
 
@@ -496,7 +500,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   }
 
   private long retainLocked() throws IOException {
-    long cutoff = micros(clock.instant().minus(config.maxAge()));
+    long cutoff = TraceReads.micros(clock.instant().minus(config.maxAge()));
     Segment current = segments.lastEntry().getValue();
     if (current.size > 0
         && (current.lastAt < cutoff || storedBytes > config.maxBytes() && segments.size() == 1)) {
@@ -515,15 +519,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
       upTo = oldest.getKey();
       segments.pollFirstEntry();
       storedBytes -= s.size;
-      FileChannel r = readers.remove(oldest.getKey());
-      index.lock.writeLock().lock();
-      try {
-        if (r != null) {
-          r.close();
-        }
-      } finally {
-        index.lock.writeLock().unlock();
-      }
+      reads.forget(oldest.getKey());
       Files.deleteIfExists(s.path);
     }
     if (upTo >= 0) {
@@ -567,153 +563,12 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
    * linked to nothing), or empty when nothing is stored under it.
    */
   public Optional<Trace> find(String id) throws IOException {
-    index.lock.readLock().lock();
-    try {
-      String traceId = resolve(id);
-      if (traceId == null) {
-        return Optional.empty();
-      }
-      List<TraceIndex.Entry> entries = entries(traceId);
-      Trace t = read(traceId, entries, MAX_MESSAGES);
-      return t.messages().isEmpty() ? Optional.empty() : Optional.of(t);
-    } finally {
-      index.lock.readLock().unlock();
-    }
-  }
-
-  /** The trace id {@code id} names, or null; under the read lock. */
-  String resolve(String id) {
-    TraceIndex.Entry e = index.byCallId.get(id);
-    if (e != null) {
-      return e.id != null ? e.id : id;
-    }
-    return index.byId.containsKey(id) ? id : null;
-  }
-
-  /** The Call-IDs' entries of trace {@code traceId}; under the read lock. */
-  List<TraceIndex.Entry> entries(String traceId) {
-    List<String> callIds = index.byId.get(traceId);
-    List<TraceIndex.Entry> out = new ArrayList<>();
-    if (callIds == null) {
-      TraceIndex.Entry e = index.byCallId.get(traceId);
-      if (e != null) {
-        out.add(e);
-      }
-      return out;
-    }
-    for (String c : callIds) {
-      TraceIndex.Entry e = index.byCallId.get(c);
-      if (e != null && e.n > 0) {
-        out.add(e);
-      }
-    }
-    return out;
-  }
-
-  private Trace read(String traceId, List<TraceIndex.Entry> entries, int max) throws IOException {
-    int total = 0;
-    for (TraceIndex.Entry e : entries) {
-      total += e.n;
-    }
-    long[][] all = new long[total][];
-    int k = 0;
-    for (TraceIndex.Entry e : entries) {
-      for (int i = 0; i < e.n; i++) {
-        all[k++] = new long[] {e.times[i], e.positions[i]};
-      }
-    }
-    java.util.Arrays.sort(
-        all, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-    int from = Math.max(0, total - max);
-    String corr = index.byId.containsKey(traceId) ? traceId : "";
-    List<TracedMessage> messages = new ArrayList<>(total - from);
-    for (int i = from; i < total; i++) {
-      messages.add(TraceRecord.message(record(all[i][1]), corr));
-    }
-    List<TraceIndex.Entry> ordered = new ArrayList<>(entries);
-    ordered.sort(java.util.Comparator.comparingLong(TraceIndex.Entry::first));
-    return new Trace(traceId, ordered.stream().map(e -> e.callId).toList(), messages, from > 0);
-  }
-
-  /** A record's body at {@code position}; under the read lock (so its segment stays). */
-  private ByteBuffer record(long position) throws IOException {
-    int number = TraceIndex.segment(position);
-    FileChannel ch =
-        readers.computeIfAbsent(
-            number,
-            n -> {
-              try {
-                return FileChannel.open(
-                    dir.resolve(String.format("%010d%s", n, SUFFIX)), StandardOpenOption.READ);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
-    long at = TraceIndex.offset(position);
-    ByteBuffer len = ByteBuffer.allocate(4);
-    ch.read(len, at);
-    ByteBuffer body = ByteBuffer.allocate(len.flip().getInt());
-    while (body.hasRemaining() && ch.read(body, at + 4 + body.position()) > 0) {
-      // a positional read may return less than asked
-    }
-    return body.flip();
+    return reads.find(id);
   }
 
   /** The traces {@code q} asks for, newest first. */
   public List<TraceSummary> search(TraceQuery q) throws IOException, DatabaseException {
-    return TraceSearch.search(this, index, q, db);
-  }
-
-  /** The summary of trace {@code traceId}, or empty; under the read lock. */
-  Optional<TraceSummary> summary(String traceId, org.trunkline.core.call.Cdr cdr)
-      throws IOException {
-    List<TraceIndex.Entry> entries = entries(traceId);
-    int count = 0;
-    long first = Long.MAX_VALUE;
-    long last = Long.MIN_VALUE;
-    long firstPosition = -1;
-    for (TraceIndex.Entry e : entries) {
-      count += e.n;
-      for (int i = 0; i < e.n; i++) {
-        if (e.times[i] < first) {
-          first = e.times[i];
-          firstPosition = e.positions[i];
-        }
-        last = Math.max(last, e.times[i]);
-      }
-    }
-    if (count == 0) {
-      return Optional.empty();
-    }
-    TracedMessage m = TraceRecord.message(record(firstPosition), traceId);
-    List<TraceIndex.Entry> ordered = new ArrayList<>(entries);
-    ordered.sort(java.util.Comparator.comparingLong(TraceIndex.Entry::first));
-    return Optional.of(
-        new TraceSummary(
-            traceId,
-            ordered.stream().map(e -> e.callId).toList(),
-            instant(first),
-            instant(last),
-            count,
-            startLine(m.bytes()),
-            cdr));
-  }
-
-  static String startLine(byte[] b) {
-    int n = 0;
-    while (n < b.length && n < 200 && b[n] != '\r' && b[n] != '\n') {
-      n++;
-    }
-    return new String(b, 0, n, StandardCharsets.UTF_8);
-  }
-
-  static long micros(java.time.Instant t) {
-    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
-  }
-
-  static java.time.Instant instant(long micros) {
-    return java.time.Instant.ofEpochSecond(
-        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    return TraceSearch.search(reads, index, q, db);
   }
 
   /**
@@ -753,12 +608,6 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     if (forward != null) {
       forward.close().run();
     }
-    for (FileChannel r : readers.values()) {
-      try {
-        r.close();
-      } catch (IOException e) {
-        LOG.debug("closing a trace segment reader: {}", e.toString());
-      }
-    }
+    reads.close();
   }
 }
