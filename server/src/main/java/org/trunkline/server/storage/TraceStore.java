@@ -506,37 +506,40 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
         && (current.lastAt < cutoff || storedBytes > config.maxBytes() && segments.size() == 1)) {
       roll();
     }
-    long before = written.sum();
     int upTo = -1;
-    long records = 0;
+    List<Map.Entry<Integer, Segment>> gone = new ArrayList<>();
     while (segments.size() > 1) {
       Map.Entry<Integer, Segment> oldest = segments.firstEntry();
       Segment s = oldest.getValue();
       if (s.lastAt >= cutoff && storedBytes <= config.maxBytes()) {
         break;
       }
-      records += count(oldest.getKey());
       upTo = oldest.getKey();
-      segments.pollFirstEntry();
+      gone.add(segments.pollFirstEntry());
       storedBytes -= s.size;
-      reads.forget(oldest.getKey());
-      Files.deleteIfExists(s.path);
     }
-    if (upTo >= 0) {
-      index.lock.writeLock().lock();
-      try {
-        index.dropUpTo(upTo, cutoff);
-      } finally {
-        index.lock.writeLock().unlock();
-      }
-      deleted.add(records);
-      LOG.info(
-          "trace retention deleted segments up to {} ({} records; {} bytes kept)",
-          upTo,
-          records,
-          storedBytes);
+    if (upTo < 0) {
+      return 0;
     }
-    assert written.sum() >= before;
+    long records = count(upTo);
+    // The index forgets the segments before their files go, so no read looks for them.
+    index.lock.writeLock().lock();
+    try {
+      index.dropUpTo(upTo, cutoff);
+    } finally {
+      index.lock.writeLock().unlock();
+    }
+    for (Map.Entry<Integer, Segment> g : gone) {
+      reads.forget(g.getKey());
+      Files.deleteIfExists(g.getValue().path);
+    }
+    deleted.add(records);
+    LOG.info(
+        "trace retention deleted {} segments up to {} ({} messages; {} bytes kept)",
+        gone.size(),
+        upTo,
+        records,
+        storedBytes);
     return records;
   }
 

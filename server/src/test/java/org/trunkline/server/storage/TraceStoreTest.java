@@ -168,6 +168,12 @@ class TraceStoreTest {
     assertThat(kept).isLessThanOrEqualTo(max).isGreaterThan(max / 2);
     assertThat(s.find("c" + (n - 1) + "@x")).isPresent();
     assertThat(s.find("c0@x")).isEmpty();
+    // every message is either kept or counted as deleted, once
+    long kept1 = 0;
+    for (int i = 0; i < n; i++) {
+      kept1 += s.find("c" + i + "@x").isPresent() ? 1 : 0;
+    }
+    assertThat(s.counters().get("deleted") + kept1).isEqualTo(n);
   }
 
   @Test
