@@ -70,6 +70,9 @@ public final class Reloader {
     if (!next.api().equals(started.api())) {
       restart.add("api");
     }
+    if (!next.media().equals(started.media())) {
+      restart.add("media");
+    }
     if (!next.traces().equals(started.traces())) {
       restart.add("traces");
     }

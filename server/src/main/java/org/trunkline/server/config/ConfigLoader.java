@@ -11,11 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.trunkline.core.trunk.CallPolicy;
 import org.trunkline.core.trunk.IngressPolicy;
 import org.trunkline.core.trunk.Route;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunksConfig;
+import org.trunkline.media.MediaConfig;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -45,6 +47,7 @@ public final class ConfigLoader {
           CallsSection.KEY,
           IngressSection.KEY,
           ApiSection.KEY,
+          MediaSection.KEY,
           TracesSection.KEY);
 
   /**
@@ -169,6 +172,8 @@ public final class ConfigLoader {
         top.node(ApiSection.KEY)
             .map(n -> ApiSection.read(n, problems))
             .orElseGet(ApiConfig::defaults);
+    Optional<MediaConfig> media =
+        top.node(MediaSection.KEY).flatMap(n -> MediaSection.read(n, problems));
     TracesConfig traces =
         top.node(TracesSection.KEY)
             .map(n -> TracesSection.read(n, problems))
@@ -178,6 +183,7 @@ public final class ConfigLoader {
         database,
         new TrunksConfig(trunks, ingress, routes, callPolicy),
         api,
+        media,
         traces,
         source);
   }
