@@ -34,6 +34,7 @@ import org.trunkline.core.registrar.Binding;
 import org.trunkline.core.registrar.LocationStore;
 import org.trunkline.core.registrar.Registrar;
 import org.trunkline.core.registration.OutboundRegistration;
+import org.trunkline.core.trace.TraceSink;
 import org.trunkline.core.trunk.AddressRange;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunkAccess;
@@ -83,6 +84,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   private volatile Generation current;
   private boolean started;
   private volatile BanList bans;
+  private volatile TraceSink trace = TraceSink.NONE;
 
   /**
    * @param client the server's request sender (available once the server started)
@@ -106,6 +108,15 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     timers.scheduleWithFixedDelay(registrar::expire, 1, 1, TimeUnit.SECONDS);
     new SecureRandom().nextBytes(nonceSecret);
     current = build(TrunksConfig.EMPTY);
+  }
+
+  /**
+   * Links every call's legs, and each trunk's REGISTER and OPTIONS exchanges, to their trace in
+   * {@code trace} (issue 7); call before {@link #startActivities}.
+   */
+  public void traceSink(TraceSink trace) {
+    this.trace = java.util.Objects.requireNonNull(trace, "trace");
+    calls.traceSink(trace);
   }
 
   /** Restores stored bindings; call once before the server starts. */
@@ -172,11 +183,12 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     stopActivities(t.name());
     if (t.access() instanceof TrunkAccess.RegisterOut) {
       OutboundRegistration r = new OutboundRegistration(t, client.get(), timers, states);
+      trace.link(r.callId(), TraceSink.trunk(t.name()));
       registrations.put(t.name(), r);
       r.start();
     }
     if (t.health().isPresent()) {
-      OptionsProbe p = new OptionsProbe(t, client.get(), timers, states);
+      OptionsProbe p = new OptionsProbe(t, client.get(), timers, states, trace);
       probes.put(t.name(), p);
       p.start();
     }
@@ -260,6 +272,10 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   private void handle(Verdict.Identified id, ServerTransaction tx, SipMessage request) {
     Trunk trunk = id.trunk();
     LOG.debug("{} from {}: trunk {} by {}", request.method(), tx.peer(), trunk.name(), id.how());
+    if (request.method().equals(SipMethod.REGISTER)
+        || request.method().equals(SipMethod.OPTIONS) && request.toTag() == null) {
+      trace.link(request.callId(), TraceSink.trunk(trunk.name()));
+    }
     if (request.method().equals(SipMethod.REGISTER)) {
       Registrar.Reply reply = registrar.register(trunk, request, tx.peer());
       tx.respond(reply.status(), reply.reason(), reply.headers().toArray(String[]::new));
@@ -317,6 +333,11 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
 
   @Override
   public void onTransportError(Transaction tx, String reason) {}
+
+  /** The trunks, routes and policies running now (the last applied config). */
+  public TrunksConfig config() {
+    return current.config();
+  }
 
   /** Every configured trunk with its state, in file order. */
   public List<TrunkView> trunks() {

@@ -14,6 +14,8 @@ import org.trunkline.server.api.AdminApi;
 import org.trunkline.server.config.TrunklineConfig;
 import org.trunkline.server.storage.Database;
 import org.trunkline.server.storage.DatabaseException;
+import org.trunkline.server.storage.TraceStore;
+import org.trunkline.server.trace.HepSender;
 import org.trunkline.sip.ParseLimits;
 import org.trunkline.stack.ListenPoint;
 import org.trunkline.stack.SipServer;
@@ -38,12 +40,16 @@ public final class TrunklineServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private AdminApi admin;
 
+  private final TraceStore traces;
+
   private TrunklineServer(
       String nodeId,
       Database database,
       SipServer sip,
       TrunkCore core,
-      List<ListenPoint> listening) {
+      List<ListenPoint> listening,
+      TraceStore traces) {
+    this.traces = traces;
     this.nodeId = nodeId;
     this.database = database;
     this.sip = sip;
@@ -79,6 +85,32 @@ public final class TrunklineServer implements AutoCloseable {
     TrunkCore core = new TrunkCore(clock, sip::client, database.locationStore());
     sip.transactionUser(core);
     core.calls().cdrSink(database.cdrStore());
+    TraceStore traces = null;
+    HepSender hep = null;
+    if (config.traces().enabled()) {
+      try {
+        TraceStore.Forward forward = null;
+        if (config.traces().hep() != null) {
+          hep = new HepSender(config.traces().hep()).start();
+          forward = new TraceStore.Forward(hep::offer, hep::counters, hep::close);
+          log.info("SIP traces streamed as HEPv3 to {}", config.traces().hep().collector());
+        }
+        traces = TraceStore.open(config.traces(), clock, database, forward);
+      } catch (java.io.IOException | RuntimeException e) {
+        if (hep != null) {
+          hep.close();
+        }
+        database.close();
+        throw new StartupException(
+            "cannot open the trace directory "
+                + TraceStore.directory(config.traces(), database)
+                + ": "
+                + e,
+            e);
+      }
+      sip.traceTap(traces);
+      core.traceSink(traces);
+    }
     try {
       core.apply(config.trunks());
       int restored = core.restore();
@@ -90,24 +122,24 @@ public final class TrunklineServer implements AutoCloseable {
           nodeId,
           Version.current(),
           restored);
-      TrunklineServer server = new TrunklineServer(nodeId, database, sip, core, listening);
+      TrunklineServer server = new TrunklineServer(nodeId, database, sip, core, listening, traces);
       server.admin = AdminApi.start(config, server);
       return server;
     } catch (StartupException e) {
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, database, traces);
       throw e;
     } catch (IOException e) {
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, database, traces);
       throw new StartupException(BindFailure.describe(points, e), e);
     } catch (DatabaseException e) {
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, database, traces);
       throw new StartupException(e.getMessage(), e);
     } catch (RuntimeException e) {
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, database, traces);
       throw new StartupException("cannot start SIP server: " + e, e);
     }
   }
@@ -152,6 +184,11 @@ public final class TrunklineServer implements AutoCloseable {
     return core;
   }
 
+  /** The trace store, when {@code traces.enabled} (queries for the API, counters). */
+  public java.util.Optional<TraceStore> traces() {
+    return java.util.Optional.ofNullable(traces);
+  }
+
   /** The database (CDR queries for the API). */
   public Database database() {
     return database;
@@ -175,16 +212,19 @@ public final class TrunklineServer implements AutoCloseable {
         admin.close();
       }
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, database, traces);
       log.info("node {} stopped", nodeId);
     }
   }
 
-  private static void closeQuietly(SipServer sip, Database database) {
+  private static void closeQuietly(SipServer sip, Database database, TraceStore traces) {
     try {
       sip.close();
     } catch (RuntimeException e) {
       log.warn("closing the SIP server failed", e);
+    }
+    if (traces != null) {
+      traces.close();
     }
     database.close();
   }

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.core.registrar.Binding;
+import org.trunkline.core.trace.TraceSink;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunkAccess;
 import org.trunkline.sip.SipMessage;
@@ -48,6 +49,7 @@ public final class CallManager {
   private volatile List<String> passHeaders =
       org.trunkline.core.trunk.CallPolicy.DEFAULT_PASS_HEADERS;
   private volatile CdrSink sink = CdrSink.NONE;
+  private volatile TraceSink trace = TraceSink.NONE;
   private final TrunkLimits limits = new TrunkLimits(System::currentTimeMillis);
 
   /**
@@ -61,6 +63,11 @@ public final class CallManager {
   /** Sends every CDR to {@code sink} too (the database), besides the in-memory list. */
   public void cdrSink(CdrSink sink) {
     this.sink = java.util.Objects.requireNonNull(sink, "sink");
+  }
+
+  /** Links each leg's Call-ID to its call's id (the CDR id) in {@code trace} (issue 7). */
+  public void traceSink(TraceSink trace) {
+    this.trace = java.util.Objects.requireNonNull(trace, "trace");
   }
 
   /** Uses new routes and trunks (reload); calls in progress keep theirs. */
@@ -170,7 +177,7 @@ public final class CallManager {
     Call call =
         new Call(
             id,
-            new Env(),
+            new Env(id),
             tx,
             invite,
             from,
@@ -180,6 +187,7 @@ public final class CallManager {
             calledDialed,
             routing.get());
     byCallId.put(invite.callId(), call);
+    trace.link(invite.callId(), id);
     started.increment();
     LOG.debug("call {}: {} from trunk {} by {}", id, number, from.name(), routing.get().how());
     call.next();
@@ -199,9 +207,11 @@ public final class CallManager {
       int cause) {
     failed.increment();
     java.time.Instant now = java.time.Instant.now();
+    String id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    trace.link(invite.callId(), id);
     store(
         new Cdr(
-            Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36),
+            id,
             from.name(),
             "",
             caller == null ? "anonymous" : caller,
@@ -348,6 +358,13 @@ public final class CallManager {
   }
 
   private final class Env implements Call.Env {
+    /** The call's id, the correlation id of its trace. */
+    private final String id;
+
+    Env(String id) {
+      this.id = id;
+    }
+
     @Override
     public String acquire(Trunk trunk) {
       return limits.acquire(trunk, TrunkLimits.Direction.OUT);
@@ -452,6 +469,7 @@ public final class CallManager {
     @Override
     public void bLeg(Call call, String callId) {
       byCallId.put(callId, call);
+      trace.link(callId, id);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.trunkline.core.trace.TraceSink;
 import org.trunkline.core.trunk.HealthCheck;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunkAccess;
@@ -29,9 +30,21 @@ public final class OptionsProbe {
   private boolean known;
   private volatile boolean stopped;
   private ScheduledFuture<?> next;
+  private final TraceSink trace;
 
   public OptionsProbe(
       Trunk trunk, SipClient client, ScheduledExecutorService timers, TrunkStates states) {
+    this(trunk, client, timers, states, TraceSink.NONE);
+  }
+
+  /** As above; each probe's Call-ID is linked to the trunk's own trace in {@code trace}. */
+  public OptionsProbe(
+      Trunk trunk,
+      SipClient client,
+      ScheduledExecutorService timers,
+      TrunkStates states,
+      TraceSink trace) {
+    this.trace = trace;
     this.trunk = trunk;
     this.check = trunk.health().orElseThrow();
     this.client = client;
@@ -58,6 +71,7 @@ public final class OptionsProbe {
     String target = trunk.target().orElseThrow();
     String callId =
         "probe-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "@trunkline";
+    trace.link(callId, TraceSink.trunk(trunk.name()));
     OutboundRequest r =
         new OutboundRequest(
             "OPTIONS",

@@ -67,6 +67,11 @@ public final class OutboundRegistration {
     this.fromTag = Long.toString(r >>> 7, 36);
   }
 
+  /** The Call-ID of every REGISTER this registration sends (RFC 3261 §10.2.4: the same one). */
+  public String callId() {
+    return callId;
+  }
+
   public synchronized void start() {
     states.set(trunk.name(), "registering", "REGISTER to " + access.registrar());
     schedule(0);

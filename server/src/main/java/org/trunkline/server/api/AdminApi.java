@@ -63,7 +63,11 @@ public final class AdminApi implements AutoCloseable {
     http.createContext(
         "/",
         new ApiHandler(
-            server.core(), server.sip()::snapshot, reloader, server.database().cdrStore()::find));
+            server.core(),
+            server.sip()::snapshot,
+            reloader,
+            server.database().cdrStore()::find,
+            server.traces()));
     http.start();
     String url = ApiConfig.url(api.address(), http.getAddress().getPort());
     log.info("admin API on {}", url);

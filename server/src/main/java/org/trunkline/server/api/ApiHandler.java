@@ -9,19 +9,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.core.TrunkCore;
 import org.trunkline.core.TrunkView;
 import org.trunkline.core.call.Cdr;
+import org.trunkline.core.trace.Explainer;
 import org.trunkline.server.storage.CdrQuery;
 import org.trunkline.server.storage.DatabaseException;
+import org.trunkline.server.storage.Trace;
+import org.trunkline.server.storage.TraceQuery;
+import org.trunkline.server.storage.TraceStore;
+import org.trunkline.server.storage.TraceSummary;
 
 /**
  * The endpoints, all JSON: {@code GET /api/trunks}, {@code GET /api/counters}, {@code GET
- * /api/cdrs} (from the database: {@link CdrParameters}), {@code POST /api/reload}. Runs on the
- * API's virtual threads, never on an event loop.
+ * /api/cdrs} (from the database: {@link CdrParameters}), {@code GET /api/traces} and {@code GET
+ * /api/traces/ID} ({@link TraceParameters}), {@code POST /api/reload}. Runs on the API's virtual
+ * threads, never on an event loop.
  */
 final class ApiHandler implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
@@ -30,8 +37,15 @@ final class ApiHandler implements HttpHandler {
   static final String COUNTERS = "/api/counters";
   static final String RELOAD = "/api/reload";
   static final String CDRS = "/api/cdrs";
+  static final String TRACES = "/api/traces";
   private static final List<String> ENDPOINTS =
-      List.of("GET " + TRUNKS, "GET " + COUNTERS, "GET " + CDRS, "POST " + RELOAD);
+      List.of(
+          "GET " + TRUNKS,
+          "GET " + COUNTERS,
+          "GET " + CDRS,
+          "GET " + TRACES,
+          "GET " + TRACES + "/ID",
+          "POST " + RELOAD);
 
   /** Where CDRs are found (the database); blocks. */
   @FunctionalInterface
@@ -43,13 +57,27 @@ final class ApiHandler implements HttpHandler {
   private final Supplier<Map<String, Long>> sipCounters;
   private final Reloader reloader;
   private final CdrFinder cdrs;
+  private final Optional<TraceStore> traces;
 
   ApiHandler(
       TrunkCore core, Supplier<Map<String, Long>> sipCounters, Reloader reloader, CdrFinder cdrs) {
+    this(core, sipCounters, reloader, cdrs, Optional.empty());
+  }
+
+  /**
+   * @param traces the trace store; empty when {@code traces.enabled} is false
+   */
+  ApiHandler(
+      TrunkCore core,
+      Supplier<Map<String, Long>> sipCounters,
+      Reloader reloader,
+      CdrFinder cdrs,
+      Optional<TraceStore> traces) {
     this.core = core;
     this.sipCounters = sipCounters;
     this.reloader = reloader;
     this.cdrs = cdrs;
+    this.traces = traces;
   }
 
   @Override
@@ -77,7 +105,21 @@ final class ApiHandler implements HttpHandler {
       send(exchange, 403, error("cross-origin requests are refused"));
       return;
     }
+    if (path.startsWith(TRACES + "/") && path.length() > TRACES.length() + 1) {
+      if (allowed(exchange, method, "GET")) {
+        String raw = exchange.getRequestURI().getRawPath();
+        trace(
+            exchange,
+            CdrParameters.decode(raw.substring(raw.indexOf(TRACES) + TRACES.length() + 1)));
+      }
+      return;
+    }
     switch (path) {
+      case TRACES -> {
+        if (allowed(exchange, method, "GET")) {
+          traces(exchange);
+        }
+      }
       case TRUNKS -> {
         if (allowed(exchange, method, "GET")) {
           send(
@@ -146,10 +188,53 @@ final class ApiHandler implements HttpHandler {
     send(exchange, 200, Map.of("cdrs", found.stream().map(CdrParameters::json).toList()));
   }
 
+  private void traces(HttpExchange exchange) throws IOException {
+    if (traces.isEmpty()) {
+      send(exchange, 404, error("traces are off (traces.enabled: false)"));
+      return;
+    }
+    TraceQuery query;
+    try {
+      query = TraceParameters.parse(exchange.getRequestURI().getRawQuery());
+    } catch (IllegalArgumentException e) {
+      send(exchange, 400, error(e.getMessage()));
+      return;
+    }
+    try {
+      List<TraceSummary> found = traces.get().search(query);
+      send(exchange, 200, Map.of("traces", found.stream().map(TraceParameters::json).toList()));
+    } catch (DatabaseException | java.io.IOException e) {
+      log.warn("API {}: {}", exchange.getRequestURI(), e.getMessage());
+      send(exchange, 503, error("cannot search traces: " + e.getMessage()));
+    }
+  }
+
+  private void trace(HttpExchange exchange, String id) throws IOException {
+    if (traces.isEmpty()) {
+      send(exchange, 404, error("traces are off (traces.enabled: false)"));
+      return;
+    }
+    try {
+      Optional<Trace> trace = traces.get().find(id);
+      if (trace.isEmpty()) {
+        send(exchange, 404, error("no trace with call id or Call-ID " + id));
+      } else {
+        Map<String, Object> json = TraceParameters.json(trace.get());
+        Explainer.Explanation e = Explainer.explain(trace.get().messages(), TraceContext.of(core));
+        json.put("explanation", Map.of("kind", e.kind().name(), "text", e.text()));
+        send(exchange, 200, json);
+      }
+    } catch (java.io.IOException e) {
+      log.warn("API {}: {}", exchange.getRequestURI(), e.toString());
+      send(exchange, 503, error("cannot read trace " + id + ": " + e));
+    }
+  }
+
   private Map<String, Object> counters() {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("sip", sipCounters.get());
     json.put("core", core.counters());
+    traces.ifPresent(t -> json.put("traces", t.counters()));
     json.put("unknown_sources", core.unknownBySource());
     return json;
   }

@@ -31,7 +31,7 @@ final class CdrParameters {
    * @throws IllegalArgumentException one line: {@code limit: must be 1..1000, got 5000}
    */
   static CdrQuery parse(String rawQuery) {
-    Map<String, String> p = split(rawQuery);
+    Map<String, String> p = split(rawQuery, NAMES);
     Instant since = time(p, "since");
     Instant until = time(p, "until");
     if (since != null && until != null && !since.isBefore(until)) {
@@ -50,7 +50,8 @@ final class CdrParameters {
         since, until, p.get("trunk"), p.get("number"), p.get("call-id"), status, limit(p));
   }
 
-  private static Map<String, String> split(String rawQuery) {
+  /** The parameters of a raw query, each of {@code names} at most once and not empty. */
+  static Map<String, String> split(String rawQuery, List<String> names) {
     Map<String, String> p = new HashMap<>();
     if (rawQuery == null || rawQuery.isEmpty()) {
       return p;
@@ -62,9 +63,9 @@ final class CdrParameters {
       int eq = pair.indexOf('=');
       String name = decode(eq < 0 ? pair : pair.substring(0, eq));
       String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-      if (!NAMES.contains(name)) {
+      if (!names.contains(name)) {
         throw new IllegalArgumentException(
-            "unknown parameter '" + name + "' (there are " + String.join(", ", NAMES) + ")");
+            "unknown parameter '" + name + "' (there are " + String.join(", ", names) + ")");
       }
       if (value.isBlank()) {
         throw new IllegalArgumentException(name + ": must not be empty");
@@ -77,7 +78,7 @@ final class CdrParameters {
   }
 
   /** Percent-decodes UTF-8; unlike a form, {@code +} is not a space. */
-  private static String decode(String s) {
+  static String decode(String s) {
     if (s.indexOf('%') < 0) {
       return s;
     }
@@ -99,7 +100,7 @@ final class CdrParameters {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static Instant time(Map<String, String> p, String name) {
+  static Instant time(Map<String, String> p, String name) {
     String v = p.get(name);
     if (v == null) {
       return null;
@@ -116,7 +117,7 @@ final class CdrParameters {
     }
   }
 
-  private static int limit(Map<String, String> p) {
+  static int limit(Map<String, String> p) {
     String v = p.get("limit");
     if (v == null) {
       return DEFAULT_LIMIT;

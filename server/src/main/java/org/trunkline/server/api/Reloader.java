@@ -19,7 +19,7 @@ import org.trunkline.server.config.TrunklineConfig;
 /**
  * Re-reads the config file the server was started with and applies its trunks (and ingress policy)
  * through {@link TrunkCore#apply}; a file with problems changes nothing. The listen points,
- * database and API stay as started: a change there is reported as needing a restart.
+ * database, API and traces stay as started: a change there is reported as needing a restart.
  *
  * <p>Thread-safe: reloads (HTTP, SIGHUP) run one at a time.
  */
@@ -72,6 +72,9 @@ public final class Reloader {
     }
     if (!next.media().equals(started.media())) {
       restart.add("media");
+    }
+    if (!next.traces().equals(started.traces())) {
+      restart.add("traces");
     }
     List<String> warnings = new ArrayList<>();
     for (Trunk t : next.trunks().trunks()) {

@@ -50,7 +50,8 @@ public final class TrunklineCommand implements Runnable {
             .addSubcommand(new CheckCommand())
             .addSubcommand(new TrunksCommand(clock, zone))
             .addSubcommand(new CdrCommand(clock, zone))
-            .addSubcommand(new ReloadCommand());
+            .addSubcommand(new ReloadCommand())
+            .addSubcommand("trace", TraceCommand.commandLine(clock, zone));
     cmd.getCommandSpec().version("trunkline " + Version.current());
     // Set after adding subcommands: picocli copies these settings down the hierarchy.
     cmd.setOut(out);
@@ -61,6 +62,7 @@ public final class TrunklineCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing required subcommand: run, check, trunks, cdr or reload");
+        spec.commandLine(),
+        "Missing required subcommand: run, check, trunks, cdr, trace or reload");
   }
 }

@@ -47,7 +47,8 @@ public final class ConfigLoader {
           CallsSection.KEY,
           IngressSection.KEY,
           ApiSection.KEY,
-          MediaSection.KEY);
+          MediaSection.KEY,
+          TracesSection.KEY);
 
   /**
    * The largest config we read, in characters. SnakeYAML's own default (3 Mi) is smaller than an
@@ -173,12 +174,17 @@ public final class ConfigLoader {
             .orElseGet(ApiConfig::defaults);
     Optional<MediaConfig> media =
         top.node(MediaSection.KEY).flatMap(n -> MediaSection.read(n, problems));
+    TracesConfig traces =
+        top.node(TracesSection.KEY)
+            .map(n -> TracesSection.read(n, problems))
+            .orElseGet(TracesConfig::defaults);
     return new TrunklineConfig(
         listen,
         database,
         new TrunksConfig(trunks, ingress, routes, callPolicy),
         api,
         media,
+        traces,
         source);
   }
 

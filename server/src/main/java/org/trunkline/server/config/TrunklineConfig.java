@@ -17,6 +17,9 @@ import org.trunkline.stack.ListenPoint;
  * @param api where the admin HTTP API listens ({@link ApiConfig#defaults} when the file has no
  *     {@code api} section; {@link ApiConfig#DISABLED} for configs built in code without one)
  * @param media the RTP relay, when the file has a {@code media} section
+ * @param traces whether and how long SIP traces are kept ({@link TracesConfig#defaults} when the
+ *     file has no {@code traces} section; {@link TracesConfig#DISABLED} for configs built in code
+ *     without one)
  * @param source the file this was read from, as named on the command line
  */
 public record TrunklineConfig(
@@ -25,6 +28,7 @@ public record TrunklineConfig(
     TrunksConfig trunks,
     ApiConfig api,
     Optional<MediaConfig> media,
+    TracesConfig traces,
     Path source) {
   /** The config file used when the command line names none. */
   public static final String DEFAULT_FILE = "conf/trunkline.yaml";
@@ -36,6 +40,28 @@ public record TrunklineConfig(
     java.util.Objects.requireNonNull(trunks, "trunks");
     java.util.Objects.requireNonNull(api, "api");
     java.util.Objects.requireNonNull(media, "media");
+    java.util.Objects.requireNonNull(traces, "traces");
+  }
+
+  /** A config without a {@code traces} section built in code: tracing off. */
+  public TrunklineConfig(
+      List<ListenConfig> listen,
+      DatabaseConfig database,
+      TrunksConfig trunks,
+      ApiConfig api,
+      Optional<MediaConfig> media,
+      Path source) {
+    this(listen, database, trunks, api, media, TracesConfig.DISABLED, source);
+  }
+
+  /** A config without {@code media} and {@code traces} sections built in code. */
+  public TrunklineConfig(
+      List<ListenConfig> listen,
+      DatabaseConfig database,
+      TrunksConfig trunks,
+      ApiConfig api,
+      Path source) {
+    this(listen, database, trunks, api, Optional.empty(), source);
   }
 
   /** A config built in code: no admin API, so tests never compete for its port. */

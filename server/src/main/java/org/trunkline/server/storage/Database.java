@@ -36,11 +36,13 @@ public final class Database implements AutoCloseable {
   static final String MIGRATIONS = "classpath:db/migration";
 
   private final String name;
+  private final String url;
   private final HikariDataSource pool;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Database(String name, HikariDataSource pool) {
+  private Database(String name, String url, HikariDataSource pool) {
     this.name = name;
+    this.url = url;
     this.pool = pool;
   }
 
@@ -91,7 +93,7 @@ public final class Database implements AutoCloseable {
       pool.close();
       throw new DatabaseException("cannot migrate database " + name + ": " + firstLine(e), e);
     }
-    return new Database(name, pool);
+    return new Database(name, config.url(), pool);
   }
 
   private static HikariConfig hikari(DatabaseConfig config, boolean embeddedH2File) {
@@ -139,6 +141,11 @@ public final class Database implements AutoCloseable {
       cdrs = new JdbcCdrStore(pool);
     }
     return cdrs;
+  }
+
+  /** The URL this database was opened with (password included: not for logs). */
+  String url() {
+    return url;
   }
 
   /** The URL this database was opened with, password masked. */

@@ -133,7 +133,10 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       args.add(q.trunk());
     }
     if (q.number() != null) {
-      sql.append(" AND (caller LIKE ? ESCAPE '!' OR called LIKE ? ESCAPE '!')");
+      // Two index range scans, not one scan of the table for an OR (1.5 s at 100,000 CDRs).
+      sql.append(
+          " AND seq IN (SELECT seq FROM cdr WHERE caller LIKE ? ESCAPE '!'"
+              + " UNION SELECT seq FROM cdr WHERE called LIKE ? ESCAPE '!')");
       String prefix = likePrefix(q.number());
       args.add(prefix);
       args.add(prefix);
@@ -158,27 +161,7 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       s.setMaxRows(q.limit());
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next() && out.size() < q.limit()) {
-          out.add(
-              new Cdr(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getString(4),
-                  rs.getString(5),
-                  rs.getString(6),
-                  rs.getString(7),
-                  instant(rs, 8),
-                  instant(rs, 9),
-                  instant(rs, 10),
-                  rs.getInt(11),
-                  rs.getString(12),
-                  rs.getString(13),
-                  rs.getString(14),
-                  rs.getString(15),
-                  rs.getString(16),
-                  instant(rs, 17),
-                  rs.getInt(18),
-                  rs.getString(19)));
+          out.add(row(rs));
         }
       }
     } catch (SQLException e) {
@@ -186,6 +169,41 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       throw new DatabaseException("cannot read CDRs: " + m.strip(), e);
     }
     return out;
+  }
+
+  /** The CDR with id {@code id} on {@code c}, or null. */
+  Cdr byId(Connection c, String id) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM cdr WHERE id = ? ORDER BY seq DESC")) {
+      s.setString(1, id);
+      s.setMaxRows(1);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? row(rs) : null;
+      }
+    }
+  }
+
+  private static Cdr row(ResultSet rs) throws SQLException {
+    return new Cdr(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        instant(rs, 8),
+        instant(rs, 9),
+        instant(rs, 10),
+        rs.getInt(11),
+        rs.getString(12),
+        rs.getString(13),
+        rs.getString(14),
+        rs.getString(15),
+        rs.getString(16),
+        instant(rs, 17),
+        rs.getInt(18),
+        rs.getString(19));
   }
 
   /** {@code number} as a LIKE prefix pattern, its own {@code % _ !} taken literally. */

@@ -135,7 +135,7 @@ class ApiEndpointsTest {
             Map.of(
                 "error",
                 "no such endpoint: /api/trunk (there are GET /api/trunks, GET /api/counters,"
-                    + " GET /api/cdrs, POST /api/reload)"));
+                    + " GET /api/cdrs, GET /api/traces, GET /api/traces/ID, POST /api/reload)"));
   }
 
   @Test

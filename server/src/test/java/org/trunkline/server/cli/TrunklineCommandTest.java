@@ -134,7 +134,7 @@ class TrunklineCommandTest {
   void usageMistakesExitWithTwo() {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString())
-        .startsWith("Missing required subcommand: run, check, trunks, cdr or reload");
+        .startsWith("Missing required subcommand: run, check, trunks, cdr, trace or reload");
 
     err.getBuffer().setLength(0);
     assertThat(run("check", "--bogus")).isEqualTo(2);

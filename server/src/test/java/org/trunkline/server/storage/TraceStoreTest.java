@@ -1,0 +1,211 @@
+package org.trunkline.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trunkline.core.trace.TracedMessage;
+import org.trunkline.server.config.TracesConfig;
+import org.trunkline.stack.TraceTap;
+import org.trunkline.stack.Transport;
+
+/**
+ * The segment store in a temp directory: Call-IDs found cheaply, late links, a restart that
+ * re-indexes the segments (a torn last record cut off), retention by age and size.
+ */
+class TraceStoreTest {
+  @TempDir Path dir;
+
+  private static final InetSocketAddress US = new InetSocketAddress("127.0.0.1", 5060);
+  private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.20", 5062);
+  private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+
+  private final AtomicReference<Instant> now = new AtomicReference<>(NOW);
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return now.get();
+        }
+      };
+  private final List<TraceStore> open = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    open.forEach(TraceStore::close);
+  }
+
+  private TraceStore store(long maxBytes, Duration maxAge) throws IOException {
+    TraceStore s =
+        TraceStore.open(
+            new TracesConfig(true, maxBytes, maxAge, 10_000, dir.resolve("traces")), clock, null);
+    open.add(s);
+    return s;
+  }
+
+  private static byte[] invite(String callId, int bodyBytes) {
+    return ("INVITE sip:+74951234567@127.0.0.1 SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 127.0.0.20:5062;branch=z9hG4bK1\r\n"
+            + "i: "
+            + callId
+            + "\r\n"
+            + "CSeq: 1 INVITE\r\n"
+            + "Content-Length: "
+            + bodyBytes
+            + "\r\n\r\n"
+            + "x".repeat(bodyBytes))
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static long micros(Instant t) {
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+  }
+
+  private static void tap(TraceStore s, byte[] message, Instant at) {
+    s.onMessage(
+        TraceTap.Direction.IN, Transport.UDP, US, PEER, message, 0, message.length, micros(at));
+  }
+
+  private static void awaitWritten(TraceStore s, long n) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> s.counters().get("written") >= n);
+  }
+
+  @Test
+  void findsTheCallIdInEveryFormWithoutParsing() {
+    assertThat(callId("OPTIONS sip:a SIP/2.0\r\nCall-ID: abc@host\r\n\r\n")).isEqualTo("abc@host");
+    assertThat(callId("SIP/2.0 200 OK\r\nVia: x\r\ncall-id \t:  x1  \r\n\r\n")).isEqualTo("x1");
+    assertThat(callId("BYE sip:i@x SIP/2.0\nIf-Match: 1\ni:short\n\n")).isEqualTo("short");
+    assertThat(callId("INFO sip:a SIP/2.0\r\nVia: x\r\n\r\nCall-ID: in-the-body\r\n")).isEmpty();
+    assertThat(callId("garbage")).isEmpty();
+    byte[] framed = "xxINVITE s SIP/2.0\r\ni: mid\r\n\r\nyy".getBytes(StandardCharsets.US_ASCII);
+    assertThat(TraceRecord.callIdText(framed, 2, framed.length - 4)).isEqualTo("mid");
+  }
+
+  private static String callId(String message) {
+    byte[] b = message.getBytes(StandardCharsets.US_ASCII);
+    return TraceRecord.callIdText(b, 0, b.length);
+  }
+
+  @Test
+  void aLinkThatArrivesAfterItsMessagesStillTiesThemToTheTrace() throws Exception {
+    TraceStore s = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
+    tap(s, invite("a-leg@pbx", 0), NOW);
+    tap(s, invite("b-leg@trunkline", 0), NOW.plusMillis(1));
+    awaitWritten(s, 2);
+    assertThat(s.find("a-leg@pbx").orElseThrow().id()).as("not linked yet").isEqualTo("a-leg@pbx");
+
+    s.link("a-leg@pbx", "call1");
+    s.link("b-leg@trunkline", "call1");
+    awaitWritten(s, 4);
+
+    Trace t = s.find("call1").orElseThrow();
+    assertThat(t.callIds()).containsExactly("a-leg@pbx", "b-leg@trunkline");
+    assertThat(t.messages()).extracting(TracedMessage::remote).containsOnly(PEER);
+    assertThat(t.messages()).extracting(TracedMessage::local).containsOnly(US);
+    assertThat(t.messages().getFirst().epochMicros()).isEqualTo(micros(NOW));
+    assertThat(s.find("b-leg@trunkline").orElseThrow().id()).isEqualTo("call1");
+    assertThat(s.find("unknown@x")).isEmpty();
+  }
+
+  @Test
+  void retentionDeletesWhatIsOlderThanMaxAge() throws Exception {
+    TraceStore s = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofHours(1));
+    tap(s, invite("old@x", 0), NOW.minus(Duration.ofHours(2)));
+    now.set(NOW.minus(Duration.ofHours(2)));
+    s.link("old@x", "old-call");
+    awaitWritten(s, 2);
+    now.set(NOW);
+    assertThat(s.retain()).as("the current segment rolls, then goes").isEqualTo(1);
+    tap(s, invite("new@x", 0), NOW.minus(Duration.ofMinutes(10)));
+    awaitWritten(s, 3);
+
+    assertThat(s.retain()).isZero();
+
+    assertThat(s.find("old-call")).isEmpty();
+    assertThat(s.find("old@x")).isEmpty();
+    assertThat(s.find("new@x")).isPresent();
+    assertThat(s.counters()).containsEntry("deleted", 1L);
+  }
+
+  @Test
+  void retentionKeepsTheNewestMessagesUnderMaxSize() throws Exception {
+    long max = 1L << 20;
+    TraceStore s = store(max, Duration.ofDays(7));
+    int n = 2_000;
+    for (int i = 0; i < n; i++) {
+      tap(s, invite("c" + i + "@x", 900), NOW.plusMillis(i));
+    }
+    awaitWritten(s, n);
+    assertThat(s.counters().get("stored_bytes")).isGreaterThan(max);
+
+    assertThat(s.retain()).isPositive();
+
+    long kept = s.counters().get("stored_bytes");
+    assertThat(kept).isLessThanOrEqualTo(max).isGreaterThan(max / 2);
+    assertThat(s.find("c" + (n - 1) + "@x")).isPresent();
+    assertThat(s.find("c0@x")).isEmpty();
+    // every message is either kept or counted as deleted, once
+    long kept1 = 0;
+    for (int i = 0; i < n; i++) {
+      kept1 += s.find("c" + i + "@x").isPresent() ? 1 : 0;
+    }
+    assertThat(s.counters().get("deleted") + kept1).isEqualTo(n);
+  }
+
+  @Test
+  void aRestartReindexesTheSegmentsAndCutsATornLastRecord() throws Exception {
+    TraceStore s = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
+    tap(s, invite("a@x", 10), NOW);
+    s.link("a@x", "call1");
+    awaitWritten(s, 2);
+    s.close();
+    Path last;
+    try (var files = java.nio.file.Files.list(dir.resolve("traces"))) {
+      last = files.sorted().reduce((a, b) -> b).orElseThrow();
+    }
+    // a crash in the middle of a record: its length says 100 bytes, 3 follow
+    java.nio.file.Files.write(
+        last, new byte[] {0, 0, 0, 100, 1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+
+    TraceStore again = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
+
+    Trace t = again.find("a@x").orElseThrow();
+    assertThat(t.id()).isEqualTo("call1");
+    assertThat(t.messages())
+        .singleElement()
+        .satisfies(m -> {
+          assertThat(m.bytes()).isEqualTo(invite("a@x", 10));
+          assertThat(m.remote()).isEqualTo(PEER);
+          assertThat(m.local()).isEqualTo(US);
+          assertThat(m.direction()).isEqualTo(TraceTap.Direction.IN);
+          assertThat(m.epochMicros()).isEqualTo(micros(NOW));
+        });
+    tap(again, invite("a@x", 0), NOW.plusSeconds(1));
+    awaitWritten(again, 1);
+    assertThat(again.find("call1").orElseThrow().messages()).hasSize(2);
+  }
+}
