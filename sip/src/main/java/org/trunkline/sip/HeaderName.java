@@ -25,6 +25,9 @@ public final class HeaderName {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long CASE_BITS = 0x2020202020202020L;
+  // Known names by id (id 0: none), so that the header index can keep a name as an int.
+  private static final HeaderName[] BY_ID = new HeaderName[128];
+  private static int knownCount;
 
   // Routing headers, indexed eagerly by the scanner.
   public static final HeaderName VIA = known("Via", 'v', true);
@@ -113,15 +116,24 @@ public final class HeaderName {
   private final boolean commaSeparated;
   private final boolean known;
 
-  private HeaderName(String name, char compact, boolean commaSeparated, boolean known) {
+  /** A known name's index in {@code BY_ID} (from 1); 0 for an unknown name. */
+  final int id;
+
+  private HeaderName(String name, char compact, boolean commaSeparated, boolean known, int id) {
     this.name = name;
     this.compact = compact;
     this.commaSeparated = commaSeparated;
     this.known = known;
+    this.id = id;
   }
 
   private static HeaderName known(String name, char compact, boolean commaSeparated) {
-    HeaderName h = new HeaderName(name, compact, commaSeparated, true);
+    int id = ++knownCount;
+    if (id == BY_ID.length) {
+      throw new IllegalStateException("more known header names than BY_ID holds: " + name);
+    }
+    HeaderName h = new HeaderName(name, compact, commaSeparated, true, id);
+    BY_ID[id] = h;
     put(name.getBytes(StandardCharsets.US_ASCII), h);
     if (compact != '\0') {
       put(new byte[] {(byte) compact}, h);
@@ -251,7 +263,12 @@ public final class HeaderName {
   public static HeaderName of(String name) {
     byte[] b = name.getBytes(StandardCharsets.UTF_8);
     HeaderName h = lookup(b, 0, b.length);
-    return h != null ? h : new HeaderName(name, '\0', false, false);
+    return h != null ? h : new HeaderName(name, '\0', false, false, 0);
+  }
+
+  /** The known name with {@link #id} {@code id}, or {@code null} for 0. */
+  static HeaderName byId(int id) {
+    return BY_ID[id];
   }
 
   /** The canonical spelling, e.g. {@code Call-ID}. */

@@ -3,6 +3,7 @@ package org.trunkline.sip;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The scanner: frames one SIP message in a byte array, reads its start line, indexes every header
@@ -88,6 +89,10 @@ public final class SipParser {
   private int scanHeaders(SipMessage m, byte[] b, int p, int end) {
     int line = 2;
     int maxLine = limits.maxLineLength();
+    int maxHeaders = limits.maxHeaders();
+    // the index is written here directly (one int array, see SipMessage.STRIDE)
+    int[] hdr = m.hdr;
+    int count = 0;
     while (true) {
       if (p >= end) {
         m.fail(ErrorKind.INCOMPLETE, null, line, 1);
@@ -155,29 +160,50 @@ public final class SipParser {
         p = lineEnd;
         continue;
       }
-      if (m.headerCount >= limits.maxHeaders()) {
+      if (count >= maxHeaders) {
         m.fail(ErrorKind.TOO_MANY_HEADERS, null, lineNo, 1);
         p = lineEnd;
         continue;
       }
-      int vs = skipLws(b, colon + 1, nl);
+      // the value starts after LWS; the usual one SP is stepped over without the loop
+      int vs = colon + 1;
+      if (vs < nl && b[vs] == ' ') {
+        vs++;
+      }
+      if (vs < nl && isLws(b[vs])) {
+        vs = skipLws(b, vs, nl);
+      }
       int ve = nl;
       while (ve > vs && (b[ve - 1] == '\r' || Chars.isWs(b[ve - 1]))) {
         ve--;
       }
-      m.addHeader(lineStart, nameEnd, vs, ve, lineEnd, name);
+      int o = count * SipMessage.STRIDE;
+      if (o + SipMessage.STRIDE > hdr.length) {
+        hdr = m.hdr = Arrays.copyOf(hdr, hdr.length * 2);
+      }
+      hdr[o + SipMessage.NAME_ID] = name == null ? 0 : name.id;
+      hdr[o + SipMessage.LINE_START] = lineStart;
+      hdr[o + SipMessage.NAME_END] = nameEnd;
+      hdr[o + SipMessage.VALUE_START] = vs;
+      hdr[o + SipMessage.VALUE_END] = ve;
+      hdr[o + SipMessage.LINE_END] = lineEnd;
+      m.headerCount = ++count;
       if (name != null && name.routing != 0) {
-        RoutingIndex.header(m, m.headerCount - 1, name);
+        RoutingIndex.header(m, count - 1, name, vs, ve);
       }
       p = lineEnd;
     }
+  }
+
+  private static boolean isLws(byte c) {
+    return Chars.isWs(c) || c == '\r' || c == '\n';
   }
 
   /** Skips SP/HT and folds (CRLF SP) from {@code p} up to {@code limit}. */
   static int skipLws(byte[] b, int p, int limit) {
     while (p < limit) {
       byte c = b[p];
-      if (Chars.isWs(c) || c == '\r' || c == '\n') {
+      if (isLws(c)) {
         p++;
       } else {
         break;
