@@ -339,4 +339,175 @@ class ScanRewriteTest {
     }
     return "ok";
   }
+
+  /**
+   * A parsed SIP URI that makes its parts when asked for them has the parts, equality and hash code
+   * of the record that the old walk built with every part made at once.
+   */
+  @Test
+  void lazySipUriPartsAreWhatTheEagerWalkMade() {
+    Random random = new Random(23);
+    String[] schemes = {"sip:", "sips:", "SIP:", "sIpS:"};
+    String[] users = {"", "alice@", "+4930123@", "a%20b@", "a:pw@", "a:@", "@", "%zz@", "a b@"};
+    String[] hosts = {"h.example.com", "203.0.113.10", "[2001:db8::1]", "h", "1.2.3.4.5", "-x", ""};
+    String[] tails = {
+      ":5060",
+      ":",
+      ":99999",
+      ";user=phone",
+      ";lr",
+      ";transport=udp",
+      ";a=%41",
+      ";",
+      ";=x",
+      "?h=v",
+      "&x=y",
+      "?",
+      ";maddr=[::1]",
+      " ",
+      "<",
+      ";a=b;c",
+      "?a=b&c"
+    };
+    for (int round = 0; round < 100_000; round++) {
+      StringBuilder u = new StringBuilder(schemes[random.nextInt(schemes.length)]);
+      u.append(users[random.nextInt(users.length)]).append(hosts[random.nextInt(hosts.length)]);
+      int n = random.nextInt(5);
+      for (int i = 0; i < n; i++) {
+        u.append(tails[random.nextInt(tails.length)]);
+      }
+      String text = u.toString();
+      byte[] b = ("x" + text + "y").getBytes(StandardCharsets.ISO_8859_1);
+      String expected;
+      SipUri eager = null;
+      try {
+        eager = oldParse(b, 1, b.length - 1);
+        expected = "ok";
+      } catch (SipParseException x) {
+        expected = x.getMessage() + " at " + x.offset();
+      }
+      String actual;
+      Uri lazy = null;
+      try {
+        lazy = UriParser.parse(b, 1, b.length - 1);
+        actual = "ok";
+      } catch (SipParseException x) {
+        actual = x.getMessage() + " at " + x.offset();
+      }
+      assertThat(actual).as(text).isEqualTo(expected);
+      if (eager == null) {
+        continue;
+      }
+      SipUri l = (SipUri) lazy;
+      assertThat(l.hashCode()).as(text).isEqualTo(eager.hashCode());
+      // the parts one by one, and equality both ways, each on a fresh parse (nothing made yet)
+      assertThat(((SipUri) UriParser.parse(b, 1, b.length - 1)).user()).isEqualTo(eager.user());
+      assertThat(((SipUri) UriParser.parse(b, 1, b.length - 1)).password())
+          .isEqualTo(eager.password());
+      assertThat(((SipUri) UriParser.parse(b, 1, b.length - 1)).host()).isEqualTo(eager.host());
+      assertThat(((SipUri) UriParser.parse(b, 1, b.length - 1)).params())
+          .as(text)
+          .isEqualTo(eager.params());
+      assertThat(((SipUri) UriParser.parse(b, 1, b.length - 1)).headers())
+          .as(text)
+          .isEqualTo(eager.headers());
+      assertThat(UriParser.parse(b, 1, b.length - 1)).isEqualTo(eager);
+      assertThat(eager).isEqualTo(UriParser.parse(b, 1, b.length - 1));
+      assertThat(l.port()).isEqualTo(eager.port());
+      assertThat(l.secure()).isEqualTo(eager.secure());
+      assertThat(l.text()).isEqualTo(eager.text());
+      assertThat(l.toString()).isEqualTo(text);
+    }
+  }
+
+  /** UriParser.parse for sip/sips as it was: every part made as a String while walking. */
+  private static SipUri oldParse(byte[] b, int s, int e) {
+    int colon = UriParser.schemeEnd(b, s, e);
+    if (colon < 0) {
+      throw new SipParseException("no URI scheme", s);
+    }
+    String text = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
+    long userinfo = UriParser.userinfo(b, colon + 1, e);
+    int at = userinfo == UriParser.NO_USERINFO ? -1 : Params.start(userinfo);
+    int pw = userinfo == UriParser.NO_USERINFO ? -1 : Params.end(userinfo);
+    int p = colon + 1;
+    String user = null;
+    String password = null;
+    if (at >= 0) {
+      int userEnd = pw < 0 ? at : pw;
+      if (userEnd == p) {
+        throw new SipParseException("empty user in SIP URI", p);
+      }
+      user = UriParser.ascii(b, p, userEnd);
+      password = pw < 0 ? null : UriParser.ascii(b, pw + 1, at);
+      p = at + 1;
+    }
+    int hs = p;
+    p = Hosts.hostEnd(b, p, e);
+    String host = UriParser.ascii(b, hs, p);
+    int port = -1;
+    if (p < e && b[p] == ':') {
+      int ps = ++p;
+      long v = 0;
+      while (p < e && Chars.isDigit(b[p]) && v <= 65535) {
+        v = v * 10 + (b[p++] - '0');
+      }
+      if (p == ps || v > 65535) {
+        throw new SipParseException("bad port in SIP URI", ps);
+      }
+      port = (int) v;
+    }
+    List<Param> params = new ArrayList<>();
+    while (p < e && b[p] == ';') {
+      p = oldParam(b, p + 1, e, params, Chars.PARAM_UNRESERVED, ';', '?');
+    }
+    List<Param> headers = new ArrayList<>();
+    if (p < e && b[p] == '?') {
+      p = oldParam(b, p + 1, e, headers, Chars.HNV_UNRESERVED, '&', '\0');
+      while (p < e && b[p] == '&') {
+        p = oldParam(b, p + 1, e, headers, Chars.HNV_UNRESERVED, '&', '\0');
+      }
+    }
+    if (p != e) {
+      throw new SipParseException("unexpected character in SIP URI", p);
+    }
+    return new SipUri(
+        colon - s == 4,
+        user,
+        password,
+        host,
+        port,
+        List.copyOf(params),
+        List.copyOf(headers),
+        text);
+  }
+
+  private static int oldParam(
+      byte[] b, int p, int e, List<Param> out, int extra, char sep, char stop) {
+    int ns = p;
+    int eq = -1;
+    for (; p < e; p++) {
+      byte c = b[p];
+      if (c == sep || (stop != '\0' && c == stop)) {
+        break;
+      }
+      if (c == '=' && eq < 0) {
+        eq = p;
+      } else if (c == '%') {
+        if (p + 2 >= e || Chars.hexValue(b[p + 1]) < 0 || Chars.hexValue(b[p + 2]) < 0) {
+          throw new SipParseException("bad % escape in URI", p);
+        }
+        p += 2;
+      } else if (!Chars.is(c, Chars.UNRESERVED | extra)) {
+        throw new SipParseException("bad character in URI parameter", p);
+      }
+    }
+    int nameEnd = eq < 0 ? p : eq;
+    if (nameEnd == ns) {
+      throw new SipParseException("empty URI parameter name", ns);
+    }
+    out.add(
+        new Param(UriParser.ascii(b, ns, nameEnd), eq < 0 ? null : UriParser.ascii(b, eq + 1, p)));
+    return p;
+  }
 }
