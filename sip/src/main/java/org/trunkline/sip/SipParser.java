@@ -110,10 +110,10 @@ public final class SipParser {
       // word-wise lookup is exact for any bytes, so a hit needs no byte-wise token check.
       int fastEnd = Math.min(end, p + FAST_NAME_BYTES);
       int colonAt = Swar.indexOfAny(b, p, fastEnd, COLONS, COLONS);
-      HeaderName name =
-          colonAt > p && colonAt < fastEnd ? HeaderName.lookupWords(b, p, colonAt - p) : null;
+      // the known name's id (HeaderName.id), 0 for none
+      int id = colonAt > p && colonAt < fastEnd ? HeaderName.lookupId(b, p, colonAt - p) : 0;
       int nameEnd;
-      if (name != null) {
+      if (id != 0) {
         nameEnd = p = colonAt;
       } else {
         while (p < end && Chars.isToken(b[p])) {
@@ -122,7 +122,7 @@ public final class SipParser {
         nameEnd = p;
         // an unknown name directly followed by the colon was looked up above already
         if (nameEnd > lineStart && nameEnd != colonAt) {
-          name = HeaderName.lookupWords(b, lineStart, nameEnd - lineStart);
+          id = HeaderName.lookupId(b, lineStart, nameEnd - lineStart);
         }
         while (p < end && Chars.isWs(b[p])) {
           p++;
@@ -181,15 +181,15 @@ public final class SipParser {
       if (o + SipMessage.STRIDE > hdr.length) {
         hdr = m.hdr = Arrays.copyOf(hdr, hdr.length * 2);
       }
-      hdr[o + SipMessage.NAME_ID] = name == null ? 0 : name.id;
+      hdr[o + SipMessage.NAME_ID] = id;
       hdr[o + SipMessage.LINE_START] = lineStart;
       hdr[o + SipMessage.NAME_END] = nameEnd;
       hdr[o + SipMessage.VALUE_START] = vs;
       hdr[o + SipMessage.VALUE_END] = ve;
       hdr[o + SipMessage.LINE_END] = lineEnd;
       m.headerCount = ++count;
-      if (name != null && name.routing != 0) {
-        RoutingIndex.header(m, count - 1, name, vs, ve);
+      if (HeaderName.routing(id) != 0) {
+        RoutingIndex.header(m, count - 1, HeaderName.byId(id), vs, ve);
       }
       p = lineEnd;
     }
