@@ -36,6 +36,9 @@ final class Chars {
   /** Ends an unquoted parameter value in the scanner's quick look: ; , SP HT CR LF */
   static final int PARAM_VALUE_END = 1 << 12;
 
+  /** word or "@": the bytes a Call-ID may hold (callid = word [ "@" word ]) */
+  static final int WORD_OR_AT = 1 << 13;
+
   private static final int[] TABLE = new int[256];
 
   static {
@@ -60,6 +63,11 @@ final class Chars {
     set(" \t", WS);
     set(";, \t\r\n", PARAM_VALUE_END);
     set(";/?:@&=+$,-_.!~*'()%[]", URIC);
+    for (int c = 0; c < 256; c++) {
+      if ((TABLE[c] & WORD) != 0 || c == '@') {
+        TABLE[c] |= WORD_OR_AT;
+      }
+    }
   }
 
   private static void set(String chars, int flags) {
@@ -72,6 +80,18 @@ final class Chars {
 
   static boolean is(byte b, int flags) {
     return (TABLE[b & 0xff] & flags) != 0;
+  }
+
+  /**
+   * Whether every byte of {@code [s, e)} is in class {@code flag} (one flag): the table entries are
+   * ANDed without an early exit, so the loop's only branch is its own.
+   */
+  static boolean all(byte[] b, int s, int e, int flag) {
+    int acc = flag;
+    for (int p = s; p < e; p++) {
+      acc &= TABLE[b[p] & 0xff];
+    }
+    return acc != 0;
   }
 
   static boolean isToken(byte b) {

@@ -18,13 +18,16 @@ public final class HeaderName {
   private static final HeaderName[] TABLE = new HeaderName[TABLE_SIZE];
   private static final byte[][] TABLE_KEYS = new byte[TABLE_SIZE][];
   // For lookupWords, in one flat array so that a probe touches one cache line: per slot the key as
-  // three little-endian longs of 8 bytes (zero-padded) and its length (0: an empty slot).
+  // three little-endian longs of 8 bytes (zero-padded) and its length | id << 8 (0: an empty slot).
   private static final int FLAT_STRIDE = 4;
   private static final int MAX_FLAT_KEY = 3 * Long.BYTES;
   private static final long[] FLAT = new long[TABLE_SIZE * FLAT_STRIDE];
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long CASE_BITS = 0x2020202020202020L;
+  // Known names by id (id 0: none), so that the header index can keep a name as an int.
+  private static final HeaderName[] BY_ID = new HeaderName[128];
+  private static int knownCount;
 
   // Routing headers, indexed eagerly by the scanner.
   public static final HeaderName VIA = known("Via", 'v', true);
@@ -92,16 +95,29 @@ public final class HeaderName {
   public static final HeaderName SERVICE_ROUTE = known("Service-Route", '\0', true);
   public static final HeaderName AUTHENTICATION_INFO = known("Authentication-Info", '\0', false);
 
+  // HeaderName.routing by id, so that the scan needs no load from the HeaderName object
+  private static final byte[] ROUTING = new byte[BY_ID.length];
+
   static {
-    VIA.routing = RoutingIndex.VIA;
-    FROM.routing = RoutingIndex.FROM;
-    TO.routing = RoutingIndex.TO;
-    CALL_ID.routing = RoutingIndex.CALL_ID;
-    CSEQ.routing = RoutingIndex.CSEQ;
-    MAX_FORWARDS.routing = RoutingIndex.MAX_FORWARDS;
-    CONTENT_LENGTH.routing = RoutingIndex.CONTENT_LENGTH;
-    CONTENT_TYPE.routing = RoutingIndex.CONTENT_TYPE;
-    ROUTE.routing = RoutingIndex.ROUTE;
+    route(VIA, RoutingIndex.VIA);
+    route(FROM, RoutingIndex.FROM);
+    route(TO, RoutingIndex.TO);
+    route(CALL_ID, RoutingIndex.CALL_ID);
+    route(CSEQ, RoutingIndex.CSEQ);
+    route(MAX_FORWARDS, RoutingIndex.MAX_FORWARDS);
+    route(CONTENT_LENGTH, RoutingIndex.CONTENT_LENGTH);
+    route(CONTENT_TYPE, RoutingIndex.CONTENT_TYPE);
+    route(ROUTE, RoutingIndex.ROUTE);
+  }
+
+  private static void route(HeaderName h, byte routing) {
+    h.routing = routing;
+    ROUTING[h.id] = routing;
+  }
+
+  /** {@link #routing} of the known name with {@link #id} {@code id} (0 for id 0). */
+  static int routing(int id) {
+    return ROUTING[id];
   }
 
   private final String name;
@@ -113,15 +129,24 @@ public final class HeaderName {
   private final boolean commaSeparated;
   private final boolean known;
 
-  private HeaderName(String name, char compact, boolean commaSeparated, boolean known) {
+  /** A known name's index in {@code BY_ID} (from 1); 0 for an unknown name. */
+  final int id;
+
+  private HeaderName(String name, char compact, boolean commaSeparated, boolean known, int id) {
     this.name = name;
     this.compact = compact;
     this.commaSeparated = commaSeparated;
     this.known = known;
+    this.id = id;
   }
 
   private static HeaderName known(String name, char compact, boolean commaSeparated) {
-    HeaderName h = new HeaderName(name, compact, commaSeparated, true);
+    int id = ++knownCount;
+    if (id == BY_ID.length) {
+      throw new IllegalStateException("more known header names than BY_ID holds: " + name);
+    }
+    HeaderName h = new HeaderName(name, compact, commaSeparated, true, id);
+    BY_ID[id] = h;
     put(name.getBytes(StandardCharsets.US_ASCII), h);
     if (compact != '\0') {
       put(new byte[] {(byte) compact}, h);
@@ -150,7 +175,7 @@ public final class HeaderName {
     for (int i = lower.length - 1; i >= 0; i--) {
       FLAT[slot * FLAT_STRIDE + i / Long.BYTES] |= (lower[i] & 0xffL) << ((i % Long.BYTES) * 8);
     }
-    FLAT[slot * FLAT_STRIDE + 3] = lower.length;
+    FLAT[slot * FLAT_STRIDE + 3] = lower.length | (long) h.id << 8;
   }
 
   /**
@@ -197,24 +222,33 @@ public final class HeaderName {
    * {@code 0x0d}, lacks bit {@code 0x40} and stays CR). So a hit means the bytes are the name.
    */
   static HeaderName lookupWords(byte[] b, int off, int len) {
+    return BY_ID[lookupId(b, off, len)];
+  }
+
+  /**
+   * {@link #lookupWords} as the known name's {@link #id}, 0 if none: the id is kept in the flat
+   * table beside the key's length, so a hit loads nothing from the HeaderName object.
+   */
+  static int lookupId(byte[] b, int off, int len) {
     // every word read must lie inside the array; a name at its very end takes the byte path
     if (len == 0 || off + ((len + Long.BYTES - 1) & -Long.BYTES) > b.length) {
-      return lookup(b, off, len);
+      HeaderName h = lookup(b, off, len);
+      return h == null ? 0 : h.id;
     }
     if (len > MAX_FLAT_KEY) {
-      return null; // no known name is this long (put checks)
+      return 0; // no known name is this long (put checks)
     }
     long word0 = word(b, off, len);
     int slot = hash(word0, len);
-    long keyLen;
-    while ((keyLen = FLAT[slot * FLAT_STRIDE + 3]) != 0) {
+    long meta;
+    while ((meta = FLAT[slot * FLAT_STRIDE + 3]) != 0) {
       int k = slot * FLAT_STRIDE;
-      if (FLAT[k] == word0 && keyLen == len && restEqual(k, b, off, len)) {
-        return TABLE[slot];
+      if (FLAT[k] == word0 && (meta & 0xff) == len && restEqual(k, b, off, len)) {
+        return (int) (meta >>> 8);
       }
       slot = (slot + 1) & (TABLE_SIZE - 1);
     }
-    return null;
+    return 0;
   }
 
   /**
@@ -251,7 +285,12 @@ public final class HeaderName {
   public static HeaderName of(String name) {
     byte[] b = name.getBytes(StandardCharsets.UTF_8);
     HeaderName h = lookup(b, 0, b.length);
-    return h != null ? h : new HeaderName(name, '\0', false, false);
+    return h != null ? h : new HeaderName(name, '\0', false, false, 0);
+  }
+
+  /** The known name with {@link #id} {@code id}, or {@code null} for 0. */
+  static HeaderName byId(int id) {
+    return BY_ID[id];
   }
 
   /** The canonical spelling, e.g. {@code Call-ID}. */

@@ -36,20 +36,20 @@ final class RoutingIndex {
    * cache (one pass). A problem found here is deferred ({@link SipMessage#defer}) so that errors of
    * the scan itself, on later lines, still come first; {@link #finish} reports it.
    */
-  static void header(SipMessage m, int i, HeaderName n) {
+  static void header(SipMessage m, int i, HeaderName n, int s, int e) {
     switch (n.routing) {
       case VIA -> {
         if (m.via < 0) {
           m.via = i;
-          m.viaCount += topVia(m, m.valueStart(i), m.valueEnd(i));
+          m.viaCount += topVia(m, s, e);
         } else {
-          m.viaCount += countValues(m.buf, m.valueStart(i), m.valueEnd(i));
+          m.viaCount += countValues(m.buf, s, e);
         }
       }
       case FROM -> {
         if (once(m, m.from, i, n)) {
           m.from = i;
-          long t = NameAddressScan.tag(m.buf, m.valueStart(i), m.valueEnd(i));
+          long t = NameAddressScan.tag(m.buf, s, e);
           if (t == NameAddressScan.BAD) {
             m.defer(RANK_FROM, ErrorKind.BAD_HEADER, n.name(), m.headerLine(i), 1);
           } else if (t != Params.ABSENT) {
@@ -61,7 +61,7 @@ final class RoutingIndex {
       case TO -> {
         if (once(m, m.to, i, n)) {
           m.to = i;
-          long t = NameAddressScan.tag(m.buf, m.valueStart(i), m.valueEnd(i));
+          long t = NameAddressScan.tag(m.buf, s, e);
           if (t == NameAddressScan.BAD) {
             m.defer(RANK_TO, ErrorKind.BAD_HEADER, n.name(), m.headerLine(i), 1);
           } else if (t != Params.ABSENT) {
@@ -73,25 +73,25 @@ final class RoutingIndex {
       case CALL_ID -> {
         if (once(m, m.callId, i, n)) {
           m.callId = i;
-          readCallId(m);
+          readCallId(m, s, e);
         }
       }
       case CSEQ -> {
         if (once(m, m.cseq, i, n)) {
           m.cseq = i;
-          readCseq(m);
+          readCseq(m, s, e);
         }
       }
       case MAX_FORWARDS -> {
         if (once(m, m.maxForwardsHeader, i, n)) {
           m.maxForwardsHeader = i;
-          m.maxForwards = readNumber(m, i, 255, RANK_MAX_FORWARDS);
+          m.maxForwards = readNumber(m, i, s, e, 255, RANK_MAX_FORWARDS);
         }
       }
       case CONTENT_LENGTH -> {
         if (once(m, m.contentLengthHeader, i, n)) {
           m.contentLengthHeader = i;
-          m.contentLength = readNumber(m, i, Integer.MAX_VALUE, RANK_CONTENT_LENGTH);
+          m.contentLength = readNumber(m, i, s, e, Integer.MAX_VALUE, RANK_CONTENT_LENGTH);
         }
       }
       case CONTENT_TYPE -> {
@@ -207,36 +207,34 @@ final class RoutingIndex {
     }
   }
 
-  private static void readCallId(SipMessage m) {
-    if (m.callId < 0) {
-      return;
-    }
-    // callid = word [ "@" word ]
-    byte[] b = m.buf;
-    int s = m.valueStart(m.callId);
-    int e = m.valueEnd(m.callId);
-    int at = 0;
-    boolean ok = e > s;
-    for (int p = s; p < e && ok; p++) {
-      if (b[p] == '@') {
-        ok = ++at == 1 && p > s && p < e - 1;
-      } else {
-        ok = Chars.is(b[p], Chars.WORD);
-      }
-    }
-    if (!ok) {
+  /** The Call-ID value {@code [s, e)} of line {@code m.callId}: callid = word [ "@" word ]. */
+  private static void readCallId(SipMessage m, int s, int e) {
+    if (!isCallId(m.buf, s, e)) {
       m.defer(
           RANK_CALL_ID, ErrorKind.BAD_HEADER, HeaderName.CALL_ID.name(), m.headerLine(m.callId), 1);
     }
   }
 
-  private static void readCseq(SipMessage m) {
-    if (m.cseq < 0) {
-      return;
+  /**
+   * Whether {@code [s, e)} is {@code word [ "@" word ]}: every byte a word byte or {@code @} (one
+   * table test a byte, no early exit: the loop has no branch but its own), then at most one
+   * {@code @}, neither first nor last, found 8 bytes at a time.
+   */
+  static boolean isCallId(byte[] b, int s, int e) {
+    if (e <= s || !Chars.all(b, s, e, Chars.WORD_OR_AT)) {
+      return false;
     }
+    int at = Swar.indexOfAny(b, s, e, ATS, ATS);
+    if (at == e) {
+      return true;
+    }
+    return at > s && at < e - 1 && Swar.indexOfAny(b, at + 1, e, ATS, ATS) == e;
+  }
+
+  private static final long ATS = Swar.of('@');
+
+  private static void readCseq(SipMessage m, int s, int e) {
     byte[] b = m.buf;
-    int s = m.valueStart(m.cseq);
-    int e = m.valueEnd(m.cseq);
     int p = s;
     long n = 0;
     while (p < e && Chars.isDigit(b[p]) && n <= 0x7fffffffL) {
@@ -263,13 +261,8 @@ final class RoutingIndex {
   }
 
   /** A non-negative decimal header value not above {@code max}; -1 when absent or bad. */
-  private static int readNumber(SipMessage m, int i, long max, int rank) {
-    if (i < 0) {
-      return -1;
-    }
+  private static int readNumber(SipMessage m, int i, int s, int e, long max, int rank) {
     byte[] b = m.buf;
-    int s = m.valueStart(i);
-    int e = m.valueEnd(i);
     long n = 0;
     int p = s;
     while (p < e && Chars.isDigit(b[p]) && n <= max) {

@@ -19,14 +19,16 @@ import java.util.List;
  */
 public final class SipMessage {
   // Stride of the header index: line start (= name start), name end, value start, value end
-  // (trailing whitespace trimmed), line end (after the line's LF). The line number is not kept:
-  // only errors need it, and headerLine counts it.
-  static final int STRIDE = 5;
+  // (trailing whitespace trimmed), line end (after the line's LF), and the known name's id
+  // (HeaderName.id, 0 for an unknown name: an int, so the index is one array of ints). The line
+  // number is not kept: only errors need it, and headerLine counts it.
+  static final int STRIDE = 6;
   static final int LINE_START = 0;
   static final int NAME_END = 1;
   static final int VALUE_START = 2;
   static final int VALUE_END = 3;
   static final int LINE_END = 4;
+  static final int NAME_ID = 5;
 
   final byte[] buf;
   int start;
@@ -42,7 +44,6 @@ public final class SipMessage {
 
   int headerCount;
   int[] hdr = new int[16 * STRIDE];
-  HeaderName[] names = new HeaderName[16];
   int bodyStart;
   int bodyEnd;
 
@@ -180,7 +181,7 @@ public final class SipMessage {
 
   /** The known name of header line {@code i}, or a new unknown name. */
   public HeaderName headerName(int i) {
-    HeaderName n = names[checkIndex(i)];
+    HeaderName n = knownName(checkIndex(i));
     return n != null
         ? n
         : HeaderName.of(ascii(hdr[i * STRIDE + LINE_START], hdr[i * STRIDE + NAME_END]));
@@ -211,11 +212,13 @@ public final class SipMessage {
 
   /** The index of the next header line named {@code name} at or after {@code from}, or -1. */
   public int indexOf(HeaderName name, int from) {
+    int id = name.id;
     for (int i = from; i < headerCount; i++) {
-      if (names[i] == name
-          || (names[i] == null
-              && !name.isKnown()
-              && name.matches(buf, hdr[i * STRIDE], nameLength(i)))) {
+      int lineId = hdr[i * STRIDE + NAME_ID];
+      // a known name has an id > 0; an unknown one (id 0) is compared by its bytes
+      if (id != 0
+          ? lineId == id
+          : lineId == 0 && name.matches(buf, hdr[i * STRIDE], nameLength(i))) {
         return i;
       }
     }
@@ -506,19 +509,9 @@ public final class SipMessage {
     return new String(buf, s, e - s, StandardCharsets.UTF_8);
   }
 
-  void addHeader(
-      int lineStart, int nameEnd, int valueStart, int valueEnd, int lineEnd, HeaderName name) {
-    if (headerCount == names.length) {
-      hdr = Arrays.copyOf(hdr, hdr.length * 2);
-      names = Arrays.copyOf(names, names.length * 2);
-    }
-    int o = headerCount * STRIDE;
-    hdr[o + LINE_START] = lineStart;
-    hdr[o + NAME_END] = nameEnd;
-    hdr[o + VALUE_START] = valueStart;
-    hdr[o + VALUE_END] = valueEnd;
-    hdr[o + LINE_END] = lineEnd;
-    names[headerCount++] = name;
+  /** The known name of header line {@code i}, or {@code null} if its name is not a known one. */
+  HeaderName knownName(int i) {
+    return HeaderName.byId(hdr[i * STRIDE + NAME_ID]);
   }
 
   /**

@@ -3,6 +3,7 @@ package org.trunkline.sip;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The scanner: frames one SIP message in a byte array, reads its start line, indexes every header
@@ -88,6 +89,10 @@ public final class SipParser {
   private int scanHeaders(SipMessage m, byte[] b, int p, int end) {
     int line = 2;
     int maxLine = limits.maxLineLength();
+    int maxHeaders = limits.maxHeaders();
+    // the index is written here directly (one int array, see SipMessage.STRIDE)
+    int[] hdr = m.hdr;
+    int count = 0;
     while (true) {
       if (p >= end) {
         m.fail(ErrorKind.INCOMPLETE, null, line, 1);
@@ -105,10 +110,10 @@ public final class SipParser {
       // word-wise lookup is exact for any bytes, so a hit needs no byte-wise token check.
       int fastEnd = Math.min(end, p + FAST_NAME_BYTES);
       int colonAt = Swar.indexOfAny(b, p, fastEnd, COLONS, COLONS);
-      HeaderName name =
-          colonAt > p && colonAt < fastEnd ? HeaderName.lookupWords(b, p, colonAt - p) : null;
+      // the known name's id (HeaderName.id), 0 for none
+      int id = colonAt > p && colonAt < fastEnd ? HeaderName.lookupId(b, p, colonAt - p) : 0;
       int nameEnd;
-      if (name != null) {
+      if (id != 0) {
         nameEnd = p = colonAt;
       } else {
         while (p < end && Chars.isToken(b[p])) {
@@ -117,7 +122,7 @@ public final class SipParser {
         nameEnd = p;
         // an unknown name directly followed by the colon was looked up above already
         if (nameEnd > lineStart && nameEnd != colonAt) {
-          name = HeaderName.lookupWords(b, lineStart, nameEnd - lineStart);
+          id = HeaderName.lookupId(b, lineStart, nameEnd - lineStart);
         }
         while (p < end && Chars.isWs(b[p])) {
           p++;
@@ -155,29 +160,50 @@ public final class SipParser {
         p = lineEnd;
         continue;
       }
-      if (m.headerCount >= limits.maxHeaders()) {
+      if (count >= maxHeaders) {
         m.fail(ErrorKind.TOO_MANY_HEADERS, null, lineNo, 1);
         p = lineEnd;
         continue;
       }
-      int vs = skipLws(b, colon + 1, nl);
+      // the value starts after LWS; the usual one SP is stepped over without the loop
+      int vs = colon + 1;
+      if (vs < nl && b[vs] == ' ') {
+        vs++;
+      }
+      if (vs < nl && isLws(b[vs])) {
+        vs = skipLws(b, vs, nl);
+      }
       int ve = nl;
       while (ve > vs && (b[ve - 1] == '\r' || Chars.isWs(b[ve - 1]))) {
         ve--;
       }
-      m.addHeader(lineStart, nameEnd, vs, ve, lineEnd, name);
-      if (name != null && name.routing != 0) {
-        RoutingIndex.header(m, m.headerCount - 1, name);
+      int o = count * SipMessage.STRIDE;
+      if (o + SipMessage.STRIDE > hdr.length) {
+        hdr = m.hdr = Arrays.copyOf(hdr, hdr.length * 2);
+      }
+      hdr[o + SipMessage.NAME_ID] = id;
+      hdr[o + SipMessage.LINE_START] = lineStart;
+      hdr[o + SipMessage.NAME_END] = nameEnd;
+      hdr[o + SipMessage.VALUE_START] = vs;
+      hdr[o + SipMessage.VALUE_END] = ve;
+      hdr[o + SipMessage.LINE_END] = lineEnd;
+      m.headerCount = ++count;
+      if (HeaderName.routing(id) != 0) {
+        RoutingIndex.header(m, count - 1, HeaderName.byId(id), vs, ve);
       }
       p = lineEnd;
     }
+  }
+
+  private static boolean isLws(byte c) {
+    return Chars.isWs(c) || c == '\r' || c == '\n';
   }
 
   /** Skips SP/HT and folds (CRLF SP) from {@code p} up to {@code limit}. */
   static int skipLws(byte[] b, int p, int limit) {
     while (p < limit) {
       byte c = b[p];
-      if (Chars.isWs(c) || c == '\r' || c == '\n') {
+      if (isLws(c)) {
         p++;
       } else {
         break;

@@ -31,7 +31,7 @@ public final class SipValidator {
       }
     }
     for (int i = 0; i < m.headerCount; i++) {
-      HeaderName n = m.names[i];
+      HeaderName n = m.knownName(i);
       if (n == null) {
         continue;
       }

@@ -129,12 +129,14 @@ final class StartLine {
     return dots == 1 && Chars.isDigit(b[s + 4]) && Chars.isDigit(b[e - 1]);
   }
 
+  /** {@code s} is an ASCII constant, so lowering its chars by ASCII is Character.toLowerCase. */
   static boolean startsWithIgnoreCase(byte[] b, int p, String s) {
     if (p + s.length() > b.length) {
       return false;
     }
     for (int i = 0; i < s.length(); i++) {
-      if (Chars.lower(b[p + i]) != Character.toLowerCase(s.charAt(i))) {
+      char c = s.charAt(i);
+      if (Chars.lower(b[p + i]) != (c >= 'A' && c <= 'Z' ? c | 0x20 : c)) {
         return false;
       }
     }

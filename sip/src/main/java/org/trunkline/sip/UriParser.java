@@ -24,17 +24,9 @@ public final class UriParser {
     }
     String text = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
     if (isScheme(b, s, colon, "sip") || isScheme(b, s, colon, "sips")) {
-      SipParts parts = new SipParts();
+      SipParts parts = new SipParts(s);
       walkSip(b, colon + 1, e, parts);
-      return new SipUri(
-          colon - s == 4,
-          parts.user,
-          parts.password,
-          parts.host,
-          parts.port,
-          parts.params,
-          parts.headers,
-          text);
+      return new SipUri(colon - s == 4, text, parts);
     }
     if (isScheme(b, s, colon, "tel")) {
       return tel(b, colon + 1, e, text);
@@ -97,15 +89,43 @@ public final class UriParser {
     return colon - s == name.length() && StartLine.startsWithIgnoreCase(b, s, name);
   }
 
-  /** The parts of a sip/sips URI, as {@link #walkSip} found them. */
-  private static final class SipParts {
-    String user;
-    String password;
-    String host;
+  /**
+   * Where the parts of a sip/sips URI are, as {@link #walkSip} found them: offsets into the URI's
+   * text (the walk's array offsets minus {@code base}); {@link SipUri} makes the Strings when
+   * asked.
+   */
+  static final class SipParts {
+    final int base;
+    int userStart = -1;
+    int userEnd;
+    int passwordStart = -1;
+    int passwordEnd;
+    int hostStart;
+    int hostEnd;
     int port = -1;
-    List<Param> params = List.of();
-    List<Param> headers = List.of();
+    // 4 ints a parameter, the uri-parameters first, then the headers: name start, name end, value
+    // start (-1 for a flag) and value end
+    int[] spans = NO_SPANS;
+    int paramCount;
+    int headerCount;
+
+    SipParts(int base) {
+      this.base = base;
+    }
+
+    void add(int nameStart, int nameEnd, int valueStart, int valueEnd) {
+      int o = (paramCount + headerCount) * 4;
+      if (o == spans.length) {
+        spans = java.util.Arrays.copyOf(spans, Math.max(8, o * 2));
+      }
+      spans[o] = nameStart - base;
+      spans[o + 1] = nameEnd - base;
+      spans[o + 2] = valueStart < 0 ? -1 : valueStart - base;
+      spans[o + 3] = valueEnd - base;
+    }
   }
+
+  private static final int[] NO_SPANS = new int[0];
 
   /**
    * Checks the sip/sips URI after the scheme's colon and, unless {@code out} is null, fills it in;
@@ -124,15 +144,20 @@ public final class UriParser {
         throw new SipParseException("empty user in SIP URI", s);
       }
       if (build) {
-        out.user = ascii(b, s, userEnd);
-        out.password = pw < 0 ? null : ascii(b, pw + 1, at);
+        out.userStart = s - out.base;
+        out.userEnd = userEnd - out.base;
+        if (pw >= 0) {
+          out.passwordStart = pw + 1 - out.base;
+          out.passwordEnd = at - out.base;
+        }
       }
       p = at + 1;
     }
     int hs = p;
     p = Hosts.hostEnd(b, p, e);
     if (build) {
-      out.host = ascii(b, hs, p);
+      out.hostStart = hs - out.base;
+      out.hostEnd = p - out.base;
     }
     if (p < e && b[p] == ':') {
       int ps = ++p;
@@ -147,25 +172,28 @@ public final class UriParser {
         out.port = (int) v;
       }
     }
-    if (p < e && b[p] == ';') {
-      List<Param> params = build ? new ArrayList<>(2) : null;
-      while (p < e && b[p] == ';') {
-        p = param(b, p + 1, e, params, Chars.PARAM_UNRESERVED, ';', '?');
-      }
+    while (p < e && b[p] == ';') {
+      int ns = p + 1;
+      long span = param(b, ns, e, Chars.PARAM_UNRESERVED, ';', '?');
+      p = Params.end(span);
       if (build) {
-        out.params = Param.freeze(params);
+        int eq = Params.start(span);
+        out.add(ns, eq < 0 ? p : eq, eq < 0 ? -1 : eq + 1, p);
+        out.paramCount++;
       }
     }
     boolean hasHeaders = p < e && b[p] == '?';
     if (hasHeaders) {
-      List<Param> headers = build ? new ArrayList<>(1) : null;
-      p = param(b, p + 1, e, headers, Chars.HNV_UNRESERVED, '&', '\0');
-      while (p < e && b[p] == '&') {
-        p = param(b, p + 1, e, headers, Chars.HNV_UNRESERVED, '&', '\0');
-      }
-      if (build) {
-        out.headers = Param.freeze(headers);
-      }
+      do {
+        int ns = p + 1;
+        long span = param(b, ns, e, Chars.HNV_UNRESERVED, '&', '\0');
+        p = Params.end(span);
+        if (build) {
+          int eq = Params.start(span);
+          out.add(ns, eq < 0 ? p : eq, eq < 0 ? -1 : eq + 1, p);
+          out.headerCount++;
+        }
+      } while (p < e && b[p] == '&');
     }
     if (p != e) {
       throw new SipParseException("unexpected character in SIP URI", p);
@@ -236,9 +264,11 @@ public final class UriParser {
     throw new IllegalStateException("userinfo passed the check the walk stopped in");
   }
 
-  /** One parameter from {@code p}; added to {@code out} unless it is null (check only). */
-  private static int param(
-      byte[] b, int p, int e, List<Param> out, int extra, char sep, char stop) {
+  /**
+   * Checks one parameter from {@code p}: returns the offset of its first {@code =} (-1 if none) and
+   * the offset where it ends (at {@code sep}, {@code stop} or {@code e}), as a {@link Params#span}.
+   */
+  private static long param(byte[] b, int p, int e, int extra, char sep, char stop) {
     int ns = p;
     int eq = -1;
     for (; p < e; p++) {
@@ -259,10 +289,17 @@ public final class UriParser {
     if (nameEnd == ns) {
       throw new SipParseException("empty URI parameter name", ns);
     }
-    if (out != null) {
-      out.add(new Param(ascii(b, ns, nameEnd), eq < 0 ? null : ascii(b, eq + 1, p)));
-    }
-    return p;
+    return Params.span(eq, p);
+  }
+
+  /** {@link #param} for a list of {@link Param}s: the parameter is added to {@code out}. */
+  private static int param(
+      byte[] b, int p, int e, List<Param> out, int extra, char sep, char stop) {
+    long span = param(b, p, e, extra, sep, stop);
+    int eq = Params.start(span);
+    int end = Params.end(span);
+    out.add(new Param(ascii(b, p, eq < 0 ? end : eq), eq < 0 ? null : ascii(b, eq + 1, end)));
+    return end;
   }
 
   private static void escape(byte[] b, int p, int e) {

@@ -132,7 +132,8 @@ public record Via(String protocol, String transport, String host, int port, List
 
   private static void check(Param p, int at) {
     String v = p.value();
-    switch (p.name().toLowerCase(Locale.ROOT)) {
+    // names are tokens (ASCII), so equalsIgnoreCase is the toLowerCase(Locale.ROOT) comparison
+    switch (known(p.name())) {
       case "ttl" -> {
         if (v == null || !v.matches("[0-9]{1,3}") || Integer.parseInt(v) > 255) {
           throw new SipParseException("bad Via ttl", at);
@@ -167,6 +168,18 @@ public record Via(String protocol, String transport, String host, int port, List
       }
       default -> {}
     }
+  }
+
+  private static final String[] CHECKED = {"ttl", "received", "rport", "branch", "maddr"};
+
+  /** The checked parameter name {@code name} is (any case), or "" for any other name. */
+  private static String known(String name) {
+    for (String k : CHECKED) {
+      if (k.equalsIgnoreCase(name)) {
+        return k;
+      }
+    }
+    return "";
   }
 
   static int number(Cursor c, long max, String what) {
