@@ -70,6 +70,9 @@ public final class Reloader {
     if (!next.api().equals(started.api())) {
       restart.add("api");
     }
+    if (!next.media().equals(started.media())) {
+      restart.add("media");
+    }
     List<String> warnings = new ArrayList<>();
     for (Trunk t : next.trunks().trunks()) {
       if (t.access() instanceof TrunkAccess.CrossConnect xc

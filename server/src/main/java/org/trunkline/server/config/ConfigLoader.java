@@ -11,11 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.trunkline.core.trunk.CallPolicy;
 import org.trunkline.core.trunk.IngressPolicy;
 import org.trunkline.core.trunk.Route;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunksConfig;
+import org.trunkline.media.MediaConfig;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -44,7 +46,8 @@ public final class ConfigLoader {
           RoutesSection.KEY,
           CallsSection.KEY,
           IngressSection.KEY,
-          ApiSection.KEY);
+          ApiSection.KEY,
+          MediaSection.KEY);
 
   /**
    * The largest config we read, in characters. SnakeYAML's own default (3 Mi) is smaller than an
@@ -168,8 +171,15 @@ public final class ConfigLoader {
         top.node(ApiSection.KEY)
             .map(n -> ApiSection.read(n, problems))
             .orElseGet(ApiConfig::defaults);
+    Optional<MediaConfig> media =
+        top.node(MediaSection.KEY).flatMap(n -> MediaSection.read(n, problems));
     return new TrunklineConfig(
-        listen, database, new TrunksConfig(trunks, ingress, routes, callPolicy), api, source);
+        listen,
+        database,
+        new TrunksConfig(trunks, ingress, routes, callPolicy),
+        api,
+        media,
+        source);
   }
 
   /** SnakeYAML splits some messages in two ("expected a single document", "but found ..."). */

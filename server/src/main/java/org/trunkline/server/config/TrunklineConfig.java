@@ -2,7 +2,9 @@ package org.trunkline.server.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.trunkline.core.trunk.TrunksConfig;
+import org.trunkline.media.MediaConfig;
 import org.trunkline.stack.ListenPoint;
 
 /**
@@ -14,6 +16,7 @@ import org.trunkline.stack.ListenPoint;
  *     {@code trunks} or {@code ingress} section)
  * @param api where the admin HTTP API listens ({@link ApiConfig#defaults} when the file has no
  *     {@code api} section; {@link ApiConfig#DISABLED} for configs built in code without one)
+ * @param media the RTP relay, when the file has a {@code media} section
  * @param source the file this was read from, as named on the command line
  */
 public record TrunklineConfig(
@@ -21,6 +24,7 @@ public record TrunklineConfig(
     DatabaseConfig database,
     TrunksConfig trunks,
     ApiConfig api,
+    Optional<MediaConfig> media,
     Path source) {
   /** The config file used when the command line names none. */
   public static final String DEFAULT_FILE = "conf/trunkline.yaml";
@@ -31,12 +35,13 @@ public record TrunklineConfig(
     listen = List.copyOf(listen);
     java.util.Objects.requireNonNull(trunks, "trunks");
     java.util.Objects.requireNonNull(api, "api");
+    java.util.Objects.requireNonNull(media, "media");
   }
 
   /** A config built in code: no admin API, so tests never compete for its port. */
   public TrunklineConfig(
       List<ListenConfig> listen, DatabaseConfig database, TrunksConfig trunks, Path source) {
-    this(listen, database, trunks, ApiConfig.DISABLED, source);
+    this(listen, database, trunks, ApiConfig.DISABLED, Optional.empty(), source);
   }
 
   /** A config without trunks. */

@@ -199,15 +199,14 @@ class ConfigLoaderTest {
                 listen:
                   - {transport: udp, address: 127.0.0.1, prot: 5060}
                 database: {url: jdbc:h2:mem:x, colour: blue}
-                media: []
+                medias: []
                 """))
         .containsExactly(
             "conf/test.yaml:1: unknown key 'lisen' (did you mean 'listen'?)",
             "conf/test.yaml:3: listen[0]: unknown key 'prot' (did you mean 'port'?)",
             "conf/test.yaml:4: database: unknown key 'colour'"
                 + " (known keys: url, user, password, pool-size)",
-            "conf/test.yaml:5: unknown key 'media' (known keys: listen, database, trunks, routes,"
-                + " calls, ingress, api)");
+            "conf/test.yaml:5: unknown key 'medias' (did you mean 'media'?)");
   }
 
   @Test
@@ -253,7 +252,7 @@ class ConfigLoaderTest {
     assertThat(problems("- listen\n"))
         .containsExactly(
             "conf/test.yaml:1: must be a mapping with the sections listen, database, trunks,"
-                + " routes, calls, ingress, api, got a list");
+                + " routes, calls, ingress, api, media, got a list");
   }
 
   @Test
@@ -339,7 +338,7 @@ class ConfigLoaderTest {
             "conf/test.yaml:3: listen[0].transport: must be udp, tcp or tls, got sctp",
             "conf/test.yaml:3: listen[0].port: must be 1..65535 (or 0 for any free port), got 70000",
             "conf/test.yaml:4: unknown key 'extra' (known keys: listen, database, trunks, routes,"
-                + " calls, ingress, api)");
+                + " calls, ingress, api, media)");
   }
 
   @Test

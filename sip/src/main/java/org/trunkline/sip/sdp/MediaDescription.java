@@ -218,6 +218,20 @@ public final class MediaDescription {
     return withMediaLine(m.withFormats(kept), out);
   }
 
+  /**
+   * With the {@code m=} line's formats replaced, e.g. reordered by preference (RFC 3264 §5.1: the
+   * first is the most preferred) or renumbered; the attribute lines are left as they are, so the
+   * caller keeps {@code rtpmap}/{@code fmtp} lines consistent.
+   *
+   * @throws IllegalArgumentException if {@code formats} is empty on a stream with a port
+   */
+  public MediaDescription withFormats(List<String> formats) {
+    if (formats.isEmpty() && m.port() != 0) {
+      throw new IllegalArgumentException("m=" + m.media() + " needs at least one format");
+    }
+    return withMediaLine(m.withFormats(formats), lines);
+  }
+
   private static String firstField(String value) {
     int sp = value.indexOf(' ');
     return sp < 0 ? value : value.substring(0, sp);

@@ -1,0 +1,315 @@
+package org.trunkline.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * RTP load through a relay that speaks rtpengine's "ng" protocol (rtpengine itself, or {@link
+ * NgRelayServer}), or straight between the two sides ({@code direct}) for the loopback floor. Each
+ * call is offered and answered, then both sides send a G.711 packet (172 bytes) every ptime for the
+ * run; every packet carries its send time, so the receiver measures one-way latency on the same
+ * clock. The relay's CPU is read from /proc for packets per CPU-second. Bounded: calls, seconds.
+ *
+ * <pre>
+ * java -cp benchmarks.jar org.trunkline.bench.RtpLoad NG|direct CALLS SECONDS RELAY_PID LABEL [SOCKETS]
+ * </pre>
+ *
+ * Prints one {@code RESULT key=value ...} line.
+ */
+public final class RtpLoad {
+  private static final int PTIME_MS = 20;
+  private static final int SIZE = 172;
+  private static final Pattern PORT = Pattern.compile("m=audio (\\d+)");
+  private static final Pattern HOST = Pattern.compile("c=IN IP4 (\\S+)");
+  private static final int BUCKETS = 200_000; // 1 µs each, up to 200 ms
+
+  private RtpLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    String ng = args[0];
+    int calls = Integer.parseInt(args[1]);
+    int seconds = Integer.parseInt(args[2]);
+    long pid = Long.parseLong(args[3]);
+    String label = args[4];
+    int k = args.length > 5 ? Integer.parseInt(args[5]) : 2;
+    DatagramChannel[] as = new DatagramChannel[k];
+    DatagramChannel[] bs = new DatagramChannel[k];
+    for (int i = 0; i < k; i++) {
+      as[i] = open();
+      bs[i] = open();
+    }
+    SocketAddress[] toRelayFromA = new SocketAddress[calls];
+    SocketAddress[] toRelayFromB = new SocketAddress[calls];
+    String run = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    NgClient ctl = ng.equals("direct") ? null : new NgClient(ng);
+    for (int i = 0; i < calls; i++) {
+      InetSocketAddress a = (InetSocketAddress) as[i % k].getLocalAddress();
+      InetSocketAddress b = (InetSocketAddress) bs[i % k].getLocalAddress();
+      if (ctl == null) {
+        toRelayFromA[i] = b;
+        toRelayFromB[i] = a;
+        continue;
+      }
+      String callId = "bench-" + run + "-" + i;
+      String toB =
+          ctl.sdp(
+              Map.of(
+                  "command",
+                  "offer",
+                  "call-id",
+                  callId,
+                  "from-tag",
+                  "a" + i,
+                  "sdp",
+                  sdp(a.getPort())));
+      String toA =
+          ctl.sdp(
+              Map.of(
+                  "command",
+                  "answer",
+                  "call-id",
+                  callId,
+                  "from-tag",
+                  "a" + i,
+                  "to-tag",
+                  "b" + i,
+                  "sdp",
+                  sdp(b.getPort())));
+      toRelayFromB[i] = address(toB);
+      toRelayFromA[i] = address(toA);
+    }
+    Stats ab = new Stats();
+    Stats ba = new Stats();
+    List<Thread> readers = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      readers.add(Thread.ofPlatform().name("rx-b" + i).start(reader(bs[i], ab)));
+      readers.add(Thread.ofPlatform().name("rx-a" + i).start(reader(as[i], ba)));
+    }
+    long cpu0 = cpuTicks(pid);
+    long t0 = System.nanoTime();
+    long end = t0 + seconds * 1_000_000_000L;
+    Thread sa = Thread.ofPlatform().name("tx-a").start(sender(as, toRelayFromA, k, t0, end, ab, 0));
+    Thread sb = Thread.ofPlatform().name("tx-b").start(sender(bs, toRelayFromB, k, t0, end, ba, 1));
+    sa.join();
+    sb.join();
+    long sent = ab.sent.get() + ba.sent.get();
+    long drainUntil = System.nanoTime() + 2_000_000_000L;
+    while (ab.received.get() + ba.received.get() < sent && System.nanoTime() < drainUntil) {
+      LockSupport.parkNanos(10_000_000L); // a benchmark's bounded drain, not a test
+    }
+    long elapsed = System.nanoTime() - t0;
+    long cpu1 = cpuTicks(pid);
+    for (int i = 0; i < k; i++) {
+      as[i].close();
+      bs[i].close();
+    }
+    for (Thread t : readers) {
+      t.join(2000);
+    }
+    if (ctl != null) {
+      for (int i = 0; i < calls; i++) {
+        ctl.send(
+            Map.of("command", "delete", "call-id", "bench-" + run + "-" + i, "from-tag", "a" + i));
+      }
+    }
+    long received = ab.received.get() + ba.received.get();
+    double cpuS = (cpu1 - cpu0) / 100.0;
+    double secs = elapsed / 1e9;
+    long[] h = new long[BUCKETS + 1];
+    for (int i = 0; i <= BUCKETS; i++) {
+      h[i] = ab.hist[i] + ba.hist[i];
+    }
+    System.out.printf(
+        "RESULT label=%s calls=%d seconds=%d sent=%d received=%d lost=%d loss_pct=%.4f"
+            + " pps=%.0f lat_p50_us=%d lat_p90_us=%d lat_p99_us=%d lat_max_us=%d"
+            + " relay_cpu_pct=%.1f relay_pkts_per_cpu_s=%.0f load=%s%n",
+        label,
+        calls,
+        seconds,
+        sent,
+        received,
+        sent - received,
+        100.0 * (sent - received) / Math.max(1, sent),
+        received / secs,
+        pct(h, received, 0.50),
+        pct(h, received, 0.90),
+        pct(h, received, 0.99),
+        Math.max(ab.max.get(), ba.max.get()),
+        pid > 0 ? 100 * cpuS / secs : 0.0,
+        pid > 0 && cpuS > 0 ? received / cpuS : 0.0,
+        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+  }
+
+  private static String sdp(int port) {
+    return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        + "m=audio "
+        + port
+        + " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n";
+  }
+
+  private static InetSocketAddress address(String sdp) {
+    Matcher p = PORT.matcher(sdp);
+    Matcher h = HOST.matcher(sdp);
+    if (!p.find() || !h.find()) {
+      throw new IllegalStateException("no address in relay SDP: " + sdp);
+    }
+    return new InetSocketAddress(h.group(1), Integer.parseInt(p.group(1)));
+  }
+
+  private static DatagramChannel open() throws IOException {
+    DatagramChannel c = DatagramChannel.open();
+    c.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+    c.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+    c.bind(new InetSocketAddress("127.0.0.1", 0));
+    return c;
+  }
+
+  static final class Stats {
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong received = new AtomicLong();
+    final AtomicLong max = new AtomicLong();
+    final long[] hist = new long[BUCKETS + 1]; // one reader thread per side writes... see reader()
+  }
+
+  private static Runnable sender(
+      DatagramChannel[] socks, SocketAddress[] to, int k, long t0, long end, Stats st, int dir) {
+    return () -> {
+      ByteBuffer b = ByteBuffer.allocateDirect(SIZE);
+      int calls = to.length;
+      try {
+        for (int tick = 0; ; tick++) {
+          long due = t0 + tick * PTIME_MS * 1_000_000L;
+          if (due >= end) {
+            return;
+          }
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
+          }
+          for (int i = 0; i < calls; i++) {
+            b.clear();
+            b.put((byte) 0x80).put((byte) 0).putShort((short) tick).putInt(tick * 160);
+            b.putInt(i << 1 | dir).putLong(System.nanoTime());
+            b.position(SIZE).flip();
+            socks[i % k].send(b, to[i]);
+            st.sent.incrementAndGet();
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+  }
+
+  private static Runnable reader(DatagramChannel c, Stats st) {
+    return () -> {
+      ByteBuffer b = ByteBuffer.allocateDirect(2048);
+      try {
+        while (true) {
+          b.clear();
+          c.receive(b);
+          long now = System.nanoTime();
+          if (b.position() < 20) {
+            continue;
+          }
+          long us = (now - b.getLong(12)) / 1000;
+          synchronized (st) {
+            st.hist[(int) Math.min(Math.max(us, 0), BUCKETS)]++;
+          }
+          st.received.incrementAndGet();
+          st.max.accumulateAndGet(us, Math::max);
+        }
+      } catch (IOException e) {
+        // closed at the end of the run
+      }
+    };
+  }
+
+  private static long pct(long[] h, long n, double q) {
+    long want = (long) Math.ceil(n * q);
+    long seen = 0;
+    for (int i = 0; i < h.length; i++) {
+      seen += h[i];
+      if (seen >= want && want > 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** utime + stime of a process, in clock ticks (100 per second), from /proc; 0 without a pid. */
+  static long cpuTicks(long pid) throws IOException {
+    if (pid <= 0) {
+      return 0;
+    }
+    String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15
+  }
+
+  /** A blocking ng client on UDP, one request at a time, retried on timeout. */
+  static final class NgClient {
+    private final DatagramChannel c;
+    private final InetSocketAddress server;
+    private final String prefix = Long.toHexString(System.nanoTime()) + "-";
+    private int cookie;
+
+    NgClient(String hostPort) throws IOException {
+      int colon = hostPort.lastIndexOf(':');
+      server =
+          new InetSocketAddress(
+              hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+      c = DatagramChannel.open();
+      c.bind(new InetSocketAddress("127.0.0.1", 0));
+      c.socket().setSoTimeout(2000);
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> send(Map<String, Object> req) throws IOException {
+      String ck = prefix + (cookie++); // unique: rtpengine answers a repeated cookie from its cache
+      byte[] body = Bencode.encode(req);
+      ByteBuffer out = ByteBuffer.allocate(ck.length() + 1 + body.length);
+      out.put(ck.getBytes(StandardCharsets.US_ASCII)).put((byte) ' ').put(body).flip();
+      for (int attempt = 0; attempt < 3; attempt++) {
+        c.send(out.duplicate(), server);
+        byte[] in = new byte[65536];
+        java.net.DatagramPacket p = new java.net.DatagramPacket(in, in.length);
+        try {
+          c.socket().receive(p);
+        } catch (java.net.SocketTimeoutException e) {
+          continue;
+        }
+        String text = new String(in, 0, p.getLength(), StandardCharsets.ISO_8859_1);
+        int sp = text.indexOf(' ');
+        if (!text.substring(0, sp).equals(ck)) {
+          continue;
+        }
+        return (Map<String, Object>) Bencode.decode(in, sp + 1);
+      }
+      throw new IOException("ng server " + server + " did not answer " + req.get("command"));
+    }
+
+    String sdp(Map<String, Object> req) throws IOException {
+      Map<String, Object> r = send(req);
+      if (!"ok".equals(r.get("result"))) {
+        throw new IOException("ng " + req.get("command") + ": " + r);
+      }
+      return (String) r.get("sdp");
+    }
+  }
+}
