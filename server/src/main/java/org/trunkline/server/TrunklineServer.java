@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.core.TrunkCore;
+import org.trunkline.media.MediaRelay;
 import org.trunkline.server.api.AdminApi;
 import org.trunkline.server.config.TrunklineConfig;
 import org.trunkline.server.storage.Database;
@@ -37,6 +38,7 @@ public final class TrunklineServer implements AutoCloseable {
   private final List<ListenPoint> listening;
   private final AtomicBoolean closed = new AtomicBoolean();
   private AdminApi admin;
+  private MediaRelay relay;
 
   private TrunklineServer(
       String nodeId,
@@ -79,6 +81,8 @@ public final class TrunklineServer implements AutoCloseable {
     TrunkCore core = new TrunkCore(clock, sip::client, database.locationStore());
     sip.transactionUser(core);
     core.calls().cdrSink(database.cdrStore());
+    MediaRelay relay = config.media().map(MediaRelay::new).orElse(null);
+    core.calls().media(relay, config.mediaPolicy().endSilentCalls());
     try {
       core.apply(config.trunks());
       int restored = core.restore();
@@ -91,23 +95,24 @@ public final class TrunklineServer implements AutoCloseable {
           Version.current(),
           restored);
       TrunklineServer server = new TrunklineServer(nodeId, database, sip, core, listening);
+      server.relay = relay;
       server.admin = AdminApi.start(config, server);
       return server;
     } catch (StartupException e) {
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, relay, database);
       throw e;
     } catch (IOException e) {
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, relay, database);
       throw new StartupException(BindFailure.describe(points, e), e);
     } catch (DatabaseException e) {
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, relay, database);
       throw new StartupException(e.getMessage(), e);
     } catch (RuntimeException e) {
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, relay, database);
       throw new StartupException("cannot start SIP server: " + e, e);
     }
   }
@@ -162,6 +167,11 @@ public final class TrunklineServer implements AutoCloseable {
     return admin;
   }
 
+  /** The RTP relay, when the config has a media section. */
+  public java.util.Optional<MediaRelay> media() {
+    return java.util.Optional.ofNullable(relay);
+  }
+
   /** The SIP stack (counters, client). */
   public SipServer sip() {
     return sip;
@@ -175,16 +185,23 @@ public final class TrunklineServer implements AutoCloseable {
         admin.close();
       }
       core.close();
-      closeQuietly(sip, database);
+      closeQuietly(sip, relay, database);
       log.info("node {} stopped", nodeId);
     }
   }
 
-  private static void closeQuietly(SipServer sip, Database database) {
+  private static void closeQuietly(SipServer sip, MediaRelay relay, Database database) {
     try {
       sip.close();
     } catch (RuntimeException e) {
       log.warn("closing the SIP server failed", e);
+    }
+    if (relay != null) {
+      try {
+        relay.close(); // before the database: closed sessions still end in CDRs
+      } catch (RuntimeException e) {
+        log.warn("closing the media relay failed", e);
+      }
     }
     database.close();
   }

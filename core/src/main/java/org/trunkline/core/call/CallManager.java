@@ -63,6 +63,18 @@ public final class CallManager {
     this.sink = java.util.Objects.requireNonNull(sink, "sink");
   }
 
+  /**
+   * The RTP relay for calls whose trunks relay media (issue 8), and whether a relayed call whose
+   * media went silent is hung up. Without it every call's SDP passes through.
+   */
+  public void media(org.trunkline.media.MediaRelay relay, boolean hangUpSilent) {
+    this.relay = relay;
+    this.hangUpSilent = hangUpSilent;
+  }
+
+  private volatile org.trunkline.media.MediaRelay relay;
+  private volatile boolean hangUpSilent = true;
+
   /** Uses new routes and trunks (reload); calls in progress keep theirs. */
   public void routing(Router router, Predicate<Trunk> down) {
     this.router = router;
@@ -447,6 +459,16 @@ public final class CallManager {
     @Override
     public int limitStatus() {
       return policy.limitStatus();
+    }
+
+    @Override
+    public org.trunkline.media.MediaRelay relay() {
+      return relay;
+    }
+
+    @Override
+    public boolean hangUpSilent() {
+      return hangUpSilent;
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.trunkline.stack.ListenPoint;
  * @param api where the admin HTTP API listens ({@link ApiConfig#defaults} when the file has no
  *     {@code api} section; {@link ApiConfig#DISABLED} for configs built in code without one)
  * @param media the RTP relay, when the file has a {@code media} section
+ * @param mediaPolicy what the media section says about calls (default mode, silent calls)
  * @param source the file this was read from, as named on the command line
  */
 public record TrunklineConfig(
@@ -25,6 +26,7 @@ public record TrunklineConfig(
     TrunksConfig trunks,
     ApiConfig api,
     Optional<MediaConfig> media,
+    MediaPolicy mediaPolicy,
     Path source) {
   /** The config file used when the command line names none. */
   public static final String DEFAULT_FILE = "conf/trunkline.yaml";
@@ -36,12 +38,20 @@ public record TrunklineConfig(
     java.util.Objects.requireNonNull(trunks, "trunks");
     java.util.Objects.requireNonNull(api, "api");
     java.util.Objects.requireNonNull(media, "media");
+    java.util.Objects.requireNonNull(mediaPolicy, "mediaPolicy");
   }
 
   /** A config built in code: no admin API, so tests never compete for its port. */
   public TrunklineConfig(
       List<ListenConfig> listen, DatabaseConfig database, TrunksConfig trunks, Path source) {
-    this(listen, database, trunks, ApiConfig.DISABLED, Optional.empty(), source);
+    this(
+        listen,
+        database,
+        trunks,
+        ApiConfig.DISABLED,
+        Optional.empty(),
+        MediaPolicy.DEFAULT,
+        source);
   }
 
   /** A config without trunks. */
