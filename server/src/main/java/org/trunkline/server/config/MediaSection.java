@@ -122,7 +122,20 @@ final class MediaSection {
                 "must be relay or pass-through, got " + mode.get());
       }
     }
-    return new MediaPolicy(relay, m.bool("end-silent-calls", true));
+    boolean end = true;
+    Optional<String> text = m.text("end-silent-calls");
+    if (text.isPresent()) {
+      switch (text.get().toLowerCase(java.util.Locale.ROOT)) {
+        case "true" -> end = true;
+        case "false" -> end = false;
+        default ->
+            problems.add(
+                m.node("end-silent-calls").orElseThrow(),
+                m.field("end-silent-calls"),
+                "must be true or false, got " + text.get());
+      }
+    }
+    return new MediaPolicy(relay, end);
   }
 
   private static InetAddress address(YamlMap m, String key, String fallback, Problems problems) {

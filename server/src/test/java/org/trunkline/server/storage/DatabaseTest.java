@@ -58,7 +58,11 @@ class DatabaseTest {
                   "SELECT \"version\", \"description\", \"success\" FROM \"flyway_schema_history\""
                       + " WHERE \"type\" = 'SQL'"))
           .containsExactly(
-              "1|init|true", "2|registrations|true", "3|cdr|true", "4|cdr details|true");
+              "1|init|true",
+              "2|registrations|true",
+              "3|cdr|true",
+              "4|cdr details|true",
+              "6|cdr media|true");
       assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
     }
   }
@@ -91,7 +95,7 @@ class DatabaseTest {
               rows(
                   again.dataSource(),
                   "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"type\" = 'SQL'"))
-          .containsExactly("4");
+          .containsExactly("5");
     }
   }
 
