@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MediaRelay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MediaRelay.class);
-  private static final int BIND_ATTEMPTS = 16;
+  private static final int BIND_ATTEMPTS = 64; // ports another program holds are skipped
 
   private final MediaConfig config;
   private final LongSupplier nanoTime;

@@ -45,8 +45,8 @@ public final class MediaSession {
   private volatile List<RelayStream> streams = List.of(); // by media index; null where removed
   private final List<RelayStream> all = new ArrayList<>(); // every stream ever; under this
   private final SessionDescription[] sent = new SessionDescription[2]; // what each leg got
-  private Leg offerer; // a pending offer's leg, else null
-  private SessionDescription offer; // the pending offer as received
+  private Leg offerer; // the leg of the last offer
+  private SessionDescription offer; // the last offer as received
   volatile Recorder recorder;
   private final List<DtmfEvent> dtmf = new ArrayList<>(); // loop only
   private final List<OneWayAudio> oneWay = new ArrayList<>(); // loop only
@@ -155,7 +155,8 @@ public final class MediaSession {
 
   /**
    * The answer from {@code from} to the pending offer of the other leg; returns the body for the
-   * offerer. Streams the answer rejects (port 0) are closed.
+   * offerer. Streams the answer rejects (port 0) are closed. The same leg may answer the same offer
+   * again (early SDP in a 183, then the 200's): the later answer replaces the earlier.
    *
    * @throws MediaException 488 if the body does not parse
    * @throws IllegalStateException if the other leg has no offer pending, or the session is closed
@@ -163,7 +164,7 @@ public final class MediaSession {
   public synchronized byte[] answer(Leg from, byte[] body) {
     ensureOpen();
     Leg to = from.other();
-    if (offerer != to) {
+    if (offerer != to || offer == null) {
       throw new IllegalStateException(
           "call "
               + callId
@@ -203,8 +204,6 @@ public final class MediaSession {
     }
     streams = Collections.unmodifiableList(next);
     sent[to.ordinal()] = out;
-    offerer = null;
-    offer = null;
     if (options.record() && recorder == null) {
       recorder = newRecorder(out);
     }

@@ -239,6 +239,21 @@ class MediaRelayTest {
   }
 
   @Test
+  void theFinalAnswerReplacesAnEarlyOne() throws Exception {
+    try (RtpPeer early = new RtpPeer("127.0.0.3")) {
+      MediaSession s = relay.open("call-183");
+      s.offerFromA(RtpPeer.sdp(a.ip(), a.port()));
+      byte[] in183 = s.answerFromB(RtpPeer.sdp(b.ip(), early.port())); // an announcement server
+      byte[] in200 = s.answerFromB(RtpPeer.sdp(b.ip(), b.port())); // then the callee itself
+      assertThat(Relays.rtpTarget(in200, 0)).isEqualTo(Relays.rtpTarget(in183, 0));
+      a.send(RtpPeer.rtp(0, 1, 0, 1, new byte[] {3}), Relays.rtpTarget(in200, 0));
+      assertThat(b.receive(WAIT).data()[12]).isEqualTo((byte) 3);
+      assertThat(early.drain()).isEmpty();
+      s.close();
+    }
+  }
+
+  @Test
   void anAnswerWithoutAnOfferAndABadBodyAreRefused() {
     MediaSession s = relay.open("call-bad");
     assertThatThrownBy(() -> s.answerFromB(RtpPeer.sdp(b.ip(), b.port())))

@@ -14,8 +14,9 @@ final class Relays {
   private Relays() {}
 
   static MediaConfig config(Path recordings) throws Exception {
-    // a random block of 400 ports so parallel builds on this machine rarely meet (bind skips them)
-    int base = 20000 + 2 * ThreadLocalRandom.current().nextInt(0, 10000);
+    // a random block of 400 ports in 20000-29999: below the ephemeral range and the bench relays
+    // (30000-49999), so parallel builds on this machine rarely meet (and bind skips taken ports)
+    int base = 20000 + 2 * ThreadLocalRandom.current().nextInt(0, 4800);
     return MediaConfig.defaults(InetAddress.getByName("127.0.0.1"))
         .withPorts(base, base + 399)
         .withTimers(
