@@ -28,14 +28,14 @@ import org.trunkline.stack.ListenPoint;
 import org.trunkline.stack.Sipp;
 
 /**
- * Every trunk mode calling every other (issue 6): one server with a trunk of each mode, each mode's
- * SIPp on its own loopback address, and for each ordered pair of modes the call cases (answered and
- * hung up by either side, cancelled while ringing, held and resumed by the caller, held by the
- * callee, a reliable 183 PRACKed). Each call dials a national number that the calling trunk's
- * {@code numbering.in} makes E.164 and the called trunk's {@code numbering.out} makes national
- * again (and the caller's {@code +1...} becomes {@code 001...}); its CDR is checked, and so is
- * topology hiding on the wire: no address, Call-ID or Via branch of one leg in any header the other
- * leg's SIPp received.
+ * Every trunk mode calling every mode (issue 6): one server with two trunks of each mode, each
+ * trunk's SIPp on its own loopback address, and for each ordered pair of modes the call cases
+ * (answered and hung up by either side, cancelled while ringing, held and resumed by the caller,
+ * held by the callee, a reliable 183 PRACKed). Each call dials a national number that the calling
+ * trunk's {@code numbering.in} makes E.164 and the called trunk's {@code numbering.out} makes
+ * national again (and the caller's {@code +1...} becomes {@code 001...}); its CDR is checked, and
+ * so is topology hiding on the wire: no address, Call-ID or Via branch of one leg in any header the
+ * other leg's SIPp received.
  */
 class TrunkModeMatrixTest {
   private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -46,24 +46,49 @@ class TrunkModeMatrixTest {
           + " out: [{match: '^\\+7(\\d+)$', replace: '8$1'},"
           + " {match: '^\\+(1\\d{10})$', replace: '00$1'}]}";
 
-  /**
-   * A trunk mode and where its far side sits: its SIPp's address, and the digit that routes a
-   * number to it ({@code +7495<digit>00...}).
-   */
+  /** The four trunk modes. */
   enum Mode {
-    REGISTER_IN("rin", "127.0.0.11", 1),
-    REGISTER_OUT("rout", "127.0.0.31", 2),
-    IP("ip", "127.0.0.21", 3),
-    CROSS_CONNECT("xc", "127.0.0.41", 4);
+    REGISTER_IN,
+    REGISTER_OUT,
+    IP,
+    CROSS_CONNECT
+  }
 
+  /**
+   * A trunk of the server and where its far side sits: its mode, its SIPp's address, and the digit
+   * that routes a number to it ({@code +7495<digit>00...}). Each mode has two trunks, so that a
+   * mode can call itself.
+   */
+  enum End {
+    RIN(Mode.REGISTER_IN, "rin", "127.0.0.11", 1),
+    ROUT(Mode.REGISTER_OUT, "rout", "127.0.0.31", 2),
+    IP(Mode.IP, "ip", "127.0.0.21", 3),
+    XC(Mode.CROSS_CONNECT, "xc", "127.0.0.41", 4),
+    RIN2(Mode.REGISTER_IN, "rin2", "127.0.0.12", 5),
+    ROUT2(Mode.REGISTER_OUT, "rout2", "127.0.0.32", 6),
+    IP2(Mode.IP, "ip2", "127.0.0.22", 7),
+    XC2(Mode.CROSS_CONNECT, "xc2", "127.0.0.43", 8);
+
+    final Mode mode;
     final String trunk;
     final String ip;
     final int digit;
 
-    Mode(String trunk, String ip, int digit) {
+    End(Mode mode, String trunk, String ip, int digit) {
+      this.mode = mode;
       this.trunk = trunk;
       this.ip = ip;
       this.digit = digit;
+    }
+
+    /** The first trunk of {@code mode}. */
+    static End first(Mode mode) {
+      return values()[mode.ordinal()];
+    }
+
+    /** The cross-connect trunk's own listen point: one address per trunk. */
+    String listenAddress() {
+      return this == XC ? "127.0.0.42" : "127.0.0.44";
     }
   }
 
@@ -98,16 +123,22 @@ class TrunkModeMatrixTest {
     }
   }
 
-  /** Every ordered pair of two different modes: each mode calls and is called by each other. */
-  private static final List<Mode[]> PAIRS =
+  /**
+   * Every ordered pair of modes, 16: a mode calls another's first trunk, and its own second trunk.
+   */
+  private static final List<End[]> PAIRS =
       Stream.of(Mode.values())
           .flatMap(from ->
-              Stream.of(Mode.values()).filter(to -> to != from).map(to -> new Mode[] {from, to}))
+              Stream.of(Mode.values())
+                  .map(to ->
+                      new End[] {
+                        End.first(from), to == from ? End.values()[to.ordinal() + 4] : End.first(to)
+                      }))
           .toList();
 
   static Stream<Arguments> calls() {
     List<Arguments> all = new ArrayList<>();
-    for (Mode[] pair : PAIRS) {
+    for (End[] pair : PAIRS) {
       for (Case c : Case.values()) {
         all.add(Arguments.of(pair[0], pair[1], c));
       }
@@ -118,95 +149,105 @@ class TrunkModeMatrixTest {
   @TempDir static Path dir;
   private static TrunklineServer server;
 
-  /** Where each mode's callee SIPp listens (for register-in and -out: where it registered). */
-  private static int rinPort;
+  /** Where each trunk's callee SIPp listens (register-in and -out: where it registered). */
+  private static final java.util.Map<End, Integer> PORTS = new java.util.EnumMap<>(End.class);
 
-  private static int routPort;
-  private static int ipPort;
-  private static int xcPort;
   private static final AtomicInteger serial = new AtomicInteger();
 
   @BeforeAll
   static void start() throws Exception {
-    rinPort = Sipp.freePortFor("u1");
-    routPort = Sipp.freePortFor("u1");
-    ipPort = Sipp.freePortFor("u1");
-    xcPort = Sipp.freePortFor("u1");
-    // register-out: our registration to the PBX's registrar (a SIPp that challenges, then 200)
-    Path regDir = Files.createDirectories(dir.resolve("rout-registrar"));
-    Process registrar =
-        Sipp.startUas(
-            regDir,
-            "uas-register-challenge",
-            routPort,
-            "u1",
-            1,
-            List.of("-i", Mode.REGISTER_OUT.ip));
-    awaitBound(Mode.REGISTER_OUT.ip, routPort, registrar, regDir);
+    for (End e : End.values()) {
+      PORTS.put(e, Sipp.freePortFor("u1"));
+    }
+    // register-out: our registrations to the PBXs' registrars (SIPps that challenge, then 200)
+    List<Process> registrars = new ArrayList<>();
+    List<String> registrarDirs = new ArrayList<>();
+    for (End e : List.of(End.ROUT, End.ROUT2)) {
+      Path regDir = Files.createDirectories(dir.resolve(e.trunk + "-registrar"));
+      registrarDirs.add(regDir.getFileName().toString());
+      Process registrar =
+          Sipp.startUas(
+              regDir, "uas-register-challenge", PORTS.get(e), "u1", 1, List.of("-i", e.ip));
+      awaitBound(e.ip, PORTS.get(e), registrar, regDir);
+      registrars.add(registrar);
+    }
 
+    StringBuilder yaml =
+        new StringBuilder()
+            .append("listen:\n")
+            .append("  - {name: public, transport: udp, address: 127.0.0.1, port: 0}\n");
+    for (End e : List.of(End.XC, End.XC2)) {
+      yaml.append("  - {name: ")
+          .append(e.trunk)
+          .append(", transport: udp, address: ")
+          .append(e.listenAddress())
+          .append(", port: 0}\n");
+    }
+    yaml.append("database: {url: \"jdbc:h2:file:")
+        .append(dir.resolve("db"))
+        .append("\"}\n")
+        .append("api: {enabled: false}\n")
+        .append("trunks:\n");
+    StringBuilder routes = new StringBuilder("routes:\n");
+    for (End e : End.values()) {
+      String target = "\"sip:" + e.ip + ":" + PORTS.get(e) + "\"";
+      yaml.append("  - {name: ").append(e.trunk).append(", mode: ");
+      yaml.append(
+          switch (e.mode) {
+            case REGISTER_IN ->
+                "register-in, username: "
+                    + e.trunk
+                    + ", password: pw, numbers: [\"+7495"
+                    + e.digit
+                    + "00*\"],";
+            case REGISTER_OUT ->
+                "register-out, registrar: "
+                    + target
+                    + ", username: trunk77, password: pw, expires: 600,";
+            case IP -> "ip, peers: [\"" + e.ip + "\"], target: " + target + ", health: off,";
+            case CROSS_CONNECT ->
+                "cross-connect, listen: "
+                    + e.trunk
+                    + ", peers: [\""
+                    + e.ip
+                    + "\"], target: "
+                    + target
+                    + ", health: off,";
+          });
+      yaml.append(NATIONAL).append("}\n");
+      if (e.mode != Mode.REGISTER_IN) {
+        routes.append("  - {prefix: \"+7495").append(e.digit).append("00\", trunks: [");
+        routes.append(e.trunk).append("]}\n");
+      }
+    }
     Path file = dir.resolve("trunkline.yaml");
-    Files.writeString(
-        file,
-        "listen:\n"
-            + "  - {name: public, transport: udp, address: 127.0.0.1, port: 0}\n"
-            + "  - {name: xc, transport: udp, address: 127.0.0.42, port: 0}\n"
-            + "database: {url: \"jdbc:h2:file:"
-            + dir.resolve("db")
-            + "\"}\n"
-            + "api: {enabled: false}\n"
-            + "trunks:\n"
-            + "  - {name: rin, mode: register-in, username: rin, password: pw,"
-            + " numbers: [\"+7495100*\"],"
-            + NATIONAL
-            + "}\n"
-            + "  - {name: rout, mode: register-out, registrar: \"sip:"
-            + Mode.REGISTER_OUT.ip
-            + ":"
-            + routPort
-            + "\", username: trunk77, password: pw, expires: 600,"
-            + NATIONAL
-            + "}\n"
-            + "  - {name: ip, mode: ip, peers: [\""
-            + Mode.IP.ip
-            + "\"], target: \"sip:"
-            + Mode.IP.ip
-            + ":"
-            + ipPort
-            + "\", health: off,"
-            + NATIONAL
-            + "}\n"
-            + "  - {name: xc, mode: cross-connect, listen: xc, peers: [\""
-            + Mode.CROSS_CONNECT.ip
-            + "\"], target: \"sip:"
-            + Mode.CROSS_CONNECT.ip
-            + ":"
-            + xcPort
-            + "\", health: off,"
-            + NATIONAL
-            + "}\n"
-            + "routes:\n"
-            + "  - {prefix: \"+7495200\", trunks: [rout]}\n"
-            + "  - {prefix: \"+7495300\", trunks: [ip]}\n"
-            + "  - {prefix: \"+7495400\", trunks: [xc]}\n");
+    Files.writeString(file, yaml.append(routes).toString());
     server = TrunklineServer.start(ConfigLoader.load(file), Clock.systemUTC());
-    Sipp.expectSuccess(registrar, regDir, LIMIT);
+    for (Process registrar : registrars) {
+      Sipp.expectSuccess(registrar, dir.resolve(registrarDirs.removeFirst()), LIMIT);
+    }
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() ->
             server.core().trunks().stream()
-                .anyMatch(t -> t.name().equals("rout") && t.state().equals("registered")));
+                    .filter(t -> t.name().startsWith("rout") && t.state().equals("registered"))
+                    .count()
+                == 2);
 
-    // register-in: the PBX registers from the address and port where its callee SIPp will listen
-    Path reg = Files.createDirectories(dir.resolve("rin-register"));
-    Sipp.runAndExpectSuccess(
-        reg,
-        "register-in",
-        address("public"),
-        Mode.REGISTER_IN.ip,
-        "u1",
-        1,
-        LIMIT,
-        List.of("-s", "rin", "-au", "rin", "-ap", "pw", "-p", Integer.toString(rinPort)));
+    // register-in: each PBX registers from the address and port where its callee SIPp will listen
+    for (End e : List.of(End.RIN, End.RIN2)) {
+      Path reg = Files.createDirectories(dir.resolve(e.trunk + "-register"));
+      Sipp.runAndExpectSuccess(
+          reg,
+          "register-in",
+          address("public"),
+          e.ip,
+          "u1",
+          1,
+          LIMIT,
+          List.of(
+              "-s", e.trunk, "-au", e.trunk, "-ap", "pw", "-p", Integer.toString(PORTS.get(e))));
+    }
   }
 
   @AfterAll
@@ -218,14 +259,14 @@ class TrunkModeMatrixTest {
 
   @ParameterizedTest(name = "{0} calls {1}: {2}")
   @MethodSource("calls")
-  void aCallBetweenTwoTrunkModes(Mode from, Mode to, Case c) throws Exception {
+  void aCallBetweenTwoTrunkModes(End from, End to, Case c) throws Exception {
     int n = serial.incrementAndGet();
     String e164 = String.format("+7495%d00%04d", to.digit, n);
     String dialed = "8" + e164.substring(2);
     String name = from.trunk + "-" + to.trunk + "-" + c.name().toLowerCase();
     Path calleeDir = Files.createDirectories(dir.resolve(name + "-callee"));
     Path callerDir = Files.createDirectories(dir.resolve(name + "-caller"));
-    int port = calleePort(to);
+    int port = PORTS.get(to);
     Process callee =
         Sipp.startUas(calleeDir, c.callee, port, "u1", 1, List.of("-i", to.ip, "-trace_msg"));
     try {
@@ -240,8 +281,8 @@ class TrunkModeMatrixTest {
   }
 
   private static void call(
-      Mode from,
-      Mode to,
+      End from,
+      End to,
       Case c,
       String dialed,
       String e164,
@@ -252,14 +293,14 @@ class TrunkModeMatrixTest {
       throws Exception {
     List<String> extra = new ArrayList<>(List.of("-s", dialed, "-trace_msg"));
     String scenario = c.caller;
-    if (from == Mode.REGISTER_IN) {
+    if (from.mode == Mode.REGISTER_IN) {
       scenario = c.authenticatedCaller;
-      extra.addAll(List.of("-au", "rin", "-ap", "pw"));
+      extra.addAll(List.of("-au", from.trunk, "-ap", "pw"));
     }
     Sipp.runAndExpectSuccess(
         callerDir,
         scenario,
-        address(from == Mode.CROSS_CONNECT ? "xc" : "public"),
+        address(from.mode == Mode.CROSS_CONNECT ? from.trunk : "public"),
         from.ip,
         "u1",
         1,
@@ -293,8 +334,9 @@ class TrunkModeMatrixTest {
     String callerSaw = SippTrace.headersReceived(callerDir);
     // the number as the callee's trunk wants it: in the Request-URI, or for a registered PBX
     // the Request-URI is the Contact it registered and the number is in the To
-    if (to == Mode.REGISTER_IN) {
-      assertThat(calleeSaw).contains("INVITE sip:rin@" + to.ip + ":" + port + " SIP/2.0");
+    if (to.mode == Mode.REGISTER_IN) {
+      assertThat(calleeSaw)
+          .contains("INVITE sip:" + to.trunk + "@" + to.ip + ":" + port + " SIP/2.0");
     } else {
       assertThat(calleeSaw).contains("INVITE sip:" + dialed + "@");
     }
@@ -332,15 +374,6 @@ class TrunkModeMatrixTest {
     }
     assertThat(out).as("requests sent by the SIPp run in %s", run).isNotEmpty();
     return out;
-  }
-
-  private static int calleePort(Mode to) {
-    return switch (to) {
-      case REGISTER_IN -> rinPort;
-      case REGISTER_OUT -> routPort;
-      case IP -> ipPort;
-      case CROSS_CONNECT -> xcPort;
-    };
   }
 
   private static Cdr cdr(String dialed) {
