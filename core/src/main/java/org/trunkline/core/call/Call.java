@@ -140,6 +140,10 @@ final class Call implements TransactionUser {
   private long aCseq = 1;
   private ClientInviteTransaction bTx;
   private byte[] bAck;
+
+  /** The callee's 2xx carrying a late offer: our ACK waits for the caller's answer in its own. */
+  private SipMessage lateOk;
+
   private Instant answered;
   private boolean ended;
   private int lastStatus = 480;
@@ -728,10 +732,17 @@ final class Call implements TransactionUser {
       layer().sendStateless(bAck, bTarget.peer());
       return;
     }
+    if (lateOk != null) {
+      return; // a retransmission while we wait for the caller's ACK
+    }
     bRemoteTag = ok.toTag();
     bRemoteContact = firstContact(ok);
-    bAck = ack(ok);
-    layer().sendStateless(bAck, bTarget.peer());
+    if (aInvite.bodyLength() == 0 && ok.bodyLength() > 0 && !ended && !aTx.isAnswered()) {
+      lateOk = ok; // RFC 3261 §13.2.1: the callee offered; the caller answers in its ACK
+    } else {
+      bAck = ack(ok, null, new byte[0]);
+      layer().sendStateless(bAck, bTarget.peer());
+    }
     attempts.add(bTrunk.name() + ": " + ok.status());
     if (ended || aTx.isAnswered()) {
       // the caller cancelled while the callee answered (§9.1 race): hang up the callee
@@ -1292,8 +1303,8 @@ final class Call implements TransactionUser {
     byte[] body = aInvite.body();
     org.trunkline.media.MediaRelay relay = env.relay();
     boolean relayed = media != null || (relay != null && CallMedia.wanted(from, t));
-    if (!relayed || !CallMedia.isSdp(aInvite.contentType(), body)) {
-      return body;
+    if (!relayed || (body.length > 0 && !CallMedia.isSdp(aInvite.contentType(), body))) {
+      return body; // a body other than SDP crosses as it is
     }
     try {
       if (media == null) {
@@ -1342,6 +1353,9 @@ final class Call implements TransactionUser {
     } catch (RuntimeException e) {
       org.trunkline.media.MediaException m = CallMedia.failure(e);
       LOG.info("call {}: the callee's answer refused by the relay: {}", id, m.getMessage());
+      if (lateOk != null) {
+        ackLate(null, new byte[0]);
+      }
       bye(true);
       mediaCause = CallMedia.cause(m);
       aTx.respond(
@@ -1413,8 +1427,8 @@ final class Call implements TransactionUser {
         headers.toArray(String[]::new));
   }
 
-  private byte[] ack(SipMessage ok) {
-    return noBody(
+  private byte[] ack(SipMessage ok, String contentType, byte[] body) {
+    return withBody(
         request(
             "ACK",
             bRuri(),
@@ -1423,7 +1437,36 @@ final class Call implements TransactionUser {
             bFrom,
             ok.header(HeaderName.TO),
             bCallId,
-            ok.cseqNumber()));
+            ok.cseqNumber()),
+        contentType,
+        body);
+  }
+
+  /**
+   * The caller's ACK of our 2xx: when the callee made a late offer, it carries the caller's answer,
+   * which our ACK to the callee carries on (through the relay when the call is relayed).
+   */
+  void ackFromCaller(SipMessage ack) {
+    if (lateOk == null) {
+      return;
+    }
+    byte[] body = ack.body();
+    if (media != null) {
+      try {
+        body = media.lateAnswerFromCaller(ack.contentType(), body);
+      } catch (RuntimeException e) {
+        LOG.info("call {}: the caller's answer refused by the relay: {}", id, e.getMessage());
+        body = new byte[0];
+      }
+    }
+    ackLate(ack.contentType(), body);
+  }
+
+  private void ackLate(String contentType, byte[] body) {
+    SipMessage ok = lateOk;
+    lateOk = null;
+    bAck = ack(ok, contentType, body);
+    layer().sendStateless(bAck, bTarget.peer());
   }
 
   /**
@@ -1553,6 +1596,9 @@ final class Call implements TransactionUser {
       return;
     }
     ended = true;
+    if (lateOk != null) {
+      ackLate(null, new byte[0]); // the caller never ACKed: the callee's 2xx still needs ours
+    }
     aLeg.timer.stop();
     bLeg.timer.stop();
     if (aReliable != null) {

@@ -273,6 +273,14 @@ public final class CallManager {
     return true;
   }
 
+  /** The caller's ACK of a call's 2xx (it may carry the answer to a late offer). */
+  public void ack(SipMessage ack) {
+    Call call = byCallId.get(ack.callId());
+    if (call != null && ack.callId().equals(call.aCallId())) {
+      call.ackFromCaller(ack);
+    }
+  }
+
   /**
    * A PRACK (RFC 3262) in a call: the caller's acknowledges a reliable provisional of its call
    * (else 481); the callee's is answered 481 (it is never relayed).

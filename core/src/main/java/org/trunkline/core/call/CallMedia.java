@@ -108,9 +108,16 @@ final class CallMedia {
       sessions++;
       session = relay.open(sessions == 1 ? callId : callId + "-" + sessions, options);
     }
-    callerOffer = offer;
     earlyIn = null;
     earlyOut = null;
+    if (offer.length == 0) {
+      // a late offer (RFC 3261 §13.2.1): the callee offers in its answer, the caller answers in
+      // its ACK
+      callerOffer = null;
+      pending = 0;
+      return offer;
+    }
+    callerOffer = offer;
     byte[] out = session.offerFromA(offer);
     pending = 'A';
     return out;
@@ -128,21 +135,34 @@ final class CallMedia {
       return lastOut;
     }
     byte[] out;
-    if (pending == 'A') {
-      out = session.answerFromB(body);
-    } else if (earlyIn != null && Arrays.equals(earlyIn, body)) {
-      out = earlyOut;
+    if (earlyIn != null && Arrays.equals(earlyIn, body)) {
+      out = earlyOut; // the 2xx repeats the early SDP
+    } else if (callerOffer == null) {
+      out = session.offerFromB(body); // a late offer: the caller answers in its ACK
+      pending = 'B';
     } else {
-      // RFC 3261 §13.2.1: a 2xx answering otherwise than the early answer: the session takes the
-      // caller's offer again so the new answer applies
-      session.offerFromA(callerOffer);
+      if (pending != 'A') {
+        // RFC 3261 §13.2.1: a 2xx answering otherwise than the early answer: the session takes
+        // the caller's offer again so the new answer applies
+        session.offerFromA(callerOffer);
+      }
       out = session.answerFromB(body);
+      pending = 0;
     }
-    pending = 0;
     earlyIn = body;
     earlyOut = out;
     reachedCaller = true;
     return remember(r, out);
+  }
+
+  /** The caller's answer (in its ACK) to the callee's late offer, for the callee. */
+  byte[] lateAnswerFromCaller(String contentType, byte[] body) {
+    if (!isSdp(contentType, body) || pending != 'B') {
+      return body;
+    }
+    byte[] out = session.answerFromA(body);
+    pending = 0;
+    return out;
   }
 
   /** An offer inside the call (re-INVITE, UPDATE) from the caller or the callee. */

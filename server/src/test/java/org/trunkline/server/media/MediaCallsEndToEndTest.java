@@ -225,6 +225,26 @@ class MediaCallsEndToEndTest {
   }
 
   @Test
+  void aLateOfferIsRelayedFromTheCalleesAnswerToTheCallersAck() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    start(40, "", ", media: relay", p);
+    Path callee = run("callee");
+    Process pbx = pbx(callee, "uas-relay-late", p, "-mi", "127.0.0.30");
+
+    Path caller = run("caller");
+    call(caller, "uac-relay-late", "-mi", "127.0.0.20");
+
+    Sipp.expectSuccess(pbx, callee, Duration.ofSeconds(20));
+    // the callee's offer reached the caller as the relay's, the caller's answer the callee so too
+    assertThat(SippTrace.messagesReceived(caller)).doesNotContain("127.0.0.30");
+    String toCallee = SippTrace.messagesReceived(callee);
+    assertThat(toCallee).contains("ACK ").doesNotContain("127.0.0.20");
+    assertThat(audioPort(toCallee)).isBetween(base, base + 39);
+    assertThat(lastCdr().media()).isNotNull();
+    awaitAllPortsFree();
+  }
+
+  @Test
   void cancelAndFailoverGiveEveryPortBack() throws Exception {
     int cancelled = Sipp.freePortFor("u1");
     start(40, "", ", media: relay", cancelled);
