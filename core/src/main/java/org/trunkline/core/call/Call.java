@@ -1639,6 +1639,22 @@ final class Call implements TransactionUser {
         .close()
         .whenComplete((stats, err) -> {
           Cdr done = stats == null ? cdr : cdr.withMedia(CdrMedia.of(stats));
+          if (done.media() != null) {
+            CdrMedia m = done.media();
+            LOG.info(
+                "call {}: media caller->callee {} packets {} lost jitter {} ms MOS {};"
+                    + " callee->caller {} packets {} lost jitter {} ms MOS {}{}",
+                id,
+                m.caller().packets(),
+                m.caller().lost(),
+                m.caller().jitterMs(),
+                m.caller().mos(),
+                m.callee().packets(),
+                m.callee().lost(),
+                m.callee().jitterMs(),
+                m.callee().mos(),
+                m.recording().isEmpty() ? "" : "; recorded to " + m.recording());
+          }
           try {
             layer().schedule(() -> env.ended(this, done), java.time.Duration.ZERO);
           } catch (RuntimeException e) {

@@ -245,6 +245,35 @@ class MediaCallsEndToEndTest {
   }
 
   @Test
+  void theCalleesTrunkRelaysAndFiltersTheCodecsOfItsOffers() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    // only the callee's trunk relays (either trunk is enough), and it takes no PCMU
+    start(40, "", "", p);
+    server.close();
+    Path file = dir.resolve("trunkline.yaml");
+    Files.writeString(
+        file,
+        Files.readString(file)
+            .replace(
+                "health: off}",
+                "health: off, media: relay, codecs: {remove: [PCMU], prefer: [PCMA]}}"));
+    server = TrunklineServer.start(ConfigLoader.load(file), Clock.systemUTC());
+    Path callee = run("callee");
+    Process pbx = pbx(callee, "uas-relay-rtp", p, "-mi", "127.0.0.30");
+
+    Path caller = run("caller");
+    call(caller, "uac-relay-codecs", "-mi", "127.0.0.20");
+
+    Sipp.expectSuccess(pbx, callee, Duration.ofSeconds(20));
+    String toCallee = SippTrace.messagesReceived(callee);
+    assertThat(toCallee).contains("a=rtpmap:8 PCMA/8000").doesNotContain("PCMU");
+    assertThat(toCallee).doesNotContain("127.0.0.20");
+    assertThat(SippTrace.messagesReceived(caller)).doesNotContain("127.0.0.30");
+    assertThat(lastCdr().media()).isNotNull();
+    awaitAllPortsFree();
+  }
+
+  @Test
   void cancelAndFailoverGiveEveryPortBack() throws Exception {
     int cancelled = Sipp.freePortFor("u1");
     start(40, "", ", media: relay", cancelled);
