@@ -30,7 +30,7 @@ final class Endpoint extends ChannelInboundHandlerAdapter {
   final boolean rtcp;
   int port; // set once bound, before any packet
   Endpoint partner;
-  Channel channel;
+  volatile Channel channel; // null until bound: a packet for an unbound partner is dropped
   volatile InetSocketAddress signalled;
   volatile InetSocketAddress latched;
   volatile long latchUntilNanos;
@@ -66,15 +66,16 @@ final class Endpoint extends ChannelInboundHandlerAdapter {
     }
     Endpoint out = partner;
     InetSocketAddress dst = out.target();
+    Channel via = out.channel;
     ByteBuf buf = p.content();
     if (!rtcp) {
       stream.arrived(this, buf, src, now);
     }
-    if (dst == null || out.channel == null) {
+    if (dst == null || via == null) {
       p.release(); // the other side has no address yet (no answer): nowhere to go
       return;
     }
-    out.channel.write(new DatagramPacket(buf, dst), out.channel.voidPromise());
+    via.write(new DatagramPacket(buf, dst), via.voidPromise());
     out.flushPending = true;
   }
 

@@ -321,4 +321,44 @@ class MediaRelayTest {
         .hasMessage("media advertised-address: required when binding to the wildcard 0.0.0.0");
     assertThat(List.of(ok.advertisedAddress())).containsExactly("127.0.0.1");
   }
+
+  @Test
+  void relaysOverIpv6() throws Exception {
+    MediaConfig v4 = Relays.config(dir);
+    MediaRelay six =
+        new MediaRelay(
+            new MediaConfig(
+                InetAddress.getByName("::1"),
+                null,
+                v4.portMin(),
+                v4.portMax(),
+                v4.latchWindow(),
+                v4.silenceTimeout(),
+                v4.holdTimeout(),
+                v4.oneWayAfter(),
+                v4.checkInterval(),
+                dir,
+                1));
+    try (RtpPeer a6 = new RtpPeer("::1");
+        RtpPeer b6 = new RtpPeer("::1")) {
+      MediaSession s = six.open("call-v6");
+      String m = "m=audio $PORT RTP/AVP 0";
+      byte[] toB = s.offerFromA(sdp6(a6.port(), m));
+      byte[] toA = s.answerFromB(sdp6(b6.port(), m));
+      assertThat(Relays.text(toB)).contains("c=IN IP6 0:0:0:0:0:0:0:1");
+      byte[] p = RtpPeer.rtp(0, 1, 0, 6, new byte[] {6});
+      a6.send(p, Relays.rtpTarget(toA, 0));
+      assertThat(b6.receive(WAIT).data()).isEqualTo(p);
+      s.close();
+    } finally {
+      six.close();
+    }
+  }
+
+  private static byte[] sdp6(int port, String media) {
+    return ("v=0\r\no=- 1 1 IN IP6 ::1\r\ns=-\r\nc=IN IP6 ::1\r\nt=0 0\r\n"
+            + media.replace("$PORT", Integer.toString(port))
+            + "\r\n")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
 }
