@@ -166,8 +166,15 @@ public final class Sipp {
         .contains("SuccessfulCall(C)");
   }
 
+  /**
+   * The file as text; bytes that are not UTF-8 become U+FFFD. SIPp's screen output (sipp.out) is
+   * not always UTF-8, and Files.readString threw MalformedInputException on it while building an
+   * assertion message, failing a call that had succeeded.
+   */
   public static String read(Path p) throws Exception {
-    return Files.exists(p) ? Files.readString(p) : "";
+    return Files.exists(p)
+        ? new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.UTF_8)
+        : "";
   }
 
   private static String tail(String s) {

@@ -130,7 +130,13 @@ final class Calls {
               + " and no trunk owns it: add a route whose prefix matches it, or the number to a"
               + " trunk's numbers.");
     }
-    if (fin.status() == 503 && fin.cause() == NO_CIRCUIT) {
+    Attempt lastTried = attempts.isEmpty() ? null : attempts.getLast();
+    boolean passedOn =
+        lastTried != null
+            && lastTried.answer() != null
+            && lastTried.answer().status() == fin.status();
+    // a limit's refusal: cause 34 with whatever status calls.limit-status says (503 by default)
+    if (fin.cause() == NO_CIRCUIT && !passedOn) {
       String why = fin.causeText();
       return new Explanation(
           Kind.LIMIT_REACHED,

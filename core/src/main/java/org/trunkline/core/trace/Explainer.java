@@ -5,8 +5,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.trunkline.core.trunk.AddressRange;
+import org.trunkline.core.trunk.Trunk;
+import org.trunkline.core.trunk.TrunkAccess;
+import org.trunkline.core.trunk.TrunksConfig;
 import org.trunkline.sip.SipMethod;
+import org.trunkline.sip.SipUri;
+import org.trunkline.sip.UriParser;
 import org.trunkline.stack.TraceTap;
 
 /**
@@ -55,6 +61,52 @@ public final class Explainer {
 
     public Context {
       trunks = List.copyOf(trunks);
+    }
+
+    /**
+     * The context of a running configuration: each trunk's peers (ip and cross-connect), the host
+     * and port of its target or registrar, its digest username, and {@code state.apply(name)} (for
+     * example {@code down: ...} from the health checks; empty when not known).
+     */
+    public static Context of(TrunksConfig config, Function<String, String> state) {
+      List<TrunkFacts> out = new ArrayList<>();
+      String realm = TrunkAccess.RegisterIn.DEFAULT_REALM;
+      boolean realmSeen = false;
+      for (Trunk t : config.trunks()) {
+        List<String> peers = new ArrayList<>();
+        String username = "";
+        switch (t.access()) {
+          case TrunkAccess.Ip ip -> ip.peers().forEach(r -> peers.add(r.toString()));
+          case TrunkAccess.CrossConnect x -> x.peers().forEach(r -> peers.add(r.toString()));
+          case TrunkAccess.RegisterIn in -> {
+            username = in.username();
+            if (!realmSeen) {
+              realm = in.realm();
+              realmSeen = true;
+            }
+          }
+          case TrunkAccess.RegisterOut o -> {
+            username = o.authUsername();
+            hostPort(o.registrar()).ifPresent(peers::add);
+          }
+        }
+        t.target().flatMap(Context::hostPort).filter(p -> !peers.contains(p)).ifPresent(peers::add);
+        String s = state.apply(t.name());
+        out.add(new TrunkFacts(t.name(), peers, username, s == null ? "" : s));
+      }
+      return new Context(out, realm);
+    }
+
+    /** {@code 192.0.2.1:5060} of {@code sip:192.0.2.1:5060;transport=tcp} ({@code [v6]:port}). */
+    private static java.util.Optional<String> hostPort(String uri) {
+      try {
+        if (UriParser.parse(uri) instanceof SipUri u) {
+          return java.util.Optional.of(u.port() > 0 ? u.host() + ":" + u.port() : u.host());
+        }
+      } catch (RuntimeException e) {
+        // not a SIP URI we can read: no address to match
+      }
+      return java.util.Optional.empty();
     }
   }
 
@@ -105,6 +157,7 @@ public final class Explainer {
     }
     List<List<Row>> aLegs = new ArrayList<>();
     List<List<Row>> bLegs = new ArrayList<>();
+    Map<String, List<Row>> options = new LinkedHashMap<>();
     List<Explanation> parts = new ArrayList<>();
     for (List<Row> group : byCallId.values()) {
       Row first = group.getFirst();
@@ -116,8 +169,16 @@ public final class Explainer {
                 ? Registrations.in(group, parties, context)
                 : Registrations.out(group, parties));
       } else if (first.is(SipMethod.OPTIONS)) {
-        parts.add(Registrations.options(group, parties));
+        // every probe has a Call-ID of its own: one story per peer and direction
+        options
+            .computeIfAbsent(
+                first.m().direction() + " " + first.m().remote(), k -> new ArrayList<>())
+            .addAll(group);
       }
+    }
+    for (List<Row> probes : options.values()) {
+      probes.sort(java.util.Comparator.comparingInt(Row::number));
+      parts.add(Registrations.options(probes, parties));
     }
     if (!aLegs.isEmpty()) {
       for (int i = 0; i < aLegs.size(); i++) {

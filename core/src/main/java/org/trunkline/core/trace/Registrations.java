@@ -31,13 +31,15 @@ final class Registrations {
         for (Row x : rows) {
           if (x.in() == requestsIn
               && x.is(method)
-              && x.sip().cseqNumber() == r.sip().cseqNumber()) {
+              && x.sip().cseqNumber() == r.sip().cseqNumber()
+              && x.callId().equals(r.callId())) {
             sent++;
           } else if (x.in() != requestsIn
               && x.answers(method)
               && x.isFinal()
               && answer == null
-              && x.sip().cseqNumber() == r.sip().cseqNumber()) {
+              && x.sip().cseqNumber() == r.sip().cseqNumber()
+              && x.callId().equals(r.callId())) {
             answer = x;
           }
         }
@@ -269,28 +271,56 @@ final class Registrations {
             + ") without a challenge.");
   }
 
-  /** OPTIONS pings either way. */
+  /** OPTIONS pings with one peer, one way (each probe may have a Call-ID of its own). */
   static Explanation options(List<Row> rows, Parties parties) {
     Row first = rows.getFirst();
     List<Exchange> all = exchanges(rows, SipMethod.OPTIONS, first.in());
-    long answered = all.stream().filter(e -> e.answer() != null).count();
+    List<Exchange> answered = all.stream().filter(e -> e.answer() != null).toList();
     String peer = parties.name(first.m().remote());
     if (first.in()) {
       return new Explanation(
-          Kind.ANSWERED, peer + " sent " + all.size() + " OPTIONS; we answered " + answered + ".");
+          Kind.ANSWERED,
+          peer + " sent " + all.size() + " OPTIONS; we answered " + answered.size() + ".");
     }
-    if (answered == 0) {
+    TrunkFacts trunk = parties.trunk(first.m().remote());
+    String state =
+        trunk != null && !trunk.state().isEmpty()
+            ? " Trunk " + trunk.name() + " is marked " + trunk.state() + "."
+            : "";
+    if (answered.isEmpty()) {
+      Exchange last = all.getLast();
+      long span = rows.getLast().micros() - last.request().micros();
       return new Explanation(
-          Kind.NO_ANSWER,
+          trunk != null ? Kind.TRUNK_DOWN : Kind.NO_ANSWER,
           peer
-              + " did not answer our OPTIONS: sent "
-              + all.stream().mapToInt(Exchange::sent).sum()
-              + " times, no answer.");
+              + " answered none of our "
+              + all.size()
+              + " OPTIONS probe(s): the last (#"
+              + last.request().number()
+              + ") was sent "
+              + last.sent()
+              + " times over "
+              + Row.seconds(span)
+              + " without an answer, so the peer is down or unreachable."
+              + state);
     }
-    Row a = all.stream().filter(e -> e.answer() != null).toList().getLast().answer();
+    Row a = answered.getLast().answer();
+    boolean dead = a.status() == 408 || a.status() == 503;
     return new Explanation(
-        a.status() < 300 ? Kind.ANSWERED : Kind.REJECTED,
-        peer + " answered our OPTIONS " + a.statusLine() + " (#" + a.number() + ").");
+        dead && trunk != null ? Kind.TRUNK_DOWN : dead ? Kind.REJECTED : Kind.ANSWERED,
+        peer
+            + " answered "
+            + answered.size()
+            + " of our "
+            + all.size()
+            + " OPTIONS probe(s); the last answer was "
+            + a.statusLine()
+            + " (#"
+            + a.number()
+            + ")"
+            + (dead ? ", which counts as down" : "")
+            + "."
+            + state);
   }
 
   /** The realm we challenged in: the context's, else the one our challenge in the trace names. */

@@ -10,6 +10,8 @@ import org.trunkline.core.trace.Explainer.Context;
 import org.trunkline.core.trace.Explainer.Explanation;
 import org.trunkline.core.trace.Explainer.Kind;
 import org.trunkline.core.trace.Explainer.TrunkFacts;
+import org.trunkline.core.trunk.AddressRange;
+import org.trunkline.core.trunk.TrunkAccess;
 import org.trunkline.stack.TraceTap;
 
 /**
@@ -74,6 +76,47 @@ class ExplainerTest {
   }
 
   @Test
+  void aLimitIsReadFromCause34WhateverStatusCallsLimitStatusGivesIt() {
+    // the recorded refusal, as a server with calls.limit-status: 486 writes it
+    List<TracedMessage> trace = new ArrayList<>();
+    for (TracedMessage m : TraceFixtures.load("limit")) {
+      String text =
+          new String(m.bytes(), StandardCharsets.UTF_8)
+              .replace("SIP/2.0 503 Trunk carrier1", "SIP/2.0 486 Trunk carrier1");
+      trace.add(
+          TraceFixtures.with(
+              m, m.transport(), m.local(), m.remote(), text.getBytes(StandardCharsets.UTF_8)));
+    }
+    Explanation e = Explainer.explain(trace, CALLS);
+    assertThat(e.kind()).isEqualTo(Kind.LIMIT_REACHED);
+    assertThat(e.text()).contains("we answered it 486 Trunk carrier1 at its limit (Q.850 cause 34");
+  }
+
+  @Test
+  void aCalleesOwnCause34ThatWePassOnIsTheCalleesRefusalNotOurLimit() {
+    // the recorded 488 of the callee, as a 503 with Reason cause 34 that we relay (RFC 3326)
+    List<TracedMessage> trace = new ArrayList<>();
+    for (TracedMessage m : TraceFixtures.load("codec")) {
+      String text =
+          new String(m.bytes(), StandardCharsets.UTF_8)
+              .replace("SIP/2.0 488 Not Acceptable Here", "SIP/2.0 503 Service Unavailable")
+              .replace("Reason: Q.850;cause=127;", "Reason: Q.850;cause=34;")
+              .replace(
+                  "CSeq: 1 INVITE\r\nWarning",
+                  "CSeq: 1 INVITE\r\nReason: Q.850;cause=34\r\nWarning");
+      trace.add(
+          TraceFixtures.with(
+              m, m.transport(), m.local(), m.remote(), text.getBytes(StandardCharsets.UTF_8)));
+    }
+    Explanation e = Explainer.explain(trace, CALLS);
+    assertThat(e.kind()).isEqualTo(Kind.REJECTED);
+    assertThat(e.text())
+        .contains(
+            "was refused by trunk pbx (127.0.0.1:25080): it answered 503 Service Unavailable (Q.850"
+                + " cause 34) at #4, which we passed to the caller (#6).");
+  }
+
+  @Test
   void a488ShowsTheCodecsOfferedAndTheCodecsAccepted() {
     Explanation e = explain("codec", CALLS);
     assertThat(e.kind()).isEqualTo(Kind.CODEC_MISMATCH);
@@ -110,6 +153,29 @@ class ExplainerTest {
     Explanation e = explain("no-answer", down);
     assertThat(e.kind()).isEqualTo(Kind.TRUNK_DOWN);
     assertThat(e.text()).endsWith("Trunk pbx is marked down: no answer to OPTIONS.");
+  }
+
+  @Test
+  void aTrunkThatAnswersNoOptionsProbeIsDown() {
+    Context down =
+        new Context(
+            List.of(
+                new TrunkFacts(
+                    "pbx",
+                    List.of("127.0.0.1:25080"),
+                    "",
+                    "down: OPTIONS to sip:127.0.0.1:25080: 408 Request Timeout (timeout from"
+                        + " udp:127.0.0.1:25080)")),
+            "trunkline");
+    Explanation e = explain("trunk-down", down);
+    assertThat(e.kind()).isEqualTo(Kind.TRUNK_DOWN);
+    assertThat(e.text())
+        .isEqualTo(
+            "trunk pbx (127.0.0.1:25080) answered none of our 1 OPTIONS probe(s): the last (#1) was"
+                + " sent 11 times over 31.837 s without an answer, so the peer is down or"
+                + " unreachable. Trunk pbx is marked down: OPTIONS to sip:127.0.0.1:25080: 408"
+                + " Request Timeout (timeout from udp:127.0.0.1:25080).");
+    assertThat(explain("trunk-down", Context.NONE).kind()).isEqualTo(Kind.NO_ANSWER);
   }
 
   @Test
@@ -190,6 +256,94 @@ class ExplainerTest {
     assertThat(explain("call", Context.NONE).text())
         .startsWith(
             "The call from 127.0.0.20:25070 to +74951234567 was answered by 127.0.0.1:25080");
+  }
+
+  @Test
+  void aCalleeThatHangsUpIsNamedAsTheOneWhoHungUp() {
+    Explanation e = explain("callee-hangs-up", CALLS);
+    assertThat(e.kind()).isEqualTo(Kind.ANSWERED);
+    assertThat(e.text()).endsWith("The callee hung up (BYE at #9) after 0.204 s of conversation.");
+  }
+
+  @Test
+  void aFailoverListsEveryTrunkTriedAndWhatItAnswered() {
+    Context two =
+        new Context(
+            List.of(
+                new TrunkFacts("carrier1", List.of("127.0.0.20"), "", "up"),
+                new TrunkFacts("first", List.of("127.0.0.1:25080"), "", "up"),
+                new TrunkFacts("second", List.of("127.0.0.1:25081"), "", "up")),
+            "trunkline");
+    Explanation e = explain("failover", two);
+    assertThat(e.kind()).isEqualTo(Kind.ANSWERED);
+    assertThat(e.text())
+        .contains("was answered by trunk second (127.0.0.1:25081)")
+        .endsWith(
+            "Tried in order: trunk first (127.0.0.1:25080): 503 Service Unavailable; trunk second"
+                + " (127.0.0.1:25081): 200 OK.");
+  }
+
+  @Test
+  void anInviteWithAWrongPasswordIsWrongCredentials() {
+    Explanation e = explain("invite-auth", ACME);
+    assertThat(e.kind()).isEqualTo(Kind.WRONG_CREDENTIALS);
+    assertThat(e.text())
+        .isEqualTo(
+            "The call from 127.0.0.10:25070 to +74951234567 was refused: it answered our challenge"
+                + " with credentials for user \"acme\" in realm \"trunkline\" (#4), and we did not"
+                + " accept them (407 Proxy Authentication Required at #5). The username is trunk"
+                + " acme's, so the password is wrong.");
+  }
+
+  @Test
+  void theContextOfARunningConfigHasEveryTrunksPeersTargetUsernameAndState() {
+    java.time.Duration s5 = java.time.Duration.ofSeconds(5);
+    org.trunkline.core.trunk.TrunksConfig config =
+        new org.trunkline.core.trunk.TrunksConfig(
+            List.of(
+                trunk(
+                    "carrier1",
+                    new TrunkAccess.Ip(List.of(AddressRange.parse("127.0.0.20"))),
+                    null),
+                trunk(
+                    "pbx",
+                    new TrunkAccess.Ip(List.of(AddressRange.parse("127.0.0.1:25080"))),
+                    "sip:127.0.0.1:25080"),
+                trunk(
+                    "acme",
+                    new TrunkAccess.RegisterIn("acme", "change-me", "trunkline", 1, 60, 3600),
+                    null),
+                trunk(
+                    "beta",
+                    new TrunkAccess.RegisterOut(
+                        "sip:127.0.0.9:5070", "trunk77", "pw", "auth77", 600, s5, s5),
+                    null)),
+            org.trunkline.core.trunk.IngressPolicy.DEFAULT);
+
+    Context c = Context.of(config, name -> name.equals("pbx") ? "down: no answer" : "up");
+
+    assertThat(c.trunks())
+        .containsExactly(
+            new TrunkFacts("carrier1", List.of("127.0.0.20"), "", "up"),
+            new TrunkFacts("pbx", List.of("127.0.0.1:25080"), "", "down: no answer"),
+            new TrunkFacts("acme", List.of(), "acme", "up"),
+            new TrunkFacts("beta", List.of("127.0.0.9:5070"), "auth77", "up"));
+    assertThat(c.realm()).isEqualTo("trunkline");
+    assertThat(Explainer.explain(TraceFixtures.load("no-answer"), c).kind())
+        .isEqualTo(Kind.TRUNK_DOWN);
+  }
+
+  private static org.trunkline.core.trunk.Trunk trunk(
+      String name, TrunkAccess access, String target) {
+    return new org.trunkline.core.trunk.Trunk(
+        name,
+        access.mode(),
+        access,
+        java.util.Optional.ofNullable(target),
+        java.util.Optional.empty(),
+        0,
+        0,
+        List.of());
   }
 
   @Test

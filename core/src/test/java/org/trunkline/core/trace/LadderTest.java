@@ -112,6 +112,21 @@ class LadderTest {
   }
 
   @Test
+  void aFailoverGetsAColumnPerCalleeAndArrowsPassOverTheLanesBetween() {
+    List<String> lines =
+        Ladder.draw(TraceFixtures.load("failover"), new Ladder.Options(120, true, false))
+            .lines()
+            .toList();
+    assertThat(lines.get(1))
+        .containsSubsequence("127.0.0.20:25070", "Trunkline", "127.0.0.1:25080", "127.0.0.1:25081");
+    assertThat(lines.get(2)).containsSubsequence("caller", "(us)", "callee 1", "callee 2");
+    // a label longer than the gap is cut, and says so
+    assertThat(lines.get(5)).contains("|<- 503 Service Unavail~ -|");
+    // us to the second callee: one arrow over the first callee's lane, no lane mark inside it
+    assertThat(lines.get(7)).matches(" 5 +\\+0\\.004s +\\| +\\|-- INVITE \\(SDP\\) -+>\\|");
+  }
+
+  @Test
   void aTraceThatStartsWithUsSendingPutsUsOnTheLeft() {
     List<TracedMessage> bLeg = call.stream().filter(m -> m.remote().getPort() == 25080).toList();
     List<String> lines = Ladder.draw(bLeg, new Ladder.Options(80, true, false)).lines().toList();
