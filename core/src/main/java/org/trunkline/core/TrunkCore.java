@@ -324,6 +324,11 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   }
 
   @Override
+  public void onAck(ServerTransaction invite, SipMessage ack) {
+    calls.ack(ack);
+  }
+
+  @Override
   public void onResponse(ClientTransaction tx, SipMessage response) {
     // requests of the core are sent through SipClient, which owns their responses
   }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.core.TrunkCore;
+import org.trunkline.media.MediaRelay;
 import org.trunkline.server.api.AdminApi;
 import org.trunkline.server.config.TrunklineConfig;
 import org.trunkline.server.storage.Database;
@@ -39,6 +40,7 @@ public final class TrunklineServer implements AutoCloseable {
   private final List<ListenPoint> listening;
   private final AtomicBoolean closed = new AtomicBoolean();
   private AdminApi admin;
+  private MediaRelay relay;
 
   private final TraceStore traces;
 
@@ -111,6 +113,8 @@ public final class TrunklineServer implements AutoCloseable {
       sip.traceTap(traces);
       core.traceSink(traces);
     }
+    MediaRelay relay = config.media().map(MediaRelay::new).orElse(null);
+    core.calls().media(relay, config.mediaPolicy().endSilentCalls());
     try {
       core.apply(config.trunks());
       int restored = core.restore();
@@ -123,23 +127,24 @@ public final class TrunklineServer implements AutoCloseable {
           Version.current(),
           restored);
       TrunklineServer server = new TrunklineServer(nodeId, database, sip, core, listening, traces);
+      server.relay = relay;
       server.admin = AdminApi.start(config, server);
       return server;
     } catch (StartupException e) {
       core.close();
-      closeQuietly(sip, database, traces);
+      closeQuietly(sip, relay, database, traces);
       throw e;
     } catch (IOException e) {
       core.close();
-      closeQuietly(sip, database, traces);
+      closeQuietly(sip, relay, database, traces);
       throw new StartupException(BindFailure.describe(points, e), e);
     } catch (DatabaseException e) {
       core.close();
-      closeQuietly(sip, database, traces);
+      closeQuietly(sip, relay, database, traces);
       throw new StartupException(e.getMessage(), e);
     } catch (RuntimeException e) {
       core.close();
-      closeQuietly(sip, database, traces);
+      closeQuietly(sip, relay, database, traces);
       throw new StartupException("cannot start SIP server: " + e, e);
     }
   }
@@ -199,6 +204,11 @@ public final class TrunklineServer implements AutoCloseable {
     return admin;
   }
 
+  /** The RTP relay, when the config has a media section. */
+  public java.util.Optional<MediaRelay> media() {
+    return java.util.Optional.ofNullable(relay);
+  }
+
   /** The SIP stack (counters, client). */
   public SipServer sip() {
     return sip;
@@ -212,16 +222,24 @@ public final class TrunklineServer implements AutoCloseable {
         admin.close();
       }
       core.close();
-      closeQuietly(sip, database, traces);
+      closeQuietly(sip, relay, database, traces);
       log.info("node {} stopped", nodeId);
     }
   }
 
-  private static void closeQuietly(SipServer sip, Database database, TraceStore traces) {
+  private static void closeQuietly(
+      SipServer sip, MediaRelay relay, Database database, TraceStore traces) {
     try {
       sip.close();
     } catch (RuntimeException e) {
       log.warn("closing the SIP server failed", e);
+    }
+    if (relay != null) {
+      try {
+        relay.close(); // before the database: closed sessions still end in CDRs
+      } catch (RuntimeException e) {
+        log.warn("closing the media relay failed", e);
+      }
     }
     if (traces != null) {
       traces.close();

@@ -84,6 +84,16 @@ final class Call implements TransactionUser {
     InetSocketAddress local(Peer peer);
 
     void ended(Call call, Cdr cdr);
+
+    /** The RTP relay for calls whose trunks relay media, or null when there is none. */
+    default org.trunkline.media.MediaRelay relay() {
+      return null;
+    }
+
+    /** Whether a relayed call whose media went silent is hung up (issue 8). */
+    default boolean hangUpSilent() {
+      return true;
+    }
   }
 
   private final String id;
@@ -130,6 +140,10 @@ final class Call implements TransactionUser {
   private long aCseq = 1;
   private ClientInviteTransaction bTx;
   private byte[] bAck;
+
+  /** The callee's 2xx carrying a late offer: our ACK waits for the caller's answer in its own. */
+  private SipMessage lateOk;
+
   private Instant answered;
   private boolean ended;
   private int lastStatus = 480;
@@ -154,6 +168,12 @@ final class Call implements TransactionUser {
 
   private final boolean callerSupports100rel;
   private ReliableProvisionals aReliable;
+
+  /** The relay's session when either trunk relays media (issue 8), else null. */
+  private CallMedia media;
+
+  /** The Q.850 cause of a call refused for its media, else 0. */
+  private int mediaCause;
 
   Call(
       String id,
@@ -348,7 +368,12 @@ final class Call implements TransactionUser {
       sb.append("Supported: 100rel\r\n");
     }
     passHeaders(sb, t);
-    byte[] bytes = withBody(sb, aInvite.contentType(), aInvite.body());
+    byte[] body = offerToCallee(t);
+    if (body == null) {
+      return; // the relay refused the offer: so was the call
+    }
+    bLeg.sent(aInvite.contentType(), body);
+    byte[] bytes = withBody(sb, aInvite.contentType(), body);
     LOG.debug(
         "call {}: INVITE {} via trunk {} to {}", id, target.requestUri(), t.name(), target.peer());
     try {
@@ -649,7 +674,7 @@ final class Call implements TransactionUser {
    */
   private void provisionalToCaller(SipMessage r, boolean reliable) {
     int status = r.status();
-    aLeg.sent(r.contentType(), r.body());
+    aLeg.sent(r.contentType(), bodyToCaller(r, status));
     if (!callerRequires100rel && !(callerSupports100rel && reliable)) {
       aTx.respond(relay(r, status));
       return;
@@ -707,10 +732,17 @@ final class Call implements TransactionUser {
       layer().sendStateless(bAck, bTarget.peer());
       return;
     }
+    if (lateOk != null) {
+      return; // a retransmission while we wait for the caller's ACK
+    }
     bRemoteTag = ok.toTag();
     bRemoteContact = firstContact(ok);
-    bAck = ack(ok);
-    layer().sendStateless(bAck, bTarget.peer());
+    if (aInvite.bodyLength() == 0 && ok.bodyLength() > 0 && !ended && !aTx.isAnswered()) {
+      lateOk = ok; // RFC 3261 §13.2.1: the callee offered; the caller answers in its ACK
+    } else {
+      bAck = ack(ok, null, new byte[0]);
+      layer().sendStateless(bAck, bTarget.peer());
+    }
     attempts.add(bTrunk.name() + ": " + ok.status());
     if (ended || aTx.isAnswered()) {
       // the caller cancelled while the callee answered (§9.1 race): hang up the callee
@@ -732,8 +764,11 @@ final class Call implements TransactionUser {
     if (ended || aTx.isAnswered()) {
       return;
     }
+    if (!mediaAnswered(ok)) {
+      return;
+    }
     answered = Instant.now();
-    aLeg.sent(ok.contentType(), ok.body());
+    aLeg.sent(ok.contentType(), bodyToCaller(ok, ok.status()));
     if (aSession instanceof SessionExpires.Agreed agreed) {
       aTx.respond(relay(ok, ok.status(), agreed.lines().toArray(String[]::new)));
       aLeg.timer.arm(agreed);
@@ -854,6 +889,20 @@ final class Call implements TransactionUser {
         return;
       }
     }
+    byte[] body = req.body();
+    if (media != null && offerCapable && CallMedia.isSdp(req.contentType(), body)) {
+      try {
+        body = media.offer(fromCaller, body);
+      } catch (RuntimeException e) {
+        org.trunkline.media.MediaException m = CallMedia.failure(e);
+        LOG.info("call {}: {} from the {} refused by the relay: {}", id, method, origin.side, m);
+        tx.respond(
+            m.sipStatus(),
+            CallMedia.phrase(m),
+            Q850.reasonHeader(CallMedia.cause(m), m.getMessage()));
+        return;
+      }
+    }
     Peer to = fromCaller ? bTarget.peer() : aPeer;
     InetSocketAddress local = env.local(to);
     String host = hostPort(local);
@@ -890,9 +939,9 @@ final class Call implements TransactionUser {
         sb.append(h.name()).append(": ").append(v).append("\r\n");
       }
     }
-    byte[] bytes = withBody(sb, req.contentType(), req.body());
+    byte[] bytes = withBody(sb, req.contentType(), body);
     if (offerCapable) {
-      other.sent(req.contentType(), req.body());
+      other.sent(req.contentType(), body);
     }
     if (invite) {
       origin.invitesIn++;
@@ -920,15 +969,28 @@ final class Call implements TransactionUser {
                   }
                   if (status < 200 || done) {
                     if (status > 100 && status < 200 && !tx.isAnswered()) {
-                      tx.respond(relayed(req, r, back, offerCapable));
+                      byte[] rb = answerBody(fromCaller, offerCapable, r);
+                      tx.respond(
+                          relayed(req, r, rb == null ? new byte[0] : rb, back, offerCapable));
                     }
                     return;
                   }
                   finished();
+                  byte[] rb = status < 300 ? answerBody(fromCaller, offerCapable, r) : r.body();
+                  if (rb == null) {
+                    // the relay cannot take the answer: the offerer keeps its old session
+                    if (!tx.isAnswered()) {
+                      tx.respond(
+                          488,
+                          "Not Acceptable Here",
+                          Q850.reasonHeader(65, "the relay refused the answer"));
+                    }
+                    return;
+                  }
                   if (status < 300 && offerCapable) {
                     // RFC 4028 §10: a successful re-INVITE or UPDATE refreshes that dialog
                     other.timer.refreshed(SessionExpires.asUac(r));
-                    origin.sent(r.contentType(), r.body());
+                    origin.sent(r.contentType(), rb);
                   }
                   if (tx.isAnswered()) {
                     return;
@@ -938,7 +1000,7 @@ final class Call implements TransactionUser {
                     extra.addAll(agreed.lines());
                     origin.timer.arm(agreed);
                   }
-                  tx.respond(relayed(req, r, back, offerCapable, extra.toArray(String[]::new)));
+                  tx.respond(relayed(req, r, rb, back, offerCapable, extra.toArray(String[]::new)));
                 }
 
                 @Override
@@ -977,14 +1039,13 @@ final class Call implements TransactionUser {
 
   /** The other side's answer {@code r} to {@code req}, for {@code req}'s sender at {@code back}. */
   private byte[] relayed(
-      SipMessage req, SipMessage r, Peer back, boolean offerCapable, String... extra) {
+      SipMessage req, SipMessage r, byte[] rb, Peer back, boolean offerCapable, String... extra) {
     int status = r.status();
     List<String> headers = new ArrayList<>(List.of(extra));
     if (status < 300 && offerCapable) {
       headers.add(
           "Contact: <sip:trunkline@" + hostPort(env.local(back)) + transportParam(back) + ">");
     }
-    byte[] rb = r.body();
     return Responses.build(
         req,
         status,
@@ -1232,13 +1293,118 @@ final class Call implements TransactionUser {
         IGNORED);
   }
 
+  // ---- media (issue 8): the relay's hooks ----
+
+  /**
+   * The caller's body for the INVITE to {@code t}: rewritten by the relay when either trunk relays;
+   * null when the relay refused it, and with it the call (488 bad SDP, 503 no ports).
+   */
+  private byte[] offerToCallee(Trunk t) {
+    byte[] body = aInvite.body();
+    org.trunkline.media.MediaRelay relay = env.relay();
+    boolean relayed = media != null || (relay != null && CallMedia.wanted(from, t));
+    if (!relayed || (body.length > 0 && !CallMedia.isSdp(aInvite.contentType(), body))) {
+      return body; // a body other than SDP crosses as it is
+    }
+    try {
+      if (media == null) {
+        media = new CallMedia(relay, id, from, this::mediaSilent);
+      }
+      return media.offerToCallee(t, body);
+    } catch (RuntimeException e) {
+      org.trunkline.media.MediaException m = CallMedia.failure(e);
+      LOG.info("call {}: refused by the relay: {}", id, m.getMessage());
+      attempts.add(t.name() + ": media " + m.sipStatus());
+      mediaCause = CallMedia.cause(m);
+      if (!aTx.isAnswered()) {
+        aTx.respond(
+            m.sipStatus(), CallMedia.phrase(m), Q850.reasonHeader(mediaCause, m.getMessage()));
+      }
+      end(m.sipStatus(), CallMedia.phrase(m), "media: " + m.getMessage());
+      return null;
+    }
+  }
+
+  /** The body of the callee's provisional or final answer {@code r} as the caller gets it. */
+  private byte[] bodyToCaller(SipMessage r, int status) {
+    if (media == null || status >= 300) {
+      return r.body();
+    }
+    try {
+      return media.answerToCaller(r);
+    } catch (RuntimeException e) {
+      // a provisional's early answer: the caller gets the provisional without it
+      LOG.info("call {}: {} body refused by the relay: {}", id, status, e.getMessage());
+      return new byte[0];
+    }
+  }
+
+  /**
+   * Whether the relay takes the callee's 2xx answer; if not, the callee is hung up and the caller
+   * refused (488).
+   */
+  private boolean mediaAnswered(SipMessage ok) {
+    if (media == null) {
+      return true;
+    }
+    try {
+      media.answerToCaller(ok);
+      return true;
+    } catch (RuntimeException e) {
+      org.trunkline.media.MediaException m = CallMedia.failure(e);
+      LOG.info("call {}: the callee's answer refused by the relay: {}", id, m.getMessage());
+      if (lateOk != null) {
+        ackLate(null, new byte[0]);
+      }
+      bye(true);
+      mediaCause = CallMedia.cause(m);
+      aTx.respond(
+          m.sipStatus(), CallMedia.phrase(m), Q850.reasonHeader(mediaCause, m.getMessage()));
+      end(m.sipStatus(), CallMedia.phrase(m), "media: " + m.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * The body of {@code r}, the other side's answer inside the call, for the side whose request it
+   * answers; null when the relay refused it.
+   */
+  private byte[] answerBody(boolean fromCaller, boolean offerCapable, SipMessage r) {
+    if (media == null || !offerCapable) {
+      return r.body();
+    }
+    try {
+      return media.answer(fromCaller, r);
+    } catch (RuntimeException e) {
+      LOG.info("call {}: an answer refused by the relay: {}", id, e.getMessage());
+      return null;
+    }
+  }
+
+  /** On the relay's loop: the media went silent; the call's own loop decides. */
+  private void mediaSilent(String why) {
+    layer().schedule(() -> silent(why), java.time.Duration.ZERO);
+  }
+
+  /** The media timeout: BYE to both sides, the CDR says why. */
+  private void silent(String why) {
+    if (ended || answered == null || !env.hangUpSilent()) {
+      return;
+    }
+    LOG.info("call {}: {}, hanging up", id, why);
+    hangup = "media";
+    bye(true);
+    bye(false);
+    end(200, "OK", why);
+  }
+
   // ---- helpers ----
 
   /** The caller's copy of a B-leg response: our To tag and Contact, the body as it came. */
   private byte[] relay(SipMessage r, int status, String... extra) {
     InetSocketAddress local = env.local(aPeer);
     String contact = "Contact: <sip:trunkline@" + hostPort(local) + transportParam(aPeer) + ">";
-    byte[] body = r.body();
+    byte[] body = bodyToCaller(r, status);
     List<String> headers = new ArrayList<>(List.of(extra));
     if (status > 100 && status < 300) {
       headers.add(contact);
@@ -1261,8 +1427,8 @@ final class Call implements TransactionUser {
         headers.toArray(String[]::new));
   }
 
-  private byte[] ack(SipMessage ok) {
-    return noBody(
+  private byte[] ack(SipMessage ok, String contentType, byte[] body) {
+    return withBody(
         request(
             "ACK",
             bRuri(),
@@ -1271,7 +1437,36 @@ final class Call implements TransactionUser {
             bFrom,
             ok.header(HeaderName.TO),
             bCallId,
-            ok.cseqNumber()));
+            ok.cseqNumber()),
+        contentType,
+        body);
+  }
+
+  /**
+   * The caller's ACK of our 2xx: when the callee made a late offer, it carries the caller's answer,
+   * which our ACK to the callee carries on (through the relay when the call is relayed).
+   */
+  void ackFromCaller(SipMessage ack) {
+    if (lateOk == null) {
+      return;
+    }
+    byte[] body = ack.body();
+    if (media != null) {
+      try {
+        body = media.lateAnswerFromCaller(ack.contentType(), body);
+      } catch (RuntimeException e) {
+        LOG.info("call {}: the caller's answer refused by the relay: {}", id, e.getMessage());
+        body = new byte[0];
+      }
+    }
+    ackLate(ack.contentType(), body);
+  }
+
+  private void ackLate(String contentType, byte[] body) {
+    SipMessage ok = lateOk;
+    lateOk = null;
+    bAck = ack(ok, contentType, body);
+    layer().sendStateless(bAck, bTarget.peer());
   }
 
   /**
@@ -1401,14 +1596,16 @@ final class Call implements TransactionUser {
       return;
     }
     ended = true;
+    if (lateOk != null) {
+      ackLate(null, new byte[0]); // the caller never ACKed: the callee's 2xx still needs ours
+    }
     aLeg.timer.stop();
     bLeg.timer.stop();
     if (aReliable != null) {
       aReliable.stop();
     }
     releaseB();
-    env.ended(
-        this,
+    Cdr cdr =
         new Cdr(
             id,
             from.name(),
@@ -1429,7 +1626,40 @@ final class Call implements TransactionUser {
             ringing,
             answered != null
                 ? 16
-                : (how.endsWith("at its limit") ? Q850.NO_CIRCUIT : Q850.forStatus(status)),
-            answered != null ? hangup : ""));
+                : mediaCause != 0
+                    ? mediaCause
+                    : (how.endsWith("at its limit") ? Q850.NO_CIRCUIT : Q850.forStatus(status)),
+            answered != null ? hangup : "");
+    if (media == null) {
+      env.ended(this, cdr);
+      return;
+    }
+    // the CDR waits for the media's stats (and a recording to be on disk): ports freed first
+    media
+        .close()
+        .whenComplete((stats, err) -> {
+          Cdr done = stats == null ? cdr : cdr.withMedia(CdrMedia.of(stats));
+          if (done.media() != null) {
+            CdrMedia m = done.media();
+            LOG.info(
+                "call {}: media caller->callee {} packets {} lost jitter {} ms MOS {};"
+                    + " callee->caller {} packets {} lost jitter {} ms MOS {}{}",
+                id,
+                m.caller().packets(),
+                m.caller().lost(),
+                m.caller().jitterMs(),
+                m.caller().mos(),
+                m.callee().packets(),
+                m.callee().lost(),
+                m.callee().jitterMs(),
+                m.callee().mos(),
+                m.recording().isEmpty() ? "" : "; recorded to " + m.recording());
+          }
+          try {
+            layer().schedule(() -> env.ended(this, done), java.time.Duration.ZERO);
+          } catch (RuntimeException e) {
+            env.ended(this, done); // the loop is shutting down
+          }
+        });
   }
 }

@@ -70,6 +70,18 @@ public final class CallManager {
     this.trace = java.util.Objects.requireNonNull(trace, "trace");
   }
 
+  /**
+   * The RTP relay for calls whose trunks relay media (issue 8), and whether a relayed call whose
+   * media went silent is hung up. Without it every call's SDP passes through.
+   */
+  public void media(org.trunkline.media.MediaRelay relay, boolean hangUpSilent) {
+    this.relay = relay;
+    this.hangUpSilent = hangUpSilent;
+  }
+
+  private volatile org.trunkline.media.MediaRelay relay;
+  private volatile boolean hangUpSilent = true;
+
   /** Uses new routes and trunks (reload); calls in progress keep theirs. */
   public void routing(Router router, Predicate<Trunk> down) {
     this.router = router;
@@ -271,6 +283,14 @@ public final class CallManager {
     return true;
   }
 
+  /** The caller's ACK of a call's 2xx (it may carry the answer to a late offer). */
+  public void ack(SipMessage ack) {
+    Call call = byCallId.get(ack.callId());
+    if (call != null && ack.callId().equals(call.aCallId())) {
+      call.ackFromCaller(ack);
+    }
+  }
+
   /**
    * A PRACK (RFC 3262) in a call: the caller's acknowledges a reliable provisional of its call
    * (else 481); the callee's is answered 481 (it is never relayed).
@@ -464,6 +484,16 @@ public final class CallManager {
     @Override
     public int limitStatus() {
       return policy.limitStatus();
+    }
+
+    @Override
+    public org.trunkline.media.MediaRelay relay() {
+      return relay;
+    }
+
+    @Override
+    public boolean hangUpSilent() {
+      return hangUpSilent;
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.time.Instant;
  * @param ringing when the first provisional answer above 100 came back, or null
  * @param cause the Q.850 cause of the end (16 normal clearing for an answered call)
  * @param hangup who ended an answered call: {@code caller}, {@code callee}, or "" when not answered
+ * @param media what the relay saw of the call's media, or null when its media passed through
  */
 public record Cdr(
     String id,
@@ -45,7 +46,77 @@ public record Cdr(
     String calledSent,
     Instant ringing,
     int cause,
-    String hangup) {
+    String hangup,
+    CdrMedia media) {
+  /** A CDR of a call whose media passed through. */
+  public Cdr(
+      String id,
+      String fromTrunk,
+      String toTrunk,
+      String caller,
+      String called,
+      String aCallId,
+      String bCallId,
+      Instant start,
+      Instant answer,
+      Instant end,
+      int status,
+      String reason,
+      String attempts,
+      String callerDialed,
+      String calledDialed,
+      String calledSent,
+      Instant ringing,
+      int cause,
+      String hangup) {
+    this(
+        id,
+        fromTrunk,
+        toTrunk,
+        caller,
+        called,
+        aCallId,
+        bCallId,
+        start,
+        answer,
+        end,
+        status,
+        reason,
+        attempts,
+        callerDialed,
+        calledDialed,
+        calledSent,
+        ringing,
+        cause,
+        hangup,
+        null);
+  }
+
+  /** This CDR with the media stats of its call. */
+  public Cdr withMedia(CdrMedia m) {
+    return new Cdr(
+        id,
+        fromTrunk,
+        toTrunk,
+        caller,
+        called,
+        aCallId,
+        bCallId,
+        start,
+        answer,
+        end,
+        status,
+        reason,
+        attempts,
+        callerDialed,
+        calledDialed,
+        calledSent,
+        ringing,
+        cause,
+        hangup,
+        m);
+  }
+
   /** A CDR without the numbering, ringing, cause and hang-up details (older rows). */
   public Cdr(
       String id,

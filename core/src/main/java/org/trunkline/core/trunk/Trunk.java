@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * @param maxChannelsIn the most simultaneous calls from this trunk, 0 for unlimited (within {@code
  *     maxChannels})
  * @param maxChannelsOut the most simultaneous calls to this trunk, 0 for unlimited
+ * @param media relay or pass-through, recording and codecs of its calls' media
  */
 public record Trunk(
     String name,
@@ -39,7 +40,8 @@ public record Trunk(
     boolean trusted,
     ReferPolicy refer,
     int maxChannelsIn,
-    int maxChannelsOut) {
+    int maxChannelsOut,
+    TrunkMedia media) {
   /** What a trunk name may be: it appears in logs, CDRs, URLs and the command line. */
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -84,7 +86,8 @@ public record Trunk(
         trusted,
         ReferPolicy.REJECT,
         0,
-        0);
+        0,
+        TrunkMedia.PASS_THROUGH);
   }
 
   /** A trunk with this REFER policy, without per-direction channel limits. */
@@ -113,7 +116,8 @@ public record Trunk(
         trusted,
         refer,
         0,
-        0);
+        0,
+        TrunkMedia.PASS_THROUGH);
   }
 
   /** A trunk whose REFERs are rejected, with per-direction channel limits. */
@@ -143,12 +147,65 @@ public record Trunk(
         trusted,
         ReferPolicy.REJECT,
         maxChannelsIn,
-        maxChannelsOut);
+        maxChannelsOut,
+        TrunkMedia.PASS_THROUGH);
+  }
+
+  /** A trunk whose media passes through (SDP unchanged). */
+  public Trunk(
+      String name,
+      TrunkMode mode,
+      TrunkAccess access,
+      Optional<String> target,
+      Optional<HealthCheck> health,
+      int maxChannels,
+      int maxCps,
+      List<String> numbers,
+      Numbering numbering,
+      boolean trusted,
+      ReferPolicy refer,
+      int maxChannelsIn,
+      int maxChannelsOut) {
+    this(
+        name,
+        mode,
+        access,
+        target,
+        health,
+        maxChannels,
+        maxCps,
+        numbers,
+        numbering,
+        trusted,
+        refer,
+        maxChannelsIn,
+        maxChannelsOut,
+        TrunkMedia.PASS_THROUGH);
+  }
+
+  /** This trunk with other media settings. */
+  public Trunk withMedia(TrunkMedia m) {
+    return new Trunk(
+        name,
+        mode,
+        access,
+        target,
+        health,
+        maxChannels,
+        maxCps,
+        numbers,
+        numbering,
+        trusted,
+        refer,
+        maxChannelsIn,
+        maxChannelsOut,
+        m);
   }
 
   public Trunk {
     Objects.requireNonNull(numbering, "numbering");
     Objects.requireNonNull(refer, "refer");
+    Objects.requireNonNull(media, "media");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(access, "access");

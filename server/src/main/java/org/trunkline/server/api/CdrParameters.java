@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.trunkline.core.call.Cdr;
+import org.trunkline.core.call.CdrMedia;
 import org.trunkline.server.storage.CdrQuery;
 
 /**
@@ -157,6 +158,18 @@ final class CdrParameters {
     json.put("ringing", c.ringing() == null ? null : c.ringing().toString());
     json.put("cause", c.cause());
     json.put("hangup", c.hangup());
+    // issue 8: flat keys (the CSV has one column each), null when the media passed through
+    CdrMedia m = c.media();
+    for (String side : new String[] {"caller", "callee"}) {
+      CdrMedia.Direction d = m == null ? null : side.equals("caller") ? m.caller() : m.callee();
+      json.put("media_" + side + "_packets", d == null ? null : d.packets());
+      json.put("media_" + side + "_lost", d == null ? null : d.lost());
+      json.put("media_" + side + "_jitter_ms", d == null ? null : d.jitterMs());
+      json.put("media_" + side + "_mos", d == null ? null : d.mos());
+    }
+    json.put("media_one_way", m == null ? null : m.oneWay());
+    json.put("media_dtmf", m == null ? null : m.dtmf());
+    json.put("media_recording", m == null ? null : m.recording());
     return json;
   }
 }

@@ -78,6 +78,9 @@ final class TrunkChanges {
     differs(keys, "max-channels-in", a.maxChannelsIn(), b.maxChannelsIn());
     differs(keys, "max-channels-out", a.maxChannelsOut(), b.maxChannelsOut());
     differs(keys, "numbers", a.numbers(), b.numbers());
+    differs(keys, "media", a.media().relay(), b.media().relay());
+    differs(keys, "record", a.media().record(), b.media().record());
+    differs(keys, "codecs", a.media().codecs(), b.media().codecs());
     return keys;
   }
 

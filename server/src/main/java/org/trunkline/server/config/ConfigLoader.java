@@ -150,10 +150,19 @@ public final class ConfigLoader {
         top.node(DatabaseSection.KEY)
             .map(n -> DatabaseSection.read(n, problems))
             .orElseGet(DatabaseConfig::defaults);
+    // read before the trunks: their media keys depend on it
+    Optional<MediaConfig> media =
+        top.node(MediaSection.KEY).flatMap(n -> MediaSection.read(n, problems));
+    MediaPolicy mediaPolicy =
+        top.node(MediaSection.KEY)
+            .map(n -> MediaSection.policy(n, problems))
+            .orElse(MediaPolicy.DEFAULT);
+    TrunkMediaKeys.Context mediaContext =
+        new TrunkMediaKeys.Context(top.node(MediaSection.KEY).isPresent(), mediaPolicy);
     int beforeTrunks = problems.count();
     List<Trunk> trunks =
         top.node(TrunksSection.KEY)
-            .map(n -> TrunksSection.read(n, listen, problems))
+            .map(n -> TrunksSection.read(n, listen, problems, mediaContext))
             .orElse(List.of());
     boolean trunksOk = problems.count() == beforeTrunks;
     List<Route> routes =
@@ -172,8 +181,6 @@ public final class ConfigLoader {
         top.node(ApiSection.KEY)
             .map(n -> ApiSection.read(n, problems))
             .orElseGet(ApiConfig::defaults);
-    Optional<MediaConfig> media =
-        top.node(MediaSection.KEY).flatMap(n -> MediaSection.read(n, problems));
     TracesConfig traces =
         top.node(TracesSection.KEY)
             .map(n -> TracesSection.read(n, problems))
@@ -185,6 +192,7 @@ public final class ConfigLoader {
         api,
         media,
         traces,
+        mediaPolicy,
         source);
   }
 

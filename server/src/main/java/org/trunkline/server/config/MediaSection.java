@@ -18,6 +18,20 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 final class MediaSection {
   static final String KEY = "media";
+  private static final java.util.List<String> KEYS =
+      java.util.List.of(
+          "address",
+          "advertised-address",
+          "ports",
+          "latch-window",
+          "silence-timeout",
+          "hold-timeout",
+          "one-way-after",
+          "check-interval",
+          "recording-dir",
+          "threads",
+          "default",
+          "end-silent-calls");
   private static final Pattern RANGE = Pattern.compile("([0-9]{4,5})-([0-9]{4,5})");
 
   private MediaSection() {}
@@ -29,16 +43,7 @@ final class MediaSection {
             KEY,
             "a mapping like {address: 192.0.2.10, ports: 30000-39999}",
             problems,
-            "address",
-            "advertised-address",
-            "ports",
-            "latch-window",
-            "silence-timeout",
-            "hold-timeout",
-            "one-way-after",
-            "check-interval",
-            "recording-dir",
-            "threads");
+            KEYS.toArray(String[]::new));
     if (map.isEmpty()) {
       return Optional.empty();
     }
@@ -88,6 +93,49 @@ final class MediaSection {
             check.orElseThrow(),
             dir,
             threads.orElseThrow()));
+  }
+
+  /**
+   * {@code default: relay | pass-through} (what trunks without a {@code media} key do) and {@code
+   * end-silent-calls: true | false}. Problems of the section's mapping itself are reported by
+   * {@link #read}.
+   */
+  static MediaPolicy policy(Node node, Problems problems) {
+    // a section that is not a mapping, or has unknown keys, is reported once, by read
+    return YamlMap.open(
+            node, KEY, "a mapping", new Problems(problems.file()), KEYS.toArray(String[]::new))
+        .map(m -> policy(m, problems))
+        .orElse(MediaPolicy.DEFAULT);
+  }
+
+  private static MediaPolicy policy(YamlMap m, Problems problems) {
+    boolean relay = false;
+    Optional<String> mode = m.text("default");
+    if (mode.isPresent()) {
+      switch (mode.get().toLowerCase(java.util.Locale.ROOT)) {
+        case "relay" -> relay = true;
+        case "pass-through" -> relay = false;
+        default ->
+            problems.add(
+                m.node("default").orElseThrow(),
+                m.field("default"),
+                "must be relay or pass-through, got " + mode.get());
+      }
+    }
+    boolean end = true;
+    Optional<String> text = m.text("end-silent-calls");
+    if (text.isPresent()) {
+      switch (text.get().toLowerCase(java.util.Locale.ROOT)) {
+        case "true" -> end = true;
+        case "false" -> end = false;
+        default ->
+            problems.add(
+                m.node("end-silent-calls").orElseThrow(),
+                m.field("end-silent-calls"),
+                "must be true or false, got " + text.get());
+      }
+    }
+    return new MediaPolicy(relay, end);
   }
 
   private static InetAddress address(YamlMap m, String key, String fallback, Problems problems) {

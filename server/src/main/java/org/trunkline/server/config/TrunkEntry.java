@@ -65,6 +65,7 @@ final class TrunkEntry {
     KEYS.put("numbering", ALL);
     KEYS.put("trusted", ALL);
     KEYS.put("refer", ALL);
+    TrunkMediaKeys.KEYS.forEach(k -> KEYS.put(k, ALL));
   }
 
   /** The keys each mode requires. */
@@ -116,16 +117,21 @@ final class TrunkEntry {
   private Numbering numbering = Numbering.NONE;
   private boolean trusted;
   private ReferPolicy refer = ReferPolicy.REJECT;
+  private org.trunkline.core.trunk.TrunkMedia media;
+  private final TrunkMediaKeys.Context mediaContext;
 
-  private TrunkEntry(YamlMap m, Node node, String path, Problems problems) {
+  private TrunkEntry(
+      YamlMap m, Node node, String path, Problems problems, TrunkMediaKeys.Context mediaContext) {
     this.m = m;
+    this.mediaContext = mediaContext;
     this.node = node;
     this.path = path;
     this.problems = problems;
   }
 
   /** Reads the entry at {@code path}; empty if it is not even a mapping. */
-  static Optional<TrunkEntry> read(Node item, String path, Problems problems) {
+  static Optional<TrunkEntry> read(
+      Node item, String path, Problems problems, TrunkMediaKeys.Context mediaContext) {
     Optional<YamlMap> map =
         YamlMap.open(
             item,
@@ -136,7 +142,7 @@ final class TrunkEntry {
     if (map.isEmpty()) {
       return Optional.empty();
     }
-    TrunkEntry entry = new TrunkEntry(map.get(), item, path, problems);
+    TrunkEntry entry = new TrunkEntry(map.get(), item, path, problems, mediaContext);
     int before = problems.count();
     entry.read();
     if (problems.count() == before) {
@@ -205,6 +211,7 @@ final class TrunkEntry {
         .ifPresent(n -> numbering = NumberingSection.read(n, m.field("numbering"), problems));
     trusted = m.bool("trusted", false);
     m.text("refer").ifPresent(this::refer);
+    media = TrunkMediaKeys.read(m, mediaContext, problems);
     mode.ifPresent(this::checkMode);
   }
 
@@ -351,7 +358,8 @@ final class TrunkEntry {
                 trusted,
                 refer,
                 maxChannelsIn.getAsInt(),
-                maxChannelsOut.getAsInt()));
+                maxChannelsOut.getAsInt(),
+                media));
   }
 
   private Optional<String> nonEmpty(String key, String value) {

@@ -20,6 +20,7 @@ import org.trunkline.stack.ListenPoint;
  * @param traces whether and how long SIP traces are kept ({@link TracesConfig#defaults} when the
  *     file has no {@code traces} section; {@link TracesConfig#DISABLED} for configs built in code
  *     without one)
+ * @param mediaPolicy what the media section says about calls (default mode, silent calls)
  * @param source the file this was read from, as named on the command line
  */
 public record TrunklineConfig(
@@ -29,6 +30,7 @@ public record TrunklineConfig(
     ApiConfig api,
     Optional<MediaConfig> media,
     TracesConfig traces,
+    MediaPolicy mediaPolicy,
     Path source) {
   /** The config file used when the command line names none. */
   public static final String DEFAULT_FILE = "conf/trunkline.yaml";
@@ -41,6 +43,7 @@ public record TrunklineConfig(
     java.util.Objects.requireNonNull(api, "api");
     java.util.Objects.requireNonNull(media, "media");
     java.util.Objects.requireNonNull(traces, "traces");
+    java.util.Objects.requireNonNull(mediaPolicy, "mediaPolicy");
   }
 
   /** A config without a {@code traces} section built in code: tracing off. */
@@ -50,8 +53,32 @@ public record TrunklineConfig(
       TrunksConfig trunks,
       ApiConfig api,
       Optional<MediaConfig> media,
+      MediaPolicy mediaPolicy,
       Path source) {
-    this(listen, database, trunks, api, media, TracesConfig.DISABLED, source);
+    this(listen, database, trunks, api, media, TracesConfig.DISABLED, mediaPolicy, source);
+  }
+
+  /** A config without a {@code media} section's call policy built in code. */
+  public TrunklineConfig(
+      List<ListenConfig> listen,
+      DatabaseConfig database,
+      TrunksConfig trunks,
+      ApiConfig api,
+      Optional<MediaConfig> media,
+      TracesConfig traces,
+      Path source) {
+    this(listen, database, trunks, api, media, traces, MediaPolicy.DEFAULT, source);
+  }
+
+  /** A config without a {@code traces} section or media policy built in code: tracing off. */
+  public TrunklineConfig(
+      List<ListenConfig> listen,
+      DatabaseConfig database,
+      TrunksConfig trunks,
+      ApiConfig api,
+      Optional<MediaConfig> media,
+      Path source) {
+    this(listen, database, trunks, api, media, TracesConfig.DISABLED, MediaPolicy.DEFAULT, source);
   }
 
   /** A config without {@code media} and {@code traces} sections built in code. */
@@ -67,7 +94,15 @@ public record TrunklineConfig(
   /** A config built in code: no admin API, so tests never compete for its port. */
   public TrunklineConfig(
       List<ListenConfig> listen, DatabaseConfig database, TrunksConfig trunks, Path source) {
-    this(listen, database, trunks, ApiConfig.DISABLED, Optional.empty(), source);
+    this(
+        listen,
+        database,
+        trunks,
+        ApiConfig.DISABLED,
+        Optional.empty(),
+        TracesConfig.DISABLED,
+        MediaPolicy.DEFAULT,
+        source);
   }
 
   /** A config without trunks. */

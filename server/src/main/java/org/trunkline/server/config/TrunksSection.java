@@ -23,6 +23,12 @@ final class TrunksSection {
 
   /** The trunks in file order, or an empty list when anything in the section was wrong. */
   static List<Trunk> read(Node node, List<ListenConfig> listen, Problems problems) {
+    return read(node, listen, problems, TrunkMediaKeys.Context.NONE);
+  }
+
+  /** The same, with what the trunks' media keys need to know of the media section. */
+  static List<Trunk> read(
+      Node node, List<ListenConfig> listen, Problems problems, TrunkMediaKeys.Context media) {
     int before = problems.count();
     Optional<List<Node>> items = YamlMap.sequence(node, KEY, "a list of trunks", problems);
     if (items.isEmpty()) {
@@ -30,7 +36,8 @@ final class TrunksSection {
     }
     List<TrunkEntry> entries = new ArrayList<>();
     for (int i = 0; i < items.get().size(); i++) {
-      TrunkEntry.read(items.get().get(i), KEY + "[" + i + "]", problems).ifPresent(entries::add);
+      TrunkEntry.read(items.get().get(i), KEY + "[" + i + "]", problems, media)
+          .ifPresent(entries::add);
     }
     uniqueNames(entries, problems);
     crossConnects(entries, listen, problems);

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.trunkline.core.call.Cdr;
+import org.trunkline.core.call.CdrMedia;
 import org.trunkline.core.call.CdrSink;
 
 /**
@@ -28,11 +30,14 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
   private static final String COLUMNS =
       "id, from_trunk, to_trunk, caller, called, a_call_id, b_call_id, start_at, answer_at,"
           + " end_at, status, reason, attempts, caller_dialed, called_dialed, called_sent,"
-          + " ringing_at, cause, hangup";
+          + " ringing_at, cause, hangup, media_caller_packets, media_caller_lost,"
+          + " media_caller_jitter_ms, media_caller_mos, media_callee_packets, media_callee_lost,"
+          + " media_callee_jitter_ms, media_callee_mos, media_one_way, media_dtmf, media_recording";
   private static final String INSERT =
       "INSERT INTO cdr ("
           + COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final DataSource db;
   private final QueuedWriter<Cdr> writer;
@@ -88,10 +93,50 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
         i.setObject(17, at(cdr.ringing()));
         i.setInt(18, cdr.cause());
         i.setString(19, cut(cdr.hangup(), 16));
+        media(i, 20, cdr.media());
         i.addBatch();
       }
       i.executeBatch();
     }
+  }
+
+  /** The media columns from {@code first} on: all null for a call whose media passed through. */
+  private static void media(PreparedStatement i, int first, CdrMedia m) throws SQLException {
+    int c = first;
+    for (CdrMedia.Direction d :
+        m == null ? new CdrMedia.Direction[2] : new CdrMedia.Direction[] {m.caller(), m.callee()}) {
+      i.setObject(c++, d == null ? null : d.packets(), Types.BIGINT);
+      i.setObject(c++, d == null ? null : d.lost(), Types.BIGINT);
+      i.setObject(c++, d == null ? null : d.jitterMs(), Types.DOUBLE);
+      i.setObject(c++, d == null ? null : d.mos(), Types.DOUBLE);
+    }
+    i.setObject(c++, m == null ? null : cut(m.oneWay(), 16), Types.VARCHAR);
+    i.setObject(c++, m == null ? null : cut(m.dtmf(), 256), Types.VARCHAR);
+    i.setObject(c, m == null ? null : cut(m.recording(), 1024), Types.VARCHAR);
+  }
+
+  /** The media columns from {@code first} on, null when the packets column is. */
+  private static CdrMedia media(ResultSet rs, int first) throws SQLException {
+    if (rs.getObject(first) == null) {
+      return null;
+    }
+    CdrMedia.Direction[] d = new CdrMedia.Direction[2];
+    for (int k = 0; k < 2; k++) {
+      int c = first + 4 * k;
+      d[k] =
+          new CdrMedia.Direction(
+              rs.getLong(c), rs.getLong(c + 1), rs.getDouble(c + 2), rs.getDouble(c + 3));
+    }
+    return new CdrMedia(
+        d[0],
+        d[1],
+        nonNull(rs.getString(first + 8)),
+        nonNull(rs.getString(first + 9)),
+        nonNull(rs.getString(first + 10)));
+  }
+
+  private static String nonNull(String s) {
+    return s == null ? "" : s;
   }
 
   /** Null as "", and what does not fit its column cut to fit: a CDR is never refused for size. */
@@ -203,7 +248,8 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
         rs.getString(16),
         instant(rs, 17),
         rs.getInt(18),
-        rs.getString(19));
+        rs.getString(19),
+        media(rs, 20));
   }
 
   /** {@code number} as a LIKE prefix pattern, its own {@code % _ !} taken literally. */

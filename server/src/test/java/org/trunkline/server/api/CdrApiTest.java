@@ -110,7 +110,21 @@ class CdrApiTest {
             "called_sent",
             "ringing",
             "cause",
-            "hangup");
+            "hangup",
+            "media_caller_packets",
+            "media_caller_lost",
+            "media_caller_jitter_ms",
+            "media_caller_mos",
+            "media_callee_packets",
+            "media_callee_lost",
+            "media_callee_jitter_ms",
+            "media_callee_mos",
+            "media_one_way",
+            "media_dtmf",
+            "media_recording");
+    // its media passed through: the relay's columns are null
+    assertThat(cdr.get("media_caller_packets")).isNull();
+    assertThat(cdr.get("media_recording")).isNull();
     assertThat(cdr.get("cause")).isEqualTo(16L);
     assertThat(cdr.get("hangup")).isEqualTo("caller");
     assertThat(cdr.get("called_sent")).isEqualTo("+74951234567");

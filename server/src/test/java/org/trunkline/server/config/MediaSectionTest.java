@@ -90,7 +90,7 @@ class MediaSectionTest {
             "conf/test.yaml:6: media.threads: must be 0 (one per core) to 256, got -1",
             "conf/test.yaml:7: media: unknown key 'record' (known keys: address, advertised-address,"
                 + " ports, latch-window, silence-timeout, hold-timeout, one-way-after,"
-                + " check-interval, recording-dir, threads)");
+                + " check-interval, recording-dir, threads, default, end-silent-calls)");
     assertThat(problems(LISTEN + "media: {address: 0.0.0.0}\n"))
         .containsExactly(
             "conf/test.yaml:2: media.advertised-address: is required when address is the wildcard"

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.trunkline.core.call.Cdr;
+import org.trunkline.core.call.CdrMedia;
 import org.trunkline.server.storage.CdrQuery.StatusFilter;
 import org.trunkline.server.storage.LocationStoreContract.DatabaseConfigurer;
 
@@ -15,19 +16,27 @@ final class CdrStoreContract {
 
   static final Cdr ANSWERED =
       new Cdr(
-          "c1",
-          "carrier1",
-          "pbx",
-          "+15551230000",
-          "+74951234567",
-          "a1@carrier",
-          "b1@trunkline",
-          T0,
-          T0.plusSeconds(2),
-          T0.plusSeconds(62),
-          200,
-          "BYE from caller",
-          "pbx: 200");
+              "c1",
+              "carrier1",
+              "pbx",
+              "+15551230000",
+              "+74951234567",
+              "a1@carrier",
+              "b1@trunkline",
+              T0,
+              T0.plusSeconds(2),
+              T0.plusSeconds(62),
+              200,
+              "BYE from caller",
+              "pbx: 200")
+          // a relayed call: the media columns come back as written
+          .withMedia(
+              new CdrMedia(
+                  new CdrMedia.Direction(2999, 1, 2.25, 4.39),
+                  new CdrMedia.Direction(3000, 0, 0.5, 4.41),
+                  "callee-to-caller",
+                  "12#",
+                  "/var/lib/trunkline/recordings/c1.wav"));
   static final Cdr BUSY =
       new Cdr(
           "c2",

@@ -62,7 +62,8 @@ class DatabaseTest {
               "2|registrations|true",
               "3|cdr|true",
               "4|cdr details|true",
-              "5|traces|true");
+              "5|traces|true",
+              "6|cdr media|true");
       assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
     }
   }
@@ -95,7 +96,7 @@ class DatabaseTest {
               rows(
                   again.dataSource(),
                   "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"type\" = 'SQL'"))
-          .containsExactly("5");
+          .containsExactly("6");
     }
   }
 

@@ -17,6 +17,21 @@ public final class SippTrace {
     return headers(run, "message sent");
   }
 
+  /** Every message (headers and body) the SIPp run in {@code run} received. */
+  public static String messagesReceived(Path run) throws Exception {
+    Path log;
+    try (var files = Files.list(run)) {
+      log = files.filter(f -> f.toString().endsWith("_messages.log")).findFirst().orElseThrow();
+    }
+    StringBuilder out = new StringBuilder();
+    for (String block : Files.readString(log).split("-{20,}")) {
+      if (block.contains("message received")) {
+        out.append(block).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
   private static String headers(Path run, String kind) throws Exception {
     Path log;
     try (var files = Files.list(run)) {
