@@ -23,6 +23,9 @@
 #   ./build -q -o -B package -DskipTests   (server/target/trunkline.jar; TRUNKLINE_JAR names another)
 # Env: BENCH_RUN (/tmp/trunkline-reg-bench), NUSERS (100000), FILL_RATE (5000), STORM_RATE (10000),
 #      JAVA_HEAP (1g: -Xms=-Xmx), KAM_EXTRA ("-x tlsf"), BASE_PORT (25070), LOCK, PAUSE_S (2)
+# A/B: TRUNKLINE_JAR_B names a second build, run beside the first (port BASE_PORT+4, its own database),
+#      warmed up and filled the same way and measured as "trunkline-b" right after "trunkline" at every
+#      rate of every round (not in the heap and storm steps); summary.py adds the B/A ratios.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 ROUNDS="${1:-3}"; RATES="${2:-2000 4000 8000}"; SECS="${3:-10}"
@@ -31,11 +34,12 @@ JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"; JCMD="$(dirname "$JA
 JAR="${TRUNKLINE_JAR:-$ROOT/server/target/trunkline.jar}"
 export KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
 LOCK="${LOCK:-/tmp/trunkline-bench.lock}"; PAUSE="${PAUSE_S:-2}"
-B="${BASE_PORT:-25070}"; P_KAM=$((B + 1)); P_TL=$((B + 3)); export UAC_PORT=$((B + 11))
+B="${BASE_PORT:-25070}"; P_KAM=$((B + 1)); P_TL=$((B + 3)); P_TLB=$((B + 4)); export UAC_PORT=$((B + 11))
+JAR_B="${TRUNKLINE_JAR_B:-}"
 STAMP=$(date -u +%Y%m%dT%H%M%S)
 export BENCH_RUN="${BENCH_RUN:-/tmp/trunkline-reg-bench}"; RUN="$BENCH_RUN/$STAMP"; mkdir -p "$RUN"
 export NUSERS QUIET=1
-for p in $P_KAM $P_TL $UAC_PORT; do
+for p in $P_KAM $P_TL $P_TLB $UAC_PORT; do
   if ss -Hlun "sport = :$p" | grep -q .; then echo "port $p in use; set BASE_PORT" >&2; exit 1; fi
 done
 NRATES=$(wc -w <<<"$RATES")
@@ -65,6 +69,9 @@ with open(path, 'w') as f:
     for i in range(1, n + 1):
         f.write(f"  - {{name: u{i:06d}, mode: register-in, username: u{i:06d}, password: secret}}\n")
 PY
+if [[ -n "$JAR_B" ]]; then
+  sed -e "s/port: $P_TL}/port: $P_TLB}/" -e "s#$RUN/db/trunkline#$RUN/db-b/trunkline#" "$RUN/trunkline.yaml" >"$RUN/trunkline-b.yaml"
+fi
 echo "# run folder $RUN; $NUSERS trunks ($(du -h "$RUN/trunkline.yaml" | cut -f1) config); $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg)"
 TIMEFORMAT='%3R %3U %3S'
 { time "$JAVA" -jar "$JAR" check --config "$RUN/trunkline.yaml" >"$RUN/check.out" 2>&1; } 2>"$RUN/check.time"
@@ -86,6 +93,15 @@ counter() { curl -s "$API/api/counters" | python3 -c "import json,sys; print(jso
 live() { "$JCMD" "$TLJ" GC.class_histogram >"$RUN/histo-$1.txt"; awk '/^Total/{print $3}' "$RUN/histo-$1.txt"; }
 shm() { "${KCTL[@]}" core.shmmem | awk -v k="$1" '$1==k":"{print $2}'; }
 
+if [[ -n "$JAR_B" ]]; then
+  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-1g}" -Xmx"${JAVA_HEAP:-1g}" \
+    -jar "$JAR_B" run --config "$RUN/trunkline-b.yaml" </dev/null >"$RUN/trunkline-b.out" 2>"$RUN/trunkline-b.log" &
+  TLB=$!; PIDS+=("$TLB")
+  for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline-b.out" && break; sleep 0.1; done
+  grep -q '^trunkline ready' "$RUN/trunkline-b.out" || { echo "trunkline B did not start" >&2; tail "$RUN/trunkline-b.log" >&2; exit 1; }
+  echo "START trunkline-b jar=$JAR_B jvm_pid=$(pgrep -P "$TLB" java) port=$P_TLB" | tee -a "$RUN/results.txt"
+fi
+
 # -- 2. heap and fill ---------------------------------------------------------------------------------
 locked "fill"
 H0=$(live before); K0=$(shm used)
@@ -94,6 +110,10 @@ W=$(( NUSERS < 5000 ? NUSERS : 5000 ))
 OUTDIR="$RUN/warmup" NUSERS=$W INF="$BENCH_RUN/reg-users-$W.csv" "$HERE/reg-run.sh" 127.0.0.1:$P_TL 1000 $(( W / 1000 )) "$TL" >/dev/null
 reg fill-trunkline $P_TL "$TL" "$FILL_RATE" $(( NUSERS / FILL_RATE ))
 H1=$(live after-fill)
+if [[ -n "$JAR_B" ]]; then
+  OUTDIR="$RUN/warmup-b" NUSERS=$W INF="$BENCH_RUN/reg-users-$W.csv" "$HERE/reg-run.sh" 127.0.0.1:$P_TLB 1000 $(( W / 1000 )) "$TLB" >/dev/null
+  reg fill-trunkline-b $P_TLB "$TLB" "$FILL_RATE" $(( NUSERS / FILL_RATE ))
+fi
 reg fill-kamailio $P_KAM "$K" "$FILL_RATE" $(( NUSERS / FILL_RATE ))
 K1=$(shm used)
 unlocked
@@ -112,6 +132,7 @@ for r in $(seq "$ROUNDS"); do
   locked "round $r"
   for rate in $RATES; do
     sleep "$PAUSE"; reg "r$r-$rate-trunkline" $P_TL "$TL" "$rate" "$SECS"
+    if [[ -n "$JAR_B" ]]; then sleep "$PAUSE"; reg "r$r-$rate-trunkline-b" $P_TLB "$TLB" "$rate" "$SECS"; fi
     sleep "$PAUSE"; reg "r$r-$rate-kamailio" $P_KAM "$K" "$rate" "$SECS"
   done
   unlocked

@@ -12,7 +12,7 @@ for line in open(sys.argv[1]):
     kind, _, rest = line.strip().partition(' ')
     if kind == 'RESULT':
         kv = dict(p.split('=', 1) for p in rest.split())
-        m = re.fullmatch(r'r\d+-(\d+)-(trunkline|kamailio)', kv['label'])
+        m = re.fullmatch(r'r\d+-(\d+)-(trunkline-b|trunkline|kamailio)', kv['label'])
         if m:
             runs[int(m.group(1))][m.group(2)].append(kv)
         else:
@@ -29,7 +29,7 @@ def med(rows, key):
 print('\n| reg/s | SUT | runs clean | achieved reg/s | us CPU/reg (runs) | median | CPU % of a core | fail % | retrans | RTD avg / p99 ms | other CPU % |')
 print('|---|---|---|---|---|---|---|---|---|---|---|')
 for rate in sorted(runs):
-    for sut in ('trunkline', 'kamailio'):
+    for sut in ('trunkline', 'trunkline-b', 'kamailio'):
         rs = runs[rate][sut]
         if not rs:
             continue
@@ -41,6 +41,12 @@ print()
 for rate in sorted(runs):
     t, k = med(runs[rate]['trunkline'], 'sut_us_per_reg'), med(runs[rate]['kamailio'], 'sut_us_per_reg')
     print(f"- {rate} reg/s: CPU per REGISTER Trunkline / Kamailio = {t:.1f} / {k:.1f} = {t / k:.2f}")
+    if runs[rate]['trunkline-b']:
+        b = med(runs[rate]['trunkline-b'], 'sut_us_per_reg')
+        per = [float(x['sut_us_per_reg']) / float(y['sut_us_per_reg'])
+               for x, y in zip(runs[rate]['trunkline-b'], runs[rate]['trunkline'])]
+        print(f"- {rate} reg/s: B / Kamailio = {b:.1f} / {k:.1f} = {b / k:.2f}; B / A = {b / t:.2f} "
+              f"(per round {', '.join(f'{x:.2f}' for x in per)})")
 print('\n| run | SUT | planned | ok | failed | retrans | achieved reg/s | us CPU/reg | CPU % | RTD avg / p99 ms | clean |')
 print('|---|---|---|---|---|---|---|---|---|---|---|')
 for r in other:

@@ -47,6 +47,7 @@ import org.trunkline.stack.SipClient;
 import org.trunkline.stack.transaction.ClientTransaction;
 import org.trunkline.stack.transaction.Peer;
 import org.trunkline.stack.transaction.ServerTransaction;
+import org.trunkline.stack.transaction.StatelessAnswer;
 import org.trunkline.stack.transaction.Transaction;
 import org.trunkline.stack.transaction.TransactionUser;
 
@@ -246,6 +247,25 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
       r = registrations.get(trunk);
     }
     return r == null ? Optional.empty() : r.registrarAddress();
+  }
+
+  /**
+   * RFC 3261 §8.2.7: a REGISTER without credentials is challenged without a server transaction
+   * ({@link Ingress#challengeWithoutState}); that halves the transactions of a registration with
+   * digest. Everything else opens a transaction and comes to {@link #onRequest}.
+   */
+  @Override
+  public StatelessAnswer answerStateless(SipMessage request, Peer source) {
+    if (!request.method().equals(SipMethod.REGISTER)) {
+      return null;
+    }
+    Verdict.Reject r = current.ingress().challengeWithoutState(new Inbound(request, source));
+    if (r == null) {
+      return null;
+    }
+    rejected.increment();
+    LOG.debug("{} {} without a transaction: {}", r.status(), r.reason(), r.why());
+    return new StatelessAnswer(r.status(), r.reason(), r.headers());
   }
 
   @Override

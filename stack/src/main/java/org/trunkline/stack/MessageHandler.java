@@ -22,11 +22,12 @@ import org.trunkline.stack.transaction.TransactionLayer;
  * dropped) statelessly here, as {@link BasicUas} says: malformed requests get 400/505/416/513,
  * malformed responses and ACKs are dropped. Everything that parses goes to the transaction layer
  * its Call-ID hashes to (ARCHITECTURE.md, Threads), on that layer's event loop; its answers go out
- * through the layer's {@link ServerSink}. A stream (TCP/TLS connection) keeps arrival order per
- * connection ({@link InOrder}). UDP goes straight to the layer's loop: one Call-ID always maps to
- * the same FIFO loop, so its messages keep their order, and UDP never promised order between
- * Call-IDs (§18); this spares a hop back to the receiving loop per message and keeps one busy
- * source from serializing behind one queue.
+ * through the layer's {@link ServerSink}; an out-of-dialog OPTIONS or REGISTER over UDP instead
+ * stays on the loop that read it (it holds no call state, see {@link #readingLayer}). A stream
+ * (TCP/TLS connection) keeps arrival order per connection ({@link InOrder}). UDP goes straight to
+ * the layer's loop: one Call-ID always maps to the same FIFO loop, so its messages keep their
+ * order, and UDP never promised order between Call-IDs (§18); this spares a hop back to the
+ * receiving loop per message and keeps one busy source from serializing behind one queue.
  *
  * <p>Overload ({@link OverloadLimits}): a message for a layer counts as in flight from here until
  * the layer has handled it. When the in-flight bound (count or bytes) or a queue of {@link InOrder}
@@ -121,8 +122,11 @@ final class MessageHandler {
           budgets.computeIfAbsent(
               order.home(), h -> new InOrder.LoopBudget(limits.maxQueuedPerLoop())));
     }
-    String callId = m.callId();
-    int i = Math.floorMod(callId == null ? 0 : callId.hashCode(), layers.size());
+    int i = order == null ? readingLayer(m) : -1;
+    if (i < 0) {
+      String callId = m.callId();
+      i = Math.floorMod(callId == null ? 0 : callId.hashCode(), layers.size());
+    }
     TransactionLayer layer = layers.get(i);
     int bytes = m.length();
     int n = counters.inFlight.incrementAndGet();
@@ -177,6 +181,31 @@ final class MessageHandler {
         yield refuse(m, transport, source, "event loop queue");
       }
     };
+  }
+
+  /**
+   * The layer of the loop that read {@code m} when {@code m} is an out-of-dialog OPTIONS or
+   * REGISTER over UDP, else -1 (its Call-ID decides). Such a request holds no call state
+   * (ARCHITECTURE.md, Threads: only a call's state is confined to its Call-ID's loop; the registrar
+   * and ingress are thread-safe), and its retransmissions come from the same source to the same
+   * socket, which the same loop reads, so they still meet its transaction; serving it where it was
+   * read spares a hand-off to another loop and the wake-up that costs (bench/RESULTS.md, branch
+   * {@code cpu}).
+   */
+  private int readingLayer(SipMessage m) {
+    if (!m.isRequest() || m.toTag() != null) {
+      return -1;
+    }
+    SipMethod method = m.method();
+    if (!method.equals(SipMethod.OPTIONS) && !method.equals(SipMethod.REGISTER)) {
+      return -1;
+    }
+    for (int i = 0; i < loops.size(); i++) {
+      if (loops.get(i).inEventLoop()) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private void release(int bytes) {

@@ -49,6 +49,12 @@ public final class BanList {
     return true;
   }
 
+  /** Whether {@code ip} is banned now, without counting a drop or ending an expired ban. */
+  public boolean isBanned(String ip) {
+    Long until = bannedUntil.get(ip);
+    return until != null && clock.millis() < until;
+  }
+
   /** A failed authentication from {@code ip}; may ban it. */
   public void failed(String ip, String why) {
     authFailures.increment();

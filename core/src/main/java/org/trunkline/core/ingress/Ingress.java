@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.trunkline.core.trunk.IngressPolicy;
+import org.trunkline.sip.HeaderName;
+import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipMethod;
 
 /**
  * The ingress pipeline, assembled in one visible place: banned sources are dropped; then {@code
@@ -44,6 +47,34 @@ public final class Ingress {
   /** The stages' names in order, for logs and the API. */
   public List<String> stageNames() {
     return stages.stream().map(IngressStage::name).toList();
+  }
+
+  /**
+   * The digest challenge for a REGISTER without credentials (no {@code Authorization} header) from
+   * a source that is not banned, when no stage before {@code digest} claims it; else null. Such a
+   * challenge needs no state, so the caller may send it without a server transaction (RFC 3261
+   * §8.2.7, as Kamailio does), and a retransmission just gets a fresh one. Counts nothing: a
+   * challenge is not a failed authentication, and a request this returns null for goes through
+   * {@link #classify}, which counts (bans, unknown sources) as usual. The stages run as there; for
+   * a REGISTER without credentials none of them has a side effect.
+   */
+  public Verdict.Reject challengeWithoutState(Inbound in) {
+    SipMessage m = in.request();
+    if (!m.method().equals(SipMethod.REGISTER)
+        || m.indexOf(HeaderName.AUTHORIZATION) >= 0
+        || bans.isBanned(in.sourceIp())) {
+      return null;
+    }
+    for (IngressStage s : stages) {
+      Verdict v = s.apply(in);
+      if (v instanceof Verdict.Continue) {
+        continue;
+      }
+      return s instanceof DigestStage && v instanceof Verdict.Reject r && r.status() == 401
+          ? r
+          : null;
+    }
+    return null;
   }
 
   public Verdict classify(Inbound in) {

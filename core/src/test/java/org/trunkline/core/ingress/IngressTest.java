@@ -193,6 +193,77 @@ class IngressTest {
     assertThat(inv.headers().get(0)).startsWith("Proxy-Authenticate: Digest ");
   }
 
+  @Test
+  void aRegisterWithoutCredentialsIsChallengedWithoutStateAndNeverCountsAsAFailure() {
+    for (int i = 0; i < 10; i++) {
+      Verdict.Reject r =
+          ingress.challengeWithoutState(from(request("REGISTER"), "192.0.2.50", 5060, "public"));
+      assertThat(r).isNotNull();
+      assertThat(r.status()).isEqualTo(401);
+      assertThat(r.headers()).hasSize(3).allMatch(h -> h.startsWith("WWW-Authenticate: Digest "));
+    }
+    // a challenge is not a failed authentication: no failure, no ban, no unknown source
+    assertThat(bans.authFailures()).isZero();
+    assertThat(bans.bans()).isZero();
+    assertThat(bans.isBanned("192.0.2.50")).isFalse();
+    // and its answer is verified as usual
+    Verdict.Reject challenge =
+        ingress.challengeWithoutState(from(request("REGISTER"), "192.0.2.50", 5060, "public"));
+    assertThat(
+            trunkOf(
+                ingress.classify(
+                    from(answered(challenge, "s3cret"), "192.0.2.50", 5060, "public"))))
+        .isEqualTo("acme");
+  }
+
+  @Test
+  void everythingElseIsLeftToClassifyAndCountedOnlyThere() {
+    // credentials present (good or bad: a bad answer must be counted in classify)
+    Verdict.Reject challenge =
+        (Verdict.Reject) ingress.classify(from(request("REGISTER"), "192.0.2.50", 5060, "public"));
+    assertThat(
+            ingress.challengeWithoutState(
+                from(answered(challenge, "wrong"), "192.0.2.66", 5060, "public")))
+        .isNull();
+    assertThat(bans.authFailures()).isZero();
+    // other methods, an INVITE's 407, a REGISTER from an ip peer or on a cross-connect socket
+    assertThat(ingress.challengeWithoutState(from(request("OPTIONS"), "192.0.2.50", 5060, "p")))
+        .isNull();
+    assertThat(ingress.challengeWithoutState(from(request("INVITE"), "192.0.2.50", 5060, "p")))
+        .isNull();
+    assertThat(ingress.challengeWithoutState(from(request("REGISTER"), "198.51.100.20", 5062, "p")))
+        .isNull();
+    assertThat(ingress.challengeWithoutState(from(request("REGISTER"), "203.0.113.9", 5060, "xc")))
+        .isNull();
+    // a banned source: left to classify, which drops and counts it once
+    for (int i = 0; i < 3; i++) {
+      ingress.classify(from(answered(challenge, "wrong"), "192.0.2.66", 5060, "public"));
+    }
+    assertThat(bans.isBanned("192.0.2.66")).isTrue();
+    assertThat(ingress.challengeWithoutState(from(request("REGISTER"), "192.0.2.66", 5060, "p")))
+        .isNull();
+    assertThat(bans.dropped()).isZero();
+  }
+
+  @Test
+  void withoutRegisterInTrunksAnUnknownRegisterIsLeftToClassify() {
+    java.util.Map<String, LongAdder> unknown = Ingress.newSourceCounts();
+    Ingress noDigest =
+        new Ingress(
+            List.of(
+                new IpPeerStage(List.of(wide)),
+                new DigestStage(
+                    List.of(wide), List.of(DigestAlgorithm.MD5), new byte[32], clock, bans)),
+            new IngressPolicy(
+                false, bans(3), List.of(DigestAlgorithm.MD5), IngressPolicy.DEFAULT_MONITORS),
+            bans,
+            unknown,
+            new LongAdder());
+    assertThat(noDigest.challengeWithoutState(from(request("REGISTER"), "192.0.2.50", 5060, "p")))
+        .isNull();
+    assertThat(unknown).isEmpty();
+  }
+
   /** The REGISTER answered with credentials for the challenge in {@code challenge}. */
   private SipMessage answered(Verdict.Reject challenge, String password) {
     StringBuilder resp =

@@ -192,6 +192,36 @@ class TrunksEndToEndTest {
   }
 
   @Test
+  void aRegisterWithoutCredentialsIsChallengedWithoutATransactionAndNeverBans() throws Exception {
+    start(
+        "trunks:\n  - {name: acme, mode: register-in, username: acme, password: s3cret}\n"
+            + "ingress: {ban: {failures: 2, window: 60s, duration: 10m}}\n");
+
+    try (DatagramSocket pbx = new DatagramSocket(new InetSocketAddress("127.0.0.13", 0))) {
+      pbx.setSoTimeout(5000);
+      String register = register("acme", pbx, 1, null);
+      List<String> toLines = new ArrayList<>();
+      // the same request 5 times, byte for byte: each copy is challenged afresh (RFC 3261 §8.2.7)
+      for (int i = 0; i < 5; i++) {
+        send(pbx, socket("public"), register);
+        String challenge = receiveOrNull(pbx);
+        assertThat(challenge).startsWith("SIP/2.0 401 Unauthorized\r\n");
+        toLines.add(challenge.lines().filter(l -> l.startsWith("To:")).findFirst().orElseThrow());
+      }
+      // a stateless UAS gives every copy the same To tag (§8.2.7)
+      assertThat(toLines).hasSize(5).allMatch(l -> l.equals(toLines.get(0)) && l.contains(";tag="));
+    }
+    assertThat(server.sip().snapshot())
+        .containsEntry("tx_stateless_answers", 5L)
+        .containsEntry("tx_retransmissions_in", 0L);
+    // a challenge is not a failed authentication
+    assertThat(server.core().counters())
+        .containsEntry("ingress_auth_failures", 0L)
+        .containsEntry("ingress_bans", 0L)
+        .containsEntry("ingress_rejected", 5L);
+  }
+
+  @Test
   void registerInWithSha256() throws Exception {
     start(
         "trunks:\n  - {name: acme, mode: register-in, username: acme, password: s3cret}\n"

@@ -33,6 +33,11 @@ public final class TransactionCounters {
   /** New requests answered 503 because the layer held its maximum of open server transactions. */
   public final LongAdder overloaded = new LongAdder();
 
+  /**
+   * New requests the TU answered without a transaction ({@link TransactionUser#answerStateless}).
+   */
+  public final LongAdder statelessAnswers = new LongAdder();
+
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new TreeMap<>();
     m.put("tx_unanswered", unanswered.sum());
@@ -44,6 +49,7 @@ public final class TransactionCounters {
     m.put("tx_stray_acks", strayAcks.sum());
     m.put("tx_unmatched_cancels", unmatchedCancels.sum());
     m.put("tx_overloaded", overloaded.sum());
+    m.put("tx_stateless_answers", statelessAnswers.sum());
     return m;
   }
 }

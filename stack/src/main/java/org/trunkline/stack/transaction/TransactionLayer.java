@@ -238,6 +238,11 @@ public final class TransactionLayer {
       tx.onRetransmission();
       return;
     }
+    if (!method.equals(SipMethod.INVITE)
+        && !method.equals(SipMethod.CANCEL)
+        && answeredStateless(m, source)) {
+      return;
+    }
     if (servers.size() >= maxServerTransactions) {
       counters.overloaded.increment();
       LOG.debug("transaction layer full ({} open): 503 to {} from {}", servers.size(), m, source);
@@ -264,6 +269,23 @@ public final class TransactionLayer {
       other.startAnswerTimer(config.nonInviteAnswer().toNanos());
       toUser(other, m);
     }
+  }
+
+  /**
+   * §8.2.7: the TU's stateless answer, if it gives one (before the bound on open transactions: it
+   * holds no state). Whether the new request was answered so.
+   */
+  private boolean answeredStateless(SipMessage m, Peer source) {
+    StatelessAnswer a = tu.answerStateless(m, source);
+    if (a == null) {
+      return false;
+    }
+    counters.statelessAnswers.increment();
+    sendStateless(
+        Responses.build(
+            m, a.status(), a.reason(), source.address(), a.headers().toArray(String[]::new)),
+        source);
+    return true;
   }
 
   /** The TU's call; an answer given within it is built from {@code m}, not from a second parse. */

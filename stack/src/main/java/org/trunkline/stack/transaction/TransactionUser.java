@@ -22,6 +22,19 @@ import org.trunkline.sip.SipMessage;
  * </ul>
  */
 public interface TransactionUser {
+  /**
+   * A new non-INVITE request (not ACK or CANCEL) that matched no transaction, before the layer
+   * opens one for it: the TU may answer it without state (§8.2.7), e.g. challenge a REGISTER that
+   * carries no credentials. {@code null} (the default) opens the transaction and calls {@link
+   * #onRequest}; an answer is sent at once, no transaction is opened, {@link
+   * TransactionCounters#statelessAnswers} counts it, and a retransmission of the request comes here
+   * again as a new request. Called for every new non-INVITE request, so deciding {@code null} must
+   * be cheap and have no side effects.
+   */
+  default StatelessAnswer answerStateless(SipMessage request, Peer source) {
+    return null;
+  }
+
   /** A new request opened {@code tx}; retransmissions never come here. */
   void onRequest(ServerTransaction tx, SipMessage request);
 

@@ -23,6 +23,14 @@ final class RecordingUser implements TransactionUser {
 
   boolean defaultCancel = true;
 
+  /** The answer to give without a transaction; by default none (open one). */
+  java.util.function.BiFunction<SipMessage, Peer, StatelessAnswer> stateless = (m, p) -> null;
+
+  @Override
+  public StatelessAnswer answerStateless(SipMessage request, Peer source) {
+    return stateless.apply(request, source);
+  }
+
   @Override
   public void onRequest(ServerTransaction tx, SipMessage request) {
     requests.add(tx);
