@@ -16,7 +16,8 @@
 # core): other sessions' builds; runs with a high value are noisy.
 # Needs: sipp, kamailio (Debian packages sip-tester, kamailio), python3, a JDK >= 21 ($JAVA), and
 # the jars: ./build -q -o -B package -DskipTests  (server/target/trunkline.jar, bench/target/benchmarks.jar)
-# Env: BENCH_RUN (default /tmp/trunkline-stack-bench), KAM_EXTRA (default "-x tlsf"), BASE_PORT (15070),
+# Env: EXTRA_YAML (lines appended to the Trunkline config, e.g. "traces: {enabled: false}"),
+#      EXTRA_YAML_B (the same for the B jar; default EXTRA_YAML), BENCH_RUN (default /tmp/trunkline-stack-bench), KAM_EXTRA (default "-x tlsf"), BASE_PORT (15070),
 #      TRUNKLINE_JAR (default server/target/trunkline.jar), BENCH_JAR (default bench/target/benchmarks.jar:
 #      the client driver), and to compare two builds in the same rounds: TRUNKLINE_JAR_B and BENCH_JAR_B
 #      (a second server, measured as answer-trunkline-b and storm-trunkline-b; client-trunkline-b),
@@ -76,6 +77,7 @@ trunks:
 routes:
   - {prefix: "", trunks: [carrier1, carrier2]}
 ingress: {monitors: ["127.0.0.0/8", "::1"]}
+$([ "$1" = trunkline-b ] && printf '%s' "${EXTRA_YAML_B:-${EXTRA_YAML:-}}" || printf '%s' "${EXTRA_YAML:-}")
 YAML
   setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g \
     -jar "$3" run --config "$RUN/$1.yaml" </dev/null >"$RUN/$1.log" 2>&1 &
