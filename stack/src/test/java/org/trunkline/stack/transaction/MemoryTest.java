@@ -93,19 +93,7 @@ class MemoryTest {
             TransactionConfig.DEFAULT,
             scheduler,
             (to, m, f) -> {},
-            new TransactionUser() { // keeps nothing (a RecordingUser would keep every response)
-              @Override
-              public void onRequest(ServerTransaction tx, SipMessage request) {}
-
-              @Override
-              public void onResponse(ClientTransaction tx, SipMessage response) {}
-
-              @Override
-              public void onTimeout(Transaction tx) {}
-
-              @Override
-              public void onTransportError(Transaction tx, String reason) {}
-            });
+            onRequestOnly((tx, request) -> {}));
     SipParser parser = new SipParser();
     Peer bob = new Peer(Transport.UDP, BOB);
     int size = request("INVITE", "x", SDP).length;
@@ -135,9 +123,7 @@ class MemoryTest {
             TransactionConfig.DEFAULT,
             new VirtualScheduler(),
             (to, m, f) -> {},
-            new TransactionUser() {
-              @Override
-              public void onRequest(ServerTransaction tx, SipMessage request) {
+            onRequestOnly((tx, request) ->
                 tx.respond(
                     Responses.build(
                         request,
@@ -145,18 +131,7 @@ class MemoryTest {
                         "OK",
                         ALICE,
                         body.isEmpty() ? null : "application/sdp",
-                        body.getBytes()));
-              }
-
-              @Override
-              public void onResponse(ClientTransaction tx, SipMessage response) {}
-
-              @Override
-              public void onTimeout(Transaction tx) {}
-
-              @Override
-              public void onTransportError(Transaction tx, String reason) {}
-            });
+                        body.getBytes()))));
     SipParser parser = new SipParser();
     Peer alice = new Peer(Transport.UDP, ALICE);
     int size = request(method, "x", body).length;
@@ -195,21 +170,7 @@ class MemoryTest {
             TransactionConfig.DEFAULT,
             scheduler,
             (to, m, f) -> {},
-            new TransactionUser() {
-              @Override
-              public void onRequest(ServerTransaction tx, SipMessage request) {
-                opened[0]++;
-              }
-
-              @Override
-              public void onResponse(ClientTransaction tx, SipMessage response) {}
-
-              @Override
-              public void onTimeout(Transaction tx) {}
-
-              @Override
-              public void onTransportError(Transaction tx, String reason) {}
-            });
+            onRequestOnly((tx, request) -> opened[0]++));
     SipParser parser = new SipParser();
     Peer alice = new Peer(Transport.UDP, ALICE);
     int size = request(method, "x", body).length;
@@ -256,6 +217,28 @@ class MemoryTest {
             + body.length()
             + "\r\n\r\n"
             + body);
+  }
+
+  /**
+   * A TU that keeps nothing (a RecordingUser keeps every response) and only runs {@code onRequest}.
+   */
+  static TransactionUser onRequestOnly(
+      java.util.function.BiConsumer<ServerTransaction, SipMessage> onRequest) {
+    return new TransactionUser() {
+      @Override
+      public void onRequest(ServerTransaction tx, SipMessage request) {
+        onRequest.accept(tx, request);
+      }
+
+      @Override
+      public void onResponse(ClientTransaction tx, SipMessage response) {}
+
+      @Override
+      public void onTimeout(Transaction tx) {}
+
+      @Override
+      public void onTransportError(Transaction tx, String reason) {}
+    };
   }
 
   static long usedHeap() {
