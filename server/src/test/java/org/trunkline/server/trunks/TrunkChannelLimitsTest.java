@@ -38,11 +38,21 @@ class TrunkChannelLimitsTest {
   private static final String CARRIER1 = "127.0.0.20";
   private static final String CARRIER2 = "127.0.0.22";
   private static final String PBX = "127.0.0.21";
+  private static final String CARRIER3 = "127.0.0.23";
+  private static final String PBX2 = "127.0.0.24";
+  private static final String CAPPED = "127.0.0.25";
+
+  /** Calls placed at once by the calls-per-second tests, at {@link #BURST_RATE} per second. */
+  private static final int BURST = 10;
+
+  private static final String BURST_RATE = "50";
 
   @TempDir static Path dir;
   private static TrunklineServer server;
   private static int carrierPort;
   private static int pbxPort;
+  private static int pbx2Port;
+  private static int cappedPort;
   private static Path file;
   private static String config;
 
@@ -50,6 +60,8 @@ class TrunkChannelLimitsTest {
   static void start() throws Exception {
     carrierPort = Sipp.freePortFor("u1");
     pbxPort = Sipp.freePortFor("u1");
+    pbx2Port = Sipp.freePortFor("u1");
+    cappedPort = Sipp.freePortFor("u1");
     file = dir.resolve("trunkline.yaml");
     config =
         "listen:\n"
@@ -76,9 +88,28 @@ class TrunkChannelLimitsTest {
             + ":"
             + pbxPort
             + "\", health: off, max-channels-out: 1}\n"
+            + "  - {name: carrier3, mode: ip, peers: [\""
+            + CARRIER3
+            + "\"], max-cps: 1}\n"
+            + "  - {name: pbx2, mode: ip, peers: [\""
+            + PBX2
+            + "\"], target: \"sip:"
+            + PBX2
+            + ":"
+            + pbx2Port
+            + "\", health: off}\n"
+            + "  - {name: capped, mode: ip, peers: [\""
+            + CAPPED
+            + "\"], target: \"sip:"
+            + CAPPED
+            + ":"
+            + cappedPort
+            + "\", health: off, max-cps: 1}\n"
             + "routes:\n"
             + "  - {prefix: \"+7495\", trunks: [pbx]}\n"
-            + "  - {prefix: \"+4930\", trunks: [carrier1]}\n";
+            + "  - {prefix: \"+4930\", trunks: [carrier1]}\n"
+            + "  - {prefix: \"+7812\", trunks: [pbx2]}\n"
+            + "  - {prefix: \"+7813\", trunks: [capped, pbx2]}\n";
     Files.writeString(file, config);
     server = TrunklineServer.start(ConfigLoader.load(file), Clock.systemUTC());
   }
@@ -171,6 +202,85 @@ class TrunkChannelLimitsTest {
     }
   }
 
+  /**
+   * {@code max-cps: 1} on the calling trunk: of {@link #BURST} calls placed within a fraction of a
+   * second (so over at most two of the limit's one-second windows) one or two are answered and
+   * every other one is refused at once with {@code 503} and cause 34, never tried on a trunk.
+   */
+  @Test
+  void callsFromATrunkOverItsMaxCpsAreRefusedAtOnce() throws Exception {
+    String number = "+78121230001";
+    callee("uas-any-call", PBX2, pbx2Port, BURST, "pbx2-cps-in");
+
+    burst(CARRIER3, number, "cps-in");
+
+    List<Cdr> cdrs = cdrs(number, BURST);
+    List<Cdr> answered = cdrs.stream().filter(c -> c.status() == 200).toList();
+    List<Cdr> refused = cdrs.stream().filter(c -> c.status() != 200).toList();
+    assertThat(answered)
+        .as("one call per one-second window, the burst spans one or two")
+        .hasSizeBetween(1, 2);
+    assertThat(refused).hasSize(BURST - answered.size());
+    assertThat(refused)
+        .allSatisfy(c -> {
+          assertThat(c.status()).isEqualTo(503);
+          assertThat(c.cause()).isEqualTo(34);
+          assertThat(c.fromTrunk()).isEqualTo("carrier3");
+          assertThat(c.toTrunk()).as("no trunk was tried").isEmpty();
+          assertThat(c.reason()).isEqualTo("trunk carrier3 is at its max-cps 1");
+        });
+    assertThat(answered).allSatisfy(c -> assertThat(c.toTrunk()).isEqualTo("pbx2"));
+  }
+
+  /**
+   * {@code max-cps: 1} on the first trunk of a route: the calls over it go to the next trunk at
+   * once, and their CDRs say why the first was skipped.
+   */
+  @Test
+  void callsToATrunkOverItsMaxCpsGoToTheNextTrunkOfTheRoute() throws Exception {
+    String number = "+78131230001";
+    callee("uas-any-call", CAPPED, cappedPort, BURST, "capped-cps-out");
+    callee("uas-any-call", PBX2, pbx2Port, BURST, "pbx2-cps-out");
+
+    burst(CARRIER2, number, "cps-out");
+
+    List<Cdr> cdrs = cdrs(number, BURST);
+    assertThat(cdrs).allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
+    List<Cdr> first = cdrs.stream().filter(c -> c.toTrunk().equals("capped")).toList();
+    List<Cdr> next = cdrs.stream().filter(c -> c.toTrunk().equals("pbx2")).toList();
+    assertThat(first).hasSizeBetween(1, 2);
+    assertThat(first).allSatisfy(c -> assertThat(c.attempts()).isEqualTo("capped: 200"));
+    assertThat(next).hasSize(BURST - first.size());
+    assertThat(next)
+        .allSatisfy(c -> assertThat(c.attempts()).isEqualTo("capped: at its limit, pbx2: 200"));
+  }
+
+  /** {@link #BURST} calls to {@code number} from {@code from} at {@link #BURST_RATE} per second. */
+  private static void burst(String from, String number, String name) throws Exception {
+    Path d = Files.createDirectories(dir.resolve(name));
+    Sipp.runAndExpectSuccess(
+        d,
+        "uac-call-or-limit",
+        sip(),
+        from,
+        "u1",
+        BURST,
+        LIMIT,
+        List.of("-s", number, "-r", BURST_RATE));
+  }
+
+  /** The CDRs of the {@code n} calls to {@code number}, once all are written. */
+  private static List<Cdr> cdrs(String number, int n) {
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                server.core().calls().cdrs(100).stream()
+                    .filter(c -> c.called().equals(number))
+                    .toList(),
+            l -> l.size() == n);
+  }
+
   /** A call that lasts {@link #HOLD_MS}, run in the background; done when SIPp succeeded. */
   private static CompletableFuture<Void> lastingCall(String from, String number, String name)
       throws Exception {
@@ -193,8 +303,14 @@ class TrunkChannelLimitsTest {
 
   private static Process callee(String scenario, String ip, int port, String name)
       throws Exception {
+    return callee(scenario, ip, port, 1, name);
+  }
+
+  /** A callee SIPp that answers up to {@code calls} calls; ended after the test if still alive. */
+  private static Process callee(String scenario, String ip, int port, int calls, String name)
+      throws Exception {
     Path d = Files.createDirectories(dir.resolve(name));
-    Process p = Sipp.startUas(d, scenario, port, "u1", 1, List.of("-i", ip));
+    Process p = Sipp.startUas(d, scenario, port, "u1", calls, List.of("-i", ip));
     CALLEES.add(p);
     await()
         .atMost(Duration.ofSeconds(20))
