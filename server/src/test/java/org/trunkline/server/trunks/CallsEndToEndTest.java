@@ -40,6 +40,14 @@ class CallsEndToEndTest {
   }
 
   private void start(String moreListen, String trunksAndRoutes) throws Exception {
+    start(moreListen, trunksAndRoutes, org.trunkline.stack.transaction.TransactionConfig.DEFAULT);
+  }
+
+  private void start(
+      String moreListen,
+      String trunksAndRoutes,
+      org.trunkline.stack.transaction.TransactionConfig timers)
+      throws Exception {
     Path file = dir.resolve("trunkline.yaml");
     Files.writeString(
         file,
@@ -51,7 +59,7 @@ class CallsEndToEndTest {
             + "\"}\n"
             + "api: {enabled: false}\n"
             + trunksAndRoutes);
-    server = TrunklineServer.start(ConfigLoader.load(file), Clock.systemUTC());
+    server = TrunklineServer.start(ConfigLoader.load(file), Clock.systemUTC(), timers);
   }
 
   private InetSocketAddress sip() {
@@ -328,6 +336,68 @@ class CallsEndToEndTest {
     Cdr cdr = lastCdr();
     assertThat(cdr.toTrunk()).isEqualTo("pbx");
     assertThat(cdr.attempts()).isEqualTo("slow: no answer within 300 ms, pbx: 200");
+  }
+
+  @Test
+  void aCarrierThatAnswersNothingIsFoundDownByItsProbesAndSkipped() throws Exception {
+    // a carrier that receives everything and answers nothing: no OPTIONS answer, no INVITE answer
+    try (DatagramSocket dead = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      java.util.Queue<String> deadGot = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      Thread reader =
+          Thread.ofVirtual()
+              .start(() -> {
+                byte[] buf = new byte[65535];
+                while (!dead.isClosed()) {
+                  java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+                  try {
+                    dead.receive(p);
+                  } catch (java.io.IOException closed) {
+                    return;
+                  }
+                  String text =
+                      new String(
+                          p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.UTF_8);
+                  deadGot.add(text.substring(0, Math.max(0, text.indexOf(' '))));
+                }
+              });
+      int alive = Sipp.freePortFor("u1");
+      Process callee = pbx("uas-call", alive);
+      // short SIP timers: the probe's OPTIONS times out (Timer F) in well under a second
+      start(
+          "",
+          "trunks:\n"
+              + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
+              + "  - {name: dead, mode: ip, peers: [\"127.0.0.1:"
+              + dead.getLocalPort()
+              + "\"], target: \"sip:127.0.0.1:"
+              + dead.getLocalPort()
+              + "\", health: {interval: 1s, up-after: 1, down-after: 1}}\n"
+              + "  - {name: pbx, mode: ip, peers: [\"127.0.0.1:"
+              + alive
+              + "\"], target: \"sip:127.0.0.1:"
+              + alive
+              + "\", health: off}\n"
+              + "routes:\n"
+              + "  - {prefix: \"+7495\", trunks: [dead, pbx]}\n",
+          org.trunkline.stack.TestTimers.FAST);
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .until(() ->
+              server.core().trunks().stream()
+                  .anyMatch(t -> t.name().equals("dead") && t.state().equals("down")));
+      assertThat(deadGot).as("the probes reached the dead carrier").contains("OPTIONS");
+
+      call("uac-call", "+74951234567");
+
+      Sipp.expectSuccess(callee, dir.resolve("uas-call-" + alive), Duration.ofSeconds(20));
+      Cdr cdr = lastCdr();
+      assertThat(cdr.status()).isEqualTo(200);
+      assertThat(cdr.toTrunk()).isEqualTo("pbx");
+      assertThat(cdr.attempts()).as("the down carrier was not tried").isEqualTo("pbx: 200");
+      assertThat(deadGot).as("no INVITE to the down carrier").doesNotContain("INVITE");
+      dead.close();
+      reader.join(Duration.ofSeconds(5));
+    }
   }
 
   private static final String PBX_AND_CARRIER =
