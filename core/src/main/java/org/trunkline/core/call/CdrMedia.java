@@ -28,23 +28,30 @@ public record CdrMedia(
    * @param lost packets expected by sequence number but never received
    * @param jitterMs the highest interarrival jitter of its streams (RFC 3550 A.8), ms
    * @param mos the lowest E-model MOS of its streams that carried packets, 0 when none did
+   * @param duplicates packets received again (a sequence number already seen)
+   * @param late packets received after a later one (reordered), duplicates not counted
    */
-  public record Direction(long packets, long lost, double jitterMs, double mos) {
+  public record Direction(
+      long packets, long lost, double jitterMs, double mos, long duplicates, long late) {
     static Direction of(List<StreamStats> streams, Flow flow) {
       long packets = 0;
       long lost = 0;
+      long duplicates = 0;
+      long late = 0;
       double jitter = 0;
       double mos = 0;
       for (StreamStats s : streams) {
         FlowStats f = s.flow(flow);
         packets += f.packets();
         lost += f.lost();
+        duplicates += f.duplicates();
+        late += f.late();
         jitter = Math.max(jitter, f.jitterMs());
         if (f.packets() > 0) {
           mos = mos == 0 ? f.mos() : Math.min(mos, f.mos());
         }
       }
-      return new Direction(packets, lost, round(jitter), round(mos));
+      return new Direction(packets, lost, round(jitter), round(mos), duplicates, late);
     }
 
     private static double round(double v) {

@@ -170,6 +170,11 @@ final class CdrParameters {
     json.put("media_one_way", m == null ? null : m.oneWay());
     json.put("media_dtmf", m == null ? null : m.dtmf());
     json.put("media_recording", m == null ? null : m.recording());
+    for (String side : new String[] {"caller", "callee"}) {
+      CdrMedia.Direction d = m == null ? null : side.equals("caller") ? m.caller() : m.callee();
+      json.put("media_" + side + "_duplicates", d == null ? null : d.duplicates());
+      json.put("media_" + side + "_late", d == null ? null : d.late());
+    }
     return json;
   }
 }

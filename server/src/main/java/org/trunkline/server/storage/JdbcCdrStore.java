@@ -32,12 +32,13 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
           + " end_at, status, reason, attempts, caller_dialed, called_dialed, called_sent,"
           + " ringing_at, cause, hangup, media_caller_packets, media_caller_lost,"
           + " media_caller_jitter_ms, media_caller_mos, media_callee_packets, media_callee_lost,"
-          + " media_callee_jitter_ms, media_callee_mos, media_one_way, media_dtmf, media_recording";
+          + " media_callee_jitter_ms, media_callee_mos, media_one_way, media_dtmf, media_recording,"
+          + " media_caller_duplicates, media_caller_late, media_callee_duplicates, media_callee_late";
   private static final String INSERT =
       "INSERT INTO cdr ("
           + COLUMNS
           + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final DataSource db;
   private final QueuedWriter<Cdr> writer;
@@ -112,7 +113,12 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
     }
     i.setObject(c++, m == null ? null : cut(m.oneWay(), 16), Types.VARCHAR);
     i.setObject(c++, m == null ? null : cut(m.dtmf(), 256), Types.VARCHAR);
-    i.setObject(c, m == null ? null : cut(m.recording(), 1024), Types.VARCHAR);
+    i.setObject(c++, m == null ? null : cut(m.recording(), 1024), Types.VARCHAR);
+    for (CdrMedia.Direction d :
+        m == null ? new CdrMedia.Direction[2] : new CdrMedia.Direction[] {m.caller(), m.callee()}) {
+      i.setObject(c++, d == null ? null : d.duplicates(), Types.BIGINT);
+      i.setObject(c++, d == null ? null : d.late(), Types.BIGINT);
+    }
   }
 
   /** The media columns from {@code first} on, null when the packets column is. */
@@ -123,9 +129,15 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
     CdrMedia.Direction[] d = new CdrMedia.Direction[2];
     for (int k = 0; k < 2; k++) {
       int c = first + 4 * k;
+      int more = first + 11 + 2 * k; // duplicates and late, after the recording (V7)
       d[k] =
           new CdrMedia.Direction(
-              rs.getLong(c), rs.getLong(c + 1), rs.getDouble(c + 2), rs.getDouble(c + 3));
+              rs.getLong(c),
+              rs.getLong(c + 1),
+              rs.getDouble(c + 2),
+              rs.getDouble(c + 3),
+              rs.getLong(more),
+              rs.getLong(more + 1));
     }
     return new CdrMedia(
         d[0],

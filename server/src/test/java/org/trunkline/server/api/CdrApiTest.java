@@ -121,7 +121,11 @@ class CdrApiTest {
             "media_callee_mos",
             "media_one_way",
             "media_dtmf",
-            "media_recording");
+            "media_recording",
+            "media_caller_duplicates",
+            "media_caller_late",
+            "media_callee_duplicates",
+            "media_callee_late");
     // its media passed through: the relay's columns are null
     assertThat(cdr.get("media_caller_packets")).isNull();
     assertThat(cdr.get("media_recording")).isNull();

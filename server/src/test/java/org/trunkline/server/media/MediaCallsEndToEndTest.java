@@ -195,6 +195,13 @@ class MediaCallsEndToEndTest {
     assertThat(media.dtmf()).as("RFC 4733 digits seen").startsWith("1");
     assertThat(media.caller().mos()).isGreaterThan(3.5);
     assertThat(media.callee().mos()).isGreaterThan(3.5);
+    // the digit's end packet is sent three times with one sequence number (SIPp's
+    // dtmf_2833_1.pcap, as RFC 4733 2.5.1.4 says), so 2 duplicates each way (the PBX echoes);
+    // over loopback nothing comes out of order
+    assertThat(media.caller().duplicates()).isEqualTo(2);
+    assertThat(media.caller().late()).isZero();
+    assertThat(media.callee().duplicates()).isEqualTo(2);
+    assertThat(media.callee().late()).isZero();
     assertThat(media.oneWay()).isEmpty();
     // the recording: a stereo 8 kHz 16-bit WAV as long as the speech (7.0 s)
     Path wav = Path.of(media.recording());

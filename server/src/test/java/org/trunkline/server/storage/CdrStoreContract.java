@@ -32,8 +32,8 @@ final class CdrStoreContract {
           // a relayed call: the media columns come back as written
           .withMedia(
               new CdrMedia(
-                  new CdrMedia.Direction(2999, 1, 2.25, 4.39),
-                  new CdrMedia.Direction(3000, 0, 0.5, 4.41),
+                  new CdrMedia.Direction(2999, 1, 2.25, 4.39, 3, 2),
+                  new CdrMedia.Direction(3000, 0, 0.5, 4.41, 0, 1),
                   "callee-to-caller",
                   "12#",
                   "/var/lib/trunkline/recordings/c1.wav"));

@@ -63,7 +63,8 @@ class DatabaseTest {
               "3|cdr|true",
               "4|cdr details|true",
               "5|traces|true",
-              "6|cdr media|true");
+              "6|cdr media|true",
+              "7|cdr media duplicates late|true");
       assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
     }
   }
@@ -96,7 +97,7 @@ class DatabaseTest {
               rows(
                   again.dataSource(),
                   "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"type\" = 'SQL'"))
-          .containsExactly("6");
+          .containsExactly("7");
     }
   }
 
