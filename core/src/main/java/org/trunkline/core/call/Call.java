@@ -943,6 +943,9 @@ final class Call implements TransactionUser {
     if (offerCapable) {
       other.sent(req.contentType(), body);
     }
+    // a re-INVITE without an offer: the other side offers in its 2xx, the origin answers in its ACK
+    boolean lateOffer = invite && body.length == 0;
+    long originCseq = req.cseqNumber();
     if (invite) {
       origin.invitesIn++;
       other.invitesOut++;
@@ -964,8 +967,23 @@ final class Call implements TransactionUser {
                 public void onResponse(ClientTransaction t, SipMessage r) {
                   int status = r.status();
                   if (status >= 200 && status < 300 && invite) {
-                    // every 2xx of a re-INVITE is ACKed, its retransmissions too (RFC 6026)
-                    layer().sendStateless(ackInDialog(r, to, ruri, fromHeader, callId, cseq), to);
+                    if (lateOffer && r.bodyLength() > 0) {
+                      // its offer: our ACK carries the origin's answer, from the origin's ACK
+                      Leg.LateAck wait = origin.lateAck;
+                      if (wait == null || wait.ourCseq() != cseq) {
+                        origin.lateAck =
+                            new Leg.LateAck(originCseq, r, to, ruri, fromHeader, callId, cseq);
+                        origin.lateAckSent = null;
+                      } else if (origin.lateAckSent != null) {
+                        layer().sendStateless(origin.lateAckSent, to); // a 2xx retransmission
+                      }
+                    } else {
+                      // every 2xx of a re-INVITE is ACKed, its retransmissions too (RFC 6026)
+                      layer()
+                          .sendStateless(
+                              ackInDialog(r, to, ruri, fromHeader, callId, cseq, null, new byte[0]),
+                              to);
+                    }
                   }
                   if (status < 200 || done) {
                     if (status > 100 && status < 200 && !tx.isAnswered()) {
@@ -1146,7 +1164,9 @@ final class Call implements TransactionUser {
           public void onResponse(ClientTransaction t, SipMessage r) {
             int status = r.status();
             if (status >= 200 && status < 300 && !update) {
-              layer().sendStateless(ackInDialog(r, to, ruri, fromHeader, callId, cseq), to);
+              layer()
+                  .sendStateless(
+                      ackInDialog(r, to, ruri, fromHeader, callId, cseq, null, new byte[0]), to);
             }
             if (status < 200 || done) {
               return;
@@ -1241,9 +1261,16 @@ final class Call implements TransactionUser {
   }
 
   private byte[] ackInDialog(
-      SipMessage ok, Peer to, String ruri, String fromHeader, String callId, long cseq) {
+      SipMessage ok,
+      Peer to,
+      String ruri,
+      String fromHeader,
+      String callId,
+      long cseq,
+      String contentType,
+      byte[] body) {
     String target = firstContact(ok);
-    return noBody(
+    return withBody(
         request(
             "ACK",
             target != null ? target : ruri,
@@ -1252,7 +1279,9 @@ final class Call implements TransactionUser {
             fromHeader,
             ok.header(HeaderName.TO),
             callId,
-            cseq));
+            cseq),
+        contentType,
+        body);
   }
 
   /** A BYE in this call: from the caller ({@code fromCaller}) or the callee. */
@@ -1448,6 +1477,7 @@ final class Call implements TransactionUser {
    */
   void ackFromCaller(SipMessage ack) {
     if (lateOk == null) {
+      ackOfLateReInvite(ack, true);
       return;
     }
     byte[] body = ack.body();
@@ -1460,6 +1490,42 @@ final class Call implements TransactionUser {
       }
     }
     ackLate(ack.contentType(), body);
+  }
+
+  /**
+   * The ACK of the caller ({@code fromCaller}) or the callee for our 2xx to its re-INVITE without a
+   * body: when the other side's 2xx brought an offer, this ACK carries the answer, and our ACK to
+   * the other side carries it on (through the relay when relayed; RFC 3264 §5).
+   */
+  void ackOfLateReInvite(SipMessage ack, boolean fromCaller) {
+    Leg origin = fromCaller ? aLeg : bLeg;
+    Leg.LateAck wait = origin.lateAck;
+    if (wait == null || origin.lateAckSent != null || ack.cseqNumber() != wait.cseq()) {
+      return;
+    }
+    String contentType = ack.contentType();
+    byte[] body = ack.body();
+    if (media != null) {
+      try {
+        body = media.lateAnswer(fromCaller, contentType, body);
+      } catch (RuntimeException e) {
+        LOG.info(
+            "call {}: the {}'s answer refused by the relay: {}", id, origin.side, e.getMessage());
+        body = new byte[0];
+      }
+    }
+    (fromCaller ? bLeg : aLeg).sent(contentType, body);
+    origin.lateAckSent =
+        ackInDialog(
+            wait.ok(),
+            wait.to(),
+            wait.ruri(),
+            wait.from(),
+            wait.callId(),
+            wait.ourCseq(),
+            contentType,
+            body);
+    layer().sendStateless(origin.lateAckSent, wait.to());
   }
 
   private void ackLate(String contentType, byte[] body) {

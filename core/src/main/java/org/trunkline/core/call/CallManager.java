@@ -283,11 +283,20 @@ public final class CallManager {
     return true;
   }
 
-  /** The caller's ACK of a call's 2xx (it may carry the answer to a late offer). */
+  /**
+   * An ACK of a call's 2xx from the caller or the callee (it may carry the answer to a late offer:
+   * the callee's in its 2xx to our INVITE, or either side's in its 2xx to a re-INVITE without a
+   * body).
+   */
   public void ack(SipMessage ack) {
     Call call = byCallId.get(ack.callId());
-    if (call != null && ack.callId().equals(call.aCallId())) {
+    if (call == null) {
+      return;
+    }
+    if (ack.callId().equals(call.aCallId())) {
       call.ackFromCaller(ack);
+    } else {
+      call.ackOfLateReInvite(ack, false);
     }
   }
 

@@ -157,10 +157,18 @@ final class CallMedia {
 
   /** The caller's answer (in its ACK) to the callee's late offer, for the callee. */
   byte[] lateAnswerFromCaller(String contentType, byte[] body) {
-    if (!isSdp(contentType, body) || pending != 'B') {
+    return lateAnswer(true, contentType, body);
+  }
+
+  /**
+   * The answer of the caller ({@code fromCaller}) or the callee, in its ACK, to the other side's
+   * offer in a 2xx (a late offer), for the other side.
+   */
+  byte[] lateAnswer(boolean fromCaller, String contentType, byte[] body) {
+    if (!isSdp(contentType, body) || pending != (fromCaller ? 'B' : 'A')) {
       return body;
     }
-    byte[] out = session.answerFromA(body);
+    byte[] out = fromCaller ? session.answerFromA(body) : session.answerFromB(body);
     pending = 0;
     return out;
   }

@@ -38,6 +38,31 @@ final class Leg {
   /** Whether a refresh of ours is in progress. */
   boolean refreshing;
 
+  /**
+   * Its last re-INVITE without a body, once the other side's 2xx brought the offer: our ACK to the
+   * other side waits for this leg's ACK, which carries the answer (RFC 3264 §5). Null otherwise.
+   */
+  LateAck lateAck;
+
+  /**
+   * Our ACK of the other side's 2xx (with its offer) to a re-INVITE without a body from this leg.
+   *
+   * @param cseq the CSeq number of this leg's re-INVITE: its ACK has the same
+   * @param ok the other side's 2xx
+   * @param ourCseq the CSeq number of the re-INVITE we sent the other side
+   */
+  record LateAck(
+      long cseq,
+      org.trunkline.sip.SipMessage ok,
+      org.trunkline.stack.transaction.Peer to,
+      String ruri,
+      String from,
+      String callId,
+      long ourCseq) {}
+
+  /** Our ACK for {@link #lateAck} once sent (a retransmitted 2xx gets it again), else null. */
+  byte[] lateAckSent;
+
   Leg(
       String side,
       boolean ownsCallId,

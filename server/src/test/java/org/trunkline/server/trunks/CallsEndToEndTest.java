@@ -258,6 +258,23 @@ class CallsEndToEndTest {
   }
 
   @Test
+  void aReInviteWithoutAnOfferGetsTheCalleesOfferAndTheCallersAnswerInTheAcks() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-reinvite-late", p);
+    start(String.format(ONE_PBX, p));
+
+    // the caller's SIPp checks the callee's offer in the 200; the callee's, the answer in its ACK
+    call("uac-call-reinvite-late", "+74951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-reinvite-late-" + p), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.hangup()).isEqualTo("caller");
+    String seen = headersReceivedBy(dir.resolve("uas-call-reinvite-late-" + p));
+    assertThat(seen).contains("CSeq: 2 INVITE").doesNotContain("127.0.0.20");
+  }
+
+  @Test
   void identityCrossesOnlyBetweenTrustedTrunksAndOtherHeadersByPolicy() throws Exception {
     int p = Sipp.freePortFor("u1");
     Process callee = pbx("uas-call", p);
