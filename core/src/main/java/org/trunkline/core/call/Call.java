@@ -864,8 +864,10 @@ final class Call implements TransactionUser {
         return;
       }
     }
-    if (invite && origin.invitesOut > 0) {
-      // §14.2: a re-INVITE while ours is in progress in this dialog: glare
+    boolean updateOffer = method.equals("UPDATE") && req.bodyLength() > 0;
+    if ((invite || updateOffer) && (origin.invitesOut > 0 || origin.updateOffersOut > 0)) {
+      // §14.2: a re-INVITE while ours is in progress in this dialog: glare; RFC 3311 §5.2: an
+      // offer (UPDATE or re-INVITE) while one of ours (in an UPDATE or a re-INVITE) is unanswered
       tx.respond(491, "Request Pending");
       return;
     }
@@ -949,6 +951,9 @@ final class Call implements TransactionUser {
     if (invite) {
       origin.invitesIn++;
       other.invitesOut++;
+    }
+    if (updateOffer) {
+      other.updateOffersOut++;
     }
     SessionExpires.Uas originSession = session;
     Peer back = tx.peer();
@@ -1042,6 +1047,9 @@ final class Call implements TransactionUser {
                     origin.invitesIn--;
                     other.invitesOut--;
                   }
+                  if (!done && updateOffer) {
+                    other.updateOffersOut--;
+                  }
                   done = true;
                 }
               });
@@ -1049,6 +1057,9 @@ final class Call implements TransactionUser {
       if (invite) {
         origin.invitesIn--;
         other.invitesOut--;
+      }
+      if (updateOffer) {
+        other.updateOffersOut--;
       }
       LOG.warn("call {}: cannot send {}: {}", id, method, e.getMessage());
       tx.respond(500, "Server Internal Error");

@@ -35,6 +35,9 @@ final class Leg {
   /** Its re-INVITEs to us without our final response. */
   int invitesIn;
 
+  /** Our UPDATEs carrying an offer in this dialog without a final response (RFC 3311 §5.2). */
+  int updateOffersOut;
+
   /** Whether a refresh of ours is in progress. */
   boolean refreshing;
 

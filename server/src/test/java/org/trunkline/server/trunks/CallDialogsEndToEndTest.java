@@ -300,6 +300,20 @@ class CallDialogsEndToEndTest {
     assertThat(cdr.reason()).isEqualTo("BYE from caller");
   }
 
+  @Test
+  void updateOffersThatCrossAreAnswered491AndTheRetrySucceeds() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-update-glare", p);
+    start(onePbx(p, ""));
+
+    call("uac-call-update-glare", "+74951234567");
+
+    expectPbx(callee, "uas-call-update-glare", p);
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.reason()).isEqualTo("BYE from caller");
+  }
+
   // ---- Max-Forwards and loops ----
 
   @Test
