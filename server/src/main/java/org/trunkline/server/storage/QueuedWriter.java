@@ -2,6 +2,7 @@ package org.trunkline.server.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -9,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * written one by one, so one bad item loses only itself.
  *
  * <p>{@link #offer} never blocks and never throws: a full queue or a closed writer refuses the
- * item, counts it and logs. {@link #close} writes everything queued before it returns (a clean
- * shutdown loses nothing).
+ * item, counts it and logs; it never wakes the writer either, which looks for items every {@link
+ * #FLUSH_INTERVAL} (at once again while its last batch was full). {@link #close} writes everything
+ * queued before it returns (a clean shutdown loses nothing).
  *
  * @param <T> what is written
  */
@@ -30,6 +33,12 @@ final class QueuedWriter<T> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueuedWriter.class);
   private static final Object STOP = new Object();
   private static final long CLOSE_TIMEOUT_S = 10;
+
+  /**
+   * How long the writer lets items gather when it is not behind: a {@code kill -9} loses at most
+   * about this much (ARCHITECTURE.md allows a second).
+   */
+  static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
 
   /** Writes {@code items} on {@code c}; the writer commits or rolls back around it. */
   @FunctionalInterface
@@ -42,6 +51,7 @@ final class QueuedWriter<T> implements AutoCloseable {
   private final int maxBatch;
   private final Batch<T> batch;
   private final Function<T, String> describe;
+  private final long flushNanos;
   private final BlockingQueue<Object> queue;
   private final Thread thread;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -63,6 +73,21 @@ final class QueuedWriter<T> implements AutoCloseable {
       int maxBatch,
       Batch<T> batch,
       Function<T, String> describe) {
+    this(what, db, capacity, maxBatch, batch, describe, FLUSH_INTERVAL);
+  }
+
+  /**
+   * @param flushInterval how long the writer lets items gather when it is not behind
+   */
+  QueuedWriter(
+      String what,
+      DataSource db,
+      int capacity,
+      int maxBatch,
+      Batch<T> batch,
+      Function<T, String> describe,
+      Duration flushInterval) {
+    this.flushNanos = flushInterval.toNanos();
     this.what = what;
     this.db = db;
     this.maxBatch = maxBatch;
@@ -112,13 +137,19 @@ final class QueuedWriter<T> implements AutoCloseable {
     List<Object> taken = new ArrayList<>(maxBatch);
     List<T> items = new ArrayList<>(maxBatch);
     boolean stop = false;
+    boolean behind = false;
     while (!stop) {
-      try {
-        taken.add(queue.take());
-      } catch (InterruptedException e) {
-        return; // nobody interrupts this thread but a dying JVM
+      if (!behind) {
+        // Not blocked on the queue: an offer never has to wake this thread (a wake-up and a
+        // one-row transaction per item cost more than the item); what comes during the nap is
+        // written in one transaction. close() unparks it.
+        LockSupport.parkNanos(this, flushNanos);
+        if (Thread.currentThread().isInterrupted()) {
+          return; // nobody interrupts this thread but a dying JVM
+        }
       }
-      queue.drainTo(taken, maxBatch - 1);
+      queue.drainTo(taken, maxBatch);
+      behind = taken.size() == maxBatch;
       for (Object o : taken) {
         if (o == STOP) {
           stop = true;
@@ -128,9 +159,10 @@ final class QueuedWriter<T> implements AutoCloseable {
       }
       taken.clear();
       if (stop) {
-        // An offer racing with close may have slipped in after STOP.
+        // What was queued behind STOP (an offer racing with close) is written too.
         queue.drainTo(taken);
         taken.stream().filter(o -> o != STOP).forEach(o -> items.add(cast(o)));
+        taken.clear();
       }
       for (int from = 0; from < items.size(); from += maxBatch) {
         write(items.subList(from, Math.min(items.size(), from + maxBatch)));
@@ -203,6 +235,7 @@ final class QueuedWriter<T> implements AutoCloseable {
       if (!queue.offer(STOP, CLOSE_TIMEOUT_S, TimeUnit.SECONDS)) {
         LOG.warn("{} writer: queue still full after {} s", what, CLOSE_TIMEOUT_S);
       }
+      LockSupport.unpark(thread);
       thread.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_S));
       if (thread.isAlive()) {
         LOG.warn(

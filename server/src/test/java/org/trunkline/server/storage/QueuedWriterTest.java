@@ -85,6 +85,53 @@ class QueuedWriterTest {
   }
 
   @Test
+  void itemsGatherBetweenTheWritersLooksAndAreWrittenInFullBatches() throws Exception {
+    List<Integer> batchSizes = java.util.Collections.synchronizedList(new ArrayList<>());
+    // the writer looks once an hour: nothing wakes it but close()
+    QueuedWriter<String> writer =
+        new QueuedWriter<>(
+            "item",
+            db,
+            1_000,
+            10,
+            (c, items) -> {
+              batchSizes.add(items.size());
+              insert(c, items);
+            },
+            s -> "item " + s,
+            java.time.Duration.ofHours(1));
+    for (int i = 0; i < 35; i++) {
+      assertThat(writer.offer(String.format("v%02d", i))).isTrue();
+    }
+    assertThat(batchSizes).as("an offer does not wake the writer").isEmpty();
+    writer.close();
+
+    assertThat(batchSizes).containsExactly(10, 10, 10, 5);
+    assertThat(stored()).hasSize(35);
+    assertThat(writer.written()).isEqualTo(35);
+  }
+
+  @Test
+  void theWriterLooksAgainAfterItsIntervalWithoutBeingWoken() throws Exception {
+    QueuedWriter<String> writer =
+        new QueuedWriter<>(
+            "item",
+            db,
+            1_000,
+            10,
+            QueuedWriterTest::insert,
+            s -> "item " + s,
+            java.time.Duration.ofMillis(50));
+    try {
+      assertThat(writer.offer("a")).isTrue();
+      await().atMost(java.time.Duration.ofSeconds(10)).until(() -> writer.written() == 1);
+      assertThat(stored()).containsExactly("a");
+    } finally {
+      writer.close();
+    }
+  }
+
+  @Test
   void aFullQueueRefusesWithoutBlocking() throws Exception {
     CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
