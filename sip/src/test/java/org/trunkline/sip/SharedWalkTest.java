@@ -310,4 +310,72 @@ class SharedWalkTest {
     }
     assertThat(quads).isGreaterThan(20_000);
   }
+
+  /**
+   * The check mode of a name-addr (the validator's, which skips the quoted display name without
+   * making its String) throws what the building parse throws, at the same offset, and accepts what
+   * it accepts: quoted display names with quoted-pairs, control bytes, UTF-8, missing quotes.
+   */
+  @Test
+  void checkingANameAddrThrowsWhatParsingItThrows() {
+    String[] pieces = {
+      "\"",
+      "\"",
+      "ACME",
+      " ",
+      "\\",
+      "\\\"",
+      "\t",
+      "\r\n ",
+      "\u0001",
+      "\u007f",
+      "\u00e9",
+      "<",
+      ">",
+      "sip:a@b",
+      "sip:+49@203.0.113.1;user=phone",
+      ";tag=x",
+      ";",
+      "=",
+      "x",
+      ",",
+      "tel:+1"
+    };
+    Random random = new Random(19);
+    int good = 0;
+    for (int round = 0; round < 100_000; round++) {
+      StringBuilder v = new StringBuilder();
+      if (random.nextInt(4) != 0) {
+        v.append('"');
+      }
+      int n = random.nextInt(6);
+      for (int i = 0; i < n; i++) {
+        v.append(pieces[random.nextInt(pieces.length)]);
+      }
+      if (random.nextInt(4) != 0) {
+        v.append("\" <sip:+49@203.0.113.1;user=phone>");
+      }
+      if (random.nextBoolean()) {
+        v.append(";tag=").append(random.nextInt(1000));
+      }
+      byte[] b = v.toString().getBytes(StandardCharsets.UTF_8);
+      String built;
+      try {
+        NameAddress a = NameAddress.parse(b, 0, b.length, false, true);
+        built = "ok " + a.params();
+        good++;
+      } catch (SipParseException x) {
+        built = x.getMessage() + " @" + x.offset();
+      }
+      String checked;
+      try {
+        NameAddress a = NameAddress.parse(b, 0, b.length, false, false);
+        checked = "ok " + a.params();
+      } catch (SipParseException x) {
+        checked = x.getMessage() + " @" + x.offset();
+      }
+      assertThat(checked).as(v.toString()).isEqualTo(built);
+    }
+    assertThat(good).isGreaterThan(10_000);
+  }
 }
