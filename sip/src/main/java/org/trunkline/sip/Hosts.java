@@ -60,8 +60,8 @@ final class Hosts {
     if (e - p < LONGEST_QUAD) {
       return dottedQuadEndNearTheEnd(b, p, e);
     }
-    // every part starts at most 4 bytes after the previous one, so q stays below p + 12 and the
-    // reads below p + 15
+    // every part starts at most 4 bytes after the previous one, so the last starts at p + 12 at
+    // the latest and every read is below p + 15
     int bad = 0;
     int q = p;
     for (int part = 0; part < 4; part++) {
