@@ -87,11 +87,18 @@ final class Chars {
    * ANDed without an early exit, so the loop's only branch is its own.
    */
   static boolean all(byte[] b, int s, int e, int flag) {
-    int acc = flag;
-    for (int p = s; p < e; p++) {
-      acc &= TABLE[b[p] & 0xff];
+    // two accumulators: two chains of ANDs that the CPU runs side by side, not one twice as long
+    int acc0 = flag;
+    int acc1 = flag;
+    int p = s;
+    for (; p + 1 < e; p += 2) {
+      acc0 &= TABLE[b[p] & 0xff];
+      acc1 &= TABLE[b[p + 1] & 0xff];
     }
-    return acc != 0;
+    if (p < e) {
+      acc0 &= TABLE[b[p] & 0xff];
+    }
+    return (acc0 & acc1) != 0;
   }
 
   static boolean isToken(byte b) {

@@ -119,6 +119,27 @@ final class Cursor {
     throw fail("unterminated quoted string");
   }
 
+  /**
+   * {@link #quoted} without making the String, for a check that throws the value away: the same
+   * checks, exceptions and end position. The usual quoted string (no quoted-pair, no control
+   * character) is only walked; anything else goes through {@link #quoted} itself.
+   */
+  void skipQuoted() {
+    if (p < e && b[p] == '"') {
+      for (int q = p + 1; q < e; q++) {
+        byte c = b[q];
+        if (c == '"') {
+          p = q + 1;
+          return;
+        }
+        if (c == '\\' || (c >= 0 && c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
+          break;
+        }
+      }
+    }
+    quoted();
+  }
+
   /** gen-value = token / host / quoted-string; quotes kept. */
   String genValue() {
     if (peek() == '"') {

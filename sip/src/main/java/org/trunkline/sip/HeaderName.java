@@ -252,6 +252,39 @@ public final class HeaderName {
   }
 
   /**
+   * {@link #lookupId(byte[], int, int)} for a name of {@code len} bytes, {@code 0 < len < 24},
+   * whose first 24 bytes the caller has already loaded as three little-endian words (the scanner
+   * loads them to find the colon): the same probe, without loading the name again or a loop over
+   * its words. The words may hold bytes beyond the name; they are masked off here.
+   */
+  static int lookupId(long w0, long w1, long w2, int len) {
+    long f0 = fold(w0) & mask(len);
+    long f1 = fold(w1) & mask(len - Long.BYTES);
+    long f2 = fold(w2) & mask(len - 2 * Long.BYTES);
+    int slot = hash(f0, len);
+    long meta;
+    while ((meta = FLAT[slot * FLAT_STRIDE + 3]) != 0) {
+      int k = slot * FLAT_STRIDE;
+      // a key's words beyond its length are zero, as are f1/f2 beyond len: one test for all three
+      if (((FLAT[k] ^ f0) | (FLAT[k + 1] ^ f1) | (FLAT[k + 2] ^ f2)) == 0 && (meta & 0xff) == len) {
+        return (int) (meta >>> 8);
+      }
+      slot = (slot + 1) & (TABLE_SIZE - 1);
+    }
+    return 0;
+  }
+
+  /** The low {@code n} bytes of a long set, {@code n} clamped to {@code [0, 8]}. */
+  private static long mask(int n) {
+    return n >= Long.BYTES ? -1L : n <= 0 ? 0L : ~(-1L << (n << 3));
+  }
+
+  /** {@code | 0x20} on each byte that has bit {@code 0x40} (see {@link #word}). */
+  private static long fold(long w) {
+    return w | ((w >>> 1) & CASE_BITS);
+  }
+
+  /**
    * The 8 bytes at {@code off}, each with {@code | 0x20} if it has bit {@code 0x40} (upper-case
    * letters become lower case; no byte becomes {@code -} that was not one), the bytes at and after
    * {@code len} zeroed.

@@ -60,7 +60,11 @@ public record NameAddress(String displayName, Uri uri, List<Param> params, boole
     String display = null;
     Uri uri;
     if (c.peek() == '"') {
-      display = c.quoted();
+      if (build) {
+        display = c.quoted();
+      } else {
+        c.skipQuoted();
+      }
       c.skipLws();
       uri = bracketed(c, build);
     } else if (c.peek() == '<') {

@@ -32,12 +32,13 @@ final class RoutingIndex {
   private RoutingIndex() {}
 
   /**
-   * Reads header line {@code i} if it is a routing header, in the scan loop while the line is in
-   * cache (one pass). A problem found here is deferred ({@link SipMessage#defer}) so that errors of
-   * the scan itself, on later lines, still come first; {@link #finish} reports it.
+   * Reads header line {@code i} if it is a routing header ({@code routing}, a constant above, is
+   * {@code n}'s), in the scan loop while the line is in cache (one pass). A problem found here is
+   * deferred ({@link SipMessage#defer}) so that errors of the scan itself, on later lines, still
+   * come first; {@link #finish} reports it.
    */
-  static void header(SipMessage m, int i, HeaderName n, int s, int e) {
-    switch (n.routing) {
+  static void header(SipMessage m, int i, int routing, HeaderName n, int s, int e) {
+    switch (routing) {
       case VIA -> {
         if (m.via < 0) {
           m.via = i;

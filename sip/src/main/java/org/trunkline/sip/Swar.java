@@ -27,7 +27,7 @@ final class Swar {
    * The high bit set in each byte of {@code x} that is zero, and possibly in bytes above a zero
    * byte (a borrow); never below the lowest zero byte, so the lowest set bit is exact.
    */
-  private static long zeros(long x) {
+  static long zeros(long x) {
     return (x - ONES) & ~x & HIGHS;
   }
 

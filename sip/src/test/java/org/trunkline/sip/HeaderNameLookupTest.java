@@ -106,4 +106,44 @@ class HeaderNameLookupTest {
     assertThat(HeaderName.lookupWords("Call-ID: x".getBytes(StandardCharsets.US_ASCII), 0, 7))
         .isSameAs(HeaderName.CALL_ID);
   }
+
+  /**
+   * The scanner's lookup from three preloaded words (the 24 bytes from the line start, which hold
+   * the name, its colon and whatever follows) finds what the byte-wise lookup finds, for any bytes
+   * after the name and any length below 24.
+   */
+  @Test
+  void theLookupFromPreloadedWordsAgreesWithTheByteWiseLookup() {
+    List<String> known = knownSpellings();
+    Random random = new Random(13);
+    int found = 0;
+    for (int round = 0; round < 200_000; round++) {
+      byte[] b = new byte[24];
+      random.nextBytes(b);
+      byte[] name =
+          random.nextInt(3) == 0
+              ? new byte[1 + random.nextInt(23)]
+              : known.get(random.nextInt(known.size())).getBytes(StandardCharsets.US_ASCII);
+      if (name.length > 0 && name[0] == 0) {
+        random.nextBytes(name);
+      }
+      for (int i = 0; i < name.length; i++) {
+        b[i] = random.nextInt(4) == 0 ? (byte) (name[i] ^ 0x20) : name[i];
+      }
+      if (random.nextInt(8) == 0) {
+        b[random.nextInt(name.length)] = (byte) random.nextInt(256);
+      }
+      int len = name.length;
+      var words = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      int id = HeaderName.lookupId(words.getLong(0), words.getLong(8), words.getLong(16), len);
+      HeaderName expected = HeaderName.lookup(b, 0, len);
+      assertThat(HeaderName.byId(id))
+          .as(new String(b, 0, len, StandardCharsets.ISO_8859_1))
+          .isSameAs(expected);
+      if (expected != null) {
+        found++;
+      }
+    }
+    assertThat(found).isGreaterThan(50_000);
+  }
 }

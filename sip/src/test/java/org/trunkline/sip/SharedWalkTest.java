@@ -245,4 +245,137 @@ class SharedWalkTest {
     }
     assertThat(quads).isGreaterThan(3000);
   }
+
+  /** The dotted-quad read as it was, digit by digit: the reference for the branch-free one. */
+  private static int dottedQuadEndDigitByDigit(byte[] b, int p, int e) {
+    for (int part = 0; part < 4; part++) {
+      if (part > 0) {
+        if (p >= e || b[p] != '.') {
+          return -1;
+        }
+        p++;
+      }
+      int v = 0;
+      int n = 0;
+      while (p < e && n < 3 && Chars.isDigit(b[p])) {
+        v = v * 10 + (b[p++] - '0');
+        n++;
+      }
+      if (n == 0 || v > 255) {
+        return -1;
+      }
+    }
+    return p;
+  }
+
+  /**
+   * The dotted quad read three bytes a part finds the end the digit-by-digit read found, or -1
+   * where it did: quads with parts of 0 to 4 digits, values up to 999, any byte in any place, and
+   * the quad at any distance from the end (the last 14 bytes take the digit-by-digit path).
+   */
+  @Test
+  void theBranchFreeDottedQuadReadAgreesWithTheDigitByDigitRead() {
+    String alphabet = "0123456789.......:;x/ \u00ff";
+    Random random = new Random(17);
+    int quads = 0;
+    for (int round = 0; round < 200_000; round++) {
+      StringBuilder text = new StringBuilder();
+      for (int part = 0; part < 4; part++) {
+        if (part > 0 && random.nextInt(20) != 0) {
+          text.append('.');
+        }
+        int digits = random.nextInt(10) == 0 ? random.nextInt(5) : 1 + random.nextInt(3);
+        for (int d = 0; d < digits; d++) {
+          text.append(
+              (char) ('0' + (d == 0 && digits == 3 ? random.nextInt(3) : random.nextInt(10))));
+        }
+      }
+      int tail = random.nextInt(20);
+      for (int i = 0; i < tail; i++) {
+        text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      byte[] b = text.toString().getBytes(StandardCharsets.ISO_8859_1);
+      if (random.nextInt(4) == 0) {
+        b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+      }
+      int off = random.nextInt(3) == 0 ? 0 : Math.min(b.length, random.nextInt(3));
+      int e = b.length - (random.nextBoolean() ? 0 : random.nextInt(b.length - off + 1));
+      int expected = dottedQuadEndDigitByDigit(b, off, e);
+      assertThat(Hosts.dottedQuadEnd(b, off, e))
+          .as(new String(b, off, e - off, StandardCharsets.ISO_8859_1))
+          .isEqualTo(expected);
+      if (expected >= 0 && e - off >= 15) {
+        quads++;
+      }
+    }
+    assertThat(quads).isGreaterThan(20_000);
+  }
+
+  /**
+   * The check mode of a name-addr (the validator's, which skips the quoted display name without
+   * making its String) throws what the building parse throws, at the same offset, and accepts what
+   * it accepts: quoted display names with quoted-pairs, control bytes, UTF-8, missing quotes.
+   */
+  @Test
+  void checkingANameAddrThrowsWhatParsingItThrows() {
+    String[] pieces = {
+      "\"",
+      "\"",
+      "ACME",
+      " ",
+      "\\",
+      "\\\"",
+      "\t",
+      "\r\n ",
+      "\u0001",
+      "\u007f",
+      "\u00e9",
+      "<",
+      ">",
+      "sip:a@b",
+      "sip:+49@203.0.113.1;user=phone",
+      ";tag=x",
+      ";",
+      "=",
+      "x",
+      ",",
+      "tel:+1"
+    };
+    Random random = new Random(19);
+    int good = 0;
+    for (int round = 0; round < 100_000; round++) {
+      StringBuilder v = new StringBuilder();
+      if (random.nextInt(4) != 0) {
+        v.append('"');
+      }
+      int n = random.nextInt(6);
+      for (int i = 0; i < n; i++) {
+        v.append(pieces[random.nextInt(pieces.length)]);
+      }
+      if (random.nextInt(4) != 0) {
+        v.append("\" <sip:+49@203.0.113.1;user=phone>");
+      }
+      if (random.nextBoolean()) {
+        v.append(";tag=").append(random.nextInt(1000));
+      }
+      byte[] b = v.toString().getBytes(StandardCharsets.UTF_8);
+      String built;
+      try {
+        NameAddress a = NameAddress.parse(b, 0, b.length, false, true);
+        built = "ok " + a.params();
+        good++;
+      } catch (SipParseException x) {
+        built = x.getMessage() + " @" + x.offset();
+      }
+      String checked;
+      try {
+        NameAddress a = NameAddress.parse(b, 0, b.length, false, false);
+        checked = "ok " + a.params();
+      } catch (SipParseException x) {
+        checked = x.getMessage() + " @" + x.offset();
+      }
+      assertThat(checked).as(v.toString()).isEqualTo(built);
+    }
+    assertThat(good).isGreaterThan(10_000);
+  }
 }
