@@ -1,12 +1,12 @@
 package org.trunkline.stack.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.trunkline.sip.SipMessage;
 
 /**
@@ -29,6 +29,9 @@ public final class DigestChallenger {
   private final String opaque;
   private final long lifetimeMillis;
 
+  /** A stand-in HA1 per algorithm, hashed for unknown users. */
+  private final Map<DigestAlgorithm, byte[]> unknownUserHa1 = new EnumMap<>(DigestAlgorithm.class);
+
   public DigestChallenger(DigestConfig config, CredentialLookup users, InstantSource clock) {
     this.config = config;
     this.users = users;
@@ -37,6 +40,9 @@ public final class DigestChallenger {
     this.counts = new NonceCounts(config.maxTrackedNonces());
     this.opaque = nonces.opaque();
     this.lifetimeMillis = config.nonceLifetime().toMillis();
+    for (DigestAlgorithm a : DigestAlgorithm.values()) {
+      unknownUserHa1.put(a, DigestMath.ha1Hex(a, "", config.realm(), ""));
+    }
   }
 
   public String realm() {
@@ -144,12 +150,13 @@ public final class DigestChallenger {
       return new AuthResult.Malformed(realm, "qop missing (RFC 2069 answers are refused)");
     }
     UserSecret secret = users.find(realm, username).orElse(null);
-    String ha1 = secret == null ? null : secret.ha1(alg, username, realm);
-    // an unknown user costs the same hashing as a known one, so timing does not tell them apart
-    String expected =
-        DigestMath.response(
+    byte[] ha1 = secret == null ? null : secret.ha1Hex(alg, username, realm);
+    // an unknown user costs the same hashing as a known one (whose HA1 is kept by its secret), so
+    // timing does not tell them apart
+    byte[] expected =
+        DigestMath.responseHex(
             alg,
-            ha1 != null ? ha1 : alg.hash(username),
+            ha1 != null ? ha1 : unknownUserHa1.get(alg),
             method,
             uri,
             nonce,
@@ -160,7 +167,7 @@ public final class DigestChallenger {
       return new AuthResult.BadCredentials(
           realm, username, secret == null ? "unknown user" : "no HA1 stored for " + alg);
     }
-    if (!constantTimeEquals(expected, response.toLowerCase(Locale.ROOT))) {
+    if (!DigestMath.hexEquals(expected, response)) {
       return new AuthResult.BadCredentials(realm, username, "wrong response");
     }
     // The response is right: from here on the client knows the password, and only the nonce or
@@ -206,10 +213,5 @@ public final class DigestChallenger {
       v = v << 4 | HexFormat.fromHexDigit(c);
     }
     return v;
-  }
-
-  private static boolean constantTimeEquals(String a, String b) {
-    return MessageDigest.isEqual(
-        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 }
