@@ -23,6 +23,10 @@
 #   ./build -q -o -B package -DskipTests   (server/target/trunkline.jar; TRUNKLINE_JAR names another)
 # Env: BENCH_RUN (/tmp/trunkline-reg-bench), NUSERS (100000), FILL_RATE (5000), STORM_RATE (10000),
 #      JAVA_HEAP (1g: -Xms=-Xmx), KAM_EXTRA ("-x tlsf"), BASE_PORT (25070), LOCK, PAUSE_S (2)
+#      EXTRA_YAML (lines appended to the config, e.g. "traces: {enabled: false}"; EXTRA_YAML_B for B,
+#      default EXTRA_YAML), JAVA_OPTS / JAVA_OPTS_B (more JVM options, e.g. a JFR recording),
+#      ONE_LOCK=1 (one locked window from the fill to the last round instead of one per step),
+#      HEAP=0 (skip the 40 s wait and the heap step), STORM=0 (skip the storm)
 # A/B: TRUNKLINE_JAR_B names a second build, run beside the first (port BASE_PORT+4, its own database),
 #      warmed up and filled the same way and measured as "trunkline-b" right after "trunkline" at every
 #      rate of every round (not in the heap and storm steps); summary.py adds the B/A ratios.
@@ -50,8 +54,14 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 exec 9>"$LOCK"
-locked() { local t0; t0=$(date +%s); flock 9; echo "# lock taken after $(( $(date +%s) - t0 )) s: $*"; }
-unlocked() { flock -u 9; }
+# ONE_LOCK=1: the first locked() takes the lock and every later one keeps it, until release()
+ONE_LOCK="${ONE_LOCK:-0}"; HELD=0
+locked() { if [[ $HELD == 1 ]]; then echo "# still locked: $*"; return 0; fi
+  local t0; t0=$(date +%s); flock 9
+  echo "# lock taken after $(( $(date +%s) - t0 )) s at $(date -u +%H:%M:%S): $*"
+  if [[ $ONE_LOCK == 1 ]]; then HELD=1; fi; }
+unlocked() { if [[ $ONE_LOCK != 1 ]]; then flock -u 9; fi; }
+release() { HELD=0; flock -u 9; echo "# lock released at $(date -u +%H:%M:%S)"; }
 wait_port() { for _ in $(seq 600); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
   echo "nothing listens on $1" >&2; return 1; }
 reg() { # reg NAME PORT SUT_PID RATE SECS  -> one reg-run.sh, its RESULT line prefixed with label=NAME
@@ -69,8 +79,11 @@ with open(path, 'w') as f:
     for i in range(1, n + 1):
         f.write(f"  - {{name: u{i:06d}, mode: register-in, username: u{i:06d}, password: secret}}\n")
 PY
+printf '%s\n' "${EXTRA_YAML:-}" >>"$RUN/trunkline.yaml"
 if [[ -n "$JAR_B" ]]; then
-  sed -e "s/port: $P_TL}/port: $P_TLB}/" -e "s#$RUN/db/trunkline#$RUN/db-b/trunkline#" "$RUN/trunkline.yaml" >"$RUN/trunkline-b.yaml"
+  sed -e "s/port: $P_TL}/port: $P_TLB}/" -e "s#$RUN/db/trunkline#$RUN/db-b/trunkline#" "$RUN/trunkline.yaml" \
+    | head -n -1 >"$RUN/trunkline-b.yaml"
+  printf '%s\n' "${EXTRA_YAML_B:-${EXTRA_YAML:-}}" >>"$RUN/trunkline-b.yaml"
 fi
 echo "# run folder $RUN; $NUSERS trunks ($(du -h "$RUN/trunkline.yaml" | cut -f1) config); $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg)"
 TIMEFORMAT='%3R %3U %3S'
@@ -81,8 +94,9 @@ echo "CHECK $(cat "$RUN/check.out") wall_s=$CW cpu_s=$(python3 -c "print(round($
 K=$("$HERE/kam-reg-start.sh" "$P_KAM" "$LIFE"); PIDS+=("$K")
 KCTL=(kamcmd -s "unix:$BENCH_RUN/kamreg-$P_KAM/ctl.sock")
 T0=$(date +%s.%N)
+# shellcheck disable=SC2086
 setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-1g}" -Xmx"${JAVA_HEAP:-1g}" \
-  -jar "$JAR" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.out" 2>"$RUN/trunkline.log" &
+  ${JAVA_OPTS:-} -jar "$JAR" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.out" 2>"$RUN/trunkline.log" &
 TL=$!; PIDS+=("$TL")
 for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline.out" && break; sleep 0.1; done
 grep -q '^trunkline ready' "$RUN/trunkline.out" || { echo "trunkline did not start" >&2; tail "$RUN/trunkline.log" >&2; exit 1; }
@@ -94,8 +108,9 @@ live() { "$JCMD" "$TLJ" GC.class_histogram >"$RUN/histo-$1.txt"; awk '/^Total/{p
 shm() { "${KCTL[@]}" core.shmmem | awk -v k="$1" '$1==k":"{print $2}'; }
 
 if [[ -n "$JAR_B" ]]; then
+  # shellcheck disable=SC2086
   setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-1g}" -Xmx"${JAVA_HEAP:-1g}" \
-    -jar "$JAR_B" run --config "$RUN/trunkline-b.yaml" </dev/null >"$RUN/trunkline-b.out" 2>"$RUN/trunkline-b.log" &
+    ${JAVA_OPTS_B:-} -jar "$JAR_B" run --config "$RUN/trunkline-b.yaml" </dev/null >"$RUN/trunkline-b.out" 2>"$RUN/trunkline-b.log" &
   TLB=$!; PIDS+=("$TLB")
   for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline-b.out" && break; sleep 0.1; done
   grep -q '^trunkline ready' "$RUN/trunkline-b.out" || { echo "trunkline B did not start" >&2; tail "$RUN/trunkline-b.log" >&2; exit 1; }
@@ -119,6 +134,7 @@ K1=$(shm used)
 unlocked
 # the fill's server transactions (RFC 3261 §17.2.2 Timer J: 64*T1 = 32 s over UDP) are still held right
 # after it; the contacts alone are measured once they are gone
+if [[ ${HEAP:-1} != 0 ]]; then
 sleep 40
 locked "heap"
 H2=$(live contacts-only)
@@ -126,6 +142,7 @@ N=$(counter registrar_bindings)
 "$JCMD" "$TLJ" GC.heap_info >"$RUN/heap-info-contacts-only.txt"
 unlocked
 echo "HEAP trunkline bindings=$N live_bytes_no_contacts=$H0 live_bytes_right_after_fill=$H1 live_bytes_contacts_only=$H2 bytes_per_contact=$(python3 -c "print(round(($H2-$H0)/max($N,1),1))") kamailio_shm_used_before=$K0 kamailio_shm_used_after=$K1 kamailio_bytes_per_contact=$(python3 -c "print(round(($K1-$K0)/$NUSERS,1))")" | tee -a "$RUN/results.txt"
+fi
 
 # -- 3. rate sweep, one locked window per round -------------------------------------------------------
 for r in $(seq "$ROUNDS"); do
@@ -138,6 +155,11 @@ for r in $(seq "$ROUNDS"); do
   unlocked
 done
 
+if [[ ${STORM:-1} == 0 ]]; then
+  if [[ $HELD == 1 ]]; then release; fi
+  "$HERE/summary.py" "$RUN/results.txt" | tee "$RUN/summary.md"
+  exit 0
+fi
 # -- 4. the storm ---------------------------------------------------------------------------------------
 locked "storm"
 STORM_T0=$(date +%s%3N)
@@ -149,6 +171,7 @@ DRAIN=$(python3 -c "print(round($(date +%s.%N)-$t0,1))")
 PEND=$(counter registrar_store_pending); FAILED=$(counter registrar_store_failed)
 reg storm-kamailio $P_KAM "$K" "$STORM_RATE" $(( NUSERS / STORM_RATE ))
 unlocked
+if [[ $HELD == 1 ]]; then release; fi
 "$HERE/stop-pid.sh" "$TLJ" >/dev/null
 for _ in $(seq 300); do kill -0 "$TL" 2>/dev/null || break; sleep 0.1; done
 ROWS=$("$JAVA" -cp "$JAR" org.h2.tools.Shell -url "jdbc:h2:file:$RUN/db/trunkline" -sql \
