@@ -28,6 +28,9 @@ public final class DigestChallenger {
   private final NonceCounts counts;
   private final String opaque;
   private final long lifetimeMillis;
+  private final String beforeNonce;
+  private final String[] afterNonce;
+  private final String[] afterNonceStale;
 
   /** A stand-in HA1 per algorithm, hashed for unknown users. */
   private final Map<DigestAlgorithm, byte[]> unknownUserHa1 = new EnumMap<>(DigestAlgorithm.class);
@@ -40,6 +43,11 @@ public final class DigestChallenger {
     this.counts = new NonceCounts(config.maxTrackedNonces());
     this.opaque = nonces.opaque();
     this.lifetimeMillis = config.nonceLifetime().toMillis();
+    String head =
+        new AuthWriter("Digest").quoted("realm", config.realm()).quoted("nonce", "").toString();
+    this.beforeNonce = head.substring(0, head.length() - 1);
+    this.afterNonce = afterNonce(config, opaque, false);
+    this.afterNonceStale = afterNonce(config, opaque, true);
     for (DigestAlgorithm a : DigestAlgorithm.values()) {
       unknownUserHa1.put(a, DigestMath.ha1Hex(a, "", config.realm(), ""));
     }
@@ -58,19 +66,35 @@ public final class DigestChallenger {
    */
   public List<String> challenges(boolean stale) {
     String nonce = nonces.issue(clock.millis());
-    List<String> out = new ArrayList<>(config.algorithms().size());
-    for (DigestAlgorithm alg : config.algorithms()) {
+    String[] after = stale ? afterNonceStale : afterNonce;
+    List<String> out = new ArrayList<>(after.length);
+    for (String a : after) {
+      out.add(beforeNonce + nonce + a);
+    }
+    return out;
+  }
+
+  /**
+   * The parts of each challenge around its nonce, the same for every challenge: per offered
+   * algorithm, {@code Digest realm="r", nonce="} + nonce + {@code ", opaque="o", algorithm=A,
+   * qop="auth"} (+ {@code , stale=true}). The nonce (base64url) needs no escaping.
+   */
+  private static String[] afterNonce(DigestConfig config, String opaque, boolean stale) {
+    List<DigestAlgorithm> algs = config.algorithms();
+    String[] out = new String[algs.size()];
+    for (int i = 0; i < out.length; i++) {
       AuthWriter w =
           new AuthWriter("Digest")
               .quoted("realm", config.realm())
-              .quoted("nonce", nonce)
+              .quoted("nonce", "")
               .quoted("opaque", opaque)
-              .token("algorithm", alg.token())
+              .token("algorithm", algs.get(i).token())
               .quoted("qop", "auth");
       if (stale) {
         w.token("stale", "true");
       }
-      out.add(w.toString());
+      String full = w.toString();
+      out[i] = full.substring(full.indexOf("nonce=\"\"") + "nonce=\"".length());
     }
     return out;
   }

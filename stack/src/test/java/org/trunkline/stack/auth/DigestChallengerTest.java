@@ -73,6 +73,34 @@ class DigestChallengerTest {
         .satisfies(h -> assertThat(h.param("stale")).isEqualTo("true"));
   }
 
+  /** The challenges are written whole, as AuthWriter writes them, around a fresh nonce. */
+  @Test
+  void challengesAreExactlyWhatTheWriterMakesOfTheirParameters() {
+    DigestChallenger s = server(DigestConfig.of(REALM));
+    for (boolean stale : List.of(false, true)) {
+      List<String> values = s.challenges(stale);
+      String nonce = AuthHeaderParserTest.parsed(values.get(0)).param("nonce");
+      String opaque = AuthHeaderParserTest.parsed(values.get(0)).param("opaque");
+      List<String> expected =
+          DigestConfig.of(REALM).algorithms().stream()
+              .map(alg -> {
+                AuthWriter w =
+                    new AuthWriter("Digest")
+                        .quoted("realm", REALM)
+                        .quoted("nonce", nonce)
+                        .quoted("opaque", opaque)
+                        .token("algorithm", alg.token())
+                        .quoted("qop", "auth");
+                return (stale ? w.token("stale", "true") : w).toString();
+              })
+              .toList();
+      assertThat(values).isEqualTo(expected);
+      assertThat(nonce)
+          .hasSize(43)
+          .isNotEqualTo(AuthHeaderParserTest.parsed(s.challenges(stale).get(0)).param("nonce"));
+    }
+  }
+
   @Test
   void theSameSecretMakesNoncesValidOnEveryNode() {
     byte[] secret = "0123456789abcdef0123456789abcdef".getBytes();
