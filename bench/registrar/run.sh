@@ -26,7 +26,10 @@
 #      EXTRA_YAML (lines appended to the config, e.g. "traces: {enabled: false}"; EXTRA_YAML_B for B,
 #      default EXTRA_YAML), JAVA_OPTS / JAVA_OPTS_B (more JVM options, e.g. a JFR recording),
 #      ONE_LOCK=1 (one locked window from the fill to the last round instead of one per step),
-#      HEAP=0 (skip the 40 s wait and the heap step), STORM=0 (skip the storm)
+#      HEAP=0 (skip the 40 s wait and the heap step), STORM=0 (skip the storm), PROFILE_SECS (0: a JFR
+#      recording of each Trunkline under the first rate for that long, after the rounds)
+# Every Trunkline run also gets a THREADS line: the JVM's CPU per registration by thread group
+# (event loops, registration writer, H2, GC, JIT, other; thread-ticks.py)
 # A/B: TRUNKLINE_JAR_B names a second build, run beside the first (port BASE_PORT+4, its own database),
 #      warmed up and filled the same way and measured as "trunkline-b" right after "trunkline" at every
 #      rate of every round (not in the heap and storm steps); summary.py adds the B/A ratios.
@@ -67,6 +70,13 @@ wait_port() { for _ in $(seq 600); do ss -Hlun "sport = :$1" | grep -q . && retu
 reg() { # reg NAME PORT SUT_PID RATE SECS  -> one reg-run.sh, its RESULT line prefixed with label=NAME
   local out="$RUN/$1"; OUTDIR="$out" "$HERE/reg-run.sh" "127.0.0.1:$2" "$4" "$5" "$3" | grep '^RESULT' \
     | sed "s/^RESULT /RESULT label=$1 /" | tee -a "$RUN/results.txt"
+}
+treg() { # treg NAME PORT SUT_PID RATE SECS JVM_PID: reg, plus the JVM's CPU per registration by thread group
+  "$HERE/thread-ticks.py" "$6" >"$RUN/threads-$1.0"
+  reg "$1" "$2" "$3" "$4" "$5"
+  "$HERE/thread-ticks.py" "$6" >"$RUN/threads-$1.1"
+  local ok; ok=$(grep "label=$1 " "$RUN/results.txt" | grep -o ' success=[0-9]*' | cut -d= -f2)
+  "$HERE/thread-ticks.py" --diff "$RUN/threads-$1.0" "$RUN/threads-$1.1" "${ok:-0}" "$1" | tee -a "$RUN/results.txt"
 }
 
 # -- 1. config, check, servers ------------------------------------------------------------------------
@@ -114,7 +124,8 @@ if [[ -n "$JAR_B" ]]; then
   TLB=$!; PIDS+=("$TLB")
   for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline-b.out" && break; sleep 0.1; done
   grep -q '^trunkline ready' "$RUN/trunkline-b.out" || { echo "trunkline B did not start" >&2; tail "$RUN/trunkline-b.log" >&2; exit 1; }
-  echo "START trunkline-b jar=$JAR_B jvm_pid=$(pgrep -P "$TLB" java) port=$P_TLB" | tee -a "$RUN/results.txt"
+  TLBJ=$(pgrep -P "$TLB" java)
+  echo "START trunkline-b jar=$JAR_B jvm_pid=$TLBJ port=$P_TLB" | tee -a "$RUN/results.txt"
 fi
 
 # -- 2. heap and fill ---------------------------------------------------------------------------------
@@ -148,12 +159,26 @@ fi
 for r in $(seq "$ROUNDS"); do
   locked "round $r"
   for rate in $RATES; do
-    sleep "$PAUSE"; reg "r$r-$rate-trunkline" $P_TL "$TL" "$rate" "$SECS"
-    if [[ -n "$JAR_B" ]]; then sleep "$PAUSE"; reg "r$r-$rate-trunkline-b" $P_TLB "$TLB" "$rate" "$SECS"; fi
+    sleep "$PAUSE"; treg "r$r-$rate-trunkline" $P_TL "$TL" "$rate" "$SECS" "$TLJ"
+    if [[ -n "$JAR_B" ]]; then sleep "$PAUSE"; treg "r$r-$rate-trunkline-b" $P_TLB "$TLB" "$rate" "$SECS" "$TLBJ"; fi
     sleep "$PAUSE"; reg "r$r-$rate-kamailio" $P_KAM "$K" "$rate" "$SECS"
   done
   unlocked
 done
+
+# -- 3b. profiles (PROFILE_SECS > 0): a JFR recording (settings=profile) of each Trunkline under the
+#        first rate, one after the other, after the measured rounds and in the same window
+if [[ ${PROFILE_SECS:-0} -gt 0 ]]; then
+  locked "profiles"
+  rate=${RATES%% *}
+  for side in trunkline ${JAR_B:+trunkline-b}; do
+    if [[ $side == trunkline ]]; then jp=$TLJ; port=$P_TL; sp=$TL; else jp=$TLBJ; port=$P_TLB; sp=$TLB; fi
+    "$JCMD" "$jp" JFR.start name=reg settings=profile filename="$RUN/profile-$side.jfr" >/dev/null
+    sleep "$PAUSE"; treg "profile-$rate-$side" "$port" "$sp" "$rate" "$PROFILE_SECS" "$jp"
+    "$JCMD" "$jp" JFR.stop name=reg >/dev/null
+  done
+  unlocked
+fi
 
 if [[ ${STORM:-1} == 0 ]]; then
   if [[ $HELD == 1 ]]; then release; fi
