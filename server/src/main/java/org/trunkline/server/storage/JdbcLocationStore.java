@@ -32,8 +32,8 @@ import org.trunkline.stack.Transport;
  * arrives while the previous one of the same contact still waits replaces it. So the queue never
  * holds more entries than there are bindings (a re-registration storm of 100,000 contacts queues at
  * most 100,000 rows, however often each refreshes), and the writer stores what is waiting in
- * transactions of up to {@link #BATCH} rows (one batched DELETE and one batched INSERT each),
- * instead of one transaction per REGISTER.
+ * transactions of up to {@link #BATCH} rows (batched statements: DELETE for removals, UPDATE for
+ * saves, INSERT for saves that found no row), instead of one transaction per REGISTER.
  *
  * <p>Saving never wakes the writer: it looks for changes every {@link #FLUSH_INTERVAL} (200 ms), or
  * at once while it is behind (its last batch was full). So an event loop's save costs a map entry
@@ -158,26 +158,30 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
 
   private void writeLoop() {
     List<Key> keys = new ArrayList<>(BATCH);
+    boolean behind = false;
     while (true) {
+      if (!behind) {
+        // let changes gather (close() unparks it)
+        LockSupport.parkNanos(this, flushNanos);
+        if (Thread.currentThread().isInterrupted()) {
+          return; // close() gave up waiting
+        }
+      }
       // read before draining: every change queued before close() set it is drained below
       boolean stop = closing;
       Key k;
       while (keys.size() < BATCH && (k = dirty.poll()) != null) {
         keys.add(k);
       }
-      boolean full = keys.size() == BATCH;
+      behind = keys.size() == BATCH;
       if (!keys.isEmpty()) {
         writeKeys(keys);
         keys.clear();
       }
-      if (stop && !full) {
-        return;
-      }
-      if (!stop && !full) {
-        // not behind: let changes gather (close() unparks it)
-        LockSupport.parkNanos(this, flushNanos);
-        if (Thread.currentThread().isInterrupted()) {
-          return; // close() gave up waiting
+      if (stop) {
+        behind = true; // no more naps: drain what is left, then end
+        if (dirty.isEmpty()) {
+          return;
         }
       }
     }
@@ -185,66 +189,118 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
 
   /** Writes the newest state of each of {@code keys} that is still waiting. */
   private void writeKeys(List<Key> keys) {
+    List<Key> changes = new ArrayList<>(keys.size());
+    List<Key> removals = new ArrayList<>();
     List<Binding> saves = new ArrayList<>(keys.size());
-    List<Key> deletes = new ArrayList<>(keys.size());
     for (Key k : keys) {
       Pending p = pending.remove(k);
       if (p != null) {
-        deletes.add(k);
+        changes.add(k);
         if (p.binding() != null) {
           saves.add(p.binding());
+        } else {
+          removals.add(k);
         }
       }
     }
-    if (!deletes.isEmpty()) {
-      write(deletes, saves);
+    if (!changes.isEmpty()) {
+      write(changes, removals, saves);
     }
   }
 
-  /** One transaction: deletes every key, then inserts every binding to store. */
-  private void write(List<Key> deletes, List<Binding> saves) {
+  /**
+   * One transaction: a removal is a DELETE; a save UPDATEs its row (a refresh, the common case, is
+   * one statement) and is INSERTed where there was none.
+   */
+  private void write(List<Key> changes, List<Key> removals, List<Binding> saves) {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
-      try (PreparedStatement d =
-          c.prepareStatement("DELETE FROM registration WHERE trunk = ? AND contact = ?")) {
-        for (Key k : deletes) {
-          d.setString(1, k.trunk());
-          d.setString(2, k.contact());
-          d.addBatch();
+      delete(c, removals);
+      List<Binding> inserts = new ArrayList<>();
+      if (!saves.isEmpty()) {
+        int[] updated;
+        try (PreparedStatement u =
+            c.prepareStatement(
+                "UPDATE registration SET expires_at = ?, transport = ?, source_ip = ?,"
+                    + " source_port = ?, listen_point = ?, call_id = ?, cseq = ?, user_agent = ?,"
+                    + " registered_at = ? WHERE trunk = ? AND contact = ?")) {
+          for (Binding b : saves) {
+            u.setLong(1, b.expiresAt());
+            u.setString(2, b.transport().name());
+            u.setString(3, b.source().getAddress().getHostAddress());
+            u.setInt(4, b.source().getPort());
+            u.setString(5, b.listenPoint());
+            u.setString(6, truncate(b.callId(), 256));
+            u.setLong(7, b.cseq());
+            u.setString(8, truncate(b.userAgent(), 256));
+            u.setLong(9, b.registeredAt());
+            u.setString(10, b.trunk());
+            u.setString(11, b.contact());
+            u.addBatch();
+          }
+          updated = u.executeBatch();
         }
-        d.executeBatch();
+        List<Key> unknown = new ArrayList<>();
+        for (int k = 0; k < saves.size(); k++) {
+          if (updated[k] == 0) {
+            inserts.add(saves.get(k));
+          } else if (updated[k] < 0) {
+            // a driver that cannot tell (SUCCESS_NO_INFO): replace the row, as before
+            Binding b = saves.get(k);
+            unknown.add(new Key(b.trunk(), b.contact()));
+            inserts.add(b);
+          }
+        }
+        delete(c, unknown);
       }
-      try (PreparedStatement i =
-          c.prepareStatement(
-              "INSERT INTO registration (trunk, contact, expires_at, transport, source_ip,"
-                  + " source_port, listen_point, call_id, cseq, user_agent, registered_at)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        for (Binding b : saves) {
-          i.setString(1, b.trunk());
-          i.setString(2, b.contact());
-          i.setLong(3, b.expiresAt());
-          i.setString(4, b.transport().name());
-          i.setString(5, b.source().getAddress().getHostAddress());
-          i.setInt(6, b.source().getPort());
-          i.setString(7, b.listenPoint());
-          i.setString(8, truncate(b.callId(), 256));
-          i.setLong(9, b.cseq());
-          i.setString(10, truncate(b.userAgent(), 256));
-          i.setLong(11, b.registeredAt());
-          i.addBatch();
+      if (!inserts.isEmpty()) {
+        try (PreparedStatement i =
+            c.prepareStatement(
+                "INSERT INTO registration (trunk, contact, expires_at, transport, source_ip,"
+                    + " source_port, listen_point, call_id, cseq, user_agent, registered_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          for (Binding b : inserts) {
+            i.setString(1, b.trunk());
+            i.setString(2, b.contact());
+            i.setLong(3, b.expiresAt());
+            i.setString(4, b.transport().name());
+            i.setString(5, b.source().getAddress().getHostAddress());
+            i.setInt(6, b.source().getPort());
+            i.setString(7, b.listenPoint());
+            i.setString(8, truncate(b.callId(), 256));
+            i.setLong(9, b.cseq());
+            i.setString(10, truncate(b.userAgent(), 256));
+            i.setLong(11, b.registeredAt());
+            i.addBatch();
+          }
+          i.executeBatch();
         }
-        i.executeBatch();
       }
       c.commit();
-      written.add(deletes.size());
+      written.add(changes.size());
     } catch (SQLException e) {
-      failed.add(deletes.size());
+      failed.add(changes.size());
       LOG.error(
           "cannot store {} registration changes (first: {} of trunk {}): {}",
-          deletes.size(),
-          deletes.get(0).contact(),
-          deletes.get(0).trunk(),
+          changes.size(),
+          changes.get(0).contact(),
+          changes.get(0).trunk(),
           e.getMessage());
+    }
+  }
+
+  private static void delete(Connection c, List<Key> keys) throws SQLException {
+    if (keys.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement d =
+        c.prepareStatement("DELETE FROM registration WHERE trunk = ? AND contact = ?")) {
+      for (Key k : keys) {
+        d.setString(1, k.trunk());
+        d.setString(2, k.contact());
+        d.addBatch();
+      }
+      d.executeBatch();
     }
   }
 

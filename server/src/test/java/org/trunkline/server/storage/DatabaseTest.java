@@ -193,8 +193,28 @@ class DatabaseTest {
       assertThat(store.written()).isEqualTo(1);
       assertThat(store.failed()).isZero();
     }
+    org.trunkline.core.registrar.Binding again =
+        new org.trunkline.core.registrar.Binding(
+            first.trunk(),
+            first.contact(),
+            12_000L,
+            first.transport(),
+            new java.net.InetSocketAddress(first.source().getAddress(), 5070),
+            first.listenPoint(),
+            first.callId(),
+            first.cseq() + 2,
+            "PBX 2.0",
+            first.registeredAt());
+    org.trunkline.core.registrar.Binding other =
+        LocationStoreContract.binding("sip:other@192.0.2.1", 7_000L, "192.0.2.1");
     try (Database db = Database.open(h2(""))) {
       assertThat(db.locationStore().loadAll()).containsExactly(refreshed);
+      // the stored row is updated in place; a new contact in the same batch is inserted
+      db.locationStore().save(again);
+      db.locationStore().save(other);
+    }
+    try (Database db = Database.open(h2(""))) {
+      assertThat(db.locationStore().loadAll()).containsExactlyInAnyOrder(again, other);
     }
   }
 }
