@@ -269,6 +269,15 @@ public final class Registrar {
   }
 
   private int purge(List<Binding> list, long now) {
+    // the sweep runs over every trunk every second and on every REGISTER: most lists have nothing
+    // expired, and are not copied
+    boolean any = false;
+    for (int i = 0; i < list.size() && !any; i++) {
+      any = list.get(i).expiresAt() <= now;
+    }
+    if (!any) {
+      return 0;
+    }
     int n = 0;
     for (Binding b : List.copyOf(list)) {
       if (b.expiresAt() <= now) {
