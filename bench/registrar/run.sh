@@ -23,6 +23,13 @@
 #   ./build -q -o -B package -DskipTests   (server/target/trunkline.jar; TRUNKLINE_JAR names another)
 # Env: BENCH_RUN (/tmp/trunkline-reg-bench), NUSERS (100000), FILL_RATE (5000), STORM_RATE (10000),
 #      JAVA_HEAP (1g: -Xms=-Xmx), KAM_EXTRA ("-x tlsf"), BASE_PORT (25070), LOCK, PAUSE_S (2)
+#      EXTRA_YAML (lines appended to the config, e.g. "traces: {enabled: false}"; EXTRA_YAML_B for B,
+#      default EXTRA_YAML), JAVA_OPTS / JAVA_OPTS_B (more JVM options, e.g. a JFR recording),
+#      ONE_LOCK=1 (one locked window from the fill to the last round instead of one per step),
+#      HEAP=0 (skip the 40 s wait and the heap step), STORM=0 (skip the storm), PROFILE_SECS (0: a JFR
+#      recording of each Trunkline under the first rate for that long, after the rounds)
+# Every Trunkline run also gets a THREADS line: the JVM's CPU per registration by thread group
+# (event loops, registration writer, H2, GC, JIT, other; thread-ticks.py)
 # A/B: TRUNKLINE_JAR_B names a second build, run beside the first (port BASE_PORT+4, its own database),
 #      warmed up and filled the same way and measured as "trunkline-b" right after "trunkline" at every
 #      rate of every round (not in the heap and storm steps); summary.py adds the B/A ratios.
@@ -50,13 +57,26 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 exec 9>"$LOCK"
-locked() { local t0; t0=$(date +%s); flock 9; echo "# lock taken after $(( $(date +%s) - t0 )) s: $*"; }
-unlocked() { flock -u 9; }
+# ONE_LOCK=1: the first locked() takes the lock and every later one keeps it, until release()
+ONE_LOCK="${ONE_LOCK:-0}"; HELD=0
+locked() { if [[ $HELD == 1 ]]; then echo "# still locked: $*"; return 0; fi
+  local t0; t0=$(date +%s); flock 9
+  echo "# lock taken after $(( $(date +%s) - t0 )) s at $(date -u +%H:%M:%S): $*"
+  if [[ $ONE_LOCK == 1 ]]; then HELD=1; fi; }
+unlocked() { if [[ $ONE_LOCK != 1 ]]; then flock -u 9; fi; }
+release() { HELD=0; flock -u 9; echo "# lock released at $(date -u +%H:%M:%S)"; }
 wait_port() { for _ in $(seq 600); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
   echo "nothing listens on $1" >&2; return 1; }
 reg() { # reg NAME PORT SUT_PID RATE SECS  -> one reg-run.sh, its RESULT line prefixed with label=NAME
   local out="$RUN/$1"; OUTDIR="$out" "$HERE/reg-run.sh" "127.0.0.1:$2" "$4" "$5" "$3" | grep '^RESULT' \
     | sed "s/^RESULT /RESULT label=$1 /" | tee -a "$RUN/results.txt"
+}
+treg() { # treg NAME PORT SUT_PID RATE SECS JVM_PID: reg, plus the JVM's CPU per registration by thread group
+  "$HERE/thread-ticks.py" "$6" >"$RUN/threads-$1.0"
+  reg "$1" "$2" "$3" "$4" "$5"
+  "$HERE/thread-ticks.py" "$6" >"$RUN/threads-$1.1"
+  local ok; ok=$(grep "label=$1 " "$RUN/results.txt" | grep -o ' success=[0-9]*' | cut -d= -f2)
+  "$HERE/thread-ticks.py" --diff "$RUN/threads-$1.0" "$RUN/threads-$1.1" "${ok:-0}" "$1" | tee -a "$RUN/results.txt"
 }
 
 # -- 1. config, check, servers ------------------------------------------------------------------------
@@ -69,8 +89,11 @@ with open(path, 'w') as f:
     for i in range(1, n + 1):
         f.write(f"  - {{name: u{i:06d}, mode: register-in, username: u{i:06d}, password: secret}}\n")
 PY
+printf '%s\n' "${EXTRA_YAML:-}" >>"$RUN/trunkline.yaml"
 if [[ -n "$JAR_B" ]]; then
-  sed -e "s/port: $P_TL}/port: $P_TLB}/" -e "s#$RUN/db/trunkline#$RUN/db-b/trunkline#" "$RUN/trunkline.yaml" >"$RUN/trunkline-b.yaml"
+  sed -e "s/port: $P_TL}/port: $P_TLB}/" -e "s#$RUN/db/trunkline#$RUN/db-b/trunkline#" "$RUN/trunkline.yaml" \
+    | head -n -1 >"$RUN/trunkline-b.yaml"
+  printf '%s\n' "${EXTRA_YAML_B:-${EXTRA_YAML:-}}" >>"$RUN/trunkline-b.yaml"
 fi
 echo "# run folder $RUN; $NUSERS trunks ($(du -h "$RUN/trunkline.yaml" | cut -f1) config); $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg)"
 TIMEFORMAT='%3R %3U %3S'
@@ -81,8 +104,9 @@ echo "CHECK $(cat "$RUN/check.out") wall_s=$CW cpu_s=$(python3 -c "print(round($
 K=$("$HERE/kam-reg-start.sh" "$P_KAM" "$LIFE"); PIDS+=("$K")
 KCTL=(kamcmd -s "unix:$BENCH_RUN/kamreg-$P_KAM/ctl.sock")
 T0=$(date +%s.%N)
+# shellcheck disable=SC2086
 setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-1g}" -Xmx"${JAVA_HEAP:-1g}" \
-  -jar "$JAR" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.out" 2>"$RUN/trunkline.log" &
+  ${JAVA_OPTS:-} -jar "$JAR" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.out" 2>"$RUN/trunkline.log" &
 TL=$!; PIDS+=("$TL")
 for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline.out" && break; sleep 0.1; done
 grep -q '^trunkline ready' "$RUN/trunkline.out" || { echo "trunkline did not start" >&2; tail "$RUN/trunkline.log" >&2; exit 1; }
@@ -94,12 +118,14 @@ live() { "$JCMD" "$TLJ" GC.class_histogram >"$RUN/histo-$1.txt"; awk '/^Total/{p
 shm() { "${KCTL[@]}" core.shmmem | awk -v k="$1" '$1==k":"{print $2}'; }
 
 if [[ -n "$JAR_B" ]]; then
+  # shellcheck disable=SC2086
   setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-1g}" -Xmx"${JAVA_HEAP:-1g}" \
-    -jar "$JAR_B" run --config "$RUN/trunkline-b.yaml" </dev/null >"$RUN/trunkline-b.out" 2>"$RUN/trunkline-b.log" &
+    ${JAVA_OPTS_B:-} -jar "$JAR_B" run --config "$RUN/trunkline-b.yaml" </dev/null >"$RUN/trunkline-b.out" 2>"$RUN/trunkline-b.log" &
   TLB=$!; PIDS+=("$TLB")
   for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline-b.out" && break; sleep 0.1; done
   grep -q '^trunkline ready' "$RUN/trunkline-b.out" || { echo "trunkline B did not start" >&2; tail "$RUN/trunkline-b.log" >&2; exit 1; }
-  echo "START trunkline-b jar=$JAR_B jvm_pid=$(pgrep -P "$TLB" java) port=$P_TLB" | tee -a "$RUN/results.txt"
+  TLBJ=$(pgrep -P "$TLB" java)
+  echo "START trunkline-b jar=$JAR_B jvm_pid=$TLBJ port=$P_TLB" | tee -a "$RUN/results.txt"
 fi
 
 # -- 2. heap and fill ---------------------------------------------------------------------------------
@@ -119,6 +145,7 @@ K1=$(shm used)
 unlocked
 # the fill's server transactions (RFC 3261 §17.2.2 Timer J: 64*T1 = 32 s over UDP) are still held right
 # after it; the contacts alone are measured once they are gone
+if [[ ${HEAP:-1} != 0 ]]; then
 sleep 40
 locked "heap"
 H2=$(live contacts-only)
@@ -126,18 +153,38 @@ N=$(counter registrar_bindings)
 "$JCMD" "$TLJ" GC.heap_info >"$RUN/heap-info-contacts-only.txt"
 unlocked
 echo "HEAP trunkline bindings=$N live_bytes_no_contacts=$H0 live_bytes_right_after_fill=$H1 live_bytes_contacts_only=$H2 bytes_per_contact=$(python3 -c "print(round(($H2-$H0)/max($N,1),1))") kamailio_shm_used_before=$K0 kamailio_shm_used_after=$K1 kamailio_bytes_per_contact=$(python3 -c "print(round(($K1-$K0)/$NUSERS,1))")" | tee -a "$RUN/results.txt"
+fi
 
 # -- 3. rate sweep, one locked window per round -------------------------------------------------------
 for r in $(seq "$ROUNDS"); do
   locked "round $r"
   for rate in $RATES; do
-    sleep "$PAUSE"; reg "r$r-$rate-trunkline" $P_TL "$TL" "$rate" "$SECS"
-    if [[ -n "$JAR_B" ]]; then sleep "$PAUSE"; reg "r$r-$rate-trunkline-b" $P_TLB "$TLB" "$rate" "$SECS"; fi
+    sleep "$PAUSE"; treg "r$r-$rate-trunkline" $P_TL "$TL" "$rate" "$SECS" "$TLJ"
+    if [[ -n "$JAR_B" ]]; then sleep "$PAUSE"; treg "r$r-$rate-trunkline-b" $P_TLB "$TLB" "$rate" "$SECS" "$TLBJ"; fi
     sleep "$PAUSE"; reg "r$r-$rate-kamailio" $P_KAM "$K" "$rate" "$SECS"
   done
   unlocked
 done
 
+# -- 3b. profiles (PROFILE_SECS > 0): a JFR recording (settings=profile) of each Trunkline under the
+#        first rate, one after the other, after the measured rounds and in the same window
+if [[ ${PROFILE_SECS:-0} -gt 0 ]]; then
+  locked "profiles"
+  rate=${RATES%% *}
+  for side in trunkline ${JAR_B:+trunkline-b}; do
+    if [[ $side == trunkline ]]; then jp=$TLJ; port=$P_TL; sp=$TL; else jp=$TLBJ; port=$P_TLB; sp=$TLB; fi
+    "$JCMD" "$jp" JFR.start name=reg settings=profile filename="$RUN/profile-$side.jfr" >/dev/null
+    sleep "$PAUSE"; treg "profile-$rate-$side" "$port" "$sp" "$rate" "$PROFILE_SECS" "$jp"
+    "$JCMD" "$jp" JFR.stop name=reg >/dev/null
+  done
+  unlocked
+fi
+
+if [[ ${STORM:-1} == 0 ]]; then
+  if [[ $HELD == 1 ]]; then release; fi
+  "$HERE/summary.py" "$RUN/results.txt" | tee "$RUN/summary.md"
+  exit 0
+fi
 # -- 4. the storm ---------------------------------------------------------------------------------------
 locked "storm"
 STORM_T0=$(date +%s%3N)
@@ -149,6 +196,7 @@ DRAIN=$(python3 -c "print(round($(date +%s.%N)-$t0,1))")
 PEND=$(counter registrar_store_pending); FAILED=$(counter registrar_store_failed)
 reg storm-kamailio $P_KAM "$K" "$STORM_RATE" $(( NUSERS / STORM_RATE ))
 unlocked
+if [[ $HELD == 1 ]]; then release; fi
 "$HERE/stop-pid.sh" "$TLJ" >/dev/null
 for _ in $(seq 300); do kill -0 "$TL" 2>/dev/null || break; sleep 0.1; done
 ROWS=$("$JAVA" -cp "$JAR" org.h2.tools.Shell -url "jdbc:h2:file:$RUN/db/trunkline" -sql \

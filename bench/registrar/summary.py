@@ -8,6 +8,7 @@ from collections import defaultdict
 
 runs = defaultdict(lambda: defaultdict(list))  # rate -> sut -> [kv]
 other = []
+threads = []  # THREADS lines: a Trunkline JVM's us CPU per registration by thread group
 for line in open(sys.argv[1]):
     kind, _, rest = line.strip().partition(' ')
     if kind == 'RESULT':
@@ -19,6 +20,8 @@ for line in open(sys.argv[1]):
             other.append(kv)
     elif kind in ('HEAP', 'STORM', 'CHECK', 'START'):
         print(f"- {line.strip()}")
+    elif kind == 'THREADS':
+        threads.append(dict(p.split('=', 1) for p in rest.split()))
 
 
 def med(rows, key):
@@ -53,3 +56,10 @@ for r in other:
     name, _, sut = r['label'].rpartition('-')
     print(f"| {name} | {sut} | {r['planned']} | {r['success']} | {r['failed']} | {r['retrans']} | {r['achieved_rps']} | "
           f"{r['sut_us_per_reg']} | {r['sut_cpu_pct']} | {r['rt_avg_ms']} / {r.get('rt_p99_ms', 'na')} | {r['clean']} |")
+
+if threads:
+    groups = [k for k in threads[0] if k != 'label']
+    print('\n| run | ' + ' | '.join(groups) + ' |')
+    print('|---|' + '---|' * len(groups))
+    for t in threads:
+        print(f"| {t['label']} | " + ' | '.join(t[g] for g in groups) + ' |')

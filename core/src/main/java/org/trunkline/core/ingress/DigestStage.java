@@ -29,7 +29,10 @@ import org.trunkline.stack.auth.UserSecret;
 public final class DigestStage implements IngressStage {
   private record Key(String realm, String username) {}
 
-  private final Map<Key, Trunk> byCredentials = new HashMap<>();
+  /** A trunk and its secret, made once: the secret keeps the HA1 it computes (UserSecret). */
+  private record Credentials(Trunk trunk, UserSecret secret) {}
+
+  private final Map<Key, Credentials> byCredentials = new HashMap<>();
 
   /** The realm of the first trunk (file order) with each username: whose challenge to send. */
   private final Map<String, String> realmByUsername = new HashMap<>();
@@ -49,7 +52,9 @@ public final class DigestStage implements IngressStage {
     this.bans = bans;
     for (Trunk t : trunks) {
       if (t.access() instanceof TrunkAccess.RegisterIn in) {
-        byCredentials.put(new Key(in.realm(), in.username()), t);
+        byCredentials.put(
+            new Key(in.realm(), in.username()),
+            new Credentials(t, UserSecret.password(in.password())));
         realmByUsername.putIfAbsent(in.username(), in.realm());
         challengers.computeIfAbsent(
             in.realm(),
@@ -59,9 +64,7 @@ public final class DigestStage implements IngressStage {
                         .withAlgorithms(algorithms.toArray(DigestAlgorithm[]::new)),
                     (r, user) ->
                         Optional.ofNullable(byCredentials.get(new Key(r, user)))
-                            .map(tr ->
-                                UserSecret.password(
-                                    ((TrunkAccess.RegisterIn) tr.access()).password())),
+                            .map(Credentials::secret),
                     clock));
       }
     }
@@ -91,7 +94,7 @@ public final class DigestStage implements IngressStage {
       AuthResult r = c.verify(m, kind);
       switch (r) {
         case AuthResult.Ok ok -> {
-          Trunk t = byCredentials.get(new Key(ok.realm(), ok.username()));
+          Trunk t = byCredentials.get(new Key(ok.realm(), ok.username())).trunk();
           return new Verdict.Identified(
               t, "digest user " + ok.username() + " (" + ok.algorithm() + ")");
         }

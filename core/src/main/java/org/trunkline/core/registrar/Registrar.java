@@ -37,6 +37,9 @@ public final class Registrar {
       java.time.format.DateTimeFormatter.ofPattern(
           "EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.ROOT);
 
+  /** A Date header line and the second it shows. */
+  private record DateLine(long epochSecond, String line) {}
+
   /** What a REGISTER gets back: a status, its reason and header lines. */
   public record Reply(int status, String reason, List<String> headers) {}
 
@@ -44,6 +47,9 @@ public final class Registrar {
   private final LocationStore store;
   private final Map<String, List<Binding>> byTrunk = new ConcurrentHashMap<>();
   private final Map<InetSocketAddress, String> trunkBySource = new ConcurrentHashMap<>();
+
+  /** The last Date line made: every 200 of the same second shares it. */
+  private volatile DateLine date;
 
   public Registrar(InstantSource clock, LocationStore store) {
     this.clock = clock;
@@ -157,7 +163,10 @@ public final class Registrar {
         if (old != null && !old.source().equals(b.source())) {
           trunkBySource.remove(old.source(), trunk.name());
         }
-        trunkBySource.put(b.source(), trunk.name());
+        // a refresh from the same source finds itself there: a lock-free read, no write
+        if (!trunk.name().equals(trunkBySource.get(b.source()))) {
+          trunkBySource.put(b.source(), trunk.name());
+        }
         store.save(b);
       }
       return ok(list, now);
@@ -169,9 +178,21 @@ public final class Registrar {
     for (Binding b : list) {
       headers.add("Contact: <" + b.contact() + ">;expires=" + b.secondsLeft(now));
     }
-    // §20.17: rfc1123-date, always GMT
-    headers.add("Date: " + DATE.format(clock.instant().atZone(java.time.ZoneOffset.UTC)));
+    headers.add(dateLine());
     return new Reply(200, "OK", headers);
+  }
+
+  /** §20.17: rfc1123-date, always GMT; formatted once per second. */
+  private String dateLine() {
+    java.time.Instant now = clock.instant();
+    DateLine d = date;
+    if (d == null || d.epochSecond() != now.getEpochSecond()) {
+      d =
+          new DateLine(
+              now.getEpochSecond(), "Date: " + DATE.format(now.atZone(java.time.ZoneOffset.UTC)));
+      date = d;
+    }
+    return d.line();
   }
 
   /** The live bindings of {@code trunk}, oldest first. */
@@ -248,6 +269,15 @@ public final class Registrar {
   }
 
   private int purge(List<Binding> list, long now) {
+    // the sweep runs over every trunk every second and on every REGISTER: most lists have nothing
+    // expired, and are not copied
+    boolean any = false;
+    for (int i = 0; i < list.size() && !any; i++) {
+      any = list.get(i).expiresAt() <= now;
+    }
+    if (!any) {
+      return 0;
+    }
     int n = 0;
     for (Binding b : List.copyOf(list)) {
       if (b.expiresAt() <= now) {

@@ -108,6 +108,24 @@ class RegistrarTest {
     assertThat(registrar.trunkRegisteredFrom(pbx.address())).isEmpty();
   }
 
+  /** The sweep finds a lapsed binding behind a live one, and a sweep with none changes nothing. */
+  @Test
+  void theSweepDropsOnlyWhatLapsedWhereverItIsInTheList() {
+    register("Contact: <sip:acme@10.0.0.5:5070>;expires=600");
+    register("Contact: <sip:acme@10.0.0.6:5070>;expires=120");
+    stored.clear();
+
+    now += 119_000;
+    assertThat(registrar.expire()).isZero();
+    assertThat(stored).isEmpty();
+    now += 1_000;
+    assertThat(registrar.expire()).isEqualTo(1);
+    assertThat(stored).containsExactly("remove sip:acme@10.0.0.6:5070");
+    assertThat(registrar.bindings("acme"))
+        .extracting(Binding::contact)
+        .containsExactly("sip:acme@10.0.0.5:5070");
+  }
+
   @Test
   void tooBriefIs423WithMinExpiresAndTooLongIsShortened() {
     assertThat(register("Contact: <sip:acme@10.0.0.5>", "Expires: 30"))

@@ -160,4 +160,62 @@ class DatabaseTest {
     assertThat(store.failed()).isEqualTo(1);
     assertThat(store.pending()).isZero();
   }
+
+  /**
+   * A refresh (only the expiry and CSeq change) is not written when it comes: it waits for the
+   * writer's next look (here an hour away), replaces the state still waiting for its contact, and
+   * close writes it; the reopened database has the refreshed binding.
+   */
+  @Test
+  void gathersRefreshesUntilTheWriterLooksAndCloseWritesThem() throws Exception {
+    org.trunkline.core.registrar.Binding first =
+        LocationStoreContract.binding("sip:pbx@192.0.2.1", 5_000L, "192.0.2.1");
+    org.trunkline.core.registrar.Binding refreshed =
+        new org.trunkline.core.registrar.Binding(
+            first.trunk(),
+            first.contact(),
+            9_000L,
+            first.transport(),
+            first.source(),
+            first.listenPoint(),
+            first.callId(),
+            first.cseq() + 1,
+            first.userAgent(),
+            first.registeredAt());
+    try (Database db = Database.open(h2(""));
+        JdbcLocationStore store =
+            new JdbcLocationStore(db.dataSource(), java.time.Duration.ofHours(1))) {
+      store.save(first);
+      store.save(refreshed);
+      assertThat(store.pending()).isEqualTo(1);
+      assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM registration")).containsExactly("0");
+      store.close();
+      assertThat(store.pending()).isZero();
+      assertThat(store.written()).isEqualTo(1);
+      assertThat(store.failed()).isZero();
+    }
+    org.trunkline.core.registrar.Binding again =
+        new org.trunkline.core.registrar.Binding(
+            first.trunk(),
+            first.contact(),
+            12_000L,
+            first.transport(),
+            new java.net.InetSocketAddress(first.source().getAddress(), 5070),
+            first.listenPoint(),
+            first.callId(),
+            first.cseq() + 2,
+            "PBX 2.0",
+            first.registeredAt());
+    org.trunkline.core.registrar.Binding other =
+        LocationStoreContract.binding("sip:other@192.0.2.1", 7_000L, "192.0.2.1");
+    try (Database db = Database.open(h2(""))) {
+      assertThat(db.locationStore().loadAll()).containsExactly(refreshed);
+      // the stored row is updated in place; a new contact in the same batch is inserted
+      db.locationStore().save(again);
+      db.locationStore().save(other);
+    }
+    try (Database db = Database.open(h2(""))) {
+      assertThat(db.locationStore().loadAll()).containsExactlyInAnyOrder(again, other);
+    }
+  }
 }

@@ -20,6 +20,10 @@ public enum DigestAlgorithm {
   private final String token;
   private final String jdkName;
 
+  // MessageDigest.getInstance looks the provider up on every call; one instance per thread is
+  // reused instead (digest() leaves it reset)
+  private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(this::newDigest);
+
   DigestAlgorithm(String token, String jdkName) {
     this.token = token;
     this.jdkName = jdkName;
@@ -54,12 +58,20 @@ public enum DigestAlgorithm {
     return HEX.formatHex(digest().digest(data.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * This thread's digest of this algorithm, reset: the caller updates it and ends with {@code
+   * digest()}, which resets it again, before anything else on the thread may use it.
+   */
+  MessageDigest digest() {
+    return digests.get();
+  }
+
   /** KD(secret, data) = H(secret ":" data), RFC 7616 §3.4.1. */
   public String kd(String secret, String data) {
     return hash(secret + ":" + data);
   }
 
-  private MessageDigest digest() {
+  private MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance(jdkName);
     } catch (NoSuchAlgorithmException e) {

@@ -1,12 +1,12 @@
 package org.trunkline.stack.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.trunkline.sip.SipMessage;
 
 /**
@@ -28,6 +28,12 @@ public final class DigestChallenger {
   private final NonceCounts counts;
   private final String opaque;
   private final long lifetimeMillis;
+  private final String beforeNonce;
+  private final String[] afterNonce;
+  private final String[] afterNonceStale;
+
+  /** A stand-in HA1 per algorithm, hashed for unknown users. */
+  private final Map<DigestAlgorithm, byte[]> unknownUserHa1 = new EnumMap<>(DigestAlgorithm.class);
 
   public DigestChallenger(DigestConfig config, CredentialLookup users, InstantSource clock) {
     this.config = config;
@@ -37,6 +43,14 @@ public final class DigestChallenger {
     this.counts = new NonceCounts(config.maxTrackedNonces());
     this.opaque = nonces.opaque();
     this.lifetimeMillis = config.nonceLifetime().toMillis();
+    String head =
+        new AuthWriter("Digest").quoted("realm", config.realm()).quoted("nonce", "").toString();
+    this.beforeNonce = head.substring(0, head.length() - 1);
+    this.afterNonce = afterNonce(config, opaque, false);
+    this.afterNonceStale = afterNonce(config, opaque, true);
+    for (DigestAlgorithm a : DigestAlgorithm.values()) {
+      unknownUserHa1.put(a, DigestMath.ha1Hex(a, "", config.realm(), ""));
+    }
   }
 
   public String realm() {
@@ -52,19 +66,35 @@ public final class DigestChallenger {
    */
   public List<String> challenges(boolean stale) {
     String nonce = nonces.issue(clock.millis());
-    List<String> out = new ArrayList<>(config.algorithms().size());
-    for (DigestAlgorithm alg : config.algorithms()) {
+    String[] after = stale ? afterNonceStale : afterNonce;
+    List<String> out = new ArrayList<>(after.length);
+    for (String a : after) {
+      out.add(beforeNonce + nonce + a);
+    }
+    return out;
+  }
+
+  /**
+   * The parts of each challenge around its nonce, the same for every challenge: per offered
+   * algorithm, {@code Digest realm="r", nonce="} + nonce + {@code ", opaque="o", algorithm=A,
+   * qop="auth"} (+ {@code , stale=true}). The nonce (base64url) needs no escaping.
+   */
+  private static String[] afterNonce(DigestConfig config, String opaque, boolean stale) {
+    List<DigestAlgorithm> algs = config.algorithms();
+    String[] out = new String[algs.size()];
+    for (int i = 0; i < out.length; i++) {
       AuthWriter w =
           new AuthWriter("Digest")
               .quoted("realm", config.realm())
-              .quoted("nonce", nonce)
+              .quoted("nonce", "")
               .quoted("opaque", opaque)
-              .token("algorithm", alg.token())
+              .token("algorithm", algs.get(i).token())
               .quoted("qop", "auth");
       if (stale) {
         w.token("stale", "true");
       }
-      out.add(w.toString());
+      String full = w.toString();
+      out[i] = full.substring(full.indexOf("nonce=\"\"") + "nonce=\"".length());
     }
     return out;
   }
@@ -144,12 +174,13 @@ public final class DigestChallenger {
       return new AuthResult.Malformed(realm, "qop missing (RFC 2069 answers are refused)");
     }
     UserSecret secret = users.find(realm, username).orElse(null);
-    String ha1 = secret == null ? null : secret.ha1(alg, username, realm);
-    // an unknown user costs the same hashing as a known one, so timing does not tell them apart
-    String expected =
-        DigestMath.response(
+    byte[] ha1 = secret == null ? null : secret.ha1Hex(alg, username, realm);
+    // an unknown user costs the same hashing as a known one (whose HA1 is kept by its secret), so
+    // timing does not tell them apart
+    byte[] expected =
+        DigestMath.responseHex(
             alg,
-            ha1 != null ? ha1 : alg.hash(username),
+            ha1 != null ? ha1 : unknownUserHa1.get(alg),
             method,
             uri,
             nonce,
@@ -160,7 +191,7 @@ public final class DigestChallenger {
       return new AuthResult.BadCredentials(
           realm, username, secret == null ? "unknown user" : "no HA1 stored for " + alg);
     }
-    if (!constantTimeEquals(expected, response.toLowerCase(Locale.ROOT))) {
+    if (!DigestMath.hexEquals(expected, response)) {
       return new AuthResult.BadCredentials(realm, username, "wrong response");
     }
     // The response is right: from here on the client knows the password, and only the nonce or
@@ -206,10 +237,5 @@ public final class DigestChallenger {
       v = v << 4 | HexFormat.fromHexDigit(c);
     }
     return v;
-  }
-
-  private static boolean constantTimeEquals(String a, String b) {
-    return MessageDigest.isEqual(
-        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 }

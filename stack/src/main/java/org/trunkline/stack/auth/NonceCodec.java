@@ -26,7 +26,15 @@ final class NonceCodec {
 
   private final SecretKeySpec key;
   private final byte[] realm;
-  private final SecureRandom random = new SecureRandom();
+
+  // Mac.getInstance looks the provider up and init() derives the HMAC pads from the key, on every
+  // call; one initialised Mac per thread is reused instead (doFinal() resets it, keeping the key)
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+
+  // one generator per thread, seeded once: every NativePRNG (Linux's default SecureRandom) mixes
+  // its bytes under one JVM-wide lock
+  private static final ThreadLocal<SecureRandom> RANDOM_BYTES =
+      ThreadLocal.withInitial(NonceCodec::newRandom);
 
   NonceCodec(byte[] secret, String realm) {
     this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
@@ -37,7 +45,7 @@ final class NonceCodec {
     byte[] n = new byte[LENGTH];
     ByteBuffer.wrap(n).putLong(nowMillis);
     byte[] r = new byte[RANDOM];
-    random.nextBytes(r);
+    RANDOM_BYTES.get().nextBytes(r);
     System.arraycopy(r, 0, n, TIME, RANDOM);
     System.arraycopy(mac(n), 0, n, TIME + RANDOM, MAC);
     return ENCODER.encodeToString(n);
@@ -64,7 +72,8 @@ final class NonceCodec {
       return -1;
     }
     byte[] expected = mac(n);
-    if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(n, TIME + RANDOM, LENGTH))) {
+    if (!MessageDigest.isEqual(
+        Arrays.copyOf(expected, MAC), Arrays.copyOfRange(n, TIME + RANDOM, LENGTH))) {
       return -1;
     }
     return ByteBuffer.wrap(n).getLong();
@@ -93,13 +102,27 @@ final class NonceCodec {
         || c == '_';
   }
 
+  /** The full HMAC of the nonce's time and random part and the realm (truncated by callers). */
   private byte[] mac(byte[] nonce) {
+    Mac m = macs.get();
+    m.update(nonce, 0, TIME + RANDOM);
+    m.update(realm);
+    return m.doFinal();
+  }
+
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (GeneralSecurityException e) {
+      return new SecureRandom();
+    }
+  }
+
+  private Mac newMac() {
     try {
       Mac m = Mac.getInstance("HmacSHA256");
       m.init(key);
-      m.update(nonce, 0, TIME + RANDOM);
-      m.update(realm);
-      return Arrays.copyOf(m.doFinal(), MAC);
+      return m;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }

@@ -73,6 +73,34 @@ class DigestChallengerTest {
         .satisfies(h -> assertThat(h.param("stale")).isEqualTo("true"));
   }
 
+  /** The challenges are written whole, as AuthWriter writes them, around a fresh nonce. */
+  @Test
+  void challengesAreExactlyWhatTheWriterMakesOfTheirParameters() {
+    DigestChallenger s = server(DigestConfig.of(REALM));
+    for (boolean stale : List.of(false, true)) {
+      List<String> values = s.challenges(stale);
+      String nonce = AuthHeaderParserTest.parsed(values.get(0)).param("nonce");
+      String opaque = AuthHeaderParserTest.parsed(values.get(0)).param("opaque");
+      List<String> expected =
+          DigestConfig.of(REALM).algorithms().stream()
+              .map(alg -> {
+                AuthWriter w =
+                    new AuthWriter("Digest")
+                        .quoted("realm", REALM)
+                        .quoted("nonce", nonce)
+                        .quoted("opaque", opaque)
+                        .token("algorithm", alg.token())
+                        .quoted("qop", "auth");
+                return (stale ? w.token("stale", "true") : w).toString();
+              })
+              .toList();
+      assertThat(values).isEqualTo(expected);
+      assertThat(nonce)
+          .hasSize(43)
+          .isNotEqualTo(AuthHeaderParserTest.parsed(s.challenges(stale).get(0)).param("nonce"));
+    }
+  }
+
   @Test
   void theSameSecretMakesNoncesValidOnEveryNode() {
     byte[] secret = "0123456789abcdef0123456789abcdef".getBytes();
@@ -138,6 +166,48 @@ class DigestChallengerTest {
     // a's window was evicted to make room for c; a replay of a must still not pass
     assertThat(s.verify("INVITE", replayed))
         .isEqualTo(new AuthResult.Stale(REALM, "alice", "nonce evicted from the replay window"));
+  }
+
+  /**
+   * One UserSecret keeps the HA1 it last computed: asked for other algorithms and another realm in
+   * turn (each a different HA1), every right answer still passes and a wrong one still fails.
+   */
+  @Test
+  void aUsersKeptHa1FollowsTheAlgorithmAndRealmAskedFor() {
+    UserSecret alice = UserSecret.password("s3cr3t");
+    CredentialLookup shared = CredentialLookup.of(Map.of("alice", alice));
+    DigestChallenger here = new DigestChallenger(DigestConfig.of(REALM), shared, clock);
+    DigestChallenger there = new DigestChallenger(DigestConfig.of("other.example"), shared, clock);
+    long nc = 1;
+    for (int round = 0; round < 2; round++) {
+      for (DigestChallenger s : List.of(here, there)) {
+        List<String> ch = s.challenges(false);
+        for (int i = 0; i < ch.size(); i++) {
+          DigestAlgorithm alg =
+              DigestAlgorithm.fromToken(AuthHeaderParserTest.parsed(ch.get(i)).param("algorithm"));
+          assertThat(s.verify("INVITE", answer(ch.get(i), "alice", "s3cr3t", "INVITE", nc++)))
+              .isEqualTo(new AuthResult.Ok(s.realm(), "alice", alg));
+          assertThat(s.verify("INVITE", answer(ch.get(i), "alice", "s3cr3T", "INVITE", nc++)))
+              .isEqualTo(new AuthResult.BadCredentials(s.realm(), "alice", "wrong response"));
+        }
+      }
+    }
+  }
+
+  /** RFC 7616 §3.4: the response is LHEX, but an upper-case one is the same digest. */
+  @Test
+  void anUpperCaseResponseIsAcceptedAndAShorterOneIsNot() {
+    DigestChallenger s = server(DigestConfig.of(REALM));
+    String challenge = s.challenges(false).get(2);
+    String good = answer(challenge, "alice", "s3cr3t", "INVITE", 1);
+    String response = AuthHeaderParserTest.parsed(good).param("response");
+    assertThat(s.verify("INVITE", good.replace(response, response.toUpperCase())).isOk()).isTrue();
+    String shorter = answer(challenge, "alice", "s3cr3t", "INVITE", 2);
+    String r2 = AuthHeaderParserTest.parsed(shorter).param("response");
+    assertThat(s.verify("INVITE", shorter.replace(r2, r2.substring(0, r2.length() - 1))))
+        .isEqualTo(new AuthResult.BadCredentials(REALM, "alice", "wrong response"));
+    assertThat(s.verify("INVITE", shorter.replace(r2, r2 + "0")))
+        .isEqualTo(new AuthResult.BadCredentials(REALM, "alice", "wrong response"));
   }
 
   @Test

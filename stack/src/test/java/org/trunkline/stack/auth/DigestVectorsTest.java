@@ -76,6 +76,24 @@ class DigestVectorsTest {
         .isEqualTo(v.response());
   }
 
+  /** The server's byte path: the same digest as hex ASCII, from HA1 as hex ASCII. */
+  @ParameterizedTest
+  @MethodSource("vectors")
+  void theByteRequestDigestMatchesTheVector(Vector v) {
+    byte[] ha1 = DigestMath.ha1Hex(v.algorithm(), v.username(), v.realm(), v.password());
+    assertThat(new String(ha1, StandardCharsets.US_ASCII))
+        .isEqualTo(DigestMath.ha1(v.algorithm(), v.username(), v.realm(), v.password()));
+    String qop = v.qop().isEmpty() ? null : v.qop();
+    byte[] response =
+        DigestMath.responseHex(
+            v.algorithm(), ha1, v.method(), v.uri(), v.nonce(), v.nc(), v.cnonce(), qop);
+    assertThat(new String(response, StandardCharsets.US_ASCII)).isEqualTo(v.response());
+    assertThat(DigestMath.hexEquals(response, v.response())).isTrue();
+    assertThat(DigestMath.hexEquals(response, v.response().toUpperCase())).isTrue();
+    String other = (v.response().charAt(0) == '0' ? "1" : "0") + v.response().substring(1);
+    assertThat(DigestMath.hexEquals(response, other)).isFalse();
+  }
+
   /** The whole client path: the RFC's challenge in a 401, answered as the RFC's example does. */
   @Test
   void theAnswererReproducesRfc7616Section391() {
