@@ -17,7 +17,11 @@
 # $BENCH_RUN/results.txt. Needs rtpengine (apt-get install -y rtpengine-daemon; its service is not
 # used), a JDK >= 21 (JAVA) and bench/target/benchmarks.jar (./build -q -o -B package -pl sip,stack,media,bench -DskipTests).
 # Env: BENCH_RUN (/tmp/trunkline-media-bench), NG_TL (22240), NG_RTPE (22230), THREADS (1), REPEAT (3),
-#      SECS (20), LIFE (3600 s: the relays end by themselves), SOCKETS (2: generator sockets per side).
+#      SECS (20), LIFE (3600 s: the relays end by themselves), SOCKETS (2: generator sockets per side),
+#      BENCH_JAR (bench/target/benchmarks.jar), TL_PORTS ("30000 39999"), RTPE_PORTS ("40000 49999").
+# A/B: with BENCH_JAR_A set (e.g. main's benchmarks.jar), `start` also runs that jar's relay (NG_TL_A,
+# 22250; TL_A_PORTS, "50000 59999"), labelled trunkline-A, and every sweep round runs A, then this
+# tree's relay (labelled trunkline-B), then rtpengine, so the three share each round's load.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 BASE="${BENCH_RUN:-/tmp/trunkline-media-bench}"; mkdir -p "$BASE"
@@ -25,6 +29,9 @@ JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 JAR="${BENCH_JAR:-$ROOT/bench/target/benchmarks.jar}"
 NG_TL="${NG_TL:-22240}"; NG_RTPE="${NG_RTPE:-22230}"; THREADS="${THREADS:-1}"
 REPEAT="${REPEAT:-3}"; SECS="${SECS:-20}"; LIFE="${LIFE:-3600}"; SOCKETS="${SOCKETS:-2}"
+JAR_A="${BENCH_JAR_A:-}"; NG_TL_A="${NG_TL_A:-22250}"
+read -r TL_MIN TL_MAX <<<"${TL_PORTS:-30000 39999}"; read -r TLA_MIN TLA_MAX <<<"${TL_A_PORTS:-50000 59999}"
+read -r RTPE_MIN RTPE_MAX <<<"${RTPE_PORTS:-40000 49999}"
 LOCK=/tmp/trunkline-bench.lock
 die() { echo "$*" >&2; exit 1; }
 state() { [[ -f "$BASE/state.env" ]] || die "not started: bench/media/run.sh start"; source "$BASE/state.env"; }
@@ -33,34 +40,61 @@ cmd_start() {
   [[ -f "$JAR" ]] || die "no $JAR"
   command -v rtpengine >/dev/null || die "no rtpengine: apt-get install -y rtpengine-daemon"
   timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -cp "$JAR" \
-    org.trunkline.bench.NgRelayServer "$NG_TL" 30000 39999 "$THREADS" >"$BASE/trunkline.log" 2>&1 &
-  local tl_wrap=$!
+    org.trunkline.bench.NgRelayServer "$NG_TL" "$TL_MIN" "$TL_MAX" "$THREADS" >"$BASE/trunkline.log" 2>&1 &
+  local tl_wrap=$! tla_wrap="" TLA=""
+  if [[ -n "$JAR_A" ]]; then
+    [[ -f "$JAR_A" ]] || die "no $JAR_A"
+    timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -cp "$JAR_A" \
+      org.trunkline.bench.NgRelayServer "$NG_TL_A" "$TLA_MIN" "$TLA_MAX" "$THREADS" >"$BASE/trunkline-a.log" 2>&1 &
+    tla_wrap=$!
+  fi
   timeout "$LIFE" rtpengine --config-file=none --foreground --log-stderr --table=-1 \
-    --interface=127.0.0.1 --listen-ng="127.0.0.1:$NG_RTPE" --port-min=40000 --port-max=49999 \
+    --interface=127.0.0.1 --listen-ng="127.0.0.1:$NG_RTPE" --port-min="$RTPE_MIN" --port-max="$RTPE_MAX" \
     --num-threads="$THREADS" --log-level=4 >"$BASE/rtpengine.log" 2>&1 &
   local rtpe_wrap=$!
   for _ in $(seq 100); do
     TL=$(pgrep -P "$tl_wrap" java || true); RTPE=$(pgrep -P "$rtpe_wrap" rtpengine || true)
-    [[ -n "$TL" && -n "$RTPE" ]] && grep -q "ng relay on" "$BASE/trunkline.log" && break; sleep 0.1
+    [[ -z "$tla_wrap" ]] || TLA=$(pgrep -P "$tla_wrap" java || true)
+    [[ -n "$TL" && -n "$RTPE" ]] && grep -q "ng relay on" "$BASE/trunkline.log" \
+      && { [[ -z "$tla_wrap" ]] || { [[ -n "$TLA" ]] && grep -q "ng relay on" "$BASE/trunkline-a.log"; }; } && break
+    sleep 0.1
   done
-  [[ -n "$TL" && -n "$RTPE" ]] || die "relays did not start: see $BASE/*.log"
-  printf 'TL=%s\nRTPE=%s\nTL_WRAP=%s\nRTPE_WRAP=%s\n' "$TL" "$RTPE" "$tl_wrap" "$rtpe_wrap" >"$BASE/state.env"
-  echo "trunkline pid $TL (ng $NG_TL), rtpengine pid $RTPE (ng $NG_RTPE), threads $THREADS; $(rtpengine --version 2>&1 | head -1)"
+  [[ -n "$TL" && -n "$RTPE" && ( -z "$tla_wrap" || -n "$TLA" ) ]] || die "relays did not start: see $BASE/*.log"
+  printf 'TL=%s\nRTPE=%s\nTLA=%s\nTL_WRAP=%s\nRTPE_WRAP=%s\n' "$TL" "$RTPE" "$TLA" "$tl_wrap" "$rtpe_wrap" >"$BASE/state.env"
+  echo "trunkline pid $TL (ng $NG_TL)${TLA:+, trunkline-A pid $TLA (ng $NG_TL_A, $JAR_A)}, rtpengine pid $RTPE (ng $NG_RTPE), threads $THREADS; $(rtpengine --version 2>&1 | head -1)"
 }
 
 load() { # load SUT CALLS SECS LABEL
   local sut=$1 calls=$2 secs=$3 label=$4 ng pid
   case $sut in
     trunkline) ng="127.0.0.1:$NG_TL"; pid=$TL;;
+    trunkline-a) ng="127.0.0.1:$NG_TL_A"; pid=$TLA;;
     rtpengine) ng="127.0.0.1:$NG_RTPE"; pid=$RTPE;;
     direct) ng=direct; pid=0;;
   esac
   local lock=(flock "$LOCK"); [[ -z "${LOCKED:-}" ]] || lock=()
-  "${lock[@]}" timeout $((secs + 120)) "$JAVA" -Xms256m -Xmx256m -cp "$JAR" org.trunkline.bench.RtpLoad \
-    "$ng" "$calls" "$secs" "$pid" "$label" "$SOCKETS" | grep '^RESULT' | tee -a "$BASE/results.txt"
+  local t0 t1 line
+  t0=$(ticks "$pid")
+  line=$("${lock[@]}" timeout $((secs + 120)) "$JAVA" -Xms256m -Xmx256m -cp "$JAR" org.trunkline.bench.RtpLoad \
+    "$ng" "$calls" "$secs" "$pid" "$label" "$SOCKETS" | grep '^RESULT')
+  t1=$(ticks "$pid")
+  # the relay's user and system time over the whole load run (set-up, traffic, deletes), in µs per
+  # packet received; RtpLoad's relay_cpu_pct and pkts_per_cpu_s cover the traffic part only
+  echo "$line $(awk -v a="$t0" -v b="$t1" -v l="$line" 'BEGIN { split(a, x); split(b, y);
+    match(l, /received=[0-9]+/); n = substr(l, RSTART + 9, RLENGTH - 9) + 0; if (n == 0) n = 1;
+    printf "relay_user_us_per_pkt=%.2f relay_sys_us_per_pkt=%.2f", (y[1] - x[1]) * 1e4 / n, (y[2] - x[2]) * 1e4 / n }')" \
+    | tee -a "$BASE/results.txt"
 }
 
-cmd_warmup() { state; load trunkline 500 20 warmup-trunkline >/dev/null; load rtpengine 500 20 warmup-rtpengine >/dev/null; echo warm; }
+ticks() { # utime stime of PID in clock ticks (100/s); "0 0" for none
+  if [[ "$1" -gt 0 ]]; then sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'; else echo "0 0"; fi
+}
+
+cmd_warmup() { # WARM_SECS (20) each
+  state; local w="${WARM_SECS:-20}"
+  [[ -z "$TLA" ]] || load trunkline-a 500 "$w" warmup-trunkline-a >/dev/null
+  load trunkline 500 "$w" warmup-trunkline >/dev/null; load rtpengine 500 "$w" warmup-rtpengine >/dev/null; echo warm
+}
 
 cmd_sweep() { # the whole sweep holds the lock once (each wait for it may take minutes)
   [[ -n "${LOCKED:-}" ]] || exec flock "$LOCK" env LOCKED=1 "$0" sweep "$1"
@@ -68,7 +102,12 @@ cmd_sweep() { # the whole sweep holds the lock once (each wait for it may take m
   for n in $1; do
     load direct "$n" "$SECS" "direct"
     for r in $(seq "$REPEAT"); do
-      load trunkline "$n" "$SECS" "trunkline-r$r"
+      if [[ -n "$TLA" ]]; then
+        load trunkline-a "$n" "$SECS" "trunkline-A-r$r"
+        load trunkline "$n" "$SECS" "trunkline-B-r$r"
+      else
+        load trunkline "$n" "$SECS" "trunkline-r$r"
+      fi
       load rtpengine "$n" "$SECS" "rtpengine-r$r"
     done
   done
@@ -76,7 +115,7 @@ cmd_sweep() { # the whole sweep holds the lock once (each wait for it may take m
 
 cmd_summary() { python3 "$HERE/summary.py" "$BASE/results.txt" "${1:-0}"; }
 
-cmd_stop() { state; kill "$TL" "$RTPE" 2>/dev/null || true; rm -f "$BASE/state.env"; echo stopped; }
+cmd_stop() { state; kill "$TL" "$RTPE" $TLA 2>/dev/null || true; rm -f "$BASE/state.env"; echo stopped; }
 
 case "${1:-}" in
   start) cmd_start;; warmup) cmd_warmup;; sweep) cmd_sweep "${2:-100 500 1000}";; summary) cmd_summary "${2:-0}";; stop) cmd_stop;;

@@ -17,9 +17,9 @@ for line in lines[start:]:
         continue
     rows[(sut, int(kv["calls"]))].append(kv)
 
-keys = ["pps", "loss_pct", "lat_p50_us", "lat_p90_us", "lat_p99_us", "relay_cpu_pct", "relay_pkts_per_cpu_s", "load"]
+keys = ["pps", "loss_pct", "lat_p50_us", "lat_p90_us", "lat_p99_us", "relay_cpu_pct", "relay_pkts_per_cpu_s", "relay_user_us_per_pkt", "relay_sys_us_per_pkt", "load"]
 print("| SUT | calls | runs | " + " | ".join(keys) + " |")
 print("|---|---|---|" + "---|" * len(keys))
 for (sut, calls), rs in sorted(rows.items(), key=lambda x: (x[0][1], x[0][0])):
-    med = [statistics.median(float(r[k]) for r in rs) for k in keys]
+    med = [statistics.median(float(r.get(k, "nan")) for r in rs) for k in keys]
     print(f"| {sut} | {calls} | {len(rs)} | " + " | ".join(f"{v:.4g}" if v < 1000 else f"{v:,.0f}" for v in med) + " |")

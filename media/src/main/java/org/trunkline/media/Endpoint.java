@@ -5,8 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 /**
  * One relay socket: the RTP or the RTCP port of one stream on one leg. A packet that arrives here
@@ -19,6 +24,12 @@ import java.net.InetSocketAddress;
  * the first packet within {@link MediaConfig#latchWindow()} after the stream started or was
  * re-offered; anything else is dropped and counted. Before anything latched, packets go to the
  * signalled address.
+ *
+ * <p><b>Sending</b>: on epoll, a packet leaves with one {@code sendto} on the partner's socket
+ * straight from {@code channelRead} (both sockets belong to the session's loop), without a {@code
+ * DatagramPacket}, a pipeline pass, the outbound queue or a flush. Should that socket's send buffer
+ * be full, or packets be queued on it already, the packet takes Netty's queued write instead, so
+ * none is dropped and none overtakes another. NIO always takes the queued write.
  *
  * <p>Threads: {@code channelRead} runs on the session's event loop; the signalled address and the
  * window are written by the offering thread (volatile).
@@ -75,8 +86,53 @@ final class Endpoint extends ChannelInboundHandlerAdapter {
       p.release(); // the other side has no address yet (no answer): nowhere to go
       return;
     }
+    out.send(via, buf, dst);
+  }
+
+  /**
+   * Sends {@code buf} (released here) from this endpoint's socket {@code via} to {@code dst}; on
+   * the session's loop only.
+   */
+  private void send(Channel via, ByteBuf buf, InetSocketAddress dst) {
+    if (via instanceof EpollDatagramChannel e
+        && e.isOpen() // closed on this loop too: the descriptor is ours until then
+        && e.fd() instanceof Socket socket
+        && !flushPending
+        && idle(e)
+        && buf.nioBufferCount() == 1) {
+      try {
+        int sent;
+        if (buf.hasMemoryAddress()) {
+          sent =
+              socket.sendToAddress(
+                  buf.memoryAddress(),
+                  buf.readerIndex(),
+                  buf.writerIndex(),
+                  dst.getAddress(),
+                  dst.getPort());
+        } else {
+          ByteBuffer nio = buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes());
+          sent = socket.sendTo(nio, nio.position(), nio.limit(), dst.getAddress(), dst.getPort());
+        }
+        if (sent > 0) {
+          buf.release();
+          return;
+        }
+        // 0: the send buffer is full (EAGAIN); queue it, Netty sends it once writable
+      } catch (IOException ex) {
+        buf.release();
+        stream.session.log(this, ex);
+        return;
+      }
+    }
     via.write(new DatagramPacket(buf, dst), via.voidPromise());
-    out.flushPending = true;
+    flushPending = true;
+  }
+
+  /** Nothing is queued on {@code ch} (a queued packet must leave first). */
+  private static boolean idle(Channel ch) {
+    ChannelOutboundBuffer queued = ch.unsafe().outboundBuffer();
+    return queued != null && queued.isEmpty();
   }
 
   @Override

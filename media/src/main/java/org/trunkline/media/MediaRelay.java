@@ -12,7 +12,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -43,6 +45,10 @@ public final class MediaRelay implements AutoCloseable {
   private final ExecutorService recordingThread;
   private final Map<String, MediaSession> sessions = new ConcurrentHashMap<>();
   private final boolean epoll = Epoll.isAvailable();
+  // IPv4 sockets (AF_INET) where the relay binds to one IPv4 address: the kernel then skips the
+  // IPv6 socket layer and the v4-mapped address conversion on every send and receive. A wildcard
+  // bind keeps Netty's dual-stack socket, which reaches IPv6 peers too.
+  private final boolean ipv4Only;
 
   public MediaRelay(MediaConfig config) {
     this(config, System::nanoTime);
@@ -61,6 +67,8 @@ public final class MediaRelay implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(
             threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.pool = new PortPool(config.portMin(), config.portMax());
+    this.ipv4Only =
+        config.bindAddress() instanceof Inet4Address && !config.bindAddress().isAnyLocalAddress();
     this.recordingThread =
         Executors.newSingleThreadExecutor(r -> {
           Thread t = new Thread(r, "media-recording");
@@ -155,7 +163,12 @@ public final class MediaRelay implements AutoCloseable {
     ChannelFuture f =
         new Bootstrap()
             .group(loop)
-            .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+            .channelFactory(() ->
+                !epoll
+                    ? new NioDatagramChannel()
+                    : ipv4Only
+                        ? new EpollDatagramChannel(SocketProtocolFamily.INET)
+                        : new EpollDatagramChannel())
             .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
             .option(ChannelOption.SO_RCVBUF, 256 * 1024)
             .handler(e)

@@ -161,6 +161,56 @@ class MediaRelayTest {
   }
 
   @Test
+  void aBurstCrossesInOrderAndASourceThatMovesKeepsMediaFlowingBothWays() throws Exception {
+    MediaRelay strict =
+        new MediaRelay(
+            Relays.config(dir)
+                .withTimers(
+                    Duration.ZERO, // no window: only the signalled host may move the stream
+                    Duration.ZERO,
+                    Duration.ZERO,
+                    Duration.ZERO,
+                    Duration.ofMillis(50)));
+    try (RtpPeer a2 = new RtpPeer("127.0.0.2")) {
+      MediaSession s = strict.open("call-move");
+      byte[] toB = s.offerFromA(RtpPeer.sdp(a.ip(), a.port()));
+      byte[] toA = s.answerFromB(RtpPeer.sdp(b.ip(), b.port()));
+      InetSocketAddress relayForA = Relays.rtpTarget(toA, 0);
+      InetSocketAddress relayForB = Relays.rtpTarget(toB, 0);
+
+      // back to back, as fast as the sender goes: each one arrives, unchanged and in order
+      List<byte[]> burst = new java.util.ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        byte[] p = RtpPeer.rtp(0, i, 160L * i, 0xA, new byte[] {(byte) i, 1, 2, 3});
+        burst.add(p);
+        a.send(p, relayForA);
+      }
+      List<RtpPeer.Received> got = b.receive(64, WAIT);
+      assertThat(got).extracting(RtpPeer.Received::data).containsExactlyElementsOf(burst);
+      b.send(RtpPeer.rtp(0, 1, 0, 0xB, new byte[] {1}), relayForB);
+      assertThat(a.receive(WAIT).data()[12]).isEqualTo((byte) 1);
+
+      // A's NAT gives it a new port: the relay follows it both ways
+      for (int i = 0; i < 10; i++) {
+        a2.send(RtpPeer.rtp(0, 64 + i, 160L * (64 + i), 0xA, new byte[] {(byte) i}), relayForA);
+        assertThat(b.receive(WAIT).data()[12]).isEqualTo((byte) i);
+        b.send(RtpPeer.rtp(0, 2 + i, 160L * (1 + i), 0xB, new byte[] {(byte) (20 + i)}), relayForB);
+        RtpPeer.Received atA2 = a2.receive(WAIT);
+        assertThat(atA2.data()[12]).isEqualTo((byte) (20 + i));
+        assertThat(atA2.from()).isEqualTo(relayForA);
+      }
+      assertThat(a.receive(Duration.ofMillis(200))).isNull(); // nothing went to the old port
+      StreamStats st = s.close().streams().get(0);
+      assertThat(st.flow(Flow.A_TO_B).packets()).isEqualTo(74);
+      assertThat(st.flow(Flow.A_TO_B).lost()).isZero();
+      assertThat(st.flow(Flow.B_TO_A).packets()).isEqualTo(11);
+      assertThat(st.rejected()).isZero();
+    } finally {
+      strict.close();
+    }
+  }
+
+  @Test
   void reOffersHoldAddAndRemoveStreams() throws Exception {
     MediaSession s = relay.open("call-reinvite");
     String audio = "m=audio $PORT RTP/AVP 0";
