@@ -133,11 +133,12 @@ final class Call implements TransactionUser {
   /** Made when a leg is first given up (rare): most calls never need it. */
   private java.util.Map<ClientTransaction, Abandoned> abandoned = java.util.Map.of();
 
-  private final List<String> bCallIds = new ArrayList<>();
+  // most calls try one trunk: room for two, not ArrayList's default ten (held calls, issue 6)
+  private final List<String> bCallIds = new ArrayList<>(2);
   private boolean bResponded;
   private org.trunkline.stack.transaction.Scheduler.Scheduled tryingTimer;
   private final Instant start = Instant.now();
-  private final List<String> attempts = new ArrayList<>();
+  private final List<String> attempts = new ArrayList<>(2);
   private final String aLocalTag;
 
   private Trunk bTrunk;
