@@ -1479,10 +1479,6 @@ final class Call implements TransactionUser {
   }
 
   /**
-   * The start of a request we send in one of the legs: the request line, a Via of ours with a new
-   * branch, Max-Forwards, From, To, Call-ID and CSeq.
-   */
-  /**
    * Sends the request {@link #request} began last, written whole by us, in a new client
    * transaction: the layer takes its method and branch from us instead of parsing it again.
    */
@@ -1498,6 +1494,10 @@ final class Call implements TransactionUser {
 
   private String outBranch;
 
+  /**
+   * The start of a request we send in one of the legs: the request line, a Via of ours with a new
+   * branch, Max-Forwards, From, To, Call-ID and CSeq.
+   */
   private StringBuilder request(
       String method,
       String ruri,
