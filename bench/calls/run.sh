@@ -14,6 +14,8 @@
 #
 # Trace on vs off (issue 7): TRACE_AB=1 at start also runs a second Trunkline JVM with
 # traces.enabled: false on +4 (SUT trunkline-notrace); measure with SUTS="trunkline trunkline-notrace".
+# Jar A/B: TRUNKLINE_JAR_B=other.jar at start also runs that jar on +5 (SUT trunkline-b), same config;
+# TRACES=off at start runs the trunkline (and trunkline-b) JVMs with traces.enabled: false.
 #
 # Each locked step stays under ~10 minutes (sweep: ~45 s per rate at REPEAT=3). The servers run
 # between steps (idle) under `timeout LIFE`, and `stop` ends them by PID.
@@ -26,7 +28,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 H="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}"
 BASE="${BENCH_RUN:-/tmp/trunkline-calls-bench}"; mkdir -p "$BASE"
 B="${BASE_PORT:-16070}"
-P_KAM=$((B + 1)); P_TL=$((B + 3)); P_TLN=$((B + 4)); P_UAC=$((B + 12)); P_HOLD=$((B + 13)); P_UAS=$((B + 20))
+P_KAM=$((B + 1)); P_TL=$((B + 3)); P_TLN=$((B + 4)); P_TLB=$((B + 5)); P_UAC=$((B + 12)); P_HOLD=$((B + 13)); P_UAS=$((B + 20))
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"; JBIN="$(dirname "$JAVA")"
 JAR="${TRUNKLINE_JAR:-$ROOT/server/target/trunkline.jar}"
 LIFE="${LIFE:-3600}"; REPEAT="${REPEAT:-3}"; SECS="${SECS:-10}"
@@ -38,10 +40,10 @@ load() { [[ -f "$STATE/state.env" ]] || die "no session: run 'bench/calls/run.sh
   # shellcheck disable=SC1091
   source "$STATE/state.env"; export BENCH_RUN="$SESSION" UAS_PORT="$P_UAS" UAS_PID UAC_PORT="$P_UAC"; }
 target() { case $1 in trunkline) echo "127.0.0.1:$P_TL $TL";; kamailio) echo "127.0.0.1:$P_KAM $KAM";;
-  trunkline-notrace) echo "127.0.0.1:$P_TLN $TLN";; esac; }
+  trunkline-notrace) echo "127.0.0.1:$P_TLN $TLN";; trunkline-b) echo "127.0.0.1:$P_TLB $TLB";; esac; }
 wait_port() { for _ in $(seq 300); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
   die "nothing listens on udp $1"; }
-jvm_pid() { pgrep -P "$TL" -f 'trunkline.jar' | head -1; }   # the JVM under its timeout wrapper
+jvm_pid() { pgrep -P "$TL" java | head -1; }   # the JVM under its timeout wrapper (any jar name)
 header() { echo "# $(date -u +%FT%TZ) $1; $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg); session $SESSION"; }
 
 # one bounded run: run_one SUT RATE SECS OUTDIR [env...]
@@ -54,11 +56,11 @@ brief() { # the fields a reader wants from a RESULT line
   tr ' ' '\n' | grep -E '^(rate|achieved_cps|fail_pct|retrans|sut_us_per_call|sut_cpu_pct|uac_cpu_pct|uas_cpu_pct|other_cpu_pct|clean|rt_p99_ms|lat_e2e_med_us|lat_e2e_p99_us|lat_uas_med_us|lat_sut_added_med_us|lat_sut_added_p99_us|lat_added_med_us|lat_added_p99_us|lat_added_max_us)=' | tr '\n' ' '; echo; }
 
 cmd_start() {
-  for p in $P_KAM $P_TL $P_TLN $P_UAC $P_HOLD $P_UAS; do
+  for p in $P_KAM $P_TL $P_TLN $P_TLB $P_UAC $P_HOLD $P_UAS; do
     ss -Hlun "sport = :$p" | grep -q . && die "port $p in use; set BASE_PORT"; done
   [[ -f "$JAR" ]] || die "no $JAR: ./build -q -o -B package -DskipTests"
   SESSION="$BASE/$(date -u +%Y%m%dT%H%M%S)"; mkdir -p "$SESSION/db"; ln -sfn "$SESSION" "$STATE"
-  "$HERE/config.sh" "$P_TL" "$P_UAS" "$SESSION/db" >"$SESSION/trunkline.yaml"
+  "$HERE/config.sh" "$P_TL" "$P_UAS" "$SESSION/db" "${TRACES:-on}" >"$SESSION/trunkline.yaml"
   UAS_PID=$(BENCH_RUN="$SESSION" "$H/sipp-uas.sh" "$P_UAS" "$LIFE")
   KAM=$(BENCH_RUN="$SESSION" NEXTHOP="sip:127.0.0.1:$P_UAS" KAM_EXTRA="${KAM_EXTRA:--x tlsf}" \
         "$H/kam-start.sh" plain "$P_KAM" "$LIFE")
@@ -78,13 +80,26 @@ cmd_start() {
     TLN=$!
     wait_port "$P_TLN"
   fi
+  TLB=""
+  if [[ -n "${TRUNKLINE_JAR_B:-}" ]]; then
+    mkdir -p "$SESSION/db-b"
+    "$HERE/config.sh" "$P_TLB" "$P_UAS" "$SESSION/db-b" "${TRACES:-on}" >"$SESSION/trunkline-b.yaml"
+    # shellcheck disable=SC2086
+    setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g ${JAVA_OPTS:-} \
+      -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/trunkline-b.yaml" </dev/null >"$SESSION/trunkline-b.log" 2>&1 &
+    TLB=$!
+    wait_port "$P_TLB"
+  fi
   cat >"$SESSION/state.env" <<ENV
 SESSION=$SESSION
 UAS_PID=$UAS_PID
 KAM=$KAM
 TL=$TL
 TLN=$TLN
+TLB=$TLB
 JAR=$JAR
+JAR_B="${TRUNKLINE_JAR_B:-}"
+TRACES="${TRACES:-on}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
 ENV
@@ -95,6 +110,9 @@ ENV
 cmd_warmup() { load; header warmup
   # the JIT needs some 50,000 calls; Kamailio only fills its caches
   for r in 1000 2000 2000; do run_one trunkline $r 15 "$SESSION/warmup/tl-$r-$RANDOM" | brief; sleep 3; done
+  if [[ -n "${TLB:-}" ]]; then
+    for r in 1000 2000 2000; do run_one trunkline-b $r 15 "$SESSION/warmup/tlb-$r-$RANDOM" | brief; sleep 3; done
+  fi
   if [[ -n "${TLN:-}" ]]; then
     for r in 1000 2000 2000; do run_one trunkline-notrace $r 15 "$SESSION/warmup/tln-$r-$RANDOM" | brief; sleep 3; done
   fi
@@ -192,7 +210,7 @@ cmd_summary() { load
   true
 }
 
-cmd_stop() { load; "$H/stop-pid.sh" "$TL" ${TLN:-} "$KAM" "$UAS_PID"; }
+cmd_stop() { load; "$H/stop-pid.sh" "$TL" ${TLN:-} ${TLB:-} "$KAM" "$UAS_PID"; }
 
 case "${1:-}" in
   start|warmup|latency|hold|summary|stop) "cmd_$1" ;;

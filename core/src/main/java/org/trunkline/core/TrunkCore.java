@@ -291,7 +291,9 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
 
   private void handle(Verdict.Identified id, ServerTransaction tx, SipMessage request) {
     Trunk trunk = id.trunk();
-    LOG.debug("{} from {}: trunk {} by {}", request.method(), tx.peer(), trunk.name(), id.how());
+    if (LOG.isDebugEnabled()) { // no varargs array per call when off
+      LOG.debug("{} from {}: trunk {} by {}", request.method(), tx.peer(), trunk.name(), id.how());
+    }
     if (request.method().equals(SipMethod.REGISTER)
         || request.method().equals(SipMethod.OPTIONS) && request.toTag() == null) {
       trace.link(request.callId(), TraceSink.trunk(trunk.name()));

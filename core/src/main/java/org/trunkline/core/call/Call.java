@@ -14,6 +14,7 @@ import org.trunkline.core.trunk.Trunk;
 import org.trunkline.sip.HeaderName;
 import org.trunkline.sip.NameAddress;
 import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipMethod;
 import org.trunkline.sip.SipUri;
 import org.trunkline.stack.transaction.ClientInviteTransaction;
 import org.trunkline.stack.transaction.ClientTransaction;
@@ -81,7 +82,14 @@ final class Call implements TransactionUser {
     /** {@code callId} is now a leg of {@code call}: requests with it are the call's. */
     void bLeg(Call call, String callId);
 
-    InetSocketAddress local(Peer peer);
+    /**
+     * {@code host:port} of the local socket requests to {@code peer} leave from, for Via and
+     * Contact; null when the server has no such socket.
+     */
+    String localHost(Peer peer);
+
+    /** Our Contact header line for {@code peer} ({@code Contact: <sip:trunkline@host:port>}). */
+    String contactLine(Peer peer);
 
     void ended(Call call, Cdr cdr);
 
@@ -100,6 +108,10 @@ final class Call implements TransactionUser {
   private final Env env;
   private final ServerTransaction aTx;
   private final SipMessage aInvite;
+
+  /** The caller's Call-ID, read once (the message makes a new String each time it is asked). */
+  private final String aCallId;
+
   private final Peer aPeer;
   private final Trunk from;
   private final String number;
@@ -118,12 +130,15 @@ final class Call implements TransactionUser {
   /** A B-leg given up while its INVITE had no answer: if it answers 2xx late, hang it up. */
   private record Abandoned(String callId, String from, Target target) {}
 
-  private final java.util.Map<ClientTransaction, Abandoned> abandoned = new java.util.HashMap<>();
-  private final List<String> bCallIds = new ArrayList<>();
+  /** Made when a leg is first given up (rare): most calls never need it. */
+  private java.util.Map<ClientTransaction, Abandoned> abandoned = java.util.Map.of();
+
+  // most calls try one trunk: room for two, not ArrayList's default ten (held calls, issue 6)
+  private final List<String> bCallIds = new ArrayList<>(2);
   private boolean bResponded;
   private org.trunkline.stack.transaction.Scheduler.Scheduled tryingTimer;
   private final Instant start = Instant.now();
-  private final List<String> attempts = new ArrayList<>();
+  private final List<String> attempts = new ArrayList<>(2);
   private final String aLocalTag;
 
   private Trunk bTrunk;
@@ -190,6 +205,7 @@ final class Call implements TransactionUser {
     this.env = env;
     this.aTx = aTx;
     this.aInvite = aInvite;
+    this.aCallId = aInvite.callId();
     this.aPeer = aTx.peer();
     this.from = from;
     this.number = number;
@@ -212,7 +228,7 @@ final class Call implements TransactionUser {
   }
 
   String aCallId() {
-    return aInvite.callId();
+    return aCallId;
   }
 
   Trunk from() {
@@ -317,20 +333,14 @@ final class Call implements TransactionUser {
     bCseq = 1;
     bRemoteTag = null;
     bRemoteContact = null;
-    InetSocketAddress local = env.local(target.peer());
+    String local = env.localHost(target.peer());
     if (local == null) {
       attempts.add(t.name() + ": no " + target.peer().transport() + " listen point");
       next();
       return;
     }
     String caller = target.caller();
-    bFrom =
-        "<sip:"
-            + (caller == null ? "anonymous" : caller)
-            + "@"
-            + hostPort(local)
-            + ">;tag="
-            + bFromTag;
+    bFrom = "<sip:" + (caller == null ? "anonymous" : caller) + "@" + local + ">;tag=" + bFromTag;
     bSessionExpires = env.sessionExpires();
     bMinSe = env.minSe();
     retried422 = false;
@@ -341,7 +351,6 @@ final class Call implements TransactionUser {
   private void sendInvite() {
     Trunk t = bTrunk;
     Target target = bTarget;
-    String host = hostPort(env.local(target.peer()));
     int maxForwards = Math.max(0, aInvite.maxForwards() < 0 ? 69 : aInvite.maxForwards() - 1);
     StringBuilder sb =
         request(
@@ -353,10 +362,7 @@ final class Call implements TransactionUser {
             "<" + target.toUri() + ">",
             bCallId,
             bCseq);
-    sb.append("Contact: <sip:trunkline@")
-        .append(host)
-        .append(transportParam(target.peer()))
-        .append(">\r\n");
+    sb.append(env.contactLine(target.peer())).append("\r\n");
     sb.append("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, PRACK\r\n");
     // RFC 3262: we PRACK the callee's reliable provisionals ourselves (and relay them as the
     // caller wants them); RFC 4028: each leg negotiates its own session timer
@@ -374,10 +380,16 @@ final class Call implements TransactionUser {
     }
     bLeg.sent(aInvite.contentType(), body);
     byte[] bytes = withBody(sb, aInvite.contentType(), body);
-    LOG.debug(
-        "call {}: INVITE {} via trunk {} to {}", id, target.requestUri(), t.name(), target.peer());
+    if (LOG.isDebugEnabled()) { // no varargs array per call when off
+      LOG.debug(
+          "call {}: INVITE {} via trunk {} to {}",
+          id,
+          target.requestUri(),
+          t.name(),
+          target.peer());
+    }
     try {
-      bTx = (ClientInviteTransaction) layer().sendRequest(bytes, target.peer(), this);
+      bTx = (ClientInviteTransaction) sendNew(bytes, target.peer(), this);
       if (!tryingTimeout.isZero()) {
         ClientInviteTransaction leg = bTx;
         tryingTimer = layer().schedule(() -> noAnswer(leg), tryingTimeout);
@@ -427,6 +439,9 @@ final class Call implements TransactionUser {
     }
     attempts.add(bTrunk.name() + ": no answer within " + tryingTimeout.toMillis() + " ms");
     LOG.debug("call {}: trunk {} did not answer within {}", id, bTrunk.name(), tryingTimeout);
+    if (abandoned.isEmpty()) {
+      abandoned = new java.util.HashMap<>();
+    }
     abandoned.put(leg, new Abandoned(bCallId, bFrom, bTarget));
     leg.cancel(); // §9.1: sent only if a provisional comes after all
     bTx = null;
@@ -572,7 +587,7 @@ final class Call implements TransactionUser {
   /** Sends a request of ours in a new client transaction; a refusal by the layer is logged. */
   private void send(String what, byte[] bytes, Peer to, TransactionUser owner) {
     try {
-      layer().sendRequest(bytes, to, owner);
+      sendNew(bytes, to, owner);
     } catch (IllegalArgumentException e) {
       LOG.warn("call {}: cannot send {}: {}", id, what, e.getMessage());
     }
@@ -776,7 +791,9 @@ final class Call implements TransactionUser {
       aTx.respond(relay(ok, ok.status()));
     }
     scheduleDialogCheck();
-    LOG.debug("call {}: {} -> {} answered by trunk {}", id, from.name(), number, bTrunk.name());
+    if (LOG.isDebugEnabled()) { // no varargs array per call when off
+      LOG.debug("call {}: {} -> {} answered by trunk {}", id, from.name(), number, bTrunk.name());
+    }
   }
 
   @Override
@@ -906,8 +923,6 @@ final class Call implements TransactionUser {
       }
     }
     Peer to = fromCaller ? bTarget.peer() : aPeer;
-    InetSocketAddress local = env.local(to);
-    String host = hostPort(local);
     long cseq = fromCaller ? ++bCseq : aCseq++;
     String ruri = fromCaller ? bRuri() : aRuri();
     String fromHeader = fromCaller ? bFrom : aFrom();
@@ -923,7 +938,7 @@ final class Call implements TransactionUser {
             callId,
             cseq);
     if (offerCapable) {
-      sb.append("Contact: <sip:trunkline@").append(host).append(transportParam(to)).append(">\r\n");
+      sb.append(env.contactLine(to)).append("\r\n");
       String se = other.timer.requestLine();
       if (se != null) {
         // RFC 4028 §7.4: a request that may refresh carries the other dialog's own interval
@@ -1072,8 +1087,7 @@ final class Call implements TransactionUser {
     int status = r.status();
     List<String> headers = new ArrayList<>(List.of(extra));
     if (status < 300 && offerCapable) {
-      headers.add(
-          "Contact: <sip:trunkline@" + hostPort(env.local(back)) + transportParam(back) + ">");
+      headers.add(env.contactLine(back));
     }
     return Responses.build(
         req,
@@ -1105,8 +1119,7 @@ final class Call implements TransactionUser {
   private void refreshedByPeer(ServerTransaction tx, Leg leg, SessionExpires.Uas session) {
     Peer back = tx.peer();
     List<String> headers = new ArrayList<>();
-    headers.add(
-        "Contact: <sip:trunkline@" + hostPort(env.local(back)) + transportParam(back) + ">");
+    headers.add(env.contactLine(back));
     if (session instanceof SessionExpires.Agreed agreed) {
       headers.addAll(agreed.lines());
       leg.timer.arm(agreed);
@@ -1151,10 +1164,7 @@ final class Call implements TransactionUser {
             callee ? bTo() : aInvite.header(HeaderName.FROM),
             callId,
             cseq);
-    sb.append("Contact: <sip:trunkline@")
-        .append(hostPort(env.local(to)))
-        .append(transportParam(to))
-        .append(">\r\n");
+    sb.append(env.contactLine(to)).append("\r\n");
     sb.append("Supported: timer\r\n");
     sb.append(new SessionExpires(seconds, SessionExpires.UAC).line()).append("\r\n");
     sb.append("Min-SE: ").append(Math.min(env.minSe(), seconds)).append("\r\n");
@@ -1442,8 +1452,7 @@ final class Call implements TransactionUser {
 
   /** The caller's copy of a B-leg response: our To tag and Contact, the body as it came. */
   private byte[] relay(SipMessage r, int status, String... extra) {
-    InetSocketAddress local = env.local(aPeer);
-    String contact = "Contact: <sip:trunkline@" + hostPort(local) + transportParam(aPeer) + ">";
+    String contact = env.contactLine(aPeer);
     byte[] body = bodyToCaller(r, status);
     List<String> headers = new ArrayList<>(List.of(extra));
     if (status > 100 && status < 300) {
@@ -1547,6 +1556,22 @@ final class Call implements TransactionUser {
   }
 
   /**
+   * Sends the request {@link #request} began last, written whole by us, in a new client
+   * transaction: the layer takes its method and branch from us instead of parsing it again.
+   */
+  private ClientTransaction sendNew(byte[] bytes, Peer to, TransactionUser owner) {
+    SipMethod method = SipMethod.valueOf(outMethod);
+    String branch = outBranch;
+    outMethod = outBranch = null;
+    return layer().sendRequest(bytes, method, branch, to, owner);
+  }
+
+  /** The method and top Via branch of the request {@link #request} began last, until sent. */
+  private String outMethod;
+
+  private String outBranch;
+
+  /**
    * The start of a request we send in one of the legs: the request line, a Via of ours with a new
    * branch, Max-Forwards, From, To, Call-ID and CSeq.
    */
@@ -1561,7 +1586,8 @@ final class Call implements TransactionUser {
       long cseq) {
     StringBuilder sb = new StringBuilder(1024);
     sb.append(method).append(' ').append(ruri).append(" SIP/2.0\r\n");
-    via(sb, to, env.local(to));
+    outMethod = method;
+    via(sb, to, env.localHost(to));
     sb.append("Max-Forwards: ").append(maxForwards).append("\r\n");
     sb.append("From: ").append(from).append("\r\n");
     sb.append("To: ").append(toHeader).append("\r\n");
@@ -1607,26 +1633,22 @@ final class Call implements TransactionUser {
     return bytes;
   }
 
-  private void via(StringBuilder sb, Peer to, InetSocketAddress local) {
+  private void via(StringBuilder sb, Peer to, String local) {
+    outBranch = layer().newBranch();
     sb.append("Via: SIP/2.0/")
         .append(to.transport().name())
         .append(' ')
-        .append(hostPort(local))
+        .append(local)
         .append(";branch=")
-        .append(layer().newBranch())
+        .append(outBranch)
         .append(";rport\r\n");
   }
 
-  private static String transportParam(Peer p) {
+  static String transportParam(Peer p) {
     return switch (p.transport()) {
       case UDP -> "";
       default -> ";transport=" + p.transport().token();
     };
-  }
-
-  private static String hostPort(InetSocketAddress a) {
-    String h = a.getAddress().getHostAddress();
-    return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
   }
 
   private static String firstContact(SipMessage m) {
@@ -1668,6 +1690,48 @@ final class Call implements TransactionUser {
     }
   }
 
+  /**
+   * The B-leg INVITE transaction outlives the call: RFC 6026 Accepted (Timer M, 32 s) or Completed
+   * (Timer D). Its events then need only our ACK for a 2xx retransmission, so it gets an owner that
+   * keeps just that, and the call (the caller's INVITE, both dialogs) is not kept 32 s after its
+   * end. A transaction still waiting for its final answer stays ours: a 2xx racing a CANCEL is
+   * answered with ACK and BYE (§9.1).
+   */
+  private void handOverB() {
+    ClientInviteTransaction tx = bTx;
+    if (tx == null) {
+      return;
+    }
+    switch (tx.state()) {
+      case ACCEPTED -> {
+        if (bAck != null) {
+          tx.owner(new AckAgain(bAck, bTarget.peer()));
+        }
+      }
+      case COMPLETED, TERMINATED -> tx.owner(IGNORED);
+      default -> {}
+    }
+  }
+
+  /** An ended call's Accepted B-leg INVITE: every 2xx retransmission gets our ACK again. */
+  private record AckAgain(byte[] ack, Peer to) implements TransactionUser {
+    @Override
+    public void onRequest(ServerTransaction t, SipMessage m) {}
+
+    @Override
+    public void onResponse(ClientTransaction t, SipMessage m) {
+      if (m.status() >= 200 && m.status() < 300) {
+        t.layer().sendStateless(ack, to); // RFC 6026 on §17.1.1.2: the TU ACKs each 2xx again
+      }
+    }
+
+    @Override
+    public void onTimeout(Transaction t) {}
+
+    @Override
+    public void onTransportError(Transaction t, String reason) {}
+  }
+
   private void end(int status, String reason, String how) {
     if (ended) {
       return;
@@ -1682,6 +1746,7 @@ final class Call implements TransactionUser {
       aReliable.stop();
     }
     releaseB();
+    handOverB();
     Cdr cdr =
         new Cdr(
             id,

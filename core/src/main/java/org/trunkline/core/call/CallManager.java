@@ -53,6 +53,26 @@ public final class CallManager {
   private final TrunkLimits limits = new TrunkLimits(System::currentTimeMillis);
 
   /**
+   * Our local addresses as Via and Contact write them ({@code host:port}), and our Contact line per
+   * transport: a few entries (one per listen socket), made once instead of once per message.
+   */
+  private final Map<InetSocketAddress, String> hostPorts = new ConcurrentHashMap<>();
+
+  /**
+   * Trunk targets whose host is an IP address, and where they resolved to (RFC 3263 §4.2: a numeric
+   * host is used as it is, no DNS, so the answer never changes): each call to them skips the
+   * resolver. Keyed by target URI and listen point; bounded, as reloads may bring new targets.
+   */
+  private final Map<String, Peer> numericTargets = new ConcurrentHashMap<>();
+
+  private static final int MAX_NUMERIC_TARGETS = 10_000;
+
+  private final List<Map<InetSocketAddress, String>> contactLines =
+      java.util.stream.Stream.of(org.trunkline.stack.Transport.values())
+          .<Map<InetSocketAddress, String>>map(t -> new ConcurrentHashMap<>())
+          .toList();
+
+  /**
    * @param bindings the live registrations of a register-in trunk, oldest first
    */
   public CallManager(Supplier<SipClient> client, Function<String, List<Binding>> bindings) {
@@ -110,10 +130,11 @@ public final class CallManager {
           Q850.reasonHeader(Q850.NO_ROUTE, "no number in the Request-URI"));
       return;
     }
-    if (byCallId.containsKey(invite.callId())) {
+    String callId = invite.callId();
+    if (byCallId.containsKey(callId)) {
       // RFC 3261 §8.2.2.2: a new INVITE with the Call-ID of a call in progress: one of our own
       // B-legs came back (a route loops through us), or a merged request
-      LOG.info("loop: INVITE {} from trunk {} is a call in progress", invite.callId(), from.name());
+      LOG.info("loop: INVITE {} from trunk {} is a call in progress", callId, from.name());
       refused(
           from, tx, invite, caller, callerDialed, number, calledDialed, 482, "loop detected", 25);
       tx.respond(482, "Loop Detected", Q850.reasonHeader(Q850.forStatus(482), "loop detected"));
@@ -198,10 +219,12 @@ public final class CallManager {
             callerDialed,
             calledDialed,
             routing.get());
-    byCallId.put(invite.callId(), call);
-    trace.link(invite.callId(), id);
+    byCallId.put(callId, call);
+    trace.link(callId, id);
     started.increment();
-    LOG.debug("call {}: {} from trunk {} by {}", id, number, from.name(), routing.get().how());
+    if (LOG.isDebugEnabled()) { // no varargs array per call when off
+      LOG.debug("call {}: {} from trunk {} by {}", id, number, from.name(), routing.get().how());
+    }
     call.next();
   }
 
@@ -275,11 +298,12 @@ public final class CallManager {
    * @return false when it belongs to no call (the caller answers 481)
    */
   public boolean bye(ServerTransaction tx, SipMessage bye) {
-    Call call = byCallId.get(bye.callId());
+    String callId = bye.callId(); // a new String each time it is asked
+    Call call = byCallId.get(callId);
     if (call == null || !call.isAnswered()) {
       return false;
     }
-    call.bye(tx, bye.callId().equals(call.aCallId()));
+    call.bye(tx, callId.equals(call.aCallId()));
     return true;
   }
 
@@ -289,11 +313,12 @@ public final class CallManager {
    * body).
    */
   public void ack(SipMessage ack) {
-    Call call = byCallId.get(ack.callId());
+    String callId = ack.callId();
+    Call call = byCallId.get(callId);
     if (call == null) {
       return;
     }
-    if (ack.callId().equals(call.aCallId())) {
+    if (callId.equals(call.aCallId())) {
       call.ackFromCaller(ack);
     } else {
       call.ackOfLateReInvite(ack, false);
@@ -326,11 +351,12 @@ public final class CallManager {
    * @return false when it belongs to no answered call (the caller answers 481)
    */
   public boolean inDialog(ServerTransaction tx, SipMessage req) {
-    Call call = byCallId.get(req.callId());
+    String callId = req.callId();
+    Call call = byCallId.get(callId);
     if (call == null || !call.isAnswered()) {
       return false;
     }
-    call.inDialog(tx, req, req.callId().equals(call.aCallId()));
+    call.inDialog(tx, req, callId.equals(call.aCallId()));
     return true;
   }
 
@@ -383,7 +409,30 @@ public final class CallManager {
     if (semi >= 0) {
       user = user.substring(0, semi);
     }
-    return user.replaceAll("[-.() ]", "");
+    return withoutSeparators(user);
+  }
+
+  /** {@code s} without the visual separators {@code - . ( )} and space (RFC 3966 §5.1.1). */
+  static String withoutSeparators(String s) {
+    int i = 0;
+    while (i < s.length() && !isSeparator(s.charAt(i))) {
+      i++;
+    }
+    if (i == s.length()) {
+      return s; // the usual case: nothing to take out, no copy
+    }
+    StringBuilder sb = new StringBuilder(s.length()).append(s, 0, i);
+    for (; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!isSeparator(c)) {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static boolean isSeparator(char c) {
+    return c == '-' || c == '.' || c == '(' || c == ')' || c == ' ';
   }
 
   private final class Env implements Call.Env {
@@ -445,12 +494,21 @@ public final class CallManager {
             return;
           }
           String ruri = withUser(target, number);
+          String key = listen == null ? target : target + "\n" + listen;
+          Peer known = numericTargets.get(key);
+          if (known != null) {
+            then.accept(new Call.Target(ruri, ruri, known, caller));
+            return;
+          }
           c.resolve(target, listen, c.loopOf(loopCallId))
               .whenComplete((peers, e) -> {
                 if (e != null || peers.isEmpty()) {
                   LOG.info("trunk {}: cannot resolve {}: {}", trunk.name(), target, e);
                   then.accept(null);
                 } else {
+                  if (hasNumericHost(target) && numericTargets.size() < MAX_NUMERIC_TARGETS) {
+                    numericTargets.put(key, peers.get(0));
+                  }
                   then.accept(new Call.Target(ruri, ruri, peers.get(0), caller));
                 }
               });
@@ -512,8 +570,21 @@ public final class CallManager {
     }
 
     @Override
-    public InetSocketAddress local(Peer peer) {
-      return client.get().localAddress(peer.transport(), peer.listenPoint());
+    public String localHost(Peer peer) {
+      InetSocketAddress a = client.get().localAddress(peer.transport(), peer.listenPoint());
+      return a == null ? null : hostPorts.computeIfAbsent(a, CallManager::hostPort);
+    }
+
+    @Override
+    public String contactLine(Peer peer) {
+      InetSocketAddress a = client.get().localAddress(peer.transport(), peer.listenPoint());
+      if (a == null) {
+        return null;
+      }
+      return contactLines
+          .get(peer.transport().ordinal())
+          .computeIfAbsent(
+              a, k -> "Contact: <sip:trunkline@" + hostPort(k) + Call.transportParam(peer) + ">");
     }
 
     @Override
@@ -526,16 +597,24 @@ public final class CallManager {
       limits.releaseServer();
       (cdr.answer() != null ? answered : failed).increment();
       store(cdr);
-      LOG.debug(
-          "call {} ended: {} -> {} via {}: {} {} ({})",
-          cdr.id(),
-          cdr.fromTrunk(),
-          cdr.called(),
-          cdr.toTrunk(),
-          cdr.status(),
-          cdr.reason(),
-          cdr.attempts());
+      if (LOG.isDebugEnabled()) { // no varargs array per call when off
+        LOG.debug(
+            "call {} ended: {} -> {} via {}: {} {} ({})",
+            cdr.id(),
+            cdr.fromTrunk(),
+            cdr.called(),
+            cdr.toTrunk(),
+            cdr.status(),
+            cdr.reason(),
+            cdr.attempts());
+      }
     }
+  }
+
+  /** {@code host:port} of a local address, an IPv6 host in brackets (RFC 3261 §25.1). */
+  static String hostPort(InetSocketAddress a) {
+    String h = a.getAddress().getHostAddress();
+    return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
   }
 
   private static String withUser(String target, String number) {
@@ -549,6 +628,29 @@ public final class CallManager {
     } catch (RuntimeException e) {
       return target;
     }
+  }
+
+  /** Whether the host of the SIP URI {@code target} is an IPv4 or IPv6 address (not a name). */
+  static boolean hasNumericHost(String target) {
+    String host;
+    try {
+      host = ((SipUri) UriParser.parse(target)).host();
+    } catch (RuntimeException e) {
+      return false;
+    }
+    if (host.startsWith("[")) {
+      return true; // an IPv6 reference (RFC 3261 §25.1)
+    }
+    int dots = 0;
+    for (int i = 0; i < host.length(); i++) {
+      char ch = host.charAt(i);
+      if (ch == '.') {
+        dots++;
+      } else if (ch < '0' || ch > '9') {
+        return false;
+      }
+    }
+    return dots == 3;
   }
 
   private static String hostOf(String contact) {

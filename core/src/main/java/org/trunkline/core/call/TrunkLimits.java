@@ -26,6 +26,8 @@ final class TrunkLimits {
   }
 
   private final Map<String, AtomicInteger> channels = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> channelsIn = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> channelsOut = new ConcurrentHashMap<>();
   private final Map<String, long[]> seconds = new ConcurrentHashMap<>(); // {second, calls in it}
   private final LongSupplier millis;
 
@@ -39,22 +41,21 @@ final class TrunkLimits {
    * @return null when taken, else why not ({@code trunk carrier1 has its max-channels 30 in use})
    */
   String acquire(Trunk t, Direction d) {
-    String who = "trunk " + t.name();
-    String refused = acquire(t.name(), who, t.maxChannels(), t.maxCps());
+    String refused = acquire(t.name(), "trunk ", t.maxChannels(), t.maxCps());
     if (refused != null) {
       return refused;
     }
     int max = d == Direction.IN ? t.maxChannelsIn() : t.maxChannelsOut();
-    if (!take(counter(key(t.name(), d)), max)) {
+    if (!take(counter(d, t.name()), max)) {
       release(t.name());
-      return who + " has its " + d.key + " " + max + " in use";
+      return "trunk " + t.name() + " has its " + d.key + " " + max + " in use";
     }
     return null;
   }
 
   /** The server's own limits ({@code calls.max-channels}, {@code calls.max-cps}). */
   String acquireServer(int maxChannels, int maxCps) {
-    return acquire(SERVER, "the server", maxChannels, maxCps);
+    return acquire(SERVER, "", maxChannels, maxCps);
   }
 
   void releaseServer() {
@@ -64,33 +65,52 @@ final class TrunkLimits {
   /** A key no trunk name can be (names have no spaces). */
   private static final String SERVER = " server";
 
-  private static String key(String trunk, Direction d) {
-    return trunk + " " + d; // no trunk name has a space
+  /** Who a refusal names: the server, or {@code kind} and the trunk's name. */
+  private static String who(String key, String kind) {
+    return key.equals(SERVER) ? "the server" : kind + key;
   }
 
-  private String acquire(String key, String who, int maxChannels, int maxCps) {
+  /**
+   * @param kind what a refusal calls the holder of {@code key} before its name ("trunk "); the
+   *     texts are only made when refused
+   */
+  private String acquire(String key, String kind, int maxChannels, int maxCps) {
     if (maxCps > 0) {
       long now = millis.getAsLong() / 1000;
-      long[] w = seconds.computeIfAbsent(key, k -> new long[2]);
+      long[] w = seconds.get(key);
+      if (w == null) {
+        w = seconds.computeIfAbsent(key, k -> new long[2]);
+      }
       synchronized (w) {
         if (w[0] != now) {
           w[0] = now;
           w[1] = 0;
         }
         if (w[1] >= maxCps) {
-          return who + " is at its max-cps " + maxCps;
+          return who(key, kind) + " is at its max-cps " + maxCps;
         }
         w[1]++;
       }
     }
     if (!take(counter(key), maxChannels)) {
-      return who + " has its max-channels " + maxChannels + " in use";
+      return who(key, kind) + " has its max-channels " + maxChannels + " in use";
     }
     return null;
   }
 
   private AtomicInteger counter(String key) {
-    return channels.computeIfAbsent(key, k -> new AtomicInteger());
+    AtomicInteger c = channels.get(key); // get first: computeIfAbsent locks its bin
+    return c != null ? c : channels.computeIfAbsent(key, k -> new AtomicInteger());
+  }
+
+  private AtomicInteger counter(Direction d, String trunk) {
+    Map<String, AtomicInteger> m = byDirection(d);
+    AtomicInteger c = m.get(trunk);
+    return c != null ? c : m.computeIfAbsent(trunk, k -> new AtomicInteger());
+  }
+
+  private Map<String, AtomicInteger> byDirection(Direction d) {
+    return d == Direction.IN ? channelsIn : channelsOut;
   }
 
   /** One more on {@code c} unless it has {@code max} already (0: no maximum). */
@@ -112,7 +132,10 @@ final class TrunkLimits {
   /** Gives back the channel {@link #acquire(Trunk, Direction)} took. */
   void release(Trunk t, Direction d) {
     release(t.name());
-    release(key(t.name(), d));
+    AtomicInteger c = byDirection(d).get(t.name());
+    if (c != null) {
+      c.decrementAndGet();
+    }
   }
 
   private void release(String key) {
@@ -130,7 +153,7 @@ final class TrunkLimits {
 
   /** Channels in use on the trunk named {@code name} in direction {@code d}. */
   int inUse(String name, Direction d) {
-    AtomicInteger c = channels.get(key(name, d));
+    AtomicInteger c = byDirection(d).get(name);
     return c == null ? 0 : c.get();
   }
 }

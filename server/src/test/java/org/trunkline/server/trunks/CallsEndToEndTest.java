@@ -124,6 +124,31 @@ class CallsEndToEndTest {
   }
 
   @Test
+  void aCalleesLate2xxCopyAfterTheCallEndedIsAckedAgain() throws Exception {
+    // the call hands its Accepted B-leg INVITE to an ACK-only owner when it ends (issue 6):
+    // RFC 6026 still holds, a copy of the 2xx within Timer M gets our ACK again
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-2xx-again", p);
+    start(
+        "trunks:\n"
+            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
+            + "  - {name: pbx, mode: ip, peers: [\"127.0.0.1\"], target: \"sip:127.0.0.1:"
+            + p
+            + "\", health: off}\n"
+            + "routes:\n"
+            + "  - {prefix: \"+7495\", trunks: [pbx]}\n");
+
+    call("uac-call", "+74951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-2xx-again-" + p), Duration.ofSeconds(20));
+    assertThat(lastCdr().reason()).isEqualTo("BYE from caller");
+    String seen = headersReceivedBy(dir.resolve("uas-call-2xx-again-" + p));
+    assertThat(java.util.regex.Pattern.compile("(?m)^ACK ").matcher(seen).results().count())
+        .as("two ACKs: the first, and one for the copy of the 2xx")
+        .isEqualTo(2);
+  }
+
+  @Test
   void a503FromTheFirstTrunkFailsOverToTheNext() throws Exception {
     int dead = Sipp.freePortFor("u1");
     int alive = Sipp.freePortFor("u1");

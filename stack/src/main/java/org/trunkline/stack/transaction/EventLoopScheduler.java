@@ -19,7 +19,13 @@ public final class EventLoopScheduler implements Scheduler {
   /** 10 ms: T1 (500 ms) and the 200 ms of the 100 Trying timer are far coarser. */
   public static final long DEFAULT_TICK_NANOS = 10_000_000L;
 
-  private static final int SLOTS = 1024;
+  /**
+   * 4096 slots of 10 ms: one turn is 40.96 s, longer than the 32 s timers most transactions end
+   * with (D, H, J, L, M at 64*T1), so a slot holds the timers of one turn and {@link
+   * TimerWheel#expire} does not walk past later turns' timers on every tick (1024 slots made it
+   * walk each 32 s timer three times before it was due).
+   */
+  private static final int SLOTS = 4096;
 
   private final EventExecutor loop;
   private final long tickNanos;

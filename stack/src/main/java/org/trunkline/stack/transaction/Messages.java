@@ -56,6 +56,15 @@ final class Messages {
     return (comma < 0 ? v : v.substring(0, comma)).strip();
   }
 
+  /** The first line of {@code message} (at most 80 characters), for error texts. */
+  static String firstLine(byte[] message) {
+    int end = 0;
+    while (end < message.length && end < 80 && message[end] != '\r' && message[end] != '\n') {
+      end++;
+    }
+    return new String(message, 0, end, StandardCharsets.UTF_8);
+  }
+
   /** {@code PROCEEDING} -> {@code Proceeding}, as the RFC writes state names. */
   static String title(Enum<?> state) {
     String n = state.name();

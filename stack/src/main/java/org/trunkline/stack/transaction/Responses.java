@@ -85,6 +85,33 @@ public final class Responses {
   }
 
   /**
+   * The status code of a response's Status-Line (§7.2: {@code SIP/2.0 SP 3DIGIT SP}), or -1 when
+   * {@code message} does not start with one (a request, or not SIP).
+   */
+  public static int statusOf(byte[] message) {
+    // "SIP/2.0 " is 8 bytes, then 3 digits and a space
+    if (message.length < 12 || message[7] != ' ' || message[11] != ' ') {
+      return -1;
+    }
+    for (int i = 0; i < 7; i++) {
+      if (message[i] != STATUS_LINE_START[i]) {
+        return -1;
+      }
+    }
+    int status = 0;
+    for (int i = 8; i < 11; i++) {
+      int d = message[i] - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      status = status * 10 + d;
+    }
+    return status >= 100 && status <= 699 ? status : -1;
+  }
+
+  private static final byte[] STATUS_LINE_START = "SIP/2.0".getBytes(StandardCharsets.US_ASCII);
+
+  /**
    * The To tag of our responses to {@code req}: its own if it had one, else one that is the same
    * for every retransmission of the request, stateless or not, and for a CANCEL and its INVITE
    * (§9.2 wants their responses to carry the same tag): FNV-1a over Call-ID, From tag, top Via

@@ -40,11 +40,14 @@ public abstract sealed class ServerTransaction extends Transaction
 
   /** Answers with a response the TU wrote whole; it must be a response to this request. */
   public void respond(byte[] response) {
-    SipMessage m = layer.parse(response);
-    if (m.isRequest() || !m.isOk() || m.status() < 100) {
-      throw new IllegalArgumentException(this + ": not a response: " + m);
+    // only its status line is read (§7.2): the TU wrote it, parsing it whole again costs a parse
+    // per relayed answer
+    int status = Responses.statusOf(response);
+    if (status < 100) {
+      throw new IllegalArgumentException(
+          this + ": not a response: " + Messages.firstLine(response));
     }
-    answer(m.status(), response);
+    answer(status, response);
   }
 
   /** The To tag the layer puts in responses it builds: the request's, or one derived from it. */

@@ -175,30 +175,55 @@ public final class TransactionLayer {
       throw new IllegalArgumentException(
           method + " to " + to + ": CSeq method is " + m.cseqMethod());
     }
-    String key = TransactionKeys.client(branch, method);
-    if (clients.containsKey(key)) {
-      throw new IllegalArgumentException(
-          method + " to " + to + ": branch " + branch + " is in use by " + clients.get(key));
+    return open(request, method, branch, to, owner);
+  }
+
+  /**
+   * Sends {@code request} like {@link #sendRequest(byte[], Peer, TransactionUser)} without parsing
+   * it again: for a TU that wrote it whole and names its method (the CSeq method too) and its top
+   * Via branch, which must come from {@link #newBranch()}.
+   */
+  public ClientTransaction sendRequest(
+      byte[] request, SipMethod method, String branch, Peer to, TransactionUser owner) {
+    java.util.Objects.requireNonNull(owner, "owner");
+    if (method.equals(SipMethod.ACK)) {
+      throw new IllegalArgumentException("an ACK has no client transaction; use sendStateless");
     }
+    if (branch == null || !branch.startsWith(TransactionKeys.MAGIC_COOKIE)) {
+      throw new IllegalArgumentException(
+          method + " to " + to + ": top Via branch must start with z9hG4bK, got " + branch);
+    }
+    return open(request, method, branch, to, owner);
+  }
+
+  private ClientTransaction open(
+      byte[] request, SipMethod method, String branch, Peer to, TransactionUser owner) {
+    String key = TransactionKeys.client(branch, method);
     ClientTransaction tx =
         method.equals(SipMethod.INVITE)
             ? new ClientInviteTransaction(this, key, to, request)
             : new ClientNonInviteTransaction(this, key, to, method, request);
+    ClientTransaction open = clients.putIfAbsent(key, tx);
+    if (open != null) {
+      throw new IllegalArgumentException(
+          method + " to " + to + ": branch " + branch + " is in use by " + open);
+    }
     tx.user = owner;
-    clients.put(key, tx);
     tx.start();
     return tx;
   }
 
   /** Sends a message outside any transaction: the ACK for a 2xx (§13.2.2.4), stateless answers. */
   public void sendStateless(byte[] message, Peer to) {
-    sink.send(
-        to,
-        message,
-        (peer, reason) -> {
-          counters.transportErrors.increment();
-          LOG.debug("stateless send to {} failed: {}", peer, reason);
-        });
+    sink.send(to, message, statelessFailure);
+  }
+
+  /** One for every stateless send (not a new lambda per message). */
+  private final MessageSink.SendFailure statelessFailure = this::statelessSendFailed;
+
+  private void statelessSendFailed(Peer peer, String reason) {
+    counters.transportErrors.increment();
+    LOG.debug("stateless send to {} failed: {}", peer, reason);
   }
 
   private void receiveResponse(SipMessage m, Peer source) {
