@@ -63,7 +63,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   private List<Unlinked> unlinked = new ArrayList<>(); // writer thread only
 
   /** The longest a message waits for its Call-ID's link before it is forwarded without. */
-  static final long LINK_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  static final long LINK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   /**
    * Where every written message also goes, with its trace id (HEP): {@code offer} is called on the
@@ -533,8 +533,8 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   /**
    * Hands the batch's messages on, each with the trace id known now. A message whose Call-ID is not
    * linked yet waits until it is, at most {@link #LINK_WAIT_NANOS} (or all do, when {@code all}): a
-   * caller's INVITE is captured before its call links it, on another loop, and the first calls of a
-   * cold JVM take tens of milliseconds to get there.
+   * caller's INVITE is captured before its call links it, on another loop, and the first call of a
+   * cold JVM on a busy machine can take over 100 ms to get there.
    */
   private void forward(int count, boolean all) {
     long now = System.nanoTime();

@@ -319,10 +319,12 @@ class TracesEndToEndTest {
           .anySatisfy(l -> assertThat(l).contains("|" + cdr.bCallId() + "|BYE"));
       await()
           .atMost(Duration.ofSeconds(5))
-          .untilAsserted(() ->
-              assertThat(traces().counters())
-                  .containsEntry("hep_sent", 12L)
-                  .containsEntry("hep_dropped", 0L));
+          .untilAsserted(() -> {
+            // 12, or more when a slow machine made SIPp retransmit: each captured one is sent
+            var n = traces().counters();
+            assertThat(n.get("hep_sent")).isGreaterThanOrEqualTo(12L).isEqualTo(n.get("captured"));
+            assertThat(n).containsEntry("hep_dropped", 0L);
+          });
     }
   }
 }
