@@ -14,8 +14,9 @@
 #
 # Trace on vs off (issue 7): TRACE_AB=1 at start also runs a second Trunkline JVM with
 # traces.enabled: false on +4 (SUT trunkline-notrace); measure with SUTS="trunkline trunkline-notrace".
-# Jar A/B: TRUNKLINE_JAR_B=other.jar at start also runs that jar on +5 (SUT trunkline-b), same config;
-# TRACES=off at start runs the trunkline (and trunkline-b) JVMs with traces.enabled: false.
+# A/B of two jars: TRUNKLINE_JAR_B at start also runs that jar on +5 (SUT trunkline-b), and with
+# TRACE_AB=1 untraced on +6 (trunkline-b-notrace): four JVMs that one sweep interleaves run by run.
+# TRACES=off at start runs the trunkline and trunkline-b JVMs with traces.enabled: false.
 #
 # Each locked step stays under ~10 minutes (sweep: ~45 s per rate at REPEAT=3). The servers run
 # between steps (idle) under `timeout LIFE`, and `stop` ends them by PID.
@@ -28,7 +29,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 H="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}"
 BASE="${BENCH_RUN:-/tmp/trunkline-calls-bench}"; mkdir -p "$BASE"
 B="${BASE_PORT:-16070}"
-P_KAM=$((B + 1)); P_TL=$((B + 3)); P_TLN=$((B + 4)); P_TLB=$((B + 5)); P_UAC=$((B + 12)); P_HOLD=$((B + 13)); P_UAS=$((B + 20))
+P_KAM=$((B + 1)); P_TL=$((B + 3)); P_TLN=$((B + 4)); P_TLB=$((B + 5)); P_TLBN=$((B + 6)); P_UAC=$((B + 12)); P_HOLD=$((B + 13)); P_UAS=$((B + 20))
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"; JBIN="$(dirname "$JAVA")"
 JAR="${TRUNKLINE_JAR:-$ROOT/server/target/trunkline.jar}"
 LIFE="${LIFE:-3600}"; REPEAT="${REPEAT:-3}"; SECS="${SECS:-10}"
@@ -40,7 +41,8 @@ load() { [[ -f "$STATE/state.env" ]] || die "no session: run 'bench/calls/run.sh
   # shellcheck disable=SC1091
   source "$STATE/state.env"; export BENCH_RUN="$SESSION" UAS_PORT="$P_UAS" UAS_PID UAC_PORT="$P_UAC"; }
 target() { case $1 in trunkline) echo "127.0.0.1:$P_TL $TL";; kamailio) echo "127.0.0.1:$P_KAM $KAM";;
-  trunkline-notrace) echo "127.0.0.1:$P_TLN $TLN";; trunkline-b) echo "127.0.0.1:$P_TLB $TLB";; esac; }
+  trunkline-notrace) echo "127.0.0.1:$P_TLN $TLN";; trunkline-b) echo "127.0.0.1:$P_TLB $TLB";;
+  trunkline-b-notrace) echo "127.0.0.1:$P_TLBN $TLBN";; esac; }
 wait_port() { for _ in $(seq 300); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
   die "nothing listens on udp $1"; }
 jvm_pid() { pgrep -P "$TL" java | head -1; }   # the JVM under its timeout wrapper (any jar name)
@@ -56,7 +58,7 @@ brief() { # the fields a reader wants from a RESULT line
   tr ' ' '\n' | grep -E '^(rate|achieved_cps|fail_pct|retrans|sut_us_per_call|sut_cpu_pct|uac_cpu_pct|uas_cpu_pct|other_cpu_pct|clean|rt_p99_ms|lat_e2e_med_us|lat_e2e_p99_us|lat_uas_med_us|lat_sut_added_med_us|lat_sut_added_p99_us|lat_added_med_us|lat_added_p99_us|lat_added_max_us)=' | tr '\n' ' '; echo; }
 
 cmd_start() {
-  for p in $P_KAM $P_TL $P_TLN $P_TLB $P_UAC $P_HOLD $P_UAS; do
+  for p in $P_KAM $P_TL $P_TLN $P_TLB $P_TLBN $P_UAC $P_HOLD $P_UAS; do
     ss -Hlun "sport = :$p" | grep -q . && die "port $p in use; set BASE_PORT"; done
   [[ -f "$JAR" ]] || die "no $JAR: ./build -q -o -B package -DskipTests"
   SESSION="$BASE/$(date -u +%Y%m%dT%H%M%S)"; mkdir -p "$SESSION/db"; ln -sfn "$SESSION" "$STATE"
@@ -80,15 +82,21 @@ cmd_start() {
     TLN=$!
     wait_port "$P_TLN"
   fi
-  TLB=""
+  TLB=""; TLBN=""
   if [[ -n "${TRUNKLINE_JAR_B:-}" ]]; then
-    mkdir -p "$SESSION/db-b"
-    "$HERE/config.sh" "$P_TLB" "$P_UAS" "$SESSION/db-b" "${TRACES:-on}" >"$SESSION/trunkline-b.yaml"
-    # shellcheck disable=SC2086
-    setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g ${JAVA_OPTS:-} \
-      -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/trunkline-b.yaml" </dev/null >"$SESSION/trunkline-b.log" 2>&1 &
-    TLB=$!
-    wait_port "$P_TLB"
+    [[ -f "$TRUNKLINE_JAR_B" ]] || die "no $TRUNKLINE_JAR_B"
+    start_b() { # start_b NAME PORT [off]
+      mkdir -p "$SESSION/db-$1"
+      "$HERE/config.sh" "$2" "$P_UAS" "$SESSION/db-$1" "${3:-${TRACES:-on}}" >"$SESSION/$1.yaml"
+      # shellcheck disable=SC2086
+      setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g ${JAVA_OPTS:-} \
+        -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
+      echo $!
+    }
+    TLB=$(start_b trunkline-b "$P_TLB"); wait_port "$P_TLB"
+    if [[ "${TRACE_AB:-0}" == 1 ]]; then
+      TLBN=$(start_b trunkline-b-notrace "$P_TLBN" off); wait_port "$P_TLBN"
+    fi
   fi
   cat >"$SESSION/state.env" <<ENV
 SESSION=$SESSION
@@ -97,6 +105,7 @@ KAM=$KAM
 TL=$TL
 TLN=$TLN
 TLB=$TLB
+TLBN=$TLBN
 JAR=$JAR
 JAR_B="${TRUNKLINE_JAR_B:-}"
 TRACES="${TRACES:-on}"
@@ -116,6 +125,10 @@ cmd_warmup() { load; header warmup
   if [[ -n "${TLN:-}" ]]; then
     for r in 1000 2000 2000; do run_one trunkline-notrace $r 15 "$SESSION/warmup/tln-$r-$RANDOM" | brief; sleep 3; done
   fi
+  local s
+  for s in ${TLB:+trunkline-b} ${TLBN:+trunkline-b-notrace}; do
+    for r in 1000 2000 2000; do run_one "$s" $r 15 "$SESSION/warmup/$s-$r-$RANDOM" | brief; sleep 3; done
+  done
   [[ " $SUTS " == *" kamailio "* ]] && run_one kamailio 1000 10 "$SESSION/warmup/kam-$RANDOM" | brief
   true
 }
@@ -210,7 +223,7 @@ cmd_summary() { load
   true
 }
 
-cmd_stop() { load; "$H/stop-pid.sh" "$TL" ${TLN:-} ${TLB:-} "$KAM" "$UAS_PID"; }
+cmd_stop() { load; "$H/stop-pid.sh" "$TL" ${TLN:-} ${TLB:-} ${TLBN:-} "$KAM" "$UAS_PID"; }
 
 case "${1:-}" in
   start|warmup|latency|hold|summary|stop) "cmd_$1" ;;

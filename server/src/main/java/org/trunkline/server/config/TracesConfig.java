@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param enabled whether the trace tap captures at all
  * @param maxBytes the stored messages' bytes are kept at or under this (oldest deleted first)
  * @param maxAge messages older than this are deleted
- * @param queue messages that may wait for the trace writer; more are dropped and counted
+ * @param queue messages that may wait for the trace writer per capturing thread (each event loop
+ *     has its own ring); more are dropped and counted
  * @param path the directory of the segment files (relative: to the working directory); null for
  *     {@code traces/} beside an embedded H2 database's file, else {@link #DEFAULT_PATH}
  * @param hep the Homer collector every traced message is also sent to, or null for none

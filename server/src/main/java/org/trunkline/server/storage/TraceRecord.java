@@ -168,6 +168,12 @@ final class TraceRecord {
    * bytes ({@code off}, {@code len} into {@code b}); {@code null} when there is none.
    */
   static int[] callId(byte[] b, int off, int len) {
+    long c = callIdAt(b, off, len);
+    return c < 0 ? null : new int[] {start(c), length(c)};
+  }
+
+  /** As {@link #callId}, without an object: {@code start << 32 | length}, or -1 when none. */
+  static long callIdAt(byte[] b, int off, int len) {
     int end = off + len;
     int line = off;
     while (line < end && b[line] != '\n') {
@@ -176,7 +182,7 @@ final class TraceRecord {
     line++;
     while (line < end) {
       if (b[line] == '\r' || b[line] == '\n') {
-        return null; // the blank line: the headers are over
+        return -1; // the blank line: the headers are over
       }
       int p = -1;
       if (matches(b, line, end, "call-id")) {
@@ -201,7 +207,7 @@ final class TraceRecord {
           while (e > v && (b[e - 1] == ' ' || b[e - 1] == '\t')) {
             e--;
           }
-          return new int[] {v, Math.min(e - v, MAX_CALL_ID)};
+          return (long) v << 32 | Math.min(e - v, MAX_CALL_ID);
         }
       }
       while (line < end && b[line] != '\n') {
@@ -209,7 +215,15 @@ final class TraceRecord {
       }
       line++;
     }
-    return null;
+    return -1;
+  }
+
+  static int start(long callIdAt) {
+    return (int) (callIdAt >>> 32);
+  }
+
+  static int length(long callIdAt) {
+    return (int) callIdAt;
   }
 
   /** The Call-ID as text, "" when there is none. */

@@ -1,6 +1,7 @@
 package org.trunkline.server.storage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,19 +33,19 @@ import org.trunkline.stack.Transport;
  * SIP traces in append-only segment files under {@code traces.path} (issue 7), with an in-memory
  * index by Call-ID rebuilt from them at start.
  *
- * <p>As the stack's {@link TraceTap} and the core's {@link TraceSink} it only queues a reference
- * (never blocks, never throws: event loops call it; a full queue drops and counts). One writer
- * thread of its own finds each message's Call-ID without parsing it, appends the batch to the
- * current segment in one write, then indexes it; messages and links are joined by Call-ID, so a
- * link may come after its messages. The same thread rolls segments and deletes the oldest ones past
- * {@code max-age} or {@code max-size}. {@link #find} and {@link #search} read under the index's
- * read lock from the API's threads. Nothing is fsynced: a machine crash loses what the OS had not
- * written; a process crash loses only the queue.
+ * <p>As the stack's {@link TraceTap} and the core's {@link TraceSink} it copies each message (or
+ * link) into the calling thread's own {@link TraceRing}: no lock, no object, never blocks, never
+ * throws (event loops call it); a full ring drops and counts. Virtual threads share one ring under
+ * a lock. One writer thread of its own polls the rings (napping {@link #NAP_NANOS} when all are
+ * empty), finds each message's Call-ID without parsing it, appends the batch to the current segment
+ * in one write, then indexes it; messages and links are joined by Call-ID, so a link may come after
+ * its messages. The same thread rolls segments and deletes the oldest ones past {@code max-age} or
+ * {@code max-size}. {@link #find} and {@link #search} read under the index's read lock from the
+ * API's threads. Nothing is fsynced: a machine crash loses what the OS had not written; a process
+ * crash loses only what waits in the rings.
  */
 public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TraceStore.class);
-
-  static final int BATCH = 4_096;
 
   /** The most messages one trace answer holds (the newest). */
   public static final int MAX_MESSAGES = 10_000;
@@ -52,26 +53,17 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   static final long RETAIN_EVERY_MS = 30_000;
   static final String SUFFIX = ".seg";
 
-  private record Captured(
-      Direction dir,
-      Transport transport,
-      InetSocketAddress local,
-      InetSocketAddress remote,
-      byte[] buf,
-      int off,
-      int len,
-      long epochMicros) {}
-
-  private record Link(String callId, String id, long epochMicros) {}
-
-  private static final Object STOP = new Object();
-  static final long POLL_MS = 100;
-
-  /** How long the writer naps when the queue is empty (the most a message waits to be written). */
+  /** How long the writer naps when every ring is empty (the most a message waits to be written). */
   static final long NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
+  /** A batch of this many records or more: the writer goes on without a nap. */
+  static final int BUSY = 1_024;
+
   static final int MAX_UNLINKED = 10_000;
-  private List<Object[]> unlinked = new ArrayList<>(); // writer thread only
+  private List<Unlinked> unlinked = new ArrayList<>(); // writer thread only
+
+  /** The longest a message waits for its Call-ID's link before it is forwarded without. */
+  static final long LINK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   /**
    * Where every written message also goes, with its trace id (HEP): {@code offer} is called on the
@@ -89,13 +81,18 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   private final Database db;
   private final Forward forward;
   private final long segmentBytes;
-  private final ArrayBlockingQueue<Object> queue;
+  private final int ringBytes;
+  private final CopyOnWriteArrayList<TraceRing> rings = new CopyOnWriteArrayList<>();
+  private final ThreadLocal<TraceRing> ring;
+  private volatile TraceRing shared; // the virtual threads' ring, made when first needed
+  private final TraceRing.Reader reader = this::encode;
   private final TraceIndex index = new TraceIndex();
   private final TraceReads reads;
   private final TreeMap<Integer, Segment> segments = new TreeMap<>(); // writer (and retain) only
   private final Thread thread;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final LongAdder captured = new LongAdder();
+  private final LongAdder retiredCaptured = new LongAdder(); // of the rings of ended threads
+  private final LongAdder closedCaptured = new LongAdder();
   private final LongAdder written = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder failed = new LongAdder();
@@ -103,6 +100,8 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   private volatile long storedBytes;
   private FileChannel out;
   private ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+  private final Batch batch = new Batch(); // writer thread only
+  private final TraceNames names = new TraceNames(); // writer thread only
   private long lastRetain;
 
   private static final class Segment {
@@ -122,7 +121,8 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     this.clock = clock;
     this.db = db;
     this.segmentBytes = Math.clamp(config.maxBytes() / 16, 64 * 1024, 64L << 20);
-    this.queue = new ArrayBlockingQueue<>(config.queue() + 1);
+    this.ringBytes = TraceRing.bytesFor(config.queue());
+    this.ring = ThreadLocal.withInitial(() -> register(Thread.currentThread()));
     this.reads = new TraceReads(dir, index);
     this.thread = new Thread(this::run, "trace-writer");
     thread.setDaemon(true);
@@ -256,60 +256,100 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
       int off,
       int len,
       long epochMicros) {
-    captured.increment();
-    offer(new Captured(dir, transport, local, remote, buf, off, len, epochMicros));
+    if (closed.get()) {
+      closedCaptured.increment();
+      drop();
+      return;
+    }
+    TraceRing r = ring();
+    boolean kept;
+    if (r.owner == null) {
+      synchronized (r) {
+        kept = r.message(dir, transport, local, remote, buf, off, len, epochMicros);
+      }
+    } else {
+      kept = r.message(dir, transport, local, remote, buf, off, len, epochMicros);
+    }
+    if (!kept) {
+      drop();
+    }
   }
 
   @Override
   public void link(String callId, String correlationId) {
-    if (callId != null && correlationId != null) {
-      offer(new Link(callId, correlationId, TraceReads.micros(clock.instant())));
+    if (callId == null || correlationId == null) {
+      return;
+    }
+    if (closed.get()) {
+      drop();
+      return;
+    }
+    long at = TraceReads.micros(clock.instant());
+    TraceRing r = ring();
+    boolean kept;
+    if (r.owner == null) {
+      synchronized (r) {
+        kept = r.link(callId, correlationId, at);
+      }
+    } else {
+      kept = r.link(callId, correlationId, at);
+    }
+    if (!kept) {
+      drop();
     }
   }
 
-  private void offer(Object item) {
-    if (closed.get() || queue.remainingCapacity() <= 1 || !queue.offer(item)) {
-      dropped.increment();
-      long n = dropped.sum();
-      // Power-of-two counts only: a flood must not become a flood of log lines.
-      if ((n & (n - 1)) == 0) {
-        LOG.warn(
-            "SIP trace queue {}: {} messages and links dropped so far (traces.queue: {})",
-            closed.get() ? "closed" : "full, the trace writer is behind",
-            n,
-            config.queue());
+  /** The calling thread's ring: its own, or for a virtual thread the shared one. */
+  private TraceRing ring() {
+    Thread t = Thread.currentThread();
+    if (!t.isVirtual()) {
+      return ring.get();
+    }
+    TraceRing s = shared;
+    if (s == null) {
+      synchronized (rings) {
+        s = shared;
+        if (s == null) {
+          s = register(null);
+          shared = s;
+        }
       }
+    }
+    return s;
+  }
+
+  private TraceRing register(Thread owner) {
+    TraceRing r = new TraceRing(owner, ringBytes, config.queue());
+    rings.add(r);
+    return r;
+  }
+
+  private void drop() {
+    dropped.increment();
+    long n = dropped.sum();
+    // Power-of-two counts only: a flood must not become a flood of log lines.
+    if ((n & (n - 1)) == 0) {
+      LOG.warn(
+          "SIP trace queue {}: {} messages and links dropped so far (traces.queue: {} per thread)",
+          closed.get() ? "closed" : "full, the trace writer is behind",
+          n,
+          config.queue());
     }
   }
 
   // ---- the writer thread ----
 
   private void run() {
-    List<Object> batch = new ArrayList<>(BATCH);
     boolean stop = false;
     while (!stop) {
-      Object first = queue.poll();
-      if (first == null) {
-        // Not blocked on the queue: an event loop's offer then never has to wake this thread (a
-        // wake-up per message doubled the CPU of an answered OPTIONS); what arrives during the nap
-        // is taken in one batch.
-        LockSupport.parkNanos(NAP_NANOS);
-        if (Thread.currentThread().isInterrupted()) {
-          return;
-        }
-        first = queue.poll();
-      }
-      if (first != null) {
-        batch.add(first);
-        queue.drainTo(batch, BATCH - 1);
-      }
-      stop = batch.remove(STOP);
+      // Read before draining: what was published before close() is in this last round.
+      stop = closed.get();
+      int n = 0;
       try {
         synchronized (this) {
-          if (!batch.isEmpty()) {
-            write(batch);
-          } else {
-            flushUnlinked();
+          n = drainAndWrite();
+          if (n == 0) {
+            flushUnlinked(false);
           }
           if (stop || System.currentTimeMillis() - lastRetain >= RETAIN_EVERY_MS) {
             lastRetain = System.currentTimeMillis();
@@ -319,13 +359,22 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
           }
         }
       } catch (IOException | RuntimeException e) {
-        failed.add(batch.size());
-        LOG.error("cannot write {} SIP trace records to {}: {}", batch.size(), dir, e.toString());
+        failed.add(Math.max(1, batch.count - batch.from));
+        LOG.error("cannot write {} SIP trace records to {}: {}", batch.count, dir, e.toString());
       }
-      batch.clear();
+      retireEnded();
+      if (n < BUSY && !stop) {
+        // Not blocked on anything: an event loop's capture then never has to wake this thread (a
+        // wake-up per message doubled the CPU of an answered OPTIONS); what arrives during the nap
+        // is taken in one batch (one write), also after a small batch.
+        LockSupport.parkNanos(NAP_NANOS);
+        if (Thread.currentThread().isInterrupted()) {
+          return;
+        }
+      }
     }
     synchronized (this) {
-      flushUnlinked();
+      flushUnlinked(true);
       try {
         out.close();
       } catch (IOException e) {
@@ -334,89 +383,214 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     }
   }
 
-  /**
-   * Appends {@code batch} (in one write per segment it fills), then indexes it. Holds this monitor.
-   */
-  private void write(List<Object> batch) throws IOException {
-    int count = batch.size();
-    long[] offsets = new long[count];
-    TraceRecord.Meta[] metas = new TraceRecord.Meta[count];
-    ByteBuffer b = buffer;
-    b.clear();
-    int from = 0;
-    for (int i = 0; i < count; i++) {
-      Object o = batch.get(i);
-      int need =
-          o instanceof Captured c
-              ? TraceRecord.maxMessageSize(c.len())
-              : 4 + 1 + 8 + 4 + TraceRecord.MAX_CALL_ID * 4 + TraceRecord.MAX_ID * 4;
-      if (b.remaining() < need) {
-        b = grow(b, need);
+  /** Forgets the drained rings of threads that ended, keeping their counts. */
+  private void retireEnded() {
+    for (TraceRing r : rings) {
+      if (r.owner != null && !r.owner.isAlive() && r.empty()) {
+        rings.remove(r);
+        retiredCaptured.add(r.captured());
       }
-      offsets[i] = b.position();
-      metas[i] = encode(b, o);
-      if (segments.lastEntry().getValue().size + b.position() >= segmentBytes) {
-        flush(b, offsets, metas, from, i + 1);
-        roll();
-        b = buffer;
-        b.clear();
-        from = i + 1;
-      }
-    }
-    flush(b, offsets, metas, from, count);
-    written.add(count);
-    if (forward != null) {
-      forward(batch, metas);
     }
   }
 
   /**
-   * Hands the batch's messages on, each with the trace id known now. A message whose Call-ID is not
-   * linked yet waits for the next batch (or {@link #POLL_MS}): a caller's INVITE is captured just
-   * before its call links it.
+   * What the writer encodes from the rings before one write: the records' offsets in {@link
+   * #buffer} and what the index keeps of each. Reused; writer thread only.
    */
-  private void forward(List<Object> batch, TraceRecord.Meta[] metas) {
-    List<Object[]> waited = unlinked;
-    unlinked = new ArrayList<>();
-    for (Object[] p : waited) {
-      send((Captured) p[0], (String) p[1]);
+  private static final class Batch {
+    int count;
+    int from; // the first record not yet flushed
+    long[] offsets = new long[256];
+    byte[] kinds = new byte[256];
+    long[] times = new long[256];
+    boolean[] ins = new boolean[256];
+    String[] remoteIps = new String[256];
+    String[] callIds = new String[256];
+    String[] ids = new String[256];
+    TracedMessage[] messages = new TracedMessage[256]; // with a forward only
+
+    void reset() {
+      java.util.Arrays.fill(remoteIps, 0, count, null);
+      java.util.Arrays.fill(callIds, 0, count, null);
+      java.util.Arrays.fill(ids, 0, count, null);
+      java.util.Arrays.fill(messages, 0, count, null);
+      count = 0;
+      from = 0;
     }
-    for (int i = 0; i < batch.size(); i++) {
-      if (batch.get(i) instanceof Captured c) {
-        TraceIndex.Entry e = index.byCallId.get(metas[i].callId()); // the writer's own index
-        if ((e == null || e.id == null) && unlinked.size() < MAX_UNLINKED) {
-          unlinked.add(new Object[] {c, metas[i].callId()});
+
+    int next() {
+      if (count == offsets.length) {
+        int n = count * 2;
+        offsets = java.util.Arrays.copyOf(offsets, n);
+        kinds = java.util.Arrays.copyOf(kinds, n);
+        times = java.util.Arrays.copyOf(times, n);
+        ins = java.util.Arrays.copyOf(ins, n);
+        remoteIps = java.util.Arrays.copyOf(remoteIps, n);
+        callIds = java.util.Arrays.copyOf(callIds, n);
+        ids = java.util.Arrays.copyOf(ids, n);
+        messages = java.util.Arrays.copyOf(messages, n);
+      }
+      return count++;
+    }
+  }
+
+  /**
+   * Drains every ring into {@link #buffer} in the segment format, appends it (one write per segment
+   * it fills), then indexes it. Holds this monitor.
+   *
+   * @return records written
+   */
+  private int drainAndWrite() throws IOException {
+    batch.reset();
+    buffer.clear();
+    for (TraceRing r : rings) {
+      r.drain(reader);
+    }
+    int count = batch.count;
+    if (count == 0) {
+      return 0;
+    }
+    flush(buffer, batch.from, count);
+    written.add(count);
+    if (forward != null) {
+      forward(count, false);
+    }
+    return count;
+  }
+
+  /** One record of a ring, into the batch; rolls the segment when it is full. */
+  private void encode(byte[] ring, int at) {
+    Batch t = batch;
+    ByteBuffer b = buffer;
+    int i = t.next();
+    byte kind = TraceRing.kind(ring, at);
+    int need = TraceRing.size(ring, at) + 2 * (1 + 16 + 2) + 2 + 4 + TraceRecord.MAX_CALL_ID;
+    if (b.remaining() < need) {
+      b = grow(b, need);
+    }
+    t.offsets[i] = b.position();
+    t.kinds[i] = kind;
+    long micros = TraceRing.epochMicros(ring, at);
+    t.times[i] = micros;
+    int p = TraceRing.payload(at);
+    if (kind == TraceRecord.LINK) {
+      int cl = TraceRing.linkCallIdLength(ring, at);
+      int dl = TraceRing.linkIdLength(ring, at);
+      int start = b.position();
+      b.putInt(0).put(TraceRecord.LINK).putLong(micros);
+      b.putShort((short) cl).put(ring, p, cl);
+      b.putShort((short) dl).put(ring, p + cl, dl);
+      b.putInt(start, b.position() - start - 4);
+      t.ins[i] = false;
+      t.remoteIps[i] = "";
+      t.callIds[i] = new String(ring, p, cl, StandardCharsets.UTF_8);
+      t.ids[i] = new String(ring, p + cl, dl, StandardCharsets.UTF_8);
+    } else {
+      int len = TraceRing.messageLength(ring, at);
+      long cid = TraceRecord.callIdAt(ring, p, len);
+      int cs = cid < 0 ? 0 : TraceRecord.start(cid);
+      int cl = cid < 0 ? 0 : TraceRecord.length(cid);
+      boolean in = TraceRing.in(ring, at);
+      int localLen = TraceRing.localIpLength(ring, at);
+      int remoteLen = TraceRing.remoteIpLength(ring, at);
+      int start = b.position();
+      b.putInt(0).put(TraceRecord.MESSAGE).putLong(micros);
+      b.put((byte) (in ? 0 : 1)).put((byte) TraceRing.transport(ring, at));
+      b.put((byte) localLen).put(ring, TraceRing.localIp(at), localLen);
+      b.putShort((short) TraceRing.localPort(ring, at));
+      b.put((byte) remoteLen).put(ring, TraceRing.remoteIp(at), remoteLen);
+      b.putShort((short) TraceRing.remotePort(ring, at));
+      b.putShort((short) cl).put(ring, cs, cl);
+      b.putInt(len).put(ring, p, len);
+      b.putInt(start, b.position() - start - 4);
+      t.ins[i] = in;
+      // the index keeps a caller's IP only: an answer's is not asked for
+      t.remoteIps[i] = in ? names.ip(ring, TraceRing.remoteIp(at), remoteLen) : "";
+      t.callIds[i] = cl == 0 ? "" : names.callId(ring, cs, cl);
+      t.ids[i] = null;
+      if (forward != null) {
+        int mark = b.position();
+        b.position(start + 4);
+        t.messages[i] = TraceRecord.message(b, "");
+        b.position(mark);
+      }
+    }
+    try {
+      if (segments.lastEntry().getValue().size + b.position() >= segmentBytes) {
+        flush(b, t.from, i + 1);
+        roll();
+        buffer.clear();
+        t.from = i + 1;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A message handed on only when its Call-ID is linked, or after {@link #LINK_WAIT_NANOS}. */
+  private record Unlinked(TracedMessage message, String callId, long since) {}
+
+  /**
+   * Hands the batch's messages on, each with the trace id known now. A message whose Call-ID is not
+   * linked yet waits until it is, at most {@link #LINK_WAIT_NANOS} (or all do, when {@code all}): a
+   * caller's INVITE is captured before its call links it, on another loop, and the first call of a
+   * cold JVM on a busy machine can take over 100 ms to get there.
+   */
+  private void forward(int count, boolean all) {
+    long now = System.nanoTime();
+    if (!unlinked.isEmpty()) {
+      List<Unlinked> waited = unlinked;
+      unlinked = new ArrayList<>();
+      for (Unlinked u : waited) {
+        if (all || linked(u.callId()) || now - u.since() >= LINK_WAIT_NANOS) {
+          send(u.message(), u.callId());
         } else {
-          send(c, metas[i].callId());
+          unlinked.add(u);
+        }
+      }
+    }
+    for (int i = 0; i < count; i++) {
+      TracedMessage m = batch.messages[i];
+      if (m != null) {
+        String callId = batch.callIds[i];
+        if (!all && !linked(callId) && unlinked.size() < MAX_UNLINKED) {
+          unlinked.add(new Unlinked(m, callId, now));
+        } else {
+          send(m, callId);
         }
       }
     }
   }
 
-  private void flushUnlinked() {
+  private boolean linked(String callId) {
+    TraceIndex.Entry e = index.byCallId.get(callId); // the writer's own index
+    return e != null && e.id != null;
+  }
+
+  private void flushUnlinked(boolean all) {
     if (forward != null && !unlinked.isEmpty()) {
-      forward(List.of(), new TraceRecord.Meta[0]);
+      batch.reset();
+      forward(0, all);
     }
   }
 
-  private void send(Captured c, String callId) {
+  private void send(TracedMessage m, String callId) {
     TraceIndex.Entry e = index.byCallId.get(callId);
     forward
         .offer()
         .test(
             new TracedMessage(
-                c.epochMicros(),
-                c.dir(),
-                c.transport(),
-                c.local(),
-                c.remote(),
-                java.util.Arrays.copyOfRange(c.buf(), c.off(), c.off() + c.len()),
+                m.epochMicros(),
+                m.direction(),
+                m.transport(),
+                m.local(),
+                m.remote(),
+                m.bytes(),
                 e == null || e.id == null ? "" : e.id));
   }
 
   /** Writes {@code b} to the current segment and indexes records {@code from..to-1} of it. */
-  private void flush(ByteBuffer b, long[] offsets, TraceRecord.Meta[] metas, int from, int to)
-      throws IOException {
+  private void flush(ByteBuffer b, int from, int to) throws IOException {
     if (from == to) {
       return;
     }
@@ -430,60 +604,21 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     long base = seg.size;
     seg.size += bytes;
     storedBytes += bytes;
+    Batch t = batch;
     index.lock.writeLock().lock();
     try {
       for (int i = from; i < to; i++) {
-        indexRecord(metas[i], TraceIndex.position(number, base + offsets[i]));
-        seg.lastAt = Math.max(seg.lastAt, metas[i].epochMicros());
+        long position = TraceIndex.position(number, base + t.offsets[i]);
+        if (t.kinds[i] == TraceRecord.LINK) {
+          index.link(t.callIds[i], t.ids[i], t.times[i]);
+        } else if (!t.callIds[i].isEmpty()) {
+          index.message(t.callIds[i], position, t.times[i], t.ins[i], t.remoteIps[i]);
+        }
+        seg.lastAt = Math.max(seg.lastAt, t.times[i]);
       }
     } finally {
       index.lock.writeLock().unlock();
     }
-  }
-
-  private TraceRecord.Meta encode(ByteBuffer b, Object o) {
-    return switch (o) {
-      case Captured c -> {
-        int[] cid = TraceRecord.callId(c.buf(), c.off(), c.len());
-        String callId =
-            cid == null ? "" : new String(c.buf(), cid[0], cid[1], StandardCharsets.UTF_8);
-        byte[] cidBytes =
-            cid == null
-                ? new byte[0]
-                : java.util.Arrays.copyOfRange(c.buf(), cid[0], cid[0] + cid[1]);
-        TraceRecord.putMessage(
-            b,
-            c.dir(),
-            c.transport(),
-            c.local(),
-            c.remote(),
-            cidBytes,
-            c.buf(),
-            c.off(),
-            c.len(),
-            c.epochMicros());
-        yield new TraceRecord.Meta(
-            TraceRecord.MESSAGE,
-            c.epochMicros(),
-            c.dir() == Direction.IN,
-            ip(c.remote()),
-            callId,
-            null);
-      }
-      case Link l -> {
-        byte[] cidBytes = TraceRecord.utf8(l.callId(), TraceRecord.MAX_CALL_ID);
-        byte[] idBytes = TraceRecord.utf8(l.id(), TraceRecord.MAX_ID);
-        TraceRecord.putLink(b, cidBytes, idBytes, l.epochMicros());
-        yield new TraceRecord.Meta(
-            TraceRecord.LINK,
-            l.epochMicros(),
-            false,
-            "",
-            new String(cidBytes, StandardCharsets.UTF_8),
-            new String(idBytes, StandardCharsets.UTF_8));
-      }
-      default -> throw new IllegalStateException("queued " + o);
-    };
   }
 
   private ByteBuffer grow(ByteBuffer b, int need) {
@@ -492,10 +627,6 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     bigger.put(b);
     buffer = bigger;
     return bigger;
-  }
-
-  private static String ip(InetSocketAddress a) {
-    return a == null || a.getAddress() == null ? "" : a.getAddress().getHostAddress();
   }
 
   // ---- retention ----
@@ -586,36 +717,54 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   }
 
   /**
-   * captured (by the tap), written (messages and links), dropped (the queue was full: the writer
-   * fell behind), failed (the disk refused them), deleted (messages, by retention), stored_bytes,
-   * queued.
+   * How many capture rings there are now: one per thread that captured (each event loop), plus one
+   * shared by virtual threads if any captured.
+   */
+  public int rings() {
+    return rings.size();
+  }
+
+  /**
+   * captured (by the tap), written (messages and links), dropped (a thread's ring was full: the
+   * writer fell behind), failed (the disk refused them), deleted (messages, by retention),
+   * stored_bytes, queued (messages and links waiting in the rings).
    */
   public Map<String, Long> counters() {
+    long captured = retiredCaptured.sum() + closedCaptured.sum();
+    long queued = 0;
+    for (TraceRing r : rings) {
+      captured += r.captured();
+      queued += r.queued();
+    }
     Map<String, Long> m = new java.util.LinkedHashMap<>();
-    m.put("captured", captured.sum());
+    m.put("captured", captured);
     m.put("written", written.sum());
     m.put("dropped", dropped.sum());
     m.put("failed", failed.sum());
     m.put("deleted", deleted.sum());
     m.put("stored_bytes", storedBytes);
-    m.put("queued", (long) queue.size());
+    m.put("queued", queued);
     if (forward != null) {
       m.putAll(forward.counters().get());
     }
     return m;
   }
 
-  /** Writes what is queued (waiting at most 10 s), then stops the writer. Idempotent. */
+  /**
+   * Stops capturing, writes what waits in the rings (waiting at most 10 s for the writer), then
+   * stops the writer. Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     try {
-      if (!queue.offer(STOP, 10, TimeUnit.SECONDS)) {
-        LOG.warn("trace writer: queue still full after 10 s");
-      }
+      LockSupport.unpark(thread);
       thread.join(10_000);
+      if (thread.isAlive()) {
+        LOG.warn("trace writer: still writing after 10 s");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -247,8 +247,8 @@ class TracesEndToEndTest {
     int p = Sipp.freePortFor("u1");
     Process callee = pbx("uas-call", p);
     start("queue: 4", TWO_TRUNKS.formatted(p));
-    // The writer appends under the store's monitor: holding it stalls the writer as a disk that
-    // stopped answering would, and the queue of 4 fills at once.
+    // The writer drains and appends under the store's monitor: holding it stalls the writer as a
+    // disk that stopped answering would, and each thread's ring of 4 fills at once.
     synchronized (traces()) {
       long t0 = System.nanoTime();
       call("uac-call", "+74951234567");
@@ -257,8 +257,10 @@ class TracesEndToEndTest {
       // the call takes its 200 ms pause and loopback round trips; SIPp start-up is most of it
       assertThat(took).isLessThan(Duration.ofSeconds(5));
       assertThat(lastCdr().status()).isEqualTo(200);
-      // 12 messages and 2 links; at most 4 wait and 1 is in the stalled batch
-      assertThat(traces().counters().get("dropped")).isGreaterThanOrEqualTo(14 - 4 - 1L);
+      // 12 messages and 2 links; at most 4 wait in each capturing thread's ring
+      int rings = traces().rings();
+      assertThat(rings).isBetween(1, 3);
+      assertThat(traces().counters().get("dropped")).isGreaterThanOrEqualTo(14 - 4L * rings);
     }
     long captured = traces().counters().get("captured");
     await()
@@ -317,10 +319,12 @@ class TracesEndToEndTest {
           .anySatisfy(l -> assertThat(l).contains("|" + cdr.bCallId() + "|BYE"));
       await()
           .atMost(Duration.ofSeconds(5))
-          .untilAsserted(() ->
-              assertThat(traces().counters())
-                  .containsEntry("hep_sent", 12L)
-                  .containsEntry("hep_dropped", 0L));
+          .untilAsserted(() -> {
+            // 12, or more when a slow machine made SIPp retransmit: each captured one is sent
+            var n = traces().counters();
+            assertThat(n.get("hep_sent")).isGreaterThanOrEqualTo(12L).isEqualTo(n.get("captured"));
+            assertThat(n).containsEntry("hep_dropped", 0L);
+          });
     }
   }
 }
