@@ -114,6 +114,9 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     }
   }
 
+  /** Held from open to close: no second server writes this directory. */
+  private DirectoryLock dirLock;
+
   private TraceStore(Path dir, TracesConfig config, Clock clock, Database db, Forward forward) {
     this.dir = dir;
     this.forward = forward;
@@ -145,12 +148,20 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
       throws IOException {
     Path dir = directory(config, db);
     Files.createDirectories(dir);
-    TraceStore s = new TraceStore(dir, config, clock, db, forward);
-    s.load();
-    s.roll();
-    s.lastRetain = System.currentTimeMillis();
-    s.thread.start();
-    return s;
+    // one server per directory: a second one would race the first for its segment files
+    DirectoryLock lock = DirectoryLock.acquire(dir, "traces.path");
+    try {
+      TraceStore s = new TraceStore(dir, config, clock, db, forward);
+      s.dirLock = lock;
+      s.load();
+      s.roll();
+      s.lastRetain = System.currentTimeMillis();
+      s.thread.start();
+      return s;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
   }
 
   /** Where the segments of {@code config} live. */
@@ -772,5 +783,10 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
       forward.close().run();
     }
     reads.close();
+    try {
+      dirLock.close();
+    } catch (IOException e) {
+      LOG.warn("trace directory {}: {}", dir, e.getMessage());
+    }
   }
 }

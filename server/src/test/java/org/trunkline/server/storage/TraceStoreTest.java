@@ -177,6 +177,18 @@ class TraceStoreTest {
   }
 
   @Test
+  void aSecondStoreOnTheSameDirectoryIsRefusedUntilTheFirstCloses() throws Exception {
+    TraceStore first = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("traces.path " + dir.resolve("traces").toAbsolutePath())
+        .hasMessageContaining("in use by another Trunkline server");
+    first.close();
+    assertThat(store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7)).find("none")).isEmpty();
+  }
+
+  @Test
   void aRestartReindexesTheSegmentsAndCutsATornLastRecord() throws Exception {
     TraceStore s = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
     tap(s, invite("a@x", 10), NOW);
