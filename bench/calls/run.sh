@@ -119,9 +119,6 @@ ENV
 cmd_warmup() { load; header warmup
   # the JIT needs some 50,000 calls; Kamailio only fills its caches
   for r in 1000 2000 2000; do run_one trunkline $r 15 "$SESSION/warmup/tl-$r-$RANDOM" | brief; sleep 3; done
-  if [[ -n "${TLB:-}" ]]; then
-    for r in 1000 2000 2000; do run_one trunkline-b $r 15 "$SESSION/warmup/tlb-$r-$RANDOM" | brief; sleep 3; done
-  fi
   if [[ -n "${TLN:-}" ]]; then
     for r in 1000 2000 2000; do run_one trunkline-notrace $r 15 "$SESSION/warmup/tln-$r-$RANDOM" | brief; sleep 3; done
   fi
