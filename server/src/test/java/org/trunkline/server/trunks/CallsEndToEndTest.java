@@ -129,14 +129,7 @@ class CallsEndToEndTest {
     // RFC 6026 still holds, a copy of the 2xx within Timer M gets our ACK again
     int p = Sipp.freePortFor("u1");
     Process callee = pbx("uas-call-2xx-again", p);
-    start(
-        "trunks:\n"
-            + "  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"]}\n"
-            + "  - {name: pbx, mode: ip, peers: [\"127.0.0.1\"], target: \"sip:127.0.0.1:"
-            + p
-            + "\", health: off}\n"
-            + "routes:\n"
-            + "  - {prefix: \"+7495\", trunks: [pbx]}\n");
+    start(String.format(ONE_PBX, p));
 
     call("uac-call", "+74951234567");
 
