@@ -286,29 +286,20 @@ class CallDialogsEndToEndTest {
 
   // ---- re-INVITE glare ----
 
-  @Test
-  void reInvitesThatCrossAreAnswered491AndTheRetrySucceeds() throws Exception {
+  /**
+   * Offers that cross in one dialog get 491 and the retry succeeds: two re-INVITEs (RFC 3261
+   * §14.2), and two UPDATEs with offers (RFC 3311 §5.2).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"glare", "update-glare"})
+  void offersThatCrossAreAnswered491AndTheRetrySucceeds(String scenario) throws Exception {
     int p = Sipp.freePortFor("u1");
-    Process callee = pbx("uas-call-glare", p);
+    Process callee = pbx("uas-call-" + scenario, p);
     start(onePbx(p, ""));
 
-    call("uac-call-glare", "+74951234567");
+    call("uac-call-" + scenario, "+74951234567");
 
-    expectPbx(callee, "uas-call-glare", p);
-    Cdr cdr = lastCdr();
-    assertThat(cdr.status()).isEqualTo(200);
-    assertThat(cdr.reason()).isEqualTo("BYE from caller");
-  }
-
-  @Test
-  void updateOffersThatCrossAreAnswered491AndTheRetrySucceeds() throws Exception {
-    int p = Sipp.freePortFor("u1");
-    Process callee = pbx("uas-call-update-glare", p);
-    start(onePbx(p, ""));
-
-    call("uac-call-update-glare", "+74951234567");
-
-    expectPbx(callee, "uas-call-update-glare", p);
+    expectPbx(callee, "uas-call-" + scenario, p);
     Cdr cdr = lastCdr();
     assertThat(cdr.status()).isEqualTo(200);
     assertThat(cdr.reason()).isEqualTo("BYE from caller");
