@@ -1500,16 +1500,27 @@ final class Call implements TransactionUser {
       ackOfLateReInvite(ack, true);
       return;
     }
-    byte[] body = ack.body();
-    if (media != null) {
-      try {
-        body = media.lateAnswerFromCaller(ack.contentType(), body);
-      } catch (RuntimeException e) {
-        LOG.info("call {}: the caller's answer refused by the relay: {}", id, e.getMessage());
-        body = new byte[0];
-      }
+    ackLate(ack.contentType(), lateAnswer(ack, true));
+  }
+
+  /**
+   * The answer an ACK of the caller ({@code fromCaller}) or the callee carries to the other side's
+   * late offer, for the other side: through the relay when relayed, nothing when it refuses it.
+   */
+  private byte[] lateAnswer(SipMessage ack, boolean fromCaller) {
+    if (media == null) {
+      return ack.body();
     }
-    ackLate(ack.contentType(), body);
+    try {
+      return media.lateAnswer(fromCaller, ack.contentType(), ack.body());
+    } catch (RuntimeException e) {
+      LOG.info(
+          "call {}: the {}'s answer refused by the relay: {}",
+          id,
+          fromCaller ? "caller" : "callee",
+          e.getMessage());
+      return new byte[0];
+    }
   }
 
   /**
@@ -1524,16 +1535,7 @@ final class Call implements TransactionUser {
       return;
     }
     String contentType = ack.contentType();
-    byte[] body = ack.body();
-    if (media != null) {
-      try {
-        body = media.lateAnswer(fromCaller, contentType, body);
-      } catch (RuntimeException e) {
-        LOG.info(
-            "call {}: the {}'s answer refused by the relay: {}", id, origin.side, e.getMessage());
-        body = new byte[0];
-      }
-    }
+    byte[] body = lateAnswer(ack, fromCaller);
     (fromCaller ? bLeg : aLeg).sent(contentType, body);
     origin.lateAckSent =
         ackInDialog(

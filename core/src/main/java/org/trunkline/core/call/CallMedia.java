@@ -155,11 +155,6 @@ final class CallMedia {
     return remember(r, out);
   }
 
-  /** The caller's answer (in its ACK) to the callee's late offer, for the callee. */
-  byte[] lateAnswerFromCaller(String contentType, byte[] body) {
-    return lateAnswer(true, contentType, body);
-  }
-
   /**
    * The answer of the caller ({@code fromCaller}) or the callee, in its ACK, to the other side's
    * offer in a 2xx (a late offer), for the other side.

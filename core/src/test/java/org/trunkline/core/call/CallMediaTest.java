@@ -150,7 +150,7 @@ class CallMediaTest {
     assertThat(m.offerToCallee(trunk("b", TrunkMedia.PASS_THROUGH), new byte[0])).isEmpty();
     String toA = text(m.answerToCaller(response(200, sdp("192.0.2.30", 5000, "0 8"))));
     assertThat(toA).contains("c=IN IP4 127.0.0.1").contains("RTP/AVP 0 8");
-    String toB = text(m.lateAnswerFromCaller("application/sdp", sdp("192.0.2.20", 4000, "0")));
+    String toB = text(m.lateAnswer(true, "application/sdp", sdp("192.0.2.20", 4000, "0")));
     assertThat(toB).contains("c=IN IP4 127.0.0.1").doesNotContain("192.0.2.20");
     m.close().join();
     awaitFree();
