@@ -329,6 +329,8 @@ final class Call implements TransactionUser {
     env.bLeg(this, bCallId);
     bResponded = false;
     lastRseq = -1;
+    bOfferedEarly = false;
+    bOfferProvisional = null;
     bFromTag = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     bCseq = 1;
     bRemoteTag = null;
@@ -454,27 +456,70 @@ final class Call implements TransactionUser {
   private long lastRseq = -1;
 
   /**
-   * A reliable provisional (Require: 100rel with an RSeq) is acknowledged on the B-leg with a PRACK
-   * in its early dialog; the caller gets it as an ordinary provisional.
+   * RFC 3262 §5: the callee's reliable provisional whose offer (the caller's INVITE had none) the
+   * caller answers in its PRACK; our PRACK to the callee waits for that answer. Null otherwise.
    */
-  private boolean prackIfReliable(SipMessage r) {
+  private SipMessage bOfferProvisional;
+
+  /** The RSeq the callee gave {@link #bOfferProvisional}. */
+  private long bOfferRseq;
+
+  /** The RSeq the caller got the callee's offer with, -1 before. */
+  private long aOfferRseq = -1;
+
+  /** Whether the current B-leg has made its offer in a reliable provisional. */
+  private boolean bOfferedEarly;
+
+  /** What a provisional of the callee is, for RFC 3262. */
+  private enum Provisional {
+    /** Sent once, without {@code Require: 100rel}. */
+    UNRELIABLE,
+    /** Reliable, new: PRACKed (or its PRACK waits for the caller's answer). */
+    RELIABLE,
+    /** Reliable, and already seen: a retransmission our PRACK has not stopped yet. */
+    REPEATED
+  }
+
+  /**
+   * A reliable provisional (Require: 100rel with an RSeq) is acknowledged on the B-leg with a PRACK
+   * in its early dialog; the caller gets it as an ordinary provisional, or reliably when it takes
+   * 100rel. When it carries the callee's offer and the caller gets it reliably, the caller's PRACK
+   * carries the answer (RFC 3262 §5), so our PRACK waits for it ({@link #prack}).
+   */
+  private Provisional prackIfReliable(SipMessage r) {
     String require = r.header(HeaderName.of("Require"));
     String rseqText = r.header(HeaderName.of("RSeq"));
     if (require == null
         || rseqText == null
         || !require.toLowerCase(java.util.Locale.ROOT).contains("100rel")) {
-      return false;
+      return Provisional.UNRELIABLE;
     }
     long rseq;
     try {
       rseq = Long.parseLong(rseqText.strip());
     } catch (NumberFormatException e) {
-      return false;
+      return Provisional.UNRELIABLE;
     }
     if (rseq <= lastRseq) {
-      return true; // a retransmission: our PRACK transaction is already on its way
+      return Provisional.REPEATED; // our PRACK is on its way, or waits for the caller's answer
     }
     lastRseq = rseq;
+    if (r.bodyLength() > 0
+        && aInvite.bodyLength() == 0
+        && !bOfferedEarly
+        && (callerRequires100rel || callerSupports100rel)
+        && !aTx.isAnswered()) {
+      bOfferedEarly = true;
+      bOfferProvisional = r;
+      bOfferRseq = rseq;
+      return Provisional.RELIABLE;
+    }
+    prackCallee(r, rseq, null, new byte[0]);
+    return Provisional.RELIABLE;
+  }
+
+  /** Our PRACK of the callee's reliable provisional {@code r}, with the answer it may carry. */
+  private void prackCallee(SipMessage r, long rseq, String contentType, byte[] body) {
     String contact = firstContact(r);
     StringBuilder sb =
         request(
@@ -487,8 +532,19 @@ final class Call implements TransactionUser {
             bCallId,
             ++bCseq);
     sb.append("RAck: ").append(rseq).append(' ').append(r.cseqNumber()).append(" INVITE\r\n");
-    send("PRACK", noBody(sb), bTarget.peer(), IGNORED);
-    return true;
+    send("PRACK", withBody(sb, contentType, body), bTarget.peer(), IGNORED);
+  }
+
+  /**
+   * The callee's offer went to the caller without a body (the relay refused it) or not reliably:
+   * the caller will not answer it, so our PRACK goes now, without an answer.
+   */
+  private void prackOfferNow() {
+    SipMessage r = bOfferProvisional;
+    bOfferProvisional = null;
+    if (r != null) {
+      prackCallee(r, bOfferRseq, null, new byte[0]);
+    }
   }
 
   private void scheduleDialogCheck() {
@@ -639,9 +695,12 @@ final class Call implements TransactionUser {
       if (ringing == null) {
         ringing = Instant.now();
       }
-      boolean reliable = prackIfReliable(r);
+      Provisional kind = prackIfReliable(r);
+      if (kind == Provisional.REPEATED) {
+        return; // the caller's copy is retransmitted by us when it is reliable
+      }
       if (!aTx.isAnswered()) {
-        provisionalToCaller(r, reliable);
+        provisionalToCaller(r, kind == Provisional.RELIABLE);
       }
       return;
     }
@@ -689,7 +748,11 @@ final class Call implements TransactionUser {
    */
   private void provisionalToCaller(SipMessage r, boolean reliable) {
     int status = r.status();
-    aLeg.sent(r.contentType(), bodyToCaller(r, status));
+    byte[] body = bodyToCaller(r, status);
+    aLeg.sent(r.contentType(), body);
+    if (r == bOfferProvisional && body.length == 0) {
+      prackOfferNow(); // the relay refused the offer: the caller cannot answer it
+    }
     if (!callerRequires100rel && !(callerSupports100rel && reliable)) {
       aTx.respond(relay(r, status));
       return;
@@ -708,7 +771,13 @@ final class Call implements TransactionUser {
               this::noPrack);
     }
     aReliable.send(
-        rseq -> relay(r, status, "Require: 100rel", "RSeq: " + rseq), r.body().length > 0);
+        rseq -> {
+          if (r == bOfferProvisional) {
+            aOfferRseq = rseq;
+          }
+          return relay(r, status, "Require: 100rel", "RSeq: " + rseq);
+        },
+        r.body().length > 0);
   }
 
   /** RFC 3262 §3: a reliable provisional got no PRACK within 64*T1: the caller gets a 5xx. */
@@ -738,7 +807,17 @@ final class Call implements TransactionUser {
       return;
     }
     tx.respond(200, "OK");
+    long acked = aReliable.waitingRseq();
     aReliable.acknowledged();
+    if (bOfferProvisional != null && acked == aOfferRseq) {
+      // RFC 3262 §5: the caller's PRACK answers the callee's offer; ours carries it on
+      SipMessage r = bOfferProvisional;
+      bOfferProvisional = null;
+      String contentType = prack.contentType();
+      byte[] body = lateAnswer(prack, true);
+      bLeg.sent(contentType, body);
+      prackCallee(r, bOfferRseq, contentType, body);
+    }
   }
 
   private void answeredBy(SipMessage ok) {

@@ -131,6 +131,11 @@ final class ReliableProvisionals {
     }
   }
 
+  /** The RSeq of the provisional that waits for its PRACK, -1 when none does. */
+  long waitingRseq() {
+    return unacked == null ? -1 : unackedRseq;
+  }
+
   /** The provisional {@link #matches} found is acknowledged: the next one, or a held 2xx, goes. */
   void acknowledged() {
     unacked = null;

@@ -253,6 +253,29 @@ class MediaCallsEndToEndTest {
   }
 
   @Test
+  void aCalleesOfferInAReliable183IsRelayedAndTheCallersPrackAnswersIt() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    start(40, "", ", media: relay", p);
+    Path callee = run("callee");
+    Process pbx = pbx(callee, "uas-call-late-100rel", p, "-mi", "127.0.0.30");
+
+    Path caller = run("caller");
+    call(caller, "uac-call-late-100rel", "-mi", "127.0.0.20");
+
+    Sipp.expectSuccess(pbx, callee, Duration.ofSeconds(20));
+    // RFC 3262 §5 through the relay: the caller got the relay's offer, the callee the relay's
+    // answer in our PRACK
+    String toCaller = SippTrace.messagesReceived(caller);
+    assertThat(toCaller).contains("SIP/2.0 183 ").doesNotContain("127.0.0.30");
+    String toCallee = SippTrace.messagesReceived(callee);
+    String prack = toCallee.substring(toCallee.indexOf("PRACK sip:"));
+    assertThat(prack).contains("application/sdp").doesNotContain("127.0.0.20");
+    assertThat(audioPort(prack)).isBetween(base, base + 39);
+    assertThat(lastCdr().media()).isNotNull();
+    awaitAllPortsFree();
+  }
+
+  @Test
   void theCalleesTrunkRelaysAndFiltersTheCodecsOfItsOffers() throws Exception {
     int p = Sipp.freePortFor("u1");
     // only the callee's trunk relays (either trunk is enough), and it takes no PCMU

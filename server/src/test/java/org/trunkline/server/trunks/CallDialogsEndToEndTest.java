@@ -242,6 +242,25 @@ class CallDialogsEndToEndTest {
   }
 
   @Test
+  void aLateOfferCallerAnswersTheCalleesOfferInAReliable183InItsPrackAndOurPrackCarriesIt()
+      throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-late-100rel", p);
+    start(onePbx(p, ""));
+
+    Path caller = call("uac-call-late-100rel", "+74951234567");
+
+    // the callee's scenario checks our PRACK carries an answer (RFC 3262 §5) and our ACK carries
+    // nothing (the offer was answered already); without a relay, both SDPs cross unchanged
+    expectPbx(callee, "uas-call-late-100rel", p);
+    assertThat(receivedText(caller)).contains("m=audio 6000 RTP/AVP 0");
+    assertThat(receivedText(dir.resolve("uas-call-late-100rel-" + p)))
+        .contains("PRACK sip:")
+        .contains("m=audio 7010 RTP/AVP 0");
+    assertThat(lastCdr().status()).isEqualTo(200);
+  }
+
+  @Test
   void anExtensionWeLackIsRefused420WithUnsupported() throws Exception {
     start(onePbx(9, ""));
 
