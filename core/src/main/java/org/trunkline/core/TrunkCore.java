@@ -46,6 +46,7 @@ import org.trunkline.stack.BasicUas;
 import org.trunkline.stack.SipClient;
 import org.trunkline.stack.transaction.ClientTransaction;
 import org.trunkline.stack.transaction.Peer;
+import org.trunkline.stack.transaction.ServerInviteTransaction;
 import org.trunkline.stack.transaction.ServerTransaction;
 import org.trunkline.stack.transaction.StatelessAnswer;
 import org.trunkline.stack.transaction.Transaction;
@@ -356,7 +357,12 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   }
 
   @Override
-  public void onTimeout(Transaction tx) {}
+  public void onTimeout(Transaction tx) {
+    if (tx instanceof ServerInviteTransaction invite && invite.unackedCallId() != null) {
+      // §13.3.1.4: our 2xx to a call's INVITE or re-INVITE got no ACK
+      calls.unacked(invite, invite.unackedCallId(), invite.unackedCseq());
+    }
+  }
 
   @Override
   public void onTransportError(Transaction tx, String reason) {}

@@ -1352,6 +1352,36 @@ final class Call implements TransactionUser {
     hangUp(leg, "session expired: " + why + leg.timer.seconds() + " s");
   }
 
+  /**
+   * The caller ({@code fromCaller}) or the callee never ACKed our 2xx to its INVITE or re-INVITE
+   * ({@code tx}, CSeq number {@code cseq}) within 64*T1: the call ends with a BYE in both dialogs
+   * (RFC 3261 §13.3.1.4). When that 2xx carried the other side's late offer, the other side's 2xx
+   * is ACKed first, without an answer, so it stops retransmitting.
+   */
+  void unacked(ServerTransaction tx, long cseq, boolean fromCaller) {
+    if (ended || answered == null) {
+      return;
+    }
+    Leg origin = fromCaller ? aLeg : bLeg;
+    String what = tx == aTx ? "our 200" : "our 2xx to its re-INVITE";
+    LOG.info("call {}: the {} never ACKed {}, hanging up", id, origin.side, what);
+    Leg.LateAck wait = origin.lateAck;
+    if (wait != null && origin.lateAckSent == null && wait.cseq() == cseq) {
+      origin.lateAckSent =
+          ackInDialog(
+              wait.ok(),
+              wait.to(),
+              wait.ruri(),
+              wait.from(),
+              wait.callId(),
+              wait.ourCseq(),
+              null,
+              new byte[0]);
+      layer().sendStateless(origin.lateAckSent, wait.to());
+    }
+    hangUp(origin, "no ACK from the " + origin.side + " for " + what);
+  }
+
   /** Ends the call for {@code dead}'s sake: a BYE in both dialogs (§10), the CDR says why. */
   private void hangUp(Leg dead, String reason) {
     hangup = dead.side;

@@ -326,6 +326,17 @@ public final class CallManager {
   }
 
   /**
+   * Our 2xx to a call's INVITE or re-INVITE was never ACKed within 64*T1: the call ends (RFC 3261
+   * §13.3.1.4).
+   */
+  public void unacked(ServerTransaction tx, String callId, long cseq) {
+    Call call = byCallId.get(callId);
+    if (call != null) {
+      call.unacked(tx, cseq, callId.equals(call.aCallId()));
+    }
+  }
+
+  /**
    * A PRACK (RFC 3262) in a call: the caller's acknowledges a reliable provisional of its call
    * (else 481); the callee's is answered 481 (it is never relayed).
    *

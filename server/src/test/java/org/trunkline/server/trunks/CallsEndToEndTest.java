@@ -293,6 +293,34 @@ class CallsEndToEndTest {
   }
 
   @Test
+  void aReInviteWhose2xxTheCallerNeverAcksEndsTheCallAndTheCalleesOfferIsAckedAnyway()
+      throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-reinvite-noack", p);
+    // T1 = 100 ms: our 200 to the re-INVITE is given up after 64*T1 = 6.4 s
+    var d = org.trunkline.stack.transaction.TransactionConfig.DEFAULT;
+    start(
+        "",
+        String.format(ONE_PBX, p),
+        new org.trunkline.stack.transaction.TransactionConfig(
+            Duration.ofMillis(100),
+            d.t2(),
+            d.t4(),
+            d.trying100(),
+            d.nonInviteAnswer(),
+            d.inviteAnswer()));
+
+    // the caller's SIPp never ACKs and waits for our BYE; the callee's checks our ACK of its offer
+    // (without an answer) and gets our BYE too
+    call("uac-call-reinvite-noack", "+74951234567");
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-reinvite-noack-" + p), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.reason()).isEqualTo("no ACK from the caller for our 2xx to its re-INVITE");
+  }
+
+  @Test
   void identityCrossesOnlyBetweenTrustedTrunksAndOtherHeadersByPolicy() throws Exception {
     int p = Sipp.freePortFor("u1");
     Process callee = pbx("uas-call", p);

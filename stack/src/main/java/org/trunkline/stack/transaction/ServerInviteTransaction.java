@@ -40,6 +40,27 @@ public final class ServerInviteTransaction extends ServerTransaction {
     return state;
   }
 
+  /**
+   * The Call-ID and CSeq number of this INVITE when Timer L ended Accepted without the ACK of our
+   * 2xx (the request itself is released in Accepted); null and 0 otherwise.
+   */
+  private String unackedCallId;
+
+  private long unackedCseq;
+
+  /**
+   * The Call-ID of this INVITE when it timed out because the ACK of its 2xx never came (RFC 6026
+   * Timer L; §13.3.1.4 says the TU should end that session with a BYE), else null.
+   */
+  public String unackedCallId() {
+    return unackedCallId;
+  }
+
+  /** The CSeq number of this INVITE when {@link #unackedCallId()} is not null. */
+  public long unackedCseq() {
+    return unackedCseq;
+  }
+
   @Override
   public String stateName() {
     return Messages.title(state);
@@ -226,8 +247,16 @@ public final class ServerInviteTransaction extends ServerTransaction {
       throw impossible("Timer L");
     }
     boolean wasAcked = acked;
+    String key = ackKey;
     terminate();
     if (!wasAcked) {
+      if (key != null) {
+        // Call-ID|CSeq|From-tag: neither the number nor a tag has a '|'
+        int tag = key.lastIndexOf('|');
+        int cseq = key.lastIndexOf('|', tag - 1);
+        unackedCallId = key.substring(0, cseq);
+        unackedCseq = Long.parseLong(key, cseq + 1, tag, 10);
+      }
       layer.timedOut(this);
     }
   }

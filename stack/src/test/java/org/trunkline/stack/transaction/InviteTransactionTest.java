@@ -200,6 +200,7 @@ class InviteTransactionTest {
     assertThat(server.isTerminated()).isTrue();
     assertThat(tx.isTerminated()).isTrue();
     assertThat(bobTu.timeouts).isEmpty();
+    assertThat(server.unackedCallId()).isNull();
     assertThat(alice.openTransactions() + bob.openTransactions()).isZero();
   }
 
@@ -216,6 +217,10 @@ class InviteTransactionTest {
         .containsExactly(0.0, 0.5, 1.5, 3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5, 31.5);
     assertThat(bobTu.timeouts).containsExactly(bobTu.requests.get(0));
     assertThat(bobTu.requests).hasSize(1);
+    // the TU learns which INVITE's 2xx went unacknowledged (its request is released by then)
+    ServerInviteTransaction server = (ServerInviteTransaction) bobTu.requests.get(0);
+    assertThat(server.unackedCallId()).isEqualTo("l@x");
+    assertThat(server.unackedCseq()).isEqualTo(1);
   }
 
   @Test
