@@ -297,18 +297,7 @@ class CallsEndToEndTest {
       throws Exception {
     int p = Sipp.freePortFor("u1");
     Process callee = pbx("uas-call-reinvite-noack", p);
-    // T1 = 100 ms: our 200 to the re-INVITE is given up after 64*T1 = 6.4 s
-    var d = org.trunkline.stack.transaction.TransactionConfig.DEFAULT;
-    start(
-        "",
-        String.format(ONE_PBX, p),
-        new org.trunkline.stack.transaction.TransactionConfig(
-            Duration.ofMillis(100),
-            d.t2(),
-            d.t4(),
-            d.trying100(),
-            d.nonInviteAnswer(),
-            d.inviteAnswer()));
+    start("", String.format(ONE_PBX, p), shortT1()); // our 200 is given up after 6.4 s
 
     // the caller's SIPp never ACKs and waits for our BYE; the callee's checks our ACK of its offer
     // (without an answer) and gets our BYE too
@@ -318,6 +307,32 @@ class CallsEndToEndTest {
     Cdr cdr = lastCdr();
     assertThat(cdr.status()).isEqualTo(200);
     assertThat(cdr.reason()).isEqualTo("no ACK from the caller for our 2xx to its re-INVITE");
+  }
+
+  @Test
+  void aCallWhose200TheCallerNeverAcksEndsWithAByeToBothSides() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call", p);
+    start("", String.format(ONE_PBX, p), shortT1());
+
+    call("uac-call-noack", "+74951234567"); // waits for our BYE
+
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-" + p), Duration.ofSeconds(20));
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.reason()).isEqualTo("no ACK from the caller for our 200");
+  }
+
+  /** T1 = 100 ms: a 2xx of ours is given up after 64*T1 = 6.4 s. */
+  private static org.trunkline.stack.transaction.TransactionConfig shortT1() {
+    var d = org.trunkline.stack.transaction.TransactionConfig.DEFAULT;
+    return new org.trunkline.stack.transaction.TransactionConfig(
+        Duration.ofMillis(100),
+        d.t2(),
+        d.t4(),
+        d.trying100(),
+        d.nonInviteAnswer(),
+        d.inviteAnswer());
   }
 
   @Test
