@@ -1367,17 +1367,7 @@ final class Call implements TransactionUser {
     LOG.info("call {}: the {} never ACKed {}, hanging up", id, origin.side, what);
     Leg.LateAck wait = origin.lateAck;
     if (wait != null && origin.lateAckSent == null && wait.cseq() == cseq) {
-      origin.lateAckSent =
-          ackInDialog(
-              wait.ok(),
-              wait.to(),
-              wait.ruri(),
-              wait.from(),
-              wait.callId(),
-              wait.ourCseq(),
-              null,
-              new byte[0]);
-      layer().sendStateless(origin.lateAckSent, wait.to());
+      ackLateReInvite(origin, null, new byte[0]);
     }
     hangUp(origin, "no ACK from the " + origin.side + " for " + what);
   }
@@ -1646,6 +1636,12 @@ final class Call implements TransactionUser {
     String contentType = ack.contentType();
     byte[] body = lateAnswer(ack, fromCaller);
     (fromCaller ? bLeg : aLeg).sent(contentType, body);
+    ackLateReInvite(origin, contentType, body);
+  }
+
+  /** Our ACK of the other side's 2xx that {@code origin}'s late-offer re-INVITE waits for. */
+  private void ackLateReInvite(Leg origin, String contentType, byte[] body) {
+    Leg.LateAck wait = origin.lateAck;
     origin.lateAckSent =
         ackInDialog(
             wait.ok(),
