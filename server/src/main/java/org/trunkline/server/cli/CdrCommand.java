@@ -1,8 +1,6 @@
 package org.trunkline.server.cli;
 
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +9,6 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -112,23 +109,17 @@ final class CdrCommand implements Callable<Integer> {
       return TrunklineCommand.EXIT_NO_SERVER;
     }
     try {
-      String query = query();
+      ApiQuery query =
+          new ApiQuery()
+              .add("trunk", trunk)
+              .add("number", number)
+              .add("call-id", callId)
+              .add("status", status)
+              .add("since", since == null ? null : time("--since", since))
+              .add("until", until == null ? null : time("--until", until))
+              .add("limit", limit);
       ApiClient.Reply reply = ApiClient.forConfig(config.file, api).get("/api/cdrs" + query);
-      if (reply.status() == 400 && reply.get("error") instanceof String problem) {
-        // The API names its parameters as this command names its options.
-        err.println(problem.matches("[a-z-]+: .*") ? "--" + problem : problem);
-        err.flush();
-        return TrunklineCommand.EXIT_NO_SERVER;
-      }
-      if (reply.status() != 200 || !(reply.get("cdrs") instanceof List<?> cdrs)) {
-        err.println(
-            "unexpected answer from the server: HTTP "
-                + reply.status()
-                + " "
-                + reply.body().strip());
-        err.flush();
-        return TrunklineCommand.EXIT_FAILED;
-      }
+      List<?> cdrs = ApiQuery.list(reply, "cdrs");
       out.print(
           json || format.equals("json")
               ? reply.body()
@@ -139,25 +130,6 @@ final class CdrCommand implements Callable<Integer> {
       err.println(f.getMessage());
       err.flush();
       return f.exitCode();
-    }
-  }
-
-  private String query() throws ApiClient.Failure {
-    List<String> p = new ArrayList<>();
-    add(p, "trunk", trunk);
-    add(p, "number", number);
-    add(p, "call-id", callId);
-    add(p, "status", status);
-    add(p, "since", since == null ? null : time("--since", since).toString());
-    add(p, "until", until == null ? null : time("--until", until).toString());
-    add(p, "limit", limit == null ? null : limit.toString());
-    return p.isEmpty() ? "" : "?" + String.join("&", p);
-  }
-
-  private static void add(List<String> p, String name, String value) {
-    if (value != null) {
-      // URLEncoder writes a form: its '+' is a space, which a query spells %20.
-      p.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
     }
   }
 

@@ -1,8 +1,6 @@
 package org.trunkline.server.cli;
 
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -131,31 +129,18 @@ final class TraceCommand implements Runnable {
       PrintWriter err = spec.commandLine().getErr();
       try {
         CdrCommand times = new CdrCommand(clock, zone);
-        List<String> p = new ArrayList<>();
-        add(p, "call-id", callId);
-        add(p, "number", number);
-        add(p, "trunk", trunk);
-        add(p, "source", source);
-        add(p, "status", status);
-        add(p, "since", since == null ? null : times.time("--since", since).toString());
-        add(p, "until", until == null ? null : times.time("--until", until).toString());
-        add(p, "limit", limit == null ? null : limit.toString());
-        String query = p.isEmpty() ? "" : "?" + String.join("&", p);
+        ApiQuery query =
+            new ApiQuery()
+                .add("call-id", callId)
+                .add("number", number)
+                .add("trunk", trunk)
+                .add("source", source)
+                .add("status", status)
+                .add("since", since == null ? null : times.time("--since", since))
+                .add("until", until == null ? null : times.time("--until", until))
+                .add("limit", limit);
         ApiClient.Reply reply = ApiClient.forConfig(config.file, api).get("/api/traces" + query);
-        if (reply.status() == 400 && reply.get("error") instanceof String problem) {
-          err.println(problem.matches("[a-z-]+: .*") ? "--" + problem : problem);
-          err.flush();
-          return TrunklineCommand.EXIT_NO_SERVER;
-        }
-        if (reply.status() != 200 || !(reply.get("traces") instanceof List<?> traces)) {
-          err.println(
-              "unexpected answer from the server: HTTP "
-                  + reply.status()
-                  + " "
-                  + reply.body().strip());
-          err.flush();
-          return TrunklineCommand.EXIT_FAILED;
-        }
+        List<?> traces = ApiQuery.list(reply, "traces");
         out.print(json ? reply.body() : table(traces));
         out.flush();
         return 0;
@@ -193,12 +178,6 @@ final class TraceCommand implements Runnable {
                 TextTable.cell(t.get("start_line"))));
       }
       return TextTable.render(rows);
-    }
-
-    private static void add(List<String> p, String name, String value) {
-      if (value != null) {
-        p.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
-      }
     }
   }
 }
