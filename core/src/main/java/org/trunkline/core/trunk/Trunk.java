@@ -48,7 +48,10 @@ public record Trunk(
   /** A number a trunk owns: {@code +}, 1..15 digits (ITU-T E.164), and an optional {@code *}. */
   public static final Pattern NUMBER = Pattern.compile("\\+[0-9]{1,15}\\*?");
 
-  /** A trunk whose numbers pass unchanged. */
+  /**
+   * A trunk whose numbers pass unchanged, untrusted, whose REFERs are rejected, without
+   * per-direction channel limits, whose media passes through (SDP unchanged).
+   */
   public Trunk(
       String name,
       TrunkMode mode,
@@ -58,21 +61,6 @@ public record Trunk(
       int maxChannels,
       int maxCps,
       List<String> numbers) {
-    this(name, mode, access, target, health, maxChannels, maxCps, numbers, Numbering.NONE, false);
-  }
-
-  /** A trunk whose REFERs are rejected (the default), without per-direction channel limits. */
-  public Trunk(
-      String name,
-      TrunkMode mode,
-      TrunkAccess access,
-      Optional<String> target,
-      Optional<HealthCheck> health,
-      int maxChannels,
-      int maxCps,
-      List<String> numbers,
-      Numbering numbering,
-      boolean trusted) {
     this(
         name,
         mode,
@@ -82,104 +70,11 @@ public record Trunk(
         maxChannels,
         maxCps,
         numbers,
-        numbering,
-        trusted,
+        Numbering.NONE,
+        false,
         ReferPolicy.REJECT,
         0,
         0,
-        TrunkMedia.PASS_THROUGH);
-  }
-
-  /** A trunk with this REFER policy, without per-direction channel limits. */
-  public Trunk(
-      String name,
-      TrunkMode mode,
-      TrunkAccess access,
-      Optional<String> target,
-      Optional<HealthCheck> health,
-      int maxChannels,
-      int maxCps,
-      List<String> numbers,
-      Numbering numbering,
-      boolean trusted,
-      ReferPolicy refer) {
-    this(
-        name,
-        mode,
-        access,
-        target,
-        health,
-        maxChannels,
-        maxCps,
-        numbers,
-        numbering,
-        trusted,
-        refer,
-        0,
-        0,
-        TrunkMedia.PASS_THROUGH);
-  }
-
-  /** A trunk whose REFERs are rejected, with per-direction channel limits. */
-  public Trunk(
-      String name,
-      TrunkMode mode,
-      TrunkAccess access,
-      Optional<String> target,
-      Optional<HealthCheck> health,
-      int maxChannels,
-      int maxCps,
-      List<String> numbers,
-      Numbering numbering,
-      boolean trusted,
-      int maxChannelsIn,
-      int maxChannelsOut) {
-    this(
-        name,
-        mode,
-        access,
-        target,
-        health,
-        maxChannels,
-        maxCps,
-        numbers,
-        numbering,
-        trusted,
-        ReferPolicy.REJECT,
-        maxChannelsIn,
-        maxChannelsOut,
-        TrunkMedia.PASS_THROUGH);
-  }
-
-  /** A trunk whose media passes through (SDP unchanged). */
-  public Trunk(
-      String name,
-      TrunkMode mode,
-      TrunkAccess access,
-      Optional<String> target,
-      Optional<HealthCheck> health,
-      int maxChannels,
-      int maxCps,
-      List<String> numbers,
-      Numbering numbering,
-      boolean trusted,
-      ReferPolicy refer,
-      int maxChannelsIn,
-      int maxChannelsOut) {
-    this(
-        name,
-        mode,
-        access,
-        target,
-        health,
-        maxChannels,
-        maxCps,
-        numbers,
-        numbering,
-        trusted,
-        refer,
-        maxChannelsIn,
-        maxChannelsOut,
         TrunkMedia.PASS_THROUGH);
   }
 

@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.trunkline.core.call.TrunkLimits.Direction;
 import org.trunkline.core.trunk.AddressRange;
 import org.trunkline.core.trunk.Numbering;
+import org.trunkline.core.trunk.ReferPolicy;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunkAccess;
+import org.trunkline.core.trunk.TrunkMedia;
 
 class TrunkLimitsTest {
   private final TrunkLimits limits = new TrunkLimits(() -> 10_000);
@@ -27,8 +29,10 @@ class TrunkLimitsTest {
         List.of(),
         Numbering.NONE,
         false,
+        ReferPolicy.REJECT,
         in,
-        out);
+        out,
+        TrunkMedia.PASS_THROUGH);
   }
 
   @Test
