@@ -1,9 +1,9 @@
 package org.trunkline.server.storage;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -13,52 +13,82 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Where each Call-ID's records are in the segment files, and which trace each Call-ID belongs to.
  * In memory, rebuilt from the segments at start. Written by the trace writer only (under the write
  * lock), read by the API's threads (under the read lock).
+ *
+ * <p>No object per Call-ID or per message (issue 7: the index's Strings and entries were most of
+ * the trace writer's work and garbage): Call-IDs and trace ids are numbered in the order first
+ * seen, found through open-addressing tables keyed by a 64-bit hash of their UTF-8 bytes, and
+ * compared byte for byte with the copy kept in a byte arena, so two names with the same hash stay
+ * apart. Messages are numbered in write order (segment order), each chained to the next of its
+ * Call-ID; retention drops a prefix of them and renumbers what is left.
  */
 final class TraceIndex {
-  /** One Call-ID: its messages' positions ({@code segment << 40 | offset}) and times, in order. */
-  static final class Entry {
-    final String callId;
-    long[] positions = new long[4];
-    long[] times = new long[4];
-    int n;
-    String id;
-    long linkedAt;
-    List<String> sources = List.of();
+  /** A 64-bit hash of {@code b[off, off + len)}. */
+  @FunctionalInterface
+  interface Hash {
+    long of(byte[] b, int off, int len);
+  }
 
-    Entry(String callId) {
-      this.callId = callId;
-    }
+  /** FNV-1a, then a final mix (the tables use the low bits). */
+  static final Hash FNV =
+      (b, off, len) -> {
+        long h = 0xcbf29ce484222325L;
+        for (int i = off; i < off + len; i++) {
+          h = (h ^ (b[i] & 0xff)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        return h ^ h >>> 33;
+      };
 
-    void add(long position, long at) {
-      if (n == positions.length) {
-        positions = java.util.Arrays.copyOf(positions, n * 2);
-        times = java.util.Arrays.copyOf(times, n * 2);
-      }
-      positions[n] = position;
-      times[n] = at;
-      n++;
-    }
-
+  /** What reads see of one Call-ID: its messages' positions and times in write order. */
+  record Entry(String callId, long[] positions, long[] times, int n, String id) {
     long first() {
       return times[0];
-    }
-
-    long last() {
-      long max = Long.MIN_VALUE;
-      for (int i = 0; i < n; i++) {
-        max = Math.max(max, times[i]);
-      }
-      return max;
     }
   }
 
   final ReadWriteLock lock = new ReentrantReadWriteLock();
 
-  /** Call-ID to entry, in the order first seen (the newest last). */
-  final LinkedHashMap<String, Entry> byCallId = new LinkedHashMap<>();
+  private final Hash hash;
+  private final Names callIds;
+  private final Names ids;
 
-  /** Trace id to its Call-IDs, first linked first. */
-  final Map<String, List<String>> byId = new HashMap<>();
+  // per Call-ID (by its number k in callIds): KEY ints at keys[KEY * k], one cache line
+  private static final int KEY = 8;
+  private static final int HEAD = 0; // first message, -1 for none
+  private static final int TAIL = 1; // last message
+  private static final int COUNT = 2;
+  private static final int TRACE = 3; // trace number, -1 for none
+  private static final int NEXT_IN_TRACE = 4; // the next Call-ID of the same trace, -1 at the end
+  private static final int SOURCE = 5; // the first caller IP (number in sources), -1 for none
+  private int[] keys = new int[KEY * 1024];
+  private long[] linkedAt = new long[1024];
+  private final Map<Integer, int[]> moreSources = new HashMap<>(); // the rare 2nd..8th IPs
+
+  // per trace id (by its number in ids): its Call-IDs' chain
+  private int[] firstOfTrace = new int[256];
+
+  // per message (by its number, in write order)
+  private int messages;
+  private long[] positions = new long[4096]; // segment << 40 | offset
+  private long[] times = new long[4096];
+  private int[] next = new int[4096]; // the next message of the same Call-ID, -1 for none
+  private int[] owner = new int[4096]; // its Call-ID
+
+  // the caller IPs, interned (few)
+  private final List<String> sourceNames = new ArrayList<>();
+  private final Map<String, Integer> sourceNumbers = new HashMap<>();
+
+  TraceIndex() {
+    this(FNV);
+  }
+
+  /** With another hash (tests: one that collides). */
+  TraceIndex(Hash hash) {
+    this.hash = hash;
+    this.callIds = new Names();
+    this.ids = new Names();
+  }
 
   static long position(int segment, long offset) {
     return (long) segment << 40 | offset;
@@ -72,65 +102,437 @@ final class TraceIndex {
     return position & ((1L << 40) - 1);
   }
 
-  /** Writer only, under the write lock. */
-  void message(String callId, long position, long at, boolean in, String remoteIp) {
-    Entry e = byCallId.computeIfAbsent(callId, Entry::new);
-    e.add(position, at);
-    if (in && !remoteIp.isEmpty() && !e.sources.contains(remoteIp) && e.sources.size() < 8) {
-      List<String> s = new ArrayList<>(e.sources);
-      s.add(remoteIp);
-      e.sources = List.copyOf(s);
+  // ---- the writer (under the write lock) ----
+
+  /** One message of the Call-ID in {@code b[off, off + len)}; {@code remoteIp} "" for none. */
+  void message(byte[] b, int off, int len, long position, long at, boolean in, String remoteIp) {
+    int k = callId(b, off, len);
+    int m = messages;
+    if (m == positions.length) {
+      int n = m * 2;
+      positions = Arrays.copyOf(positions, n);
+      times = Arrays.copyOf(times, n);
+      next = Arrays.copyOf(next, n);
+      owner = Arrays.copyOf(owner, n);
+    }
+    positions[m] = position;
+    times[m] = at;
+    next[m] = -1;
+    owner[m] = k;
+    messages = m + 1;
+    if (keys[KEY * k + HEAD] < 0) {
+      keys[KEY * k + HEAD] = m;
+    } else {
+      next[keys[KEY * k + TAIL]] = m;
+    }
+    keys[KEY * k + TAIL] = m;
+    keys[KEY * k + COUNT]++;
+    if (in && !remoteIp.isEmpty()) {
+      addSource(k, remoteIp);
     }
   }
 
-  /** Writer only, under the write lock. */
-  void link(String callId, String id, long at) {
-    Entry e = byCallId.computeIfAbsent(callId, Entry::new);
-    if (id.equals(e.id)) {
+  void message(String callId, long position, long at, boolean in, String remoteIp) {
+    byte[] b = callId.getBytes(StandardCharsets.UTF_8);
+    message(b, 0, b.length, position, at, in, remoteIp);
+  }
+
+  /** Links the Call-ID in {@code c[co, co + cl)} to the trace id in {@code d[dof, dof + dl)}. */
+  void link(byte[] c, int co, int cl, byte[] d, int dof, int dl, long at) {
+    int k = callId(c, co, cl);
+    int t = ids.find(d, dof, dl, hash.of(d, dof, dl));
+    if (t >= 0 && t == keys[KEY * k + TRACE]) {
       return;
     }
-    if (e.id != null) {
-      List<String> old = byId.get(e.id);
-      if (old != null) {
-        old.remove(callId);
-        if (old.isEmpty()) {
-          byId.remove(e.id);
+    if (keys[KEY * k + TRACE] >= 0) {
+      unchain(k);
+    }
+    if (t < 0) {
+      t = ids.add(d, dof, dl, hash.of(d, dof, dl));
+      if (t == firstOfTrace.length) {
+        firstOfTrace = Arrays.copyOf(firstOfTrace, t * 2);
+      }
+      firstOfTrace[t] = -1;
+    }
+    keys[KEY * k + TRACE] = t;
+    linkedAt[k] = at;
+    keys[KEY * k + NEXT_IN_TRACE] = firstOfTrace[t];
+    firstOfTrace[t] = k;
+  }
+
+  void link(String callId, String id, long at) {
+    byte[] c = callId.getBytes(StandardCharsets.UTF_8);
+    byte[] d = id.getBytes(StandardCharsets.UTF_8);
+    link(c, 0, c.length, d, 0, d.length, at);
+  }
+
+  /**
+   * Takes Call-ID {@code k} out of its trace's chain (a trace left empty is dropped on compact).
+   */
+  private void unchain(int k) {
+    int t = keys[KEY * k + TRACE];
+    if (firstOfTrace[t] == k) {
+      firstOfTrace[t] = keys[KEY * k + NEXT_IN_TRACE];
+    } else {
+      for (int c = firstOfTrace[t]; c >= 0; c = keys[KEY * c + NEXT_IN_TRACE]) {
+        if (keys[KEY * c + NEXT_IN_TRACE] == k) {
+          keys[KEY * c + NEXT_IN_TRACE] = keys[KEY * k + NEXT_IN_TRACE];
+          break;
         }
       }
     }
-    e.id = id;
-    e.linkedAt = at;
-    byId.computeIfAbsent(id, k -> new ArrayList<>(2)).add(callId);
+    keys[KEY * k + NEXT_IN_TRACE] = -1;
+    keys[KEY * k + TRACE] = -1;
+  }
+
+  /** The number of the Call-ID in {@code b[off, off + len)}, made when new. */
+  private int callId(byte[] b, int off, int len) {
+    long h = hash.of(b, off, len);
+    int k = callIds.find(b, off, len, h);
+    if (k >= 0) {
+      return k;
+    }
+    k = callIds.add(b, off, len, h);
+    if (k == linkedAt.length) {
+      keys = Arrays.copyOf(keys, KEY * k * 2);
+      linkedAt = Arrays.copyOf(linkedAt, k * 2);
+    }
+    clear(k);
+    return k;
+  }
+
+  private void clear(int k) {
+    int at = KEY * k;
+    keys[at + HEAD] = -1;
+    keys[at + TAIL] = -1;
+    keys[at + COUNT] = 0;
+    keys[at + TRACE] = -1;
+    keys[at + NEXT_IN_TRACE] = -1;
+    keys[at + SOURCE] = -1;
+    linkedAt[k] = 0;
+  }
+
+  private void addSource(int k, String ip) {
+    Integer known = sourceNumbers.get(ip);
+    int s;
+    if (known == null) {
+      s = sourceNames.size();
+      sourceNames.add(ip);
+      sourceNumbers.put(ip, s);
+    } else {
+      s = known;
+    }
+    if (keys[KEY * k + SOURCE] < 0) {
+      keys[KEY * k + SOURCE] = s;
+      return;
+    }
+    if (keys[KEY * k + SOURCE] == s) {
+      return;
+    }
+    int[] more = moreSources.get(k);
+    if (more == null) {
+      moreSources.put(k, new int[] {s});
+      return;
+    }
+    if (more.length >= 7 || contains(more, s)) {
+      return; // at most 8 per Call-ID, as before
+    }
+    int[] m = Arrays.copyOf(more, more.length + 1);
+    m[more.length] = s;
+    moreSources.put(k, m);
+  }
+
+  private static boolean contains(int[] a, int v) {
+    for (int x : a) {
+      if (x == v) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
    * Forgets the records of segments up to {@code segment}, and links without messages made before
-   * {@code linkCutoff}. Writer only, under the write lock.
+   * {@code linkCutoff}; renumbers what is left. Writer only, under the write lock.
    */
   void dropUpTo(int segment, long linkCutoff) {
-    for (Iterator<Entry> it = byCallId.values().iterator(); it.hasNext(); ) {
-      Entry e = it.next();
-      int keep = 0;
-      while (keep < e.n && segment(e.positions[keep]) <= segment) {
-        keep++;
+    int d = 0;
+    while (d < messages && segment(positions[d]) <= segment) {
+      d++;
+    }
+    int known = callIds.size();
+    boolean[] dropped = new boolean[known];
+    for (int m = 0; m < d; m++) {
+      dropped[owner[m]] = true;
+    }
+    int[] remaining = new int[known];
+    for (int m = d; m < messages; m++) {
+      remaining[owner[m]]++;
+    }
+    // the kept Call-IDs, renumbered in the same order
+    int[] renumber = new int[known];
+    Names keptCallIds = new Names();
+    int kept = 0;
+    for (int k = 0; k < known; k++) {
+      if (remaining[k] == 0 && (dropped[k] || linkedAt[k] < linkCutoff)) {
+        renumber[k] = -1;
+        continue;
       }
-      if (keep > 0) {
-        e.n -= keep;
-        System.arraycopy(e.positions, keep, e.positions, 0, e.n);
-        System.arraycopy(e.times, keep, e.times, 0, e.n);
+      renumber[k] = kept++;
+      keptCallIds.add(callIds.bytes, callIds.at[k], callIds.len[k], callIds.hash[k]);
+    }
+    int[] old = keys;
+    long[] oldLinkedAt = linkedAt;
+    Map<Integer, int[]> oldMore = new HashMap<>(moreSources);
+    int n = Math.max(1024, Integer.highestOneBit(Math.max(1, kept)) * 2);
+    keys = new int[KEY * n];
+    linkedAt = new long[n];
+    moreSources.clear();
+    for (int k = 0; k < kept; k++) {
+      clear(k);
+    }
+    // the kept messages, renumbered and chained again
+    int left = messages - d;
+    System.arraycopy(positions, d, positions, 0, left);
+    System.arraycopy(times, d, times, 0, left);
+    for (int m = 0; m < left; m++) {
+      int k = renumber[owner[m + d]];
+      owner[m] = k;
+      next[m] = -1;
+      if (keys[KEY * k + HEAD] < 0) {
+        keys[KEY * k + HEAD] = m;
+      } else {
+        next[keys[KEY * k + TAIL]] = m;
       }
-      if (e.n == 0 && (keep > 0 || e.linkedAt < linkCutoff)) {
-        it.remove();
-        if (e.id != null) {
-          List<String> l = byId.get(e.id);
-          if (l != null) {
-            l.remove(e.callId);
-            if (l.isEmpty()) {
-              byId.remove(e.id);
-            }
-          }
+      keys[KEY * k + TAIL] = m;
+      keys[KEY * k + COUNT]++;
+    }
+    messages = left;
+    // the kept links; trace ids without a Call-ID left are forgotten
+    Names keptIds = new Names();
+    int[] traceRenumber = new int[ids.size()];
+    Arrays.fill(traceRenumber, -1);
+    int[] firsts = new int[Math.max(256, firstOfTrace.length)];
+    for (int k = 0; k < known; k++) {
+      int nk = renumber[k];
+      if (nk < 0) {
+        continue;
+      }
+      linkedAt[nk] = oldLinkedAt[k];
+      keys[KEY * nk + SOURCE] = old[KEY * k + SOURCE];
+      int[] more = oldMore.get(k);
+      if (more != null) {
+        moreSources.put(nk, more);
+      }
+      int t = old[KEY * k + TRACE];
+      if (t >= 0) {
+        if (traceRenumber[t] < 0) {
+          traceRenumber[t] = keptIds.add(ids.bytes, ids.at[t], ids.len[t], ids.hash[t]);
+          firsts[traceRenumber[t]] = -1;
+        }
+        int nt = traceRenumber[t];
+        keys[KEY * nk + TRACE] = nt;
+        keys[KEY * nk + NEXT_IN_TRACE] = firsts[nt];
+        firsts[nt] = nk;
+      }
+    }
+    firstOfTrace = firsts;
+    callIds.replaceBy(keptCallIds);
+    ids.replaceBy(keptIds);
+  }
+
+  // ---- reads (under the read lock; the writer's own reads need no lock) ----
+
+  /** The number of Call-ID {@code callId}, or -1. */
+  int find(String callId) {
+    byte[] b = callId.getBytes(StandardCharsets.UTF_8);
+    return callIds.find(b, 0, b.length, hash.of(b, 0, b.length));
+  }
+
+  /** The Call-IDs known, numbered 0 (the oldest) up. */
+  int callIdCount() {
+    return callIds.size();
+  }
+
+  /** Whether {@code id} is a trace id something is linked to. */
+  boolean isTrace(String id) {
+    return traceNumber(id) >= 0;
+  }
+
+  private int traceNumber(String id) {
+    byte[] b = id.getBytes(StandardCharsets.UTF_8);
+    int t = ids.find(b, 0, b.length, hash.of(b, 0, b.length));
+    return t >= 0 && firstOfTrace[t] >= 0 ? t : -1;
+  }
+
+  /** The trace id Call-ID {@code k} is linked to, or null. */
+  String id(int k) {
+    int t = keys[KEY * k + TRACE];
+    return t < 0 ? null : ids.string(t);
+  }
+
+  String callId(int k) {
+    return callIds.string(k);
+  }
+
+  int messages(int k) {
+    return keys[KEY * k + COUNT];
+  }
+
+  /** The time of Call-ID {@code k}'s first message written; it must have one. */
+  long first(int k) {
+    return times[keys[KEY * k + HEAD]];
+  }
+
+  /** The latest time of Call-ID {@code k}'s messages; it must have one. */
+  long last(int k) {
+    long max = Long.MIN_VALUE;
+    for (int m = keys[KEY * k + HEAD]; m >= 0; m = next[m]) {
+      max = Math.max(max, times[m]);
+    }
+    return max;
+  }
+
+  /** Whether a message from {@code ip} came in on Call-ID {@code k}. */
+  boolean hasSource(int k, String ip) {
+    Integer s = sourceNumbers.get(ip);
+    if (s == null || keys[KEY * k + SOURCE] < 0) {
+      return false;
+    }
+    if (keys[KEY * k + SOURCE] == s) {
+      return true;
+    }
+    int[] more = moreSources.get(k);
+    return more != null && contains(more, s);
+  }
+
+  /** Call-ID {@code k}'s messages. */
+  Entry entry(int k) {
+    int n = keys[KEY * k + COUNT];
+    long[] p = new long[n];
+    long[] t = new long[n];
+    int i = 0;
+    for (int m = keys[KEY * k + HEAD]; m >= 0; m = next[m]) {
+      p[i] = positions[m];
+      t[i] = times[m];
+      i++;
+    }
+    return new Entry(callIds.string(k), p, t, n, id(k));
+  }
+
+  /** The numbers of the Call-IDs linked to trace {@code id} (none when it is no trace id). */
+  List<Integer> callIdsOf(String id) {
+    int t = traceNumber(id);
+    List<Integer> out = new ArrayList<>(2);
+    if (t >= 0) {
+      for (int k = firstOfTrace[t]; k >= 0; k = keys[KEY * k + NEXT_IN_TRACE]) {
+        out.add(k);
+      }
+    }
+    return out;
+  }
+
+  /** Messages of segments up to {@code segment}. */
+  long countUpTo(int segment) {
+    long n = 0;
+    while (n < messages && segment(positions[(int) n]) <= segment) {
+      n++;
+    }
+    return n;
+  }
+
+  /** All messages indexed. */
+  int messageCount() {
+    return messages;
+  }
+
+  /**
+   * Names (Call-IDs or trace ids) numbered in the order added: their UTF-8 bytes in one arena,
+   * their hashes, and an open-addressing table (linear probing) from hash to number.
+   */
+  private static final class Names {
+    byte[] bytes = new byte[1 << 16];
+    int used;
+    int[] at = new int[1024];
+    int[] len = new int[1024];
+    long[] hash = new long[1024];
+    int size;
+    // hash and number + 1 side by side (one cache line per probe); number 0 for empty
+    long[] slots = new long[2 * 2048];
+
+    int size() {
+      return size;
+    }
+
+    int find(byte[] b, int off, int n, long h) {
+      int mask = slots.length / 2 - 1;
+      for (int s = (int) h & mask; ; s = (s + 1) & mask) {
+        int v = (int) slots[2 * s + 1] - 1;
+        if (v < 0) {
+          return -1;
+        }
+        if (slots[2 * s] == h
+            && len[v] == n
+            && Arrays.equals(bytes, at[v], at[v] + n, b, off, off + n)) {
+          return v;
         }
       }
+    }
+
+    /** Adds a name not there yet; returns its number. */
+    int add(byte[] b, int off, int n, long h) {
+      if (used + n > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, used + n));
+      }
+      System.arraycopy(b, off, bytes, used, n);
+      int v = size;
+      if (v == at.length) {
+        at = Arrays.copyOf(at, v * 2);
+        len = Arrays.copyOf(len, v * 2);
+        hash = Arrays.copyOf(hash, v * 2);
+      }
+      at[v] = used;
+      len[v] = n;
+      hash[v] = h;
+      used += n;
+      size = v + 1;
+      if (size > slots.length / 4) {
+        rehash(slots.length); // twice the slots: at most half full
+      } else {
+        put(v);
+      }
+      return v;
+    }
+
+    private void put(int v) {
+      int mask = slots.length / 2 - 1;
+      int s = (int) hash[v] & mask;
+      while (slots[2 * s + 1] != 0) {
+        s = (s + 1) & mask;
+      }
+      slots[2 * s] = hash[v];
+      slots[2 * s + 1] = v + 1;
+    }
+
+    private void rehash(int slotCount) {
+      slots = new long[2 * slotCount];
+      for (int v = 0; v < size; v++) {
+        put(v);
+      }
+    }
+
+    String string(int v) {
+      return new String(bytes, at[v], len[v], StandardCharsets.UTF_8);
+    }
+
+    void replaceBy(Names o) {
+      bytes = o.bytes;
+      used = o.used;
+      at = o.at;
+      len = o.len;
+      hash = o.hash;
+      size = o.size;
+      slots = o.slots;
     }
   }
 }

@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The trace writer's Strings for the Call-IDs and caller IPs it indexes, kept in small
- * direct-mapped caches: a call's dozen messages share a handful of Call-IDs and peers, so most
- * messages need no new String (and the index's map finds a String whose hash it already knows).
- * Writer thread only.
+ * The trace writer's Strings for the caller IPs it indexes and, with a HEP forward only, the
+ * Call-IDs it forwards (the index itself keeps Call-IDs as bytes), kept in small direct-mapped
+ * caches: a call's dozen messages share a handful of Call-IDs and peers, so most messages need no
+ * new String. Writer thread only.
  */
 final class TraceNames {
   private static final int CALL_IDS = 4096;

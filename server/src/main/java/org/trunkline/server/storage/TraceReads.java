@@ -48,28 +48,27 @@ final class TraceReads {
 
   /** The trace id {@code id} names, or null; under the read lock. */
   String resolve(String id) {
-    TraceIndex.Entry e = index.byCallId.get(id);
-    if (e != null) {
-      return e.id != null ? e.id : id;
+    int k = index.find(id);
+    if (k >= 0) {
+      String t = index.id(k);
+      return t != null ? t : id;
     }
-    return index.byId.containsKey(id) ? id : null;
+    return index.isTrace(id) ? id : null;
   }
 
   /** The Call-IDs' entries of trace {@code traceId}; under the read lock. */
   List<TraceIndex.Entry> entries(String traceId) {
-    List<String> callIds = index.byId.get(traceId);
     List<TraceIndex.Entry> out = new ArrayList<>();
-    if (callIds == null) {
-      TraceIndex.Entry e = index.byCallId.get(traceId);
-      if (e != null) {
-        out.add(e);
+    if (!index.isTrace(traceId)) {
+      int k = index.find(traceId);
+      if (k >= 0) {
+        out.add(index.entry(k));
       }
       return out;
     }
-    for (String c : callIds) {
-      TraceIndex.Entry e = index.byCallId.get(c);
-      if (e != null && e.n > 0) {
-        out.add(e);
+    for (int k : index.callIdsOf(traceId)) {
+      if (index.messages(k) > 0) {
+        out.add(index.entry(k));
       }
     }
     return out;
@@ -78,26 +77,27 @@ final class TraceReads {
   private Trace read(String traceId, List<TraceIndex.Entry> entries, int max) throws IOException {
     int total = 0;
     for (TraceIndex.Entry e : entries) {
-      total += e.n;
+      total += e.n();
     }
     long[][] all = new long[total][];
     int k = 0;
     for (TraceIndex.Entry e : entries) {
-      for (int i = 0; i < e.n; i++) {
-        all[k++] = new long[] {e.times[i], e.positions[i]};
+      for (int i = 0; i < e.n(); i++) {
+        all[k++] = new long[] {e.times()[i], e.positions()[i]};
       }
     }
     java.util.Arrays.sort(
         all, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
     int from = Math.max(0, total - max);
-    String corr = index.byId.containsKey(traceId) ? traceId : "";
+    String corr = index.isTrace(traceId) ? traceId : "";
     List<TracedMessage> messages = new ArrayList<>(total - from);
     for (int i = from; i < total; i++) {
       messages.add(TraceRecord.message(record(all[i][1]), corr));
     }
     List<TraceIndex.Entry> ordered = new ArrayList<>(entries);
     ordered.sort(java.util.Comparator.comparingLong(TraceIndex.Entry::first));
-    return new Trace(traceId, ordered.stream().map(e -> e.callId).toList(), messages, from > 0);
+    return new Trace(
+        traceId, ordered.stream().map(TraceIndex.Entry::callId).toList(), messages, from > 0);
   }
 
   /** A record's body at {@code position}; under the read lock (so its segment stays). */
@@ -132,13 +132,13 @@ final class TraceReads {
     long last = Long.MIN_VALUE;
     long firstPosition = -1;
     for (TraceIndex.Entry e : entries) {
-      count += e.n;
-      for (int i = 0; i < e.n; i++) {
-        if (e.times[i] < first) {
-          first = e.times[i];
-          firstPosition = e.positions[i];
+      count += e.n();
+      for (int i = 0; i < e.n(); i++) {
+        if (e.times()[i] < first) {
+          first = e.times()[i];
+          firstPosition = e.positions()[i];
         }
-        last = Math.max(last, e.times[i]);
+        last = Math.max(last, e.times()[i]);
       }
     }
     if (count == 0) {
@@ -150,7 +150,7 @@ final class TraceReads {
     return Optional.of(
         new TraceSummary(
             traceId,
-            ordered.stream().map(e -> e.callId).toList(),
+            ordered.stream().map(TraceIndex.Entry::callId).toList(),
             instant(first),
             instant(last),
             count,

@@ -48,7 +48,7 @@ final class TraceSearch {
       } else if (q.byCdr()) {
         if (q.trunk() != null && q.number() == null && q.status() == null) {
           String own = TraceSink.trunk(q.trunk());
-          if (index.byId.containsKey(own)) {
+          if (index.isTrace(own)) {
             candidates.add(own);
           }
         }
@@ -56,24 +56,25 @@ final class TraceSearch {
       } else {
         long since = q.since() == null ? Long.MIN_VALUE : TraceReads.micros(q.since());
         long until = q.until() == null ? Long.MAX_VALUE : TraceReads.micros(q.until());
-        for (TraceIndex.Entry e : index.byCallId.sequencedValues().reversed()) {
+        for (int k = index.callIdCount() - 1; k >= 0; k--) {
           if (candidates.size() >= q.limit()) {
             break;
           }
-          if (e.n == 0 || e.first() >= until || e.last() < since) {
+          if (index.messages(k) == 0 || index.first(k) >= until || index.last(k) < since) {
             continue;
           }
-          if (q.source() != null && !e.sources.contains(q.source())) {
+          if (q.source() != null && !index.hasSource(k, q.source())) {
             continue;
           }
-          candidates.add(e.id != null ? e.id : e.callId);
+          String id = index.id(k);
+          candidates.add(id != null ? id : index.callId(k));
         }
       }
       for (String id : candidates) {
         if (found.size() >= q.limit()) {
           break;
         }
-        if (q.source() != null && !fromSource(store, id, q.source())) {
+        if (q.source() != null && !fromSource(index, id, q.source())) {
           continue;
         }
         Optional<TraceSummary> s = store.summary(id, cdrOf.get(id));
@@ -112,9 +113,13 @@ final class TraceSearch {
     return out;
   }
 
-  private static boolean fromSource(TraceReads store, String id, String ip) {
-    for (TraceIndex.Entry e : store.entries(id)) {
-      if (e.sources.contains(ip)) {
+  private static boolean fromSource(TraceIndex index, String id, String ip) {
+    int k = index.find(id);
+    if (!index.isTrace(id)) {
+      return k >= 0 && index.hasSource(k, ip);
+    }
+    for (int c : index.callIdsOf(id)) {
+      if (index.messages(c) > 0 && index.hasSource(c, ip)) {
         return true;
       }
     }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -416,14 +415,17 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     long[] times = new long[256];
     boolean[] ins = new boolean[256];
     String[] remoteIps = new String[256];
-    String[] callIds = new String[256];
-    String[] ids = new String[256];
+    // the Call-ID's (and a link's trace id's) bytes in the buffer: the index takes them from there
+    int[] callIdAt = new int[256];
+    int[] callIdLength = new int[256];
+    int[] idAt = new int[256];
+    int[] idLength = new int[256];
+    String[] callIds = new String[256]; // with a forward only
     TracedMessage[] messages = new TracedMessage[256]; // with a forward only
 
     void reset() {
       java.util.Arrays.fill(remoteIps, 0, count, null);
       java.util.Arrays.fill(callIds, 0, count, null);
-      java.util.Arrays.fill(ids, 0, count, null);
       java.util.Arrays.fill(messages, 0, count, null);
       count = 0;
       from = 0;
@@ -437,8 +439,11 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
         times = java.util.Arrays.copyOf(times, n);
         ins = java.util.Arrays.copyOf(ins, n);
         remoteIps = java.util.Arrays.copyOf(remoteIps, n);
+        callIdAt = java.util.Arrays.copyOf(callIdAt, n);
+        callIdLength = java.util.Arrays.copyOf(callIdLength, n);
+        idAt = java.util.Arrays.copyOf(idAt, n);
+        idLength = java.util.Arrays.copyOf(idLength, n);
         callIds = java.util.Arrays.copyOf(callIds, n);
-        ids = java.util.Arrays.copyOf(ids, n);
         messages = java.util.Arrays.copyOf(messages, n);
       }
       return count++;
@@ -489,13 +494,15 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
       int dl = TraceRing.linkIdLength(ring, at);
       int start = b.position();
       b.putInt(0).put(TraceRecord.LINK).putLong(micros);
+      t.callIdAt[i] = b.position() + 2;
+      t.callIdLength[i] = cl;
       b.putShort((short) cl).put(ring, p, cl);
+      t.idAt[i] = b.position() + 2;
+      t.idLength[i] = dl;
       b.putShort((short) dl).put(ring, p + cl, dl);
       b.putInt(start, b.position() - start - 4);
       t.ins[i] = false;
       t.remoteIps[i] = "";
-      t.callIds[i] = new String(ring, p, cl, StandardCharsets.UTF_8);
-      t.ids[i] = new String(ring, p + cl, dl, StandardCharsets.UTF_8);
     } else {
       int len = TraceRing.messageLength(ring, at);
       long cid = TraceRecord.callIdAt(ring, p, len);
@@ -511,15 +518,16 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
       b.putShort((short) TraceRing.localPort(ring, at));
       b.put((byte) remoteLen).put(ring, TraceRing.remoteIp(at), remoteLen);
       b.putShort((short) TraceRing.remotePort(ring, at));
+      t.callIdAt[i] = b.position() + 2;
+      t.callIdLength[i] = cl;
       b.putShort((short) cl).put(ring, cs, cl);
       b.putInt(len).put(ring, p, len);
       b.putInt(start, b.position() - start - 4);
       t.ins[i] = in;
       // the index keeps a caller's IP only: an answer's is not asked for
       t.remoteIps[i] = in ? names.ip(ring, TraceRing.remoteIp(at), remoteLen) : "";
-      t.callIds[i] = cl == 0 ? "" : names.callId(ring, cs, cl);
-      t.ids[i] = null;
       if (forward != null) {
+        t.callIds[i] = cl == 0 ? "" : names.callId(ring, cs, cl);
         int mark = b.position();
         b.position(start + 4);
         t.messages[i] = TraceRecord.message(b, "");
@@ -574,8 +582,8 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   }
 
   private boolean linked(String callId) {
-    TraceIndex.Entry e = index.byCallId.get(callId); // the writer's own index
-    return e != null && e.id != null;
+    int k = index.find(callId); // the writer's own index
+    return k >= 0 && index.id(k) != null;
   }
 
   private void flushUnlinked(boolean all) {
@@ -586,7 +594,8 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   }
 
   private void send(TracedMessage m, String callId) {
-    TraceIndex.Entry e = index.byCallId.get(callId);
+    int k = index.find(callId);
+    String id = k < 0 ? null : index.id(k);
     forward
         .offer()
         .test(
@@ -597,7 +606,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
                 m.local(),
                 m.remote(),
                 m.bytes(),
-                e == null || e.id == null ? "" : e.id));
+                id == null ? "" : id));
   }
 
   /** Writes {@code b} to the current segment and indexes records {@code from..to-1} of it. */
@@ -616,14 +625,16 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     seg.size += bytes;
     storedBytes += bytes;
     Batch t = batch;
+    byte[] a = b.array();
     index.lock.writeLock().lock();
     try {
       for (int i = from; i < to; i++) {
         long position = TraceIndex.position(number, base + t.offsets[i]);
         if (t.kinds[i] == TraceRecord.LINK) {
-          index.link(t.callIds[i], t.ids[i], t.times[i]);
-        } else if (!t.callIds[i].isEmpty()) {
-          index.message(t.callIds[i], position, t.times[i], t.ins[i], t.remoteIps[i]);
+          index.link(a, t.callIdAt[i], t.callIdLength[i], a, t.idAt[i], t.idLength[i], t.times[i]);
+        } else if (t.callIdLength[i] > 0) {
+          index.message(
+              a, t.callIdAt[i], t.callIdLength[i], position, t.times[i], t.ins[i], t.remoteIps[i]);
         }
         seg.lastAt = Math.max(seg.lastAt, t.times[i]);
       }
@@ -700,13 +711,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   private long count(int number) {
     index.lock.readLock().lock();
     try {
-      long n = 0;
-      for (TraceIndex.Entry e : index.byCallId.values()) {
-        for (int i = 0; i < e.n && TraceIndex.segment(e.positions[i]) <= number; i++) {
-          n++;
-        }
-      }
-      return n;
+      return index.countUpTo(number);
     } finally {
       index.lock.readLock().unlock();
     }

@@ -221,6 +221,32 @@ class TraceStoreTest {
     assertThat(again.find("call1").orElseThrow().messages()).hasSize(2);
   }
 
+  @Test
+  void aRestartRebuildsTheIndexOfManyCallsWithBothLegsLinked() throws Exception {
+    TraceStore s = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
+    int calls = 2_000;
+    for (int i = 0; i < calls; i++) {
+      tap(s, invite("a" + i + "@pbx", 0), NOW.plusMillis(i));
+      tap(s, invite("b" + i + "@trunkline", 0), NOW.plusMillis(i));
+      s.link("a" + i + "@pbx", "call" + i);
+      s.link("b" + i + "@trunkline", "call" + i);
+    }
+    awaitWritten(s, 4L * calls);
+    assertThat(s.counters().get("dropped")).isZero();
+    s.close();
+
+    TraceStore again = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
+
+    for (int i = 0; i < calls; i += 37) {
+      Trace t = again.find("b" + i + "@trunkline").orElseThrow();
+      assertThat(t.id()).isEqualTo("call" + i);
+      assertThat(t.callIds()).containsExactlyInAnyOrder("a" + i + "@pbx", "b" + i + "@trunkline");
+      assertThat(t.messages()).hasSize(2);
+      assertThat(again.find("call" + i).orElseThrow().messages()).hasSize(2);
+    }
+    assertThat(again.find("a" + calls + "@pbx")).isEmpty();
+  }
+
   private TraceStore store(int queue) throws IOException {
     TraceStore s =
         TraceStore.open(
