@@ -91,10 +91,16 @@ public final class Registrar {
     }
     int headerExpires = expiresHeader(m);
     long now = clock.millis();
-    List<Binding> list = byTrunk.computeIfAbsent(trunk.name(), k -> new ArrayList<>());
+    List<Binding> list = byTrunk.get(trunk.name());
+    if (list == null) {
+      list = byTrunk.computeIfAbsent(trunk.name(), k -> new ArrayList<>());
+    }
     synchronized (list) {
       purge(list, now);
-      boolean wildcard = contacts.stream().anyMatch(NameAddress::wildcard);
+      boolean wildcard = false;
+      for (NameAddress c : contacts) {
+        wildcard |= c.wildcard();
+      }
       if (wildcard) {
         // §10.3 step 6: "*" only alone and with Expires: 0
         if (contacts.size() != 1 || headerExpires != 0) {
