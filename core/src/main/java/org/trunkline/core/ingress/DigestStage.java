@@ -29,25 +29,8 @@ import org.trunkline.stack.auth.UserSecret;
 public final class DigestStage implements IngressStage {
   private record Key(String realm, String username) {}
 
-  /**
-   * A trunk and its secret, made once: the secret keeps the HA1 it computes (UserSecret), and the
-   * verdict for good credentials is made once per algorithm, not per request.
-   */
-  private record Credentials(Trunk trunk, UserSecret secret, Verdict.Identified[] verdicts) {
-    Credentials(Trunk trunk, UserSecret secret) {
-      this(trunk, secret, new Verdict.Identified[DigestAlgorithm.values().length]);
-    }
-
-    /** {@code username} is the one these credentials were found by (equal to the trunk's). */
-    Verdict.Identified identified(String username, DigestAlgorithm algorithm) {
-      Verdict.Identified v = verdicts[algorithm.ordinal()];
-      if (v == null) {
-        v = new Verdict.Identified(trunk, "digest user " + username + " (" + algorithm + ")");
-        verdicts[algorithm.ordinal()] = v; // a benign race: every thread makes an equal one
-      }
-      return v;
-    }
-  }
+  /** A trunk and its secret, made once: the secret keeps the HA1 it computes (UserSecret). */
+  private record Credentials(Trunk trunk, UserSecret secret) {}
 
   private final Map<Key, Credentials> byCredentials = new HashMap<>();
 
@@ -111,9 +94,11 @@ public final class DigestStage implements IngressStage {
       AuthResult r = c.verify(m, kind);
       switch (r) {
         case AuthResult.Ok ok -> {
-          return byCredentials
-              .get(new Key(ok.realm(), ok.username()))
-              .identified(ok.username(), ok.algorithm());
+          // made per request, not kept per trunk: kept, it cost ~130 bytes of heap per trunk
+          // (100,000 trunks: 13 MB) to save one short concatenation
+          Trunk t = byCredentials.get(new Key(ok.realm(), ok.username())).trunk();
+          return new Verdict.Identified(
+              t, "digest user " + ok.username() + " (" + ok.algorithm() + ")");
         }
         case AuthResult.Missing missing -> {}
         case AuthResult.Stale stale -> {
