@@ -176,8 +176,8 @@ public final class Responses {
   }
 
   /**
-   * The top Via line's value {@code v}: its first value marked by {@link #markTopVia}, the rest as
-   * it came. The first value is the text before the first comma, stripped.
+   * The top Via line's value {@code v}: its first value marked by {@link #mark}, the rest as it
+   * came. The first value is the text before the first comma, stripped.
    */
   private static void topVia(Out out, SipMessage req, String v, InetSocketAddress source) {
     int comma = v.indexOf(',');
