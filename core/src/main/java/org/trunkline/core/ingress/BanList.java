@@ -34,6 +34,15 @@ public final class BanList {
     this.clock = clock;
   }
 
+  /**
+   * Whether any source is banned (or was, and its ban has not been looked at since it ended): when
+   * not, {@link #banned} and {@link #isBanned} are false for every source, and a caller need not
+   * make the source's text to ask.
+   */
+  public boolean any() {
+    return !bannedUntil.isEmpty();
+  }
+
   /** Whether {@code ip} is banned now; counts the drop when it is. */
   public boolean banned(String ip) {
     Long until = bannedUntil.get(ip);

@@ -94,6 +94,8 @@ public final class DigestStage implements IngressStage {
       AuthResult r = c.verify(m, kind);
       switch (r) {
         case AuthResult.Ok ok -> {
+          // made per request, not kept per trunk: kept, it cost ~130 bytes of heap per trunk
+          // (100,000 trunks: 13 MB) to save one short concatenation
           Trunk t = byCredentials.get(new Key(ok.realm(), ok.username())).trunk();
           return new Verdict.Identified(
               t, "digest user " + ok.username() + " (" + ok.algorithm() + ")");

@@ -62,7 +62,7 @@ public final class Ingress {
     SipMessage m = in.request();
     if (!m.method().equals(SipMethod.REGISTER)
         || m.indexOf(HeaderName.AUTHORIZATION) >= 0
-        || bans.isBanned(in.sourceIp())) {
+        || bans.any() && bans.isBanned(in.sourceIp())) {
       return null;
     }
     for (IngressStage s : stages) {
@@ -78,7 +78,8 @@ public final class Ingress {
   }
 
   public Verdict classify(Inbound in) {
-    if (bans.banned(in.sourceIp())) {
+    // no ban at all (the usual case): no text of the source address to make
+    if (bans.any() && bans.banned(in.sourceIp())) {
       return new Verdict.Drop("source " + in.sourceIp() + " is banned");
     }
     for (IngressStage s : stages) {

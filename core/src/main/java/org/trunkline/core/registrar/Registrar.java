@@ -48,6 +48,15 @@ public final class Registrar {
   private final Map<String, List<Binding>> byTrunk = new ConcurrentHashMap<>();
   private final Map<InetSocketAddress, String> trunkBySource = new ConcurrentHashMap<>();
 
+  /**
+   * User-Agent values seen, each kept once: a fleet of PBXs of one model sends one text, and every
+   * binding then holds that one String instead of its own copy (about 60 bytes per contact).
+   * Bounded: beyond {@link #MAX_USER_AGENTS} distinct values a new one is kept as it came.
+   */
+  private final Map<String, String> userAgents = new ConcurrentHashMap<>();
+
+  static final int MAX_USER_AGENTS = 1024;
+
   /** The last Date line made: every 200 of the same second shares it. */
   private volatile DateLine date;
 
@@ -65,7 +74,7 @@ public final class Registrar {
         store.remove(b.trunk(), b.contact());
         continue;
       }
-      List<Binding> list = byTrunk.computeIfAbsent(b.trunk(), k -> new ArrayList<>());
+      List<Binding> list = byTrunk.computeIfAbsent(b.trunk(), k -> new ArrayList<>(2));
       synchronized (list) {
         list.add(b);
       }
@@ -91,10 +100,19 @@ public final class Registrar {
     }
     int headerExpires = expiresHeader(m);
     long now = clock.millis();
-    List<Binding> list = byTrunk.computeIfAbsent(trunk.name(), k -> new ArrayList<>());
+    List<Binding> list = byTrunk.get(trunk.name());
+    if (list == null) {
+      // most trunks hold one or two contacts: an ArrayList's default 10 slots would cost 32 bytes
+      // more per trunk (3.2 MB at 100,000)
+      int slots = Math.min(in.maxContacts(), 2);
+      list = byTrunk.computeIfAbsent(trunk.name(), k -> new ArrayList<>(slots));
+    }
     synchronized (list) {
       purge(list, now);
-      boolean wildcard = contacts.stream().anyMatch(NameAddress::wildcard);
+      boolean wildcard = false;
+      for (NameAddress c : contacts) {
+        wildcard |= c.wildcard();
+      }
       if (wildcard) {
         // §10.3 step 6: "*" only alone and with Expires: 0
         if (contacts.size() != 1 || headerExpires != 0) {
@@ -137,7 +155,7 @@ public final class Registrar {
                 source.listenPoint(),
                 m.callId(),
                 m.cseqNumber(),
-                m.header(HeaderName.USER_AGENT),
+                userAgent(m.header(HeaderName.USER_AGENT)),
                 old == null ? now : old.registeredAt());
         if (old != null) {
           list.set(list.indexOf(old), b);
@@ -180,6 +198,22 @@ public final class Registrar {
     }
     headers.add(dateLine());
     return new Reply(200, "OK", headers);
+  }
+
+  /** The one kept String equal to {@code ua} (see {@link #userAgents}). */
+  private String userAgent(String ua) {
+    if (ua == null) {
+      return null;
+    }
+    String kept = userAgents.get(ua);
+    if (kept != null) {
+      return kept;
+    }
+    if (userAgents.size() >= MAX_USER_AGENTS) {
+      return ua;
+    }
+    kept = userAgents.putIfAbsent(ua, ua);
+    return kept != null ? kept : ua;
   }
 
   /** §20.17: rfc1123-date, always GMT; formatted once per second. */

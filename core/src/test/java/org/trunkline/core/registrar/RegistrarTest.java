@@ -97,6 +97,15 @@ class RegistrarTest {
   }
 
   @Test
+  void bindingsWithTheSameUserAgentShareOneString() {
+    register("Contact: <sip:acme@10.0.0.5:5070>", "User-Agent: " + new String("PBX 1.0"));
+    register("Contact: <sip:acme@10.0.0.6:5070>", "User-Agent: " + new String("PBX 1.0"));
+    List<Binding> bs = registrar.bindings("acme");
+    assertThat(bs).hasSize(2);
+    assertThat(bs.get(0).userAgent()).isEqualTo("PBX 1.0").isSameAs(bs.get(1).userAgent());
+  }
+
+  @Test
   void expiresWhenItsTimeIsUp() {
     register("Contact: <sip:acme@10.0.0.5:5070>;expires=120");
 

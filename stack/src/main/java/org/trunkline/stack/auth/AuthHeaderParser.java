@@ -83,13 +83,14 @@ public final class AuthHeaderParser {
   /** Parses {@code name = (token / quoted-string)} into {@code out}; a failure, or null. */
   private AuthParse param(List<AuthParam> out) {
     int nameAt = pos;
-    String name = token();
+    String name = name();
     if (name == null) {
       return fail("expected parameter name");
     }
+    int nameEnd = pos;
     skipSpace();
     if (pos == s.length() || s.charAt(pos) != '=') {
-      return fail("expected '=' after " + name);
+      return fail("expected '=' after " + s.substring(nameAt, nameEnd));
     }
     pos++;
     skipSpace();
@@ -99,15 +100,16 @@ public final class AuthHeaderParser {
       int valueAt = pos;
       value = quotedString();
       if (value == null) {
-        return new AuthParse.Malformed("unterminated or invalid quoted-string in " + name, valueAt);
+        return new AuthParse.Malformed(
+            "unterminated or invalid quoted-string in " + s.substring(nameAt, nameEnd), valueAt);
       }
     } else {
       value = token();
       if (value == null) {
-        return fail("expected token or quoted-string for " + name);
+        return fail("expected token or quoted-string for " + s.substring(nameAt, nameEnd));
       }
     }
-    String lower = name.toLowerCase(Locale.ROOT);
+    String lower = name; // name() gives it lower-cased
     for (AuthParam p : out) {
       if (p.name().equals(lower)) {
         // RFC 7616 §3.3: each directive at most once; two answers are an attack or a bug
@@ -119,6 +121,45 @@ public final class AuthHeaderParser {
     }
     out.add(new AuthParam(lower, value, quoted));
     return null;
+  }
+
+  /**
+   * The parameter names of RFC 7616 §3.3-§3.4 as constants: a name written in any case is one of
+   * these without a substring and a lower-casing of it.
+   */
+  private static final String[] KNOWN_NAMES = {
+    "username",
+    "realm",
+    "nonce",
+    "uri",
+    "response",
+    "algorithm",
+    "cnonce",
+    "opaque",
+    "qop",
+    "nc",
+    "userhash",
+    "stale",
+    "domain",
+    "charset"
+  };
+
+  /** A token at pos, lower-cased (Locale.ROOT), or null. */
+  private String name() {
+    int start = pos;
+    while (pos < s.length() && isTokenChar(s.charAt(pos))) {
+      pos++;
+    }
+    int len = pos - start;
+    if (len == 0) {
+      return null;
+    }
+    for (String k : KNOWN_NAMES) {
+      if (k.length() == len && s.regionMatches(true, start, k, 0, len)) {
+        return k;
+      }
+    }
+    return s.substring(start, pos).toLowerCase(Locale.ROOT);
   }
 
   private String token() {
@@ -155,6 +196,18 @@ public final class AuthHeaderParser {
 
   /** A quoted-string at pos, unescaped, or null; RFC 3261 §25.1 quoted-pair excludes CR and LF. */
   private String quotedString() {
+    // the usual value has no quoted-pair: it is the text up to the closing quote
+    for (int i = pos + 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"') {
+        String v = s.substring(pos + 1, i);
+        pos = i + 1;
+        return v;
+      }
+      if (c == '\\' || (c < 0x20 && c != '\t') || c == 0x7f) {
+        break; // escapes and refusals: the careful way below
+      }
+    }
     StringBuilder b = new StringBuilder();
     pos++; // opening quote
     while (pos < s.length()) {

@@ -3,7 +3,6 @@ package org.trunkline.stack.auth;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -22,7 +21,6 @@ final class NonceCodec {
   private static final int MAC = 16;
   private static final int LENGTH = TIME + RANDOM + MAC;
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
   private final SecretKeySpec key;
   private final byte[] realm;
@@ -57,26 +55,75 @@ final class NonceCodec {
     if (nonce == null || nonce.length() != (LENGTH * 4 + 2) / 3) {
       return -1;
     }
-    for (int i = 0; i < nonce.length(); i++) {
-      if (!isBase64Url(nonce.charAt(i))) {
-        return -1;
-      }
-    }
-    byte[] n;
-    try {
-      n = DECODER.decode(nonce);
-    } catch (IllegalArgumentException e) {
-      return -1; // unreachable after the check above, kept so a decoder change cannot throw out
-    }
-    if (n.length != LENGTH) {
+    byte[] n = decode(nonce);
+    if (n == null) {
       return -1;
     }
     byte[] expected = mac(n);
-    if (!MessageDigest.isEqual(
-        Arrays.copyOf(expected, MAC), Arrays.copyOfRange(n, TIME + RANDOM, LENGTH))) {
+    // constant time over the MAC's 16 bytes, as MessageDigest.isEqual, without copying both out
+    int diff = 0;
+    for (int i = 0; i < MAC; i++) {
+      diff |= expected[i] ^ n[TIME + RANDOM + i];
+    }
+    if (diff != 0) {
       return -1;
     }
     return ByteBuffer.wrap(n).getLong();
+  }
+
+  /**
+   * The 32 bytes of a 43-character base64url text (no padding), or null when a character is not
+   * base64url: what {@code Base64.getUrlDecoder().decode} gives (it ignores the two unused low bits
+   * of the last character too), without the byte copy of the String it makes first.
+   */
+  private static byte[] decode(String text) {
+    byte[] out = new byte[LENGTH];
+    int o = 0;
+    int i = 0;
+    for (; i + 4 <= text.length(); i += 4) {
+      int a = sextet(text.charAt(i));
+      int b = sextet(text.charAt(i + 1));
+      int c = sextet(text.charAt(i + 2));
+      int d = sextet(text.charAt(i + 3));
+      if ((a | b | c | d) < 0) {
+        return null;
+      }
+      int bits = a << 18 | b << 12 | c << 6 | d;
+      out[o++] = (byte) (bits >> 16);
+      out[o++] = (byte) (bits >> 8);
+      out[o++] = (byte) bits;
+    }
+    // 43 = 10 * 4 + 3: the last three characters carry two bytes
+    int a = sextet(text.charAt(i));
+    int b = sextet(text.charAt(i + 1));
+    int c = sextet(text.charAt(i + 2));
+    if ((a | b | c) < 0) {
+      return null;
+    }
+    int bits = a << 18 | b << 12 | c << 6;
+    out[o++] = (byte) (bits >> 16);
+    out[o] = (byte) (bits >> 8);
+    return out;
+  }
+
+  /** The value of a base64url character (RFC 4648 §5), or -1. */
+  private static int sextet(char c) {
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+      return c - '0' + 52;
+    }
+    if (c == '-') {
+      return 62;
+    }
+    if (c == '_') {
+      return 63;
+    }
+    return -1;
   }
 
   /**
@@ -92,14 +139,6 @@ final class NonceCodec {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }
-  }
-
-  private static boolean isBase64Url(char c) {
-    return (c >= 'A' && c <= 'Z')
-        || (c >= 'a' && c <= 'z')
-        || (c >= '0' && c <= '9')
-        || c == '-'
-        || c == '_';
   }
 
   /** The full HMAC of the nonce's time and random part and the realm (truncated by callers). */

@@ -3,7 +3,7 @@ package org.trunkline.stack.transaction;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.Arrays;
 import org.trunkline.sip.HeaderName;
 import org.trunkline.sip.SipMessage;
 import org.trunkline.sip.SipParseException;
@@ -15,10 +15,18 @@ import org.trunkline.sip.Via;
  * 3581), From, To (with {@link #toTag} when the request had none, §8.2.6.2), Call-ID and CSeq as
  * far as they parsed, the extra header lines, {@code Server: Trunkline} and {@code Content-Length:
  * 0}. Stateless and thread-safe.
+ *
+ * <p>A response is written as bytes into a scratch buffer of the calling thread and copied out
+ * once: no StringBuilder, no String of the whole response and no second copy for its encoding (the
+ * text is the same: every piece is written as its UTF-8 bytes).
  */
 public final class Responses {
   /** Our Server header value (§20.35). */
   public static final String SERVER = "Trunkline";
+
+  private static final byte[] NO_BODY = new byte[0];
+
+  private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(Out::new);
 
   private Responses() {}
 
@@ -30,7 +38,7 @@ public final class Responses {
    */
   public static byte[] build(
       SipMessage req, int status, String reason, InetSocketAddress source, String... headers) {
-    return build(req, status, reason, source, null, new byte[0], headers);
+    return build(req, status, reason, source, null, NO_BODY, headers);
   }
 
   /**
@@ -46,42 +54,42 @@ public final class Responses {
       String contentType,
       byte[] body,
       String... headers) {
-    StringBuilder sb = new StringBuilder(512);
-    sb.append("SIP/2.0 ").append(status).append(' ').append(reason).append("\r\n");
+    Out out = SCRATCH.get().reset();
+    out.ascii("SIP/2.0 ").number(status).ascii(" ").text(reason).crlf();
     boolean top = true;
     for (int i = req.indexOf(HeaderName.VIA); i >= 0; i = req.indexOf(HeaderName.VIA, i + 1)) {
       String v = req.headerValue(i);
+      out.ascii("Via: ");
       if (top) {
-        int comma = v.indexOf(',');
-        String first = comma < 0 ? v : v.substring(0, comma);
-        v = markTopVia(first.strip(), source) + (comma < 0 ? "" : v.substring(comma));
+        topVia(out, req, v, source);
         top = false;
+      } else {
+        out.text(v);
       }
-      line(sb, "Via", v);
+      out.crlf();
     }
-    line(sb, "From", req.header(HeaderName.FROM));
+    line(out, "From: ", req.header(HeaderName.FROM));
     String to = req.header(HeaderName.TO);
     if (to != null) {
+      out.ascii("To: ").text(to);
       // §8.2.6.2: a tag on every response but 100 when the request had none.
-      line(sb, "To", req.toTag() == null && status > 100 ? to + ";tag=" + toTag(req) : to);
+      if (req.toTag() == null && status > 100) {
+        out.ascii(";tag=").ascii(toTag(req));
+      }
+      out.crlf();
     }
-    line(sb, "Call-ID", req.header(HeaderName.CALL_ID));
-    line(sb, "CSeq", req.header(HeaderName.CSEQ));
+    line(out, "Call-ID: ", req.header(HeaderName.CALL_ID));
+    line(out, "CSeq: ", req.header(HeaderName.CSEQ));
     for (String h : headers) {
-      sb.append(h).append("\r\n");
+      out.text(h).crlf();
     }
-    sb.append("Server: ").append(SERVER).append("\r\n");
+    out.ascii("Server: ").ascii(SERVER).crlf();
     if (body.length > 0 && contentType != null) {
-      sb.append("Content-Type: ").append(contentType).append("\r\n");
+      out.ascii("Content-Type: ").text(contentType).crlf();
     }
-    sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-    byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
-    if (body.length == 0) {
-      return head;
-    }
-    byte[] out = java.util.Arrays.copyOf(head, head.length + body.length);
-    System.arraycopy(body, 0, out, head.length, body.length);
-    return out;
+    out.ascii("Content-Length: ").number(body.length).crlf().crlf();
+    out.bytes(body);
+    return out.toArray();
   }
 
   /**
@@ -122,18 +130,40 @@ public final class Responses {
       return req.toTag();
     }
     long h = 0xcbf29ce484222325L;
-    for (String s :
-        new String[] {
-          req.callId(), req.fromTag(), req.topViaBranch(), Long.toString(req.cseqNumber())
-        }) {
-      if (s != null) {
-        for (int i = 0; i < s.length(); i++) {
-          h = (h ^ s.charAt(i)) * 0x100000001b3L;
-        }
-      }
-      h = (h ^ '|') * 0x100000001b3L;
-    }
+    h = fnv(h, req.callId());
+    h = fnv(h, req.fromTag());
+    h = fnv(h, req.topViaBranch());
+    long n = req.cseqNumber();
+    // the decimal digits of the CSeq number, as Long.toString writes them, without the String
+    h = n >= 0 ? fnvDigits(h, n) : fnvChars(h, Long.toString(n));
+    h = (h ^ '|') * 0x100000001b3L;
     return "tl" + unsignedBase36(h);
+  }
+
+  /** FNV-1a of {@code s}'s chars (none when null), then the separator. */
+  private static long fnv(long h, String s) {
+    return (fnvChars(h, s) ^ '|') * 0x100000001b3L;
+  }
+
+  private static long fnvChars(long h, String s) {
+    if (s != null) {
+      for (int i = 0; i < s.length(); i++) {
+        h = (h ^ s.charAt(i)) * 0x100000001b3L;
+      }
+    }
+    return h;
+  }
+
+  /** FNV-1a of the decimal digits of {@code n >= 0}, most significant first. */
+  private static long fnvDigits(long h, long n) {
+    long div = 1;
+    while (n / div >= 10) {
+      div *= 10;
+    }
+    for (; div > 0; div /= 10) {
+      h = (h ^ ('0' + (int) (n / div % 10))) * 0x100000001b3L;
+    }
+    return h;
   }
 
   /** {@code Long.toUnsignedString(h, 36)} without the BigInteger it makes for h < 0. */
@@ -145,46 +175,187 @@ public final class Responses {
     return Long.toString(q, 36) + Character.forDigit((int) (h - q * 36), 36);
   }
 
-  /** §18.2.1: {@code received} when sent-by is not the source address; RFC 3581: fill rport. */
-  static String markTopVia(String v, InetSocketAddress source) {
+  /**
+   * The top Via line's value {@code v}: its first value marked by {@link #mark}, the rest as it
+   * came. The first value is the text before the first comma, stripped.
+   */
+  private static void topVia(Out out, SipMessage req, String v, InetSocketAddress source) {
+    int comma = v.indexOf(',');
+    int a = 0;
+    int z = comma < 0 ? v.length() : comma;
+    while (a < z && Character.isWhitespace(v.charAt(a))) {
+      a++;
+    }
+    while (z > a && Character.isWhitespace(v.charAt(z - 1))) {
+      z--;
+    }
     InetAddress ip = source == null ? null : source.getAddress();
-    if (ip == null) {
-      return v;
+    Via via = ip == null ? null : parsedTopVia(req, v, a, z);
+    if (via == null) {
+      out.text(v, a, z); // no source, or a 400 for a bad Via: copied as it came
+    } else {
+      mark(out, v, a, z, via, source, ip);
     }
-    Via via;
+    if (comma >= 0) {
+      out.text(v, comma, v.length());
+    }
+  }
+
+  /**
+   * The Via in {@code v[a, z)}, or null when it does not parse. When the line is plain printable
+   * ASCII without quotes or angle brackets, the message's own top Via (parsed by the validator, or
+   * from the buffer) is exactly that text's, so it is not parsed again from a new String.
+   */
+  private static Via parsedTopVia(SipMessage req, String v, int a, int z) {
     try {
-      via = Via.parse(v);
+      return simple(v) ? req.topVia() : Via.parse(v.substring(a, z));
     } catch (SipParseException e) {
-      return v; // a 400 for a bad Via copies it as it came
+      return null;
     }
-    String addr = ip.getHostAddress();
-    String host = via.host();
-    if (host.startsWith("[")) {
-      host = host.substring(1, host.length() - 1);
+  }
+
+  /** Printable ASCII or tab, without {@code " < >} (which change how a value splits at commas). */
+  private static boolean simple(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if ((c < 0x20 && c != '\t') || c >= 0x7f || c == '"' || c == '<' || c == '>') {
+        return false;
+      }
     }
-    StringBuilder sb = new StringBuilder(v);
+    return true;
+  }
+
+  /** §18.2.1: {@code received} when sent-by is not the source address; RFC 3581: fill rport. */
+  private static void mark(
+      Out out, String v, int a, int z, Via via, InetSocketAddress source, InetAddress ip) {
+    int rportEnd = -1;
     if ("".equals(via.param("rport"))) {
-      String lower = v.toLowerCase(Locale.ROOT);
-      for (int i = lower.indexOf(";rport"); i >= 0; i = lower.indexOf(";rport", i + 1)) {
-        int after = i + ";rport".length();
-        if (after == lower.length()
-            || lower.charAt(after) == ';'
-            || lower.charAt(after) == ' '
-            || lower.charAt(after) == '\t') {
-          sb.insert(after, "=" + source.getPort());
+      // the first ";rport" (any case) that ends there: at the end, before ';' or whitespace
+      for (int i = indexOfRport(v, a, z); i >= 0; i = indexOfRport(v, i + 1, z)) {
+        int after = i + RPORT.length();
+        if (after == z
+            || v.charAt(after) == ';'
+            || v.charAt(after) == ' '
+            || v.charAt(after) == '\t') {
+          rportEnd = after;
           break;
         }
       }
     }
-    if (!host.equalsIgnoreCase(addr) && via.param("received") == null) {
-      sb.append(";received=").append(addr);
+    if (rportEnd < 0) {
+      out.text(v, a, z);
+    } else {
+      out.text(v, a, rportEnd).ascii("=").number(source.getPort()).text(v, rportEnd, z);
     }
-    return sb.toString();
+    String host = via.host();
+    if (host.startsWith("[")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    String addr = ip.getHostAddress();
+    if (!host.equalsIgnoreCase(addr) && via.param("received") == null) {
+      out.ascii(";received=").text(addr);
+    }
   }
 
-  private static void line(StringBuilder sb, String name, String value) {
+  private static final String RPORT = ";rport";
+
+  /** The index of {@code ;rport} in {@code v[from, z)} ignoring case, or -1. */
+  private static int indexOfRport(String v, int from, int z) {
+    for (int i = from; i + RPORT.length() <= z; i++) {
+      if (v.regionMatches(true, i, RPORT, 0, RPORT.length())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static void line(Out out, String nameColon, String value) {
     if (value != null) {
-      sb.append(name).append(": ").append(value).append("\r\n");
+      out.ascii(nameColon).text(value).crlf();
+    }
+  }
+
+  /** A growing byte buffer that writes text as UTF-8; one per thread, reused. */
+  private static final class Out {
+    byte[] buf = new byte[1024];
+    int n;
+
+    Out reset() {
+      if (buf.length > 16 * 1024) {
+        buf = new byte[1024]; // one huge response does not pin a huge buffer to the thread
+      }
+      n = 0;
+      return this;
+    }
+
+    private void room(int more) {
+      if (n + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+      }
+    }
+
+    /** A constant known to be ASCII. */
+    Out ascii(String s) {
+      int len = s.length();
+      room(len);
+      for (int i = 0; i < len; i++) {
+        buf[n++] = (byte) s.charAt(i);
+      }
+      return this;
+    }
+
+    Out text(String s) {
+      return text(s, 0, s.length());
+    }
+
+    /** {@code s[a, z)} as UTF-8: byte by byte while ASCII, else through the encoder. */
+    Out text(String s, int a, int z) {
+      room(z - a);
+      for (int i = a; i < z; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          n -= i - a; // undo, and encode the whole piece as String.getBytes would
+          return bytes(s.substring(a, z).getBytes(StandardCharsets.UTF_8));
+        }
+        buf[n++] = (byte) c;
+      }
+      return this;
+    }
+
+    /** A decimal int, as Integer.toString writes it. */
+    Out number(int v) {
+      if (v < 0) {
+        return ascii(Integer.toString(v));
+      }
+      int digits = 1;
+      for (int d = v; d >= 10; d /= 10) {
+        digits++;
+      }
+      room(digits);
+      for (int i = n + digits - 1; i >= n; i--) {
+        buf[i] = (byte) ('0' + v % 10);
+        v /= 10;
+      }
+      n += digits;
+      return this;
+    }
+
+    Out crlf() {
+      room(2);
+      buf[n++] = '\r';
+      buf[n++] = '\n';
+      return this;
+    }
+
+    Out bytes(byte[] b) {
+      room(b.length);
+      System.arraycopy(b, 0, buf, n, b.length);
+      n += b.length;
+      return this;
+    }
+
+    byte[] toArray() {
+      return Arrays.copyOf(buf, n);
     }
   }
 }

@@ -51,6 +51,17 @@ class AuthHeaderParserTest {
   }
 
   @Test
+  void namesInAnyCaseAreLowerCasedKnownOrNot() {
+    AuthHeader h = parsed("Digest UserName=\"u\", REALM=r, X-Custom=\"a b\", cNonce=\"\"");
+    assertThat(h.params())
+        .extracting(AuthParam::name)
+        .containsExactly("username", "realm", "x-custom", "cnonce");
+    assertThat(h.params()).extracting(AuthParam::value).containsExactly("u", "r", "a b", "");
+    assertThat(h.find("X-CUSTOM").quoted()).isTrue();
+    assertThat(h.find("realm").quoted()).isFalse();
+  }
+
+  @Test
   void quotedPairsAreUnescapedAndEmptyElementsSkipped() {
     AuthHeader h = parsed("digest ,username=\"a\\\"b\\\\c\" ,, realm = \"r\",");
     assertThat(h.isDigest()).isTrue();
@@ -89,6 +100,10 @@ class AuthHeaderParserTest {
         "'Digest REALM=\"a\", Realm=\"b\"'|duplicate parameter realm",
         "'Digest =x'|expected parameter name",
         "'Digest realm \"x\"'|expected '=' after realm",
+        "'Digest ReAlm \"x\"'|expected '=' after ReAlm",
+        "'Digest NONCE='|expected token or quoted-string for NONCE",
+        "'Digest X-Odd=\"x'|unterminated or invalid quoted-string in X-Odd",
+        "'Digest nc=1, NC=2'|duplicate parameter nc",
         "'Digest\"realm=x'|expected whitespace after auth-scheme",
       })
   void malformedValuesSayWhy(String value, String reason) {
