@@ -37,8 +37,15 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
   private static final String INSERT =
       "INSERT INTO cdr ("
           + COLUMNS
+          + ", id_bucket, a_call_bucket, b_call_bucket"
           + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /**
+   * How many buckets the ids and Call-IDs are spread over (schema version 8, {@link
+   * CdrCallBuckets}): a lookup reads one bucket, about 1/{@value} of the table, through its index.
+   */
+  static final int BUCKETS = 128;
 
   private final DataSource db;
   private final QueuedWriter<Cdr> writer;
@@ -95,6 +102,9 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
         i.setInt(18, cdr.cause());
         i.setString(19, cut(cdr.hangup(), 16));
         media(i, 20, cdr.media());
+        i.setInt(35, bucket(cut(cdr.id(), 32)));
+        i.setInt(36, bucket(cut(cdr.aCallId(), 256)));
+        i.setInt(37, bucket(cut(cdr.bCallId(), 256)));
         i.addBatch();
       }
       i.executeBatch();
@@ -151,6 +161,15 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
     return s == null ? "" : s;
   }
 
+  /**
+   * The bucket of an id or Call-ID as stored (already cut to its column): 0..{@value #BUCKETS}-1,
+   * from {@link String#hashCode} (which the JLS fixes, so every node and version agrees), its bits
+   * mixed so that keys differing only at the end spread too.
+   */
+  static int bucket(String key) {
+    return (key.hashCode() * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(BUCKETS));
+  }
+
   /** Null as "", and what does not fit its column cut to fit: a CDR is never refused for size. */
   private static String cut(String s, int max) {
     if (s == null) {
@@ -174,6 +193,35 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
    * @throws DatabaseException one line naming what failed
    */
   public List<Cdr> find(CdrQuery q) throws DatabaseException {
+    Select select = select(q);
+    List<Cdr> out = new ArrayList<>();
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement(select.sql())) {
+      select.bind(s);
+      s.setMaxRows(q.limit());
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next() && out.size() < q.limit()) {
+          out.add(row(rs));
+        }
+      }
+    } catch (SQLException e) {
+      String m = e.getMessage() != null ? e.getMessage().lines().findFirst().orElse("") : "";
+      throw new DatabaseException("cannot read CDRs: " + m.strip(), e);
+    }
+    return out;
+  }
+
+  /** A query's SQL and the values of its parameters, in order. */
+  record Select(String sql, List<Object> args) {
+    void bind(PreparedStatement s) throws SQLException {
+      for (int i = 0; i < args.size(); i++) {
+        s.setObject(i + 1, args.get(i));
+      }
+    }
+  }
+
+  /** The SELECT that {@link #find} runs for {@code q}. */
+  static Select select(CdrQuery q) {
     StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM cdr WHERE 1=1");
     List<Object> args = new ArrayList<>();
     if (q.since() != null) {
@@ -199,8 +247,14 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       args.add(prefix);
     }
     if (q.callId() != null) {
-      sql.append(" AND (a_call_id = ? OR b_call_id = ?)");
+      // Each leg's bucket through its index, the Call-ID compared within it (schema version 8).
+      sql.append(
+          " AND seq IN (SELECT seq FROM cdr WHERE a_call_bucket = ? AND a_call_id = ?"
+              + " UNION SELECT seq FROM cdr WHERE b_call_bucket = ? AND b_call_id = ?)");
+      int bucket = bucket(q.callId());
+      args.add(bucket);
       args.add(q.callId());
+      args.add(bucket);
       args.add(q.callId());
     }
     if (q.status() != null) {
@@ -209,30 +263,18 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       args.add(q.status().to());
     }
     sql.append(" ORDER BY start_at DESC, seq DESC");
-    List<Cdr> out = new ArrayList<>();
-    try (Connection c = db.getConnection();
-        PreparedStatement s = c.prepareStatement(sql.toString())) {
-      for (int i = 0; i < args.size(); i++) {
-        s.setObject(i + 1, args.get(i));
-      }
-      s.setMaxRows(q.limit());
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next() && out.size() < q.limit()) {
-          out.add(row(rs));
-        }
-      }
-    } catch (SQLException e) {
-      String m = e.getMessage() != null ? e.getMessage().lines().findFirst().orElse("") : "";
-      throw new DatabaseException("cannot read CDRs: " + m.strip(), e);
-    }
-    return out;
+    return new Select(sql.toString(), args);
   }
+
+  /** The SELECT of {@link #byId}: its bucket through the index, the id compared within it. */
+  static final String BY_ID =
+      "SELECT " + COLUMNS + " FROM cdr WHERE id_bucket = ? AND id = ? ORDER BY seq DESC";
 
   /** The CDR with id {@code id} on {@code c}, or null. */
   Cdr byId(Connection c, String id) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT " + COLUMNS + " FROM cdr WHERE id = ? ORDER BY seq DESC")) {
-      s.setString(1, id);
+    try (PreparedStatement s = c.prepareStatement(BY_ID)) {
+      s.setInt(1, bucket(id));
+      s.setString(2, id);
       s.setMaxRows(1);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? row(rs) : null;

@@ -89,4 +89,20 @@ class DatabasePostgresTest {
         new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
     CdrStoreContract.roundTrip(() -> Database.open(config));
   }
+
+  @Test
+  void findsCdrsByIdAndCallIdInASharedBucket() throws Exception {
+    String separator = url.contains("?") ? "&" : "?";
+    DatabaseConfig config =
+        new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
+    CdrStoreContract.findsEachKeyInASharedBucket(() -> Database.open(config));
+  }
+
+  @Test
+  void migratesCdrsWrittenBeforeTheBuckets() throws Exception {
+    String separator = url.contains("?") ? "&" : "?";
+    DatabaseConfig config =
+        new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
+    CdrStoreContract.migratesOlderCdrs(config);
+  }
 }

@@ -56,7 +56,7 @@ class DatabaseTest {
               rows(
                   db.dataSource(),
                   "SELECT \"version\", \"description\", \"success\" FROM \"flyway_schema_history\""
-                      + " WHERE \"type\" = 'SQL'"))
+                      + " WHERE \"type\" IN ('SQL', 'JDBC') ORDER BY \"installed_rank\""))
           .containsExactly(
               "1|init|true",
               "2|registrations|true",
@@ -64,7 +64,8 @@ class DatabaseTest {
               "4|cdr details|true",
               "5|traces|true",
               "6|cdr media|true",
-              "7|cdr media duplicates late|true");
+              "7|cdr media duplicates late|true",
+              "8|cdr call buckets|true");
       assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
     }
   }
@@ -96,8 +97,9 @@ class DatabaseTest {
       assertThat(
               rows(
                   again.dataSource(),
-                  "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"type\" = 'SQL'"))
-          .containsExactly("7");
+                  "SELECT COUNT(*) FROM \"flyway_schema_history\""
+                      + " WHERE \"type\" IN ('SQL', 'JDBC')"))
+          .containsExactly("8");
     }
   }
 
@@ -138,6 +140,16 @@ class DatabaseTest {
   @Test
   void keepsRegistrationsAcrossReopens() throws Exception {
     LocationStoreContract.roundTrip(() -> Database.open(h2("")));
+  }
+
+  @Test
+  void findsCdrsByIdAndCallIdInASharedBucket() throws Exception {
+    CdrStoreContract.findsEachKeyInASharedBucket(() -> Database.open(h2("")));
+  }
+
+  @Test
+  void migratesCdrsWrittenBeforeTheBuckets() throws Exception {
+    CdrStoreContract.migratesOlderCdrs(h2(""));
   }
 
   @Test

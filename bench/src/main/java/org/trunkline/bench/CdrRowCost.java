@@ -1,0 +1,248 @@
+package org.trunkline.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
+import org.trunkline.core.call.Cdr;
+import org.trunkline.server.config.DatabaseConfig;
+import org.trunkline.server.storage.CdrQuery;
+import org.trunkline.server.storage.Database;
+import org.trunkline.server.storage.JdbcCdrStore;
+
+/**
+ * CPU per CDR row written into a file H2 database the way the server writes it ({@link
+ * Database#open}, {@link JdbcCdrStore#write} and its writer thread), and how fast the API's
+ * searches answer on that table afterwards. Not JMH: the cost sits on the writer thread and H2's
+ * background threads, so it is the process CPU time over a paced stream of rows.
+ *
+ * <pre>
+ * java -cp [trunkline.jar:]benchmarks.jar org.trunkline.bench.CdrRowCost \
+ *     DIR PRELOAD ROWS RATE [numbers=bench|random] [sql=FILE] [url-suffix=;X=Y]
+ * </pre>
+ *
+ * Uses only the server's public API, so that with an older {@code trunkline.jar} first on the class
+ * path it measures that jar's schema and writer (A/B). {@code PRELOAD} rows are written first as
+ * fast as the writer takes them (not measured), then {@code ROWS} at {@code RATE} per second (0: as
+ * fast as possible), measured. {@code sql=FILE} runs the file's statements (one per line) after the
+ * migration, to try a schema variant.
+ */
+public final class CdrRowCost {
+  private CdrRowCost() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    int preload = Integer.parseInt(args[1]);
+    int rows = Integer.parseInt(args[2]);
+    int rate = Integer.parseInt(args[3]);
+    Map<String, String> opt = new TreeMap<>();
+    for (int i = 4; i < args.length; i++) {
+      int eq = args[i].indexOf('=');
+      opt.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+    }
+    boolean randomNumbers = "random".equals(opt.getOrDefault("numbers", "bench"));
+    Files.createDirectories(dir);
+    String url =
+        "jdbc:h2:file:" + dir.toAbsolutePath() + "/trunkline" + opt.getOrDefault("url", "");
+    try (Database db = Database.open(new DatabaseConfig(url, null, null, 4))) {
+      if (opt.containsKey("sql")) {
+        try (Connection c = db.dataSource().getConnection();
+            Statement s = c.createStatement()) {
+          for (String line : Files.readAllLines(Path.of(opt.get("sql")))) {
+            if (!line.isBlank() && !line.startsWith("--")) {
+              s.execute(line);
+            }
+          }
+        }
+      }
+      JdbcCdrStore store = db.cdrStore();
+      Rows gen = new Rows(randomNumbers);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < preload; i++) {
+        while (!offer(store, gen.next())) {
+          LockSupport.parkNanos(1_000_000);
+        }
+      }
+      awaitWritten(store, preload);
+      System.out.printf("preloaded %,d rows in %.1f s%n", preload, (System.nanoTime() - t0) / 1e9);
+      LockSupport.parkNanos(1_500_000_000L); // H2's background store of the preload settles
+
+      OperatingSystemMXBean os =
+          (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      Map<String, Long> threads0 = threadCpu();
+      long cpu0 = os.getProcessCpuTime();
+      long start = System.nanoTime();
+      for (int i = 0; i < rows; i++) {
+        if (rate > 0) {
+          long due = start + (long) i * 1_000_000_000L / rate;
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
+          }
+        }
+        while (!offer(store, gen.next())) {
+          LockSupport.parkNanos(1_000_000);
+        }
+      }
+      awaitWritten(store, preload + rows);
+      // Let H2 store what it holds dirty (its write delay is 0.5 s), so that it is counted too.
+      LockSupport.parkNanos(1_500_000_000L);
+      long cpu = os.getProcessCpuTime() - cpu0;
+      double wall = (System.nanoTime() - start) / 1e9;
+      Map<String, Long> threads = threadCpu();
+      System.out.printf(
+          "rows %,d at %s/s after %,d: %.1f us CPU per row (process), wall %.1f s, failed %d%n",
+          rows,
+          rate == 0 ? "max" : rate,
+          preload,
+          cpu / 1e3 / rows,
+          wall,
+          store.failed() + store.dropped());
+      threads.forEach((name, ns) -> {
+        long d = ns - threads0.getOrDefault(name, 0L);
+        if (d > cpu / 100) {
+          System.out.printf("  thread %-24s %6.1f us/row%n", name, d / 1e3 / rows);
+        }
+      });
+      queries(store, gen);
+    }
+  }
+
+  private static boolean offer(JdbcCdrStore store, Cdr cdr) {
+    long before = store.dropped();
+    store.write(cdr);
+    return store.dropped() == before;
+  }
+
+  private static void awaitWritten(JdbcCdrStore store, long n) {
+    while (store.written() + store.failed() < n) {
+      LockSupport.parkNanos(5_000_000);
+    }
+  }
+
+  /** CPU time per thread name (digits folded, so pool threads add up). */
+  private static Map<String, Long> threadCpu() {
+    ThreadMXBean t = ManagementFactory.getThreadMXBean();
+    Map<String, Long> out = new TreeMap<>();
+    for (ThreadInfo i : t.getThreadInfo(t.getAllThreadIds())) {
+      if (i != null) {
+        long ns = t.getThreadCpuTime(i.getThreadId());
+        if (ns > 0) {
+          out.merge(i.getThreadName().replaceAll("[0-9]+", "#"), ns, Long::sum);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The API's searches on the table as written: the median of 5 runs each, in ms, each run with
+   * another key (H2 answers a repeated query from its last result).
+   */
+  private static void queries(JdbcCdrStore store, Rows gen) throws Exception {
+    int n = gen.count;
+    List<String> names = new ArrayList<>();
+    List<java.util.function.IntFunction<CdrQuery>> cases = new ArrayList<>();
+    names.add("newest 100");
+    cases.add(r -> new CdrQuery(null, gen.t0.plusSeconds(n - r), null, null, null, null, 100));
+    names.add("by Call-ID (A-leg)");
+    cases.add(r -> callId(gen.aCallId(n / 3 + 7 * r)));
+    names.add("by Call-ID (B-leg)");
+    cases.add(r -> callId(gen.bCallId(n / 2 + 7 * r)));
+    if (gen.randomNumbers) { // with the bench's numbers every row matches
+      names.add("by number");
+      cases.add(r -> number(gen.caller(n / 4 + 7 * r)));
+      names.add("by number prefix (~10 rows)");
+      cases.add(r -> number(gen.caller(n / 4 + 7 * r).substring(0, 9)));
+    }
+    names.add("by trunk, newest 100");
+    cases.add(
+        r -> new CdrQuery(null, gen.t0.plusSeconds(n - r), "sipp-caller", null, null, null, 100));
+    for (int k = 0; k < cases.size(); k++) {
+      double[] ms = new double[5];
+      int found = 0;
+      for (int r = 0; r < ms.length; r++) {
+        CdrQuery q = cases.get(k).apply(r);
+        long t = System.nanoTime();
+        found = store.find(q).size();
+        ms[r] = (System.nanoTime() - t) / 1e6;
+      }
+      Arrays.sort(ms);
+      System.out.printf(
+          "  query %-30s %8.2f ms median, %8.2f max (found %d)%n",
+          names.get(k), ms[ms.length / 2], ms[ms.length - 1], found);
+    }
+  }
+
+  private static CdrQuery callId(String id) {
+    return new CdrQuery(null, null, null, null, id, null, 100);
+  }
+
+  private static CdrQuery number(String n) {
+    return new CdrQuery(null, null, null, n, null, null, 100);
+  }
+
+  /** Rows like the calls bench's (SIPp numbers and Call-IDs) or with random E.164 numbers. */
+  private static final class Rows {
+    final boolean randomNumbers;
+    private final SplittableRandom random = new SplittableRandom(42);
+    final Instant t0 = Instant.parse("2026-11-27T00:00:00Z");
+    int count;
+
+    Rows(boolean randomNumbers) {
+      this.randomNumbers = randomNumbers;
+    }
+
+    String aCallId(int i) {
+      return (i + 1) + "-4242@127.0.0.1";
+    }
+
+    String bCallId(int i) {
+      return Long.toString(new SplittableRandom(i).nextLong() >>> 1, 36) + "@trunkline";
+    }
+
+    String caller(int i) {
+      return randomNumbers
+          ? "+7495" + (1_000_000 + new SplittableRandom(i).nextInt(9_000_000))
+          : "sipp";
+    }
+
+    Cdr next() {
+      int i = count++;
+      Instant start = t0.plusMillis(i / 2);
+      String called = randomNumbers ? "+4930" + (1_000_000 + random.nextInt(9_000_000)) : "service";
+      return new Cdr(
+          Long.toString(random.nextLong() >>> 1, 36),
+          "sipp-caller",
+          "sipp-callee",
+          caller(i),
+          called,
+          aCallId(i),
+          bCallId(i),
+          start,
+          start.plusMillis(2),
+          start.plusMillis(4),
+          i % 1000 == 0 ? 503 : 200,
+          "BYE from caller",
+          "sipp-callee: 200",
+          caller(i),
+          called,
+          called,
+          start.plusMillis(1),
+          16,
+          "caller");
+    }
+  }
+}
