@@ -8,6 +8,7 @@
 #   bench/media/run.sh start             # both relays, idle, each with THREADS worker threads
 #   bench/media/run.sh warmup            # JIT: Trunkline and rtpengine at 500 calls x 20 s (discarded)
 #   bench/media/run.sh sweep "100 500 1000"   # per count: direct floor, then the SUTs interleaved, REPEAT times
+#   bench/media/run.sh one SUT CALLS [LABEL]   # one load run (PERF_OUT=file: perf record -g the relay)
 #   bench/media/run.sh summary [FROM_LINE]   # medians per SUT and call count (Markdown)
 #   bench/media/run.sh stop
 #
@@ -18,6 +19,7 @@
 # used), a JDK >= 21 (JAVA) and bench/target/benchmarks.jar (./build -q -o -B package -pl sip,stack,media,bench -DskipTests).
 # Env: BENCH_RUN (/tmp/trunkline-media-bench), NG_TL (22240), NG_RTPE (22230), THREADS (1), REPEAT (3),
 #      SECS (20), LIFE (3600 s: the relays end by themselves), SOCKETS (2: generator sockets per side),
+#      GEN (nio: a thread per socket and one syscall per packet; epoll: one loop per side, sendmmsg/recvmmsg),
 #      BENCH_JAR (bench/target/benchmarks.jar), TL_PORTS ("30000 39999"), RTPE_PORTS ("40000 49999").
 # A/B: with BENCH_JAR_A set (e.g. main's benchmarks.jar), `start` also runs that jar's relay (NG_TL_A,
 # 22250; TL_A_PORTS, "50000 59999"), labelled trunkline-A, and every sweep round runs A, then this
@@ -28,7 +30,7 @@ BASE="${BENCH_RUN:-/tmp/trunkline-media-bench}"; mkdir -p "$BASE"
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 JAR="${BENCH_JAR:-$ROOT/bench/target/benchmarks.jar}"
 NG_TL="${NG_TL:-22240}"; NG_RTPE="${NG_RTPE:-22230}"; THREADS="${THREADS:-1}"
-REPEAT="${REPEAT:-3}"; SECS="${SECS:-20}"; LIFE="${LIFE:-3600}"; SOCKETS="${SOCKETS:-2}"
+REPEAT="${REPEAT:-3}"; SECS="${SECS:-20}"; LIFE="${LIFE:-3600}"; SOCKETS="${SOCKETS:-2}"; GEN="${GEN:-nio}"
 JAR_A="${BENCH_JAR_A:-}"; NG_TL_A="${NG_TL_A:-22250}"
 read -r TL_MIN TL_MAX <<<"${TL_PORTS:-30000 39999}"; read -r TLA_MIN TLA_MAX <<<"${TL_A_PORTS:-50000 59999}"
 read -r RTPE_MIN RTPE_MAX <<<"${RTPE_PORTS:-40000 49999}"
@@ -39,12 +41,14 @@ state() { [[ -f "$BASE/state.env" ]] || die "not started: bench/media/run.sh sta
 cmd_start() {
   [[ -f "$JAR" ]] || die "no $JAR"
   command -v rtpengine >/dev/null || die "no rtpengine: apt-get install -y rtpengine-daemon"
-  timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -cp "$JAR" \
+  # Netty's leak detection off, as the launcher (./trunkline) runs the server
+  local jvm=(--enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -Dio.netty.leakDetection.level=disabled)
+  timeout "$LIFE" "$JAVA" "${jvm[@]}" -cp "$JAR" \
     org.trunkline.bench.NgRelayServer "$NG_TL" "$TL_MIN" "$TL_MAX" "$THREADS" >"$BASE/trunkline.log" 2>&1 &
   local tl_wrap=$! tla_wrap="" TLA=""
   if [[ -n "$JAR_A" ]]; then
     [[ -f "$JAR_A" ]] || die "no $JAR_A"
-    timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -cp "$JAR_A" \
+    timeout "$LIFE" "$JAVA" "${jvm[@]}" -cp "$JAR_A" \
       org.trunkline.bench.NgRelayServer "$NG_TL_A" "$TLA_MIN" "$TLA_MAX" "$THREADS" >"$BASE/trunkline-a.log" 2>&1 &
     tla_wrap=$!
   fi
@@ -73,10 +77,14 @@ load() { # load SUT CALLS SECS LABEL
     direct) ng=direct; pid=0;;
   esac
   local lock=(flock "$LOCK"); [[ -z "${LOCKED:-}" ]] || lock=()
-  local t0 t1 line
+  local t0 t1 line perf=""
+  if [[ -n "${PERF_OUT:-}" && "$pid" -gt 0 ]]; then # profile the relay over this run (perf -g)
+    perf record -F 499 -g -p "$pid" -o "$PERF_OUT" -- sleep $((secs + 6)) >"$PERF_OUT.log" 2>&1 &
+    perf=$!
+  fi
   t0=$(ticks "$pid")
-  line=$("${lock[@]}" timeout $((secs + 120)) "$JAVA" -Xms256m -Xmx256m -cp "$JAR" org.trunkline.bench.RtpLoad \
-    "$ng" "$calls" "$secs" "$pid" "$label" "$SOCKETS" | grep '^RESULT')
+  line=$("${lock[@]}" timeout $((secs + 120)) "$JAVA" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m -cp "$JAR" org.trunkline.bench.RtpLoad \
+    "$ng" "$calls" "$secs" "$pid" "$label" "$SOCKETS" "$GEN" | grep '^RESULT')
   t1=$(ticks "$pid")
   # the relay's user and system time over the whole load run (set-up, traffic, deletes), in µs per
   # packet received; RtpLoad's relay_cpu_pct and pkts_per_cpu_s cover the traffic part only
@@ -84,6 +92,7 @@ load() { # load SUT CALLS SECS LABEL
     match(l, /received=[0-9]+/); n = substr(l, RSTART + 9, RLENGTH - 9) + 0; if (n == 0) n = 1;
     printf "relay_user_us_per_pkt=%.2f relay_sys_us_per_pkt=%.2f", (y[1] - x[1]) * 1e4 / n, (y[2] - x[2]) * 1e4 / n }')" \
     | tee -a "$BASE/results.txt"
+  [[ -z "$perf" ]] || wait "$perf" || true
 }
 
 ticks() { # utime stime of PID in clock ticks (100/s); "0 0" for none
@@ -113,11 +122,15 @@ cmd_sweep() { # the whole sweep holds the lock once (each wait for it may take m
   done
 }
 
+cmd_one() { # one load run: SUT (trunkline, trunkline-a, rtpengine, direct) CALLS [LABEL]
+  state; load "$1" "$2" "$SECS" "${3:-$1-one}"
+}
+
 cmd_summary() { python3 "$HERE/summary.py" "$BASE/results.txt" "${1:-0}"; }
 
 cmd_stop() { state; kill "$TL" "$RTPE" $TLA 2>/dev/null || true; rm -f "$BASE/state.env"; echo stopped; }
 
 case "${1:-}" in
-  start) cmd_start;; warmup) cmd_warmup;; sweep) cmd_sweep "${2:-100 500 1000}";; summary) cmd_summary "${2:-0}";; stop) cmd_stop;;
+  start) cmd_start;; one) cmd_one "$2" "$3" "${4:-}";; warmup) cmd_warmup;; sweep) cmd_sweep "${2:-100 500 1000}";; summary) cmd_summary "${2:-0}";; stop) cmd_stop;;
   *) sed -n '2,20p' "$0"; exit 2;;
 esac

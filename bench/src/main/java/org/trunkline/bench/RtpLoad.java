@@ -2,7 +2,6 @@ package org.trunkline.bench;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -26,14 +25,18 @@ import java.util.regex.Pattern;
  * clock. The relay's CPU is read from /proc for packets per CPU-second. Bounded: calls, seconds.
  *
  * <pre>
- * java -cp benchmarks.jar org.trunkline.bench.RtpLoad NG|direct CALLS SECONDS RELAY_PID LABEL [SOCKETS]
+ * java -cp benchmarks.jar org.trunkline.bench.RtpLoad NG|direct CALLS SECONDS RELAY_PID LABEL [SOCKETS [GEN]]
  * </pre>
  *
- * Prints one {@code RESULT key=value ...} line.
+ * GEN {@code nio} (the default): a sender thread per side and a reader thread per socket, one
+ * syscall per packet; {@code epoll}: {@link EpollRtpSides}, one event loop per side with {@code
+ * sendmmsg}/{@code recvmmsg}, so that the generator takes less of the machine than the relay.
+ *
+ * <p>Prints one {@code RESULT key=value ...} line.
  */
 public final class RtpLoad {
-  private static final int PTIME_MS = 20;
-  private static final int SIZE = 172;
+  static final int PTIME_MS = 20;
+  static final int SIZE = 172;
   private static final Pattern PORT = Pattern.compile("m=audio (\\d+)");
   private static final Pattern HOST = Pattern.compile("c=IN IP4 (\\S+)");
   private static final int BUCKETS = 200_000; // 1 µs each, up to 200 ms
@@ -47,19 +50,27 @@ public final class RtpLoad {
     long pid = Long.parseLong(args[3]);
     String label = args[4];
     int k = args.length > 5 ? Integer.parseInt(args[5]) : 2;
+    boolean epoll = args.length > 6 && args[6].equals("epoll");
+    Stats ab = new Stats();
+    Stats ba = new Stats();
     DatagramChannel[] as = new DatagramChannel[k];
     DatagramChannel[] bs = new DatagramChannel[k];
-    for (int i = 0; i < k; i++) {
+    EpollRtpSides sides = epoll ? new EpollRtpSides(k, ab, ba) : null;
+    for (int i = 0; i < k && !epoll; i++) {
       as[i] = open();
       bs[i] = open();
     }
-    SocketAddress[] toRelayFromA = new SocketAddress[calls];
-    SocketAddress[] toRelayFromB = new SocketAddress[calls];
+    InetSocketAddress[] toRelayFromA = new InetSocketAddress[calls];
+    InetSocketAddress[] toRelayFromB = new InetSocketAddress[calls];
     String run = Long.toHexString(ThreadLocalRandom.current().nextLong());
     NgClient ctl = ng.equals("direct") ? null : new NgClient(ng);
     for (int i = 0; i < calls; i++) {
-      InetSocketAddress a = (InetSocketAddress) as[i % k].getLocalAddress();
-      InetSocketAddress b = (InetSocketAddress) bs[i % k].getLocalAddress();
+      InetSocketAddress a =
+          (InetSocketAddress)
+              (epoll ? sides.as[i % k].localAddress() : as[i % k].getLocalAddress());
+      InetSocketAddress b =
+          (InetSocketAddress)
+              (epoll ? sides.bs[i % k].localAddress() : bs[i % k].getLocalAddress());
       if (ctl == null) {
         toRelayFromA[i] = b;
         toRelayFromB[i] = a;
@@ -93,20 +104,26 @@ public final class RtpLoad {
       toRelayFromB[i] = address(toB);
       toRelayFromA[i] = address(toA);
     }
-    Stats ab = new Stats();
-    Stats ba = new Stats();
     List<Thread> readers = new ArrayList<>();
-    for (int i = 0; i < k; i++) {
+    for (int i = 0; i < k && !epoll; i++) {
       readers.add(Thread.ofPlatform().name("rx-b" + i).start(reader(bs[i], ab)));
       readers.add(Thread.ofPlatform().name("rx-a" + i).start(reader(as[i], ba)));
     }
     long cpu0 = cpuTicks(pid);
+    long self0 = cpuTicks(ProcessHandle.current().pid());
+    long snmp0 = rcvbufErrors();
     long t0 = System.nanoTime();
     long end = t0 + seconds * 1_000_000_000L;
-    Thread sa = Thread.ofPlatform().name("tx-a").start(sender(as, toRelayFromA, k, t0, end, ab, 0));
-    Thread sb = Thread.ofPlatform().name("tx-b").start(sender(bs, toRelayFromB, k, t0, end, ba, 1));
-    sa.join();
-    sb.join();
+    if (epoll) {
+      sides.run(toRelayFromA, toRelayFromB, t0, end, ab, ba);
+    } else {
+      Thread sa =
+          Thread.ofPlatform().name("tx-a").start(sender(as, toRelayFromA, k, t0, end, ab, 0));
+      Thread sb =
+          Thread.ofPlatform().name("tx-b").start(sender(bs, toRelayFromB, k, t0, end, ba, 1));
+      sa.join();
+      sb.join();
+    }
     long sent = ab.sent.get() + ba.sent.get();
     long drainUntil = System.nanoTime() + 2_000_000_000L;
     while (ab.received.get() + ba.received.get() < sent && System.nanoTime() < drainUntil) {
@@ -114,9 +131,33 @@ public final class RtpLoad {
     }
     long elapsed = System.nanoTime() - t0;
     long cpu1 = cpuTicks(pid);
-    for (int i = 0; i < k; i++) {
+    long self1 = cpuTicks(ProcessHandle.current().pid());
+    long snmp1 = rcvbufErrors();
+    // where packets were dropped: the kernel's per-socket drop counters (receive buffer full)
+    java.util.Set<Integer> mine = new java.util.HashSet<>();
+    java.util.Set<Integer> relay = new java.util.HashSet<>();
+    for (int i = 0; i < k && !epoll; i++) {
+      mine.add(((InetSocketAddress) as[i].getLocalAddress()).getPort());
+      mine.add(((InetSocketAddress) bs[i].getLocalAddress()).getPort());
+    }
+    if (epoll) {
+      for (int p : sides.localPorts()) {
+        mine.add(p);
+      }
+    }
+    if (ctl != null) {
+      for (int i = 0; i < calls; i++) {
+        relay.add(toRelayFromA[i].getPort());
+        relay.add(toRelayFromB[i].getPort());
+      }
+    }
+    long[] drops = udpDrops(mine, relay);
+    for (int i = 0; i < k && !epoll; i++) {
       as[i].close();
       bs[i].close();
+    }
+    if (epoll) {
+      sides.close();
     }
     for (Thread t : readers) {
       t.join(2000);
@@ -137,7 +178,8 @@ public final class RtpLoad {
     System.out.printf(
         "RESULT label=%s calls=%d seconds=%d sent=%d received=%d lost=%d loss_pct=%.4f"
             + " pps=%.0f lat_p50_us=%d lat_p90_us=%d lat_p99_us=%d lat_max_us=%d"
-            + " relay_cpu_pct=%.1f relay_pkts_per_cpu_s=%.0f load=%s%n",
+            + " relay_cpu_pct=%.1f relay_pkts_per_cpu_s=%.0f gen_cpu_pct=%.1f tx_late_max_us=%d"
+            + " tx_late_ticks=%d gen=%s gen_rx_drops=%d relay_rx_drops=%d udp_rcvbuf_errors=%d load=%s%n",
         label,
         calls,
         seconds,
@@ -152,6 +194,13 @@ public final class RtpLoad {
         Math.max(ab.max.get(), ba.max.get()),
         pid > 0 ? 100 * cpuS / secs : 0.0,
         pid > 0 && cpuS > 0 ? received / cpuS : 0.0,
+        (self1 - self0) / secs,
+        Math.max(ab.lateMax.get(), ba.lateMax.get()) / 1000,
+        ab.lateTicks.get() + ba.lateTicks.get(),
+        epoll ? "epoll" : "nio",
+        drops[0],
+        drops[1],
+        snmp1 - snmp0,
         Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
   }
 
@@ -183,11 +232,28 @@ public final class RtpLoad {
     final AtomicLong sent = new AtomicLong();
     final AtomicLong received = new AtomicLong();
     final AtomicLong max = new AtomicLong();
+    final AtomicLong lateMax = new AtomicLong(); // ns a tick's burst ended after the next was due
+    final AtomicLong lateTicks = new AtomicLong(); // ticks whose burst overran the ptime
     final long[] hist = new long[BUCKETS + 1]; // one reader thread per side writes... see reader()
+
+    /** A packet arrived {@code us} after it was sent. */
+    void arrived(long us) {
+      synchronized (this) {
+        hist[(int) Math.min(Math.max(us, 0), BUCKETS)]++;
+      }
+      received.incrementAndGet();
+      max.accumulateAndGet(us, Math::max);
+    }
   }
 
   private static Runnable sender(
-      DatagramChannel[] socks, SocketAddress[] to, int k, long t0, long end, Stats st, int dir) {
+      DatagramChannel[] socks,
+      InetSocketAddress[] to,
+      int k,
+      long t0,
+      long end,
+      Stats st,
+      int dir) {
     return () -> {
       ByteBuffer b = ByteBuffer.allocateDirect(SIZE);
       int calls = to.length;
@@ -209,6 +275,12 @@ public final class RtpLoad {
             socks[i % k].send(b, to[i]);
             st.sent.incrementAndGet();
           }
+          // the generator keeps up if each tick's burst ends before the next tick is due
+          long over = System.nanoTime() - (due + PTIME_MS * 1_000_000L);
+          if (over > 0) {
+            st.lateTicks.incrementAndGet();
+            st.lateMax.accumulateAndGet(over, Math::max);
+          }
         }
       } catch (IOException e) {
         throw new IllegalStateException(e);
@@ -227,12 +299,7 @@ public final class RtpLoad {
           if (b.position() < 20) {
             continue;
           }
-          long us = (now - b.getLong(12)) / 1000;
-          synchronized (st) {
-            st.hist[(int) Math.min(Math.max(us, 0), BUCKETS)]++;
-          }
-          st.received.incrementAndGet();
-          st.max.accumulateAndGet(us, Math::max);
+          st.arrived((now - b.getLong(12)) / 1000);
         }
       } catch (IOException e) {
         // closed at the end of the run
@@ -250,6 +317,40 @@ public final class RtpLoad {
       }
     }
     return -1;
+  }
+
+  /** Udp RcvbufErrors of the whole machine (/proc/net/snmp). */
+  static long rcvbufErrors() throws IOException {
+    List<String> l = Files.readAllLines(Path.of("/proc/net/snmp"));
+    for (int i = 0; i + 1 < l.size(); i++) {
+      if (l.get(i).startsWith("Udp:") && l.get(i + 1).startsWith("Udp:")) {
+        List<String> names = List.of(l.get(i).split(" +"));
+        return Long.parseLong(l.get(i + 1).split(" +")[names.indexOf("RcvbufErrors")]);
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Summed drop counters of the 127.0.0.1 UDP sockets on {@code mine} and on {@code relay} ports.
+   */
+  static long[] udpDrops(java.util.Set<Integer> mine, java.util.Set<Integer> relay)
+      throws IOException {
+    long[] d = new long[2];
+    for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
+      String[] f = line.trim().split(" +");
+      if (f.length < 13 || !f[1].startsWith("0100007F:")) {
+        continue;
+      }
+      int port = Integer.parseInt(f[1].substring(9), 16);
+      long drops = Long.parseLong(f[f.length - 1]);
+      if (mine.contains(port)) {
+        d[0] += drops;
+      } else if (relay.contains(port)) {
+        d[1] += drops;
+      }
+    }
+    return d;
   }
 
   /** utime + stime of a process, in clock ticks (100 per second), from /proc; 0 without a pid. */

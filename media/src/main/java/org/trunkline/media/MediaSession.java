@@ -287,6 +287,11 @@ public final class MediaSession {
     return relay.nanoTime();
   }
 
+  /** The event loop that owns this session's sockets. */
+  EventLoop loop() {
+    return loop;
+  }
+
   /** On the loop: a telephone event ended. */
   void dtmf(DtmfEvent e) {
     dtmf.add(e);

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -208,6 +210,51 @@ class MediaRelayTest {
     } finally {
       strict.close();
     }
+  }
+
+  @Test
+  void aBacklogQueuedWhileTheLoopWasBusyCrossesWholeAndInOrder() throws Exception {
+    MediaSession s = relay.open("call-backlog");
+    byte[] toB = s.offerFromA(RtpPeer.sdp(a.ip(), a.port()));
+    byte[] toA = s.answerFromB(RtpPeer.sdp(b.ip(), b.port()));
+    InetSocketAddress relayForA = Relays.rtpTarget(toA, 0);
+    InetSocketAddress relayForB = Relays.rtpTarget(toB, 0);
+
+    // hold the session's loop while the packets queue up on its socket: once let go, it reads
+    // several datagrams per call (recvmmsg on epoll), each of its own length
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    s.loop()
+        .execute(() -> {
+          holding.countDown();
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+    Random r = new Random(7);
+    List<byte[]> sent = new java.util.ArrayList<>();
+    int[] sizes = {160, 1, 1400, MediaRelay.MAX_DATAGRAM - 12, 20, 0, 480, 160};
+    for (int i = 0; i < 3 * MediaRelay.READ_BATCH + 3; i++) {
+      byte[] payload = new byte[sizes[i % sizes.length]];
+      r.nextBytes(payload);
+      byte[] p = RtpPeer.rtp(0, 500 + i, 160L * i, 0xA, payload);
+      sent.add(p);
+      a.send(p, relayForA);
+    }
+    release.countDown();
+
+    List<RtpPeer.Received> got = b.receive(sent.size(), WAIT);
+    assertThat(got).extracting(RtpPeer.Received::data).containsExactlyElementsOf(sent);
+    assertThat(got).extracting(RtpPeer.Received::from).containsOnly(relayForB);
+    b.send(RtpPeer.rtp(0, 1, 0, 0xB, new byte[] {9}), relayForB);
+    assertThat(a.receive(WAIT).data()[12]).isEqualTo((byte) 9);
+    FlowStats ab = s.close().streams().get(0).flow(Flow.A_TO_B);
+    assertThat(ab.packets()).isEqualTo(sent.size());
+    assertThat(ab.lost()).isZero();
+    assertThat(ab.duplicates()).isZero();
   }
 
   @Test
