@@ -22,8 +22,8 @@
 # between steps (idle) under `timeout LIFE`, and `stop` ends them by PID.
 # Env: BENCH_RUN (/tmp/trunkline-calls-bench), BASE_PORT (16070: Kamailio +1, Trunkline +3, UAC +12,
 #      hold UAC +13, UAS +20), JAVA (Temurin 25), TRUNKLINE_JAR (server/target/trunkline.jar),
-#      JAVA_OPTS (extra JVM flags), KAM_EXTRA ("-x tlsf"), LIFE (3600 s), REPEAT (3), SECS (10),
-#      SUTS ("trunkline kamailio"), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
+#      JAVA_OPTS (extra JVM flags; ZGC unless they name a collector, e.g. -XX:+UseG1GC), JAVA_OPTS_B (the B jar's, default JAVA_OPTS), KAM_EXTRA ("-x tlsf"), LIFE (3600 s), REPEAT (3), SECS (10),
+#      SUTS ("trunkline kamailio"), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 H="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}"
@@ -37,6 +37,9 @@ SUTS="${SUTS:-trunkline kamailio}"
 STATE="$BASE/current"   # symlink to the session folder; state.env holds the PIDs and ports
 
 die() { echo "$*" >&2; exit 1; }
+# The collector: ZGC, as ./trunkline runs it, unless the flags name one (-XX:+UseG1GC, ...): G1's young pauses
+# (25-300 ms, every ~2 s at 500 cps) set the added-latency p99 (bench/RESULTS.md, stop 13, branch lat)
+gc_for() { local o; for o in $1; do case $o in -XX:+Use*GC) return 0 ;; esac; done; echo "-XX:+UseZGC"; }
 load() { [[ -f "$STATE/state.env" ]] || die "no session: run 'bench/calls/run.sh start' first"
   # shellcheck disable=SC1091
   source "$STATE/state.env"; export BENCH_RUN="$SESSION" UAS_PORT="$P_UAS" UAS_PID UAC_PORT="$P_UAC"; }
@@ -68,7 +71,7 @@ cmd_start() {
         "$H/kam-start.sh" plain "$P_KAM" "$LIFE")
   # JVM flags as bench/stack/run.sh; JAVA_OPTS adds e.g. -Dtrunkline.log.level=WARN
   # shellcheck disable=SC2086
-  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g ${JAVA_OPTS:-} \
+  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
     -jar "$JAR" run --config "$SESSION/trunkline.yaml" </dev/null >"$SESSION/trunkline.log" 2>&1 &
   TL=$!
   wait_port "$P_TL"
@@ -77,7 +80,7 @@ cmd_start() {
     mkdir -p "$SESSION/db-notrace"
     "$HERE/config.sh" "$P_TLN" "$P_UAS" "$SESSION/db-notrace" off >"$SESSION/trunkline-notrace.yaml"
     # shellcheck disable=SC2086
-    setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g ${JAVA_OPTS:-} \
+    setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
       -jar "$JAR" run --config "$SESSION/trunkline-notrace.yaml" </dev/null >"$SESSION/trunkline-notrace.log" 2>&1 &
     TLN=$!
     wait_port "$P_TLN"
@@ -89,7 +92,7 @@ cmd_start() {
       mkdir -p "$SESSION/db-$1"
       "$HERE/config.sh" "$2" "$P_UAS" "$SESSION/db-$1" "${3:-${TRACES:-on}}" >"$SESSION/$1.yaml"
       # shellcheck disable=SC2086
-      setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g ${JAVA_OPTS:-} \
+      setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g $(gc_for "${JAVA_OPTS_B-${JAVA_OPTS:-}}") ${JAVA_OPTS_B-${JAVA_OPTS:-}} \
         -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
       echo $!
     }
@@ -110,6 +113,7 @@ JAR=$JAR
 JAR_B="${TRUNKLINE_JAR_B:-}"
 TRACES="${TRACES:-on}"
 JAVA_OPTS="${JAVA_OPTS:-}"
+JAVA_OPTS_B="${JAVA_OPTS_B-${JAVA_OPTS:-}}"
 KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
 ENV
   echo "session $SESSION: UAS $UAS_PID on $P_UAS, Kamailio $KAM on $P_KAM, Trunkline $TL on $P_TL"
@@ -118,13 +122,14 @@ ENV
 
 cmd_warmup() { load; header warmup
   # the JIT needs some 50,000 calls; Kamailio only fills its caches
-  for r in 1000 2000 2000; do run_one trunkline $r 15 "$SESSION/warmup/tl-$r-$RANDOM" | brief; sleep 3; done
+  local rates="${WARMUP_RATES:-1000 2000 2000}" secs="${WARMUP_SECS:-15}"
+  for r in $rates; do run_one trunkline $r "$secs" "$SESSION/warmup/tl-$r-$RANDOM" | brief; sleep 3; done
   if [[ -n "${TLN:-}" ]]; then
-    for r in 1000 2000 2000; do run_one trunkline-notrace $r 15 "$SESSION/warmup/tln-$r-$RANDOM" | brief; sleep 3; done
+    for r in $rates; do run_one trunkline-notrace $r "$secs" "$SESSION/warmup/tln-$r-$RANDOM" | brief; sleep 3; done
   fi
   local s
   for s in ${TLB:+trunkline-b} ${TLBN:+trunkline-b-notrace}; do
-    for r in 1000 2000 2000; do run_one "$s" $r 15 "$SESSION/warmup/$s-$r-$RANDOM" | brief; sleep 3; done
+    for r in $rates; do run_one "$s" $r "$secs" "$SESSION/warmup/$s-$r-$RANDOM" | brief; sleep 3; done
   done
   [[ " $SUTS " == *" kamailio "* ]] && run_one kamailio 1000 10 "$SESSION/warmup/kam-$RANDOM" | brief
   true
@@ -146,14 +151,15 @@ cmd_sweep() { load; local rates="${1:-1000 2000 3000 4000}"; header "sweep [$rat
 cmd_latency() { load; header "latency 500 cps"
   local pc=0; command -v tcpdump >/dev/null && pc=1
   for i in $(seq "$REPEAT"); do for s in $SUTS; do
-    local o="$SESSION/latency/$s/r500-$i"
+    local n=1; while [[ -d "$SESSION/latency/$s/r500-$n" ]]; do n=$((n + 1)); done   # a later window adds runs
+    local o="$SESSION/latency/$s/r500-$n"
     run_one "$s" 500 "$SECS" "$o" PCAP=$pc >/dev/null
     added "$s" "$o"; echo "$s $(echo "RESULT $(grep -v '^#' "$o/result.env" | tr '\n' ' ')" | brief)"; sleep 3
   done; done
 }
 added() { # per-call added latency of a PCAP run (pcap-added.py), appended to its result.env
   local p; p=$(target "$1" | cut -d' ' -f1 | cut -d: -f2)
-  [[ -f "$2/run.pcap" ]] && "$HERE/pcap-added.py" "$2/run.pcap" "$p" "$P_UAS" >>"$2/result.env" || true
+  [[ -f "$2/run.pcap" ]] && "$HERE/pcap-added.py" "$2/run.pcap" "$p" "$P_UAS" --dump "$2/added.csv" >>"$2/result.env" || true
 }
 
 heap_used_kb() { # after a full GC: used heap in KB

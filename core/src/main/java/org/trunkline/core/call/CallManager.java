@@ -1,7 +1,6 @@
 package org.trunkline.core.call;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +39,7 @@ public final class CallManager {
   private final Supplier<SipClient> client;
   private final Function<String, List<Binding>> bindings;
   private final Map<String, Call> byCallId = new ConcurrentHashMap<>();
-  private final ArrayDeque<Cdr> cdrs = new ArrayDeque<>();
+  private final Recent<Cdr> cdrs = new Recent<>(MAX_CDRS);
   private final LongAdder started = new LongAdder();
   private final LongAdder answered = new LongAdder();
   private final LongAdder failed = new LongAdder();
@@ -273,12 +272,7 @@ public final class CallManager {
     } catch (RuntimeException e) {
       LOG.error("call {}: CDR not stored: {}", cdr.id(), e.toString());
     }
-    synchronized (cdrs) {
-      cdrs.addFirst(cdr);
-      while (cdrs.size() > MAX_CDRS) {
-        cdrs.removeLast();
-      }
-    }
+    cdrs.add(cdr); // on an event loop: no lock (Recent)
   }
 
   /**
@@ -387,9 +381,7 @@ public final class CallManager {
 
   /** The newest CDRs first, at most {@code limit}. */
   public List<Cdr> cdrs(int limit) {
-    synchronized (cdrs) {
-      return cdrs.stream().limit(limit).toList();
-    }
+    return List.copyOf(cdrs.newest(limit));
   }
 
   /** calls_started, calls_answered, calls_failed, calls_active. */
