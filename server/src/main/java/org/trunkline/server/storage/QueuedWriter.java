@@ -5,10 +5,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -52,7 +52,18 @@ final class QueuedWriter<T> implements AutoCloseable {
   private final Batch<T> batch;
   private final Function<T, String> describe;
   private final long flushNanos;
-  private final BlockingQueue<Object> queue;
+
+  /**
+   * Lock-free, so an event loop's offer never waits for the writer thread (with a locked queue, a
+   * writer preempted while it drained held the loops' offers for milliseconds); {@link #queued}
+   * bounds it.
+   */
+  private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+
+  /** Items in {@link #queue}, STOP not counted. */
+  private final AtomicInteger queued = new AtomicInteger();
+
+  private final int capacity;
   private final Thread thread;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final LongAdder written = new LongAdder();
@@ -93,8 +104,7 @@ final class QueuedWriter<T> implements AutoCloseable {
     this.maxBatch = maxBatch;
     this.batch = batch;
     this.describe = describe;
-    // One more slot than items, for STOP.
-    this.queue = new ArrayBlockingQueue<>(capacity + 1);
+    this.capacity = capacity;
     this.thread = new Thread(this::run, what.toLowerCase(java.util.Locale.ROOT) + "-writer");
     thread.setDaemon(true);
     thread.start();
@@ -102,7 +112,7 @@ final class QueuedWriter<T> implements AutoCloseable {
 
   /** Queues {@code item}; false (counted and logged) when the queue is full or closed. */
   boolean offer(T item) {
-    if (closed.get() || queue.remainingCapacity() <= 1 || !queue.offer(item)) {
+    if (closed.get() || !reserve()) {
       refused.increment();
       long n = refused.sum();
       // Power-of-two counts only: a flood must not become a flood of log lines.
@@ -117,7 +127,30 @@ final class QueuedWriter<T> implements AutoCloseable {
       }
       return false;
     }
+    queue.offer(item);
     return true;
+  }
+
+  /** Takes a slot for an item: false when {@code capacity} items wait already. */
+  private boolean reserve() {
+    if (queued.incrementAndGet() <= capacity) {
+      return true;
+    }
+    queued.decrementAndGet();
+    return false;
+  }
+
+  /** Moves up to {@code max} waiting items (and STOP) from the queue to {@code to}. */
+  private void drain(List<Object> to, int max) {
+    int n = 0;
+    Object o;
+    while (n < max && (o = queue.poll()) != null) {
+      to.add(o);
+      if (o != STOP) {
+        n++;
+      }
+    }
+    queued.addAndGet(-n);
   }
 
   /** Items written, failed (logged) and refused (queue full or closed) so far. */
@@ -148,8 +181,8 @@ final class QueuedWriter<T> implements AutoCloseable {
           return; // nobody interrupts this thread but a dying JVM
         }
       }
-      queue.drainTo(taken, maxBatch);
-      behind = taken.size() == maxBatch;
+      drain(taken, maxBatch);
+      behind = taken.size() >= maxBatch;
       for (Object o : taken) {
         if (o == STOP) {
           stop = true;
@@ -160,7 +193,7 @@ final class QueuedWriter<T> implements AutoCloseable {
       taken.clear();
       if (stop) {
         // What was queued behind STOP (an offer racing with close) is written too.
-        queue.drainTo(taken);
+        drain(taken, Integer.MAX_VALUE);
         taken.stream().filter(o -> o != STOP).forEach(o -> items.add(cast(o)));
         taken.clear();
       }
@@ -232,9 +265,7 @@ final class QueuedWriter<T> implements AutoCloseable {
       return;
     }
     try {
-      if (!queue.offer(STOP, CLOSE_TIMEOUT_S, TimeUnit.SECONDS)) {
-        LOG.warn("{} writer: queue still full after {} s", what, CLOSE_TIMEOUT_S);
-      }
+      queue.offer(STOP); // not counted: it always fits
       LockSupport.unpark(thread);
       thread.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_S));
       if (thread.isAlive()) {
@@ -242,7 +273,7 @@ final class QueuedWriter<T> implements AutoCloseable {
             "{} writer did not finish in {} s; {} {}(s) not written",
             what,
             CLOSE_TIMEOUT_S,
-            queue.size(),
+            queued.get(),
             what);
       }
     } catch (InterruptedException e) {

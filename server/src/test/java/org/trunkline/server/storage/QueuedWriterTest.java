@@ -164,4 +164,56 @@ class QueuedWriterTest {
     writer.close();
     assertThat(stored()).containsExactly("first", "q1", "q2", "q3");
   }
+
+  @Test
+  void manyThreadsOfferAtOnceAndEveryItemIsWrittenOnceInEachThreadsOrder() throws Exception {
+    List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    QueuedWriter<String> writer =
+        new QueuedWriter<>(
+            "item",
+            db,
+            100_000,
+            500,
+            (c, items) -> {
+              insert(c, items);
+              order.addAll(items);
+            },
+            s -> "item " + s,
+            Duration.ofMillis(5));
+    int threads = 4;
+    int each = 5_000;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> producers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread p =
+          new Thread(() -> {
+            try {
+              start.await();
+            } catch (InterruptedException e) {
+              return;
+            }
+            for (int i = 0; i < each; i++) {
+              assertThat(writer.offer(id + "-" + i)).isTrue();
+            }
+          });
+      p.start();
+      producers.add(p);
+    }
+    start.countDown();
+    for (Thread p : producers) {
+      p.join();
+    }
+    writer.close();
+    assertThat(writer.written()).isEqualTo(threads * each);
+    assertThat(writer.refused()).isZero();
+    assertThat(order).hasSize(threads * each).doesNotHaveDuplicates();
+    for (int t = 0; t < threads; t++) {
+      String prefix = t + "-";
+      List<String> mine = order.stream().filter(v -> v.startsWith(prefix)).toList();
+      for (int i = 0; i < each; i++) {
+        assertThat(mine.get(i)).isEqualTo(prefix + i);
+      }
+    }
+  }
 }
