@@ -117,17 +117,19 @@ public final class SipParser {
         long w0 = Swar.word(b, p);
         long w1 = Swar.word(b, p + Long.BYTES);
         long w2 = Swar.word(b, p + 2 * Long.BYTES);
-        int bit = Long.numberOfTrailingZeros(Swar.zeros(w0 ^ COLONS));
-        if (bit == Long.SIZE) {
-          bit += Long.numberOfTrailingZeros(Swar.zeros(w1 ^ COLONS));
-          if (bit == 2 * Long.SIZE) {
-            bit += Long.numberOfTrailingZeros(Swar.zeros(w2 ^ COLONS));
-          }
-        }
+        // Per word, the bytes before the first colon as a mask, without a branch: the lowest flag
+        // of zeros() is exact, all ones when the word has no colon, and a word after the one with
+        // the colon gets none (m >> 63 is -1 only while no colon has been seen).
+        long m0 = Swar.below(Swar.zeros(w0 ^ COLONS));
+        long m1 = Swar.below(Swar.zeros(w1 ^ COLONS)) & (m0 >> 63);
+        long m2 = Swar.below(Swar.zeros(w2 ^ COLONS)) & (m1 >> 63);
         // 24 when there is no colon in the 24 bytes, as the search below returns its end
-        int len = bit >>> 3;
+        int len = (Long.bitCount(m0) + Long.bitCount(m1) + Long.bitCount(m2)) >>> 3;
         colonAt = p + len;
-        id = len > 0 && len < FAST_NAME_BYTES ? HeaderName.lookupId(w0, w1, w2, len) : 0;
+        id =
+            len > 0 && len < FAST_NAME_BYTES
+                ? HeaderName.lookupIdMasked(w0 & m0, w1 & m1, w2 & m2, len)
+                : 0;
       } else {
         int fastEnd = Math.min(end, p + FAST_NAME_BYTES);
         colonAt = Swar.indexOfAny(b, p, fastEnd, COLONS, COLONS);

@@ -89,26 +89,74 @@ class ScanRewriteTest {
     Random random = new Random(11);
     SipParser parser = new SipParser();
     for (int round = 0; round < 50_000; round++) {
-      byte[] b = randomMessage(random);
-      String text = new String(b, StandardCharsets.UTF_8);
-      SipMessage m = parser.parseDatagram(b);
-      List<int[]> expected = oldIndex(b, m.startLineEnd, b.length, ParseLimits.DEFAULT);
-      assertThat(m.headerCount()).as(text).isEqualTo(expected.size());
-      for (int i = 0; i < expected.size(); i++) {
-        int[] row = expected.get(i);
-        int o = i * SipMessage.STRIDE;
-        assertThat(new int[] {m.hdr[o], m.hdr[o + 1], m.hdr[o + 2], m.hdr[o + 3], m.hdr[o + 4]})
-            .as(text + " line " + i)
-            .containsExactly(row[0], row[1], row[2], row[3], row[4]);
-        HeaderName name = HeaderName.lookup(b, row[0], row[1] - row[0]);
-        assertThat(m.knownName(i)).as(text + " line " + i).isSameAs(name);
-        assertThat(m.headerName(i).name())
-            .as(text)
-            .isEqualTo(
-                name != null
-                    ? name.name()
-                    : new String(b, row[0], row[1] - row[0], StandardCharsets.ISO_8859_1));
+      assertIndexIsTheOldLoops(parser, randomMessage(random));
+    }
+  }
+
+  /**
+   * The scan's branch-free colon search in the first 24 bytes of a line (the masks and the name
+   * length from one pass over three words): names of every length from 0 to 30, known or not, in
+   * any case, with the colon directly after them, after whitespace, missing, or with look-alike
+   * bytes (0xba, ';') around it, and lines cut short near the end of the message.
+   */
+  @Test
+  void theColonSearchOfTheFirst24BytesIsWhatTheOldScanLoopFound() {
+    Random random = new Random(37);
+    SipParser parser = new SipParser();
+    String[] known = {"Via", "From", "To", "Call-ID", "CSeq", "Max-Forwards", "Content-Length"};
+    String[] known2 = {"P-Asserted-Identity", "Authentication-Info", "Proxy-Authorization"};
+    String alphabet = "abcXYZ-._!%*+`'~09:;\u00ba ";
+    for (int round = 0; round < 100_000; round++) {
+      StringBuilder s = new StringBuilder("OPTIONS sip:a@b SIP/2.0\r\n");
+      int lines = 1 + random.nextInt(4);
+      for (int i = 0; i < lines; i++) {
+        int kind = random.nextInt(4);
+        String name;
+        if (kind == 0) {
+          name = known[random.nextInt(known.length)];
+        } else if (kind == 1) {
+          name = known2[random.nextInt(known2.length)];
+        } else {
+          int len = random.nextInt(31);
+          StringBuilder n = new StringBuilder();
+          for (int k = 0; k < len; k++) {
+            n.append(alphabet.charAt(random.nextInt(alphabet.length() - (kind == 2 ? 4 : 0))));
+          }
+          name = n.toString();
+        }
+        StringBuilder line = new StringBuilder();
+        for (char c : name.toCharArray()) {
+          line.append(random.nextInt(3) == 0 ? Character.toUpperCase(c) : c);
+        }
+        s.append(line).append(random.nextInt(8) == 0 ? " :" : random.nextInt(16) == 0 ? "" : ":");
+        s.append(" 1").append(random.nextInt(10) == 0 ? "" : "\r\n");
       }
+      if (random.nextBoolean()) {
+        s.append("\r\n");
+      }
+      assertIndexIsTheOldLoops(parser, s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static void assertIndexIsTheOldLoops(SipParser parser, byte[] b) {
+    String text = new String(b, StandardCharsets.UTF_8);
+    SipMessage m = parser.parseDatagram(b);
+    List<int[]> expected = oldIndex(b, m.startLineEnd, b.length, ParseLimits.DEFAULT);
+    assertThat(m.headerCount()).as(text).isEqualTo(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      int[] row = expected.get(i);
+      int o = i * SipMessage.STRIDE;
+      assertThat(new int[] {m.hdr[o], m.hdr[o + 1], m.hdr[o + 2], m.hdr[o + 3], m.hdr[o + 4]})
+          .as(text + " line " + i)
+          .containsExactly(row[0], row[1], row[2], row[3], row[4]);
+      HeaderName name = HeaderName.lookup(b, row[0], row[1] - row[0]);
+      assertThat(m.knownName(i)).as(text + " line " + i).isSameAs(name);
+      assertThat(m.headerName(i).name())
+          .as(text)
+          .isEqualTo(
+              name != null
+                  ? name.name()
+                  : new String(b, row[0], row[1] - row[0], StandardCharsets.ISO_8859_1));
     }
   }
 
