@@ -367,6 +367,42 @@ class SwarWalkTest {
     }
   }
 
+  /**
+   * The scanner's LF search (two words a step, then one, then bytes) against a byte loop: spans of
+   * 0-70 bytes at every offset and length, LFs at any place or none, and bytes that look like LF to
+   * a careless SWAR test (0x0b above an LF, 0x8a, 0x09).
+   */
+  @Test
+  void theLfSearchFindsTheFirstLfAsTheByteLoopDoes() {
+    Random random = new Random(41);
+    byte[] near = {'\n', '\n', 0x0b, (byte) 0x8a, 0x09, 0x0a ^ 0x01, '\r'};
+    int found = 0;
+    for (int round = 0; round < 200_000; round++) {
+      byte[] b = new byte[random.nextInt(72)];
+      int density = 2 + random.nextInt(24);
+      for (int i = 0; i < b.length; i++) {
+        b[i] =
+            random.nextInt(density) == 0
+                ? near[random.nextInt(near.length)]
+                : (byte) (0x20 + random.nextInt(95));
+      }
+      int p = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+      int end = p + random.nextInt(b.length - p + 1);
+      int expected = -1;
+      for (int q = p; q < end; q++) {
+        if (b[q] == '\n') {
+          expected = q;
+          break;
+        }
+      }
+      assertThat(SipParser.indexOfLf(b, p, end))
+          .as("%s [%d, %d)", java.util.HexFormat.of().formatHex(b), p, end)
+          .isEqualTo(expected);
+      found += expected >= 0 ? 1 : 0;
+    }
+    assertThat(found).isBetween(25_000, 175_000);
+  }
+
   // ---- the walks as they were, byte by byte ----
 
   /** The old walkSip start: find the '@', then check the userinfo before it. */
