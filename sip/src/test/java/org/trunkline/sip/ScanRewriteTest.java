@@ -31,6 +31,7 @@ class ScanRewriteTest {
     "l",
     "Content-Type",
     "Route",
+    "ROUTE",
     "Contact",
     "X-Unknown",
     "P-Asserted-Identity",
@@ -143,6 +144,9 @@ class ScanRewriteTest {
     SipMessage m = parser.parseDatagram(b);
     List<int[]> expected = oldIndex(b, m.startLineEnd, b.length, ParseLimits.DEFAULT);
     assertThat(m.headerCount()).as(text).isEqualTo(expected.size());
+    // vias() and routes() start from the scan's first Via and Route lines instead of a search
+    assertThat(m.via).as(text).isEqualTo(m.indexOf(HeaderName.VIA));
+    assertThat(m.route).as(text).isEqualTo(m.indexOf(HeaderName.ROUTE));
     for (int i = 0; i < expected.size(); i++) {
       int[] row = expected.get(i);
       int o = i * SipMessage.STRIDE;
