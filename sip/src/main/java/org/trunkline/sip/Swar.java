@@ -114,6 +114,35 @@ final class Swar {
   private static final long CRS = of('\r');
   private static final long LFS = of('\n');
 
+  /**
+   * Whether every byte of {@code [p, e)} is one of {@code -./0-9@A-Z`a-z}, the bytes nearly every
+   * Call-ID is made of (hex, dashes, dots, an {@code @} and a host); all of them are {@code word}
+   * or {@code @} bytes (§25.1 callid). False for fewer than 8 bytes: the caller's exact test
+   * decides those. Per word: no byte below SP or above 0x7f, then, with bit 0x20 set in every byte,
+   * each byte in {@code -..9} or in {@code `..z} (the letters and {@code @}).
+   */
+  static boolean isCommonCallId(byte[] b, int p, int e) {
+    if (e - p < Long.BYTES) {
+      return false;
+    }
+    long bad = 0;
+    for (int q = p; q + Long.BYTES <= e; q += Long.BYTES) {
+      bad |= notCommonCallId(word(b, q));
+    }
+    return (bad | notCommonCallId(word(b, e - Long.BYTES))) == 0;
+  }
+
+  /** The high bit of each byte of {@code w} that is not a {@link #isCommonCallId} byte. */
+  private static long notCommonCallId(long w) {
+    // below SP or above 0x7f; when no byte is, no sum below crosses into the next byte
+    long control = ((w - SPACES) | w) & HIGHS;
+    long y = (w | SPACES) & ~HIGHS;
+    long dashToNine = (y + of((char) (0x80 - '-'))) & ~(y + of((char) (0x80 - ':')));
+    // bit 0x40 (with 0x20 set: 0x60..0x7f) moved to the high bit, and below '{'
+    long letters = (y << 1) & ~(y + of((char) (0x80 - '{')));
+    return control | (~(dashToNine | letters) & HIGHS);
+  }
+
   private static final long SPACES = of(' ');
 
   /** Whether {@code [p, e)} is ASCII (no byte above 0x7f) without CR or LF. */

@@ -223,6 +223,54 @@ class ScanRewriteTest {
   }
 
   /** The Call-ID check: the branch-free table pass and '@' search against the old byte loop. */
+  /**
+   * The 8-bytes-a-step test of the usual Call-ID bytes is exactly "every byte is one of
+   * -./0-9@A-Z`a-z" (and all of those are Call-ID bytes), and the Call-ID check that tries it first
+   * still agrees with the old byte loop, over spans of 0-64 bytes made mostly of those bytes, with
+   * their neighbours in the byte order and any byte sprinkled in.
+   */
+  @Test
+  void theUsualCallIdBytesTestIsExactAndTheCheckStillAgrees() {
+    Random random = new Random(43);
+    String common = "0123456789abcdefXYZ-.@/`";
+    String neighbours = ",/:?@[`{ \u007f\u0080\u00ba\u00e0\u00fa#;=|^";
+    int usual = 0;
+    for (int round = 0; round < 200_000; round++) {
+      byte[] b = new byte[random.nextInt(65)];
+      int odd = 1 + random.nextInt(80);
+      for (int i = 0; i < b.length; i++) {
+        int r = random.nextInt(odd);
+        b[i] =
+            r == 0
+                ? (byte) random.nextInt(256)
+                : r == 1
+                    ? (byte) neighbours.charAt(random.nextInt(neighbours.length()))
+                    : (byte) common.charAt(random.nextInt(common.length()));
+      }
+      int s = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+      int e = s + random.nextInt(b.length - s + 1);
+      boolean expected = e - s >= 8;
+      for (int p = s; p < e; p++) {
+        int c = b[p] & 0xff;
+        expected &=
+            c == '-'
+                || c == '.'
+                || c == '/'
+                || c == '@'
+                || c == '`'
+                || Character.isLetterOrDigit(c) && c < 0x80;
+      }
+      String text = new String(b, StandardCharsets.ISO_8859_1) + " [" + s + "," + e + ")";
+      assertThat(Swar.isCommonCallId(b, s, e)).as(text).isEqualTo(expected);
+      if (expected) {
+        usual++;
+        assertThat(Chars.all(b, s, e, Chars.WORD_OR_AT)).as(text).isTrue();
+      }
+      assertThat(RoutingIndex.isCallId(b, s, e)).as(text).isEqualTo(oldIsCallId(b, s, e));
+    }
+    assertThat(usual).isBetween(20_000, 180_000);
+  }
+
   @Test
   void theCallIdCheckAgreesWithTheByteLoop() {
     Random random = new Random(13);
