@@ -258,9 +258,19 @@ public final class HeaderName {
    * its words. The words may hold bytes beyond the name; they are masked off here.
    */
   static int lookupId(long w0, long w1, long w2, int len) {
-    long f0 = fold(w0) & mask(len);
-    long f1 = fold(w1) & mask(len - Long.BYTES);
-    long f2 = fold(w2) & mask(len - 2 * Long.BYTES);
+    return lookupIdMasked(
+        w0 & mask(len), w1 & mask(len - Long.BYTES), w2 & mask(len - 2 * Long.BYTES), len);
+  }
+
+  /**
+   * {@link #lookupId(long, long, long, int)} for words whose bytes at and after {@code len} the
+   * caller has already zeroed (the scanner has the masks from its colon search, without a branch).
+   */
+  static int lookupIdMasked(long w0, long w1, long w2, int len) {
+    // fold is byte by byte, so folding the masked words is masking the folded ones
+    long f0 = fold(w0);
+    long f1 = fold(w1);
+    long f2 = fold(w2);
     int slot = hash(f0, len);
     long meta;
     while ((meta = FLAT[slot * FLAT_STRIDE + 3]) != 0) {

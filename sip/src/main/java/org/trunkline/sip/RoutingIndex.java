@@ -222,7 +222,8 @@ final class RoutingIndex {
    * {@code @}, neither first nor last, found 8 bytes at a time.
    */
   static boolean isCallId(byte[] b, int s, int e) {
-    if (e <= s || !Chars.all(b, s, e, Chars.WORD_OR_AT)) {
+    // the usual Call-ID (hex, '-', '.', '@', a host) is decided 8 bytes at a time
+    if (e <= s || !(Swar.isCommonCallId(b, s, e) || Chars.all(b, s, e, Chars.WORD_OR_AT))) {
       return false;
     }
     int at = Swar.indexOfAny(b, s, e, ATS, ATS);

@@ -257,7 +257,8 @@ public final class SipMessage {
   /** Every Via value, top first. */
   public List<Via> vias() {
     List<Via> out = new ArrayList<>(viaCount);
-    for (int i = indexOf(HeaderName.VIA); i >= 0; i = indexOf(HeaderName.VIA, i + 1)) {
+    // the scan indexed the first Via line: no search for it
+    for (int i = via; i >= 0; i = indexOf(HeaderName.VIA, i + 1)) {
       int s = valueStart(i);
       int e = valueEnd(i);
       if (!plain(s, e)) {
@@ -346,7 +347,9 @@ public final class SipMessage {
   public List<NameAddress> nameAddresses(HeaderName name) {
     List<NameAddress> out = new ArrayList<>(2);
     boolean wildcard = name == HeaderName.CONTACT;
-    for (int i = indexOf(name); i >= 0; i = indexOf(name, i + 1)) {
+    // the scan indexed the first Route line (none on most requests): no search for it
+    int first = name == HeaderName.ROUTE ? route : indexOf(name);
+    for (int i = first; i >= 0; i = indexOf(name, i + 1)) {
       int s = valueStart(i);
       int e = valueEnd(i);
       if (!plain(s, e)) {
@@ -511,7 +514,12 @@ public final class SipMessage {
 
   /** The known name of header line {@code i}, or {@code null} if its name is not a known one. */
   HeaderName knownName(int i) {
-    return HeaderName.byId(hdr[i * STRIDE + NAME_ID]);
+    return HeaderName.byId(nameId(i));
+  }
+
+  /** The {@link HeaderName#id} of header line {@code i}'s known name, 0 for an unknown name. */
+  int nameId(int i) {
+    return hdr[i * STRIDE + NAME_ID];
   }
 
   /**

@@ -117,17 +117,19 @@ public final class SipParser {
         long w0 = Swar.word(b, p);
         long w1 = Swar.word(b, p + Long.BYTES);
         long w2 = Swar.word(b, p + 2 * Long.BYTES);
-        int bit = Long.numberOfTrailingZeros(Swar.zeros(w0 ^ COLONS));
-        if (bit == Long.SIZE) {
-          bit += Long.numberOfTrailingZeros(Swar.zeros(w1 ^ COLONS));
-          if (bit == 2 * Long.SIZE) {
-            bit += Long.numberOfTrailingZeros(Swar.zeros(w2 ^ COLONS));
-          }
-        }
+        // Per word, the bytes before the first colon as a mask, without a branch: the lowest flag
+        // of zeros() is exact, all ones when the word has no colon, and a word after the one with
+        // the colon gets none (m >> 63 is -1 only while no colon has been seen).
+        long m0 = Swar.below(Swar.zeros(w0 ^ COLONS));
+        long m1 = Swar.below(Swar.zeros(w1 ^ COLONS)) & (m0 >> 63);
+        long m2 = Swar.below(Swar.zeros(w2 ^ COLONS)) & (m1 >> 63);
         // 24 when there is no colon in the 24 bytes, as the search below returns its end
-        int len = bit >>> 3;
+        int len = (Long.bitCount(m0) + Long.bitCount(m1) + Long.bitCount(m2)) >>> 3;
         colonAt = p + len;
-        id = len > 0 && len < FAST_NAME_BYTES ? HeaderName.lookupId(w0, w1, w2, len) : 0;
+        id =
+            len > 0 && len < FAST_NAME_BYTES
+                ? HeaderName.lookupIdMasked(w0 & m0, w1 & m1, w2 & m2, len)
+                : 0;
       } else {
         int fastEnd = Math.min(end, p + FAST_NAME_BYTES);
         colonAt = Swar.indexOfAny(b, p, fastEnd, COLONS, COLONS);
@@ -236,14 +238,29 @@ public final class SipParser {
 
   /** The offset of the first LF in {@code [p, end)}, or -1. */
   static int indexOfLf(byte[] b, int p, int end) {
-    // Eight bytes per step (SWAR, as Netty's SWARUtil): the lowest byte of x that is zero is the
-    // first LF. Borrows can only mark bytes above a real zero byte, never below it.
-    for (; p + Long.BYTES <= end; p += Long.BYTES) {
+    // Sixteen bytes per step (SWAR, as Netty's SWARUtil, two words at a time): the lowest byte of
+    // x that is zero is the first LF. Borrows can only mark bytes above a real zero byte, never
+    // below it. Half the loop's branches of one word a step; which word holds the LF is picked
+    // without a branch (numberOfTrailingZeros of an empty word is 64).
+    for (; p + 2 * Long.BYTES <= end; p += 2 * Long.BYTES) {
+      long x0 = (long) LONGS.get(b, p) ^ LF_BYTES;
+      long x1 = (long) LONGS.get(b, p + Long.BYTES) ^ LF_BYTES;
+      long z0 = (x0 - 0x0101010101010101L) & ~x0 & 0x8080808080808080L;
+      long z1 = (x1 - 0x0101010101010101L) & ~x1 & 0x8080808080808080L;
+      if ((z0 | z1) != 0) {
+        int t0 = Long.numberOfTrailingZeros(z0);
+        // t0 is 64 exactly when the first word has no LF: then the second word's bit, plus 64
+        int t = t0 + (Long.numberOfTrailingZeros(z1) & -(t0 >>> 6));
+        return p + (t >>> 3);
+      }
+    }
+    if (p + Long.BYTES <= end) {
       long x = (long) LONGS.get(b, p) ^ LF_BYTES;
       long zeros = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
       if (zeros != 0) {
         return p + (Long.numberOfTrailingZeros(zeros) >>> 3);
       }
+      p += Long.BYTES;
     }
     for (; p < end; p++) {
       if (b[p] == '\n') {

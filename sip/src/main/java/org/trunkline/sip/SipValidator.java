@@ -31,12 +31,13 @@ public final class SipValidator {
       }
     }
     for (int i = 0; i < m.headerCount; i++) {
-      HeaderName n = m.knownName(i);
-      if (n == null) {
+      // what to check, by the line's known-name id (0 for an unknown name, whose KIND is 0 too)
+      byte kind = KIND[m.nameId(i)];
+      if (kind == 0) {
         continue;
       }
       try {
-        check(m, i, n);
+        check(m, i, kind);
       } catch (SipParseException x) {
         return m.errorAt(ErrorKind.BAD_HEADER, i, x.offset());
       }
@@ -114,11 +115,11 @@ public final class SipValidator {
 
   // Via, From, To, Contact, Route and Record-Route are built while they are checked (the same walk
   // and the same exceptions) and kept for the accessors, which the stack calls on most requests.
-  private static void check(SipMessage m, int i, HeaderName n) {
+  private static void check(SipMessage m, int i, byte kind) {
     byte[] b = m.buf;
     int s = m.valueStart(i);
     int e = m.valueEnd(i);
-    switch (KIND[n.id]) {
+    switch (kind) {
       case VIA ->
           forEachValue(
               m, i, (vs, ve) -> m.keep(vs, ve, SipMessage.Typed.VIA, Via.parse(b, vs, ve)));

@@ -31,6 +31,15 @@ final class Swar {
     return (x - ONES) & ~x & HIGHS;
   }
 
+  /**
+   * The bytes below the lowest flagged byte of {@code zeros} (a result of {@link #zeros}) all ones,
+   * the others zero; all ones when nothing is flagged. No branch.
+   */
+  static long below(long zeros) {
+    // the lowest flag is bit 8k + 7; (1 << 8k) - 1 covers bytes 0..k-1, and 0 - 1 is all ones
+    return ((zeros & -zeros) >>> 7) - 1;
+  }
+
   /** The little-endian long at {@code p}; the caller keeps {@code p + 8 <= b.length}. */
   static long word(byte[] b, int p) {
     return (long) LONGS.get(b, p);
@@ -105,8 +114,61 @@ final class Swar {
   private static final long CRS = of('\r');
   private static final long LFS = of('\n');
 
+  /**
+   * Whether every byte of {@code [p, e)} is one of {@code -./0-9@A-Z`a-z}, the bytes nearly every
+   * Call-ID is made of (hex, dashes, dots, an {@code @} and a host); all of them are {@code word}
+   * or {@code @} bytes (§25.1 callid). False for fewer than 8 bytes: the caller's exact test
+   * decides those. Per word: no byte below SP or above 0x7f, then, with bit 0x20 set in every byte,
+   * each byte in {@code -..9} or in {@code `..z} (the letters and {@code @}).
+   */
+  static boolean isCommonCallId(byte[] b, int p, int e) {
+    if (e - p < Long.BYTES) {
+      return false;
+    }
+    long bad = 0;
+    for (int q = p; q + Long.BYTES <= e; q += Long.BYTES) {
+      bad |= notCommonCallId(word(b, q));
+    }
+    return (bad | notCommonCallId(word(b, e - Long.BYTES))) == 0;
+  }
+
+  /** The high bit of each byte of {@code w} that is not a {@link #isCommonCallId} byte. */
+  private static long notCommonCallId(long w) {
+    // below SP or above 0x7f; when no byte is, no sum below crosses into the next byte
+    long control = ((w - SPACES) | w) & HIGHS;
+    long y = (w | SPACES) & ~HIGHS;
+    long dashToNine = (y + of((char) (0x80 - '-'))) & ~(y + of((char) (0x80 - ':')));
+    // bit 0x40 (with 0x20 set: 0x60..0x7f) moved to the high bit, and below '{'
+    long letters = (y << 1) & ~(y + of((char) (0x80 - '{')));
+    return control | (~(dashToNine | letters) & HIGHS);
+  }
+
+  private static final long SPACES = of(' ');
+
   /** Whether {@code [p, e)} is ASCII (no byte above 0x7f) without CR or LF. */
   static boolean isPlainAscii(byte[] b, int p, int e) {
+    // Nearly every value is printable ASCII: one pass without an exit flags a byte below SP or
+    // above 0x7f, and an unflagged span is plain. A flagged one (a HT, or a byte that really makes
+    // it not plain) takes the exact walk. Subtracting SP from a word borrows only out of a byte
+    // below SP, which is flagged itself, so a flag-free word has every byte in 0x20..0x7f.
+    if (e - p >= Long.BYTES) {
+      long flags = 0;
+      for (int q = p; q + Long.BYTES <= e; q += Long.BYTES) {
+        long w = word(b, q);
+        flags |= (w - SPACES) | w;
+      }
+      // the last 8 bytes (overlapping the loop's last word when the length is not a multiple of 8)
+      long w = word(b, e - Long.BYTES);
+      flags |= (w - SPACES) | w;
+      if ((flags & HIGHS) == 0) {
+        return true;
+      }
+    }
+    return isPlainAsciiExact(b, p, e);
+  }
+
+  /** {@link #isPlainAscii} by the exact test of each word. */
+  static boolean isPlainAsciiExact(byte[] b, int p, int e) {
     for (; p + Long.BYTES <= e; p += Long.BYTES) {
       long w = word(b, p);
       if (((w & HIGHS) | zeros(w ^ CRS) | zeros(w ^ LFS)) != 0) {

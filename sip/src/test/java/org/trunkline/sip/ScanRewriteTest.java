@@ -31,6 +31,7 @@ class ScanRewriteTest {
     "l",
     "Content-Type",
     "Route",
+    "ROUTE",
     "Contact",
     "X-Unknown",
     "P-Asserted-Identity",
@@ -89,26 +90,77 @@ class ScanRewriteTest {
     Random random = new Random(11);
     SipParser parser = new SipParser();
     for (int round = 0; round < 50_000; round++) {
-      byte[] b = randomMessage(random);
-      String text = new String(b, StandardCharsets.UTF_8);
-      SipMessage m = parser.parseDatagram(b);
-      List<int[]> expected = oldIndex(b, m.startLineEnd, b.length, ParseLimits.DEFAULT);
-      assertThat(m.headerCount()).as(text).isEqualTo(expected.size());
-      for (int i = 0; i < expected.size(); i++) {
-        int[] row = expected.get(i);
-        int o = i * SipMessage.STRIDE;
-        assertThat(new int[] {m.hdr[o], m.hdr[o + 1], m.hdr[o + 2], m.hdr[o + 3], m.hdr[o + 4]})
-            .as(text + " line " + i)
-            .containsExactly(row[0], row[1], row[2], row[3], row[4]);
-        HeaderName name = HeaderName.lookup(b, row[0], row[1] - row[0]);
-        assertThat(m.knownName(i)).as(text + " line " + i).isSameAs(name);
-        assertThat(m.headerName(i).name())
-            .as(text)
-            .isEqualTo(
-                name != null
-                    ? name.name()
-                    : new String(b, row[0], row[1] - row[0], StandardCharsets.ISO_8859_1));
+      assertIndexIsTheOldLoops(parser, randomMessage(random));
+    }
+  }
+
+  /**
+   * The scan's branch-free colon search in the first 24 bytes of a line (the masks and the name
+   * length from one pass over three words): names of every length from 0 to 30, known or not, in
+   * any case, with the colon directly after them, after whitespace, missing, or with look-alike
+   * bytes (0xba, ';') around it, and lines cut short near the end of the message.
+   */
+  @Test
+  void theColonSearchOfTheFirst24BytesIsWhatTheOldScanLoopFound() {
+    Random random = new Random(37);
+    SipParser parser = new SipParser();
+    String[] known = {"Via", "From", "To", "Call-ID", "CSeq", "Max-Forwards", "Content-Length"};
+    String[] known2 = {"P-Asserted-Identity", "Authentication-Info", "Proxy-Authorization"};
+    String alphabet = "abcXYZ-._!%*+`'~09:;\u00ba ";
+    for (int round = 0; round < 100_000; round++) {
+      StringBuilder s = new StringBuilder("OPTIONS sip:a@b SIP/2.0\r\n");
+      int lines = 1 + random.nextInt(4);
+      for (int i = 0; i < lines; i++) {
+        int kind = random.nextInt(4);
+        String name;
+        if (kind == 0) {
+          name = known[random.nextInt(known.length)];
+        } else if (kind == 1) {
+          name = known2[random.nextInt(known2.length)];
+        } else {
+          int len = random.nextInt(31);
+          StringBuilder n = new StringBuilder();
+          for (int k = 0; k < len; k++) {
+            n.append(alphabet.charAt(random.nextInt(alphabet.length() - (kind == 2 ? 4 : 0))));
+          }
+          name = n.toString();
+        }
+        StringBuilder line = new StringBuilder();
+        for (char c : name.toCharArray()) {
+          line.append(random.nextInt(3) == 0 ? Character.toUpperCase(c) : c);
+        }
+        s.append(line).append(random.nextInt(8) == 0 ? " :" : random.nextInt(16) == 0 ? "" : ":");
+        s.append(" 1").append(random.nextInt(10) == 0 ? "" : "\r\n");
       }
+      if (random.nextBoolean()) {
+        s.append("\r\n");
+      }
+      assertIndexIsTheOldLoops(parser, s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static void assertIndexIsTheOldLoops(SipParser parser, byte[] b) {
+    String text = new String(b, StandardCharsets.UTF_8);
+    SipMessage m = parser.parseDatagram(b);
+    List<int[]> expected = oldIndex(b, m.startLineEnd, b.length, ParseLimits.DEFAULT);
+    assertThat(m.headerCount()).as(text).isEqualTo(expected.size());
+    // vias() and routes() start from the scan's first Via and Route lines instead of a search
+    assertThat(m.via).as(text).isEqualTo(m.indexOf(HeaderName.VIA));
+    assertThat(m.route).as(text).isEqualTo(m.indexOf(HeaderName.ROUTE));
+    for (int i = 0; i < expected.size(); i++) {
+      int[] row = expected.get(i);
+      int o = i * SipMessage.STRIDE;
+      assertThat(new int[] {m.hdr[o], m.hdr[o + 1], m.hdr[o + 2], m.hdr[o + 3], m.hdr[o + 4]})
+          .as(text + " line " + i)
+          .containsExactly(row[0], row[1], row[2], row[3], row[4]);
+      HeaderName name = HeaderName.lookup(b, row[0], row[1] - row[0]);
+      assertThat(m.knownName(i)).as(text + " line " + i).isSameAs(name);
+      assertThat(m.headerName(i).name())
+          .as(text)
+          .isEqualTo(
+              name != null
+                  ? name.name()
+                  : new String(b, row[0], row[1] - row[0], StandardCharsets.ISO_8859_1));
     }
   }
 
@@ -171,6 +223,54 @@ class ScanRewriteTest {
   }
 
   /** The Call-ID check: the branch-free table pass and '@' search against the old byte loop. */
+  /**
+   * The 8-bytes-a-step test of the usual Call-ID bytes is exactly "every byte is one of
+   * -./0-9@A-Z`a-z" (and all of those are Call-ID bytes), and the Call-ID check that tries it first
+   * still agrees with the old byte loop, over spans of 0-64 bytes made mostly of those bytes, with
+   * their neighbours in the byte order and any byte sprinkled in.
+   */
+  @Test
+  void theUsualCallIdBytesTestIsExactAndTheCheckStillAgrees() {
+    Random random = new Random(43);
+    String common = "0123456789abcdefXYZ-.@/`";
+    String neighbours = ",/:?@[`{ \u007f\u0080\u00ba\u00e0\u00fa#;=|^";
+    int usual = 0;
+    for (int round = 0; round < 200_000; round++) {
+      byte[] b = new byte[random.nextInt(65)];
+      int odd = 1 + random.nextInt(80);
+      for (int i = 0; i < b.length; i++) {
+        int r = random.nextInt(odd);
+        b[i] =
+            r == 0
+                ? (byte) random.nextInt(256)
+                : r == 1
+                    ? (byte) neighbours.charAt(random.nextInt(neighbours.length()))
+                    : (byte) common.charAt(random.nextInt(common.length()));
+      }
+      int s = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+      int e = s + random.nextInt(b.length - s + 1);
+      boolean expected = e - s >= 8;
+      for (int p = s; p < e; p++) {
+        int c = b[p] & 0xff;
+        expected &=
+            c == '-'
+                || c == '.'
+                || c == '/'
+                || c == '@'
+                || c == '`'
+                || Character.isLetterOrDigit(c) && c < 0x80;
+      }
+      String text = new String(b, StandardCharsets.ISO_8859_1) + " [" + s + "," + e + ")";
+      assertThat(Swar.isCommonCallId(b, s, e)).as(text).isEqualTo(expected);
+      if (expected) {
+        usual++;
+        assertThat(Chars.all(b, s, e, Chars.WORD_OR_AT)).as(text).isTrue();
+      }
+      assertThat(RoutingIndex.isCallId(b, s, e)).as(text).isEqualTo(oldIsCallId(b, s, e));
+    }
+    assertThat(usual).isBetween(20_000, 180_000);
+  }
+
   @Test
   void theCallIdCheckAgreesWithTheByteLoop() {
     Random random = new Random(13);

@@ -307,6 +307,102 @@ class SwarWalkTest {
     }
   }
 
+  /**
+   * The one-pass plain test (flags any byte outside 0x20..0x7f, then the exact walk for a flagged
+   * span) against the byte loop, over spans of 0-40 bytes mostly printable, with HT, SP, the bytes
+   * either side of the flag bounds, CR, LF and high bytes sprinkled in, at every offset.
+   */
+  @Test
+  void theOnePassPlainTestAgreesWithTheByteLoop() {
+    Random random = new Random(29);
+    byte[] special = {'\t', ' ', 0x1f, 0x7f, (byte) 0x80, (byte) 0x9f, (byte) 0xa0, (byte) 0xff};
+    byte[] rare = {'\r', '\n', 0, (byte) 0xc3};
+    int plain = 0;
+    for (int round = 0; round < 200_000; round++) {
+      byte[] b = new byte[random.nextInt(48)];
+      for (int i = 0; i < b.length; i++) {
+        int r = random.nextInt(64);
+        b[i] =
+            r == 0
+                ? rare[random.nextInt(rare.length)]
+                : r < 4
+                    ? special[random.nextInt(special.length)]
+                    : (byte) (0x21 + random.nextInt(94));
+      }
+      int s = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+      int e = s + random.nextInt(b.length - s + 1);
+      boolean expected = true;
+      for (int p = s; p < e; p++) {
+        expected &= b[p] >= 0 && b[p] != '\r' && b[p] != '\n';
+      }
+      assertThat(Swar.isPlainAscii(b, s, e))
+          .as("%s [%d, %d)", java.util.HexFormat.of().formatHex(b), s, e)
+          .isEqualTo(expected);
+      plain += expected ? 1 : 0;
+    }
+    assertThat(plain).isBetween(50_000, 190_000);
+  }
+
+  /** The branch-free "bytes below the lowest flag" against a byte loop over random words. */
+  @Test
+  void belowTheLowestFlagIsTheBytesBeforeTheFirstMatch() {
+    Random random = new Random(31);
+    for (int round = 0; round < 200_000; round++) {
+      long w = 0;
+      for (int i = 0; i < Long.BYTES; i++) {
+        int r = random.nextInt(6);
+        long c = r == 0 ? ':' : r == 1 ? (':' ^ 0x80) : r == 2 ? ':' + 1 : random.nextInt(256);
+        w |= c << (8 * i);
+      }
+      long expected = -1L;
+      for (int i = 0; i < Long.BYTES; i++) {
+        if (((w >>> (8 * i)) & 0xff) == ':') {
+          expected = i == 0 ? 0 : -1L >>> (64 - 8 * i);
+          break;
+        }
+      }
+      assertThat(Swar.below(Swar.zeros(w ^ Swar.of(':'))))
+          .as(Long.toHexString(w))
+          .isEqualTo(expected);
+    }
+  }
+
+  /**
+   * The scanner's LF search (two words a step, then one, then bytes) against a byte loop: spans of
+   * 0-70 bytes at every offset and length, LFs at any place or none, and bytes that look like LF to
+   * a careless SWAR test (0x0b above an LF, 0x8a, 0x09).
+   */
+  @Test
+  void theLfSearchFindsTheFirstLfAsTheByteLoopDoes() {
+    Random random = new Random(41);
+    byte[] near = {'\n', '\n', 0x0b, (byte) 0x8a, 0x09, 0x0a ^ 0x01, '\r'};
+    int found = 0;
+    for (int round = 0; round < 200_000; round++) {
+      byte[] b = new byte[random.nextInt(72)];
+      int density = 2 + random.nextInt(24);
+      for (int i = 0; i < b.length; i++) {
+        b[i] =
+            random.nextInt(density) == 0
+                ? near[random.nextInt(near.length)]
+                : (byte) (0x20 + random.nextInt(95));
+      }
+      int p = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+      int end = p + random.nextInt(b.length - p + 1);
+      int expected = -1;
+      for (int q = p; q < end; q++) {
+        if (b[q] == '\n') {
+          expected = q;
+          break;
+        }
+      }
+      assertThat(SipParser.indexOfLf(b, p, end))
+          .as("%s [%d, %d)", java.util.HexFormat.of().formatHex(b), p, end)
+          .isEqualTo(expected);
+      found += expected >= 0 ? 1 : 0;
+    }
+    assertThat(found).isBetween(25_000, 175_000);
+  }
+
   // ---- the walks as they were, byte by byte ----
 
   /** The old walkSip start: find the '@', then check the userinfo before it. */
