@@ -49,6 +49,26 @@ class TrunklineCommandTest {
   }
 
   @Test
+  void checkTakesTheFileAsAnArgumentToo() throws Exception {
+    Path good = file("one.yaml", "listen: [{transport: udp, address: 127.0.0.1}]\n");
+    Path bad = file("bad.yaml", "listen: [{transport: udp, address: 127.0.0.1, port: 70000}]\n");
+
+    assertThat(run("check", good.toString())).isZero();
+    assertThat(out.toString()).startsWith(good + ": ok (1 listen point");
+    assertThat(run("check", bad.toString())).isEqualTo(1);
+    assertThat(err.toString()).startsWith(bad + ":1: listen[0].port: ");
+  }
+
+  @Test
+  void checkRefusesTwoDifferentFiles() throws Exception {
+    Path a = file("a.yaml", "listen: [{transport: udp, address: 127.0.0.1}]\n");
+    Path b = file("b.yaml", "listen: [{transport: udp, address: 127.0.0.1}]\n");
+
+    assertThat(run("check", a.toString(), "--config", b.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("two config files given");
+  }
+
+  @Test
   void checkSaysListenPointInTheSingular() throws Exception {
     Path config = file("one.yaml", "listen: [{transport: udp, address: 127.0.0.1}]\n");
 
