@@ -104,7 +104,12 @@ public final class Ladder {
             span / 1e6,
             first.correlationId().isEmpty() ? "" : " (trace " + first.correlationId() + ")"));
     out.append(header(labels, lane, gap, prefix)).append('\n');
-    out.append(header(roles(rows, parties, us), lane, gap, prefix)).append('\n');
+    List<String> roles = roles(rows, parties, us);
+    out.append(header(roles, lane, gap, prefix)).append('\n');
+    String locals = locals(rows, parties, roles);
+    if (locals != null) {
+      out.append(" ".repeat(prefix)).append(locals).append('\n');
+    }
 
     SipParser parser = new SipParser();
     Retransmissions retransmissions = new Retransmissions();
@@ -201,6 +206,35 @@ public final class Ladder {
   private static String address(InetSocketAddress a) {
     String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  /**
+   * Where the trace used more than one of our addresses (a cross-connect trunk's own socket, UDP on
+   * one side and TCP on the other): which of ours faced which party, e.g. {@code us: 127.0.0.1:5060
+   * to the caller, 127.0.0.2:5060 to the callee}; else null (the header says it).
+   */
+  private static String locals(List<TracedMessage> rows, List<String> parties, List<String> roles) {
+    Map<String, List<String>> faced = new LinkedHashMap<>();
+    for (TracedMessage m : rows) {
+      String role = roles.get(parties.indexOf(remote(m)));
+      List<String> those = faced.computeIfAbsent(address(m.local()), k -> new ArrayList<>());
+      if (!those.contains(role)) {
+        those.add(role);
+      }
+    }
+    if (faced.size() < 2) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder("us:");
+    String sep = " ";
+    for (Map.Entry<String, List<String>> e : faced.entrySet()) {
+      b.append(sep)
+          .append(e.getKey())
+          .append(" to the ")
+          .append(String.join(" and the ", e.getValue()));
+      sep = ", ";
+    }
+    return b.toString();
   }
 
   /** caller / callee / peer under each address, from who sent the INVITEs. */

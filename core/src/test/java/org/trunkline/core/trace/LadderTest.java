@@ -45,6 +45,32 @@ class LadderTest {
   }
 
   @Test
+  void aCallThroughTwoOfOurAddressesSaysWhichFacedWhom() {
+    // the callee leg through a cross-connect trunk's own socket
+    List<TracedMessage> crossConnect = new ArrayList<>();
+    for (TracedMessage m : call) {
+      boolean calleeSide = m.remote().getPort() == 25080;
+      crossConnect.add(
+          new TracedMessage(
+              m.epochMicros(),
+              m.direction(),
+              m.transport(),
+              calleeSide ? TraceFixtures.address("127.0.0.2:25060") : m.local(),
+              m.remote(),
+              m.bytes(),
+              m.correlationId()));
+    }
+
+    List<String> lines =
+        Ladder.draw(crossConnect, new Ladder.Options(100, true, false)).lines().toList();
+
+    assertThat(lines.get(3).strip())
+        .isEqualTo("us: 127.0.0.1:25060 to the caller, 127.0.0.2:25060 to the callee");
+    assertThat(lines).hasSize(3 + 1 + 12);
+    assertThat(Ladder.draw(call, new Ladder.Options(100, true, false))).doesNotContain("us:");
+  }
+
+  @Test
   void aRetransmissionIsMarkedWithTheRowThatFirstCarriedIt() {
     List<TracedMessage> withRetransmission = new ArrayList<>(call);
     TracedMessage invite = call.get(1); // our INVITE to the callee
