@@ -57,7 +57,7 @@ cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done;
 trap cleanup EXIT
 
 wait_port() { for _ in $(seq 300); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
-  echo "nothing listens on $1" >&2; return 1; }
+  echo "nothing listens on $1" >&2; tail -n 3 "$RUN"/*.log >&2 2>/dev/null; return 1; }
 
 # -- the peers and servers, each under `timeout` (stopped by the trap, or by itself after LIFE s) --
 setsid timeout "$LIFE" sipp -sf "$HERE/options-uas.xml" -i 127.0.0.1 -p "$P_UAS" -t u1 -nostdin \
@@ -72,6 +72,11 @@ kam() { # kam PORT [defines...]
 KAM=$(kam $P_KAM); PIDS+=("$KAM")
 KAMFWD=$(kam $P_KAMFWD -A WITH_FORWARD); PIDS+=("$KAMFWD")
 trunkline() { # trunkline NAME PORT JAR: starts a server, prints its PID
+  local extra; extra=$([ "$1" = trunkline-b ] && printf '%s' "${EXTRA_YAML_B:-${EXTRA_YAML:-}}" || printf '%s' "${EXTRA_YAML:-}")
+  # two servers started from the same directory would share ./data/traces, whose lock lets only one
+  # start (stop 14 lost a window to it): each gets its own trace directory unless EXTRA_YAML names one
+  [[ "$extra" == *"traces:"* ]] || extra="${extra:+$extra
+}traces: {path: $RUN/$1-traces}"
   cat >"$RUN/$1.yaml" <<YAML
 listen:
   - {transport: udp, address: 127.0.0.1, port: $2}
@@ -85,7 +90,7 @@ trunks:
 routes:
   - {prefix: "", trunks: [carrier1, carrier2]}
 ingress: {monitors: ["127.0.0.0/8", "::1"]}
-$([ "$1" = trunkline-b ] && printf '%s' "${EXTRA_YAML_B:-${EXTRA_YAML:-}}" || printf '%s' "${EXTRA_YAML:-}")
+$extra
 YAML
   setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g \
     -jar "$3" run --config "$RUN/$1.yaml" </dev/null >"$RUN/$1.log" 2>&1 &
