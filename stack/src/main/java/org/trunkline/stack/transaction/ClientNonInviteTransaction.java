@@ -78,6 +78,9 @@ public final class ClientNonInviteTransaction extends ClientTransaction {
     }
     long now = layer.scheduler.nanoTime();
     send(request);
+    if (state == State.TERMINATED) {
+      return; // the send failed at once (sendFailed): no timers for a terminated transaction
+    }
     if (!peer.reliable()) {
       // §17.1.2.2: Timer E at T1 on unreliable transports.
       intervalE = layer.config.t1Nanos();

@@ -80,6 +80,33 @@ class ClientNonInviteMemoryTest {
   }
 
   @Test
+  void aSendThatFailsAtOnceLeavesNoTimer() {
+    VirtualScheduler scheduler = new VirtualScheduler();
+    RecordingUser tu = new RecordingUser();
+    TransactionLayer layer =
+        new TransactionLayer(
+            TransactionConfig.DEFAULT,
+            scheduler,
+            (to, m, onFailure) -> onFailure.sendFailed(to, "no UDP socket"),
+            tu);
+    String branch = layer.newBranch();
+    ClientTransaction tx =
+        layer.sendRequest(
+            options(branch),
+            SipMethod.OPTIONS,
+            branch,
+            new Peer(Transport.UDP, MemoryTest.BOB),
+            tu);
+    assertThat(tx.isTerminated()).isTrue();
+    assertThat(tu.transportErrors).hasSize(1);
+    assertThat(tu.transportErrors.get(0)).endsWith(": no UDP socket");
+    assertThat(scheduler.pending()).isZero();
+    scheduler.advance(Duration.ofSeconds(64)); // nothing left to fire (and so nothing to throw)
+    assertThat(tu.timeouts).isEmpty();
+    assertThat(layer.openTransactions()).isZero();
+  }
+
+  @Test
   void completedClientOptionsKeepsNeitherRequestNorItsOwner() {
     VirtualScheduler scheduler = new VirtualScheduler();
     TransactionLayer layer =
