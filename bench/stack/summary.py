@@ -29,10 +29,30 @@ a_t, a_k = med('answer-trunkline', 'us_per_tx'), med('answer-kamailio', 'us_per_
 f_k, c_t = med('forward-kamailio', 'us_per_tx'), med('client-trunkline', 'us_per_tx')
 s_t, s_k = med('storm-trunkline', 'us_per_tx'), med('storm-kamailio', 'us_per_tx')
 print()
-print(f"- answered OPTIONS: Trunkline {a_t:.1f} us, Kamailio {a_k:.1f} us: ratio {a_t / a_k:.2f}")
-print(f"- client transaction: Trunkline {c_t:.1f} us; Kamailio forward {f_k:.1f} - answer {a_k:.1f}"
-      f" = {f_k - a_k:.1f} us: ratio {c_t / (f_k - a_k):.2f}")
-if 'storm-trunkline' in runs:
+if 'answer-trunkline' in runs:
+    print(f"- answered OPTIONS: Trunkline {a_t:.1f} us, Kamailio {a_k:.1f} us: ratio {a_t / a_k:.2f}")
+if 'forward-kamailio' in runs and 'client-trunkline' in runs:
+    print(f"- client transaction: Trunkline {c_t:.1f} us; Kamailio forward {f_k:.1f} - answer {a_k:.1f}"
+          f" = {f_k - a_k:.1f} us: ratio {c_t / (f_k - a_k):.2f}")
+if 'client-kamailio' in runs:
+    c_k = med('client-kamailio', 'us_per_tx')
+    line = f"- client transaction, Kamailio originating (uac_req_send): {c_k:.1f} us; Trunkline A {c_t:.1f} us ({c_t / c_k:.2f}x)"
+    if 'client-trunkline-b' in runs:
+        c_b = med('client-trunkline-b', 'us_per_tx')
+        line += f", B {c_b:.1f} us ({c_b / c_k:.2f}x), B/A {c_b / c_t:.2f}"
+    print(line)
+    by = lambda label: {r['round']: float(r['us_per_tx']) for r in runs.get(label, [])}
+    ka, kb, kk = by('client-trunkline'), by('client-trunkline-b'), by('client-kamailio')
+    for rnd in sorted(kk, key=int):
+        parts = [f"Kamailio {kk[rnd]:.1f}"]
+        if rnd in ka:
+            parts.append(f"A {ka[rnd]:.1f} ({ka[rnd] / kk[rnd]:.2f}x)")
+        if rnd in kb:
+            parts.append(f"B {kb[rnd]:.1f} ({kb[rnd] / kk[rnd]:.2f}x)")
+        if rnd in ka and rnd in kb:
+            parts.append(f"B/A {kb[rnd] / ka[rnd]:.2f}")
+        print(f"  - round {rnd}: " + ", ".join(parts))
+if 'storm-trunkline' in runs and 'answer-trunkline' in runs:
     print(f"- storm x7 vs x1, CPU per transaction: Trunkline {s_t / a_t:.2f}x, Kamailio {s_k / a_k:.2f}x;"
           f" sustainable rate on the same CPU (x1/x7): Trunkline {a_t / s_t:.2f}, Kamailio {a_k / s_k:.2f}")
 if 'answer-trunkline-b' in runs:

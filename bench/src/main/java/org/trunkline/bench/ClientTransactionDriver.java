@@ -1,70 +1,65 @@
 package org.trunkline.bench;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.trunkline.sip.SipMessage;
-import org.trunkline.sip.SipParser;
+import java.util.concurrent.atomic.LongAdder;
+import org.trunkline.stack.ListenPoint;
+import org.trunkline.stack.OutboundRequest;
+import org.trunkline.stack.SipClient;
+import org.trunkline.stack.SipServer;
 import org.trunkline.stack.Transport;
-import org.trunkline.stack.transaction.ClientTransaction;
-import org.trunkline.stack.transaction.EventLoopScheduler;
-import org.trunkline.stack.transaction.MessageSink;
 import org.trunkline.stack.transaction.Peer;
-import org.trunkline.stack.transaction.ServerTransaction;
-import org.trunkline.stack.transaction.Transaction;
-import org.trunkline.stack.transaction.TransactionConfig;
-import org.trunkline.stack.transaction.TransactionLayer;
-import org.trunkline.stack.transaction.TransactionUser;
 
 /**
- * Sends OPTIONS in non-INVITE client transactions ({@link TransactionLayer#sendRequest}) at a fixed
- * rate to a UAS on loopback (a SIPp {@code bench/stack/options-uas.xml}), and reports the CPU this
- * process spent per transaction answered: one event loop, one transaction layer, one UDP socket, as
- * one layer of the server runs. The CPU is the JVM's own (all threads: event loop, GC, JIT), read
- * from {@code getProcessCpuTime} at the start and end of the measured window, after a warm-up at
- * the same rate. Bounded: {@code RATE * (WARMUP + SECONDS)} requests, then at most 10 s for the
- * last answers.
+ * Sends out-of-dialog OPTIONS through the server's own stack at a fixed rate to a UAS on loopback
+ * (a SIPp {@code bench/stack/options-uas.xml}), and reports the CPU this process spent per
+ * transaction answered. The stack is the server's: a {@link SipServer} with one UDP listen point
+ * (one socket per event loop, as {@code trunkline run} binds it) and its {@link SipClient}, the
+ * path the trunk OPTIONS probes take: the request written with a new branch, one non-INVITE client
+ * transaction per request (Timers E, F, K), the response read by the server's UDP inbound and
+ * matched in the transaction layer of the request's Call-ID. Each event loop sends its share of the
+ * rate with Call-IDs of its own layer, as a B2BUA sends a B-leg from the loop of its A-leg, so no
+ * request crosses loops on the way out.
+ *
+ * <p>The CPU is the JVM's own (every thread: event loops, GC, JIT), read from {@code
+ * getProcessCpuTime} at the start and end of the measured window, after a warm-up at the same rate.
+ * Bounded: {@code RATE * (WARMUP + SECONDS)} requests, then at most 10 s for the last answers.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar org.trunkline.bench.ClientTransactionDriver \
  *   127.0.0.1:5090 2000 10 20 [LOCAL_PORT]
  * </pre>
  *
- * Prints one {@code RESULT k=v ...} line. Exit status 1 if a request timed out or failed to send.
+ * Uses only the stack's public API of main at {@code fba3c8f} ({@link SipServer}, {@link
+ * SipClient#send}, {@link OutboundRequest}), so the same driver class can run against an older
+ * build's jar (A/B: put a jar with this class first on the class path).
+ *
+ * <p>Prints one {@code RESULT k=v ...} line. Exit status 1 if a request timed out or failed.
  */
 public final class ClientTransactionDriver {
   private final InetSocketAddress target;
   private final int rate;
-  private final SipParser parser = new SipParser();
-  private TransactionLayer layer;
-  private Channel channel;
-  private String localHost;
-  private int localPort;
-  private long created;
-  private long answered;
-  private long failed;
+  private final LongAdder answered = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder created = new LongAdder();
+
+  /**
+   * How often each loop sends its due requests: every 10 ms, as {@code kamailio-uac.cfg}'s timer
+   * does on the Kamailio side, so both pace the same bursts (a 1 ms ticker would wake each loop
+   * 1,000 times a second for the pacing alone).
+   */
+  private static final long TICK_MS = 10;
+
+  /** Makes this run's Call-IDs differ from an earlier run's. */
+  private static final String RUN =
+      Long.toString(ProcessHandle.current().pid(), 36)
+          + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
 
   private ClientTransactionDriver(InetSocketAddress target, int rate) {
     this.target = target;
@@ -72,6 +67,10 @@ public final class ClientTransactionDriver {
   }
 
   public static void main(String[] args) throws Exception {
+    // as trunkline.jar's Main does for a running server (a sampled stack trace per 128 buffers)
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      System.setProperty("io.netty.leakDetection.level", "disabled");
+    }
     if (args.length < 4) {
       System.err.println(
           "usage: ClientTransactionDriver HOST:PORT RATE WARMUP_S SECONDS [LOCAL_PORT]");
@@ -97,57 +96,37 @@ public final class ClientTransactionDriver {
   }
 
   private int run(int warmup, int seconds, int port) throws Exception {
-    boolean epoll = Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    Class<? extends DatagramChannel> type =
-        epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
-    EventExecutor loop = group.next();
-    try {
-      channel =
-          new Bootstrap()
-              .group(group)
-              .channel(type)
-              .option(ChannelOption.SO_RCVBUF, 4 << 20)
-              .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
-              .handler(new Inbound())
-              .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
-              .sync()
-              .channel();
-      InetSocketAddress local = (InetSocketAddress) channel.localAddress();
-      localHost = local.getAddress().getHostAddress();
-      localPort = local.getPort();
-      MessageSink sink =
-          (to, bytes, onFailure) ->
-              channel.writeAndFlush(
-                  new DatagramPacket(Unpooled.wrappedBuffer(bytes), to.address()),
-                  channel.voidPromise());
-      layer =
-          new TransactionLayer(
-              TransactionConfig.DEFAULT,
-              new EventLoopScheduler(loop),
-              sink,
-              new Counting(),
-              parser);
+    String local = InetAddress.getLoopbackAddress().getHostAddress();
+    try (SipServer server = new SipServer(List.of(new ListenPoint(Transport.UDP, local, port)))) {
+      server.start();
+      SipClient client = server.client();
       Peer peer = new Peer(Transport.UDP, target);
+      String uas = "sip:bench@" + target.getAddress().getHostAddress() + ":" + target.getPort();
+      String to = "<" + uas + ">";
 
+      // the event loops, each with the layer index its Call-IDs hash to (SipClient.loopOf)
+      int n = client.layers();
+      List<EventExecutor> loops = new ArrayList<>();
+      int[] layerOf = new int[n];
+      for (int i = 0; loops.size() < n && i < 10_000; i++) {
+        EventExecutor l = client.loopOf("probe-" + i);
+        if (!loops.contains(l)) {
+          layerOf[loops.size()] = Math.floorMod(("probe-" + i).hashCode(), n);
+          loops.add(l);
+        }
+      }
       long total = (long) rate * (warmup + seconds);
       long start = System.nanoTime();
-      ScheduledFuture<?> ticker =
-          loop.scheduleAtFixedRate(
-              () -> {
-                long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L);
-                for (long n = Math.min(due - created, rate / 10 + 1); n > 0; n--) {
-                  created++;
-                  layer.sendRequest(request(created), peer);
-                }
-              },
-              0,
-              1,
-              TimeUnit.MILLISECONDS);
+      List<ScheduledFuture<?>> tickers = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        EventExecutor loop = loops.get(i);
+        long share = total / n + (i < total % n ? 1 : 0);
+        Sender s = new Sender(client, loop, layerOf[i], i, n, share, start, peer, uas, to);
+        tickers.add(loop.scheduleAtFixedRate(s, 0, TICK_MS, TimeUnit.MILLISECONDS));
+      }
 
-      Thread.sleep(warmup * 1000L); // pacing the run, not synchronizing: the loop owns the state
-      long[] at0 = onLoop(loop, () -> new long[] {answered, created});
+      Thread.sleep(warmup * 1000L); // pacing the run, not synchronizing: counters are adders
+      long a0 = answered.sum();
       long cpu0 = cpuNanos();
       long wall0 = System.nanoTime();
       long deadline = start + (warmup + seconds) * 1_000_000_000L;
@@ -155,58 +134,32 @@ public final class ClientTransactionDriver {
         Thread.sleep(100);
       }
       long drainUntil = System.nanoTime() + 10_000_000_000L;
-      while (onLoop(loop, () -> new long[] {answered + failed, created})[0] < total
-          && System.nanoTime() < drainUntil) {
+      while (answered.sum() + failed.sum() < total && System.nanoTime() < drainUntil) {
         Thread.sleep(10);
       }
       long cpu1 = cpuNanos();
       long wall1 = System.nanoTime();
-      ticker.cancel(false);
-      long[] at1 = onLoop(loop, () -> new long[] {answered, created, failed});
-      long done = at1[0] - at0[0];
+      tickers.forEach(t -> t.cancel(false));
+      long a1 = answered.sum();
+      long done = a1 - a0;
       double wallS = (wall1 - wall0) / 1e9;
       System.out.printf(
-          "RESULT driver=trunkline-client created=%d answered=%d failed=%d window_answered=%d"
-              + " window_wall_s=%.3f cpu_s=%.3f us_per_tx=%.2f cpu_pct=%.1f transport=%s%n",
-          at1[1],
-          at1[0],
-          at1[2],
+          "RESULT driver=trunkline-sipclient created=%d answered=%d failed=%d window_answered=%d"
+              + " window_wall_s=%.3f cpu_s=%.3f us_per_tx=%.2f cpu_pct=%.1f loops=%d"
+              + " udp_handoffs=%d responses_in=%d%n",
+          created.sum(),
+          a1,
+          failed.sum(),
           done,
           wallS,
           (cpu1 - cpu0) / 1e9,
           (cpu1 - cpu0) / 1e3 / Math.max(1, done),
           100 * (cpu1 - cpu0) / 1e9 / wallS,
-          epoll ? "epoll" : "nio");
-      return at1[2] == 0 && at1[0] == total ? 0 : 1;
-    } finally {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+          n,
+          server.snapshot().getOrDefault("udp_handoffs", -1L),
+          server.snapshot().getOrDefault("responses_in", -1L));
+      return failed.sum() == 0 && a1 == total ? 0 : 1;
     }
-  }
-
-  private byte[] request(long n) {
-    String branch = layer.newBranch();
-    return ("OPTIONS sip:bench@%s:%d SIP/2.0\r\n"
-            + "Via: SIP/2.0/UDP %s:%d;branch=%s;rport\r\n"
-            + "Max-Forwards: 70\r\n"
-            + "From: <sip:driver@%s:%d>;tag=d%d\r\n"
-            + "To: <sip:bench@%s:%d>\r\n"
-            + "Call-ID: %d-%s@bench\r\n"
-            + "CSeq: 1 OPTIONS\r\n"
-            + "Content-Length: 0\r\n\r\n")
-        .formatted(
-            target.getAddress().getHostAddress(),
-            target.getPort(),
-            localHost,
-            localPort,
-            branch,
-            localHost,
-            localPort,
-            n,
-            target.getAddress().getHostAddress(),
-            target.getPort(),
-            n,
-            branch)
-        .getBytes(StandardCharsets.US_ASCII);
   }
 
   private static long cpuNanos() {
@@ -214,47 +167,90 @@ public final class ClientTransactionDriver {
         .getProcessCpuTime();
   }
 
-  private static <T> T onLoop(EventExecutor loop, java.util.concurrent.Callable<T> c)
-      throws Exception {
-    return loop.submit(c).get(5, TimeUnit.SECONDS);
-  }
+  private static final String SUFFIX = "@bench";
+  private static final int POW31_6 = 887_503_681; // 31^6
+  private static final int POW31_7 = POW31_6 * 31;
 
-  /** Responses to the layer (on the loop). */
-  private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+  /** One loop's share of the rate, run on that loop every {@link #TICK_MS} ms. */
+  private final class Sender implements Runnable {
+    private final SipClient client;
+    private final EventExecutor home;
+    private final int layer;
+    private final int index;
+    private final int loops;
+    private final long share;
+    private final long start;
+    private final Peer peer;
+    private final String uri;
+    private final String to;
+    private long sent;
+
+    Sender(
+        SipClient client,
+        EventExecutor home,
+        int layer,
+        int index,
+        int loops,
+        long share,
+        long start,
+        Peer peer,
+        String uri,
+        String to) {
+      this.client = client;
+      this.home = home;
+      this.layer = layer;
+      this.index = index;
+      this.loops = loops;
+      this.share = share;
+      this.start = start;
+      this.peer = peer;
+      this.uri = uri;
+      this.to = to;
+    }
+
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-      ByteBuf content = packet.content();
-      byte[] bytes = new byte[content.readableBytes()];
-      content.getBytes(content.readerIndex(), bytes);
-      SipMessage m = parser.parseDatagram(bytes);
-      if (m.isOk()) {
-        layer.receive(m, new Peer(Transport.UDP, packet.sender()));
+    public void run() {
+      long due = Math.min(share, (System.nanoTime() - start) * rate / loops / 1_000_000_000L);
+      for (long k = Math.min(due - sent, rate / 5 + 1); k > 0; k--) {
+        sent++;
+        String callId = callId();
+        created.increment();
+        client
+            .send(
+                OutboundRequest.to(
+                    peer,
+                    "OPTIONS",
+                    uri,
+                    "<sip:driver@{local}>;tag=d" + index + "-" + sent,
+                    to,
+                    callId,
+                    1,
+                    List.of(),
+                    null))
+            .thenAccept(r -> (r.status() >= 200 && r.received() ? answered : failed).increment());
       }
     }
-  }
 
-  /** Counts final answers and failures (on the loop). */
-  private final class Counting implements TransactionUser {
-    @Override
-    public void onRequest(ServerTransaction tx, SipMessage request) {
-      tx.respond(405, "Method Not Allowed");
-    }
-
-    @Override
-    public void onResponse(ClientTransaction tx, SipMessage response) {
-      if (response.status() >= 200) {
-        answered++;
+    /**
+     * A Call-ID of this loop's layer (the last character picks the hash's residue), unique across
+     * runs: SIPp keeps a finished call's Call-ID for 33 s ({@code -deadcall_wait}) and would absorb
+     * a second run's request that reuses it.
+     */
+    private String callId() {
+      String base = sent + "-" + index + "-" + RUN + "-";
+      // String.hashCode of base + c + SUFFIX, without making the strings: h(base) * 31^7 + c *
+      // 31^6 + h(SUFFIX), in int arithmetic as String.hashCode overflows
+      int head = base.hashCode() * POW31_7 + SUFFIX.hashCode();
+      for (char c = 'a'; c <= 'z'; c++) {
+        if (Math.floorMod(head + c * POW31_6, loops) == layer) {
+          String id = base + c + SUFFIX;
+          if (sent == 1 && client.loopOf(id) != home) {
+            throw new IllegalStateException(id + " is not a Call-ID of loop " + index);
+          }
+          return id;
+        }
       }
-    }
-
-    @Override
-    public void onTimeout(Transaction tx) {
-      failed++;
-    }
-
-    @Override
-    public void onTransportError(Transaction tx, String reason) {
-      failed++;
+      throw new IllegalStateException("no Call-ID for layer " + layer + " after " + base);
     }
   }
 }

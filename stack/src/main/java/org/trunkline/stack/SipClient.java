@@ -1,7 +1,6 @@
 package org.trunkline.stack;
 
 import io.netty.util.concurrent.EventExecutor;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipMethod;
 import org.trunkline.sip.SipUri;
 import org.trunkline.sip.UriParser;
 import org.trunkline.stack.auth.AuthAttempt;
@@ -140,6 +140,7 @@ public final class SipClient {
     private long cseq;
     private List<AuthorizationLine> authLines = List.of();
     private ClientTransaction current;
+    private SipMethod method;
 
     /** The UDP peer this attempt left for TCP because of its size (§18.1.1), else null. */
     private Peer sizeSwitched;
@@ -164,6 +165,12 @@ public final class SipClient {
     }
 
     void start() {
+      String bad = unwritable(request);
+      if (bad != null) {
+        finish(503, "Service Unavailable", null, "cannot send: " + bad);
+        return;
+      }
+      method = SipMethod.valueOf(request.method());
       try {
         if (request.destination() != null) {
           failover = Failover.over(List.of());
@@ -226,7 +233,8 @@ public final class SipClient {
         failed(503, "Service Unavailable", "no " + peer.transport() + " listen point to send from");
         return;
       }
-      byte[] bytes = write(local);
+      String branch = layer.newBranch();
+      byte[] bytes = write(local, branch);
       if (peer.transport() == Transport.UDP
           && bytes.length > MAX_UDP_REQUEST
           && !udpOnly
@@ -238,34 +246,29 @@ public final class SipClient {
         if (tcpLocal != null) {
           sizeSwitched = peer;
           peer = new Peer(Transport.TCP, peer.address(), peer.listenPoint());
-          bytes = write(tcpLocal);
+          bytes = write(tcpLocal, branch);
         }
       }
       try {
-        current = layer.sendRequest(bytes, peer, this);
+        // written here whole, with its method, CSeq method and branch known: not parsed again
+        current = layer.sendRequest(bytes, method, branch, peer, this);
       } catch (IllegalArgumentException e) {
         finish(503, "Service Unavailable", null, "cannot send: " + e.getMessage());
       }
     }
 
-    private byte[] write(InetSocketAddress local) {
+    private byte[] write(InetSocketAddress local, String branch) {
       StringBuilder sb = new StringBuilder(512);
-      String host = local.getAddress().getHostAddress();
-      if (host.indexOf(':') >= 0) {
-        host = "[" + host + "]";
-      }
+      String hostPort = hostPort(local);
       sb.append(request.method()).append(' ').append(request.requestUri()).append(" SIP/2.0\r\n");
       sb.append("Via: SIP/2.0/")
           .append(peer.transport().name())
           .append(' ')
-          .append(host)
-          .append(':')
-          .append(local.getPort())
+          .append(hostPort)
           .append(";branch=")
-          .append(layer.newBranch())
+          .append(branch)
           .append(";rport\r\n");
       sb.append("Max-Forwards: 70\r\n");
-      String hostPort = host + ":" + local.getPort();
       sb.append("From: ").append(request.from().replace(LOCAL, hostPort)).append("\r\n");
       sb.append("To: ").append(request.to()).append("\r\n");
       sb.append("Call-ID: ").append(request.callId()).append("\r\n");
@@ -282,10 +285,14 @@ public final class SipClient {
         sb.append("Content-Type: ").append(request.contentType()).append("\r\n");
       }
       sb.append("Content-Length: ").append(request.body().length).append("\r\n\r\n");
-      ByteArrayOutputStream out = new ByteArrayOutputStream(sb.length() + request.body().length);
-      out.writeBytes(sb.toString().getBytes(StandardCharsets.UTF_8));
-      out.writeBytes(request.body());
-      return out.toByteArray();
+      byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+      byte[] body = request.body();
+      if (body.length == 0) {
+        return head;
+      }
+      byte[] out = java.util.Arrays.copyOf(head, head.length + body.length);
+      System.arraycopy(body, 0, out, head.length, body.length);
+      return out;
     }
 
     @Override
@@ -316,7 +323,7 @@ public final class SipClient {
         nextTarget("");
         return;
       }
-      finish(status, response.reason(), response, status + " from " + peer);
+      finish(status, response.reason(), response, status + " from " + peerText(peer));
     }
 
     @Override
@@ -367,6 +374,86 @@ public final class SipClient {
       throw new IllegalStateException("a client exchange got a server transaction");
     }
   }
+
+  /**
+   * Why {@code r} cannot be written as a request, or null: what the layer's parse of the written
+   * request caught before SipClient stopped parsing what it writes (a method that is no token, an
+   * empty or multi-line start line or header value). Header lines are checked by {@link
+   * OutboundRequest} itself.
+   */
+  static String unwritable(OutboundRequest r) {
+    if (!isToken(r.method())) {
+      return "method is not a token: " + r.method();
+    }
+    if (r.method().equals("ACK")) {
+      return "an ACK has no client transaction; use sendStateless";
+    }
+    String[][] parts = {
+      {"Request-URI", r.requestUri()}, {"From", r.from()}, {"To", r.to()}, {"Call-ID", r.callId()}
+    };
+    for (String[] p : parts) {
+      if (p[1].isBlank() || p[1].indexOf('\r') >= 0 || p[1].indexOf('\n') >= 0) {
+        return p[0] + " is empty or has CR/LF: " + p[1];
+      }
+    }
+    if (r.requestUri().indexOf(' ') >= 0 || r.callId().indexOf(' ') >= 0) {
+      return "Request-URI or Call-ID with a space: " + r.requestUri() + ", " + r.callId();
+    }
+    return null;
+  }
+
+  /** RFC 3261 §25.1 token characters. */
+  private static boolean isToken(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
+          && "-.!%*_+`'~".indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code peer} as text for a result's detail, made once per peer (formatting an address costs
+   * more than the rest of a 200's handling in SipClient); at most {@link #PEER_TEXTS} kept.
+   */
+  private String peerText(Peer peer) {
+    String s = peerTexts.get(peer);
+    if (s == null) {
+      if (peerTexts.size() >= PEER_TEXTS) {
+        peerTexts.clear();
+      }
+      s = peer.toString();
+      peerTexts.put(peer, s);
+    }
+    return s;
+  }
+
+  private static final int PEER_TEXTS = 1024;
+  private final java.util.Map<Peer, String> peerTexts =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The sent-by of a Via from {@code local} ({@code host:port}, an IPv6 host in brackets): made
+   * once per local address (a listen point's), not per request.
+   */
+  private String hostPort(InetSocketAddress local) {
+    String s = hostPorts.get(local);
+    if (s == null) {
+      String host = local.getAddress().getHostAddress();
+      s = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + local.getPort();
+      hostPorts.put(local, s);
+    }
+    return s;
+  }
+
+  /** {@link #hostPort} by local address; as many entries as listen points. */
+  private final java.util.Map<InetSocketAddress, String> hostPorts =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** §18.1.1: requests larger than this go over TCP when the path MTU is not known. */
   static final int MAX_UDP_REQUEST = 1300;

@@ -3,7 +3,13 @@ package org.trunkline.stack.transaction;
 import org.trunkline.sip.SipMessage;
 import org.trunkline.sip.SipMethod;
 
-/** The non-INVITE client transaction of RFC 3261 §17.1.2 (figure 6). */
+/**
+ * The non-INVITE client transaction of RFC 3261 §17.1.2 (figure 6).
+ *
+ * <p>Timers E and F are one scheduled task, armed for whichever falls due first (E on unreliable
+ * transports, every T1..T2; F at 64*T1 from the start): the common case, a final response within
+ * T1, then schedules and cancels one task instead of two. Timer K reuses the slot.
+ */
 public final class ClientNonInviteTransaction extends ClientTransaction {
   /** §17.1.2.2 states. */
   public enum State {
@@ -13,10 +19,38 @@ public final class ClientNonInviteTransaction extends ClientTransaction {
     TERMINATED
   }
 
+  /**
+   * The TU of a Completed transaction: nothing reaches it (response retransmissions are absorbed,
+   * Timer K ends the transaction silently), so the real TU need not be kept for T4.
+   */
+  private static final TransactionUser COMPLETED_USER =
+      new TransactionUser() {
+        @Override
+        public void onRequest(ServerTransaction tx, SipMessage request) {
+          throw new IllegalStateException("a client transaction got a request");
+        }
+
+        @Override
+        public void onResponse(ClientTransaction tx, SipMessage response) {}
+
+        @Override
+        public void onTimeout(Transaction tx) {}
+
+        @Override
+        public void onTransportError(Transaction tx, String reason) {}
+      };
+
   private State state = State.TRYING;
   private long intervalE;
-  private Scheduler.Scheduled timerE;
-  private Scheduler.Scheduled timerFK;
+
+  /** When Timer E falls due ({@link Long#MAX_VALUE} on a reliable transport). */
+  private long dueE = Long.MAX_VALUE;
+
+  /** When Timer F falls due. */
+  private long dueF;
+
+  /** The one armed timer: E or F (whichever is first) in Trying/Proceeding, K in Completed. */
+  private Scheduler.Scheduled timer;
 
   ClientNonInviteTransaction(
       TransactionLayer layer, String key, Peer peer, SipMethod method, byte[] request) {
@@ -39,46 +73,60 @@ public final class ClientNonInviteTransaction extends ClientTransaction {
 
   @Override
   void start() {
-    if (state != State.TRYING || timerFK != null) {
+    if (state != State.TRYING || timer != null) {
       throw impossible("start");
     }
+    long now = layer.scheduler.nanoTime();
     send(request);
+    if (state == State.TERMINATED) {
+      return; // the send failed at once (sendFailed): no timers for a terminated transaction
+    }
     if (!peer.reliable()) {
       // §17.1.2.2: Timer E at T1 on unreliable transports.
       intervalE = layer.config.t1Nanos();
-      timerE = schedule(this::timerE, intervalE);
+      dueE = now + intervalE;
     }
     // §17.1.2.2: Timer F at 64*T1 on every transport.
-    timerFK = schedule(this::timerF, layer.config.timeoutNanos());
+    dueF = now + layer.config.timeoutNanos();
+    armEorF(now);
   }
 
-  void timerE() {
-    switch (state) {
-      case TRYING -> timerEInTrying();
-      case PROCEEDING -> timerEInProceeding();
-      default -> throw impossible("Timer E");
+  /** Arms the one timer for Timer E or Timer F, whichever falls due first. */
+  private void armEorF(long now) {
+    timer = schedule(this::timerEorF, Math.min(dueE, dueF) - now);
+  }
+
+  /**
+   * The armed timer fired: Timer E if it was due first (and then Timer F too, if both were due at
+   * the same time: E was scheduled first), else Timer F.
+   */
+  void timerEorF() {
+    if (state != State.TRYING && state != State.PROCEEDING) {
+      throw impossible(dueE <= dueF ? "Timer E" : "Timer F");
     }
+    long now = layer.scheduler.nanoTime();
+    if (dueE <= dueF) {
+      timerE(now);
+      if (now < dueF) {
+        armEorF(now);
+        return;
+      }
+    }
+    timerF();
   }
 
-  /** §17.1.2.2: retransmit, and double the interval up to T2. */
-  private void timerEInTrying() {
+  /** §17.1.2.2: retransmit; in Trying double the interval up to T2, in Proceeding every T2. */
+  private void timerE(long now) {
     retransmit(request);
-    intervalE = Math.min(2 * intervalE, layer.config.t2Nanos());
-    timerE = schedule(this::timerE, intervalE);
-  }
-
-  /** §17.1.2.2: in Proceeding, retransmit every T2. */
-  private void timerEInProceeding() {
-    retransmit(request);
-    intervalE = layer.config.t2Nanos();
-    timerE = schedule(this::timerE, intervalE);
+    intervalE =
+        state == State.TRYING
+            ? Math.min(2 * intervalE, layer.config.t2Nanos())
+            : layer.config.t2Nanos();
+    dueE = now + intervalE;
   }
 
   /** §17.1.2.2: Timer F fires in Trying or Proceeding: tell the TU of the timeout. */
-  void timerF() {
-    if (state != State.TRYING && state != State.PROCEEDING) {
-      throw impossible("Timer F");
-    }
+  private void timerF() {
     terminate();
     layer.timedOut(this);
   }
@@ -109,16 +157,18 @@ public final class ClientNonInviteTransaction extends ClientTransaction {
     }
     // §17.1.2.2: a final response: Completed, Timer K (T4, zero on reliable transports).
     state = State.COMPLETED;
-    cancel(timerE);
-    cancel(timerFK);
-    timerE = null;
+    cancel(timer);
+    timer = null;
     if (peer.reliable()) {
       terminate();
     } else {
-      timerFK = schedule(this::timerK, layer.config.t4Nanos());
+      timer = schedule(this::timerK, layer.config.t4Nanos());
     }
     user.onResponse(this, response);
+    // Completed only absorbs response retransmissions: keep neither the request nor the TU (its
+    // objects, e.g. a SipClient exchange and the response it completed with) through Timer K
     releaseRequest();
+    user = COMPLETED_USER;
   }
 
   /** §17.1.2.2: response retransmissions in Completed are absorbed. */
@@ -132,9 +182,8 @@ public final class ClientNonInviteTransaction extends ClientTransaction {
       return;
     }
     state = State.TERMINATED;
-    cancel(timerE);
-    cancel(timerFK);
-    timerE = timerFK = null;
+    cancel(timer);
+    timer = null;
     layer.remove(this);
   }
 }

@@ -70,21 +70,18 @@ public final class EventLoopScheduler implements Scheduler {
     return p;
   }
 
-  /** A timer, before and after it is in the wheel; its state changes on the loop only. */
-  private final class Pending implements Scheduled {
-    private final Runnable task;
-    private final long deadline;
-    private TimerWheel.Timer timer;
-    private boolean cancelled;
-
+  /**
+   * A timer and its handle in one object, before and after it is in the wheel; its state changes on
+   * the loop only.
+   */
+  private final class Pending extends TimerWheel.Timer implements Scheduled {
     Pending(Runnable task, long deadline) {
-      this.task = task;
-      this.deadline = deadline;
+      super(task, deadline);
     }
 
     void add() {
       if (!cancelled) {
-        timer = wheel.add(task, deadline);
+        wheel.add(this);
         if (deadline < armedAt) {
           arm();
         }
@@ -108,10 +105,7 @@ public final class EventLoopScheduler implements Scheduler {
     }
 
     private void cancelOnLoop() {
-      cancelled = true;
-      if (timer != null) {
-        wheel.cancel(timer);
-      }
+      wheel.cancel(this); // marks it cancelled; unlinks it if it is in the wheel
     }
   }
 

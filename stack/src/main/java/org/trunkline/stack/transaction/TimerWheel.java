@@ -22,21 +22,25 @@ import org.slf4j.LoggerFactory;
 final class TimerWheel {
   private static final Logger LOG = LoggerFactory.getLogger(TimerWheel.class);
 
-  /** A timer in the wheel. */
-  static final class Timer {
+  /**
+   * A timer in the wheel. A scheduler may extend it with its own handle (one object per timer, not
+   * a handle and a timer).
+   */
+  static class Timer {
     final Runnable task;
     final long deadline;
-    final long seq;
+    long seq;
     long tick;
     Timer prev;
     Timer next;
     boolean linked;
+
+    /** Cancelled, or ran: it will not run (again). */
     boolean cancelled;
 
-    Timer(Runnable task, long deadline, long seq) {
+    Timer(Runnable task, long deadline) {
       this.task = task;
       this.deadline = deadline;
-      this.seq = seq;
     }
   }
 
@@ -80,8 +84,21 @@ final class TimerWheel {
 
   /** Adds {@code task} to run at {@code deadline} or at most a tick (plus lateness) after. */
   Timer add(Runnable task, long deadline) {
-    Timer t = new Timer(task, deadline, seq++);
-    long d = deadline - origin;
+    return add(new Timer(task, deadline));
+  }
+
+  /**
+   * Adds {@code t} (not added before) to run at its deadline or at most a tick (plus lateness)
+   * after.
+   *
+   * @return t
+   */
+  Timer add(Timer t) {
+    if (t.linked || t.cancelled) {
+      throw new IllegalStateException("timer already added, run or cancelled");
+    }
+    t.seq = seq++;
+    long d = t.deadline - origin;
     // rounded up: the timer's tick ends at or after its deadline
     t.tick = Math.max(cursor, d <= 0 ? 0 : (d + tickNanos - 1) / tickNanos);
     int s = (int) (t.tick & mask);
