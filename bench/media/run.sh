@@ -19,8 +19,12 @@
 # used), a JDK >= 21 (JAVA) and bench/target/benchmarks.jar (./build -q -o -B package -pl sip,stack,media,bench -DskipTests).
 # Env: BENCH_RUN (/tmp/trunkline-media-bench), NG_TL (22240), NG_RTPE (22230), THREADS (1), REPEAT (3),
 #      SECS (20), LIFE (3600 s: the relays end by themselves), SOCKETS (2: generator sockets per side),
-#      GEN (nio: a thread per socket and one syscall per packet; epoll: one loop per side, sendmmsg/recvmmsg),
-#      BENCH_JAR (bench/target/benchmarks.jar), TL_PORTS ("30000 39999"), RTPE_PORTS ("40000 49999").
+#      GEN (nio: a thread per socket and one syscall per packet; epoll: one loop per side, sendmmsg/recvmmsg;
+#      c: the C program rtpgen.c, built here with cc -O2 into $BENCH_RUN/rtpgen when missing or older than
+#      its source, RTPGEN_ARGS "GRAN_US CHUNK" (default "1000 16")),
+#      BENCH_JAR (bench/target/benchmarks.jar: the relay and the generator), GEN_JAR (BENCH_JAR: the
+#      generator alone, e.g. this tree's RtpLoad against main's relay), TL_PORTS ("30000 39999"),
+#      RTPE_PORTS ("40000 49999").
 # A/B: with BENCH_JAR_A set (e.g. main's benchmarks.jar), `start` also runs that jar's relay (NG_TL_A,
 # 22250; TL_A_PORTS, "50000 59999"), labelled trunkline-A, and every sweep round runs A, then this
 # tree's relay (labelled trunkline-B), then rtpengine, so the three share each round's load.
@@ -28,7 +32,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 BASE="${BENCH_RUN:-/tmp/trunkline-media-bench}"; mkdir -p "$BASE"
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-JAR="${BENCH_JAR:-$ROOT/bench/target/benchmarks.jar}"
+JAR="${BENCH_JAR:-$ROOT/bench/target/benchmarks.jar}"; GEN_JAR="${GEN_JAR:-$JAR}"
 NG_TL="${NG_TL:-22240}"; NG_RTPE="${NG_RTPE:-22230}"; THREADS="${THREADS:-1}"
 REPEAT="${REPEAT:-3}"; SECS="${SECS:-20}"; LIFE="${LIFE:-3600}"; SOCKETS="${SOCKETS:-2}"; GEN="${GEN:-nio}"
 JAR_A="${BENCH_JAR_A:-}"; NG_TL_A="${NG_TL_A:-22250}"
@@ -38,8 +42,17 @@ LOCK=/tmp/trunkline-bench.lock
 die() { echo "$*" >&2; exit 1; }
 state() { [[ -f "$BASE/state.env" ]] || die "not started: bench/media/run.sh start"; source "$BASE/state.env"; }
 
+rtpgen() { # GEN=c: the C generator, (re)built when missing or older than its source
+  [[ "$GEN" == c ]] || return 0
+  if [[ ! -x "$BASE/rtpgen" || "$HERE/rtpgen.c" -nt "$BASE/rtpgen" ]]; then
+    command -v cc >/dev/null || die "GEN=c needs a C compiler: apt-get install -y gcc"
+    cc -O2 -Wall -o "$BASE/rtpgen" "$HERE/rtpgen.c" || die "rtpgen.c did not compile"
+  fi
+  export RTPGEN="$BASE/rtpgen"
+}
+
 cmd_start() {
-  [[ -f "$JAR" ]] || die "no $JAR"
+  [[ -f "$JAR" ]] || die "no $JAR"; rtpgen
   command -v rtpengine >/dev/null || die "no rtpengine: apt-get install -y rtpengine-daemon"
   # Netty's leak detection off, as the launcher (./trunkline) runs the server
   local jvm=(--enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -Dio.netty.leakDetection.level=disabled)
@@ -83,7 +96,8 @@ load() { # load SUT CALLS SECS LABEL
     perf=$!
   fi
   t0=$(ticks "$pid")
-  line=$("${lock[@]}" timeout $((secs + 120)) "$JAVA" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m -cp "$JAR" org.trunkline.bench.RtpLoad \
+  rtpgen
+  line=$("${lock[@]}" timeout $((secs + 120)) "$JAVA" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m -cp "$GEN_JAR" org.trunkline.bench.RtpLoad \
     "$ng" "$calls" "$secs" "$pid" "$label" "$SOCKETS" "$GEN" | grep '^RESULT')
   t1=$(ticks "$pid")
   # the relay's user and system time over the whole load run (set-up, traffic, deletes), in µs per
