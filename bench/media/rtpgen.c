@@ -158,6 +158,7 @@ static void send_due(struct side *s, int64_t until) {
       s->idx = 0;
       s->pending_last_due = d;
       s->tick++;
+      flush(s); /* each tick's last packet is checked when it leaves, even when catching up */
     }
     if (s->n[j] == chunk) {
       flush_one(s, j);
