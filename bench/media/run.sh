@@ -19,8 +19,15 @@
 # used), a JDK >= 21 (JAVA) and bench/target/benchmarks.jar (./build -q -o -B package -pl sip,stack,media,bench -DskipTests).
 # Env: BENCH_RUN (/tmp/trunkline-media-bench), NG_TL (22240), NG_RTPE (22230), THREADS (1), REPEAT (3),
 #      SECS (20), LIFE (3600 s: the relays end by themselves), SOCKETS (2: generator sockets per side),
-#      GEN (nio: a thread per socket and one syscall per packet; epoll: one loop per side, sendmmsg/recvmmsg),
-#      BENCH_JAR (bench/target/benchmarks.jar), TL_PORTS ("30000 39999"), RTPE_PORTS ("40000 49999").
+#      GEN (nio: a thread per socket and one syscall per packet; epoll: one loop per side, sendmmsg/recvmmsg;
+#      c: the C program rtpgen.c, built here with cc -O2 into $BENCH_RUN/rtpgen when missing or older than
+#      its source, RTPGEN_ARGS "GRAN_US CHUNK" (default "1000 16")),
+#      BENCH_JAR (bench/target/benchmarks.jar: the relay and the generator), GEN_JAR (BENCH_JAR: the
+#      generator alone, e.g. this tree's RtpLoad against main's relay), TL_PORTS ("30000 39999"),
+#      RTPE_PORTS ("40000 49999"), NICE (0; e.g. -20: the relays and the generator each run in a session of
+#      their own (setsid) whose autogroup gets this nice level, and at this nice level inside it. With
+#      kernel.sched_autogroup_enabled=1 the scheduler shares the CPU between sessions first, so a plain
+#      nice does nothing against other sessions' builds; only for runs under the lock).
 # A/B: with BENCH_JAR_A set (e.g. main's benchmarks.jar), `start` also runs that jar's relay (NG_TL_A,
 # 22250; TL_A_PORTS, "50000 59999"), labelled trunkline-A, and every sweep round runs A, then this
 # tree's relay (labelled trunkline-B), then rtpengine, so the three share each round's load.
@@ -28,9 +35,11 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 BASE="${BENCH_RUN:-/tmp/trunkline-media-bench}"; mkdir -p "$BASE"
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-JAR="${BENCH_JAR:-$ROOT/bench/target/benchmarks.jar}"
+JAR="${BENCH_JAR:-$ROOT/bench/target/benchmarks.jar}"; GEN_JAR="${GEN_JAR:-$JAR}"
 NG_TL="${NG_TL:-22240}"; NG_RTPE="${NG_RTPE:-22230}"; THREADS="${THREADS:-1}"
 REPEAT="${REPEAT:-3}"; SECS="${SECS:-20}"; LIFE="${LIFE:-3600}"; SOCKETS="${SOCKETS:-2}"; GEN="${GEN:-nio}"
+NICE="${NICE:-0}"; PRIO=()
+[[ "$NICE" == 0 ]] || PRIO=(setsid bash -c 'echo "$0" 2>/dev/null >/proc/self/autogroup; exec nice -n "$0" "$@"' "$NICE")
 JAR_A="${BENCH_JAR_A:-}"; NG_TL_A="${NG_TL_A:-22250}"
 read -r TL_MIN TL_MAX <<<"${TL_PORTS:-30000 39999}"; read -r TLA_MIN TLA_MAX <<<"${TL_A_PORTS:-50000 59999}"
 read -r RTPE_MIN RTPE_MAX <<<"${RTPE_PORTS:-40000 49999}"
@@ -38,21 +47,30 @@ LOCK=/tmp/trunkline-bench.lock
 die() { echo "$*" >&2; exit 1; }
 state() { [[ -f "$BASE/state.env" ]] || die "not started: bench/media/run.sh start"; source "$BASE/state.env"; }
 
+rtpgen() { # GEN=c: the C generator, (re)built when missing or older than its source
+  [[ "$GEN" == c ]] || return 0
+  if [[ ! -x "$BASE/rtpgen" || "$HERE/rtpgen.c" -nt "$BASE/rtpgen" ]]; then
+    command -v cc >/dev/null || die "GEN=c needs a C compiler: apt-get install -y gcc"
+    cc -O2 -Wall -o "$BASE/rtpgen" "$HERE/rtpgen.c" || die "rtpgen.c did not compile"
+  fi
+  export RTPGEN="$BASE/rtpgen"
+}
+
 cmd_start() {
-  [[ -f "$JAR" ]] || die "no $JAR"
+  [[ -f "$JAR" ]] || die "no $JAR"; rtpgen
   command -v rtpengine >/dev/null || die "no rtpengine: apt-get install -y rtpengine-daemon"
   # Netty's leak detection off, as the launcher (./trunkline) runs the server
   local jvm=(--enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -Dio.netty.leakDetection.level=disabled)
-  timeout "$LIFE" "$JAVA" "${jvm[@]}" -cp "$JAR" \
+  timeout "$LIFE" "${PRIO[@]}" "$JAVA" "${jvm[@]}" -cp "$JAR" \
     org.trunkline.bench.NgRelayServer "$NG_TL" "$TL_MIN" "$TL_MAX" "$THREADS" >"$BASE/trunkline.log" 2>&1 &
   local tl_wrap=$! tla_wrap="" TLA=""
   if [[ -n "$JAR_A" ]]; then
     [[ -f "$JAR_A" ]] || die "no $JAR_A"
-    timeout "$LIFE" "$JAVA" "${jvm[@]}" -cp "$JAR_A" \
+    timeout "$LIFE" "${PRIO[@]}" "$JAVA" "${jvm[@]}" -cp "$JAR_A" \
       org.trunkline.bench.NgRelayServer "$NG_TL_A" "$TLA_MIN" "$TLA_MAX" "$THREADS" >"$BASE/trunkline-a.log" 2>&1 &
     tla_wrap=$!
   fi
-  timeout "$LIFE" rtpengine --config-file=none --foreground --log-stderr --table=-1 \
+  timeout "$LIFE" "${PRIO[@]}" rtpengine --config-file=none --foreground --log-stderr --table=-1 \
     --interface=127.0.0.1 --listen-ng="127.0.0.1:$NG_RTPE" --port-min="$RTPE_MIN" --port-max="$RTPE_MAX" \
     --num-threads="$THREADS" --log-level=4 >"$BASE/rtpengine.log" 2>&1 &
   local rtpe_wrap=$!
@@ -65,7 +83,7 @@ cmd_start() {
   done
   [[ -n "$TL" && -n "$RTPE" && ( -z "$tla_wrap" || -n "$TLA" ) ]] || die "relays did not start: see $BASE/*.log"
   printf 'TL=%s\nRTPE=%s\nTLA=%s\nTL_WRAP=%s\nRTPE_WRAP=%s\n' "$TL" "$RTPE" "$TLA" "$tl_wrap" "$rtpe_wrap" >"$BASE/state.env"
-  echo "trunkline pid $TL (ng $NG_TL)${TLA:+, trunkline-A pid $TLA (ng $NG_TL_A, $JAR_A)}, rtpengine pid $RTPE (ng $NG_RTPE), threads $THREADS; $(rtpengine --version 2>&1 | head -1)"
+  echo "nice $NICE: trunkline pid $TL (ng $NG_TL)${TLA:+, trunkline-A pid $TLA (ng $NG_TL_A, $JAR_A)}, rtpengine pid $RTPE (ng $NG_RTPE), threads $THREADS; $(rtpengine --version 2>&1 | head -1)"
 }
 
 load() { # load SUT CALLS SECS LABEL
@@ -83,7 +101,8 @@ load() { # load SUT CALLS SECS LABEL
     perf=$!
   fi
   t0=$(ticks "$pid")
-  line=$("${lock[@]}" timeout $((secs + 120)) "$JAVA" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m -cp "$JAR" org.trunkline.bench.RtpLoad \
+  rtpgen
+  line=$("${lock[@]}" timeout $((secs + 120)) "${PRIO[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m -cp "$GEN_JAR" org.trunkline.bench.RtpLoad \
     "$ng" "$calls" "$secs" "$pid" "$label" "$SOCKETS" "$GEN" | grep '^RESULT')
   t1=$(ticks "$pid")
   # the relay's user and system time over the whole load run (set-up, traffic, deletes), in µs per

@@ -17,7 +17,7 @@ for line in lines[start:]:
         continue
     rows[(sut, int(kv["calls"]))].append(kv)
 
-keys = ["pps", "loss_pct", "lat_p50_us", "lat_p90_us", "lat_p99_us", "relay_cpu_pct", "relay_pkts_per_cpu_s", "relay_user_us_per_pkt", "relay_sys_us_per_pkt", "load"]
+keys = ["pps", "loss_pct", "lat_p50_us", "lat_p90_us", "lat_p99_us", "relay_cpu_pct", "relay_pkts_per_cpu_s", "relay_user_us_per_pkt", "relay_sys_us_per_pkt", "gen_cpu_pct", "gen_rx_drops", "load"]
 print("| SUT | calls | runs | " + " | ".join(keys) + " |")
 print("|---|---|---|" + "---|" * len(keys))
 for (sut, calls), rs in sorted(rows.items(), key=lambda x: (x[0][1], x[0][0])):

@@ -30,7 +30,10 @@ import java.util.regex.Pattern;
  *
  * GEN {@code nio} (the default): a sender thread per side and a reader thread per socket, one
  * syscall per packet; {@code epoll}: {@link EpollRtpSides}, one event loop per side with {@code
- * sendmmsg}/{@code recvmmsg}, so that the generator takes less of the machine than the relay.
+ * sendmmsg}/{@code recvmmsg}, so that the generator takes less of the machine than the relay;
+ * {@code c}: {@link CRtpGen}, the C program {@code bench/media/rtpgen.c} (its path in the env
+ * {@code RTPGEN}, its GRAN_US and CHUNK in {@code RTPGEN_ARGS}) does the traffic, this class the ng
+ * calls and the RESULT line.
  *
  * <p>Prints one {@code RESULT key=value ...} line.
  */
@@ -50,7 +53,12 @@ public final class RtpLoad {
     long pid = Long.parseLong(args[3]);
     String label = args[4];
     int k = args.length > 5 ? Integer.parseInt(args[5]) : 2;
-    boolean epoll = args.length > 6 && args[6].equals("epoll");
+    String gen = args.length > 6 ? args[6] : "nio";
+    if (gen.equals("c")) {
+      runC(ng, calls, seconds, pid, label, k);
+      return;
+    }
+    boolean epoll = gen.equals("epoll");
     Stats ab = new Stats();
     Stats ba = new Stats();
     DatagramChannel[] as = new DatagramChannel[k];
@@ -64,46 +72,13 @@ public final class RtpLoad {
     InetSocketAddress[] toRelayFromB = new InetSocketAddress[calls];
     String run = Long.toHexString(ThreadLocalRandom.current().nextLong());
     NgClient ctl = ng.equals("direct") ? null : new NgClient(ng);
-    for (int i = 0; i < calls; i++) {
-      InetSocketAddress a =
-          (InetSocketAddress)
-              (epoll ? sides.as[i % k].localAddress() : as[i % k].getLocalAddress());
-      InetSocketAddress b =
-          (InetSocketAddress)
-              (epoll ? sides.bs[i % k].localAddress() : bs[i % k].getLocalAddress());
-      if (ctl == null) {
-        toRelayFromA[i] = b;
-        toRelayFromB[i] = a;
-        continue;
-      }
-      String callId = "bench-" + run + "-" + i;
-      String toB =
-          ctl.sdp(
-              Map.of(
-                  "command",
-                  "offer",
-                  "call-id",
-                  callId,
-                  "from-tag",
-                  "a" + i,
-                  "sdp",
-                  sdp(a.getPort())));
-      String toA =
-          ctl.sdp(
-              Map.of(
-                  "command",
-                  "answer",
-                  "call-id",
-                  callId,
-                  "from-tag",
-                  "a" + i,
-                  "to-tag",
-                  "b" + i,
-                  "sdp",
-                  sdp(b.getPort())));
-      toRelayFromB[i] = address(toB);
-      toRelayFromA[i] = address(toA);
-    }
+    setUp(
+        ctl,
+        run,
+        i -> (InetSocketAddress) (epoll ? sides.as[i % k].localAddress() : local(as[i % k])),
+        i -> (InetSocketAddress) (epoll ? sides.bs[i % k].localAddress() : local(bs[i % k])),
+        toRelayFromA,
+        toRelayFromB);
     List<Thread> readers = new ArrayList<>();
     for (int i = 0; i < k && !epoll; i++) {
       readers.add(Thread.ofPlatform().name("rx-b" + i).start(reader(bs[i], ab)));
@@ -146,10 +121,7 @@ public final class RtpLoad {
       }
     }
     if (ctl != null) {
-      for (int i = 0; i < calls; i++) {
-        relay.add(toRelayFromA[i].getPort());
-        relay.add(toRelayFromB[i].getPort());
-      }
+      relay = ports(toRelayFromA, toRelayFromB);
     }
     long[] drops = udpDrops(mine, relay);
     for (int i = 0; i < k && !epoll; i++) {
@@ -162,12 +134,7 @@ public final class RtpLoad {
     for (Thread t : readers) {
       t.join(2000);
     }
-    if (ctl != null) {
-      for (int i = 0; i < calls; i++) {
-        ctl.send(
-            Map.of("command", "delete", "call-id", "bench-" + run + "-" + i, "from-tag", "a" + i));
-      }
-    }
+    tearDown(ctl, run, calls);
     long received = ab.received.get() + ba.received.get();
     double cpuS = (cpu1 - cpu0) / 100.0;
     double secs = elapsed / 1e9;
@@ -202,6 +169,156 @@ public final class RtpLoad {
         drops[1],
         snmp1 - snmp0,
         Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+  }
+
+  /** GEN=c: the traffic in {@link CRtpGen}; the same RESULT fields, plus {@code tx_lag_max_us}. */
+  private static void runC(String ng, int calls, int seconds, long pid, String label, int k)
+      throws Exception {
+    String exe = System.getenv().getOrDefault("RTPGEN", "rtpgen");
+    String extra = System.getenv().getOrDefault("RTPGEN_ARGS", "").trim();
+    InetSocketAddress[] toRelayFromA = new InetSocketAddress[calls];
+    InetSocketAddress[] toRelayFromB = new InetSocketAddress[calls];
+    String run = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    NgClient ctl = ng.equals("direct") ? null : new NgClient(ng);
+    try (CRtpGen g =
+        new CRtpGen(exe, k, extra.isEmpty() ? List.of() : List.of(extra.split(" +")))) {
+      setUp(ctl, run, g::a, g::b, toRelayFromA, toRelayFromB);
+      long[] cpu0 = new long[1];
+      long[] snmp0 = new long[1];
+      Map<String, Long> d =
+          g.run(
+              toRelayFromA,
+              toRelayFromB,
+              seconds,
+              () -> {
+                try {
+                  cpu0[0] = cpuTicks(pid);
+                  snmp0[0] = rcvbufErrors();
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      long cpu1 = cpuTicks(pid);
+      long snmp1 = rcvbufErrors();
+      java.util.Set<Integer> mine = new java.util.HashSet<>();
+      for (int p : g.localPorts()) {
+        mine.add(p);
+      }
+      long[] drops =
+          udpDrops(mine, ctl == null ? java.util.Set.of() : ports(toRelayFromA, toRelayFromB));
+      g.close();
+      tearDown(ctl, run, calls);
+      long sent = d.get("sent");
+      long received = d.get("received");
+      double secs = d.get("elapsed_us") / 1e6;
+      double cpuS = (cpu1 - cpu0[0]) / 100.0;
+      System.out.printf(
+          "RESULT label=%s calls=%d seconds=%d sent=%d received=%d lost=%d loss_pct=%.4f"
+              + " pps=%.0f lat_p50_us=%d lat_p90_us=%d lat_p99_us=%d lat_max_us=%d"
+              + " relay_cpu_pct=%.1f relay_pkts_per_cpu_s=%.0f gen_cpu_pct=%.1f tx_late_max_us=%d"
+              + " tx_late_ticks=%d gen=c gen_rx_drops=%d relay_rx_drops=%d udp_rcvbuf_errors=%d"
+              + " tx_lag_max_us=%d load=%s%n",
+          label,
+          calls,
+          seconds,
+          sent,
+          received,
+          sent - received,
+          100.0 * (sent - received) / Math.max(1, sent),
+          received / secs,
+          d.get("lat_p50_us"),
+          d.get("lat_p90_us"),
+          d.get("lat_p99_us"),
+          d.get("lat_max_us"),
+          pid > 0 ? 100 * cpuS / secs : 0.0,
+          pid > 0 && cpuS > 0 ? received / cpuS : 0.0,
+          CRtpGen.cpuPct(d),
+          d.get("tx_late_max_us"),
+          d.get("tx_late_ticks"),
+          drops[0],
+          drops[1],
+          snmp1 - snmp0[0],
+          d.get("tx_lag_max_us"),
+          Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    }
+  }
+
+  /**
+   * Offers and answers every call through {@code ctl} (with SDP naming side A's and B's socket of
+   * the call) and fills where each side sends to; with no ng ({@code direct}) each side sends
+   * straight to the other.
+   */
+  private static void setUp(
+      NgClient ctl,
+      String run,
+      java.util.function.IntFunction<InetSocketAddress> aAt,
+      java.util.function.IntFunction<InetSocketAddress> bAt,
+      InetSocketAddress[] toRelayFromA,
+      InetSocketAddress[] toRelayFromB)
+      throws IOException {
+    for (int i = 0; i < toRelayFromA.length; i++) {
+      InetSocketAddress a = aAt.apply(i);
+      InetSocketAddress b = bAt.apply(i);
+      if (ctl == null) {
+        toRelayFromA[i] = b;
+        toRelayFromB[i] = a;
+        continue;
+      }
+      String callId = "bench-" + run + "-" + i;
+      String toB =
+          ctl.sdp(
+              Map.of(
+                  "command",
+                  "offer",
+                  "call-id",
+                  callId,
+                  "from-tag",
+                  "a" + i,
+                  "sdp",
+                  sdp(a.getPort())));
+      String toA =
+          ctl.sdp(
+              Map.of(
+                  "command",
+                  "answer",
+                  "call-id",
+                  callId,
+                  "from-tag",
+                  "a" + i,
+                  "to-tag",
+                  "b" + i,
+                  "sdp",
+                  sdp(b.getPort())));
+      toRelayFromB[i] = address(toB);
+      toRelayFromA[i] = address(toA);
+    }
+  }
+
+  private static void tearDown(NgClient ctl, String run, int calls) throws IOException {
+    if (ctl == null) {
+      return;
+    }
+    for (int i = 0; i < calls; i++) {
+      ctl.send(
+          Map.of("command", "delete", "call-id", "bench-" + run + "-" + i, "from-tag", "a" + i));
+    }
+  }
+
+  private static java.util.Set<Integer> ports(InetSocketAddress[] x, InetSocketAddress[] y) {
+    java.util.Set<Integer> p = new java.util.HashSet<>();
+    for (int i = 0; i < x.length; i++) {
+      p.add(x[i].getPort());
+      p.add(y[i].getPort());
+    }
+    return p;
+  }
+
+  private static java.net.SocketAddress local(DatagramChannel c) {
+    try {
+      return c.getLocalAddress();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String sdp(int port) {

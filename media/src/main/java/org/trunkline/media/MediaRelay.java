@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -41,9 +42,13 @@ public final class MediaRelay implements AutoCloseable {
   static final int MAX_DATAGRAM = 2048; // longer datagrams are cut (RTP stays under the MTU)
   // On epoll a socket that has several datagrams queued (the loop fell behind: a burst, a busy
   // machine) gives up to this many per recvmmsg call instead of one recvmsg each, so a relay that
-  // is behind spends less per packet while it catches up; a socket with one datagram costs about
-  // what a recvmsg did.
+  // is behind spends less per packet while it catches up. A recvmmsg that finds one datagram costs
+  // more than a recvmsg (bench/RESULTS.md, stop 13, media3: 5-9 %), so a socket reads one datagram
+  // per recvmsg until a read finds a backlog: see BacklogReads.
   static final int READ_BATCH = 8;
+  // A socket in single reads tries one batch read (a probe) after this many: one read per wake-up
+  // cannot see whether more datagrams wait behind the one it got.
+  static final int PROBE_EVERY = 8;
 
   private final MediaConfig config;
   private final LongSupplier nanoTime;
@@ -170,9 +175,7 @@ public final class MediaRelay implements AutoCloseable {
     Bootstrap b = new Bootstrap();
     if (epoll) {
       b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-          .option(
-              ChannelOption.RCVBUF_ALLOCATOR,
-              new FixedRecvByteBufAllocator(MAX_DATAGRAM * READ_BATCH));
+          .option(ChannelOption.RCVBUF_ALLOCATOR, new BacklogReads());
     } else {
       b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
     }
@@ -193,6 +196,42 @@ public final class MediaRelay implements AutoCloseable {
       return null;
     }
     return f.channel();
+  }
+
+  /**
+   * Receive buffers for an epoll socket (with {@code MAX_DATAGRAM_PAYLOAD_SIZE} {@link
+   * #MAX_DATAGRAM}) that read in batches only while the socket has a backlog: Netty's epoll
+   * datagram channel reads with {@code recvmsg} into a buffer of one datagram and with {@code
+   * recvmmsg} into one of several. A handle guesses one datagram; every {@link #PROBE_EVERY}th
+   * read, and every read after a batch read that got more than one datagram, it guesses {@link
+   * #READ_BATCH}; a batch read that got at most one goes back to single reads. Netty reports a
+   * batch read's size as datagrams x {@link #MAX_DATAGRAM}, a single read's as the datagram's
+   * length. One handle per channel, used on its event loop only.
+   */
+  static final class BacklogReads extends DefaultMaxMessagesRecvByteBufAllocator {
+    @Override
+    public Handle newHandle() {
+      return new BacklogHandle();
+    }
+
+    final class BacklogHandle extends MaxMessageHandle {
+      private int singles = PROBE_EVERY; // single reads before the next batch read; 0: batch
+
+      @Override
+      public int guess() {
+        return singles == 0 ? MAX_DATAGRAM * READ_BATCH : MAX_DATAGRAM;
+      }
+
+      @Override
+      public void lastBytesRead(int bytes) {
+        super.lastBytesRead(bytes);
+        if (singles > 0) {
+          singles--;
+        } else if (bytes <= MAX_DATAGRAM) {
+          singles = PROBE_EVERY; // a batch read found at most one datagram: no backlog
+        }
+      }
+    }
   }
 
   /** Closes the stream's sockets and gives its ports back once they are closed. */
