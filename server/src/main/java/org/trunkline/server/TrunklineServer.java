@@ -84,6 +84,9 @@ public final class TrunklineServer implements AutoCloseable {
     }
     List<ListenPoint> points = config.listenPoints();
     SipServer sip = new SipServer(points, ParseLimits.DEFAULT, StreamTimeouts.DEFAULT, timers);
+    if (config.sipThreads() > 0) {
+      sip.threads(config.sipThreads());
+    }
     TrunkCore core = new TrunkCore(clock, sip::client, database.locationStore());
     sip.transactionUser(core);
     core.calls().cdrSink(database.cdrStore());

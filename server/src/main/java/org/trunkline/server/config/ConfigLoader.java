@@ -48,7 +48,8 @@ public final class ConfigLoader {
           IngressSection.KEY,
           ApiSection.KEY,
           MediaSection.KEY,
-          TracesSection.KEY);
+          TracesSection.KEY,
+          SipSection.KEY);
 
   /**
    * The largest config we read, in characters. SnakeYAML's own default (3 Mi) is smaller than an
@@ -185,6 +186,7 @@ public final class ConfigLoader {
         top.node(TracesSection.KEY)
             .map(n -> TracesSection.read(n, problems))
             .orElseGet(TracesConfig::defaults);
+    int sipThreads = top.node(SipSection.KEY).map(n -> SipSection.threads(n, problems)).orElse(0);
     return new TrunklineConfig(
         listen,
         database,
@@ -193,7 +195,8 @@ public final class ConfigLoader {
         media,
         traces,
         mediaPolicy,
-        source);
+        source,
+        sipThreads);
   }
 
   /** SnakeYAML splits some messages in two ("expected a single document", "but found ..."). */

@@ -252,7 +252,22 @@ class ConfigLoaderTest {
     assertThat(problems("- listen\n"))
         .containsExactly(
             "conf/test.yaml:1: must be a mapping with the sections listen, database, trunks,"
-                + " routes, calls, ingress, api, media, traces, got a list");
+                + " routes, calls, ingress, api, media, traces, sip, got a list");
+  }
+
+  @Test
+  void readsTheSipThreadCountAndRejectsABadOne() throws ConfigException {
+    String listen = "listen:\n  - {transport: udp, address: 127.0.0.1}\n";
+    assertThat(parse(listen).sipThreads()).as("absent: the stack's default").isZero();
+    assertThat(parse(listen + "sip: {threads: 1}\n").sipThreads()).isEqualTo(1);
+    assertThat(parse(listen + "sip:\n  threads: 6\n").sipThreads()).isEqualTo(6);
+    assertThat(problems(listen + "sip: {threads: 0}\n"))
+        .containsExactly("conf/test.yaml:3: sip.threads: must be 1..1024, got 0");
+    assertThat(problems(listen + "sip:\n  threads: many\n"))
+        .containsExactly("conf/test.yaml:4: sip.threads: must be an integer, got many");
+    assertThat(problems(listen + "sip: {loops: 2}\n")).hasSize(1);
+    assertThat(problems(listen + "sip: 2\n"))
+        .containsExactly("conf/test.yaml:3: sip: must be a mapping like {threads: 2}, got 2");
   }
 
   @Test
