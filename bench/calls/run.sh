@@ -24,7 +24,8 @@
 #      hold UAC +13, UAS +20), JAVA (Temurin 25), TRUNKLINE_JAR (server/target/trunkline.jar),
 #      JAVA_OPTS (extra JVM flags; ZGC unless they name a collector, e.g. -XX:+UseG1GC), JAVA_OPTS_B (the B jar's, default JAVA_OPTS), KAM_EXTRA ("-x tlsf"), LIFE (3600 s), REPEAT (3), SECS (10),
 #      EXTRA_YAML, EXTRA_YAML_B, EXTRA_YAML_BN (appended to the trunkline / trunkline-b / trunkline-b-notrace
-#      configs at start, e.g. "sip: {threads: 1}"), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops),
+#      configs at start, e.g. "sip: {threads: 1}"), API=1 (admin API of trunkline / -b / -b-notrace on
+#      BASE_PORT+7 / +8 / +9, for /api/counters), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops),
 #      SUTS ("trunkline kamailio"), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
@@ -67,7 +68,7 @@ cmd_start() {
     ss -Hlun "sport = :$p" | grep -q . && die "port $p in use; set BASE_PORT"; done
   [[ -f "$JAR" ]] || die "no $JAR: ./build -q -o -B package -DskipTests"
   SESSION="$BASE/$(date -u +%Y%m%dT%H%M%S)"; mkdir -p "$SESSION/db"; ln -sfn "$SESSION" "$STATE"
-  EXTRA_YAML="${EXTRA_YAML:-}" "$HERE/config.sh" "$P_TL" "$P_UAS" "$SESSION/db" "${TRACES:-on}" >"$SESSION/trunkline.yaml"
+  EXTRA_YAML="${EXTRA_YAML:-}" API_PORT="${API:+$((B + 7))}" "$HERE/config.sh" "$P_TL" "$P_UAS" "$SESSION/db" "${TRACES:-on}" >"$SESSION/trunkline.yaml"
   UAS_PID=$(BENCH_RUN="$SESSION" "$H/sipp-uas.sh" "$P_UAS" "$LIFE")
   KAM=$(BENCH_RUN="$SESSION" NEXTHOP="sip:127.0.0.1:$P_UAS" KAM_EXTRA="${KAM_EXTRA:--x tlsf}" \
         "$H/kam-start.sh" plain "$P_KAM" "$LIFE")
@@ -98,9 +99,9 @@ cmd_start() {
         -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
       echo $!
     }
-    TLB=$(start_b trunkline-b "$P_TLB" "" "${EXTRA_YAML_B:-}"); wait_port "$P_TLB"
+    TLB=$(API_PORT="${API:+$((B + 8))}" start_b trunkline-b "$P_TLB" "" "${EXTRA_YAML_B:-}"); wait_port "$P_TLB"
     if [[ "${TRACE_AB:-0}" == 1 ]]; then
-      TLBN=$(start_b trunkline-b-notrace "$P_TLBN" off "${EXTRA_YAML_BN:-${EXTRA_YAML_B:-}}"); wait_port "$P_TLBN"
+      TLBN=$(API_PORT="${API:+$((B + 9))}" start_b trunkline-b-notrace "$P_TLBN" off "${EXTRA_YAML_BN:-${EXTRA_YAML_B:-}}"); wait_port "$P_TLBN"
     fi
   fi
   cat >"$SESSION/state.env" <<ENV
