@@ -21,13 +21,14 @@ import org.trunkline.stack.transaction.TransactionLayer;
  * Between the transports and the transaction layers. What cannot be a transaction is answered (or
  * dropped) statelessly here, as {@link BasicUas} says: malformed requests get 400/505/416/513,
  * malformed responses and ACKs are dropped. Everything that parses goes to the transaction layer
- * its Call-ID hashes to (ARCHITECTURE.md, Threads), on that layer's event loop; its answers go out
- * through the layer's {@link ServerSink}; an out-of-dialog OPTIONS or REGISTER over UDP instead
- * stays on the loop that read it (it holds no call state, see {@link #readingLayer}). A stream
- * (TCP/TLS connection) keeps arrival order per connection ({@link InOrder}). UDP goes straight to
- * the layer's loop: one Call-ID always maps to the same FIFO loop, so its messages keep their
- * order, and UDP never promised order between Call-IDs (§18); this spares a hop back to the
- * receiving loop per message and keeps one busy source from serializing behind one queue.
+ * that owns its Call-ID ({@link CallLoops}: the loop that read a call's INVITE over UDP, else the
+ * Call-ID's hash; ARCHITECTURE.md, Threads), on that layer's event loop; its answers go out through
+ * the layer's {@link ServerSink}; an out-of-dialog OPTIONS or REGISTER over UDP instead stays on
+ * the loop that read it (it holds no call state, see {@link #readingLayer}). A stream (TCP/TLS
+ * connection) keeps arrival order per connection ({@link InOrder}). UDP goes straight to the
+ * layer's loop: one Call-ID always maps to the same FIFO loop, so its messages keep their order,
+ * and UDP never promised order between Call-IDs (§18); this spares a hop back to the receiving loop
+ * per message and keeps one busy source from serializing behind one queue.
  *
  * <p>Overload ({@link OverloadLimits}): a message for a layer counts as in flight from here until
  * the layer has handled it. When the in-flight bound (count or bytes) or a queue of {@link InOrder}

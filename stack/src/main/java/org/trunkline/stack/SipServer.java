@@ -316,11 +316,11 @@ public final class SipServer implements AutoCloseable {
   /**
    * Binds a UDP listen point: on epoll one socket per event loop, all on the same address and port
    * ({@code SO_REUSEPORT}; the kernel spreads datagrams over them by source address and port), each
-   * read by its own loop, so that a message whose Call-ID hashes to the loop that read it never
-   * crosses loops, and one that does crosses once (its answers leave from the owning loop's socket,
-   * {@link ServerSink}). Elsewhere (NIO) one socket. A port that is already bound, by anyone and
-   * with any options, fails as it would without {@code SO_REUSEPORT}: a second server on the same
-   * port must not silently share its traffic.
+   * read by its own loop, so that a message whose Call-ID that loop owns ({@link CallLoops}: every
+   * call its INVITE came in on that socket) never crosses loops, and one that does crosses once
+   * (its answers leave from the owning loop's socket, {@link ServerSink}). Elsewhere (NIO) one
+   * socket. A port that is already bound, by anyone and with any options, fails as it would without
+   * {@code SO_REUSEPORT}: a second server on the same port must not silently share its traffic.
    *
    * @return the sockets, the one on {@code loops.get(0)} first; on failure none stays bound
    */

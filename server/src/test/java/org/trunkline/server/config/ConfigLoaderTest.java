@@ -353,7 +353,7 @@ class ConfigLoaderTest {
             "conf/test.yaml:3: listen[0].transport: must be udp, tcp or tls, got sctp",
             "conf/test.yaml:3: listen[0].port: must be 1..65535 (or 0 for any free port), got 70000",
             "conf/test.yaml:4: unknown key 'extra' (known keys: listen, database, trunks, routes,"
-                + " calls, ingress, api, media, traces)");
+                + " calls, ingress, api, media, traces, sip)");
   }
 
   @Test
