@@ -26,7 +26,7 @@
 #      EXTRA_YAML, EXTRA_YAML_B, EXTRA_YAML_BN (appended to the trunkline / trunkline-b / trunkline-b-notrace
 #      configs at start, e.g. "sip: {threads: 1}"), API=1 (admin API of trunkline / -b / -b-notrace on
 #      BASE_PORT+7 / +8 / +9, for /api/counters), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops),
-#      SUTS ("trunkline kamailio"), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
+#      SUTS ("trunkline kamailio"), WARMUP_SUTS (default: every JVM started), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 H="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}"
@@ -128,12 +128,18 @@ ENV
 
 cmd_warmup() { load; header warmup
   # the JIT needs some 50,000 calls; Kamailio only fills its caches
-  local rates="${WARMUP_RATES:-1000 2000 2000}" secs="${WARMUP_SECS:-15}"
+  local rates="${WARMUP_RATES:-1000 2000 2000}" secs="${WARMUP_SECS:-15}" s
+  if [[ -n "${WARMUP_SUTS:-}" ]]; then   # only these (kamailio included if named)
+    for s in $WARMUP_SUTS; do for r in $rates; do
+      [[ $s == kamailio ]] && continue
+      run_one "$s" $r "$secs" "$SESSION/warmup/$s-$r-$RANDOM" | brief; sleep 3; done; done
+    [[ " $WARMUP_SUTS " == *" kamailio "* ]] && run_one kamailio 1000 10 "$SESSION/warmup/kam-$RANDOM" | brief
+    return 0
+  fi
   for r in $rates; do run_one trunkline $r "$secs" "$SESSION/warmup/tl-$r-$RANDOM" | brief; sleep 3; done
   if [[ -n "${TLN:-}" ]]; then
     for r in $rates; do run_one trunkline-notrace $r "$secs" "$SESSION/warmup/tln-$r-$RANDOM" | brief; sleep 3; done
   fi
-  local s
   for s in ${TLB:+trunkline-b} ${TLBN:+trunkline-b-notrace}; do
     for r in $rates; do run_one "$s" $r "$secs" "$SESSION/warmup/$s-$r-$RANDOM" | brief; sleep 3; done
   done
