@@ -51,7 +51,19 @@ final class CallLoops {
 
   private final List<ArrayDeque<Owner>> releases = new ArrayList<>();
 
+  /** Whether a new INVITE over UDP stays on the loop that read it ({@link #claim}). */
+  private final boolean onReader;
+
   CallLoops(List<EventExecutor> loops, long lingerNanos, LongSupplier nanoTime) {
+    this(loops, lingerNanos, nanoTime, true);
+  }
+
+  /**
+   * @param onReader whether a call lives on the loop that read its INVITE over UDP; false: on its
+   *     Call-ID's hash (as before branch hand), {@link #claim} then only follows a record
+   */
+  CallLoops(List<EventExecutor> loops, long lingerNanos, LongSupplier nanoTime, boolean onReader) {
+    this.onReader = onReader;
     this.loops = List.copyOf(loops);
     this.lingerNanos = lingerNanos;
     this.nanoTime = nanoTime;
@@ -91,6 +103,9 @@ final class CallLoops {
    * another source, a merged request, one of our own B-legs come back).
    */
   int claim(String callId, int reading) {
+    if (!onReader) {
+      return ownerOf(callId);
+    }
     Owner mine = new Owner(reading, callId, nanoTime.getAsLong() + lingerNanos);
     Owner prior = owners.putIfAbsent(callId, mine);
     if (prior != null) {

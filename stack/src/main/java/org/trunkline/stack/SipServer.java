@@ -147,6 +147,23 @@ public final class SipServer implements AutoCloseable {
   public static final int DEFAULT_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   private int threads;
+  private boolean callsOnReader = true;
+
+  /**
+   * Whether a call lives on the event loop that read its INVITE over UDP (default: no hand-off for
+   * its caller's messages; every call of one peer on one loop) or, false, on the loop its Call-ID
+   * hashes to (calls of one peer spread over the loops, about half their messages handed over);
+   * call before {@link #start()}.
+   *
+   * @return this
+   */
+  public synchronized SipServer callsOnReadingLoop(boolean onReader) {
+    if (group != null) {
+      throw new IllegalStateException("choose the call loop before start()");
+    }
+    this.callsOnReader = onReader;
+    return this;
+  }
 
   /**
    * Sets how many event loops (threads) receive and handle SIP, at least 1; call before {@link
@@ -245,7 +262,8 @@ public final class SipServer implements AutoCloseable {
     }
     // 64*T1: how long a refused INVITE's transaction waits for its ACK (§17.2.1)
     CallLoops owners =
-        new CallLoops(loops, 64 * transactionConfig.t1().toNanos(), System::nanoTime);
+        new CallLoops(
+            loops, 64 * transactionConfig.t1().toNanos(), System::nanoTime, callsOnReader);
     for (int i = 0; i < loops.size() && loops.size() > 1; i++) {
       int loop = i;
       loops.get(i).scheduleAtFixedRate(() -> owners.expire(loop), 1, 1, TimeUnit.SECONDS);

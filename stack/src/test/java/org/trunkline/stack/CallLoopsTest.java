@@ -316,6 +316,18 @@ class CallLoopsTest {
   }
 
   @Test
+  void withCallsOnTheHashAnInviteGoesWhereItsCallIdHashes() throws Exception {
+    EventExecutor a = new DefaultEventExecutor();
+    EventExecutor b = new DefaultEventExecutor();
+    executors.add(a);
+    executors.add(b);
+    CallLoops owners = new CallLoops(List.of(a, b), 100, () -> 0L, false);
+    String onB = lastLoopCallId(7);
+    assertThat(on(a, () -> owners.claim(onB, 0))).isEqualTo(1);
+    assertThat(owners.recorded()).isZero();
+  }
+
+  @Test
   void oneThreadMeansOneLayer() throws Exception {
     SipServer s =
         new SipServer(List.of(new ListenPoint("udp", Transport.UDP, "127.0.0.1", 0))).threads(1);

@@ -186,7 +186,8 @@ public final class ConfigLoader {
         top.node(TracesSection.KEY)
             .map(n -> TracesSection.read(n, problems))
             .orElseGet(TracesConfig::defaults);
-    int sipThreads = top.node(SipSection.KEY).map(n -> SipSection.threads(n, problems)).orElse(0);
+    SipConfig sip =
+        top.node(SipSection.KEY).map(n -> SipSection.read(n, problems)).orElse(SipConfig.DEFAULT);
     return new TrunklineConfig(
         listen,
         database,
@@ -196,7 +197,7 @@ public final class ConfigLoader {
         traces,
         mediaPolicy,
         source,
-        sipThreads);
+        sip);
   }
 
   /** SnakeYAML splits some messages in two ("expected a single document", "but found ..."). */

@@ -22,7 +22,7 @@ import org.trunkline.stack.ListenPoint;
  *     without one)
  * @param mediaPolicy what the media section says about calls (default mode, silent calls)
  * @param source the file this was read from, as named on the command line
- * @param sipThreads the SIP stack's event loop count ({@code sip.threads}), 0 for its default
+ * @param sip the SIP stack's event loops ({@link SipConfig#DEFAULT} without a {@code sip} section)
  */
 public record TrunklineConfig(
     List<ListenConfig> listen,
@@ -33,7 +33,7 @@ public record TrunklineConfig(
     TracesConfig traces,
     MediaPolicy mediaPolicy,
     Path source,
-    int sipThreads) {
+    SipConfig sip) {
   /** The config file used when the command line names none. */
   public static final String DEFAULT_FILE = "conf/trunkline.yaml";
 
@@ -46,9 +46,7 @@ public record TrunklineConfig(
     java.util.Objects.requireNonNull(media, "media");
     java.util.Objects.requireNonNull(traces, "traces");
     java.util.Objects.requireNonNull(mediaPolicy, "mediaPolicy");
-    if (sipThreads < 0) {
-      throw new IllegalArgumentException("sipThreads: must be >= 0, got " + sipThreads);
-    }
+    java.util.Objects.requireNonNull(sip, "sip");
   }
 
   /** A config without a {@code sip} section: the stack's default event loop count. */
@@ -61,7 +59,7 @@ public record TrunklineConfig(
       TracesConfig traces,
       MediaPolicy mediaPolicy,
       Path source) {
-    this(listen, database, trunks, api, media, traces, mediaPolicy, source, 0);
+    this(listen, database, trunks, api, media, traces, mediaPolicy, source, SipConfig.DEFAULT);
   }
 
   /** A config without a {@code traces} section built in code: tracing off. */

@@ -256,18 +256,24 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void readsTheSipThreadCountAndRejectsABadOne() throws ConfigException {
+  void readsTheSipSectionAndRejectsBadValues() throws ConfigException {
     String listen = "listen:\n  - {transport: udp, address: 127.0.0.1}\n";
-    assertThat(parse(listen).sipThreads()).as("absent: the stack's default").isZero();
-    assertThat(parse(listen + "sip: {threads: 1}\n").sipThreads()).isEqualTo(1);
-    assertThat(parse(listen + "sip:\n  threads: 6\n").sipThreads()).isEqualTo(6);
+    assertThat(parse(listen).sip()).as("absent: the stack's defaults").isEqualTo(SipConfig.DEFAULT);
+    assertThat(parse(listen + "sip: {threads: 1}\n").sip()).isEqualTo(new SipConfig(1, true));
+    assertThat(parse(listen + "sip:\n  threads: 6\n  call-loop: hash\n").sip())
+        .isEqualTo(new SipConfig(6, false));
+    assertThat(parse(listen + "sip: {call-loop: READER}\n").sip())
+        .isEqualTo(new SipConfig(0, true));
     assertThat(problems(listen + "sip: {threads: 0}\n"))
         .containsExactly("conf/test.yaml:3: sip.threads: must be 1..1024, got 0");
-    assertThat(problems(listen + "sip:\n  threads: many\n"))
-        .containsExactly("conf/test.yaml:4: sip.threads: must be an integer, got many");
+    assertThat(problems(listen + "sip:\n  threads: many\n  call-loop: random\n"))
+        .containsExactly(
+            "conf/test.yaml:4: sip.threads: must be an integer, got many",
+            "conf/test.yaml:5: sip.call-loop: must be reader or hash, got random");
     assertThat(problems(listen + "sip: {loops: 2}\n")).hasSize(1);
     assertThat(problems(listen + "sip: 2\n"))
-        .containsExactly("conf/test.yaml:3: sip: must be a mapping like {threads: 2}, got 2");
+        .containsExactly(
+            "conf/test.yaml:3: sip: must be a mapping like {threads: 2, call-loop: reader}, got 2");
   }
 
   @Test
