@@ -10,7 +10,9 @@ puts a call on the event loop its A-leg Call-ID hashes to (Java String.hashCode 
 one loop handles its messages in order, so the n-th new INVITE of loop k in pairs with the n-th new
 INVITE of loop k out (a B INVITE sent before the A INVITE is skipped: an earlier run's). The B-leg's 200 then pairs with the A-leg's 200 through that Call-ID map. So a
 slow call cannot swap places with a neighbour of the other loop and lend it its delay (the pairing
-by global arrival order did that). Pairs whose hop is negative or over 100 ms are dropped (counted).
+by global arrival order did that). From branch hand on, a call lives on the loop that read its INVITE:
+with one caller (SIPp) every call is on that one loop, so give --loops 1 (run.sh: PAIR_LOOPS_B=1).
+Pairs whose hop is negative or over 100 ms are dropped (counted).
 
 --dump writes one line per call: the A INVITE's time (s, epoch), both hops and the sum (us), the loop,
 the two Call-IDs and the B 200's time, for joining with GC logs, JFR and perf sched."""

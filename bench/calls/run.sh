@@ -23,7 +23,10 @@
 # Env: BENCH_RUN (/tmp/trunkline-calls-bench), BASE_PORT (16070: Kamailio +1, Trunkline +3, UAC +12,
 #      hold UAC +13, UAS +20), JAVA (Temurin 25), TRUNKLINE_JAR (server/target/trunkline.jar),
 #      JAVA_OPTS (extra JVM flags; ZGC unless they name a collector, e.g. -XX:+UseG1GC), JAVA_OPTS_B (the B jar's, default JAVA_OPTS), KAM_EXTRA ("-x tlsf"), LIFE (3600 s), REPEAT (3), SECS (10),
-#      SUTS ("trunkline kamailio"), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
+#      EXTRA_YAML, EXTRA_YAML_B, EXTRA_YAML_BN (appended to the trunkline / trunkline-b / trunkline-b-notrace
+#      configs at start, e.g. "sip: {threads: 1}"), API=1 (admin API of trunkline / -b / -b-notrace on
+#      BASE_PORT+7 / +8 / +9, for /api/counters), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops),
+#      SUTS ("trunkline kamailio"), WARMUP_SUTS (default: every JVM started), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 H="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}"
@@ -65,7 +68,7 @@ cmd_start() {
     ss -Hlun "sport = :$p" | grep -q . && die "port $p in use; set BASE_PORT"; done
   [[ -f "$JAR" ]] || die "no $JAR: ./build -q -o -B package -DskipTests"
   SESSION="$BASE/$(date -u +%Y%m%dT%H%M%S)"; mkdir -p "$SESSION/db"; ln -sfn "$SESSION" "$STATE"
-  "$HERE/config.sh" "$P_TL" "$P_UAS" "$SESSION/db" "${TRACES:-on}" >"$SESSION/trunkline.yaml"
+  EXTRA_YAML="${EXTRA_YAML:-}" API_PORT="${API:+$((B + 7))}" "$HERE/config.sh" "$P_TL" "$P_UAS" "$SESSION/db" "${TRACES:-on}" >"$SESSION/trunkline.yaml"
   UAS_PID=$(BENCH_RUN="$SESSION" "$H/sipp-uas.sh" "$P_UAS" "$LIFE")
   KAM=$(BENCH_RUN="$SESSION" NEXTHOP="sip:127.0.0.1:$P_UAS" KAM_EXTRA="${KAM_EXTRA:--x tlsf}" \
         "$H/kam-start.sh" plain "$P_KAM" "$LIFE")
@@ -78,7 +81,7 @@ cmd_start() {
   TLN=""
   if [[ "${TRACE_AB:-0}" == 1 ]]; then
     mkdir -p "$SESSION/db-notrace"
-    "$HERE/config.sh" "$P_TLN" "$P_UAS" "$SESSION/db-notrace" off >"$SESSION/trunkline-notrace.yaml"
+    EXTRA_YAML="${EXTRA_YAML:-}" "$HERE/config.sh" "$P_TLN" "$P_UAS" "$SESSION/db-notrace" off >"$SESSION/trunkline-notrace.yaml"
     # shellcheck disable=SC2086
     setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
       -jar "$JAR" run --config "$SESSION/trunkline-notrace.yaml" </dev/null >"$SESSION/trunkline-notrace.log" 2>&1 &
@@ -88,17 +91,17 @@ cmd_start() {
   TLB=""; TLBN=""
   if [[ -n "${TRUNKLINE_JAR_B:-}" ]]; then
     [[ -f "$TRUNKLINE_JAR_B" ]] || die "no $TRUNKLINE_JAR_B"
-    start_b() { # start_b NAME PORT [off]
+    start_b() { # start_b NAME PORT [off] [EXTRA_YAML]
       mkdir -p "$SESSION/db-$1"
-      "$HERE/config.sh" "$2" "$P_UAS" "$SESSION/db-$1" "${3:-${TRACES:-on}}" >"$SESSION/$1.yaml"
+      EXTRA_YAML="${4:-}" "$HERE/config.sh" "$2" "$P_UAS" "$SESSION/db-$1" "${3:-${TRACES:-on}}" >"$SESSION/$1.yaml"
       # shellcheck disable=SC2086
       setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g $(gc_for "${JAVA_OPTS_B-${JAVA_OPTS:-}}") ${JAVA_OPTS_B-${JAVA_OPTS:-}} \
         -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
       echo $!
     }
-    TLB=$(start_b trunkline-b "$P_TLB"); wait_port "$P_TLB"
+    TLB=$(API_PORT="${API:+$((B + 8))}" start_b trunkline-b "$P_TLB" "" "${EXTRA_YAML_B:-}"); wait_port "$P_TLB"
     if [[ "${TRACE_AB:-0}" == 1 ]]; then
-      TLBN=$(start_b trunkline-b-notrace "$P_TLBN" off); wait_port "$P_TLBN"
+      TLBN=$(API_PORT="${API:+$((B + 9))}" start_b trunkline-b-notrace "$P_TLBN" off "${EXTRA_YAML_BN:-${EXTRA_YAML_B:-}}"); wait_port "$P_TLBN"
     fi
   fi
   cat >"$SESSION/state.env" <<ENV
@@ -115,6 +118,9 @@ TRACES="${TRACES:-on}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 JAVA_OPTS_B="${JAVA_OPTS_B-${JAVA_OPTS:-}}"
 KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
+PAIR_LOOPS="${PAIR_LOOPS:-}"
+PAIR_LOOPS_B="${PAIR_LOOPS_B:-}"
+PAIR_LOOPS_BN="${PAIR_LOOPS_BN:-${PAIR_LOOPS_B:-}}"
 ENV
   echo "session $SESSION: UAS $UAS_PID on $P_UAS, Kamailio $KAM on $P_KAM, Trunkline $TL on $P_TL"
   echo "jar $JAR ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?'))" >>"$SESSION/info.txt"
@@ -122,12 +128,18 @@ ENV
 
 cmd_warmup() { load; header warmup
   # the JIT needs some 50,000 calls; Kamailio only fills its caches
-  local rates="${WARMUP_RATES:-1000 2000 2000}" secs="${WARMUP_SECS:-15}"
+  local rates="${WARMUP_RATES:-1000 2000 2000}" secs="${WARMUP_SECS:-15}" s
+  if [[ -n "${WARMUP_SUTS:-}" ]]; then   # only these (kamailio included if named)
+    for s in $WARMUP_SUTS; do for r in $rates; do
+      [[ $s == kamailio ]] && continue
+      run_one "$s" $r "$secs" "$SESSION/warmup/$s-$r-$RANDOM" | brief; sleep 3; done; done
+    [[ " $WARMUP_SUTS " == *" kamailio "* ]] && run_one kamailio 1000 10 "$SESSION/warmup/kam-$RANDOM" | brief
+    return 0
+  fi
   for r in $rates; do run_one trunkline $r "$secs" "$SESSION/warmup/tl-$r-$RANDOM" | brief; sleep 3; done
   if [[ -n "${TLN:-}" ]]; then
     for r in $rates; do run_one trunkline-notrace $r "$secs" "$SESSION/warmup/tln-$r-$RANDOM" | brief; sleep 3; done
   fi
-  local s
   for s in ${TLB:+trunkline-b} ${TLBN:+trunkline-b-notrace}; do
     for r in $rates; do run_one "$s" $r "$secs" "$SESSION/warmup/$s-$r-$RANDOM" | brief; sleep 3; done
   done
@@ -158,8 +170,11 @@ cmd_latency() { load; header "latency 500 cps"
   done; done
 }
 added() { # per-call added latency of a PCAP run (pcap-added.py), appended to its result.env
-  local p; p=$(target "$1" | cut -d' ' -f1 | cut -d: -f2)
-  [[ -f "$2/run.pcap" ]] && "$HERE/pcap-added.py" "$2/run.pcap" "$p" "$P_UAS" --dump "$2/added.csv" >>"$2/result.env" || true
+  local p l; p=$(target "$1" | cut -d' ' -f1 | cut -d: -f2)
+  # --loops for the leg pairing: PAIR_LOOPS(_B, _BN) at start; 1 for a build whose calls all live on
+  # the loop that reads the (one) caller's datagrams, or for sip: {threads: 1}
+  case $1 in trunkline-b) l=${PAIR_LOOPS_B:-};; trunkline-b-notrace) l=${PAIR_LOOPS_BN:-};; *) l=${PAIR_LOOPS:-};; esac
+  [[ -f "$2/run.pcap" ]] && "$HERE/pcap-added.py" "$2/run.pcap" "$p" "$P_UAS" ${l:+--loops "$l"} --dump "$2/added.csv" >>"$2/result.env" || true
 }
 
 heap_used_kb() { # after a full GC: used heap in KB

@@ -84,6 +84,10 @@ public final class TrunklineServer implements AutoCloseable {
     }
     List<ListenPoint> points = config.listenPoints();
     SipServer sip = new SipServer(points, ParseLimits.DEFAULT, StreamTimeouts.DEFAULT, timers);
+    if (config.sip().threads() > 0) {
+      sip.threads(config.sip().threads());
+    }
+    sip.callsOnReadingLoop(config.sip().callsOnReadingLoop());
     TrunkCore core = new TrunkCore(clock, sip::client, database.locationStore());
     sip.transactionUser(core);
     core.calls().cdrSink(database.cdrStore());

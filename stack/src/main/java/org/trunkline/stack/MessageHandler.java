@@ -21,13 +21,14 @@ import org.trunkline.stack.transaction.TransactionLayer;
  * Between the transports and the transaction layers. What cannot be a transaction is answered (or
  * dropped) statelessly here, as {@link BasicUas} says: malformed requests get 400/505/416/513,
  * malformed responses and ACKs are dropped. Everything that parses goes to the transaction layer
- * its Call-ID hashes to (ARCHITECTURE.md, Threads), on that layer's event loop; its answers go out
- * through the layer's {@link ServerSink}; an out-of-dialog OPTIONS or REGISTER over UDP instead
- * stays on the loop that read it (it holds no call state, see {@link #readingLayer}). A stream
- * (TCP/TLS connection) keeps arrival order per connection ({@link InOrder}). UDP goes straight to
- * the layer's loop: one Call-ID always maps to the same FIFO loop, so its messages keep their
- * order, and UDP never promised order between Call-IDs (§18); this spares a hop back to the
- * receiving loop per message and keeps one busy source from serializing behind one queue.
+ * that owns its Call-ID ({@link CallLoops}: the loop that read a call's INVITE over UDP, else the
+ * Call-ID's hash; ARCHITECTURE.md, Threads), on that layer's event loop; its answers go out through
+ * the layer's {@link ServerSink}; an out-of-dialog OPTIONS or REGISTER over UDP instead stays on
+ * the loop that read it (it holds no call state, see {@link #readingLayer}). A stream (TCP/TLS
+ * connection) keeps arrival order per connection ({@link InOrder}). UDP goes straight to the
+ * layer's loop: one Call-ID always maps to the same FIFO loop, so its messages keep their order,
+ * and UDP never promised order between Call-IDs (§18); this spares a hop back to the receiving loop
+ * per message and keeps one busy source from serializing behind one queue.
  *
  * <p>Overload ({@link OverloadLimits}): a message for a layer counts as in flight from here until
  * the layer has handled it. When the in-flight bound (count or bytes) or a queue of {@link InOrder}
@@ -48,6 +49,7 @@ final class MessageHandler {
   private final List<EventExecutor> loops;
   private final OverloadLimits limits;
   private final LongSupplier nanoTime;
+  private final CallLoops owners;
   private final Map<EventExecutor, InOrder.LoopBudget> budgets = new ConcurrentHashMap<>();
   private final AtomicLong inFlightBytes = new AtomicLong();
   private final AtomicLong nextOverloadLog = new AtomicLong();
@@ -59,9 +61,8 @@ final class MessageHandler {
   }
 
   /**
-   * {@code layers.get(i)} runs on {@code loops.get(i)}.
-   *
-   * @param nanoTime the clock of the overload log interval
+   * {@code layers.get(i)} runs on {@code loops.get(i)}; Call-IDs are owned as a fresh {@link
+   * CallLoops} says (a 32 s linger).
    */
   MessageHandler(
       SipCounters counters,
@@ -69,6 +70,28 @@ final class MessageHandler {
       List<EventExecutor> loops,
       OverloadLimits limits,
       LongSupplier nanoTime) {
+    this(
+        counters,
+        layers,
+        loops,
+        limits,
+        nanoTime,
+        new CallLoops(loops, java.util.concurrent.TimeUnit.SECONDS.toNanos(32), nanoTime));
+  }
+
+  /**
+   * {@code layers.get(i)} runs on {@code loops.get(i)}.
+   *
+   * @param nanoTime the clock of the overload log interval
+   * @param owners which loop owns each Call-ID (over the same {@code loops})
+   */
+  MessageHandler(
+      SipCounters counters,
+      List<TransactionLayer> layers,
+      List<EventExecutor> loops,
+      OverloadLimits limits,
+      LongSupplier nanoTime,
+      CallLoops owners) {
     if (layers.isEmpty() || layers.size() != loops.size()) {
       throw new IllegalArgumentException(
           layers.size() + " transaction layers for " + loops.size() + " event loops");
@@ -78,6 +101,7 @@ final class MessageHandler {
     this.loops = List.copyOf(loops);
     this.limits = limits;
     this.nanoTime = nanoTime;
+    this.owners = owners;
     this.retryAfter = "Retry-After: " + limits.retryAfterSeconds();
     this.nextOverloadLog.set(nanoTime.getAsLong());
   }
@@ -124,8 +148,7 @@ final class MessageHandler {
     }
     int i = order == null ? readingLayer(m) : -1;
     if (i < 0) {
-      String callId = m.callId();
-      i = Math.floorMod(callId == null ? 0 : callId.hashCode(), layers.size());
+      i = owners.ownerOf(m.callId());
     }
     TransactionLayer layer = layers.get(i);
     int bytes = m.length();
@@ -185,27 +208,35 @@ final class MessageHandler {
 
   /**
    * The layer of the loop that read {@code m} when {@code m} is an out-of-dialog OPTIONS or
-   * REGISTER over UDP, else -1 (its Call-ID decides). Such a request holds no call state
-   * (ARCHITECTURE.md, Threads: only a call's state is confined to its Call-ID's loop; the registrar
-   * and ingress are thread-safe), and its retransmissions come from the same source to the same
-   * socket, which the same loop reads, so they still meet its transaction; serving it where it was
-   * read spares a hand-off to another loop and the wake-up that costs (bench/RESULTS.md, branch
-   * {@code cpu}).
+   * REGISTER over UDP; for a dialog-creating INVITE over UDP the loop that owns its call (the
+   * reading one, unless its Call-ID is owned already, {@link CallLoops#claim}); else -1 (the owner
+   * of its Call-ID decides).
+   *
+   * <p>An OPTIONS or REGISTER holds no call state (ARCHITECTURE.md, Threads: only a call's state is
+   * confined to its loop; the registrar and ingress are thread-safe), and its retransmissions come
+   * from the same source to the same socket, which the same loop reads, so they still meet its
+   * transaction; serving it where it was read spares a hand-off to another loop and the wake-up
+   * that costs (bench/RESULTS.md, branch {@code cpu}). A call kept where its INVITE was read spares
+   * the same hand-off for every later message from its caller (bench/RESULTS.md, branch {@code
+   * hand}).
    */
   private int readingLayer(SipMessage m) {
+    if (layers.size() == 1) {
+      return 0;
+    }
     if (!m.isRequest() || m.toTag() != null) {
       return -1;
     }
     SipMethod method = m.method();
-    if (!method.equals(SipMethod.OPTIONS) && !method.equals(SipMethod.REGISTER)) {
+    boolean invite = method.equals(SipMethod.INVITE);
+    if (!invite && !method.equals(SipMethod.OPTIONS) && !method.equals(SipMethod.REGISTER)) {
       return -1;
     }
-    for (int i = 0; i < loops.size(); i++) {
-      if (loops.get(i).inEventLoop()) {
-        return i;
-      }
+    int reading = owners.current();
+    if (reading < 0 || !invite) {
+      return reading;
     }
-    return -1;
+    return owners.claim(m.callId(), reading);
   }
 
   private void release(int bytes) {

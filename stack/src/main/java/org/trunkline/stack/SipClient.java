@@ -36,8 +36,9 @@ import org.trunkline.stack.transaction.TransactionUser;
  * with the request's credentials once per challenge ({@link AuthAttempt}: never loops on a wrong
  * password).
  *
- * <p>Each request runs on the event loop of the transaction layer its Call-ID hashes to, the same
- * loop its responses arrive on; the returned future completes there. Thread-safe.
+ * <p>Each request runs on the event loop of the transaction layer that owns its Call-ID ({@link
+ * #loopOf}), the same loop its responses are handled on; the returned future completes there.
+ * Thread-safe.
  */
 public final class SipClient {
   private static final Logger LOG = LoggerFactory.getLogger(SipClient.class);
@@ -50,6 +51,7 @@ public final class SipClient {
 
   private final List<TransactionLayer> layers;
   private final List<EventExecutor> loops;
+  private final CallLoops owners;
   private final ViaAddresses via;
   private final Function<EventExecutor, SipResolver> resolvers;
 
@@ -66,10 +68,12 @@ public final class SipClient {
   SipClient(
       List<TransactionLayer> layers,
       List<EventExecutor> loops,
+      CallLoops owners,
       ViaAddresses via,
       Function<EventExecutor, SipResolver> resolvers) {
     this.layers = List.copyOf(layers);
     this.loops = List.copyOf(loops);
+    this.owners = owners;
     this.via = via;
     this.resolvers = resolvers;
   }
@@ -105,9 +109,38 @@ public final class SipClient {
         });
   }
 
-  /** The event loop of the transaction layer {@code callId} belongs to. */
+  /**
+   * The event loop of the transaction layer {@code callId} belongs to: the one recorded for it (the
+   * loop that read a call's INVITE, {@link #keep}), else the one its hash picks.
+   */
   public EventExecutor loopOf(String callId) {
+    return loops.get(owners.ownerOf(callId));
+  }
+
+  /**
+   * The event loop {@code callId} hashes to: where it belongs when nothing is recorded for it (a
+   * B-leg Call-ID chosen to hash to its call's loop needs no record).
+   */
+  public EventExecutor hashLoopOf(String callId) {
     return loops.get(Math.floorMod(callId.hashCode(), layers.size()));
+  }
+
+  /**
+   * On the event loop of a call: every message with {@code callId} runs on this loop, from wherever
+   * it comes, until {@link #release}. For the transaction user, when a call starts and for each
+   * B-leg's Call-ID.
+   */
+  public void keep(String callId) {
+    if (layers.size() > 1) {
+      owners.keep(callId);
+    }
+  }
+
+  /** On the event loop of a call that ended: undoes {@link #keep} (after 64*T1 at most). */
+  public void release(String callId) {
+    if (layers.size() > 1) {
+      owners.release(callId);
+    }
   }
 
   /** How many transaction layers (event loops) there are. */
@@ -117,7 +150,7 @@ public final class SipClient {
 
   /** Sends {@code request}; the future never fails, failures are {@link ClientResult}s. */
   public CompletableFuture<ClientResult> send(OutboundRequest request) {
-    int i = Math.floorMod(request.callId().hashCode(), layers.size());
+    int i = owners.ownerOf(request.callId());
     CompletableFuture<ClientResult> result = new CompletableFuture<>();
     Exchange x = new Exchange(request, layers.get(i), loops.get(i), result);
     if (loops.get(i).inEventLoop()) {

@@ -32,8 +32,9 @@ import org.trunkline.stack.transaction.TransactionUser;
 
 /**
  * The SIP listening side of the server: binds every listen point and answers what arrives, in
- * server transactions (RFC 3261 §17.2): one {@link TransactionLayer} per event loop, chosen by the
- * Call-ID (ARCHITECTURE.md, Threads); malformed requests are answered statelessly.
+ * server transactions (RFC 3261 §17.2): one {@link TransactionLayer} per event loop, the one that
+ * owns the message's Call-ID ({@link CallLoops}: a call lives on the loop that read its INVITE, or
+ * its Call-ID's hash; ARCHITECTURE.md, Threads); malformed requests are answered statelessly.
  *
  * <p>Lifecycle: construct, {@link #start()} once (binds all sockets or fails and releases what it
  * bound), {@link #close()} once. Thread-safe for those calls.
@@ -139,6 +140,48 @@ public final class SipServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * How many event loops the server runs when {@link #threads(int)} is not called: the number of
+   * CPUs, at least 2.
+   */
+  public static final int DEFAULT_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+  private int threads;
+  private boolean callsOnReader = true;
+
+  /**
+   * Whether a call lives on the event loop that read its INVITE over UDP (default: no hand-off for
+   * its caller's messages; every call of one peer on one loop) or, false, on the loop its Call-ID
+   * hashes to (calls of one peer spread over the loops, about half their messages handed over);
+   * call before {@link #start()}.
+   *
+   * @return this
+   */
+  public synchronized SipServer callsOnReadingLoop(boolean onReader) {
+    if (group != null) {
+      throw new IllegalStateException("choose the call loop before start()");
+    }
+    this.callsOnReader = onReader;
+    return this;
+  }
+
+  /**
+   * Sets how many event loops (threads) receive and handle SIP, at least 1; call before {@link
+   * #start()}. Default {@link #DEFAULT_THREADS}.
+   *
+   * @return this
+   */
+  public synchronized SipServer threads(int threads) {
+    if (group != null) {
+      throw new IllegalStateException("set the thread count before start()");
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads: must be >= 1, got " + threads);
+    }
+    this.threads = threads;
+    return this;
+  }
+
   /** Sends requests on the server's behalf; available once {@link #start()} returned. */
   public SipClient client() {
     SipClient c = client;
@@ -190,7 +233,7 @@ public final class SipServer implements AutoCloseable {
     }
     group =
         new MultiThreadIoEventLoopGroup(
-            Math.max(2, Runtime.getRuntime().availableProcessors()), Netty.ioHandlerFactory());
+            threads > 0 ? threads : DEFAULT_THREADS, Netty.ioHandlerFactory());
     Tapping tapping = new Tapping(tap, counters);
     StreamChannels streams =
         new StreamChannels(parser, counters, tapping, timeouts, transports, group);
@@ -217,8 +260,16 @@ public final class SipServer implements AutoCloseable {
           .maxServerTransactions(overloadLimits.maxServerTransactions())
           .retryAfterSeconds(overloadLimits.retryAfterSeconds());
     }
+    // 64*T1: how long a refused INVITE's transaction waits for its ACK (§17.2.1)
+    CallLoops owners =
+        new CallLoops(
+            loops, 64 * transactionConfig.t1().toNanos(), System::nanoTime, callsOnReader);
+    for (int i = 0; i < loops.size() && loops.size() > 1; i++) {
+      int loop = i;
+      loops.get(i).scheduleAtFixedRate(() -> owners.expire(loop), 1, 1, TimeUnit.SECONDS);
+    }
     MessageHandler handler =
-        new MessageHandler(counters, layers, loops, overloadLimits, System::nanoTime);
+        new MessageHandler(counters, layers, loops, overloadLimits, System::nanoTime, owners);
     streams.handler(handler);
     List<InetSocketAddress> bound = new ArrayList<>();
     for (ListenPoint lp : listenPoints) {
@@ -273,6 +324,7 @@ public final class SipServer implements AutoCloseable {
         new SipClient(
             layers,
             loops,
+            owners,
             (transport, name) -> viaAddress(points, addresses, transport, name),
             this::resolverFor);
     LOG.debug("SIP transports up on {} ({})", bound, Netty.epoll() ? "epoll" : "nio");
@@ -282,11 +334,11 @@ public final class SipServer implements AutoCloseable {
   /**
    * Binds a UDP listen point: on epoll one socket per event loop, all on the same address and port
    * ({@code SO_REUSEPORT}; the kernel spreads datagrams over them by source address and port), each
-   * read by its own loop, so that a message whose Call-ID hashes to the loop that read it never
-   * crosses loops, and one that does crosses once (its answers leave from the owning loop's socket,
-   * {@link ServerSink}). Elsewhere (NIO) one socket. A port that is already bound, by anyone and
-   * with any options, fails as it would without {@code SO_REUSEPORT}: a second server on the same
-   * port must not silently share its traffic.
+   * read by its own loop, so that a message whose Call-ID that loop owns ({@link CallLoops}: every
+   * call its INVITE came in on that socket) never crosses loops, and one that does crosses once
+   * (its answers leave from the owning loop's socket, {@link ServerSink}). Elsewhere (NIO) one
+   * socket. A port that is already bound, by anyone and with any options, fails as it would without
+   * {@code SO_REUSEPORT}: a second server on the same port must not silently share its traffic.
    *
    * @return the sockets, the one on {@code loops.get(0)} first; on failure none stays bound
    */

@@ -219,6 +219,8 @@ public final class CallManager {
             calledDialed,
             routing.get());
     byCallId.put(callId, call);
+    // every message of the call runs on this loop, whichever socket reads it
+    client.get().keep(callId);
     trace.link(callId, id);
     started.increment();
     if (LOG.isDebugEnabled()) { // no varargs array per call when off
@@ -525,7 +527,7 @@ public final class CallManager {
       var loop = c.loopOf(sameLoopAs);
       while (true) {
         String id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "@trunkline";
-        if (c.loopOf(id) == loop) {
+        if (c.hashLoopOf(id) == loop) { // found without a record, even after release()
           return id;
         }
       }
@@ -569,6 +571,8 @@ public final class CallManager {
     @Override
     public void bLeg(Call call, String callId) {
       byCallId.put(callId, call);
+      // hashes here anyway (newCallId); kept so that our own INVITE coming back cannot claim it
+      client.get().keep(callId);
       trace.link(callId, id);
     }
 
@@ -592,9 +596,12 @@ public final class CallManager {
 
     @Override
     public void ended(Call call, Cdr cdr) {
+      SipClient c = client.get();
       byCallId.remove(call.aCallId(), call);
+      c.release(call.aCallId());
       for (String b : call.bCallIds()) {
         byCallId.remove(b, call);
+        c.release(b);
       }
       limits.release(call.from(), TrunkLimits.Direction.IN);
       limits.releaseServer();

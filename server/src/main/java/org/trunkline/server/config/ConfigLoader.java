@@ -48,7 +48,8 @@ public final class ConfigLoader {
           IngressSection.KEY,
           ApiSection.KEY,
           MediaSection.KEY,
-          TracesSection.KEY);
+          TracesSection.KEY,
+          SipSection.KEY);
 
   /**
    * The largest config we read, in characters. SnakeYAML's own default (3 Mi) is smaller than an
@@ -185,6 +186,8 @@ public final class ConfigLoader {
         top.node(TracesSection.KEY)
             .map(n -> TracesSection.read(n, problems))
             .orElseGet(TracesConfig::defaults);
+    SipConfig sip =
+        top.node(SipSection.KEY).map(n -> SipSection.read(n, problems)).orElse(SipConfig.DEFAULT);
     return new TrunklineConfig(
         listen,
         database,
@@ -193,7 +196,8 @@ public final class ConfigLoader {
         media,
         traces,
         mediaPolicy,
-        source);
+        source,
+        sip);
   }
 
   /** SnakeYAML splits some messages in two ("expected a single document", "but found ..."). */

@@ -22,6 +22,7 @@ import org.trunkline.stack.ListenPoint;
  *     without one)
  * @param mediaPolicy what the media section says about calls (default mode, silent calls)
  * @param source the file this was read from, as named on the command line
+ * @param sip the SIP stack's event loops ({@link SipConfig#DEFAULT} without a {@code sip} section)
  */
 public record TrunklineConfig(
     List<ListenConfig> listen,
@@ -31,7 +32,8 @@ public record TrunklineConfig(
     Optional<MediaConfig> media,
     TracesConfig traces,
     MediaPolicy mediaPolicy,
-    Path source) {
+    Path source,
+    SipConfig sip) {
   /** The config file used when the command line names none. */
   public static final String DEFAULT_FILE = "conf/trunkline.yaml";
 
@@ -44,6 +46,20 @@ public record TrunklineConfig(
     java.util.Objects.requireNonNull(media, "media");
     java.util.Objects.requireNonNull(traces, "traces");
     java.util.Objects.requireNonNull(mediaPolicy, "mediaPolicy");
+    java.util.Objects.requireNonNull(sip, "sip");
+  }
+
+  /** A config without a {@code sip} section: the stack's default event loop count. */
+  public TrunklineConfig(
+      List<ListenConfig> listen,
+      DatabaseConfig database,
+      TrunksConfig trunks,
+      ApiConfig api,
+      Optional<MediaConfig> media,
+      TracesConfig traces,
+      MediaPolicy mediaPolicy,
+      Path source) {
+    this(listen, database, trunks, api, media, traces, mediaPolicy, source, SipConfig.DEFAULT);
   }
 
   /** A config without a {@code traces} section built in code: tracing off. */

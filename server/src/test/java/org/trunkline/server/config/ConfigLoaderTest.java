@@ -252,7 +252,28 @@ class ConfigLoaderTest {
     assertThat(problems("- listen\n"))
         .containsExactly(
             "conf/test.yaml:1: must be a mapping with the sections listen, database, trunks,"
-                + " routes, calls, ingress, api, media, traces, got a list");
+                + " routes, calls, ingress, api, media, traces, sip, got a list");
+  }
+
+  @Test
+  void readsTheSipSectionAndRejectsBadValues() throws ConfigException {
+    String listen = "listen:\n  - {transport: udp, address: 127.0.0.1}\n";
+    assertThat(parse(listen).sip()).as("absent: the stack's defaults").isEqualTo(SipConfig.DEFAULT);
+    assertThat(parse(listen + "sip: {threads: 1}\n").sip()).isEqualTo(new SipConfig(1, true));
+    assertThat(parse(listen + "sip:\n  threads: 6\n  call-loop: hash\n").sip())
+        .isEqualTo(new SipConfig(6, false));
+    assertThat(parse(listen + "sip: {call-loop: READER}\n").sip())
+        .isEqualTo(new SipConfig(0, true));
+    assertThat(problems(listen + "sip: {threads: 0}\n"))
+        .containsExactly("conf/test.yaml:3: sip.threads: must be 1..1024, got 0");
+    assertThat(problems(listen + "sip:\n  threads: many\n  call-loop: random\n"))
+        .containsExactly(
+            "conf/test.yaml:4: sip.threads: must be an integer, got many",
+            "conf/test.yaml:5: sip.call-loop: must be reader or hash, got random");
+    assertThat(problems(listen + "sip: {loops: 2}\n")).hasSize(1);
+    assertThat(problems(listen + "sip: 2\n"))
+        .containsExactly(
+            "conf/test.yaml:3: sip: must be a mapping like {threads: 2, call-loop: reader}, got 2");
   }
 
   @Test
@@ -338,7 +359,7 @@ class ConfigLoaderTest {
             "conf/test.yaml:3: listen[0].transport: must be udp, tcp or tls, got sctp",
             "conf/test.yaml:3: listen[0].port: must be 1..65535 (or 0 for any free port), got 70000",
             "conf/test.yaml:4: unknown key 'extra' (known keys: listen, database, trunks, routes,"
-                + " calls, ingress, api, media, traces)");
+                + " calls, ingress, api, media, traces, sip)");
   }
 
   @Test
