@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -54,6 +55,17 @@ final class CallLoops {
   /** Whether a new INVITE over UDP stays on the loop that read it ({@link #claim}). */
   private final boolean onReader;
 
+  /**
+   * How many more Call-IDs than twice the least busy loop's a reading loop may keep before a new
+   * call it reads goes to its Call-ID's hash instead ({@link #claim}): the kernel gives all
+   * datagrams of one source to one socket, so a single busy peer (an SBC in front of a PBX park)
+   * would otherwise put every call on one loop and leave the other cores idle.
+   */
+  static final int SPILL_SLACK = 256;
+
+  /** Per loop, the Call-IDs it keeps now. */
+  private final AtomicIntegerArray kept;
+
   CallLoops(List<EventExecutor> loops, long lingerNanos, LongSupplier nanoTime) {
     this(loops, lingerNanos, nanoTime, true);
   }
@@ -67,6 +79,7 @@ final class CallLoops {
     this.loops = List.copyOf(loops);
     this.lingerNanos = lingerNanos;
     this.nanoTime = nanoTime;
+    this.kept = new AtomicIntegerArray(loops.size());
     for (int i = 0; i < loops.size(); i++) {
       claims.add(new ArrayDeque<>());
       releases.add(new ArrayDeque<>());
@@ -103,7 +116,7 @@ final class CallLoops {
    * another source, a merged request, one of our own B-legs come back).
    */
   int claim(String callId, int reading) {
-    if (!onReader) {
+    if (!onReader || crowded(reading)) {
       return ownerOf(callId);
     }
     Owner mine = new Owner(reading, callId, nanoTime.getAsLong() + lingerNanos);
@@ -113,6 +126,28 @@ final class CallLoops {
     }
     claims.get(reading).add(mine);
     return reading;
+  }
+
+  /**
+   * Whether loop {@code reading} keeps more than twice the Call-IDs of the least busy loop plus
+   * {@link #SPILL_SLACK}: its new calls then spread by their Call-ID's hash (a hand-off for those
+   * of them that hash elsewhere) until the loops are even again.
+   */
+  private boolean crowded(int reading) {
+    int mine = kept.get(reading);
+    if (mine <= SPILL_SLACK) {
+      return false;
+    }
+    int least = mine;
+    for (int i = 0; i < kept.length(); i++) {
+      least = Math.min(least, kept.get(i));
+    }
+    return mine > 2 * least + SPILL_SLACK;
+  }
+
+  /** The Call-IDs loop {@code loop} keeps now (tests, metrics). */
+  int kept(int loop) {
+    return kept.get(loop);
   }
 
   /**
@@ -128,8 +163,9 @@ final class CallLoops {
       Owner prior = owners.putIfAbsent(callId, o);
       o = prior != null ? prior : o;
     }
-    if (o.loop == loop) {
+    if (o.loop == loop && !o.kept) {
       o.kept = true;
+      kept.incrementAndGet(loop);
     }
   }
 
@@ -143,6 +179,7 @@ final class CallLoops {
       return;
     }
     o.kept = false;
+    kept.decrementAndGet(o.loop);
     int here = current();
     if (Math.floorMod(callId.hashCode(), loops.size()) == o.loop || here != o.loop) {
       owners.remove(callId, o);

@@ -316,6 +316,51 @@ class CallLoopsTest {
   }
 
   @Test
+  void aReadingLoopThatKeepsFarMoreCallsThanTheOthersSpreadsNewOnesByHash() throws Exception {
+    EventExecutor a = new DefaultEventExecutor();
+    EventExecutor b = new DefaultEventExecutor();
+    executors.add(a);
+    executors.add(b);
+    CallLoops owners = new CallLoops(List.of(a, b), 100, () -> 0L);
+    String onB = lastLoopCallId(1);
+    // one peer's calls, all read by loop a: they stay on a up to the slack over an idle b
+    for (int i = 0; i <= CallLoops.SPILL_SLACK; i++) {
+      String id = "sbc-" + i;
+      assertThat(on(a, () -> owners.claim(id, 0))).isZero();
+      on(
+          a,
+          () -> {
+            owners.keep(id);
+            return null;
+          });
+    }
+    assertThat(owners.kept(0)).isEqualTo(CallLoops.SPILL_SLACK + 1);
+    // past it, a new call goes where its Call-ID hashes, and to no record
+    int before = owners.recorded();
+    assertThat(on(a, () -> owners.claim(onB, 0))).isEqualTo(1);
+    assertThat(owners.recorded()).isEqualTo(before);
+    // once b keeps its share, a keeps its readers' calls again
+    for (int i = 0; i < CallLoops.SPILL_SLACK / 2; i++) {
+      String id = "b-" + i;
+      on(
+          b,
+          () -> {
+            owners.keep(id);
+            return null;
+          });
+    }
+    assertThat(on(a, () -> owners.claim(onB + "-again", 0))).isZero();
+    // an ended call no longer counts
+    on(
+        a,
+        () -> {
+          owners.release("sbc-0");
+          return null;
+        });
+    assertThat(owners.kept(0)).isEqualTo(CallLoops.SPILL_SLACK);
+  }
+
+  @Test
   void withCallsOnTheHashAnInviteGoesWhereItsCallIdHashes() throws Exception {
     EventExecutor a = new DefaultEventExecutor();
     EventExecutor b = new DefaultEventExecutor();
