@@ -52,10 +52,13 @@ final class LocationStoreContract {
     java.util.List<Binding> last = new java.util.ArrayList<>();
     try (Database db = open.open()) {
       LocationStore store = db.locationStore();
+      Binding[] previous = new Binding[n];
       for (int round = 1; round <= 3; round++) {
         for (int i = 0; i < n; i++) {
           Binding b = binding("sip:u" + i + "@192.0.2.1:5060", round * 10_000L + i, "192.0.2.1");
-          store.save(b);
+          // rounds 2 and 3 are refreshes of the round before (the registrar's save(b, old))
+          store.save(b, previous[i]);
+          previous[i] = b;
           if (round == 3 && i % 10 != 0) {
             last.add(b);
           }
