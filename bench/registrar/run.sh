@@ -27,7 +27,8 @@
 #      default EXTRA_YAML), JAVA_OPTS / JAVA_OPTS_B (more JVM options, e.g. a JFR recording),
 #      ONE_LOCK=1 (one locked window from the fill to the last round instead of one per step),
 #      HEAP=0 (skip the 40 s wait and the heap step), STORM=0 (skip the storm), PROFILE_SECS (0: a JFR
-#      recording of each Trunkline under the first rate for that long, after the rounds)
+#      recording of each Trunkline under the first rate for that long, after the rounds),
+#      AFTER_LOCKED (with STORM=0: a command run after the servers stop, before the lock is released)
 # Every Trunkline run also gets a THREADS line: the JVM's CPU per registration by thread group
 # (event loops, registration writer, H2, GC, JIT, other; thread-ticks.py)
 # A/B: TRUNKLINE_JAR_B names a second build, run beside the first (port BASE_PORT+4, its own database),
@@ -139,6 +140,8 @@ H1=$(live after-fill)
 if [[ -n "$JAR_B" ]]; then
   OUTDIR="$RUN/warmup-b" NUSERS=$W INF="$BENCH_RUN/reg-users-$W.csv" "$HERE/reg-run.sh" 127.0.0.1:$P_TLB 1000 $(( W / 1000 )) "$TLB" >/dev/null
   reg fill-trunkline-b $P_TLB "$TLB" "$FILL_RATE" $(( NUSERS / FILL_RATE ))
+  # B's live heap at the same point as A's after-fill one (its fill's transactions still held)
+  "$JCMD" "$TLBJ" GC.class_histogram >"$RUN/histo-b-after-fill.txt"
 fi
 reg fill-kamailio $P_KAM "$K" "$FILL_RATE" $(( NUSERS / FILL_RATE ))
 K1=$(shm used)
@@ -181,6 +184,12 @@ if [[ ${PROFILE_SECS:-0} -gt 0 ]]; then
 fi
 
 if [[ ${STORM:-1} == 0 ]]; then
+  if [[ -n ${AFTER_LOCKED:-} ]]; then
+    # AFTER_LOCKED: a command run in the same locked window once the servers are stopped (another
+    # measure that must share the window, e.g. bench/stack/run.sh with its own ports)
+    cleanup; PIDS=(); sleep 1
+    echo "# after, still locked ($(date -u +%H:%M:%S)): $AFTER_LOCKED"; bash -c "$AFTER_LOCKED" || true
+  fi
   if [[ $HELD == 1 ]]; then release; fi
   "$HERE/summary.py" "$RUN/results.txt" | tee "$RUN/summary.md"
   exit 0

@@ -38,6 +38,10 @@ public final class DigestStage implements IngressStage {
   private final Map<String, String> realmByUsername = new HashMap<>();
 
   private final Map<String, DigestChallenger> challengers = new LinkedHashMap<>();
+
+  /** The challenger when there is one realm (the default), else null. */
+  private final DigestChallenger single;
+
   private final BanList bans;
 
   /**
@@ -68,6 +72,7 @@ public final class DigestStage implements IngressStage {
                     clock));
       }
     }
+    single = challengers.size() == 1 ? challengers.values().iterator().next() : null;
   }
 
   @Override
@@ -127,6 +132,9 @@ public final class DigestStage implements IngressStage {
 
   /** The realm of the trunk whose username is the To (REGISTER) or From user, else the first. */
   private DigestChallenger challengerFor(SipMessage m) {
+    if (single != null) {
+      return single; // one realm: no need to parse the To or From user and look it up
+    }
     String user = userOf(m.method().equals(SipMethod.REGISTER) ? m.to() : m.from());
     String realm = user == null ? null : realmByUsername.get(user);
     return realm != null ? challengers.get(realm) : challengers.values().iterator().next();

@@ -14,6 +14,15 @@ public interface LocationStore {
   /** Stores {@code b}, replacing the binding of the same trunk and contact. */
   void save(Binding b);
 
+  /**
+   * Stores {@code b}, a refresh of {@code previous} (the binding of the same trunk and contact
+   * handed to this store before, or null): a store may write only what differs. The default saves
+   * {@code b} whole.
+   */
+  default void save(Binding b, Binding previous) {
+    save(b);
+  }
+
   /** Forgets the binding of {@code trunk} and {@code contact}. */
   void remove(String trunk, String contact);
 

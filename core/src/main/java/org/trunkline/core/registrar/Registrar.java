@@ -185,7 +185,7 @@ public final class Registrar {
         if (!trunk.name().equals(trunkBySource.get(b.source()))) {
           trunkBySource.put(b.source(), trunk.name());
         }
-        store.save(b);
+        store.save(b, old);
       }
       return ok(list, now);
     }
@@ -247,9 +247,20 @@ public final class Registrar {
     if (name == null) {
       return Optional.empty();
     }
-    return bindings(name).stream().anyMatch(b -> b.source().equals(source))
-        ? Optional.of(name)
-        : Optional.empty();
+    List<Binding> list = byTrunk.get(name);
+    if (list == null) {
+      return Optional.empty();
+    }
+    // asked for every request from a registered PBX: no copy of the list, no stream
+    synchronized (list) {
+      purge(list, clock.millis());
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i).source().equals(source)) {
+          return Optional.of(name);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** Drops expired bindings of every trunk; returns how many. */

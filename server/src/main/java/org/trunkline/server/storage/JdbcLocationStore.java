@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,11 @@ import org.trunkline.stack.Transport;
  * about 400 rows five times a second, not one transaction per REGISTER. A {@code kill -9} loses at
  * most the last interval's changes (ARCHITECTURE.md bounds that at one second).
  *
+ * <p>A refresh that changes only the expiry, the Call-ID and the CSeq of the binding it replaces
+ * (the same source, transport, listen point, User-Agent and first registration: the common case of
+ * a PBX re-registering) is a shorter UPDATE of those three columns, unless the change before it is
+ * still waiting or was not stored.
+ *
  * <p>{@link #save} and {@link #remove} may be called from any thread.
  */
 final class JdbcLocationStore implements LocationStore, AutoCloseable {
@@ -54,8 +60,21 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
 
   private record Key(String trunk, String contact) {}
 
-  /** What waits to be written for a key: the binding to store, or null to delete. */
-  private record Pending(Binding binding) {}
+  /**
+   * What waits to be written for a key: the binding to store, or null to delete; {@code refresh}
+   * when the stored row differs from it only in expires_at, call_id and cseq.
+   */
+  private record Pending(Binding binding, boolean refresh) {
+    /** {@code next} replacing this one before it was written. */
+    Pending then(Pending next) {
+      return next.refresh && !(binding != null && refresh)
+          ? new Pending(next.binding, false)
+          : next;
+    }
+  }
+
+  /** Keys whose last write failed: their row may hold older columns than a refresh assumes. */
+  private final Set<Key> unsure = ConcurrentHashMap.newKeySet();
 
   private final DataSource db;
   private final long flushNanos;
@@ -117,12 +136,30 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
 
   @Override
   public void save(Binding b) {
-    enqueue(new Key(b.trunk(), b.contact()), new Pending(b));
+    enqueue(new Key(b.trunk(), b.contact()), new Pending(b, false));
+  }
+
+  @Override
+  public void save(Binding b, Binding previous) {
+    enqueue(
+        new Key(b.trunk(), b.contact()),
+        new Pending(b, previous != null && refreshes(b, previous)));
+  }
+
+  /** Whether {@code b} differs from {@code previous} at most in expires_at, call_id and cseq. */
+  private static boolean refreshes(Binding b, Binding previous) {
+    return b.trunk().equals(previous.trunk())
+        && b.contact().equals(previous.contact())
+        && b.transport() == previous.transport()
+        && b.source().equals(previous.source())
+        && java.util.Objects.equals(b.listenPoint(), previous.listenPoint())
+        && b.userAgent().equals(previous.userAgent())
+        && b.registeredAt() == previous.registeredAt();
   }
 
   @Override
   public void remove(String trunk, String contact) {
-    enqueue(new Key(trunk, contact), new Pending(null));
+    enqueue(new Key(trunk, contact), new Pending(null, false));
   }
 
   private void enqueue(Key k, Pending p) {
@@ -134,9 +171,15 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
     }
     // a key is in `dirty` at most once while its state waits in `pending`: the writer removes the
     // state before it writes it, so a change made after that enqueues the key again
-    if (pending.put(k, p) == null) {
-      dirty.add(k);
+    Pending before = pending.putIfAbsent(k, p);
+    while (before != null) {
+      // a change still waits: this one replaces it (a refresh only if both were)
+      if (pending.replace(k, before, before.then(p))) {
+        return;
+      }
+      before = pending.putIfAbsent(k, p); // the writer took it meanwhile
     }
+    dirty.add(k);
   }
 
   /** Changes waiting to be written (distinct trunk + contact pairs). */
@@ -192,31 +235,58 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
     List<Key> changes = new ArrayList<>(keys.size());
     List<Key> removals = new ArrayList<>();
     List<Binding> saves = new ArrayList<>(keys.size());
+    List<Binding> refreshes = new ArrayList<>(keys.size());
     for (Key k : keys) {
       Pending p = pending.remove(k);
       if (p != null) {
         changes.add(k);
-        if (p.binding() != null) {
-          saves.add(p.binding());
-        } else {
+        boolean sure = unsure.isEmpty() || !unsure.remove(k);
+        if (p.binding() == null) {
           removals.add(k);
+        } else if (p.refresh() && sure) {
+          refreshes.add(p.binding());
+        } else {
+          saves.add(p.binding());
         }
       }
     }
     if (!changes.isEmpty()) {
-      write(changes, removals, saves);
+      write(changes, removals, saves, refreshes);
     }
   }
 
   /**
    * One transaction: a removal is a DELETE; a save UPDATEs its row (a refresh, the common case, is
-   * one statement) and is INSERTed where there was none.
+   * one statement, of three columns when only those changed) and is INSERTed where there was none.
    */
-  private void write(List<Key> changes, List<Key> removals, List<Binding> saves) {
+  private void write(
+      List<Key> changes, List<Key> removals, List<Binding> saves, List<Binding> refreshes) {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       delete(c, removals);
       List<Binding> inserts = new ArrayList<>();
+      if (!refreshes.isEmpty()) {
+        int[] updated;
+        try (PreparedStatement u =
+            c.prepareStatement(
+                "UPDATE registration SET expires_at = ?, call_id = ?, cseq = ?"
+                    + " WHERE trunk = ? AND contact = ?")) {
+          for (Binding b : refreshes) {
+            u.setLong(1, b.expiresAt());
+            u.setString(2, truncate(b.callId(), 256));
+            u.setLong(3, b.cseq());
+            u.setString(4, b.trunk());
+            u.setString(5, b.contact());
+            u.addBatch();
+          }
+          updated = u.executeBatch();
+        }
+        for (int k = 0; k < refreshes.size(); k++) {
+          if (updated[k] <= 0) {
+            saves.add(refreshes.get(k)); // no row (or cannot tell): the whole binding, below
+          }
+        }
+      }
       if (!saves.isEmpty()) {
         int[] updated;
         try (PreparedStatement u =
@@ -280,6 +350,7 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
       written.add(changes.size());
     } catch (SQLException e) {
       failed.add(changes.size());
+      unsure.addAll(changes);
       LOG.error(
           "cannot store {} registration changes (first: {} of trunk {}): {}",
           changes.size(),

@@ -80,6 +80,7 @@ class DatabasePostgresTest {
         new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
     LocationStoreContract.roundTrip(() -> Database.open(config));
     LocationStoreContract.storm(() -> Database.open(config));
+    LocationStoreContract.refreshes(() -> Database.open(config));
   }
 
   @Test

@@ -158,6 +158,11 @@ class DatabaseTest {
   }
 
   @Test
+  void storesRefreshesAsShortUpdatesWithoutLosingAWaitingChange() throws Exception {
+    LocationStoreContract.refreshes(() -> Database.open(h2("")));
+  }
+
+  @Test
   void keepsTheNewestStateOfEveryContactThroughAStorm() throws Exception {
     LocationStoreContract.storm(() -> Database.open(h2("")));
   }

@@ -177,8 +177,8 @@ public final class DigestChallenger {
     byte[] ha1 = secret == null ? null : secret.ha1Hex(alg, username, realm);
     // an unknown user costs the same hashing as a known one (whose HA1 is kept by its secret), so
     // timing does not tell them apart
-    byte[] expected =
-        DigestMath.responseHex(
+    boolean right =
+        DigestMath.responseMatches(
             alg,
             ha1 != null ? ha1 : unknownUserHa1.get(alg),
             method,
@@ -186,12 +186,13 @@ public final class DigestChallenger {
             nonce,
             nc,
             cnonce,
-            qop == null ? null : "auth");
+            qop == null ? null : "auth",
+            response);
     if (ha1 == null) {
       return new AuthResult.BadCredentials(
           realm, username, secret == null ? "unknown user" : "no HA1 stored for " + alg);
     }
-    if (!DigestMath.hexEquals(expected, response)) {
+    if (!right) {
       return new AuthResult.BadCredentials(realm, username, "wrong response");
     }
     // The response is right: from here on the client knows the password, and only the nonce or

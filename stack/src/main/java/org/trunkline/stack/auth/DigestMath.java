@@ -1,7 +1,9 @@
 package org.trunkline.stack.auth;
 
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 
 /** The digest computations of RFC 7616 §3.4.1-§3.4.3 (RFC 2617 §3.2.2), shared by both sides. */
 final class DigestMath {
@@ -9,6 +11,19 @@ final class DigestMath {
   private static final byte COLON = ':';
 
   private DigestMath() {}
+
+  /**
+   * Per thread: room for the ASCII bytes of a String being hashed, a digest and two hex digests, so
+   * checking a response allocates nothing (the server checks one per REGISTER and INVITE).
+   */
+  private static final class Scratch {
+    final byte[] text = new byte[256];
+    final byte[] digest = new byte[64];
+    final byte[] ha2 = new byte[128];
+    final byte[] hex = new byte[128];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /** HA1 = H(username ":" realm ":" password), RFC 7616 §3.4.2 (non-sess algorithms). */
   static String ha1(DigestAlgorithm alg, String username, String realm, String password) {
@@ -59,25 +74,99 @@ final class DigestMath {
       String nc,
       String cnonce,
       String qop) {
+    Scratch s = SCRATCH.get();
+    int n = responseHexInto(s, alg, ha1Hex, method, uri, nonce, nc, cnonce, qop);
+    return Arrays.copyOf(s.hex, n);
+  }
+
+  /**
+   * Whether {@code response} is the request-digest {@link #responseHex} computes (upper-case hex
+   * accepted), compared as {@link #hexEquals} does, without allocating.
+   */
+  static boolean responseMatches(
+      DigestAlgorithm alg,
+      byte[] ha1Hex,
+      String method,
+      String uri,
+      String nonce,
+      String nc,
+      String cnonce,
+      String qop,
+      String response) {
+    Scratch s = SCRATCH.get();
+    int n = responseHexInto(s, alg, ha1Hex, method, uri, nonce, nc, cnonce, qop);
+    return hexEquals(s.hex, n, response);
+  }
+
+  /** The request-digest as hex ASCII in {@code s.hex}; returns its length. */
+  private static int responseHexInto(
+      Scratch s,
+      DigestAlgorithm alg,
+      byte[] ha1Hex,
+      String method,
+      String uri,
+      String nonce,
+      String nc,
+      String cnonce,
+      String qop) {
     MessageDigest md = alg.digest();
-    update(md, method);
+    update(md, s, method);
     md.update(COLON);
-    update(md, uri);
-    byte[] ha2 = hex(md.digest());
+    update(md, s, uri);
+    int ha2 = hexInto(s.digest, digestInto(md, s.digest), s.ha2);
     md.update(ha1Hex);
     md.update(COLON);
-    update(md, nonce);
+    update(md, s, nonce);
     md.update(COLON);
     if (qop != null) {
-      update(md, nc);
+      update(md, s, nc);
       md.update(COLON);
-      update(md, cnonce);
+      update(md, s, cnonce);
       md.update(COLON);
-      update(md, qop);
+      update(md, s, qop);
       md.update(COLON);
     }
-    md.update(ha2);
-    return hex(md.digest());
+    md.update(s.ha2, 0, ha2);
+    return hexInto(s.digest, digestInto(md, s.digest), s.hex);
+  }
+
+  /** Ends {@code md} into {@code out} (it resets); returns the digest's length. */
+  private static int digestInto(MessageDigest md, byte[] out) {
+    try {
+      return md.digest(out, 0, out.length);
+    } catch (DigestException e) {
+      throw new IllegalStateException(md.getAlgorithm() + ": digest longer than 64 bytes", e);
+    }
+  }
+
+  /** Lower-case hex of {@code in[0..n)} into {@code out}; returns {@code 2 * n}. */
+  private static int hexInto(byte[] in, int n, byte[] out) {
+    for (int i = 0; i < n; i++) {
+      out[2 * i] = HEX[(in[i] >> 4) & 0xf];
+      out[2 * i + 1] = HEX[in[i] & 0xf];
+    }
+    return 2 * n;
+  }
+
+  /** The UTF-8 bytes of {@code text} into {@code md}: ASCII through the scratch, no copy made. */
+  private static void update(MessageDigest md, Scratch s, String text) {
+    int n = text.length();
+    byte[] b = s.text;
+    if (n <= b.length) {
+      int i = 0;
+      for (; i < n; i++) {
+        char c = text.charAt(i);
+        if (c >= 0x80) {
+          break;
+        }
+        b[i] = (byte) c;
+      }
+      if (i == n) {
+        md.update(b, 0, n);
+        return;
+      }
+    }
+    md.update(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -85,8 +174,13 @@ final class DigestMath {
    * depends on the length of {@code expectedHex} only, not on where they differ.
    */
   static boolean hexEquals(byte[] expectedHex, String response) {
-    int diff = expectedHex.length ^ response.length();
-    for (int i = 0; i < expectedHex.length; i++) {
+    return hexEquals(expectedHex, expectedHex.length, response);
+  }
+
+  /** {@link #hexEquals(byte[], String)} against {@code expectedHex[0..n)}. */
+  private static boolean hexEquals(byte[] expectedHex, int n, String response) {
+    int diff = n ^ response.length();
+    for (int i = 0; i < n; i++) {
       int c = i < response.length() ? response.charAt(i) : 0;
       if (c >= 'A' && c <= 'Z') {
         c += 'a' - 'A';

@@ -2,7 +2,14 @@ package org.trunkline.stack.transaction;
 
 import org.trunkline.sip.SipMethod;
 
-/** The non-INVITE server transaction of RFC 3261 §17.2.2 (figure 8). */
+/**
+ * The non-INVITE server transaction of RFC 3261 §17.2.2 (figure 8).
+ *
+ * <p>Over UDP its Completed state lives in the layer as key, response bytes and Timer J's deadline
+ * ({@link CompletedTransactions}): the layer resends the response to retransmissions from there and
+ * no longer holds this object, so what a TU keeps of it after the final response is its own choice.
+ * Its {@link #state()} still reads Completed until Timer J and Terminated from then on.
+ */
 public final class ServerNonInviteTransaction extends ServerTransaction {
   /** §17.2.2 states. */
   public enum State {
@@ -13,7 +20,12 @@ public final class ServerNonInviteTransaction extends ServerTransaction {
   }
 
   private State state = State.TRYING;
-  private Scheduler.Scheduled timerJ;
+
+  /** Whether the layer holds the Completed state (UDP, after the final response was sent). */
+  private boolean completedInLayer;
+
+  /** When Timer J fires, if {@link #completedInLayer}. */
+  private long timerJDeadline;
 
   ServerNonInviteTransaction(
       TransactionLayer layer, String key, Peer peer, SipMethod method, byte[] request) {
@@ -21,17 +33,22 @@ public final class ServerNonInviteTransaction extends ServerTransaction {
   }
 
   public State state() {
+    if (completedInLayer
+        && state == State.COMPLETED
+        && layer.scheduler.nanoTime() - timerJDeadline >= 0) {
+      state = State.TERMINATED; // §17.2.2: Timer J fired (the layer dropped its entry)
+    }
     return state;
   }
 
   @Override
   public String stateName() {
-    return Messages.title(state);
+    return Messages.title(state());
   }
 
   @Override
   public boolean isTerminated() {
-    return state == State.TERMINATED;
+    return state() == State.TERMINATED;
   }
 
   @Override
@@ -71,30 +88,30 @@ public final class ServerNonInviteTransaction extends ServerTransaction {
     answerTimer = null;
     releaseRequest();
     send(response);
-    if (peer.reliable()) {
-      terminate();
-    } else {
-      timerJ = schedule(this::timerJ, layer.config.timeoutNanos());
-    }
-  }
-
-  /** §17.2.2: Timer J ends the Completed state. */
-  void timerJ() {
     if (state != State.COMPLETED) {
-      throw impossible("Timer J");
+      return; // the send failed at once and ended the transaction
     }
-    terminate();
+    if (peer.reliable()) {
+      terminate(); // §17.2.2: Timer J is zero on a reliable transport
+    } else {
+      // §17.2.2: Timer J = 64*T1; the layer keeps the key and the response until then
+      timerJDeadline = layer.complete(this, response);
+      completedInLayer = true;
+    }
   }
 
   @Override
   void terminate() {
-    if (state == State.TERMINATED) {
+    if (state() == State.TERMINATED) {
       return;
     }
     state = State.TERMINATED;
     cancel(answerTimer);
-    cancel(timerJ);
-    answerTimer = timerJ = null;
-    layer.remove(this);
+    answerTimer = null;
+    if (completedInLayer) {
+      layer.forgetCompleted(key, timerJDeadline); // a transport error before Timer J
+    } else {
+      layer.remove(this);
+    }
   }
 }

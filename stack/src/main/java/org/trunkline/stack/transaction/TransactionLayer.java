@@ -32,6 +32,7 @@ public final class TransactionLayer {
   private final Map<String, ServerTransaction> servers = new HashMap<>();
   private final Map<String, ClientTransaction> clients = new HashMap<>();
   private final Map<String, ServerInviteTransaction> acks = new HashMap<>();
+  private final CompletedTransactions completed;
   private final String branchPrefix;
   private long branches;
 
@@ -66,6 +67,7 @@ public final class TransactionLayer {
     this.sink = sink;
     this.tu = tu;
     this.parser = parser;
+    this.completed = new CompletedTransactions(scheduler);
     this.branchPrefix =
         TransactionKeys.MAGIC_COOKIE
             + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36)
@@ -110,7 +112,7 @@ public final class TransactionLayer {
 
   /** Client and server transactions not yet terminated. */
   public int openTransactions() {
-    return servers.size() + clients.size();
+    return servers.size() + completed.size() + clients.size();
   }
 
   /**
@@ -263,14 +265,22 @@ public final class TransactionLayer {
       tx.onRetransmission();
       return;
     }
+    byte[] answered = completed.find(key);
+    if (answered != null) {
+      // §17.2.2: a retransmission in Completed gets the final response again
+      counters.retransmissionsIn.increment();
+      sink.send(source, answered, completedResendFailure);
+      return;
+    }
     if (!method.equals(SipMethod.INVITE)
         && !method.equals(SipMethod.CANCEL)
         && answeredStateless(m, source)) {
       return;
     }
-    if (servers.size() >= maxServerTransactions) {
+    int open = servers.size() + completed.size();
+    if (open >= maxServerTransactions) {
       counters.overloaded.increment();
-      LOG.debug("transaction layer full ({} open): 503 to {} from {}", servers.size(), m, source);
+      LOG.debug("transaction layer full ({} open): 503 to {} from {}", open, m, source);
       sendStateless(
           Responses.build(
               m, 503, "Service Unavailable", source.address(), "Retry-After: " + retryAfterSeconds),
@@ -379,6 +389,34 @@ public final class TransactionLayer {
         acks.remove(invite.ackKey, invite);
       }
     }
+  }
+
+  /**
+   * §17.2.2: {@code tx} sent its final response over UDP: it leaves the table and its Completed
+   * state (key, response, Timer J) is kept apart, without the transaction object.
+   *
+   * @return when Timer J fires
+   */
+  long complete(ServerNonInviteTransaction tx, byte[] response) {
+    servers.remove(tx.key, tx);
+    return completed.add(tx.key, response, config.timeoutNanos());
+  }
+
+  /** A completed transaction ended by a transport error before Timer J. */
+  void forgetCompleted(String key, long timerJDeadline) {
+    completed.remove(key, timerJDeadline);
+  }
+
+  /**
+   * Resending a completed transaction's response failed: counted and logged. The layer no longer
+   * holds the transaction object, so its TU is not told (unlike a failure of the first send of the
+   * final response), and the entry stays until Timer J: a later retransmission tries again.
+   */
+  private final MessageSink.SendFailure completedResendFailure = this::completedResendFailed;
+
+  private void completedResendFailed(Peer peer, String reason) {
+    counters.transportErrors.increment();
+    LOG.debug("resending a completed transaction's response to {} failed: {}", peer, reason);
   }
 
   /** A server INVITE transaction sent a 2xx: its ACK will come with a branch of its own. */

@@ -92,6 +92,54 @@ class DigestVectorsTest {
     assertThat(DigestMath.hexEquals(response, v.response().toUpperCase())).isTrue();
     String other = (v.response().charAt(0) == '0' ? "1" : "0") + v.response().substring(1);
     assertThat(DigestMath.hexEquals(response, other)).isFalse();
+    // the allocation-free check the server uses: the same verdicts
+    assertThat(
+            DigestMath.responseMatches(
+                v.algorithm(),
+                ha1,
+                v.method(),
+                v.uri(),
+                v.nonce(),
+                v.nc(),
+                v.cnonce(),
+                qop,
+                v.response().toUpperCase()))
+        .isTrue();
+    assertThat(
+            DigestMath.responseMatches(
+                v.algorithm(), ha1, v.method(), v.uri(), v.nonce(), v.nc(), v.cnonce(), qop, other))
+        .isFalse();
+    assertThat(
+            DigestMath.responseMatches(
+                v.algorithm(),
+                ha1,
+                v.method(),
+                v.uri(),
+                v.nonce(),
+                v.nc(),
+                v.cnonce(),
+                qop,
+                v.response().substring(1)))
+        .isFalse();
+    // non-ASCII (UTF-8) and long values take the copying path and hash the same bytes
+    for (String uri : List.of("sip:jürgen@example.com", "sip:" + "a".repeat(300) + "@x")) {
+      String expected =
+          DigestMath.response(
+              v.algorithm(),
+              new String(ha1, StandardCharsets.US_ASCII),
+              v.method(),
+              uri,
+              v.nonce(),
+              v.nc(),
+              v.cnonce(),
+              qop);
+      assertThat(
+              new String(
+                  DigestMath.responseHex(
+                      v.algorithm(), ha1, v.method(), uri, v.nonce(), v.nc(), v.cnonce(), qop),
+                  StandardCharsets.US_ASCII))
+          .isEqualTo(expected);
+    }
   }
 
   /** The whole client path: the RFC's challenge in a 401, answered as the RFC's example does. */

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipMethod;
 import org.trunkline.sip.SipParser;
 import org.trunkline.stack.Transport;
 
@@ -76,6 +77,12 @@ class MemoryTest {
     // Timer J keeps an answered non-INVITE for 32 s on UDP, only to resend its answer.
     Result r = measureCompletedServer("OPTIONS", "", false);
     assertThat(r.perTransaction()).isLessThan(1024);
+    // What Completed needs is the response and the key: the rest (a ring slot with the deadline,
+    // an index slot, one array header) measured 100 B here; the transaction object, its timer and
+    // its key String held 243 B before (bench/RESULTS.md, stop 14, branch regtx).
+    assertThat(r.perTransaction() - r.responseBytes() - r.keyChars())
+        .as("bytes per completed transaction beyond its response's and its key's")
+        .isLessThan(160);
   }
 
   @Test
@@ -118,11 +125,12 @@ class MemoryTest {
 
   /** Server transactions answered at once (INVITE: 200 with SDP, then ACKed with a new branch). */
   private Result measureCompletedServer(String method, String body, boolean ack) {
+    int[] responseBytes = new int[1];
     TransactionLayer layer =
         new TransactionLayer(
             TransactionConfig.DEFAULT,
             new VirtualScheduler(),
-            (to, m, f) -> {},
+            (to, m, f) -> responseBytes[0] = m.length,
             onRequestOnly((tx, request) ->
                 tx.respond(
                     Responses.build(
@@ -148,13 +156,20 @@ class MemoryTest {
     }
     long after = usedHeap();
     assertThat(layer.openTransactions()).isEqualTo(N);
+    String key =
+        TransactionKeys.server(
+            parser.parseDatagram(request(method, "z9hG4bK" + (N - 1), body)),
+            SipMethod.valueOf(method),
+            alice);
     Result r =
         new Result(
             "server "
                 + method
                 + (ack ? " answered 200 and ACKed (Accepted)" : " answered 200 (Completed)"),
             size,
-            (after - before) / N);
+            (after - before) / N,
+            responseBytes[0],
+            key.length());
     System.out.println(r);
     return r;
   }
@@ -194,12 +209,17 @@ class MemoryTest {
     return r;
   }
 
-  record Result(String what, int requestBytes, long perTransaction) {
+  record Result(
+      String what, int requestBytes, long perTransaction, int responseBytes, int keyChars) {
+    Result(String what, int requestBytes, long perTransaction) {
+      this(what, requestBytes, perTransaction, 0, 0);
+    }
+
     @Override
     public String toString() {
       return String.format(
-          "memory: %s: %d bytes per open transaction, of which %d are the request itself",
-          what, perTransaction, requestBytes);
+          "memory: %s: %d bytes per open transaction (request %d B, response %d B, key %d chars)",
+          what, perTransaction, requestBytes, responseBytes, keyChars);
     }
   }
 

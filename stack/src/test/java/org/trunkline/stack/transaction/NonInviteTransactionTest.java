@@ -82,6 +82,66 @@ class NonInviteTransactionTest {
   }
 
   @Test
+  void completedServerResendsTheSameBytesUntilTimerJAndNoneFromThenOn() {
+    LoopNetwork net = new LoopNetwork(Transport.UDP);
+    TransactionLayer bob = net.bind(BOB, TransactionConfig.DEFAULT, bobTu);
+    bobTu.onRequest = (tx, m) -> tx.respond(200, "OK", "X-Answer: " + bobTu.requests.size());
+    String register = Requests.request("REGISTER", ALICE, BOB, "z9hG4bK-j", "cj@x", 1);
+    net.inject(ALICE, BOB, register);
+    ServerNonInviteTransaction tx = (ServerNonInviteTransaction) bobTu.requests.get(0);
+    assertThat(tx.state()).isEqualTo(ServerNonInviteTransaction.State.COMPLETED);
+    assertThat(bob.openTransactions()).isEqualTo(1);
+
+    net.advanceSeconds(31.999);
+    net.inject(ALICE, BOB, register);
+    // §17.2.2: a retransmission in Completed gets the final response again, byte for byte
+    var answers = net.sentFrom(BOB, "SIP/2.0 200 OK");
+    assertThat(answers).hasSize(2);
+    assertThat(answers.get(1).bytes()).isEqualTo(answers.get(0).bytes());
+    assertThat(answers.get(1).to()).isEqualTo(ALICE);
+    assertThat(bobTu.requests).hasSize(1);
+    assertThat(bob.counters().retransmissionsIn.sum()).isEqualTo(1);
+    assertThat(tx.state()).isEqualTo(ServerNonInviteTransaction.State.COMPLETED);
+
+    // Timer J = 64*T1: Terminated, and a copy from then on is a new request for the TU
+    net.advanceSeconds(0.001);
+    assertThat(tx.state()).isEqualTo(ServerNonInviteTransaction.State.TERMINATED);
+    assertThat(tx.isTerminated()).isTrue();
+    assertThat(bob.openTransactions()).isZero();
+    net.inject(ALICE, BOB, register);
+    assertThat(bobTu.requests).hasSize(2);
+    answers = net.sentFrom(BOB, "SIP/2.0 200 OK");
+    assertThat(answers).hasSize(3);
+    assertThat(new String(answers.get(2).bytes())).contains("X-Answer: 2");
+    assertThat(bob.counters().retransmissionsIn.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void completedServerTransactionsExpireInOrderEachAfterItsOwnTimerJ() {
+    LoopNetwork net = new LoopNetwork(Transport.UDP);
+    TransactionLayer bob = net.bind(BOB, TransactionConfig.DEFAULT, bobTu);
+    bobTu.onRequest = (tx, m) -> tx.respond(200, "OK");
+    String first = Requests.request("OPTIONS", ALICE, BOB, "z9hG4bK-1", "c1@x", 1);
+    String second = Requests.request("OPTIONS", ALICE, BOB, "z9hG4bK-2", "c2@x", 1);
+    net.inject(ALICE, BOB, first);
+    net.advanceSeconds(10);
+    net.inject(ALICE, BOB, second);
+    assertThat(bob.openTransactions()).isEqualTo(2);
+
+    net.advanceSeconds(22); // 32 s after the first, 22 s after the second
+    assertThat(bob.openTransactions()).isEqualTo(1);
+    net.inject(ALICE, BOB, first);
+    net.inject(ALICE, BOB, second);
+    assertThat(bobTu.requests).hasSize(3); // the first came again as new; the second was resent
+    assertThat(bob.counters().retransmissionsIn.sum()).isEqualTo(1);
+
+    net.advanceSeconds(10); // Timer J of the second, but not of the first's new transaction
+    assertThat(bob.openTransactions()).isEqualTo(1);
+    net.advanceSeconds(22);
+    assertThat(bob.openTransactions()).isZero();
+  }
+
+  @Test
   void clientAbsorbsFinalResponseRetransmissionsInCompletedUntilTimerK() {
     LoopNetwork net = new LoopNetwork(Transport.UDP);
     TransactionLayer alice = net.bind(ALICE, TransactionConfig.DEFAULT, aliceTu);

@@ -1,0 +1,222 @@
+package org.trunkline.stack.transaction;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The Completed state of the UDP non-INVITE server transactions of one layer (RFC 3261 §17.2.2),
+ * kept as what that state needs and nothing more: the key, the final response's bytes and the
+ * deadline of Timer J. A transaction that completes over UDP leaves the layer's table and becomes
+ * one byte array here (response, key, key length): its request is gone already, and its peer, its
+ * TU, its timer and its key String are released (a REGISTER or OPTIONS answered at 4,000/s keeps
+ * about 128,000 of these for 32 s, which the collector must trace and copy).
+ *
+ * <p>Timer J is the same for every entry ({@code 64*T1}, {@link TransactionConfig#timeoutNanos}),
+ * so deadlines come in the order entries are added: a ring of entries in that order (array,
+ * deadline and key hash per slot), one scheduler task for its head instead of one timer per
+ * transaction, and an open-addressing index (linear probing over ring positions) to find a
+ * retransmission's entry by its key, checked byte for byte. A lookup at or after an entry's
+ * deadline finds nothing whether or not the task has run yet (§17.2.2: no resend once Timer J
+ * fired).
+ *
+ * <p>Confined to the layer's thread.
+ */
+final class CompletedTransactions {
+  private static final int INITIAL_CAPACITY = 256;
+
+  private final Scheduler scheduler;
+  private final Runnable expireTask = this::expire;
+
+  /** Per ring slot: response bytes, then the key's UTF-8 bytes, then the key's length (4 bytes). */
+  private byte[][] entries = new byte[INITIAL_CAPACITY][];
+
+  private long[] deadlines = new long[INITIAL_CAPACITY];
+  private int[] hashes = new int[INITIAL_CAPACITY];
+
+  /**
+   * Ring position + 1 of an entry whose key hash leads here (0: empty); twice the ring's length.
+   */
+  private int[] index = new int[2 * INITIAL_CAPACITY];
+
+  private int head;
+  private int used;
+
+  /** Slots holding an entry that can still be found (not removed). */
+  private int live;
+
+  private Scheduler.Scheduled armed;
+
+  CompletedTransactions(Scheduler scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  /** Entries kept (some may be past their deadline until the task runs). */
+  int size() {
+    return live;
+  }
+
+  /**
+   * Keeps {@code response} under {@code key} until Timer J ({@code timerJNanos} from now).
+   *
+   * @return the deadline, which names the entry in {@link #remove}
+   */
+  long add(String key, byte[] response, long timerJNanos) {
+    long now = scheduler.nanoTime();
+    long deadline = now + timerJNanos;
+    if (used == entries.length) {
+      grow();
+    }
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    byte[] e = Arrays.copyOf(response, response.length + k.length + 4);
+    System.arraycopy(k, 0, e, response.length, k.length);
+    int n = k.length;
+    int end = e.length;
+    e[end - 4] = (byte) (n >>> 24);
+    e[end - 3] = (byte) (n >>> 16);
+    e[end - 2] = (byte) (n >>> 8);
+    e[end - 1] = (byte) n;
+    int pos = (head + used) & (entries.length - 1);
+    entries[pos] = e;
+    deadlines[pos] = deadline;
+    hashes[pos] = hash(key);
+    put(pos);
+    used++;
+    live++;
+    if (armed == null) {
+      armed = scheduler.schedule(expireTask, deadlines[head] - now);
+    }
+    return deadline;
+  }
+
+  /**
+   * A copy of the response to resend for a retransmission of {@code key}, or null (none, or Timer J
+   * fired).
+   */
+  byte[] find(String key) {
+    int pos = lookup(key);
+    if (pos < 0 || scheduler.nanoTime() - deadlines[pos] >= 0) {
+      return null; // none, or Timer J is due: the task removes it
+    }
+    byte[] e = entries[pos];
+    return Arrays.copyOf(e, e.length - 4 - keyLength(e));
+  }
+
+  /**
+   * Forgets the entry of {@code key} made with {@code deadline} (a transport error ended the
+   * transaction before Timer J). Its slot stays in the ring until then, empty.
+   */
+  void remove(String key, long deadline) {
+    int pos = lookup(key);
+    if (pos >= 0 && deadlines[pos] == deadline) {
+      entries[pos] = null;
+      live--;
+    }
+  }
+
+  /** §17.2.2: Timer J fired for every entry at the head whose deadline has come. */
+  private void expire() {
+    armed = null;
+    long now = scheduler.nanoTime();
+    int mask = entries.length - 1;
+    while (used > 0 && now - deadlines[head] >= 0) {
+      unindex(head);
+      if (entries[head] != null) {
+        entries[head] = null;
+        live--;
+      }
+      head = (head + 1) & mask;
+      used--;
+    }
+    if (used > 0) {
+      armed = scheduler.schedule(expireTask, deadlines[head] - now);
+    }
+  }
+
+  /** The ring position of the entry of {@code key} that is still kept, or -1. */
+  private int lookup(String key) {
+    int h = hash(key);
+    int mask = index.length - 1;
+    byte[] k = null;
+    for (int slot = h & mask; ; slot = (slot + 1) & mask) {
+      int v = index[slot];
+      if (v == 0) {
+        return -1;
+      }
+      int pos = v - 1;
+      byte[] e = entries[pos];
+      if (hashes[pos] == h && e != null) {
+        if (k == null) {
+          k = key.getBytes(StandardCharsets.UTF_8);
+        }
+        int n = keyLength(e);
+        int from = e.length - 4 - n;
+        if (n == k.length && Arrays.equals(e, from, from + n, k, 0, n)) {
+          return pos;
+        }
+      }
+    }
+  }
+
+  private void put(int pos) {
+    int mask = index.length - 1;
+    int slot = hashes[pos] & mask;
+    while (index[slot] != 0) {
+      slot = (slot + 1) & mask;
+    }
+    index[slot] = pos + 1;
+  }
+
+  /** Takes ring position {@code pos} out of the index (backward-shift deletion: no tombstones). */
+  private void unindex(int pos) {
+    int mask = index.length - 1;
+    int hole = hashes[pos] & mask;
+    while (index[hole] != pos + 1) {
+      hole = (hole + 1) & mask;
+    }
+    for (int next = (hole + 1) & mask; index[next] != 0; next = (next + 1) & mask) {
+      int ideal = hashes[index[next] - 1] & mask;
+      // the entry at next may fill the hole unless its home slot lies in (hole, next]
+      if (((next - ideal) & mask) >= ((next - hole) & mask)) {
+        index[hole] = index[next];
+        hole = next;
+      }
+    }
+    index[hole] = 0;
+  }
+
+  /** Twice the ring, in deadline order from position 0, and the index built again over it. */
+  private void grow() {
+    int n = entries.length;
+    byte[][] e = new byte[2 * n][];
+    long[] d = new long[2 * n];
+    int[] h = new int[2 * n];
+    for (int i = 0; i < used; i++) {
+      int from = (head + i) & (n - 1);
+      e[i] = entries[from];
+      d[i] = deadlines[from];
+      h[i] = hashes[from];
+    }
+    entries = e;
+    deadlines = d;
+    hashes = h;
+    head = 0;
+    index = new int[4 * n];
+    for (int i = 0; i < used; i++) {
+      put(i);
+    }
+  }
+
+  private static int keyLength(byte[] e) {
+    int end = e.length;
+    return (e[end - 4] & 0xff) << 24
+        | (e[end - 3] & 0xff) << 16
+        | (e[end - 2] & 0xff) << 8
+        | (e[end - 1] & 0xff);
+  }
+
+  /** The String's hash, spread so that keys differing in their last characters spread too. */
+  private static int hash(String key) {
+    int h = key.hashCode();
+    return h ^ (h >>> 16);
+  }
+}

@@ -1,0 +1,115 @@
+package org.trunkline.stack.transaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The layer's store of Completed UDP non-INVITE transactions (§17.2.2), against a plain model. */
+class CompletedTransactionsTest {
+  static final long TIMER_J = Duration.ofSeconds(32).toNanos();
+
+  final VirtualScheduler clock = new VirtualScheduler();
+  final CompletedTransactions store = new CompletedTransactions(clock);
+
+  @Test
+  void keysWithTheSameHashAreToldApartByTheirBytes() {
+    // "Aa" and "BB" have the same String.hashCode, so do any keys built from them at one place
+    String a = "s|z9hG4bKAa|h:5060|REGISTER|0:1:5060";
+    String b = "s|z9hG4bKBB|h:5060|REGISTER|0:1:5060";
+    assertThat(a.hashCode()).isEqualTo(b.hashCode());
+    store.add(a, bytes("answer a"), TIMER_J);
+    assertThat(store.find(b)).isNull();
+    store.add(b, bytes("answer b"), TIMER_J);
+    assertThat(store.find(a)).isEqualTo(bytes("answer a"));
+    assertThat(store.find(b)).isEqualTo(bytes("answer b"));
+    assertThat(store.find("s|z9hG4bKAa|h:5060|OPTIONS|0:1:5060")).isNull();
+    assertThat(store.find("s|z9hG4bKé|h:5060|REGISTER|0:1:5060")).isNull();
+  }
+
+  @Test
+  void anEntryIsFoundUntilItsDeadlineAndNotAtIt() {
+    long deadline = store.add("k", bytes("200"), TIMER_J);
+    assertThat(deadline).isEqualTo(clock.nanoTime() + TIMER_J);
+    clock.advance(Duration.ofNanos(TIMER_J - 1));
+    assertThat(store.find("k")).isEqualTo(bytes("200"));
+    assertThat(store.size()).isEqualTo(1);
+    clock.advance(Duration.ofNanos(1));
+    assertThat(store.find("k")).isNull();
+    assertThat(store.size()).isZero();
+    assertThat(clock.pending()).isZero(); // no task left armed for an empty store
+  }
+
+  @Test
+  void aRemovedEntryIsNotFoundAndALaterOneWithTheSameKeyIs() {
+    long first = store.add("k", bytes("first"), TIMER_J);
+    store.remove("k", first + 1); // another deadline: not this entry
+    assertThat(store.find("k")).isEqualTo(bytes("first"));
+    store.remove("k", first);
+    assertThat(store.find("k")).isNull();
+    assertThat(store.size()).isZero();
+    clock.advance(Duration.ofSeconds(1));
+    store.add("k", bytes("second"), TIMER_J);
+    clock.advance(Duration.ofSeconds(31)); // the first's slot expires, the second stays
+    assertThat(store.find("k")).isEqualTo(bytes("second"));
+    assertThat(store.size()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(store.find("k")).isNull();
+  }
+
+  /** Seeded random adds, removes and time steps, the store grown several times, against a model. */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 42, 2026})
+  void behavesLikeAMapWithDeadlines(long seed) {
+    Random rnd = new Random(seed);
+    Map<String, byte[]> answers = new HashMap<>();
+    Map<String, Long> deadlines = new HashMap<>();
+    List<String> keys = new ArrayList<>();
+    for (int step = 0; step < 20_000; step++) {
+      int op = rnd.nextInt(100);
+      if (op < 60) {
+        // few distinct hashes among many keys: collisions and long probe runs on purpose
+        String key = "s|" + (rnd.nextBoolean() ? "Aa" : "BB") + rnd.nextInt(5_000) + "|REGISTER";
+        Long d = deadlines.get(key);
+        if (d != null && clock.nanoTime() - d < 0) {
+          continue; // a retransmission of a kept key never opens a new transaction
+        }
+        byte[] answer = bytes("SIP/2.0 200 OK " + step);
+        deadlines.put(key, store.add(key, answer, TIMER_J));
+        answers.put(key, answer);
+        keys.add(key);
+      } else if (op < 62 && !keys.isEmpty()) {
+        String key = keys.get(rnd.nextInt(keys.size()));
+        Long d = deadlines.remove(key);
+        if (d != null) {
+          store.remove(key, d); // a transport error before Timer J
+          answers.remove(key);
+        }
+      } else if (op < 80) {
+        clock.advance(Duration.ofMillis(rnd.nextInt(400)));
+      } else if (!keys.isEmpty()) {
+        String key = keys.get(rnd.nextInt(keys.size()));
+        Long d = deadlines.get(key);
+        byte[] expected = d != null && clock.nanoTime() - d < 0 ? answers.get(key) : null;
+        assertThat(store.find(key)).as("step %d, key %s", step, key).isEqualTo(expected);
+      }
+    }
+    clock.advance(Duration.ofSeconds(32));
+    assertThat(store.size()).isZero();
+    for (String key : keys) {
+      assertThat(store.find(key)).isNull();
+    }
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
