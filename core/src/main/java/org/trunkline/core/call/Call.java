@@ -1,7 +1,6 @@
 package org.trunkline.core.call;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -64,8 +63,8 @@ final class Call implements TransactionUser {
 
     String newCallId(String sameLoopAs);
 
-    /** The header names the call policy passes from the A-leg to the B-leg. */
-    java.util.List<String> passHeaders();
+    /** The headers the call policy passes from the A-leg to the B-leg. */
+    java.util.List<HeaderName> passHeaders();
 
     /** How often an answered call checks its dialogs; zero never. */
     java.time.Duration dialogCheck();
@@ -200,7 +199,8 @@ final class Call implements TransactionUser {
       String caller,
       String callerDialed,
       String calledDialed,
-      Router.Routing routing) {
+      Router.Routing routing,
+      SessionExpires.Uas aSession) {
     this.id = id;
     this.env = env;
     this.aTx = aTx;
@@ -221,14 +221,23 @@ final class Call implements TransactionUser {
     this.bLeg = new Leg("callee", true, schedule, this::refresh, this::expired);
     aLeg.allowsUpdate = SessionExpires.allows(aInvite, "UPDATE");
     bLeg.sent(aInvite.contentType(), aInvite.body());
-    this.aSession = SessionExpires.asUas(aInvite, env.sessionExpires(), env.minSe());
-    this.callerRequires100rel =
-        aInvite.headers(HeaderName.REQUIRE).stream().anyMatch(t -> t.equalsIgnoreCase("100rel"));
+    this.aSession = aSession;
+    this.callerRequires100rel = requires(aInvite, "100rel");
     this.callerSupports100rel = SessionExpires.supports(aInvite, "100rel");
   }
 
   String aCallId() {
     return aCallId;
+  }
+
+  /** Whether {@code m}'s Require lists {@code tag} (RFC 3261 §20.32). */
+  static boolean requires(SipMessage m, String tag) {
+    for (String t : m.headers(HeaderName.REQUIRE)) {
+      if (t.equalsIgnoreCase(tag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Trunk from() {
@@ -354,7 +363,7 @@ final class Call implements TransactionUser {
     Trunk t = bTrunk;
     Target target = bTarget;
     int maxForwards = Math.max(0, aInvite.maxForwards() < 0 ? 69 : aInvite.maxForwards() - 1);
-    StringBuilder sb =
+    RequestText sb =
         request(
             "INVITE",
             target.requestUri(),
@@ -407,10 +416,9 @@ final class Call implements TransactionUser {
    * identity only from a trusted trunk to a trusted trunk (RFC 3325: the trust domain is the trunks
    * marked trusted), its number rewritten by both trunks' numbering.
    */
-  private void passHeaders(StringBuilder sb, Trunk to) {
-    for (String name : env.passHeaders()) {
-      HeaderName h = HeaderName.of(name);
-      boolean pai = name.equalsIgnoreCase("P-Asserted-Identity");
+  private void passHeaders(RequestText sb, Trunk to) {
+    for (HeaderName h : env.passHeaders()) {
+      boolean pai = h.equals(HeaderName.P_ASSERTED_IDENTITY);
       if (pai && (!from.trusted() || !to.trusted())) {
         continue;
       }
@@ -521,7 +529,7 @@ final class Call implements TransactionUser {
   /** Our PRACK of the callee's reliable provisional {@code r}, with the answer it may carry. */
   private void prackCallee(SipMessage r, long rseq, String contentType, byte[] body) {
     String contact = firstContact(r);
-    StringBuilder sb =
+    RequestText sb =
         request(
             "PRACK",
             contact != null ? contact : bTarget.requestUri(),
@@ -569,7 +577,7 @@ final class Call implements TransactionUser {
 
   private void checkLeg(boolean callee) {
     Peer to = callee ? bTarget.peer() : aPeer;
-    StringBuilder sb =
+    RequestText sb =
         callee
             ? request("OPTIONS", bRuri(), to, 70, bFrom, bTo(), bCallId, ++bCseq)
             : request(
@@ -1006,7 +1014,7 @@ final class Call implements TransactionUser {
     String ruri = fromCaller ? bRuri() : aRuri();
     String fromHeader = fromCaller ? bFrom : aFrom();
     String callId = fromCaller ? bCallId : aCallId();
-    StringBuilder sb =
+    RequestText sb =
         request(
             method,
             ruri,
@@ -1233,7 +1241,7 @@ final class Call implements TransactionUser {
     String fromHeader = callee ? bFrom : aFrom();
     String callId = callee ? bCallId : aCallId();
     long cseq = callee ? ++bCseq : aCseq++;
-    StringBuilder sb =
+    RequestText sb =
         request(
             method,
             ruri,
@@ -1553,17 +1561,18 @@ final class Call implements TransactionUser {
   private byte[] relay(SipMessage r, int status, String... extra) {
     String contact = env.contactLine(aPeer);
     byte[] body = bodyToCaller(r, status);
-    List<String> headers = new ArrayList<>(List.of(extra));
+    // the extra lines, then our Contact (1xx, 2xx) or the Reason (3xx-6xx): one array, no list
+    String[] headers = java.util.Arrays.copyOf(extra, extra.length + (status > 100 ? 1 : 0));
     if (status > 100 && status < 300) {
-      headers.add(contact);
+      headers[extra.length] = contact;
     }
     if (status >= 300) {
       // RFC 3326: the callee's own Reason crosses; else the cause RFC 3398 gives its status
       String reason = r.header(HeaderName.REASON);
-      headers.add(
+      headers[extra.length] =
           reason != null
               ? "Reason: " + reason
-              : Q850.reasonHeader(Q850.forStatus(status), status + " from trunk " + bTrunk.name()));
+              : Q850.reasonHeader(Q850.forStatus(status), status + " from trunk " + bTrunk.name());
     }
     return Responses.build(
         aInvite,
@@ -1572,7 +1581,7 @@ final class Call implements TransactionUser {
         aPeer.address(),
         body.length > 0 ? r.contentType() : null,
         body,
-        headers.toArray(String[]::new));
+        headers);
   }
 
   private byte[] ack(SipMessage ok, String contentType, byte[] body) {
@@ -1682,7 +1691,7 @@ final class Call implements TransactionUser {
    * The start of a request we send in one of the legs: the request line, a Via of ours with a new
    * branch, Max-Forwards, From, To, Call-ID and CSeq.
    */
-  private StringBuilder request(
+  private RequestText request(
       String method,
       String ruri,
       Peer to,
@@ -1691,7 +1700,7 @@ final class Call implements TransactionUser {
       String toHeader,
       String callId,
       long cseq) {
-    StringBuilder sb = new StringBuilder(1024);
+    RequestText sb = RequestText.begin();
     sb.append(method).append(' ').append(ruri).append(" SIP/2.0\r\n");
     outMethod = method;
     via(sb, to, env.localHost(to));
@@ -1724,23 +1733,18 @@ final class Call implements TransactionUser {
     return aInvite.header(HeaderName.TO) + ";tag=" + aLocalTag;
   }
 
-  private static byte[] noBody(StringBuilder sb) {
-    return withBody(sb, null, new byte[0]);
+  private static byte[] noBody(RequestText sb) {
+    return sb.finish(null, NO_BODY);
   }
 
   /** Ends the headers (Content-Type when there is a body, Content-Length) and appends the body. */
-  private static byte[] withBody(StringBuilder sb, String contentType, byte[] body) {
-    if (body.length > 0 && contentType != null) {
-      sb.append("Content-Type: ").append(contentType).append("\r\n");
-    }
-    sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-    byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] bytes = java.util.Arrays.copyOf(head, head.length + body.length);
-    System.arraycopy(body, 0, bytes, head.length, body.length);
-    return bytes;
+  private static byte[] withBody(RequestText sb, String contentType, byte[] body) {
+    return sb.finish(contentType, body);
   }
 
-  private void via(StringBuilder sb, Peer to, String local) {
+  private static final byte[] NO_BODY = new byte[0];
+
+  private void via(RequestText sb, Peer to, String local) {
     outBranch = layer().newBranch();
     sb.append("Via: SIP/2.0/")
         .append(to.transport().name())
