@@ -108,6 +108,14 @@ final class Call implements TransactionUser {
   private final ServerTransaction aTx;
   private final SipMessage aInvite;
 
+  /**
+   * The caller's body and its type, copied out of its INVITE once: each INVITE to a callee sends it
+   * (or the relay's rewrite of it), and it is what the callee's leg has from us until then.
+   */
+  private final byte[] aOffer;
+
+  private final String aOfferType;
+
   /** The caller's Call-ID, read once (the message makes a new String each time it is asked). */
   private final String aCallId;
 
@@ -220,7 +228,9 @@ final class Call implements TransactionUser {
     this.aLeg = new Leg("caller", false, schedule, this::refresh, this::expired);
     this.bLeg = new Leg("callee", true, schedule, this::refresh, this::expired);
     aLeg.allowsUpdate = SessionExpires.allows(aInvite, "UPDATE");
-    bLeg.sent(aInvite.contentType(), aInvite.body());
+    this.aOfferType = aInvite.contentType();
+    this.aOffer = aInvite.body();
+    bLeg.sent(aOfferType, aOffer);
     this.aSession = aSession;
     this.callerRequires100rel = requires(aInvite, "100rel");
     this.callerSupports100rel = SessionExpires.supports(aInvite, "100rel");
@@ -389,8 +399,8 @@ final class Call implements TransactionUser {
     if (body == null) {
       return; // the relay refused the offer: so was the call
     }
-    bLeg.sent(aInvite.contentType(), body);
-    byte[] bytes = withBody(sb, aInvite.contentType(), body);
+    bLeg.sent(aOfferType, body);
+    byte[] bytes = withBody(sb, aOfferType, body);
     if (LOG.isDebugEnabled()) { // no varargs array per call when off
       LOG.debug(
           "call {}: INVITE {} via trunk {} to {}",
@@ -762,7 +772,7 @@ final class Call implements TransactionUser {
       prackOfferNow(); // the relay refused the offer: the caller cannot answer it
     }
     if (!callerRequires100rel && !(callerSupports100rel && reliable)) {
-      aTx.respond(relay(r, status));
+      aTx.respond(relayWith(r, status, body));
       return;
     }
     if (aReliable == null) {
@@ -870,12 +880,13 @@ final class Call implements TransactionUser {
       return;
     }
     answered = Instant.now();
-    aLeg.sent(ok.contentType(), bodyToCaller(ok, ok.status()));
+    byte[] body = bodyToCaller(ok, ok.status());
+    aLeg.sent(ok.contentType(), body);
     if (aSession instanceof SessionExpires.Agreed agreed) {
-      aTx.respond(relay(ok, ok.status(), agreed.lines().toArray(String[]::new)));
+      aTx.respond(relayWith(ok, ok.status(), body, agreed.lines().toArray(String[]::new)));
       aLeg.timer.arm(agreed);
     } else {
-      aTx.respond(relay(ok, ok.status()));
+      aTx.respond(relayWith(ok, ok.status(), body));
     }
     scheduleDialogCheck();
     if (LOG.isDebugEnabled()) { // no varargs array per call when off
@@ -1457,10 +1468,10 @@ final class Call implements TransactionUser {
    * null when the relay refused it, and with it the call (488 bad SDP, 503 no ports).
    */
   private byte[] offerToCallee(Trunk t) {
-    byte[] body = aInvite.body();
+    byte[] body = aOffer;
     org.trunkline.media.MediaRelay relay = env.relay();
     boolean relayed = media != null || (relay != null && CallMedia.wanted(from, t));
-    if (!relayed || (body.length > 0 && !CallMedia.isSdp(aInvite.contentType(), body))) {
+    if (!relayed || (body.length > 0 && !CallMedia.isSdp(aOfferType, body))) {
       return body; // a body other than SDP crosses as it is
     }
     try {
@@ -1559,8 +1570,15 @@ final class Call implements TransactionUser {
 
   /** The caller's copy of a B-leg response: our To tag and Contact, the body as it came. */
   private byte[] relay(SipMessage r, int status, String... extra) {
+    return relayWith(r, status, bodyToCaller(r, status), extra);
+  }
+
+  /**
+   * {@link #relay} with the body the caller gets ({@link #bodyToCaller}), already made by the
+   * caller of this (not copied from the response again).
+   */
+  private byte[] relayWith(SipMessage r, int status, byte[] body, String... extra) {
     String contact = env.contactLine(aPeer);
-    byte[] body = bodyToCaller(r, status);
     // the extra lines, then our Contact (1xx, 2xx) or the Reason (3xx-6xx): one array, no list
     String[] headers = java.util.Arrays.copyOf(extra, extra.length + (status > 100 ? 1 : 0));
     if (status > 100 && status < 300) {
@@ -1574,8 +1592,9 @@ final class Call implements TransactionUser {
               ? "Reason: " + reason
               : Q850.reasonHeader(Q850.forStatus(status), status + " from trunk " + bTrunk.name());
     }
-    return Responses.build(
+    return Responses.buildTagged(
         aInvite,
+        aLocalTag, // Responses.toTag(aInvite), not derived again per answer
         status,
         r.reason(),
         aPeer.address(),
