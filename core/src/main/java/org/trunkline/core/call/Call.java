@@ -1,7 +1,6 @@
 package org.trunkline.core.call;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -64,8 +63,8 @@ final class Call implements TransactionUser {
 
     String newCallId(String sameLoopAs);
 
-    /** The header names the call policy passes from the A-leg to the B-leg. */
-    java.util.List<String> passHeaders();
+    /** The headers the call policy passes from the A-leg to the B-leg. */
+    java.util.List<HeaderName> passHeaders();
 
     /** How often an answered call checks its dialogs; zero never. */
     java.time.Duration dialogCheck();
@@ -108,6 +107,14 @@ final class Call implements TransactionUser {
   private final Env env;
   private final ServerTransaction aTx;
   private final SipMessage aInvite;
+
+  /**
+   * The caller's body and its type, copied out of its INVITE once: each INVITE to a callee sends it
+   * (or the relay's rewrite of it), and it is what the callee's leg has from us until then.
+   */
+  private final byte[] aOffer;
+
+  private final String aOfferType;
 
   /** The caller's Call-ID, read once (the message makes a new String each time it is asked). */
   private final String aCallId;
@@ -200,7 +207,8 @@ final class Call implements TransactionUser {
       String caller,
       String callerDialed,
       String calledDialed,
-      Router.Routing routing) {
+      Router.Routing routing,
+      SessionExpires.Uas aSession) {
     this.id = id;
     this.env = env;
     this.aTx = aTx;
@@ -220,15 +228,26 @@ final class Call implements TransactionUser {
     this.aLeg = new Leg("caller", false, schedule, this::refresh, this::expired);
     this.bLeg = new Leg("callee", true, schedule, this::refresh, this::expired);
     aLeg.allowsUpdate = SessionExpires.allows(aInvite, "UPDATE");
-    bLeg.sent(aInvite.contentType(), aInvite.body());
-    this.aSession = SessionExpires.asUas(aInvite, env.sessionExpires(), env.minSe());
-    this.callerRequires100rel =
-        aInvite.headers(HeaderName.REQUIRE).stream().anyMatch(t -> t.equalsIgnoreCase("100rel"));
+    this.aOfferType = aInvite.contentType();
+    this.aOffer = aInvite.body();
+    bLeg.sent(aOfferType, aOffer);
+    this.aSession = aSession;
+    this.callerRequires100rel = requires(aInvite, "100rel");
     this.callerSupports100rel = SessionExpires.supports(aInvite, "100rel");
   }
 
   String aCallId() {
     return aCallId;
+  }
+
+  /** Whether {@code m}'s Require lists {@code tag} (RFC 3261 §20.32). */
+  static boolean requires(SipMessage m, String tag) {
+    for (String t : m.headers(HeaderName.REQUIRE)) {
+      if (t.equalsIgnoreCase(tag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Trunk from() {
@@ -354,7 +373,7 @@ final class Call implements TransactionUser {
     Trunk t = bTrunk;
     Target target = bTarget;
     int maxForwards = Math.max(0, aInvite.maxForwards() < 0 ? 69 : aInvite.maxForwards() - 1);
-    StringBuilder sb =
+    RequestText sb =
         request(
             "INVITE",
             target.requestUri(),
@@ -380,8 +399,8 @@ final class Call implements TransactionUser {
     if (body == null) {
       return; // the relay refused the offer: so was the call
     }
-    bLeg.sent(aInvite.contentType(), body);
-    byte[] bytes = withBody(sb, aInvite.contentType(), body);
+    bLeg.sent(aOfferType, body);
+    byte[] bytes = withBody(sb, aOfferType, body);
     if (LOG.isDebugEnabled()) { // no varargs array per call when off
       LOG.debug(
           "call {}: INVITE {} via trunk {} to {}",
@@ -407,10 +426,9 @@ final class Call implements TransactionUser {
    * identity only from a trusted trunk to a trusted trunk (RFC 3325: the trust domain is the trunks
    * marked trusted), its number rewritten by both trunks' numbering.
    */
-  private void passHeaders(StringBuilder sb, Trunk to) {
-    for (String name : env.passHeaders()) {
-      HeaderName h = HeaderName.of(name);
-      boolean pai = name.equalsIgnoreCase("P-Asserted-Identity");
+  private void passHeaders(RequestText sb, Trunk to) {
+    for (HeaderName h : env.passHeaders()) {
+      boolean pai = h.equals(HeaderName.P_ASSERTED_IDENTITY);
       if (pai && (!from.trusted() || !to.trusted())) {
         continue;
       }
@@ -521,7 +539,7 @@ final class Call implements TransactionUser {
   /** Our PRACK of the callee's reliable provisional {@code r}, with the answer it may carry. */
   private void prackCallee(SipMessage r, long rseq, String contentType, byte[] body) {
     String contact = firstContact(r);
-    StringBuilder sb =
+    RequestText sb =
         request(
             "PRACK",
             contact != null ? contact : bTarget.requestUri(),
@@ -569,7 +587,7 @@ final class Call implements TransactionUser {
 
   private void checkLeg(boolean callee) {
     Peer to = callee ? bTarget.peer() : aPeer;
-    StringBuilder sb =
+    RequestText sb =
         callee
             ? request("OPTIONS", bRuri(), to, 70, bFrom, bTo(), bCallId, ++bCseq)
             : request(
@@ -754,7 +772,7 @@ final class Call implements TransactionUser {
       prackOfferNow(); // the relay refused the offer: the caller cannot answer it
     }
     if (!callerRequires100rel && !(callerSupports100rel && reliable)) {
-      aTx.respond(relay(r, status));
+      aTx.respond(relayWith(r, status, body));
       return;
     }
     if (aReliable == null) {
@@ -862,12 +880,13 @@ final class Call implements TransactionUser {
       return;
     }
     answered = Instant.now();
-    aLeg.sent(ok.contentType(), bodyToCaller(ok, ok.status()));
+    byte[] body = bodyToCaller(ok, ok.status());
+    aLeg.sent(ok.contentType(), body);
     if (aSession instanceof SessionExpires.Agreed agreed) {
-      aTx.respond(relay(ok, ok.status(), agreed.lines().toArray(String[]::new)));
+      aTx.respond(relayWith(ok, ok.status(), body, agreed.lines().toArray(String[]::new)));
       aLeg.timer.arm(agreed);
     } else {
-      aTx.respond(relay(ok, ok.status()));
+      aTx.respond(relayWith(ok, ok.status(), body));
     }
     scheduleDialogCheck();
     if (LOG.isDebugEnabled()) { // no varargs array per call when off
@@ -1006,7 +1025,7 @@ final class Call implements TransactionUser {
     String ruri = fromCaller ? bRuri() : aRuri();
     String fromHeader = fromCaller ? bFrom : aFrom();
     String callId = fromCaller ? bCallId : aCallId();
-    StringBuilder sb =
+    RequestText sb =
         request(
             method,
             ruri,
@@ -1233,7 +1252,7 @@ final class Call implements TransactionUser {
     String fromHeader = callee ? bFrom : aFrom();
     String callId = callee ? bCallId : aCallId();
     long cseq = callee ? ++bCseq : aCseq++;
-    StringBuilder sb =
+    RequestText sb =
         request(
             method,
             ruri,
@@ -1449,10 +1468,10 @@ final class Call implements TransactionUser {
    * null when the relay refused it, and with it the call (488 bad SDP, 503 no ports).
    */
   private byte[] offerToCallee(Trunk t) {
-    byte[] body = aInvite.body();
+    byte[] body = aOffer;
     org.trunkline.media.MediaRelay relay = env.relay();
     boolean relayed = media != null || (relay != null && CallMedia.wanted(from, t));
-    if (!relayed || (body.length > 0 && !CallMedia.isSdp(aInvite.contentType(), body))) {
+    if (!relayed || (body.length > 0 && !CallMedia.isSdp(aOfferType, body))) {
       return body; // a body other than SDP crosses as it is
     }
     try {
@@ -1551,28 +1570,37 @@ final class Call implements TransactionUser {
 
   /** The caller's copy of a B-leg response: our To tag and Contact, the body as it came. */
   private byte[] relay(SipMessage r, int status, String... extra) {
+    return relayWith(r, status, bodyToCaller(r, status), extra);
+  }
+
+  /**
+   * {@link #relay} with the body the caller gets ({@link #bodyToCaller}), already made by the
+   * caller of this (not copied from the response again).
+   */
+  private byte[] relayWith(SipMessage r, int status, byte[] body, String... extra) {
     String contact = env.contactLine(aPeer);
-    byte[] body = bodyToCaller(r, status);
-    List<String> headers = new ArrayList<>(List.of(extra));
+    // the extra lines, then our Contact (1xx, 2xx) or the Reason (3xx-6xx): one array, no list
+    String[] headers = java.util.Arrays.copyOf(extra, extra.length + (status > 100 ? 1 : 0));
     if (status > 100 && status < 300) {
-      headers.add(contact);
+      headers[extra.length] = contact;
     }
     if (status >= 300) {
       // RFC 3326: the callee's own Reason crosses; else the cause RFC 3398 gives its status
       String reason = r.header(HeaderName.REASON);
-      headers.add(
+      headers[extra.length] =
           reason != null
               ? "Reason: " + reason
-              : Q850.reasonHeader(Q850.forStatus(status), status + " from trunk " + bTrunk.name()));
+              : Q850.reasonHeader(Q850.forStatus(status), status + " from trunk " + bTrunk.name());
     }
-    return Responses.build(
+    return Responses.buildTagged(
         aInvite,
+        aLocalTag, // Responses.toTag(aInvite), not derived again per answer
         status,
         r.reason(),
         aPeer.address(),
         body.length > 0 ? r.contentType() : null,
         body,
-        headers.toArray(String[]::new));
+        headers);
   }
 
   private byte[] ack(SipMessage ok, String contentType, byte[] body) {
@@ -1682,7 +1710,7 @@ final class Call implements TransactionUser {
    * The start of a request we send in one of the legs: the request line, a Via of ours with a new
    * branch, Max-Forwards, From, To, Call-ID and CSeq.
    */
-  private StringBuilder request(
+  private RequestText request(
       String method,
       String ruri,
       Peer to,
@@ -1691,7 +1719,7 @@ final class Call implements TransactionUser {
       String toHeader,
       String callId,
       long cseq) {
-    StringBuilder sb = new StringBuilder(1024);
+    RequestText sb = RequestText.begin();
     sb.append(method).append(' ').append(ruri).append(" SIP/2.0\r\n");
     outMethod = method;
     via(sb, to, env.localHost(to));
@@ -1724,23 +1752,18 @@ final class Call implements TransactionUser {
     return aInvite.header(HeaderName.TO) + ";tag=" + aLocalTag;
   }
 
-  private static byte[] noBody(StringBuilder sb) {
-    return withBody(sb, null, new byte[0]);
+  private static byte[] noBody(RequestText sb) {
+    return sb.finish(null, NO_BODY);
   }
 
   /** Ends the headers (Content-Type when there is a body, Content-Length) and appends the body. */
-  private static byte[] withBody(StringBuilder sb, String contentType, byte[] body) {
-    if (body.length > 0 && contentType != null) {
-      sb.append("Content-Type: ").append(contentType).append("\r\n");
-    }
-    sb.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-    byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] bytes = java.util.Arrays.copyOf(head, head.length + body.length);
-    System.arraycopy(body, 0, bytes, head.length, body.length);
-    return bytes;
+  private static byte[] withBody(RequestText sb, String contentType, byte[] body) {
+    return sb.finish(contentType, body);
   }
 
-  private void via(StringBuilder sb, Peer to, String local) {
+  private static final byte[] NO_BODY = new byte[0];
+
+  private void via(RequestText sb, Peer to, String local) {
     outBranch = layer().newBranch();
     sb.append("Via: SIP/2.0/")
         .append(to.transport().name())

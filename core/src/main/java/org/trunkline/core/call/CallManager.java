@@ -45,8 +45,8 @@ public final class CallManager {
   private final LongAdder failed = new LongAdder();
   private volatile Router router;
   private volatile Predicate<Trunk> down = t -> false;
-  private volatile List<String> passHeaders =
-      org.trunkline.core.trunk.CallPolicy.DEFAULT_PASS_HEADERS;
+  private volatile List<org.trunkline.sip.HeaderName> passHeaders =
+      headerNames(org.trunkline.core.trunk.CallPolicy.DEFAULT_PASS_HEADERS);
   private volatile CdrSink sink = CdrSink.NONE;
   private volatile TraceSink trace = TraceSink.NONE;
   private final TrunkLimits limits = new TrunkLimits(System::currentTimeMillis);
@@ -109,12 +109,17 @@ public final class CallManager {
 
   /** The headers that cross from caller to callee and the global limits (reload). */
   public void policy(org.trunkline.core.trunk.CallPolicy policy) {
-    this.passHeaders = policy.passHeaders();
+    this.passHeaders = headerNames(policy.passHeaders());
     this.policy = policy;
   }
 
   private volatile org.trunkline.core.trunk.CallPolicy policy =
       org.trunkline.core.trunk.CallPolicy.DEFAULT;
+
+  /** The names looked up once per policy, not once per name and INVITE. */
+  private static List<org.trunkline.sip.HeaderName> headerNames(List<String> names) {
+    return names.stream().map(org.trunkline.sip.HeaderName::of).toList();
+  }
 
   /** A new INVITE from {@code from} (already through ingress and the basic checks). */
   public void invite(Trunk from, ServerTransaction tx, SipMessage invite) {
@@ -140,8 +145,9 @@ public final class CallManager {
       return;
     }
     org.trunkline.core.trunk.CallPolicy timers = policy;
-    if (SessionExpires.asUas(invite, timers.sessionExpires(), timers.minSe())
-        instanceof SessionExpires.TooSmall small) {
+    SessionExpires.Uas session =
+        SessionExpires.asUas(invite, timers.sessionExpires(), timers.minSe());
+    if (session instanceof SessionExpires.TooSmall small) {
       // RFC 4028 §9: refused before anything is routed; the caller tries again with our Min-SE
       refused(
           from,
@@ -217,7 +223,8 @@ public final class CallManager {
             caller,
             callerDialed,
             calledDialed,
-            routing.get());
+            routing.get(),
+            session);
     byCallId.put(callId, call);
     // every message of the call runs on this loop, whichever socket reads it
     client.get().keep(callId);
@@ -534,7 +541,7 @@ public final class CallManager {
     }
 
     @Override
-    public List<String> passHeaders() {
+    public List<org.trunkline.sip.HeaderName> passHeaders() {
       return passHeaders;
     }
 

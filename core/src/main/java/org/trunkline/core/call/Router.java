@@ -33,8 +33,18 @@ public final class Router {
 
   private final TrunksConfig config;
 
+  /** Each route's {@link Routing#how}, written once here instead of once per call. */
+  private final java.util.Map<Route, String> how = new java.util.IdentityHashMap<>();
+
   public Router(TrunksConfig config) {
     this.config = config;
+    for (Route r : config.routes()) {
+      how.put(r, how(r));
+    }
+  }
+
+  private static String how(Route r) {
+    return "route \"" + r.prefix() + "\" " + r.trunks();
   }
 
   /**
@@ -89,11 +99,9 @@ public final class Router {
     if (up.isEmpty()) {
       return Optional.empty();
     }
+    String text = how.get(route); // always there: the routes are the config's own objects
     return Optional.of(
         new Routing(
-            up,
-            route.failoverOn(),
-            "route \"" + route.prefix() + "\" " + route.trunks(),
-            route.tryingTimeout()));
+            up, route.failoverOn(), text != null ? text : how(route), route.tryingTimeout()));
   }
 }

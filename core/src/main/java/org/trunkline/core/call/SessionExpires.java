@@ -52,11 +52,13 @@ record SessionExpires(int seconds, String refresher) {
 
   /** Whether {@code m} lists {@code tag} in Supported or Require. */
   static boolean supports(SipMessage m, String tag) {
-    for (HeaderName h : List.of(HeaderName.SUPPORTED, HeaderName.REQUIRE)) {
-      for (String t : m.headers(h)) {
-        if (t.strip().equalsIgnoreCase(tag)) {
-          return true;
-        }
+    return lists(m, HeaderName.SUPPORTED, tag) || lists(m, HeaderName.REQUIRE, tag);
+  }
+
+  private static boolean lists(SipMessage m, HeaderName h, String tag) {
+    for (String t : m.headers(h)) {
+      if (t.strip().equalsIgnoreCase(tag)) {
+        return true;
       }
     }
     return false;
@@ -64,7 +66,12 @@ record SessionExpires(int seconds, String refresher) {
 
   /** Whether {@code m}'s Allow lists {@code method}. */
   static boolean allows(SipMessage m, String method) {
-    return m.headers(HeaderName.ALLOW).stream().anyMatch(a -> a.strip().equalsIgnoreCase(method));
+    for (String a : m.headers(HeaderName.ALLOW)) {
+      if (a.strip().equalsIgnoreCase(method)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The header line, e.g. {@code Session-Expires: 1800;refresher=uac}. */
@@ -114,14 +121,14 @@ record SessionExpires(int seconds, String refresher) {
     if (ours == 0) {
       return new None();
     }
-    Optional<SessionExpires> asked = of(request);
-    if (asked.isPresent() && asked.get().seconds() < minSe) {
+    SessionExpires asked = of(request).orElse(null);
+    if (asked != null && asked.seconds() < minSe) {
       return new TooSmall(minSe);
     }
     boolean peerSupports = supports(request, "timer");
     int floor = Math.max(minSe(request), minSe);
-    int seconds = Math.max(floor, Math.min(asked.map(SessionExpires::seconds).orElse(ours), ours));
-    String refresher = asked.map(SessionExpires::refresher).orElse(null);
+    int seconds = Math.max(floor, Math.min(asked != null ? asked.seconds() : ours, ours));
+    String refresher = asked != null ? asked.refresher() : null;
     boolean peerRefreshes = peerSupports && (refresher == null || refresher.equals(UAC));
     return new Agreed(seconds, peerRefreshes, peerSupports);
   }

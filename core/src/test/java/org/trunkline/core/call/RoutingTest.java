@@ -63,6 +63,10 @@ class RoutingTest {
     assertThat(route("+74959999999", acme, Set.of())).containsExactly("carrier1", "carrier2");
     assertThat(router.route("+74959999999", acme, t -> false).orElseThrow().failoverOn())
         .containsExactly(503);
+    // the text is made once per route (Router's constructor); every call gets the same one
+    assertThat(router.route("+74959999999", acme, t -> false).orElseThrow().how())
+        .isEqualTo("route \"+7495\" [carrier1, carrier2]")
+        .isSameAs(router.route("+74951111111", c1, t -> false).orElseThrow().how());
     assertThat(route("+78121234567", acme, Set.of())).containsExactly("carrier3");
     assertThat(route("+4930123", acme, Set.of())).containsExactly("carrier1");
   }

@@ -54,6 +54,25 @@ public final class Responses {
       String contentType,
       byte[] body,
       String... headers) {
+    return buildTagged(req, null, status, reason, source, contentType, body, headers);
+  }
+
+  /**
+   * As {@link #build(SipMessage, int, String, InetSocketAddress, String, byte[], String...)}, with
+   * the To tag {@link #toTag} gives {@code req} already known to the caller (a B2BUA relaying
+   * several answers to one INVITE), so it is not derived again per response.
+   *
+   * @param toTag {@code toTag(req)}, or null to derive it here
+   */
+  public static byte[] buildTagged(
+      SipMessage req,
+      String toTag,
+      int status,
+      String reason,
+      InetSocketAddress source,
+      String contentType,
+      byte[] body,
+      String... headers) {
     Out out = SCRATCH.get().reset();
     out.ascii("SIP/2.0 ").number(status).ascii(" ").text(reason).crlf();
     boolean top = true;
@@ -74,7 +93,7 @@ public final class Responses {
       out.ascii("To: ").text(to);
       // §8.2.6.2: a tag on every response but 100 when the request had none.
       if (req.toTag() == null && status > 100) {
-        out.ascii(";tag=").ascii(toTag(req));
+        out.ascii(";tag=").ascii(toTag != null ? toTag : toTag(req));
       }
       out.crlf();
     }

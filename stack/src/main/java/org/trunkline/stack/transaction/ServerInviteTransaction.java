@@ -29,7 +29,11 @@ public final class ServerInviteTransaction extends ServerTransaction {
   /** Timer H, I or L. */
   private Scheduler.Scheduled timerHIL;
 
-  /** The key the ACK for our 2xx is found by (Call-ID, CSeq number, From tag), while Accepted. */
+  /**
+   * The key the ACK for our 2xx is found by (Call-ID, CSeq number, From tag): made by the layer
+   * when the INVITE arrives (so a 2xx does not parse the request again), dropped by a non-2xx final
+   * answer; in the layer's table of ACKs while Accepted.
+   */
   String ackKey;
 
   ServerInviteTransaction(TransactionLayer layer, String key, Peer peer, byte[] request) {
@@ -183,6 +187,7 @@ public final class ServerInviteTransaction extends ServerTransaction {
     }
     // §17.2.1: 300-699: Completed, Timer G (unreliable) and Timer H.
     state = State.COMPLETED;
+    ackKey = null; // no 2xx, no ACK of one to find
     releaseRequest();
     if (!peer.reliable()) {
       intervalG = t1;

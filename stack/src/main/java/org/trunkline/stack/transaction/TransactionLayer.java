@@ -294,6 +294,8 @@ public final class TransactionLayer {
     }
     if (method.equals(SipMethod.INVITE)) {
       ServerInviteTransaction invite = new ServerInviteTransaction(this, key, source, raw);
+      // the key its 2xx's ACK will be found by, while the request is parsed (not parsed again then)
+      invite.ackKey = TransactionKeys.ackForSuccess(m);
       servers.put(key, invite);
       invite.startTimers();
       toUser(invite, m);
@@ -421,7 +423,9 @@ public final class TransactionLayer {
 
   /** A server INVITE transaction sent a 2xx: its ACK will come with a branch of its own. */
   void awaitAck(ServerInviteTransaction tx) {
-    tx.ackKey = TransactionKeys.ackForSuccess(tx.parsed());
+    if (tx.ackKey == null) {
+      tx.ackKey = TransactionKeys.ackForSuccess(tx.parsed());
+    }
     acks.put(tx.ackKey, tx);
   }
 

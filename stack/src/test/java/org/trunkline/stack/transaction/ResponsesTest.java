@@ -231,6 +231,36 @@ class ResponsesTest {
         .as("%s from %s", req, source)
         .isEqualTo(new String(expected, StandardCharsets.UTF_8));
     assertThat(actual).isEqualTo(expected);
+    // the same with the tag the caller already has (a B2BUA relaying several answers)
+    assertThat(
+            Responses.buildTagged(
+                req,
+                Responses.toTag(req),
+                status,
+                "Reason \u00e9",
+                source,
+                contentType,
+                body,
+                headers))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void aTagGivenByTheCallerIsTheOneWrittenWhenTheRequestHasNone() {
+    SipMessage req = parse(request("INVITE", VIAS[0], FROMS[0], TOS[0], 1, false));
+    String text =
+        new String(
+            Responses.buildTagged(req, "tlgiven", 180, "Ringing", SOURCES[1], null, new byte[0]),
+            StandardCharsets.UTF_8);
+    assertThat(text).contains("\r\nTo: <sip:bob@example.com>;tag=tlgiven\r\n");
+    SipMessage tagged = parse(request("INVITE", VIAS[0], FROMS[0], TOS[1], 1, false));
+    assertThat(
+            new String(
+                Responses.buildTagged(
+                    tagged, "tlgiven", 180, "Ringing", SOURCES[1], null, new byte[0]),
+                StandardCharsets.UTF_8))
+        .contains("\r\nTo: <sip:bob@example.com>;tag=t9\r\n")
+        .doesNotContain("tlgiven");
   }
 
   /** The builder as it was before it wrote bytes (main 2477f55), kept as the reference. */
