@@ -65,8 +65,8 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
 
   /**
    * A batch of this many records or more: the writer goes on without a nap. Above a normal nap's
-   * batch at a busy server's rate (5,000 calls/s, ~7,000 messages in 100 ms), so that a full nap
-   * is not followed by a second, tiny batch; a ring filling faster wakes the writer by itself.
+   * batch at a busy server's rate (5,000 calls/s, ~7,000 messages in 100 ms), so that a full nap is
+   * not followed by a second, tiny batch; a ring filling faster wakes the writer by itself.
    */
   static final int BUSY = 16_384;
 
