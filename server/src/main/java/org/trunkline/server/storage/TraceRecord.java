@@ -1,9 +1,12 @@
 package org.trunkline.server.storage;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.trunkline.core.trace.TracedMessage;
 import org.trunkline.stack.TraceTap;
@@ -175,11 +178,7 @@ final class TraceRecord {
   /** As {@link #callId}, without an object: {@code start << 32 | length}, or -1 when none. */
   static long callIdAt(byte[] b, int off, int len) {
     int end = off + len;
-    int line = off;
-    while (line < end && b[line] != '\n') {
-      line++; // the start line
-    }
-    line++;
+    int line = lf(b, off, end) + 1; // after the start line
     while (line < end) {
       if (b[line] == '\r' || b[line] == '\n') {
         return -1; // the blank line: the headers are over
@@ -210,12 +209,37 @@ final class TraceRecord {
           return (long) v << 32 | Math.min(e - v, MAX_CALL_ID);
         }
       }
-      while (line < end && b[line] != '\n') {
-        line++;
-      }
-      line++;
+      line = lf(b, line, end) + 1;
     }
     return -1;
+  }
+
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * Where the first LF of {@code b[from, end)} is, or {@code end}: eight bytes a step (the trace
+   * writer scans every message's header lines up to its Call-ID).
+   */
+  static int lf(byte[] b, int from, int end) {
+    int i = from;
+    for (; i + 8 <= end; i += 8) {
+      long w = (long) LONG_LE.get(b, i) ^ LFS; // a zero byte where an LF was
+      // the lowest high bit set marks the first zero byte (borrows only mark bytes above it)
+      long z = (w - ONES) & ~w & HIGHS;
+      if (z != 0) {
+        return i + (Long.numberOfTrailingZeros(z) >>> 3);
+      }
+    }
+    for (; i < end; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return end;
   }
 
   static int start(long callIdAt) {

@@ -73,6 +73,8 @@ final class TraceRing {
   private long tail;
   private long records;
   private long captured;
+  private boolean crossed; // the last record published filled the ring past a quarter
+  private final int quarterRecords;
   private final InetAddress[] addressKeys = new InetAddress[ADDRESSES];
   private final byte[][] addressBytes = new byte[ADDRESSES][];
 
@@ -99,6 +101,7 @@ final class TraceRing {
     this.buf = new byte[bytes];
     this.mask = bytes - 1;
     this.maxRecords = maxRecords;
+    this.quarterRecords = Math.max(1, maxRecords / 4);
   }
 
   /** The ring's bytes for {@code queue} messages: 256 each, a power of two in 64 KiB..1 GiB. */
@@ -199,10 +202,15 @@ final class TraceRing {
     int at = (int) (t & mask);
     int toEnd = buf.length - at;
     int pad = toEnd < size ? toEnd : 0;
-    if (records - (long) CONSUMED.getAcquire(this) >= maxRecords
-        || t + pad + size - (long) HEAD.getAcquire(this) > buf.length) {
+    long waiting = records - (long) CONSUMED.getAcquire(this);
+    long used = t - (long) HEAD.getAcquire(this);
+    if (waiting >= maxRecords || used + pad + size > buf.length) {
       return -1;
     }
+    // Upward through a quarter of the records or of the bytes: the writer should come now rather
+    // than at the end of its nap (it is told by whoever calls kick()).
+    int quarter = buf.length >> 2;
+    crossed = waiting + 1 == quarterRecords || used < quarter && used + pad + size >= quarter;
     if (pad > 0) {
       INT.set(buf, at, -pad);
       tail = t + pad;
@@ -216,6 +224,15 @@ final class TraceRing {
     tail += (HEADER + payload + 7) & ~7;
     RECORDS.setOpaque(this, records + 1);
     PUBLISHED.setRelease(this, tail);
+  }
+
+  /**
+   * Whether the record just kept filled this ring past a quarter (of its records or its bytes), so
+   * that the writer should drain it without finishing its nap. Producer only, right after {@link
+   * #message} or {@link #link} returned true.
+   */
+  boolean kick() {
+    return crossed;
   }
 
   /** Writes {@code a}'s IP into 16 bytes at {@code at}; returns its length (0 for none). */

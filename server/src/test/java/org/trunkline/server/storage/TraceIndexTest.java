@@ -27,6 +27,32 @@ class TraceIndexTest {
   }
 
   @Test
+  void theHashTellsApartNamesThatDifferInOneByteOrInLength() {
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    byte[] base = "a84b4c76e66710@192.0.2.4-and-some-more".getBytes(StandardCharsets.US_ASCII);
+    int n = 0;
+    for (int len = 0; len <= base.length; len++) {
+      seen.add(TraceIndex.MIX.of(base, 0, len));
+      n++;
+      for (int i = 0; i < len; i++) {
+        byte[] b = java.util.Arrays.copyOf(base, len);
+        b[i] ^= 1;
+        seen.add(TraceIndex.MIX.of(b, 0, len));
+        n++;
+      }
+    }
+    assertThat(seen).as("%d names, as many hashes", n).hasSize(n);
+    byte[] framed =
+        ("xyz" + new String(base, StandardCharsets.US_ASCII) + "!")
+            .getBytes(StandardCharsets.US_ASCII);
+    assertThat(TraceIndex.MIX.of(framed, 3, base.length))
+        .as("the same bytes at another offset")
+        .isEqualTo(TraceIndex.MIX.of(base, 0, base.length));
+    byte[] zeros = new byte[16];
+    assertThat(TraceIndex.MIX.of(zeros, 0, 7)).isNotEqualTo(TraceIndex.MIX.of(zeros, 0, 8));
+  }
+
+  @Test
   void twoCallIdsWithTheSameHashEachGetOnlyTheirOwnMessages() {
     TraceIndex x = new TraceIndex(SAME);
     message(x, "a@x", 10, 1, "10.0.0.1");

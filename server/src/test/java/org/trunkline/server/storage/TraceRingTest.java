@@ -199,6 +199,33 @@ class TraceRingTest {
   }
 
   @Test
+  void aRingSaysOnceWhenItFillsPastAQuarterOfItsRecordsOrBytes() {
+    TraceRing byRecords = new TraceRing(Thread.currentThread(), 64 * 1024, 8);
+    List<Boolean> kicks = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      assertThat(byRecords.link("c" + i + "@x", "t", i)).isTrue();
+      kicks.add(byRecords.kick());
+    }
+    // the second of 8 records fills a quarter; the writer is told once, not on every later one
+    assertThat(kicks).containsExactly(false, true, false, false, false, false, false, false);
+    drain(byRecords);
+    assertThat(byRecords.link("again@x", "t", 9)).isTrue();
+    assertThat(byRecords.kick()).isFalse();
+    assertThat(byRecords.link("again2@x", "t", 9)).isTrue();
+    assertThat(byRecords.kick()).as("drained, then a quarter again").isTrue();
+
+    TraceRing byBytes = new TraceRing(Thread.currentThread(), 64 * 1024, 1_000_000);
+    byte[] m = new byte[4096 - TraceRing.HEADER]; // 4 KiB records: 4 fill a quarter of 64 KiB
+    kicks.clear();
+    for (int i = 0; i < 6; i++) {
+      assertThat(byBytes.message(TraceTap.Direction.IN, Transport.UDP, US, PEER, m, 0, m.length, i))
+          .isTrue();
+      kicks.add(byBytes.kick());
+    }
+    assertThat(kicks).containsExactly(false, false, false, true, false, false);
+  }
+
+  @Test
   void itsSizeIsAPowerOfTwoOfAtLeast256BytesAMessage() {
     assertThat(TraceRing.bytesFor(65_536)).isEqualTo(16 << 20);
     assertThat(TraceRing.bytesFor(4)).isEqualTo(64 * 1024);

@@ -105,6 +105,39 @@ class TraceStoreTest {
     assertThat(TraceRecord.callIdText(framed, 2, framed.length - 4)).isEqualTo("mid");
   }
 
+  @Test
+  void findsTheCallIdWhereverItsLinesFallInEightByteWords() {
+    // the scan looks for LFs eight bytes a step: every alignment of every line end, and LFs in
+    // the last bytes of the message, must give what a byte-by-byte scan gives
+    for (int pad = 0; pad < 24; pad++) {
+      for (int start = 0; start < 9; start++) {
+        String head = "x".repeat(start) + "OPTIONS sip:a SIP/2.0\r\n";
+        String m =
+            head + "Via: " + "v".repeat(pad) + "\r\nTo: <sip:b>\nCall-ID: c" + pad + "\r\n\r\n";
+        byte[] b = m.getBytes(StandardCharsets.US_ASCII);
+        assertThat(TraceRecord.callIdText(b, start, b.length - start))
+            .as("pad %d start %d", pad, start)
+            .isEqualTo("c" + pad);
+        String cut = head + "Via: " + "v".repeat(pad) + "\ni:" + "k".repeat(pad % 5);
+        byte[] c = cut.getBytes(StandardCharsets.US_ASCII);
+        assertThat(TraceRecord.callIdText(c, start, c.length - start))
+            .as("cut %d start %d", pad, start)
+            .isEqualTo("k".repeat(pad % 5));
+      }
+    }
+    byte[] lfs = "\n".repeat(20).getBytes(StandardCharsets.US_ASCII);
+    for (int from = 0; from < 20; from++) {
+      assertThat(TraceRecord.lf(lfs, from, 20)).isEqualTo(from);
+    }
+    byte[] none = "abcdefghijklmnopq\n".getBytes(StandardCharsets.US_ASCII);
+    assertThat(TraceRecord.lf(none, 0, 17)).as("an LF past the end is not seen").isEqualTo(17);
+    assertThat(TraceRecord.lf(none, 3, 18)).isEqualTo(17);
+    // bytes with the high bit set (UTF-8) next to an LF
+    byte[] high = {(byte) 0xc3, (byte) 0xa9, 0x0b, 0x09, (byte) 0xff, 0x0a, 0x41, 0x0a, 0x0a};
+    assertThat(TraceRecord.lf(high, 0, high.length)).isEqualTo(5);
+    assertThat(TraceRecord.lf(high, 6, high.length)).isEqualTo(7);
+  }
+
   private static String callId(String message) {
     byte[] b = message.getBytes(StandardCharsets.US_ASCII);
     return TraceRecord.callIdText(b, 0, b.length);
