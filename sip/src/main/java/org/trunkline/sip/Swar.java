@@ -111,6 +111,49 @@ final class Swar {
     return e;
   }
 
+  private static final long CASE_BITS = 0x2020202020202020L;
+  private static final long SEMIS = of(';');
+  private static final long COMMAS = of(',');
+  private static final long BANGS = of('!');
+
+  /**
+   * Each byte of {@code w} that has bit {@code 0x40} with {@code | 0x20}: upper-case letters become
+   * lower case, and no byte without bit 0x40 changes. Compared with lower-case letters and bytes
+   * below 0x40 (a key such as {@code ;tag=}), a folded byte matches only a byte that was that
+   * letter in either case, or that very byte.
+   */
+  static long foldCase(long w) {
+    return w | ((w >>> 1) & CASE_BITS);
+  }
+
+  /**
+   * The first byte in {@code [p, e)} that ends an unquoted parameter value ({@code ; , SP HT CR
+   * LF}, {@link Chars#PARAM_VALUE_END}), or {@code e}. Per word the lowest byte that is {@code ;},
+   * {@code ,} or below {@code !} (the borrow test of {@link #zeros} against 0x21: exact for the
+   * lowest flag); a flagged control byte that does not end the value sends the rest to the byte
+   * walk.
+   */
+  static int paramValueEnd(byte[] b, int p, int e) {
+    for (; p + Long.BYTES <= e; p += Long.BYTES) {
+      long w = word(b, p);
+      long m = zeros(w ^ SEMIS) | zeros(w ^ COMMAS) | ((w - BANGS) & ~w & HIGHS);
+      if (m != 0) {
+        int q = p + (Long.numberOfTrailingZeros(m) >>> 3);
+        if (Chars.is(b[q], Chars.PARAM_VALUE_END)) {
+          return q;
+        }
+        p = q + 1;
+        break;
+      }
+    }
+    for (; p < e; p++) {
+      if (Chars.is(b[p], Chars.PARAM_VALUE_END)) {
+        return p;
+      }
+    }
+    return e;
+  }
+
   private static final long CRS = of('\r');
   private static final long LFS = of('\n');
 
