@@ -1,0 +1,269 @@
+package org.trunkline.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sixth parser session's scan: a line's LF found from its start in the words loaded for the
+ * colon, value bounds kept by no one and found when asked (lazy), and {@code ;tag=} / {@code
+ * ;branch=} read with one word compare. Each rewrite is checked against the eager or byte-wise walk
+ * it replaced, over the RFC 4475/5118 torture corpus and random inputs.
+ */
+class LazyScanTest {
+
+  /**
+   * Lazy against eager over the torture corpus: every indexed line's value bounds, found when
+   * asked, are the ones the old scan trimmed eagerly after each line, and so is every other span of
+   * the index ({@link ScanRewriteTest} does the same over random messages).
+   */
+  @Test
+  void theLazyValueBoundsAreTheEagerOnesOverTheTortureCorpus() {
+    SipParser parser = new SipParser();
+    int lines = 0;
+    for (Vectors.Vector v : Vectors.all()) {
+      byte[] b = v.bytes();
+      SipMessage m = parser.parseDatagram(b);
+      for (int i = 0; i < m.headerCount(); i++) {
+        int[] eager = eagerRow(b, m.lineStart(i), m.end);
+        assertThat(
+                new int[] {
+                  m.lineStart(i), m.nameEnd(i), m.valueStart(i), m.valueEnd(i), m.lineEnd(i)
+                })
+            .as(v + " line " + i)
+            .containsExactly(eager);
+        lines++;
+      }
+    }
+    assertThat(lines).isGreaterThan(500);
+  }
+
+  /**
+   * The eager scan's row {lineStart, nameEnd, valueStart, valueEnd, lineEnd} of a good header line
+   * at {@code p}: the name, the colon, the LF not followed by SP/HT, then the value trimmed at
+   * once, as main at fba3c8f did it.
+   */
+  private static int[] eagerRow(byte[] b, int p, int end) {
+    int lineStart = p;
+    while (p < end && Chars.isToken(b[p])) {
+      p++;
+    }
+    int nameEnd = p;
+    while (p < end && Chars.isWs(b[p])) {
+      p++;
+    }
+    int colon = p;
+    int nl = p;
+    while (true) {
+      while (nl < end && b[nl] != '\n') {
+        nl++;
+      }
+      if (nl + 1 < end && Chars.isWs(b[nl + 1])) {
+        nl++;
+        continue;
+      }
+      break;
+    }
+    int vs = colon + 1;
+    while (vs < nl && (Chars.isWs(b[vs]) || b[vs] == '\r' || b[vs] == '\n')) {
+      vs++;
+    }
+    int ve = nl;
+    while (ve > vs && (b[ve - 1] == '\r' || Chars.isWs(b[ve - 1]))) {
+      ve--;
+    }
+    return new int[] {lineStart, nameEnd, vs, ve, nl + 1};
+  }
+
+  /** The first flag over three words is the first set bit of the 192-bit string they make. */
+  @Test
+  void theFirstFlagOfThreeWordsIsTheLowestSetBit() {
+    Random random = new Random(61);
+    for (int round = 0; round < 200_000; round++) {
+      long[] w = new long[3];
+      int set = 1 + random.nextInt(3);
+      for (int k = 0; k < set; k++) {
+        int bit = random.nextInt(192);
+        w[bit / 64] |= 1L << (bit % 64);
+      }
+      if (random.nextBoolean()) {
+        w[2] |= random.nextLong();
+      }
+      int expected = -1;
+      for (int bit = 0; bit < 192 && expected < 0; bit++) {
+        if ((w[bit / 64] >>> (bit % 64) & 1) != 0) {
+          expected = bit;
+        }
+      }
+      assertThat(SipParser.firstFlag(w[0], w[1], w[2]))
+          .as("%x %x %x", w[0], w[1], w[2])
+          .isEqualTo(expected);
+    }
+  }
+
+  /** The 8-bytes-a-step end of an unquoted parameter value against the byte walk it replaced. */
+  @Test
+  void theParamValueEndIsTheByteWalks() {
+    Random random = new Random(67);
+    byte[] near = {
+      ';',
+      ',',
+      ' ',
+      '\t',
+      '\r',
+      '\n',
+      0,
+      1,
+      0x1f,
+      0x20,
+      0x21,
+      '"',
+      0x7f,
+      (byte) 0x80,
+      (byte) 0xa0,
+      (byte) 0xa1,
+      (byte) 0xbb,
+      (byte) 0xff,
+      '=',
+      'a'
+    };
+    int ended = 0;
+    for (int round = 0; round < 200_000; round++) {
+      byte[] b = new byte[random.nextInt(72)];
+      int density = 2 + random.nextInt(30);
+      for (int i = 0; i < b.length; i++) {
+        b[i] =
+            random.nextInt(density) == 0
+                ? near[random.nextInt(near.length)]
+                : (byte) (0x21 + random.nextInt(94));
+      }
+      int p = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+      int e = p + random.nextInt(b.length - p + 1);
+      int expected = p;
+      while (expected < e && !Chars.is(b[expected], Chars.PARAM_VALUE_END)) {
+        expected++;
+      }
+      assertThat(Swar.paramValueEnd(b, p, e))
+          .as("%s [%d, %d)", HexFormat.of().formatHex(b), p, e)
+          .isEqualTo(expected);
+      ended += expected < e ? 1 : 0;
+    }
+    assertThat(ended).isBetween(25_000, 175_000);
+  }
+
+  /**
+   * The word compare of {@code ;tag=} and {@code ;branch=} gives what the byte walk gives, at every
+   * {@code ;} of random parameter lists made of look-alike names (any case, bytes one bit away from
+   * a letter, LWS around the name and the {@code =}, quoted values, values cut at the end).
+   */
+  @Test
+  void theWordCompareOfTagAndBranchIsTheByteWalks() {
+    Random random = new Random(71);
+    String[] pieces = {
+      ";tag=",
+      ";TAG=",
+      ";Tag=",
+      ";tAg=",
+      ";branch=",
+      ";BRANCH=",
+      ";Branch=",
+      ";tag",
+      ";branch",
+      "; tag=",
+      ";tag =",
+      ";tag= ",
+      ";tag=\"",
+      ";branch=\"q\"",
+      ";tog=",
+      ";t@g=",
+      ";tag\u0000",
+      ";tagx=",
+      ";branchy=",
+      ";bran=",
+      "\u00d4AG=",
+      ";\u0014ag=",
+      ";TA\u00c7=",
+      ";t`g=",
+      ";tag\u001d",
+      "abc",
+      "z9hG4bK-1",
+      "x",
+      ",",
+      " ",
+      "\t",
+      "\r\n ",
+      "\"",
+      "=",
+      ";",
+      "é",
+      "\u007f"
+    };
+    int found = 0;
+    for (int round = 0; round < 200_000; round++) {
+      StringBuilder s = new StringBuilder();
+      int n = 1 + random.nextInt(8);
+      for (int i = 0; i < n; i++) {
+        s.append(pieces[random.nextInt(pieces.length)]);
+      }
+      byte[] b = s.toString().getBytes(StandardCharsets.ISO_8859_1);
+      int e = b.length - random.nextInt(Math.min(4, b.length) + 1);
+      for (int p = 0; p < e; p++) {
+        if (b[p] != ';') {
+          continue;
+        }
+        for (Params.Name name : new Params.Name[] {Params.TAG, Params.BRANCH}) {
+          long expected = Params.paramAt(b, p, e, name.name);
+          assertThat(Params.paramAt(b, p, e, name))
+              .as("%s at %d of [0, %d) for %s", s, p, e, name.name)
+              .isEqualTo(expected);
+          found += expected >= 0 ? 1 : 0;
+        }
+      }
+      assertThat(Params.find(b, 0, e, Params.TAG, false))
+          .as(s.toString())
+          .isEqualTo(oldFind(b, 0, e, "tag"));
+    }
+    assertThat(found).isGreaterThan(20_000);
+  }
+
+  /** Params.find as it was: the byte walk's paramAt at each ';' outside quotes. */
+  private static long oldFind(byte[] b, int s, int e, String name) {
+    int p = s;
+    while (p < e) {
+      byte c = b[p];
+      if (c == '"') {
+        p = Params.skipQuoted(b, p, e);
+        if (p < 0) {
+          return Params.ABSENT;
+        }
+        continue;
+      }
+      if (c == ';') {
+        long span = Params.paramAt(b, p, e, name);
+        if (span != Params.ABSENT) {
+          return span == Params.UNTERMINATED ? Params.ABSENT : span;
+        }
+      }
+      p++;
+    }
+    return Params.ABSENT;
+  }
+
+  /** A name that is not lower-case letters and bytes without bit 0x40 never takes the fast path. */
+  @Test
+  void onlyNamesTheWordCompareIsExactForTakeTheFastPath() {
+    assertThat(Params.TAG.keyLength).isEqualTo(5);
+    assertThat(Params.BRANCH.keyLength).isEqualTo(8);
+    assertThat(new Params.Name("maddr").keyLength).isEqualTo(7);
+    assertThat(new Params.Name("x_y").keyLength).isZero();
+    assertThat(new Params.Name("a@b").keyLength).isZero();
+    assertThat(new Params.Name("transport").keyLength).isZero();
+    byte[] b = ";x_y=1;;;;".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(Params.paramAt(b, 0, b.length, new Params.Name("x_y"))).isEqualTo(Params.span(5, 6));
+    byte[] at = ";a`b=1;;;;".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(Params.paramAt(at, 0, at.length, new Params.Name("a@b"))).isEqualTo(Params.ABSENT);
+  }
+}
