@@ -104,6 +104,47 @@ class LazyScanTest {
     }
   }
 
+  /**
+   * The searches' last word (overlapping bytes before the start, exact flags) finds what a byte
+   * walk finds, over spans of every length and start, made of the searched bytes, bytes one bit
+   * away from them (where a borrow would show a false flag), zero and high bytes.
+   */
+  @Test
+  void theSearchesLastOverlappingWordFindsWhatTheByteWalkFinds() {
+    Random random = new Random(73);
+    String alphabet = ";:,-\"#<=>?\u0000\u0001\u0080\u0081\u00ff\u00fea";
+    int found = 0;
+    for (int round = 0; round < 200_000; round++) {
+      byte[] b = new byte[random.nextInt(40)];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = (byte) alphabet.charAt(random.nextInt(alphabet.length()));
+      }
+      int s = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+      int e = s + random.nextInt(b.length - s + 1);
+      String text = HexFormat.of().formatHex(b) + " [" + s + ", " + e + ")";
+      int two = firstOf(b, s, e, ";,");
+      assertThat(Swar.indexOfAny(b, s, e, Swar.of(';'), Swar.of(','))).as(text).isEqualTo(two);
+      assertThat(Swar.indexOfAny(b, s, e, Swar.of('"'), Swar.of(';'), Swar.of('\u0080')))
+          .as(text)
+          .isEqualTo(firstOf(b, s, e, "\";\u0080"));
+      assertThat(
+              Swar.indexOfAny(b, s, e, Swar.of('<'), Swar.of('>'), Swar.of('\u0000'), Swar.of(',')))
+          .as(text)
+          .isEqualTo(firstOf(b, s, e, "<>\u0000,"));
+      found += two < e ? 1 : 0;
+    }
+    assertThat(found).isBetween(50_000, 190_000);
+  }
+
+  private static int firstOf(byte[] b, int s, int e, String bytes) {
+    for (int p = s; p < e; p++) {
+      if (bytes.indexOf((char) (b[p] & 0xff)) >= 0) {
+        return p;
+      }
+    }
+    return e;
+  }
+
   /** The 8-bytes-a-step end of an unquoted parameter value against the byte walk it replaced. */
   @Test
   void theParamValueEndIsTheByteWalks() {
