@@ -1,5 +1,6 @@
 package org.trunkline.sip;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /** Finds a {@code ;name=value} parameter in raw header bytes without allocating. */
@@ -150,6 +151,54 @@ final class Params {
       }
     }
     return ABSENT;
+  }
+
+  // The parameter names nearly every message carries, by length, for knownName.
+  private static final String[][] KNOWN_NAMES = new String[10][];
+
+  static {
+    String[] names = {
+      "q",
+      "lr",
+      "tag",
+      "ttl",
+      "user",
+      "rport",
+      "maddr",
+      "branch",
+      "method",
+      "expires",
+      "received",
+      "transport"
+    };
+    for (String n : names) {
+      String[] old = KNOWN_NAMES[n.length()];
+      String[] grown = old == null ? new String[1] : Arrays.copyOf(old, old.length + 1);
+      grown[grown.length - 1] = n;
+      KNOWN_NAMES[n.length()] = grown;
+    }
+  }
+
+  /**
+   * The constant String of a usual parameter name if {@code [s, e)} is exactly its bytes (case
+   * matters: the String must be what the bytes decode to), else {@code null}.
+   */
+  static String knownName(byte[] b, int s, int e) {
+    int len = e - s;
+    String[] candidates = len < KNOWN_NAMES.length ? KNOWN_NAMES[len] : null;
+    if (candidates == null) {
+      return null;
+    }
+    for (String k : candidates) {
+      int i = 0;
+      while (i < len && b[s + i] == k.charAt(i)) {
+        i++;
+      }
+      if (i == len) {
+        return k;
+      }
+    }
+    return null;
   }
 
   /** From an opening quote at {@code p}, the offset after the closing quote, or -1. */

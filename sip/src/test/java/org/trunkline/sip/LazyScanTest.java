@@ -293,6 +293,43 @@ class LazyScanTest {
     return Params.ABSENT;
   }
 
+  /**
+   * A usual parameter name comes back as a constant only when the bytes are exactly its spelling:
+   * the String is always what the bytes decode to, over random names near the usual ones (other
+   * case, one byte changed, cut short, longer).
+   */
+  @Test
+  void aKnownParameterNameIsExactlyTheStringOfItsBytes() {
+    Random random = new Random(79);
+    String[] usual = {"tag", "branch", "rport", "received", "lr", "transport", "user", "q"};
+    int hits = 0;
+    for (int round = 0; round < 100_000; round++) {
+      char[] n = usual[random.nextInt(usual.length)].toCharArray();
+      int changes = random.nextInt(3);
+      for (int k = 0; k < changes; k++) {
+        int i = random.nextInt(n.length);
+        n[i] =
+            random.nextBoolean()
+                ? Character.toUpperCase(n[i])
+                : (char) (n[i] ^ (1 << random.nextInt(7)));
+      }
+      String name = new String(n);
+      if (random.nextInt(8) == 0) {
+        name = random.nextBoolean() ? name.substring(0, name.length() - 1) : name + "x";
+      }
+      byte[] b = ("x;" + name + "=1").getBytes(StandardCharsets.ISO_8859_1);
+      String known = Params.knownName(b, 2, 2 + name.length());
+      String decoded = new String(b, 2, name.length(), StandardCharsets.ISO_8859_1);
+      if (known != null) {
+        assertThat(known).isEqualTo(decoded);
+        hits++;
+      } else {
+        assertThat(java.util.Arrays.asList(usual)).doesNotContain(decoded);
+      }
+    }
+    assertThat(hits).isBetween(10_000, 90_000);
+  }
+
   /** A name that is not lower-case letters and bytes without bit 0x40 never takes the fast path. */
   @Test
   void onlyNamesTheWordCompareIsExactForTakeTheFastPath() {
