@@ -330,6 +330,127 @@ class LazyScanTest {
     assertThat(hits).isBetween(10_000, 90_000);
   }
 
+  /**
+   * The start line's word compares ({@code SIP/}, {@code SIP/2.0}) and the usual last SP found
+   * without the walk back give the Request-URI bounds, the kind of line and its error (kind and
+   * column) that the byte walks gave, over request and status lines made of look-alike pieces.
+   */
+  @Test
+  void theStartLineWordComparesAreTheByteWalks() {
+    Random random = new Random(83);
+    String[] methods = {"INVITE", "ACK", "X", "", "IN VITE", "SIP/2.0", "sip/", "SIP"};
+    String[] uris = {"sip:a@b", "sip:+49301;user=phone", "", " ", "sip:a b", "SIP/2.0"};
+    String[] versions = {
+      "SIP/2.0",
+      "sip/2.0",
+      "SiP/2.0",
+      "SIP/2.0 ",
+      "SIP/2.1",
+      "SIP/2.0x",
+      "SIP/20",
+      "SIQ/2.0",
+      "SIP/2\u00ae0",
+      "SIP\u00af2.0",
+      "\u00d3IP/2.0",
+      "SIP/2.0\t",
+      "",
+      "SIP/7.0",
+      "SIP/2.00"
+    };
+    String[] gaps = {" ", " ", " ", "  ", ""};
+    for (int round = 0; round < 100_000; round++) {
+      String line =
+          random.nextInt(4) == 0
+              ? versions[random.nextInt(versions.length)]
+                  + gaps[random.nextInt(gaps.length)]
+                  + (100 + random.nextInt(600))
+                  + " OK"
+              : methods[random.nextInt(methods.length)]
+                  + gaps[random.nextInt(gaps.length)]
+                  + uris[random.nextInt(uris.length)]
+                  + gaps[random.nextInt(gaps.length)]
+                  + versions[random.nextInt(versions.length)];
+      if (line.isEmpty()) {
+        continue; // the CRLFs before a start line are skipped (§7.5): another test
+      }
+      // a short message too, so that the word compares meet the end of the array
+      String text = line + (random.nextBoolean() ? "\r\nVia: x\r\n\r\n" : "\n");
+      byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+      SipMessage m = new SipParser().parseDatagram(b);
+      int e = line.length();
+      boolean status = e >= 4 && StartLine.startsWithIgnoreCase(b, 0, "SIP/");
+      assertThat(m.isRequest()).as(text).isEqualTo(!status);
+      if (status) {
+        continue;
+      }
+      int[] expected = oldRequestLine(b, 0, e);
+      ParseError error = m.error();
+      boolean lineOne = error != null && error.line() == 1;
+      assertThat(
+              new int[] {
+                m.uriStart,
+                m.uriEnd,
+                lineOne ? error.kind().ordinal() : -1,
+                lineOne ? error.column() : -1
+              })
+          .as(text)
+          .containsExactly(expected);
+    }
+  }
+
+  /**
+   * The request line as main at fba3c8f read it: {uriStart, uriEnd, error kind ordinal or -1, error
+   * column or -1}; only the SP search and the version compare differ from StartLine now.
+   */
+  private static int[] oldRequestLine(byte[] b, int p, int e) {
+    int sp1 = p;
+    while (sp1 < e && Chars.isToken(b[sp1])) {
+      sp1++;
+    }
+    if (sp1 == p || sp1 >= e || b[sp1] != ' ') {
+      ErrorKind kind =
+          sp1 < e && b[sp1] != ' ' && sp1 > p ? ErrorKind.BAD_METHOD : ErrorKind.BAD_REQUEST_LINE;
+      return new int[] {0, 0, kind.ordinal(), sp1 - p + 1};
+    }
+    int sp2 = -1;
+    for (int i = e - 1; i >= sp1 + 1; i--) {
+      if (b[i] == ' ') {
+        sp2 = i;
+        break;
+      }
+    }
+    if (sp2 <= sp1 + 1 || sp2 == e - 1) {
+      return new int[] {
+        0, 0, ErrorKind.BAD_REQUEST_LINE.ordinal(), sp2 <= sp1 + 1 ? sp1 - p + 2 : e - p
+      };
+    }
+    if (b[sp1 + 1] == ' ' || b[sp2 - 1] == ' ') {
+      return new int[] {
+        0, 0, ErrorKind.BAD_REQUEST_LINE.ordinal(), b[sp1 + 1] == ' ' ? sp1 - p + 2 : sp2 - p
+      };
+    }
+    boolean sip20 = e - (sp2 + 1) == 7 && StartLine.startsWithIgnoreCase(b, sp2 + 1, "SIP/2.0");
+    if (sip20) {
+      return new int[] {sp1 + 1, sp2, -1, -1};
+    }
+    boolean version = true;
+    int dots = 0;
+    if (e - (sp2 + 1) < 7 || !StartLine.startsWithIgnoreCase(b, sp2 + 1, "SIP/")) {
+      version = false;
+    } else {
+      for (int i = sp2 + 5; i < e; i++) {
+        if (b[i] == '.') {
+          dots++;
+        } else if (!Chars.isDigit(b[i])) {
+          version = false;
+        }
+      }
+      version &= dots == 1 && Chars.isDigit(b[sp2 + 5]) && Chars.isDigit(b[e - 1]);
+    }
+    ErrorKind kind = version ? ErrorKind.VERSION_NOT_SUPPORTED : ErrorKind.BAD_REQUEST_LINE;
+    return new int[] {sp1 + 1, sp2, kind.ordinal(), sp2 - p + 2};
+  }
+
   /** A name that is not lower-case letters and bytes without bit 0x40 never takes the fast path. */
   @Test
   void onlyNamesTheWordCompareIsExactForTakeTheFastPath() {
