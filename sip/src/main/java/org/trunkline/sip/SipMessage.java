@@ -475,8 +475,16 @@ public final class SipMessage {
   /** Where the value of line {@code i} ends: before the whitespace and CR before its final LF. */
   int valueEnd(int i) {
     int o = i * STRIDE;
+    int afterColon = hdr[o + AFTER_COLON];
     int nl = hdr[o + LINE_END] - 1;
-    return valueEnd(buf, valueStart(buf, hdr[o + AFTER_COLON], nl), nl);
+    int ve = valueEnd(buf, afterColon, nl);
+    // Trimmed back to a byte that is not LWS: the value starts at or before it, so the trim
+    // bounded by the value start stops at the same byte, and the start need not be found. Only
+    // a value of LWS alone (or ending in a fold's LF) needs it.
+    if (ve > afterColon && buf[ve - 1] != '\n') {
+      return ve;
+    }
+    return valueEnd(buf, valueStart(buf, afterColon, nl), nl);
   }
 
   /**
