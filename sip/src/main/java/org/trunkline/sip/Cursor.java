@@ -66,6 +66,17 @@ final class Cursor {
     return new String(b, s, p - s, StandardCharsets.ISO_8859_1);
   }
 
+  /**
+   * {@link #token} for a parameter name: the same check and exception; the usual names ({@code
+   * tag}, {@code branch}, {@code rport}, ...) are constants, so no String is made for them.
+   */
+  String paramName() {
+    int s = p;
+    skipToken("parameter name");
+    String known = Params.knownName(b, s, p);
+    return known != null ? known : new String(b, s, p - s, StandardCharsets.ISO_8859_1);
+  }
+
   /** {@link #token} without making the String: the same check and exception. */
   void skipToken(String what) {
     int s = p;

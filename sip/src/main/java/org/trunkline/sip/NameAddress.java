@@ -152,7 +152,7 @@ public record NameAddress(String displayName, Uri uri, List<Param> params, boole
     Param second = null;
     List<Param> more = null;
     while (c.trySeparator(';')) {
-      String name = c.token("parameter name");
+      String name = c.paramName();
       String value = null;
       if (c.trySeparator('=')) {
         value = c.genValue();

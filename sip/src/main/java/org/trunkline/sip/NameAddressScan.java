@@ -22,7 +22,7 @@ final class NameAddressScan {
     if (params < 0) {
       return BAD;
     }
-    return Params.find(b, params, e, "tag", false);
+    return Params.find(b, params, e, Params.TAG, false);
   }
 
   /** Where header parameters may begin, or -1 if quotes or brackets are unbalanced. */

@@ -173,7 +173,7 @@ final class RoutingIndex {
         n++;
         searching = false;
       } else {
-        long span = Params.paramAt(b, p, e, "branch");
+        long span = Params.paramAt(b, p, e, Params.BRANCH);
         if (span != Params.ABSENT) {
           // Params.find stops at the named parameter, and finds nothing if its quote is unclosed
           if (span != Params.UNTERMINATED) {

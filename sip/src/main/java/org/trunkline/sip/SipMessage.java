@@ -18,17 +18,19 @@ import java.util.List;
  * Safe to read from any thread once safely published. Edits go through {@link #edit()}.
  */
 public final class SipMessage {
-  // Stride of the header index: line start (= name start), name end, value start, value end
-  // (trailing whitespace trimmed), line end (after the line's LF), and the known name's id
-  // (HeaderName.id, 0 for an unknown name: an int, so the index is one array of ints). The line
-  // number is not kept: only errors need it, and headerLine counts it.
-  static final int STRIDE = 6;
+  // Stride of the header index: line start (= name start), name end, the byte after the colon,
+  // line end (after the line's LF), and the known name's id (HeaderName.id, 0 for an unknown name:
+  // an int, so the index is one array of ints). The value's bounds (LWS after the colon and
+  // before the line end stepped over) are not kept: the scan reads them only for the routing
+  // headers, and valueStart/valueEnd find them from the colon and the line end when asked, a
+  // step over the usual one SP and the CRLF. The line number is not kept: only errors need it,
+  // and headerLine counts it.
+  static final int STRIDE = 5;
   static final int LINE_START = 0;
   static final int NAME_END = 1;
-  static final int VALUE_START = 2;
-  static final int VALUE_END = 3;
-  static final int LINE_END = 4;
-  static final int NAME_ID = 5;
+  static final int AFTER_COLON = 2;
+  static final int LINE_END = 3;
+  static final int NAME_ID = 4;
 
   final byte[] buf;
   int start;
@@ -464,12 +466,63 @@ public final class SipMessage {
     return hdr[i * STRIDE + NAME_END] - hdr[i * STRIDE + LINE_START];
   }
 
+  /** Where the value of line {@code i} starts: after the colon and the LWS after it. */
   int valueStart(int i) {
-    return hdr[i * STRIDE + VALUE_START];
+    int o = i * STRIDE;
+    return valueStart(buf, hdr[o + AFTER_COLON], hdr[o + LINE_END] - 1);
   }
 
+  /** Where the value of line {@code i} ends: before the whitespace and CR before its final LF. */
   int valueEnd(int i) {
-    return hdr[i * STRIDE + VALUE_END];
+    int o = i * STRIDE;
+    int afterColon = hdr[o + AFTER_COLON];
+    int nl = hdr[o + LINE_END] - 1;
+    int ve = valueEnd(buf, afterColon, nl);
+    // Trimmed back to a byte that is not LWS: the value starts at or before it, so the trim
+    // bounded by the value start stops at the same byte, and the start need not be found. Only
+    // a value of LWS alone (or ending in a fold's LF) needs it.
+    if (ve > afterColon && buf[ve - 1] != '\n') {
+      return ve;
+    }
+    return valueEnd(buf, valueStart(buf, afterColon, nl), nl);
+  }
+
+  /**
+   * The value start of a header line whose colon is at {@code afterColon - 1} and whose final LF is
+   * at {@code nl}: LWS (SP, HT and folds) stepped over, the usual one SP without the loop.
+   */
+  static int valueStart(byte[] b, int afterColon, int nl) {
+    int vs = afterColon;
+    if (vs < nl && b[vs] == ' ') {
+      vs++;
+    }
+    if (vs < nl && (Chars.isWs(b[vs]) || b[vs] == '\r' || b[vs] == '\n')) {
+      vs = SipParser.skipLws(b, vs, nl);
+    }
+    return vs;
+  }
+
+  /**
+   * The value end of a line whose value starts at {@code vs} and whose final LF is at {@code nl}.
+   */
+  static int valueEnd(byte[] b, int vs, int nl) {
+    int ve = nl;
+    while (ve > vs && (b[ve - 1] == '\r' || Chars.isWs(b[ve - 1]))) {
+      ve--;
+    }
+    return ve;
+  }
+
+  int lineStart(int i) {
+    return hdr[i * STRIDE + LINE_START];
+  }
+
+  int nameEnd(int i) {
+    return hdr[i * STRIDE + NAME_END];
+  }
+
+  int lineEnd(int i) {
+    return hdr[i * STRIDE + LINE_END];
   }
 
   /** The value of line {@code i} with folds (CRLF + whitespace) replaced by one space. */

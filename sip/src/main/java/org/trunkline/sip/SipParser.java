@@ -111,12 +111,21 @@ public final class SipParser {
       int colonAt;
       // the known name's id (HeaderName.id), 0 for none
       int id;
+      // The first LF from the line start. A name, the whitespace after it and its colon hold no
+      // LF, so this is the LF the search from after the colon finds; searched from the line
+      // start, it does not wait for the colon search and the name lookup (the processor runs the
+      // two chains side by side), and the first 24 bytes are loaded once for both.
+      int nl;
       if (p + FAST_NAME_BYTES <= end) {
         // The first 24 bytes as three words, loaded once: the first colon in them, then the
         // lookup compares the same words (no second load, no loop over the name's words).
         long w0 = Swar.word(b, p);
         long w1 = Swar.word(b, p + Long.BYTES);
         long w2 = Swar.word(b, p + 2 * Long.BYTES);
+        // the LF flags of the same words: the lowest flag of each is exact (Swar.zeros)
+        long l0 = Swar.zeros(w0 ^ LF_BYTES);
+        long l1 = Swar.zeros(w1 ^ LF_BYTES);
+        long l2 = Swar.zeros(w2 ^ LF_BYTES);
         // Per word, the bytes before the first colon as a mask, without a branch: the lowest flag
         // of zeros() is exact, all ones when the word has no colon, and a word after the one with
         // the colon gets none (m >> 63 is -1 only while no colon has been seen).
@@ -130,10 +139,16 @@ public final class SipParser {
             len > 0 && len < FAST_NAME_BYTES
                 ? HeaderName.lookupIdMasked(w0 & m0, w1 & m1, w2 & m2, len)
                 : 0;
+        if ((l0 | l1 | l2) != 0) {
+          nl = p + (firstFlag(l0, l1, l2) >>> 3);
+        } else {
+          nl = indexOfLf(b, p + FAST_NAME_BYTES, end);
+        }
       } else {
         int fastEnd = Math.min(end, p + FAST_NAME_BYTES);
         colonAt = Swar.indexOfAny(b, p, fastEnd, COLONS, COLONS);
         id = colonAt > p && colonAt < fastEnd ? HeaderName.lookupId(b, p, colonAt - p) : 0;
+        nl = indexOfLf(b, p, end);
       }
       int nameEnd;
       if (id != 0) {
@@ -154,15 +169,10 @@ public final class SipParser {
       int colon = p;
       boolean good = nameEnd > lineStart && p < end && b[p] == ':';
       int column = p - lineStart + 1;
-      if (good) {
-        p++;
-      }
-      // Find the end of the logical line: an LF not followed by SP/HT (§7.3.1 folding).
+      // The end of the logical line: an LF not followed by SP/HT (§7.3.1 folding).
       int physStart = lineStart;
       int lineNo = line;
-      int nl;
       while (true) {
-        nl = indexOfLf(b, p, end);
         if (nl < 0) {
           m.fail(ErrorKind.INCOMPLETE, null, line, 1);
           return -1;
@@ -172,7 +182,8 @@ public final class SipParser {
         }
         line++;
         if (nl + 1 < end && Chars.isWs(b[nl + 1])) {
-          p = physStart = nl + 1;
+          physStart = nl + 1;
+          nl = indexOfLf(b, physStart, end);
           continue;
         }
         break;
@@ -188,18 +199,6 @@ public final class SipParser {
         p = lineEnd;
         continue;
       }
-      // the value starts after LWS; the usual one SP is stepped over without the loop
-      int vs = colon + 1;
-      if (vs < nl && b[vs] == ' ') {
-        vs++;
-      }
-      if (vs < nl && isLws(b[vs])) {
-        vs = skipLws(b, vs, nl);
-      }
-      int ve = nl;
-      while (ve > vs && (b[ve - 1] == '\r' || Chars.isWs(b[ve - 1]))) {
-        ve--;
-      }
       int o = count * SipMessage.STRIDE;
       if (o + SipMessage.STRIDE > hdr.length) {
         hdr = m.hdr = Arrays.copyOf(hdr, hdr.length * 2);
@@ -207,16 +206,31 @@ public final class SipParser {
       hdr[o + SipMessage.NAME_ID] = id;
       hdr[o + SipMessage.LINE_START] = lineStart;
       hdr[o + SipMessage.NAME_END] = nameEnd;
-      hdr[o + SipMessage.VALUE_START] = vs;
-      hdr[o + SipMessage.VALUE_END] = ve;
+      hdr[o + SipMessage.AFTER_COLON] = colon + 1;
       hdr[o + SipMessage.LINE_END] = lineEnd;
       m.headerCount = ++count;
+      // Only a routing header's value is read now; any other line's value bounds wait until
+      // asked for (SipMessage.valueStart), 7 of the 13 lines of a typical INVITE.
       int routing = HeaderName.routing(id);
       if (routing != 0) {
+        int vs = SipMessage.valueStart(b, colon + 1, nl);
+        int ve = SipMessage.valueEnd(b, vs, nl);
         RoutingIndex.header(m, count - 1, routing, HeaderName.byId(id), vs, ve);
       }
       p = lineEnd;
     }
+  }
+
+  /**
+   * The bit index of the lowest flag over three consecutive words of flags (as {@link Swar#zeros}
+   * gives them), at least one of them not zero, without a branch: {@code numberOfTrailingZeros} of
+   * an empty word is 64, so a later word's index counts only while every earlier one is 64.
+   */
+  static int firstFlag(long f0, long f1, long f2) {
+    int t0 = Long.numberOfTrailingZeros(f0);
+    int t1 = Long.numberOfTrailingZeros(f1);
+    int t2 = Long.numberOfTrailingZeros(f2);
+    return t0 + (t1 & -(t0 >>> 6)) + (t2 & -((t0 & t1) >>> 6));
   }
 
   private static boolean isLws(byte c) {

@@ -22,7 +22,7 @@ final class StartLine {
       return -1;
     }
     int e = nl > p && b[nl - 1] == '\r' ? nl - 1 : nl;
-    if (e - p >= 4 && startsWithIgnoreCase(b, p, "SIP/")) {
+    if (e - p >= 4 && isSipSlash(b, p)) {
       response(m, b, p, e);
     } else {
       request(m, b, p, e);
@@ -85,7 +85,11 @@ final class StartLine {
       return;
     }
     m.method = SipMethod.valueOf(b, p, sp1 - p);
-    int sp2 = lastIndexOf(b, sp1 + 1, e, (byte) ' ');
+    // the usual "... SIP/2.0": the last SP is the one before it, without the walk back
+    int sp2 =
+        e - 8 > sp1 && b[e - 8] == ' ' && isSip20(b, e - 7, e)
+            ? e - 8
+            : lastIndexOf(b, sp1 + 1, e, (byte) ' ');
     if (sp2 <= sp1 + 1 || sp2 == e - 1) {
       // no URI, or "... SIP/2.0 " (RFC 4475 trws)
       m.fail(ErrorKind.BAD_REQUEST_LINE, null, 1, sp2 <= sp1 + 1 ? sp1 - p + 2 : e - p);
@@ -108,9 +112,26 @@ final class StartLine {
     // The Request-URI is only framed here; SipValidator.validate checks its grammar.
   }
 
+  // "sip/2.0" and "sip/" as little-endian words, compared with Swar.foldCase: exact, as their
+  // bytes are lower-case letters and bytes below 0x40
+  private static final long SIP20 = 0x302e322f706973L;
+  private static final long SIP_SLASH = 0x2f706973L;
+
   /** {@code SIP/2.0}, case-insensitively (§7.1: the version string is case-insensitive). */
   private static boolean isSip20(byte[] b, int s, int e) {
-    return e - s == 7 && startsWithIgnoreCase(b, s, "SIP/2.0");
+    if (e - s != 7) {
+      return false;
+    }
+    return s + Long.BYTES <= b.length
+        ? (Swar.foldCase(Swar.word(b, s)) & 0xffffffffffffffL) == SIP20
+        : startsWithIgnoreCase(b, s, "SIP/2.0");
+  }
+
+  /** {@code SIP/} at {@code p}, case-insensitively: a status line. */
+  private static boolean isSipSlash(byte[] b, int p) {
+    return p + Long.BYTES <= b.length
+        ? (Swar.foldCase(Swar.word(b, p)) & 0xffffffffL) == SIP_SLASH
+        : startsWithIgnoreCase(b, p, "SIP/");
   }
 
   /** {@code SIP/1*DIGIT.1*DIGIT}: a version, maybe not ours (RFC 4475 badvers). */

@@ -40,6 +40,27 @@ final class Swar {
     return ((zeros & -zeros) >>> 7) - 1;
   }
 
+  private static final long LOWS = 0x7f7f7f7f7f7f7f7fL;
+
+  /**
+   * The high bit set in exactly the bytes of {@code x} that are zero: no borrow crosses a byte (a
+   * byte's low 7 bits plus 0x7f stay below 0x100), so unlike {@link #zeros} every flag is exact.
+   */
+  static long zerosExact(long x) {
+    return ~(((x & LOWS) + LOWS) | x | LOWS);
+  }
+
+  /**
+   * The searches' last fewer than 8 bytes {@code [p, e)}, {@code e >= 8}: {@code flags} are the
+   * exact flags of the word ending at {@code e} (it overlaps bytes before {@code p}, whose flags
+   * are masked off, so they must be exact); the first flagged byte at or after {@code p}, or {@code
+   * e}. One word instead of a byte loop of up to 7 steps.
+   */
+  private static int tail(int p, int e, long flags) {
+    long m = flags & (-1L << ((Long.BYTES - (e - p)) << 3));
+    return m != 0 ? e - Long.BYTES + (Long.numberOfTrailingZeros(m) >>> 3) : e;
+  }
+
   /** The little-endian long at {@code p}; the caller keeps {@code p + 8 <= b.length}. */
   static long word(byte[] b, int p) {
     return (long) LONGS.get(b, p);
@@ -53,6 +74,10 @@ final class Swar {
       if (z != 0) {
         return p + (Long.numberOfTrailingZeros(z) >>> 3);
       }
+    }
+    if (p < e && e >= Long.BYTES) {
+      long w = word(b, e - Long.BYTES);
+      return tail(p, e, zerosExact(w ^ x) | zerosExact(w ^ y));
     }
     byte bx = (byte) x;
     byte by = (byte) y;
@@ -77,6 +102,10 @@ final class Swar {
         return p + (Long.numberOfTrailingZeros(m) >>> 3);
       }
     }
+    if (p < e && e >= Long.BYTES) {
+      long w = word(b, e - Long.BYTES);
+      return tail(p, e, zerosExact(w ^ x) | zerosExact(w ^ y) | zerosExact(w ^ z));
+    }
     byte bx = (byte) x;
     byte by = (byte) y;
     byte bz = (byte) z;
@@ -98,6 +127,11 @@ final class Swar {
         return p + (Long.numberOfTrailingZeros(m) >>> 3);
       }
     }
+    if (p < e && e >= Long.BYTES) {
+      long w = word(b, e - Long.BYTES);
+      return tail(
+          p, e, zerosExact(w ^ x) | zerosExact(w ^ y) | zerosExact(w ^ z) | zerosExact(w ^ v));
+    }
     byte bx = (byte) x;
     byte by = (byte) y;
     byte bz = (byte) z;
@@ -105,6 +139,64 @@ final class Swar {
     for (; p < e; p++) {
       byte c = b[p];
       if (c == bx || c == by || c == bz || c == bv) {
+        return p;
+      }
+    }
+    return e;
+  }
+
+  private static final long CASE_BITS = 0x2020202020202020L;
+  private static final long SEMIS = of(';');
+  private static final long COMMAS = of(',');
+  private static final long BANGS = of('!');
+  // added to a byte's low 7 bits, sets the high bit exactly when they are '!' or more
+  private static final long TO_BANG = of((char) (0x80 - '!'));
+
+  /**
+   * Each byte of {@code w} that has bit {@code 0x40} with {@code | 0x20}: upper-case letters become
+   * lower case, and no byte without bit 0x40 changes. Compared with lower-case letters and bytes
+   * below 0x40 (a key such as {@code ;tag=}), a folded byte matches only a byte that was that
+   * letter in either case, or that very byte.
+   */
+  static long foldCase(long w) {
+    return w | ((w >>> 1) & CASE_BITS);
+  }
+
+  /**
+   * The first byte in {@code [p, e)} that ends an unquoted parameter value ({@code ; , SP HT CR
+   * LF}, {@link Chars#PARAM_VALUE_END}), or {@code e}. Per word the lowest byte that is {@code ;},
+   * {@code ,} or below {@code !} (the borrow test of {@link #zeros} against 0x21: exact for the
+   * lowest flag); a flagged control byte that does not end the value sends the rest to the byte
+   * walk.
+   */
+  static int paramValueEnd(byte[] b, int p, int e) {
+    for (; p + Long.BYTES <= e; p += Long.BYTES) {
+      long w = word(b, p);
+      long m = zeros(w ^ SEMIS) | zeros(w ^ COMMAS) | ((w - BANGS) & ~w & HIGHS);
+      if (m != 0) {
+        int q = p + (Long.numberOfTrailingZeros(m) >>> 3);
+        if (Chars.is(b[q], Chars.PARAM_VALUE_END)) {
+          return q;
+        }
+        return paramValueEndBytes(b, q + 1, e);
+      }
+    }
+    if (p < e && e >= Long.BYTES) {
+      long w = word(b, e - Long.BYTES);
+      // the same three tests, exact for every byte (the word overlaps bytes before p)
+      long below = ~(((w & LOWS) + TO_BANG) | w) & HIGHS;
+      int q = tail(p, e, zerosExact(w ^ SEMIS) | zerosExact(w ^ COMMAS) | below);
+      if (q == e || Chars.is(b[q], Chars.PARAM_VALUE_END)) {
+        return q;
+      }
+      p = q + 1;
+    }
+    return paramValueEndBytes(b, p, e);
+  }
+
+  private static int paramValueEndBytes(byte[] b, int p, int e) {
+    for (; p < e; p++) {
+      if (Chars.is(b[p], Chars.PARAM_VALUE_END)) {
         return p;
       }
     }

@@ -149,8 +149,11 @@ class ScanRewriteTest {
     assertThat(m.route).as(text).isEqualTo(m.indexOf(HeaderName.ROUTE));
     for (int i = 0; i < expected.size(); i++) {
       int[] row = expected.get(i);
-      int o = i * SipMessage.STRIDE;
-      assertThat(new int[] {m.hdr[o], m.hdr[o + 1], m.hdr[o + 2], m.hdr[o + 3], m.hdr[o + 4]})
+      // the value bounds are found when asked (SipMessage.valueStart), not kept by the scan
+      assertThat(
+              new int[] {
+                m.lineStart(i), m.nameEnd(i), m.valueStart(i), m.valueEnd(i), m.lineEnd(i)
+              })
           .as(text + " line " + i)
           .containsExactly(row[0], row[1], row[2], row[3], row[4]);
       HeaderName name = HeaderName.lookup(b, row[0], row[1] - row[0]);
