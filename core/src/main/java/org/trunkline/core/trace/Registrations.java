@@ -132,6 +132,28 @@ final class Registrations {
                 : ""));
   }
 
+  /**
+   * For an INVITE we challenged because its source is no ip or cross-connect trunk's peer (only a
+   * register-in trunk's password could let it in): says so with the configured peers, as a refused
+   * source's explanation does; empty when the source is a peer or the trunks are not known.
+   */
+  private static String notAPeer(List<Row> aLeg, Parties parties) {
+    if (aLeg.isEmpty() || !parties.known()) {
+      return "";
+    }
+    java.net.InetSocketAddress source = aLeg.getFirst().m().remote();
+    if (parties.trunk(source) != null) {
+      return "";
+    }
+    String peers = parties.peers();
+    return " Its source "
+        + Row.address(source)
+        + " is not among any trunk's peers"
+        + (peers.isEmpty() ? "" : " (" + peers + ")")
+        + ", so only a register-in trunk's username and password could let it call: add the"
+        + " address to an ip trunk's peers if it should call without one.";
+  }
+
   /** An INVITE from a caller that we challenged and that did not get through. */
   static Explanation challengedInvite(String call, List<Row> aLeg, Row fin, Parties parties) {
     List<Exchange> all = exchanges(aLeg, SipMethod.INVITE, true);
@@ -162,7 +184,8 @@ final class Registrations {
                 ? " "
                     + all.size()
                     + " times and the caller never sent credentials: it ignores our challenge."
-                : " and the caller did not send credentials."));
+                : " and the caller did not send credentials.")
+            + notAPeer(aLeg, parties));
   }
 
   private static Explanation wrongCredentials(

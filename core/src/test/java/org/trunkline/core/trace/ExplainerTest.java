@@ -296,6 +296,35 @@ class ExplainerTest {
   }
 
   @Test
+  void aChallengedInviteFromASourceNoTrunkListsSaysSoWithThePeers() {
+    // the INVITE and our 407 only: the caller never answered the challenge
+    List<TracedMessage> firstTwo = TraceFixtures.load("invite-auth").subList(0, 2);
+    Context mixed =
+        new Context(
+            List.of(
+                new TrunkFacts("carrier1", List.of("127.0.0.20"), "", "up"),
+                new TrunkFacts("acme", List.of(), "acme", "")),
+            "trunkline");
+
+    Explanation e = Explainer.explain(firstTwo, mixed);
+
+    assertThat(e.text())
+        .endsWith(
+            "and the caller did not send credentials. Its source 127.0.0.10:25070 is not among"
+                + " any trunk's peers (carrier1: 127.0.0.20), so only a register-in trunk's"
+                + " username and password could let it call: add the address to an ip trunk's"
+                + " peers if it should call without one.");
+    // a source an ip trunk lists was challenged for another reason: no such advice
+    Context listed =
+        new Context(
+            List.of(
+                new TrunkFacts("carrier1", List.of("127.0.0.10"), "", "up"),
+                new TrunkFacts("acme", List.of(), "acme", "")),
+            "trunkline");
+    assertThat(Explainer.explain(firstTwo, listed).text()).doesNotContain("not among");
+  }
+
+  @Test
   void theContextOfARunningConfigHasEveryTrunksPeersTargetUsernameAndState() {
     java.time.Duration s5 = java.time.Duration.ofSeconds(5);
     org.trunkline.core.trunk.TrunksConfig config =
