@@ -3,7 +3,6 @@ package org.trunkline.stack.transaction;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.trunkline.sip.HeaderName;
 import org.trunkline.sip.SipMessage;
 import org.trunkline.sip.SipParseException;
@@ -26,7 +25,9 @@ public final class Responses {
 
   private static final byte[] NO_BODY = new byte[0];
 
-  private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(Out::new);
+  // one huge response does not pin a huge buffer to the thread
+  private static final ThreadLocal<ByteText> SCRATCH =
+      ThreadLocal.withInitial(() -> new ByteText(1024, 16 * 1024));
 
   private Responses() {}
 
@@ -73,7 +74,7 @@ public final class Responses {
       String contentType,
       byte[] body,
       String... headers) {
-    Out out = SCRATCH.get().reset();
+    ByteText out = SCRATCH.get().reset();
     out.ascii("SIP/2.0 ").number(status).ascii(" ").text(reason).crlf();
     boolean top = true;
     for (int i = req.indexOf(HeaderName.VIA); i >= 0; i = req.indexOf(HeaderName.VIA, i + 1)) {
@@ -107,8 +108,7 @@ public final class Responses {
       out.ascii("Content-Type: ").text(contentType).crlf();
     }
     out.ascii("Content-Length: ").number(body.length).crlf().crlf();
-    out.bytes(body);
-    return out.toArray();
+    return out.toArray(body);
   }
 
   /**
@@ -198,7 +198,7 @@ public final class Responses {
    * The top Via line's value {@code v}: its first value marked by {@link #mark}, the rest as it
    * came. The first value is the text before the first comma, stripped.
    */
-  private static void topVia(Out out, SipMessage req, String v, InetSocketAddress source) {
+  private static void topVia(ByteText out, SipMessage req, String v, InetSocketAddress source) {
     int comma = v.indexOf(',');
     int a = 0;
     int z = comma < 0 ? v.length() : comma;
@@ -246,7 +246,7 @@ public final class Responses {
 
   /** §18.2.1: {@code received} when sent-by is not the source address; RFC 3581: fill rport. */
   private static void mark(
-      Out out, String v, int a, int z, Via via, InetSocketAddress source, InetAddress ip) {
+      ByteText out, String v, int a, int z, Via via, InetSocketAddress source, InetAddress ip) {
     int rportEnd = -1;
     if ("".equals(via.param("rport"))) {
       // the first ";rport" (any case) that ends there: at the end, before ';' or whitespace
@@ -288,93 +288,9 @@ public final class Responses {
     return -1;
   }
 
-  private static void line(Out out, String nameColon, String value) {
+  private static void line(ByteText out, String nameColon, String value) {
     if (value != null) {
       out.ascii(nameColon).text(value).crlf();
-    }
-  }
-
-  /** A growing byte buffer that writes text as UTF-8; one per thread, reused. */
-  private static final class Out {
-    byte[] buf = new byte[1024];
-    int n;
-
-    Out reset() {
-      if (buf.length > 16 * 1024) {
-        buf = new byte[1024]; // one huge response does not pin a huge buffer to the thread
-      }
-      n = 0;
-      return this;
-    }
-
-    private void room(int more) {
-      if (n + more > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
-      }
-    }
-
-    /** A constant known to be ASCII. */
-    Out ascii(String s) {
-      int len = s.length();
-      room(len);
-      for (int i = 0; i < len; i++) {
-        buf[n++] = (byte) s.charAt(i);
-      }
-      return this;
-    }
-
-    Out text(String s) {
-      return text(s, 0, s.length());
-    }
-
-    /** {@code s[a, z)} as UTF-8: byte by byte while ASCII, else through the encoder. */
-    Out text(String s, int a, int z) {
-      room(z - a);
-      for (int i = a; i < z; i++) {
-        char c = s.charAt(i);
-        if (c >= 0x80) {
-          n -= i - a; // undo, and encode the whole piece as String.getBytes would
-          return bytes(s.substring(a, z).getBytes(StandardCharsets.UTF_8));
-        }
-        buf[n++] = (byte) c;
-      }
-      return this;
-    }
-
-    /** A decimal int, as Integer.toString writes it. */
-    Out number(int v) {
-      if (v < 0) {
-        return ascii(Integer.toString(v));
-      }
-      int digits = 1;
-      for (int d = v; d >= 10; d /= 10) {
-        digits++;
-      }
-      room(digits);
-      for (int i = n + digits - 1; i >= n; i--) {
-        buf[i] = (byte) ('0' + v % 10);
-        v /= 10;
-      }
-      n += digits;
-      return this;
-    }
-
-    Out crlf() {
-      room(2);
-      buf[n++] = '\r';
-      buf[n++] = '\n';
-      return this;
-    }
-
-    Out bytes(byte[] b) {
-      room(b.length);
-      System.arraycopy(b, 0, buf, n, b.length);
-      n += b.length;
-      return this;
-    }
-
-    byte[] toArray() {
-      return Arrays.copyOf(buf, n);
     }
   }
 }
