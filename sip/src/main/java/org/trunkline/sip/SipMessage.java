@@ -76,6 +76,16 @@ public final class SipMessage {
   // A routing-header problem found during the scan, reported after it (RoutingIndex.finish).
   ParseError deferred;
   int deferredRank = Integer.MAX_VALUE;
+  // The routing values as Strings, made at the first ask and reused (issue 6: the stack, the call
+  // and the responses each asked for the Call-ID, a new String every time). Racy but benign: a
+  // String is immutable, and two threads asking at once each make an equal one.
+  private String callIdText;
+  private String fromTagText;
+  private String toTagText;
+  private String branchText;
+  private String fromText;
+  private String toText;
+  private String cseqText;
 
   SipMessage(byte[] buf, int start, int end) {
     this.buf = buf;
@@ -126,7 +136,11 @@ public final class SipMessage {
 
   /** The Call-ID value, or {@code null} if absent. */
   public String callId() {
-    return callId < 0 ? null : value(callId);
+    String s = callIdText;
+    if (s == null && callId >= 0) {
+      s = callIdText = value(callId);
+    }
+    return s;
   }
 
   /** The CSeq number, or -1 if absent or unreadable. */
@@ -141,17 +155,29 @@ public final class SipMessage {
 
   /** The From tag, or {@code null} if there is none. */
   public String fromTag() {
-    return fromTagStart < 0 ? null : ascii(fromTagStart, fromTagEnd);
+    String s = fromTagText;
+    if (s == null && fromTagStart >= 0) {
+      s = fromTagText = ascii(fromTagStart, fromTagEnd);
+    }
+    return s;
   }
 
   /** The To tag, or {@code null} if there is none (a dialog-creating request). */
   public String toTag() {
-    return toTagStart < 0 ? null : ascii(toTagStart, toTagEnd);
+    String s = toTagText;
+    if (s == null && toTagStart >= 0) {
+      s = toTagText = ascii(toTagStart, toTagEnd);
+    }
+    return s;
   }
 
   /** The branch parameter of the top Via, or {@code null} if there is none (RFC 2543 peer). */
   public String topViaBranch() {
-    return branchStart < 0 ? null : ascii(branchStart, branchEnd);
+    String s = branchText;
+    if (s == null && branchStart >= 0) {
+      s = branchText = ascii(branchStart, branchEnd);
+    }
+    return s;
   }
 
   /** The Max-Forwards value, or -1 if absent. */
@@ -229,6 +255,25 @@ public final class SipMessage {
 
   /** The first value of the named header as written (a whole line), or {@code null}. */
   public String header(HeaderName name) {
+    // From, To, Call-ID and CSeq are the routing index's first lines of their names (a later one
+    // is a duplicate), asked for by every response and most requests a call writes: made once
+    if (name == HeaderName.CALL_ID && callId >= 0) {
+      return callId();
+    } else if (name == HeaderName.FROM && from >= 0) {
+      String s = fromText;
+      return s != null ? s : (fromText = value(from));
+    } else if (name == HeaderName.TO && to >= 0) {
+      String s = toText;
+      return s != null ? s : (toText = value(to));
+    } else if (name == HeaderName.CSEQ && cseq >= 0) {
+      String s = cseqText;
+      return s != null ? s : (cseqText = value(cseq));
+    }
+    return headerUncached(name);
+  }
+
+  /** {@link #header} found by name, made anew. */
+  String headerUncached(HeaderName name) {
     int i = indexOf(name);
     return i < 0 ? null : value(i);
   }
