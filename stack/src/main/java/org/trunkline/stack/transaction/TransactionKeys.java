@@ -34,6 +34,34 @@ final class TransactionKeys {
    * @throws org.trunkline.sip.SipParseException if the top Via does not parse
    */
   static String server(SipMessage m, SipMethod method, Peer source) {
+    String branch = m.topViaBranch();
+    InetSocketAddress a = source.address();
+    if (branch != null
+        && branch.startsWith(MAGIC_COOKIE)
+        && a.getAddress() instanceof Inet4Address ip) {
+      Via v = m.topVia();
+      // The usual key in one concatenation, its String of the exact size and no StringBuilder
+      // (issue 6); the same text as the general form writes (TransactionKeysTest).
+      return "s|"
+          + branch
+          + '|'
+          + v.host().toLowerCase(Locale.ROOT)
+          + ':'
+          + v.port()
+          + '|'
+          + method.name()
+          + '|'
+          + source.transport().ordinal()
+          + ':'
+          + ip.hashCode()
+          + ':'
+          + a.getPort();
+    }
+    return serverGeneral(m, method, source);
+  }
+
+  /** {@link #server} for any source, written with a StringBuilder. */
+  static String serverGeneral(SipMessage m, SipMethod method, Peer source) {
     StringBuilder sb = new StringBuilder(128);
     String branch = m.topViaBranch();
     if (branch != null && branch.startsWith(MAGIC_COOKIE)) {

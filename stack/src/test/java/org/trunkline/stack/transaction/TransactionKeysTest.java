@@ -38,6 +38,21 @@ class TransactionKeysTest {
   }
 
   @Test
+  void theConcatenatedServerKeyIsTheGeneralOne() {
+    SplittableRandom r = new SplittableRandom(15);
+    for (int i = 0; i < 2_000; i++) {
+      String host = "127." + r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(256);
+      Transport t = Transport.values()[r.nextInt(Transport.values().length)];
+      Peer p = new Peer(t, new InetSocketAddress(host, r.nextInt(65536)));
+      SipMethod method = r.nextBoolean() ? SipMethod.INVITE : SipMethod.BYE;
+      SipMessage m = options(r.nextBoolean() ? "z9hG4bK-" + r.nextLong() : "old" + r.nextInt());
+      assertThat(TransactionKeys.server(m, method, p))
+          .as("%s %s", p, m.topViaBranch())
+          .isEqualTo(TransactionKeys.serverGeneral(m, method, p));
+    }
+  }
+
+  @Test
   void serverKeyTellsSourcesApartAndIgnoresHostCase() {
     Peer a = new Peer(Transport.UDP, new InetSocketAddress("127.0.0.1", 5070));
     Peer a2 = new Peer(Transport.UDP, new InetSocketAddress("127.0.0.1", 5070), "lp2");
