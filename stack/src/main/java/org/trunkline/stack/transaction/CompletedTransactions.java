@@ -66,10 +66,21 @@ final class CompletedTransactions {
     if (used == entries.length) {
       grow();
     }
-    byte[] k = key.getBytes(StandardCharsets.UTF_8);
-    byte[] e = Arrays.copyOf(response, response.length + k.length + 4);
-    System.arraycopy(k, 0, e, response.length, k.length);
-    int n = k.length;
+    // the key's UTF-8 bytes after the response: an ASCII key (every key we make from a parsed
+    // message's routing values, as a rule) written char by char, without a byte[] of its own
+    int n = asciiLength(key);
+    byte[] k = n < 0 ? key.getBytes(StandardCharsets.UTF_8) : null;
+    if (k != null) {
+      n = k.length;
+    }
+    byte[] e = Arrays.copyOf(response, response.length + n + 4);
+    if (k != null) {
+      System.arraycopy(k, 0, e, response.length, n);
+    } else {
+      for (int i = 0, p = response.length; i < n; i++) {
+        e[p + i] = (byte) key.charAt(i);
+      }
+    }
     int end = e.length;
     e[end - 4] = (byte) (n >>> 24);
     e[end - 3] = (byte) (n >>> 16);
@@ -204,6 +215,16 @@ final class CompletedTransactions {
     for (int i = 0; i < used; i++) {
       put(i);
     }
+  }
+
+  /** {@code s.length()} when every char is ASCII (its UTF-8 is one byte a char), else -1. */
+  private static int asciiLength(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return -1;
+      }
+    }
+    return s.length();
   }
 
   private static int keyLength(byte[] e) {

@@ -36,6 +36,22 @@ class CompletedTransactionsTest {
   }
 
   @Test
+  void asciiAndNonAsciiKeysAreKeptAsTheirUtf8Bytes() {
+    // an ASCII key is written char by char, any other through its UTF-8 bytes: both are found by
+    // themselves only, and "é" (2 UTF-8 bytes) is not its Latin-1 byte
+    String ascii = "s|z9hG4bK-e|h:5060|BYE|0:1:5060";
+    String utf8 = "s|z9hG4bK-é|h:5060|BYE|0:1:5060";
+    String latin1Twin =
+        new String(utf8.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    store.add(ascii, bytes("answer ascii"), TIMER_J);
+    store.add(utf8, bytes("answer utf8"), TIMER_J);
+    assertThat(store.find(ascii)).isEqualTo(bytes("answer ascii"));
+    assertThat(store.find(utf8)).isEqualTo(bytes("answer utf8"));
+    assertThat(store.find(latin1Twin)).isNull();
+    assertThat(store.find("s|z9hG4bK-e|h:5060|BYE|0:1:506")).isNull();
+  }
+
+  @Test
   void anEntryIsFoundUntilItsDeadlineAndNotAtIt() {
     long deadline = store.add("k", bytes("200"), TIMER_J);
     assertThat(deadline).isEqualTo(clock.nanoTime() + TIMER_J);
