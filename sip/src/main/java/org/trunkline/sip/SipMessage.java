@@ -86,6 +86,7 @@ public final class SipMessage {
   private String fromText;
   private String toText;
   private String cseqText;
+  private String viaText;
 
   SipMessage(byte[] buf, int start, int end) {
     this.buf = buf;
@@ -217,6 +218,11 @@ public final class SipMessage {
 
   /** The value of header line {@code i}, folds replaced by one space, decoded as UTF-8. */
   public String headerValue(int i) {
+    if (i == via && via >= 0) {
+      // the top Via line: every response we build to this request copies it (made once)
+      String s = viaText;
+      return s != null ? s : (viaText = value(via));
+    }
     return value(checkIndex(i));
   }
 

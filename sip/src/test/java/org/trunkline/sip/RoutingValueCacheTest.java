@@ -36,6 +36,9 @@ class RoutingValueCacheTest {
         assertThat(h).as(v + " " + n).isEqualTo(m.headerUncached(n));
         assertThat(m.header(n)).as(v + " " + n).isEqualTo(h);
       }
+      for (int i = 0; i < m.headerCount(); i++) {
+        assertThat(m.headerValue(i)).as(v + " line " + i).isEqualTo(m.value(i));
+      }
       if (callId != null) {
         assertThat(m.callId()).isSameAs(callId);
         seen++;
@@ -66,6 +69,9 @@ class RoutingValueCacheTest {
         .isEqualTo("<sip:alice@example.com>;tag=a1")
         .isSameAs(m.header(HeaderName.FROM));
     assertThat(m.header(HeaderName.CALL_ID)).isSameAs(m.callId());
+    assertThat(m.headerValue(0))
+        .isEqualTo("SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-1")
+        .isSameAs(m.headerValue(0));
     assertThat(m.header(HeaderName.CSEQ)).isEqualTo("1 INVITE").isSameAs(m.header(HeaderName.CSEQ));
   }
 }
