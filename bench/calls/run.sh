@@ -22,10 +22,12 @@
 # between steps (idle) under `timeout LIFE`, and `stop` ends them by PID.
 # Env: BENCH_RUN (/tmp/trunkline-calls-bench), BASE_PORT (16070: Kamailio +1, Trunkline +3, UAC +12,
 #      hold UAC +13, UAS +20), JAVA (Temurin 25), TRUNKLINE_JAR (server/target/trunkline.jar),
-#      JAVA_OPTS (extra JVM flags; ZGC unless they name a collector, e.g. -XX:+UseG1GC), JAVA_OPTS_B (the B jar's, default JAVA_OPTS), KAM_EXTRA ("-x tlsf"), LIFE (3600 s), REPEAT (3), SECS (10),
+#      JAVA_OPTS (extra JVM flags; ZGC unless they name a collector, e.g. -XX:+UseG1GC), JAVA_OPTS_B (the B jar's, default JAVA_OPTS),
+#      JAVA_HEAP (4g: -Xms=-Xmx, the heap ./trunkline gives on a machine of 8 GB or more), KAM_EXTRA ("-x tlsf"), LIFE (3600 s), REPEAT (3), SECS (10),
 #      EXTRA_YAML, EXTRA_YAML_B, EXTRA_YAML_BN (appended to the trunkline / trunkline-b / trunkline-b-notrace
 #      configs at start, e.g. "sip: {threads: 1}"), API=1 (admin API of trunkline / -b / -b-notrace on
-#      BASE_PORT+7 / +8 / +9, for /api/counters), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops),
+#      BASE_PORT+7 / +8 / +9, for /api/counters), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops; default 1: a call lives on the loop that
+#      read its INVITE, one loop with one caller; 2 for a jar without 5da11a2, branch hand),
 #      SUTS ("trunkline kamailio"), WARMUP_SUTS (default: every JVM started), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
@@ -41,8 +43,11 @@ STATE="$BASE/current"   # symlink to the session folder; state.env holds the PID
 
 die() { echo "$*" >&2; exit 1; }
 # The collector: ZGC, as ./trunkline runs it, unless the flags name one (-XX:+UseG1GC, ...): G1's young pauses
-# (25-300 ms, every ~2 s at 500 cps) set the added-latency p99 (bench/RESULTS.md, stop 13, branch lat)
+# (25-300 ms, every ~2 s at 500 cps) set the added-latency p99 (bench/RESULTS.md, stop 13, branch lat). The heap:
+# JAVA_HEAP (4g), as ./trunkline on a machine of 8 GB or more; at 1 GB ZGC's threads took 3.7x the CPU per call and
+# stalled the event loops at 3,000-4,000 cps (RESULTS.md, stop 15, branch gc). -Xmx in JAVA_OPTS still wins (last).
 gc_for() { local o; for o in $1; do case $o in -XX:+Use*GC) return 0 ;; esac; done; echo "-XX:+UseZGC"; }
+HEAP="${JAVA_HEAP:-4g}"
 load() { [[ -f "$STATE/state.env" ]] || die "no session: run 'bench/calls/run.sh start' first"
   # shellcheck disable=SC1091
   source "$STATE/state.env"; export BENCH_RUN="$SESSION" UAS_PORT="$P_UAS" UAS_PID UAC_PORT="$P_UAC"; }
@@ -74,7 +79,7 @@ cmd_start() {
         "$H/kam-start.sh" plain "$P_KAM" "$LIFE")
   # JVM flags as bench/stack/run.sh; JAVA_OPTS adds e.g. -Dtrunkline.log.level=WARN
   # shellcheck disable=SC2086
-  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
+  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
     -jar "$JAR" run --config "$SESSION/trunkline.yaml" </dev/null >"$SESSION/trunkline.log" 2>&1 &
   TL=$!
   wait_port "$P_TL"
@@ -83,7 +88,7 @@ cmd_start() {
     mkdir -p "$SESSION/db-notrace"
     EXTRA_YAML="${EXTRA_YAML:-}" "$HERE/config.sh" "$P_TLN" "$P_UAS" "$SESSION/db-notrace" off >"$SESSION/trunkline-notrace.yaml"
     # shellcheck disable=SC2086
-    setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
+    setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
       -jar "$JAR" run --config "$SESSION/trunkline-notrace.yaml" </dev/null >"$SESSION/trunkline-notrace.log" 2>&1 &
     TLN=$!
     wait_port "$P_TLN"
@@ -95,7 +100,7 @@ cmd_start() {
       mkdir -p "$SESSION/db-$1"
       EXTRA_YAML="${4:-}" "$HERE/config.sh" "$2" "$P_UAS" "$SESSION/db-$1" "${3:-${TRACES:-on}}" >"$SESSION/$1.yaml"
       # shellcheck disable=SC2086
-      setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g $(gc_for "${JAVA_OPTS_B-${JAVA_OPTS:-}}") ${JAVA_OPTS_B-${JAVA_OPTS:-}} \
+      setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS_B-${JAVA_OPTS:-}}") ${JAVA_OPTS_B-${JAVA_OPTS:-}} \
         -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
       echo $!
     }
@@ -117,10 +122,11 @@ JAR_B="${TRUNKLINE_JAR_B:-}"
 TRACES="${TRACES:-on}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 JAVA_OPTS_B="${JAVA_OPTS_B-${JAVA_OPTS:-}}"
+JAVA_HEAP="$HEAP"
 KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
-PAIR_LOOPS="${PAIR_LOOPS:-}"
-PAIR_LOOPS_B="${PAIR_LOOPS_B:-}"
-PAIR_LOOPS_BN="${PAIR_LOOPS_BN:-${PAIR_LOOPS_B:-}}"
+PAIR_LOOPS="${PAIR_LOOPS:-1}"
+PAIR_LOOPS_B="${PAIR_LOOPS_B:-1}"
+PAIR_LOOPS_BN="${PAIR_LOOPS_BN:-${PAIR_LOOPS_B:-1}}"
 ENV
   echo "session $SESSION: UAS $UAS_PID on $P_UAS, Kamailio $KAM on $P_KAM, Trunkline $TL on $P_TL"
   echo "jar $JAR ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?'))" >>"$SESSION/info.txt"
@@ -173,13 +179,15 @@ added() { # per-call added latency of a PCAP run (pcap-added.py), appended to it
   local p l; p=$(target "$1" | cut -d' ' -f1 | cut -d: -f2)
   # --loops for the leg pairing: PAIR_LOOPS(_B, _BN) at start; 1 for a build whose calls all live on
   # the loop that reads the (one) caller's datagrams, or for sip: {threads: 1}
-  case $1 in trunkline-b) l=${PAIR_LOOPS_B:-};; trunkline-b-notrace) l=${PAIR_LOOPS_BN:-};; *) l=${PAIR_LOOPS:-};; esac
+  case $1 in trunkline-b) l=${PAIR_LOOPS_B:-1};; trunkline-b-notrace) l=${PAIR_LOOPS_BN:-1};; kamailio) l=;; *) l=${PAIR_LOOPS:-1};; esac
   [[ -f "$2/run.pcap" ]] && "$HERE/pcap-added.py" "$2/run.pcap" "$p" "$P_UAS" ${l:+--loops "$l"} --dump "$2/added.csv" >>"$2/result.env" || true
 }
 
 heap_used_kb() { # after a full GC: used heap in KB
   local p; p=$(jvm_pid); "$JBIN/jcmd" "$p" GC.run >/dev/null
-  "$JBIN/jcmd" "$p" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -1
+  # G1 prints "used 123456K", ZGC "used 60M": in KB either way
+  "$JBIN/jcmd" "$p" GC.heap_info | sed -n 's/.* used \([0-9]*\)\([KMG]\).*/\1 \2/p' | head -1 |
+    awk '{print $1 * ($2 == "G" ? 1048576 : $2 == "M" ? 1024 : 1)}'
 }
 
 # hold: HOLD_CALLS calls placed at HOLD_RATE and held HOLD_S s (Trunkline only); heap after GC
