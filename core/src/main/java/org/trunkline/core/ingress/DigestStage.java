@@ -1,7 +1,6 @@
 package org.trunkline.core.ingress;
 
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,12 +26,11 @@ import org.trunkline.stack.auth.UserSecret;
  * source). Failed answers are reported to the {@link BanList}.
  */
 public final class DigestStage implements IngressStage {
-  private record Key(String realm, String username) {}
-
   /** A trunk and its secret, made once: the secret keeps the HA1 it computes (UserSecret). */
   private record Credentials(Trunk trunk, UserSecret secret) {}
 
-  private final Map<Key, Credentials> byCredentials = new HashMap<>();
+  /** Per realm, per username: no key object made per look-up. */
+  private final Map<String, Map<String, Credentials>> byRealm = new HashMap<>();
 
   /** The realm of the first trunk (file order) with each username: whose challenge to send. */
   private final Map<String, String> realmByUsername = new HashMap<>();
@@ -56,9 +54,9 @@ public final class DigestStage implements IngressStage {
     this.bans = bans;
     for (Trunk t : trunks) {
       if (t.access() instanceof TrunkAccess.RegisterIn in) {
-        byCredentials.put(
-            new Key(in.realm(), in.username()),
-            new Credentials(t, UserSecret.password(in.password())));
+        byRealm
+            .computeIfAbsent(in.realm(), r -> new HashMap<>())
+            .put(in.username(), new Credentials(t, UserSecret.password(in.password())));
         realmByUsername.putIfAbsent(in.username(), in.realm());
         challengers.computeIfAbsent(
             in.realm(),
@@ -66,9 +64,10 @@ public final class DigestStage implements IngressStage {
                 new DigestChallenger(
                     DigestConfig.of(realm, secret)
                         .withAlgorithms(algorithms.toArray(DigestAlgorithm[]::new)),
-                    (r, user) ->
-                        Optional.ofNullable(byCredentials.get(new Key(r, user)))
-                            .map(Credentials::secret),
+                    (r, user) -> {
+                      Credentials c = credentials(r, user);
+                      return c == null ? Optional.empty() : Optional.of(c.secret());
+                    },
                     clock));
       }
     }
@@ -101,7 +100,7 @@ public final class DigestStage implements IngressStage {
         case AuthResult.Ok ok -> {
           // made per request, not kept per trunk: kept, it cost ~130 bytes of heap per trunk
           // (100,000 trunks: 13 MB) to save one short concatenation
-          Trunk t = byCredentials.get(new Key(ok.realm(), ok.username())).trunk();
+          Trunk t = credentials(ok.realm(), ok.username()).trunk();
           return new Verdict.Identified(
               t, "digest user " + ok.username() + " (" + ok.algorithm() + ")");
         }
@@ -119,6 +118,11 @@ public final class DigestStage implements IngressStage {
       return challenge(c, kind, false, in, bad.toString());
     }
     return challenge(challengerFor(m), kind, false, in, "no credentials");
+  }
+
+  private Credentials credentials(String realm, String username) {
+    Map<String, Credentials> users = byRealm.get(realm);
+    return users == null ? null : users.get(username);
   }
 
   private static String realmOf(AuthResult r) {
@@ -150,14 +154,10 @@ public final class DigestStage implements IngressStage {
 
   private static Verdict challenge(
       DigestChallenger c, ChallengeKind kind, boolean stale, Inbound in, String why) {
-    List<String> headers = new ArrayList<>();
-    for (String v : c.challenges(stale)) {
-      headers.add(kind.challengeHeader().name() + ": " + v);
-    }
     return new Verdict.Reject(
         kind.status(),
         kind.reason(),
-        headers,
+        c.challengeLines(kind, stale),
         in.request().method() + " from " + in.source() + ": " + why);
   }
 }

@@ -47,6 +47,15 @@ import org.trunkline.stack.Transport;
  * a PBX re-registering) is a shorter UPDATE of those three columns, unless the change before it is
  * still waiting or was not stored.
  *
+ * <p>The {@code expires_at} column holds the expiry rounded up to the next multiple of {@link
+ * #EXPIRY_GRID} (60 s), never earlier than the one granted. So a refresh like that whose rounded
+ * expiry is the one its predecessor's row holds (or will hold once it is written) is not written at
+ * all: a PBX refreshing every few seconds costs one UPDATE a minute, not one per REGISTER. The
+ * price: after a restart, a binding may outlive its grant by less than 60 s and its row holds the
+ * Call-ID and CSeq of the last refresh that was written (older than the one in memory, so the PBX's
+ * next REGISTER is still in order). A binding never lapses early after a restart, and one that
+ * expires or is removed while the server runs is deleted as before.
+ *
  * <p>{@link #save} and {@link #remove} may be called from any thread.
  */
 final class JdbcLocationStore implements LocationStore, AutoCloseable {
@@ -57,6 +66,9 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
 
   /** How often the writer looks for changes when it is not behind. */
   static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
+
+  /** The expiry stored is the granted one rounded up to a multiple of this (see above). */
+  static final Duration EXPIRY_GRID = Duration.ofSeconds(60);
 
   private record Key(String trunk, String contact) {}
 
@@ -78,6 +90,8 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
 
   private final DataSource db;
   private final long flushNanos;
+  private final long gridMillis;
+  private final LongAdder deferred = new LongAdder();
   private final Map<Key, Pending> pending = new ConcurrentHashMap<>();
   private final Queue<Key> dirty = new ConcurrentLinkedQueue<>();
   private final LongAdder written = new LongAdder();
@@ -93,8 +107,18 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
    * @param flushInterval how often the writer looks for changes when it is not behind
    */
   JdbcLocationStore(DataSource db, Duration flushInterval) {
+    this(db, flushInterval, EXPIRY_GRID);
+  }
+
+  /**
+   * @param flushInterval how often the writer looks for changes when it is not behind
+   * @param expiryGrid the stored expiry is rounded up to a multiple of this; zero stores it as
+   *     granted and writes every refresh
+   */
+  JdbcLocationStore(DataSource db, Duration flushInterval, Duration expiryGrid) {
     this.db = db;
     this.flushNanos = flushInterval.toNanos();
+    this.gridMillis = expiryGrid.toMillis();
     this.writer = new Thread(this::writeLoop, "registration-writer");
     writer.setDaemon(true);
     writer.start();
@@ -111,11 +135,17 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
         ResultSet rs = q.executeQuery()) {
       while (rs.next()) {
         try {
+          long expiresAt = rs.getLong(3);
+          if (stored(expiresAt) != expiresAt) {
+            // not rounded (written with another grid, or by an older version): the first
+            // refresh of it is written, whatever its expiry
+            unsure.add(new Key(rs.getString(1), rs.getString(2)));
+          }
           out.add(
               new Binding(
                   rs.getString(1),
                   rs.getString(2),
-                  rs.getLong(3),
+                  expiresAt,
                   Transport.valueOf(rs.getString(4)),
                   new InetSocketAddress(InetAddress.getByName(rs.getString(5)), rs.getInt(6)),
                   rs.getString(7),
@@ -141,9 +171,30 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
 
   @Override
   public void save(Binding b, Binding previous) {
-    enqueue(
-        new Key(b.trunk(), b.contact()),
-        new Pending(b, previous != null && refreshes(b, previous)));
+    boolean refresh = previous != null && refreshes(b, previous);
+    // the row holds previous's rounded expiry (or will: its change waits, or was itself not
+    // written for the same reason), which is b's too; a row whose last write failed is unsure
+    if (refresh
+        && gridMillis > 0
+        && stored(b.expiresAt()) == stored(previous.expiresAt())
+        && (unsure.isEmpty() || !unsure.contains(new Key(b.trunk(), b.contact())))) {
+      deferred.increment();
+      return;
+    }
+    enqueue(new Key(b.trunk(), b.contact()), new Pending(b, refresh));
+  }
+
+  /** The expiry written for one granted until {@code expiresAt}: never earlier. */
+  private long stored(long expiresAt) {
+    if (gridMillis <= 0 || expiresAt > Long.MAX_VALUE - gridMillis) {
+      return expiresAt;
+    }
+    return Math.ceilDiv(expiresAt, gridMillis) * gridMillis;
+  }
+
+  /** Refreshes not written because the stored expiry already covered them. */
+  long deferred() {
+    return deferred.sum();
   }
 
   /** Whether {@code b} differs from {@code previous} at most in expires_at, call_id and cseq. */
@@ -272,7 +323,7 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
                 "UPDATE registration SET expires_at = ?, call_id = ?, cseq = ?"
                     + " WHERE trunk = ? AND contact = ?")) {
           for (Binding b : refreshes) {
-            u.setLong(1, b.expiresAt());
+            u.setLong(1, stored(b.expiresAt()));
             u.setString(2, truncate(b.callId(), 256));
             u.setLong(3, b.cseq());
             u.setString(4, b.trunk());
@@ -295,7 +346,7 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
                     + " source_port = ?, listen_point = ?, call_id = ?, cseq = ?, user_agent = ?,"
                     + " registered_at = ? WHERE trunk = ? AND contact = ?")) {
           for (Binding b : saves) {
-            u.setLong(1, b.expiresAt());
+            u.setLong(1, stored(b.expiresAt()));
             u.setString(2, b.transport().name());
             u.setString(3, b.source().getAddress().getHostAddress());
             u.setInt(4, b.source().getPort());
@@ -332,7 +383,7 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
           for (Binding b : inserts) {
             i.setString(1, b.trunk());
             i.setString(2, b.contact());
-            i.setLong(3, b.expiresAt());
+            i.setLong(3, stored(b.expiresAt()));
             i.setString(4, b.transport().name());
             i.setString(5, b.source().getAddress().getHostAddress());
             i.setInt(6, b.source().getPort());

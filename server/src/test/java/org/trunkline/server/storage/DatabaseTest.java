@@ -163,6 +163,11 @@ class DatabaseTest {
   }
 
   @Test
+  void doesNotWriteARefreshTheStoredExpiryCovers() throws Exception {
+    LocationStoreContract.refreshesWithinTheStoredExpiryAreNotWritten(() -> Database.open(h2("")));
+  }
+
+  @Test
   void keepsTheNewestStateOfEveryContactThroughAStorm() throws Exception {
     LocationStoreContract.storm(() -> Database.open(h2("")));
   }
@@ -226,13 +231,17 @@ class DatabaseTest {
     org.trunkline.core.registrar.Binding other =
         LocationStoreContract.binding("sip:other@192.0.2.1", 7_000L, "192.0.2.1");
     try (Database db = Database.open(h2(""))) {
-      assertThat(db.locationStore().loadAll()).containsExactly(refreshed);
+      // stored with its expiry rounded up to the grid
+      assertThat(db.locationStore().loadAll())
+          .containsExactly(LocationStoreContract.asStored(refreshed));
       // the stored row is updated in place; a new contact in the same batch is inserted
       db.locationStore().save(again);
       db.locationStore().save(other);
     }
     try (Database db = Database.open(h2(""))) {
-      assertThat(db.locationStore().loadAll()).containsExactlyInAnyOrder(again, other);
+      assertThat(db.locationStore().loadAll())
+          .containsExactlyInAnyOrder(
+              LocationStoreContract.asStored(again), LocationStoreContract.asStored(other));
     }
   }
 }

@@ -39,7 +39,7 @@ final class LocationStoreContract {
       store.remove("acme", b.contact());
     } // close writes what was queued
     try (Database db = open.open()) {
-      assertThat(db.locationStore().loadAll()).containsExactly(a2);
+      assertThat(db.locationStore().loadAll()).containsExactly(asStored(a2));
     }
   }
 
@@ -55,12 +55,13 @@ final class LocationStoreContract {
       Binding[] previous = new Binding[n];
       for (int round = 1; round <= 3; round++) {
         for (int i = 0; i < n; i++) {
-          Binding b = binding("sip:u" + i + "@192.0.2.1:5060", round * 10_000L + i, "192.0.2.1");
+          // rounds a minute apart: each round's expiry is a new multiple of the grid, written
+          Binding b = binding("sip:u" + i + "@192.0.2.1:5060", round * 100_000L + i, "192.0.2.1");
           // rounds 2 and 3 are refreshes of the round before (the registrar's save(b, old))
           store.save(b, previous[i]);
           previous[i] = b;
           if (round == 3 && i % 10 != 0) {
-            last.add(b);
+            last.add(asStored(b));
           }
         }
       }
@@ -83,6 +84,7 @@ final class LocationStoreContract {
    * was never stored.
    */
   static void refreshes(DatabaseConfigurer open) throws Exception {
+    // every step's expiry in a later minute than the one before: none is left unwritten
     Binding a = binding("sip:refresh-r@192.0.2.1:5060", 5_000L, "192.0.2.1");
     try (Database db = open.open()) {
       db.locationStore().save(a);
@@ -91,7 +93,7 @@ final class LocationStoreContract {
         new Binding(
             a.trunk(),
             a.contact(),
-            6_000L,
+            66_000L,
             a.transport(),
             new InetSocketAddress(InetAddress.getByName("198.51.100.9"), 5062),
             a.listenPoint(),
@@ -99,9 +101,9 @@ final class LocationStoreContract {
             8,
             a.userAgent(),
             a.registeredAt());
-    Binding refreshed = refresh(moved, 7_000L, "new-call@pbx", 1);
+    Binding refreshed = refresh(moved, 127_000L, "new-call@pbx", 1);
     Binding never = binding("sip:refresh-never@192.0.2.1:5060", 8_000L, "192.0.2.1");
-    Binding neverRefreshed = refresh(never, 9_000L, "other-call@pbx", 2);
+    Binding neverRefreshed = refresh(never, 69_000L, "other-call@pbx", 2);
     try (Database db = open.open()) {
       LocationStore store = db.locationStore();
       store.save(moved, a); // not a refresh: the source changed
@@ -111,18 +113,84 @@ final class LocationStoreContract {
     try (Database db = open.open()) {
       assertThat(db.locationStore().loadAll())
           .filteredOn(b -> b.contact().startsWith("sip:refresh-"))
-          .containsExactlyInAnyOrder(refreshed, neverRefreshed);
+          .containsExactlyInAnyOrder(asStored(refreshed), asStored(neverRefreshed));
     }
-    Binding again = refresh(refreshed, 10_000L, "new-call@pbx", 2);
+    Binding again = refresh(refreshed, 190_000L, "new-call@pbx", 2);
     try (Database db = open.open()) {
       db.locationStore().save(again, refreshed); // alone: the three-column UPDATE
     }
     try (Database db = open.open()) {
       assertThat(db.locationStore().loadAll())
           .filteredOn(b -> b.contact().startsWith("sip:refresh-"))
-          .containsExactlyInAnyOrder(again, neverRefreshed);
+          .containsExactlyInAnyOrder(asStored(again), asStored(neverRefreshed));
       assertThat(db.locationStore().failed()).isZero();
     }
+  }
+
+  /**
+   * A refresh that changes only expiry, Call-ID and CSeq, whose expiry rounds up to the one the row
+   * holds, is not written: the row keeps an expiry at or after the one granted (the binding
+   * survives a restart) and the last written Call-ID and CSeq. One whose expiry passes the row's is
+   * written, and so is one of a row loaded with an expiry off the grid.
+   */
+  static void refreshesWithinTheStoredExpiryAreNotWritten(DatabaseConfigurer open)
+      throws Exception {
+    long minute = JdbcLocationStore.EXPIRY_GRID.toMillis();
+    Binding a = binding("sip:defer@192.0.2.1:5060", 10 * minute + 1, "192.0.2.1");
+    Binding b = refresh(a, 10 * minute + 30_000, "call-b@pbx", 8);
+    Binding c = refresh(b, 11 * minute, "call-c@pbx", 9);
+    Binding d = refresh(c, 11 * minute + 1, "call-d@pbx", 10);
+    try (Database db = open.open()) {
+      JdbcLocationStore store = (JdbcLocationStore) db.locationStore();
+      store.save(a, null);
+      store.save(b, a); // 11 minutes rounded, as a: not written
+      store.save(c, b); // exactly 11 minutes: not written
+      assertThat(store.deferred()).isEqualTo(2);
+    }
+    try (Database db = open.open()) {
+      assertThat(db.locationStore().loadAll())
+          .filteredOn(x -> x.contact().equals(a.contact()))
+          .containsExactly(refresh(a, 11 * minute, a.callId(), a.cseq()));
+      JdbcLocationStore store = (JdbcLocationStore) db.locationStore();
+      store.save(d, c); // past 11 minutes: written
+      assertThat(store.deferred()).isZero();
+    }
+    try (Database db = open.open()) {
+      assertThat(db.locationStore().loadAll())
+          .filteredOn(x -> x.contact().equals(a.contact()))
+          .containsExactly(asStored(d));
+      // a row off the grid (an older version wrote it): its first refresh is written
+      try (java.sql.Connection conn = db.dataSource().getConnection();
+          java.sql.Statement st = conn.createStatement()) {
+        st.executeUpdate(
+            "UPDATE registration SET expires_at = "
+                + (12 * minute - 5)
+                + " WHERE contact = '"
+                + a.contact()
+                + "'");
+      }
+    }
+    Binding e = refresh(d, 12 * minute - 1, "call-e@pbx", 11);
+    try (Database db = open.open()) {
+      JdbcLocationStore store = (JdbcLocationStore) db.locationStore();
+      Binding loaded =
+          store.loadAll().stream().filter(x -> x.contact().equals(a.contact())).findFirst().get();
+      assertThat(loaded.expiresAt()).isEqualTo(12 * minute - 5);
+      store.save(e, loaded);
+      assertThat(store.deferred()).isZero();
+    }
+    try (Database db = open.open()) {
+      assertThat(db.locationStore().loadAll())
+          .filteredOn(x -> x.contact().equals(a.contact()))
+          .containsExactly(asStored(e));
+      assertThat(db.locationStore().failed()).isZero();
+    }
+  }
+
+  /** {@code b} as the store keeps it: its expiry rounded up to the grid. */
+  static Binding asStored(Binding b) {
+    long g = JdbcLocationStore.EXPIRY_GRID.toMillis();
+    return refresh(b, Math.ceilDiv(b.expiresAt(), g) * g, b.callId(), b.cseq());
   }
 
   private static Binding refresh(Binding b, long expiresAt, String callId, long cseq) {

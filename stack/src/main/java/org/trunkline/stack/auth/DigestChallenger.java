@@ -29,6 +29,10 @@ public final class DigestChallenger {
   private final String opaque;
   private final long lifetimeMillis;
   private final String beforeNonce;
+
+  /** Per {@link ChallengeKind} (ordinal): its header's name, ": ", then {@link #beforeNonce}. */
+  private final String[] lineBeforeNonce;
+
   private final String[] afterNonce;
   private final String[] afterNonceStale;
 
@@ -46,6 +50,10 @@ public final class DigestChallenger {
     String head =
         new AuthWriter("Digest").quoted("realm", config.realm()).quoted("nonce", "").toString();
     this.beforeNonce = head.substring(0, head.length() - 1);
+    this.lineBeforeNonce = new String[ChallengeKind.values().length];
+    for (ChallengeKind k : ChallengeKind.values()) {
+      lineBeforeNonce[k.ordinal()] = k.challengeHeader().name() + ": " + beforeNonce;
+    }
     this.afterNonce = afterNonce(config, opaque, false);
     this.afterNonceStale = afterNonce(config, opaque, true);
     for (DigestAlgorithm a : DigestAlgorithm.values()) {
@@ -72,6 +80,22 @@ public final class DigestChallenger {
       out.add(beforeNonce + nonce + a);
     }
     return out;
+  }
+
+  /**
+   * {@link #challenges} as whole header lines of the {@code kind}'s challenge header ({@code
+   * WWW-Authenticate: Digest ...}), each made by one concatenation of prepared parts around the
+   * nonce.
+   */
+  public List<String> challengeLines(ChallengeKind kind, boolean stale) {
+    String nonce = nonces.issue(clock.millis());
+    String[] after = stale ? afterNonceStale : afterNonce;
+    String before = lineBeforeNonce[kind.ordinal()];
+    String[] out = new String[after.length];
+    for (int i = 0; i < after.length; i++) {
+      out[i] = before + nonce + after[i];
+    }
+    return List.of(out);
   }
 
   /**
@@ -211,7 +235,7 @@ public final class DigestChallenger {
       return new AuthResult.Stale(realm, username, "nonce expired");
     }
     if (qop != null) {
-      switch (counts.check(nonce, issued, count, now - lifetimeMillis)) {
+      switch (counts.check(NonceCodec.sequence(nonce), issued, count, now - lifetimeMillis)) {
         case REPLAY:
           return new AuthResult.Replay(realm, username, nc);
         case FORGOTTEN:

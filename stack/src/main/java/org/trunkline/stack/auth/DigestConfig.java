@@ -31,9 +31,9 @@ public record DigestConfig(
   public static final Duration DEFAULT_NONCE_LIFETIME = Duration.ofSeconds(300);
 
   /**
-   * 16384 windows of about 200 bytes (nonce string, window, map entry): some 3 MB at worst per
-   * realm. A window is only made for a request whose response was right, so only clients that know
-   * a password can fill it.
+   * 16384 slots of 32 bytes (NonceCounts: sequence number, issue time, highest count, window),
+   * allocated as the nonces in use need them: 512 KB at worst per realm. A window is only made for
+   * a request whose response was right, so only clients that know a password can fill it.
    */
   public static final int DEFAULT_MAX_TRACKED_NONCES = 16_384;
 

@@ -1,167 +1,148 @@
 package org.trunkline.stack.auth;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Stateless nonces: base64url(issue time in ms | 8 random bytes | HMAC-SHA256(secret, time | random
- * | realm) truncated to 16 bytes). The server keeps no table of issued nonces: the MAC proves we
- * issued it for this realm, the time says how old it is (RFC 7616 §5.4 suggests exactly this).
- * Thread-safe.
+ * Stateless nonces: base64url(issue time in ms | sequence number | SipHash-2-4 tag of both), 8
+ * bytes each, 32 characters. The server keeps no table of issued nonces: the tag proves we issued
+ * it for this realm, the time says how old it is (RFC 7616 §5.4 suggests exactly this), and the
+ * sequence number makes it unique and names its slot in {@link NonceCounts}.
+ *
+ * <p>The tag's key is derived from the secret and the realm (HMAC-SHA256, once), so a nonce of one
+ * realm is not one of another, and nodes that share the secret accept each other's nonces. Each
+ * codec starts its sequence at a random 62-bit number, so two nodes or two runs of one node do not
+ * issue the same nonce. A nonce need not be unpredictable: it cannot be made without the key.
+ * Thread-safe, allocation-free but for the returned String.
  */
 final class NonceCodec {
-  private static final int TIME = 8;
-  private static final int RANDOM = 8;
-  private static final int MAC = 16;
-  private static final int LENGTH = TIME + RANDOM + MAC;
-  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+  private static final int LENGTH = 24;
+  private static final int CHARS = LENGTH / 3 * 4;
+  private static final char[] ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+  private static final byte[] SEXTET = new byte[128];
+
+  static {
+    Arrays.fill(SEXTET, (byte) -1);
+    for (int i = 0; i < ALPHABET.length; i++) {
+      SEXTET[ALPHABET[i]] = (byte) i;
+    }
+  }
 
   private final SecretKeySpec key;
   private final byte[] realm;
-
-  // Mac.getInstance looks the provider up and init() derives the HMAC pads from the key, on every
-  // call; one initialised Mac per thread is reused instead (doFinal() resets it, keeping the key)
-  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
-
-  // one generator per thread, seeded once: every NativePRNG (Linux's default SecureRandom) mixes
-  // its bytes under one JVM-wide lock
-  private static final ThreadLocal<SecureRandom> RANDOM_BYTES =
-      ThreadLocal.withInitial(NonceCodec::newRandom);
+  private final long k0;
+  private final long k1;
+  private final AtomicLong sequence;
 
   NonceCodec(byte[] secret, String realm) {
     this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
     this.realm = realm.getBytes(StandardCharsets.UTF_8);
+    byte[] k = hmac("nonce-key:");
+    this.k0 = SipHash.littleEndian(k, 0, 8);
+    this.k1 = SipHash.littleEndian(k, 8, 8);
+    this.sequence = new AtomicLong(new SecureRandom().nextLong() >>> 2);
   }
 
+  /** A new nonce issued at {@code nowMillis}. */
   String issue(long nowMillis) {
-    byte[] n = new byte[LENGTH];
-    ByteBuffer.wrap(n).putLong(nowMillis);
-    byte[] r = new byte[RANDOM];
-    RANDOM_BYTES.get().nextBytes(r);
-    System.arraycopy(r, 0, n, TIME, RANDOM);
-    System.arraycopy(mac(n), 0, n, TIME + RANDOM, MAC);
-    return ENCODER.encodeToString(n);
+    long seq = sequence.getAndIncrement();
+    long tag = tag(nowMillis, seq);
+    char[] out = new char[CHARS];
+    // the 24 bytes as eight groups of 3 (4 characters each): time 3+3+2, seq 1+3+3+1, tag 2+3+3
+    int o = encode(nowMillis >>> 40, out, 0);
+    o = encode(nowMillis >>> 16, out, o);
+    o = encode(nowMillis << 8 | seq >>> 56, out, o);
+    o = encode(seq >>> 32, out, o);
+    o = encode(seq >>> 8, out, o);
+    o = encode(seq << 16 | tag >>> 48, out, o);
+    o = encode(tag >>> 24, out, o);
+    encode(tag, out, o);
+    return new String(out);
+  }
+
+  /** Four characters for the low 24 bits of {@code bits}; returns the next position. */
+  private static int encode(long bits, char[] out, int o) {
+    out[o] = ALPHABET[(int) (bits >>> 18) & 63];
+    out[o + 1] = ALPHABET[(int) (bits >>> 12) & 63];
+    out[o + 2] = ALPHABET[(int) (bits >>> 6) & 63];
+    out[o + 3] = ALPHABET[(int) bits & 63];
+    return o + 4;
   }
 
   /** The issue time of a nonce we issued, or {@code -1} if we did not (or it was altered). */
   long issuedAt(String nonce) {
-    // 43 characters of base64url for 32 bytes; anything else is not ours, and is not decoded
-    if (nonce == null || nonce.length() != (LENGTH * 4 + 2) / 3) {
+    if (nonce == null || nonce.length() != CHARS) {
       return -1;
     }
-    byte[] n = decode(nonce);
-    if (n == null) {
-      return -1;
+    long a = decode(nonce, 0);
+    long b = decode(nonce, 4);
+    long c = decode(nonce, 8);
+    long d = decode(nonce, 12);
+    long e = decode(nonce, 16);
+    long f = decode(nonce, 20);
+    long g = decode(nonce, 24);
+    long h = decode(nonce, 28);
+    if ((a | b | c | d | e | f | g | h) < 0) {
+      return -1; // not base64url
     }
-    byte[] expected = mac(n);
-    // constant time over the MAC's 16 bytes, as MessageDigest.isEqual, without copying both out
-    int diff = 0;
-    for (int i = 0; i < MAC; i++) {
-      diff |= expected[i] ^ n[TIME + RANDOM + i];
-    }
-    if (diff != 0) {
-      return -1;
-    }
-    return ByteBuffer.wrap(n).getLong();
+    long time = a << 40 | b << 16 | c >>> 8;
+    long seq = c << 56 | d << 32 | e << 8 | f >>> 16;
+    long tag = f << 48 | g << 24 | h;
+    // a difference anywhere in the tag costs the same time
+    return tag(time, seq) == tag ? time : -1;
   }
 
-  /**
-   * The 32 bytes of a 43-character base64url text (no padding), or null when a character is not
-   * base64url: what {@code Base64.getUrlDecoder().decode} gives (it ignores the two unused low bits
-   * of the last character too), without the byte copy of the String it makes first.
-   */
-  private static byte[] decode(String text) {
-    byte[] out = new byte[LENGTH];
-    int o = 0;
-    int i = 0;
-    for (; i + 4 <= text.length(); i += 4) {
-      int a = sextet(text.charAt(i));
-      int b = sextet(text.charAt(i + 1));
-      int c = sextet(text.charAt(i + 2));
-      int d = sextet(text.charAt(i + 3));
-      if ((a | b | c | d) < 0) {
-        return null;
+  /** The sequence number of a nonce {@link #issuedAt} accepted. */
+  static long sequence(String nonce) {
+    return decode(nonce, 8) << 56
+        | decode(nonce, 12) << 32
+        | decode(nonce, 16) << 8
+        | decode(nonce, 20) >>> 16;
+  }
+
+  /** The 24 bits of four base64url characters from {@code at}, or a negative number. */
+  private static long decode(String text, int at) {
+    long v = 0;
+    for (int i = at; i < at + 4; i++) {
+      char ch = text.charAt(i);
+      int s = ch < 128 ? SEXTET[ch] : -1;
+      if (s < 0) {
+        return -1;
       }
-      int bits = a << 18 | b << 12 | c << 6 | d;
-      out[o++] = (byte) (bits >> 16);
-      out[o++] = (byte) (bits >> 8);
-      out[o++] = (byte) bits;
+      v = v << 6 | s;
     }
-    // 43 = 10 * 4 + 3: the last three characters carry two bytes
-    int a = sextet(text.charAt(i));
-    int b = sextet(text.charAt(i + 1));
-    int c = sextet(text.charAt(i + 2));
-    if ((a | b | c) < 0) {
-      return null;
-    }
-    int bits = a << 18 | b << 12 | c << 6;
-    out[o++] = (byte) (bits >> 16);
-    out[o] = (byte) (bits >> 8);
-    return out;
+    return v;
   }
 
-  /** The value of a base64url character (RFC 4648 §5), or -1. */
-  private static int sextet(char c) {
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-      return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-      return c - '0' + 52;
-    }
-    if (c == '-') {
-      return 62;
-    }
-    if (c == '_') {
-      return 63;
-    }
-    return -1;
+  private long tag(long time, long seq) {
+    // SipHash of the nonce's first 16 bytes, time | seq, both big-endian
+    return SipHash.hash(k0, k1, Long.reverseBytes(time), Long.reverseBytes(seq));
   }
 
   /**
    * A per-realm opaque value derived from the secret, so every node of a cluster sends the same.
    */
   String opaque() {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(Arrays.copyOf(hmac("opaque:"), 12));
+  }
+
+  /** HMAC-SHA256(secret, label | realm). */
+  private byte[] hmac(String label) {
     try {
       Mac m = Mac.getInstance("HmacSHA256");
       m.init(key);
-      m.update("opaque:".getBytes(StandardCharsets.UTF_8));
+      m.update(label.getBytes(StandardCharsets.UTF_8));
       m.update(realm);
-      return ENCODER.encodeToString(Arrays.copyOf(m.doFinal(), 12));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
-  }
-
-  /** The full HMAC of the nonce's time and random part and the realm (truncated by callers). */
-  private byte[] mac(byte[] nonce) {
-    Mac m = macs.get();
-    m.update(nonce, 0, TIME + RANDOM);
-    m.update(realm);
-    return m.doFinal();
-  }
-
-  private static SecureRandom newRandom() {
-    try {
-      return SecureRandom.getInstance("DRBG");
-    } catch (GeneralSecurityException e) {
-      return new SecureRandom();
-    }
-  }
-
-  private Mac newMac() {
-    try {
-      Mac m = Mac.getInstance("HmacSHA256");
-      m.init(key);
-      return m;
+      return m.doFinal();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }

@@ -1,17 +1,19 @@
 package org.trunkline.stack.auth;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
- * Nonce-count replay protection with bounded memory (RFC 7616 §3.4 nc, §5.4). Per nonce it keeps
- * the highest nc seen and a 64-bit window of the counts below it, so requests that overtake each
- * other (UDP, several transactions in flight) are accepted once each, as in the IPsec anti-replay
- * window (RFC 4303 §3.4.3). At most {@code capacity} nonces are tracked; when full, the nonce first
- * seen longest ago is evicted, and every nonce issued at or before the newest evicted one that is
- * not tracked any more is answered "stale", so eviction can never re-open a replay. Thread-safe
- * (one lock; the work under it is a map lookup).
+ * Nonce-count replay protection with bounded memory and no object per nonce (RFC 7616 §3.4 nc,
+ * §5.4). A nonce's slot is its sequence number (see {@link NonceCodec}) modulo the table's size;
+ * the slot keeps that sequence number, the nonce's issue time, the highest nc seen and a 64-bit
+ * window of the counts below it, so requests that overtake each other (UDP, several transactions in
+ * flight) are accepted once each, as in the IPsec anti-replay window (RFC 4303 §3.4.3).
+ *
+ * <p>The table starts small and doubles, up to the largest power of two not above {@code capacity}
+ * (32 bytes a slot), whenever a nonce would push a live one (issued at or after {@code
+ * expiredBefore}) out of its slot. Once it is full, the newcomer takes the slot, and every nonce
+ * issued at or before the newest live one pushed out that is not in its slot any more is answered
+ * "forgotten" (stale: the client takes a new nonce), so eviction can never re-open a replay. A
+ * nonce pushed out after it expired needs no such mark: expired nonces are refused before their
+ * counts are looked at. Thread-safe (one lock; the work under it is an array index).
  */
 final class NonceCounts {
   /** What {@link #check} decided. */
@@ -22,77 +24,97 @@ final class NonceCounts {
     FORGOTTEN
   }
 
-  private static final class Window {
-    final long issuedAt;
-    long highest;
-    long seen; // bit i: highest - i was seen
+  private static final int FIRST_SIZE = 64;
+  private static final long EMPTY = Long.MIN_VALUE;
 
-    Window(long issuedAt) {
-      this.issuedAt = issuedAt;
-    }
-  }
-
-  private final int capacity;
-  private final Map<String, Window> windows;
+  private final int maxSize;
   private long evictedUpTo = Long.MIN_VALUE;
 
+  // per slot: sequence number (EMPTY when unused), issue time, highest nc, window (bit i: highest
+  // - i was seen)
+  private long[] seqs;
+  private long[] issued;
+  private long[] highest;
+  private long[] seen;
+
   NonceCounts(int capacity) {
-    this.capacity = capacity;
-    this.windows = new LinkedHashMap<>(Math.min(capacity, 1024) * 2);
+    this.maxSize = Integer.highestOneBit(Math.max(1, capacity));
+    allocate(Math.min(FIRST_SIZE, maxSize));
   }
 
   /**
-   * Records {@code nc} for the nonce issued at {@code issuedAt}, if it was not seen before. Nonces
-   * issued before {@code expiredBefore} are dropped from the head of the map on the way.
+   * Records {@code nc} for the nonce with sequence number {@code seq}, issued at {@code issuedAt},
+   * if it was not seen before. A slot held by a nonce issued before {@code expiredBefore} is free.
    */
-  synchronized Verdict check(String nonce, long issuedAt, long nc, long expiredBefore) {
+  synchronized Verdict check(long seq, long issuedAt, long nc, long expiredBefore) {
     if (nc <= 0) {
       return Verdict.REPLAY;
     }
-    Window w = windows.get(nonce);
-    if (w == null) {
+    int i = slot(seq);
+    if (seqs[i] != seq) {
       if (issuedAt <= evictedUpTo) {
-        return Verdict.FORGOTTEN;
+        return Verdict.FORGOTTEN; // it may have been here and pushed out
       }
-      dropExpiredHead(expiredBefore);
-      if (windows.size() >= capacity) {
-        evictOldest();
+      // another live nonce in the slot: make room if we may, rather than push it out
+      while (seqs[i] != EMPTY && issued[i] >= expiredBefore && seqs.length < maxSize) {
+        allocate(seqs.length * 2);
+        i = slot(seq);
       }
-      w = new Window(issuedAt);
-      windows.put(nonce, w);
+      if (seqs[i] != EMPTY && issued[i] >= expiredBefore) {
+        evictedUpTo = Math.max(evictedUpTo, issued[i]);
+      }
+      seqs[i] = seq;
+      issued[i] = issuedAt;
+      highest[i] = 0;
+      seen[i] = 0;
     }
-    if (nc > w.highest) {
-      long shift = nc - w.highest;
-      w.seen = shift >= 64 ? 1 : (w.seen << shift) | 1;
-      w.highest = nc;
+    long top = highest[i];
+    if (nc > top) {
+      long shift = nc - top;
+      seen[i] = shift >= 64 ? 1 : (seen[i] << shift) | 1;
+      highest[i] = nc;
       return Verdict.FRESH;
     }
-    long back = w.highest - nc;
-    if (back >= 64 || (w.seen & (1L << back)) != 0) {
+    long back = top - nc;
+    if (back >= 64 || (seen[i] & (1L << back)) != 0) {
       return Verdict.REPLAY;
     }
-    w.seen |= 1L << back;
+    seen[i] |= 1L << back;
     return Verdict.FRESH;
   }
 
+  /** How many nonces the table can hold now. */
   synchronized int size() {
-    return windows.size();
+    return seqs.length;
   }
 
-  // Expired nonces are answered stale before their counts are looked at, so they need no window.
-  // Insertion order follows first use, which roughly follows issue time: popping expired entries
-  // from the head is O(1) each and keeps the map small without a scan.
-  private void dropExpiredHead(long expiredBefore) {
-    Iterator<Window> it = windows.values().iterator();
-    while (it.hasNext() && it.next().issuedAt < expiredBefore) {
-      it.remove();
+  private int slot(long seq) {
+    return (int) seq & (seqs.length - 1);
+  }
+
+  /** A table of {@code size} slots holding what the current one holds. */
+  private void allocate(int size) {
+    long[] oldSeqs = seqs;
+    seqs = new long[size];
+    java.util.Arrays.fill(seqs, EMPTY);
+    long[] oldIssued = issued;
+    long[] oldHighest = highest;
+    long[] oldSeen = seen;
+    issued = new long[size];
+    highest = new long[size];
+    seen = new long[size];
+    if (oldSeqs == null) {
+      return;
     }
-  }
-
-  private void evictOldest() {
-    Iterator<Window> it = windows.values().iterator();
-    Window oldest = it.next();
-    it.remove();
-    evictedUpTo = Math.max(evictedUpTo, oldest.issuedAt);
+    // distinct slots modulo n stay distinct modulo 2n
+    for (int j = 0; j < oldSeqs.length; j++) {
+      if (oldSeqs[j] != EMPTY) {
+        int i = slot(oldSeqs[j]);
+        seqs[i] = oldSeqs[j];
+        issued[i] = oldIssued[j];
+        highest[i] = oldHighest[j];
+        seen[i] = oldSeen[j];
+      }
+    }
   }
 }

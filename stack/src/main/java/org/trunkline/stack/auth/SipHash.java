@@ -1,0 +1,139 @@
+package org.trunkline.stack.auth;
+
+/**
+ * SipHash-2-4 (Aumasson and Bernstein, 2012): a keyed 64-bit pseudo-random function for short
+ * inputs, here the MAC of a nonce. With a 128-bit secret key, forging a tag takes about 2^64 online
+ * guesses. Written from the paper's description; checked against its test vectors.
+ */
+final class SipHash {
+  private SipHash() {}
+
+  /** The tag of {@code m[off..off+len)} under the key (k0, k1), each read little-endian. */
+  static long hash(long k0, long k1, byte[] m, int off, int len) {
+    long v0 = k0 ^ 0x736f6d6570736575L;
+    long v1 = k1 ^ 0x646f72616e646f6dL;
+    long v2 = k0 ^ 0x6c7967656e657261L;
+    long v3 = k1 ^ 0x7465646279746573L;
+    int end = off + (len & ~7);
+    int i = off;
+    for (; i < end; i += 8) {
+      long b = littleEndian(m, i, 8);
+      v3 ^= b;
+      for (int r = 0; r < 2; r++) {
+        v0 += v1;
+        v1 = Long.rotateLeft(v1, 13);
+        v1 ^= v0;
+        v0 = Long.rotateLeft(v0, 32);
+        v2 += v3;
+        v3 = Long.rotateLeft(v3, 16);
+        v3 ^= v2;
+        v0 += v3;
+        v3 = Long.rotateLeft(v3, 21);
+        v3 ^= v0;
+        v2 += v1;
+        v1 = Long.rotateLeft(v1, 17);
+        v1 ^= v2;
+        v2 = Long.rotateLeft(v2, 32);
+      }
+      v0 ^= b;
+    }
+    // the last block: the remaining bytes, the length's low byte on top
+    long b = ((long) len) << 56 | littleEndian(m, i, len & 7);
+    v3 ^= b;
+    for (int r = 0; r < 2; r++) {
+      v0 += v1;
+      v1 = Long.rotateLeft(v1, 13);
+      v1 ^= v0;
+      v0 = Long.rotateLeft(v0, 32);
+      v2 += v3;
+      v3 = Long.rotateLeft(v3, 16);
+      v3 ^= v2;
+      v0 += v3;
+      v3 = Long.rotateLeft(v3, 21);
+      v3 ^= v0;
+      v2 += v1;
+      v1 = Long.rotateLeft(v1, 17);
+      v1 ^= v2;
+      v2 = Long.rotateLeft(v2, 32);
+    }
+    v0 ^= b;
+    v2 ^= 0xff;
+    for (int r = 0; r < 4; r++) {
+      v0 += v1;
+      v1 = Long.rotateLeft(v1, 13);
+      v1 ^= v0;
+      v0 = Long.rotateLeft(v0, 32);
+      v2 += v3;
+      v3 = Long.rotateLeft(v3, 16);
+      v3 ^= v2;
+      v0 += v3;
+      v3 = Long.rotateLeft(v3, 21);
+      v3 ^= v0;
+      v2 += v1;
+      v1 = Long.rotateLeft(v1, 17);
+      v1 ^= v2;
+      v2 = Long.rotateLeft(v2, 32);
+    }
+    return v0 ^ v1 ^ v2 ^ v3;
+  }
+
+  /**
+   * {@link #hash(long, long, byte[], int, int)} of a 16-byte message given as its two 64-bit words
+   * (each the little-endian reading of 8 bytes), without an array.
+   */
+  static long hash(long k0, long k1, long m0, long m1) {
+    long v0 = k0 ^ 0x736f6d6570736575L;
+    long v1 = k1 ^ 0x646f72616e646f6dL;
+    long v2 = k0 ^ 0x6c7967656e657261L;
+    long v3 = k1 ^ 0x7465646279746573L;
+    for (int w = 0; w < 3; w++) {
+      // the two words, then the last block: no bytes left, the length 16 on top
+      long b = w == 0 ? m0 : w == 1 ? m1 : 16L << 56;
+      v3 ^= b;
+      for (int r = 0; r < 2; r++) {
+        v0 += v1;
+        v1 = Long.rotateLeft(v1, 13);
+        v1 ^= v0;
+        v0 = Long.rotateLeft(v0, 32);
+        v2 += v3;
+        v3 = Long.rotateLeft(v3, 16);
+        v3 ^= v2;
+        v0 += v3;
+        v3 = Long.rotateLeft(v3, 21);
+        v3 ^= v0;
+        v2 += v1;
+        v1 = Long.rotateLeft(v1, 17);
+        v1 ^= v2;
+        v2 = Long.rotateLeft(v2, 32);
+      }
+      v0 ^= b;
+    }
+    v2 ^= 0xff;
+    for (int r = 0; r < 4; r++) {
+      v0 += v1;
+      v1 = Long.rotateLeft(v1, 13);
+      v1 ^= v0;
+      v0 = Long.rotateLeft(v0, 32);
+      v2 += v3;
+      v3 = Long.rotateLeft(v3, 16);
+      v3 ^= v2;
+      v0 += v3;
+      v3 = Long.rotateLeft(v3, 21);
+      v3 ^= v0;
+      v2 += v1;
+      v1 = Long.rotateLeft(v1, 17);
+      v1 ^= v2;
+      v2 = Long.rotateLeft(v2, 32);
+    }
+    return v0 ^ v1 ^ v2 ^ v3;
+  }
+
+  /** {@code n} (0..8) bytes from {@code m[at]}, the first the lowest. */
+  static long littleEndian(byte[] m, int at, int n) {
+    long v = 0;
+    for (int j = n - 1; j >= 0; j--) {
+      v = v << 8 | (m[at + j] & 0xffL);
+    }
+    return v;
+  }
+}
