@@ -458,6 +458,11 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     return m;
   }
 
+  /** The sources banned now (ingress.ban), by IP address, with the end of each ban. */
+  public Map<String, java.time.Instant> bannedSources() {
+    return bans.bannedUntil();
+  }
+
   /** Unknown-source requests per source IP. */
   public Map<String, Long> unknownBySource() {
     Map<String, Long> m = new java.util.TreeMap<>();
