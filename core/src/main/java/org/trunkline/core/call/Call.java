@@ -293,15 +293,19 @@ final class Call implements TransactionUser {
   }
 
   /**
-   * Whether a request from the caller ({@code fromCaller}) or the callee can cross in the early
-   * dialogs (RFC 3311 §5.1): the call is not answered or ended yet and the other side has an early
-   * dialog with us (the callee sent a provisional with its tag; the caller got one with ours).
+   * Whether a request in the leg {@code callId} (the caller's, or the current callee's) can cross
+   * in the early dialogs (RFC 3311 §5.1): the call is not answered or ended yet and the other side
+   * has an early dialog with us (the callee sent a provisional with its tag; the caller got one
+   * with ours).
    */
-  boolean inEarlyDialog(boolean fromCaller) {
+  boolean inEarlyDialog(String callId) {
     if (ended || answered != null || aTx.isAnswered() || bTx == null) {
       return false;
     }
-    return fromCaller ? bEarlyTag != null : aEarly;
+    if (callId.equals(aCallId)) {
+      return bEarlyTag != null;
+    }
+    return aEarly && callId.equals(bCallId); // not a B-leg given up before (failover)
   }
 
   private TransactionLayer layer() {

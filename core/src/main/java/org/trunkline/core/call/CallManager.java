@@ -374,7 +374,7 @@ public final class CallManager {
     }
     boolean fromCaller = callId.equals(call.aCallId());
     if (!call.isAnswered()
-        && !(req.method().equals(SipMethod.UPDATE) && call.inEarlyDialog(fromCaller))) {
+        && !(req.method().equals(SipMethod.UPDATE) && call.inEarlyDialog(callId))) {
       return false;
     }
     call.inDialog(tx, req, fromCaller);
