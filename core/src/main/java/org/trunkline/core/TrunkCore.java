@@ -138,7 +138,9 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     registrar.retain(config::byName);
     for (Trunk t : old.trunks()) {
       if (!config.byName(t.name()).filter(t::equals).isPresent()) {
-        stopActivities(t.name());
+        if (!started || config.byName(t.name()).isEmpty()) {
+          stopActivities(t.name()); // a changed trunk's are restarted below, in order
+        }
         states.remove(t.name());
       }
     }
@@ -182,12 +184,17 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   }
 
   private void startActivities(Trunk t) {
-    stopActivities(t.name());
+    OutboundRegistration before = registrations.get(t.name());
+    java.util.concurrent.CompletableFuture<Void> unregistered = stopActivities(t.name());
     if (t.access() instanceof TrunkAccess.RegisterOut) {
       OutboundRegistration r = new OutboundRegistration(t, client.get(), timers, states);
       trace.link(r.callId(), TraceSink.trunk(t.name()));
       registrations.put(t.name(), r);
-      r.start();
+      // the same contact at the same registrar: our REGISTER waits for the old un-REGISTER
+      r.start(
+          before != null && before.sameBinding(t)
+              ? unregistered
+              : java.util.concurrent.CompletableFuture.completedFuture(null));
     }
     if (t.health().isPresent()) {
       OptionsProbe p = new OptionsProbe(t, client.get(), timers, states, trace);
@@ -196,15 +203,16 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     }
   }
 
-  private void stopActivities(String name) {
+  /** Stops a trunk's registration and probe; completes when its un-REGISTER is done (if any). */
+  private java.util.concurrent.CompletableFuture<Void> stopActivities(String name) {
     OutboundRegistration r = registrations.remove(name);
-    if (r != null) {
-      r.stop();
-    }
+    java.util.concurrent.CompletableFuture<Void> unregistered =
+        r != null ? r.stop() : java.util.concurrent.CompletableFuture.completedFuture(null);
     OptionsProbe p = probes.remove(name);
     if (p != null) {
       p.stop();
     }
+    return unregistered;
   }
 
   private Generation build(TrunksConfig config) {
@@ -456,6 +464,11 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     m.put("registrar_store_pending", registrar.storePending());
     m.put("registrar_store_failed", registrar.storeFailed());
     return m;
+  }
+
+  /** The sources banned now (ingress.ban), by IP address, with the end of each ban. */
+  public Map<String, java.time.Instant> bannedSources() {
+    return bans.bannedUntil();
   }
 
   /** Unknown-source requests per source IP. */

@@ -158,6 +158,16 @@ final class Call implements TransactionUser {
 
   private String bRemoteTag;
   private String bRemoteContact;
+
+  /**
+   * The callee's early dialog (RFC 3261 §12.1: its latest provisional with a To tag) and whether
+   * the caller has one with us (a provisional of ours with our tag reached it): an UPDATE may then
+   * cross before the answer (RFC 3311 §5.1).
+   */
+  private String bEarlyTag;
+
+  private String bEarlyContact;
+  private boolean aEarly;
   private long bCseq = 1;
   private long aCseq = 1;
   private ClientInviteTransaction bTx;
@@ -282,6 +292,22 @@ final class Call implements TransactionUser {
     return answered != null;
   }
 
+  /**
+   * Whether a request in the leg {@code callId} (the caller's, or the current callee's) can cross
+   * in the early dialogs (RFC 3311 §5.1): the call is not answered or ended yet and the other side
+   * has an early dialog with us (the callee sent a provisional with its tag; the caller got one
+   * with ours).
+   */
+  boolean inEarlyDialog(String callId) {
+    if (ended || answered != null || aTx.isAnswered() || bTx == null) {
+      return false;
+    }
+    if (callId.equals(aCallId)) {
+      return bEarlyTag != null;
+    }
+    return aEarly && callId.equals(bCallId); // not a B-leg given up before (failover)
+  }
+
   private TransactionLayer layer() {
     return aTx.layer();
   }
@@ -354,6 +380,8 @@ final class Call implements TransactionUser {
     bCseq = 1;
     bRemoteTag = null;
     bRemoteContact = null;
+    bEarlyTag = null;
+    bEarlyContact = null;
     String local = env.localHost(target.peer());
     if (local == null) {
       attempts.add(t.name() + ": no " + target.peer().transport() + " listen point");
@@ -713,6 +741,14 @@ final class Call implements TransactionUser {
       if (ringing == null) {
         ringing = Instant.now();
       }
+      String earlyTag = r.toTag();
+      if (earlyTag != null) {
+        bEarlyTag = earlyTag;
+        String contact = firstContact(r);
+        if (contact != null) {
+          bEarlyContact = contact;
+        }
+      }
       Provisional kind = prackIfReliable(r);
       if (kind == Provisional.REPEATED) {
         return; // the caller's copy is retransmitted by us when it is reliable
@@ -768,6 +804,7 @@ final class Call implements TransactionUser {
     int status = r.status();
     byte[] body = bodyToCaller(r, status);
     aLeg.sent(r.contentType(), body);
+    aEarly = true;
     if (r == bOfferProvisional && body.length == 0) {
       prackOfferNow(); // the relay refused the offer: the caller cannot answer it
     }
@@ -969,6 +1006,8 @@ final class Call implements TransactionUser {
     String method = req.method().name();
     Leg origin = fromCaller ? aLeg : bLeg;
     Leg other = fromCaller ? bLeg : aLeg;
+    // RFC 3311 §5.1: an UPDATE before the answer; the session timers start with the 2xx
+    boolean early = answered == null;
     boolean invite = method.equals("INVITE");
     boolean offerCapable = invite || method.equals("UPDATE");
     if (method.equals("REFER")) {
@@ -995,7 +1034,7 @@ final class Call implements TransactionUser {
       return;
     }
     SessionExpires.Uas session = new SessionExpires.None();
-    if (offerCapable) {
+    if (offerCapable && !early) {
       session = SessionExpires.asUas(req, env.sessionExpires(), env.minSe());
       if (session instanceof SessionExpires.TooSmall small) {
         tx.respond(422, "Session Interval Too Small", "Min-SE: " + small.minSe());
@@ -1037,7 +1076,7 @@ final class Call implements TransactionUser {
             cseq);
     if (offerCapable) {
       sb.append(env.contactLine(to)).append("\r\n");
-      String se = other.timer.requestLine();
+      String se = early ? null : other.timer.requestLine();
       if (se != null) {
         // RFC 4028 §7.4: a request that may refresh carries the other dialog's own interval
         sb.append("Supported: timer\r\n").append(se).append("\r\n");
@@ -1125,7 +1164,9 @@ final class Call implements TransactionUser {
                   }
                   if (status < 300 && offerCapable) {
                     // RFC 4028 §10: a successful re-INVITE or UPDATE refreshes that dialog
-                    other.timer.refreshed(SessionExpires.asUac(r));
+                    if (!early) {
+                      other.timer.refreshed(SessionExpires.asUac(r));
+                    }
                     origin.sent(r.contentType(), rb);
                   }
                   if (tx.isAnswered()) {
@@ -1731,14 +1772,20 @@ final class Call implements TransactionUser {
     return sb;
   }
 
-  /** Where requests in the callee's dialog go: its Contact, else the Request-URI we used. */
+  /**
+   * Where requests in the callee's dialog go: its Contact (of its 2xx, or before the answer of its
+   * provisional), else the Request-URI we used.
+   */
   private String bRuri() {
+    if (bRemoteTag == null && bEarlyContact != null) {
+      return bEarlyContact;
+    }
     return bRemoteContact != null ? bRemoteContact : bTarget.requestUri();
   }
 
-  /** The To of requests in the callee's dialog. */
+  /** The To of requests in the callee's dialog (its early dialog before the answer). */
   private String bTo() {
-    return "<" + bTarget.toUri() + ">;tag=" + bRemoteTag;
+    return "<" + bTarget.toUri() + ">;tag=" + (bRemoteTag != null ? bRemoteTag : bEarlyTag);
   }
 
   /** Where requests in the caller's dialog go: its Contact, else its From URI. */

@@ -18,6 +18,7 @@ import org.trunkline.core.trace.TraceSink;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunkAccess;
 import org.trunkline.sip.SipMessage;
+import org.trunkline.sip.SipMethod;
 import org.trunkline.sip.SipUri;
 import org.trunkline.sip.UriParser;
 import org.trunkline.stack.SipClient;
@@ -361,16 +362,22 @@ public final class CallManager {
 
   /**
    * A request inside a call's dialog other than BYE, ACK and CANCEL: relayed to the other side.
+   * Before the answer, an UPDATE crosses the early dialogs (RFC 3311 §5.1).
    *
    * @return false when it belongs to no answered call (the caller answers 481)
    */
   public boolean inDialog(ServerTransaction tx, SipMessage req) {
     String callId = req.callId();
     Call call = byCallId.get(callId);
-    if (call == null || !call.isAnswered()) {
+    if (call == null) {
       return false;
     }
-    call.inDialog(tx, req, callId.equals(call.aCallId()));
+    boolean fromCaller = callId.equals(call.aCallId());
+    if (!call.isAnswered()
+        && !(req.method().equals(SipMethod.UPDATE) && call.inEarlyDialog(callId))) {
+      return false;
+    }
+    call.inDialog(tx, req, fromCaller);
     return true;
   }
 

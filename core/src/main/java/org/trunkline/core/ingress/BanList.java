@@ -114,6 +114,18 @@ public final class BanList {
     return bans.sum();
   }
 
+  /** Sources banned now, by address, with the end of their ban. Any thread. */
+  public java.util.SortedMap<String, java.time.Instant> bannedUntil() {
+    long now = clock.millis();
+    java.util.SortedMap<String, java.time.Instant> out = new java.util.TreeMap<>();
+    bannedUntil.forEach((ip, until) -> {
+      if (until > now) {
+        out.put(ip, java.time.Instant.ofEpochMilli(until));
+      }
+    });
+    return out;
+  }
+
   /** Sources banned now. */
   public java.util.Set<String> bannedNow() {
     long now = clock.millis();

@@ -3,6 +3,7 @@ package org.trunkline.core.registration;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,6 +52,10 @@ public final class OutboundRegistration {
   private int failures;
   private int tooBrief;
   private boolean stopped;
+
+  /** Whether a registrar has ever accepted our contact: only then is there a binding to remove. */
+  private boolean bound;
+
   private volatile InetAddress registrarAddress;
   private ScheduledFuture<?> next;
 
@@ -73,17 +78,44 @@ public final class OutboundRegistration {
   }
 
   public synchronized void start() {
-    states.set(trunk.name(), "registering", "REGISTER to " + access.registrar());
-    schedule(0);
+    start(CompletableFuture.completedFuture(null));
   }
 
-  /** Stops refreshing and unregisters (best effort, not awaited). */
-  public synchronized void stop() {
+  /**
+   * Starts registering once {@code after} completes (the removal of the same contact by the
+   * registration this one replaces: a registrar that got that un-REGISTER after our REGISTER would
+   * drop our new binding, RFC 3261 §10.3).
+   */
+  public synchronized void start(CompletableFuture<?> after) {
+    if (stopped) {
+      return;
+    }
+    states.set(trunk.name(), "registering", "REGISTER to " + access.registrar());
+    after.whenComplete((v, e) -> schedule(0));
+  }
+
+  /**
+   * Stops refreshing and, when a registrar holds our contact, unregisters it (best effort).
+   *
+   * @return completes when the un-REGISTER is answered or given up, at once when there is none
+   */
+  public synchronized CompletableFuture<Void> stop() {
     stopped = true;
     if (next != null) {
       next.cancel(false);
     }
-    client.send(request(0));
+    if (!bound) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return client.send(request(0)).handle((r, e) -> null);
+  }
+
+  /** Whether {@code other} registers the same contact at the same registrar as this one. */
+  public boolean sameBinding(Trunk other) {
+    return other.access() instanceof TrunkAccess.RegisterOut o
+        && o.registrar().equals(access.registrar())
+        && o.username().equals(access.username())
+        && other.name().equals(trunk.name());
   }
 
   /** The address our last registration was answered from, for ingress. */
@@ -91,7 +123,7 @@ public final class OutboundRegistration {
     return Optional.ofNullable(registrarAddress);
   }
 
-  private void schedule(long millis) {
+  private synchronized void schedule(long millis) {
     if (!stopped) {
       next = timers.schedule(this::register, millis, TimeUnit.MILLISECONDS);
     }
@@ -149,6 +181,7 @@ public final class OutboundRegistration {
     int status = res.status();
     String from = res.peer() == null ? "" : " from " + res.peer();
     if (res.isSuccess()) {
+      bound = true;
       failures = 0;
       tooBrief = 0;
       registrarAddress = res.peer().address().getAddress();

@@ -236,6 +236,9 @@ final class ApiHandler implements HttpHandler {
     json.put("core", core.counters());
     traces.ifPresent(t -> json.put("traces", t.counters()));
     json.put("unknown_sources", core.unknownBySource());
+    Map<String, Object> banned = new LinkedHashMap<>();
+    core.bannedSources().forEach((ip, until) -> banned.put(ip, until.toString()));
+    json.put("banned_sources", banned);
     return json;
   }
 

@@ -44,6 +44,12 @@ final class TrunkChanges {
       if (!old.ingress().ban().equals(now.ingress().ban())) {
         keys.add("ban");
       }
+      if (!old.ingress().digestAlgorithms().equals(now.ingress().digestAlgorithms())) {
+        keys.add("digest-algorithms");
+      }
+      if (!old.ingress().monitors().equals(now.ingress().monitors())) {
+        keys.add("monitors");
+      }
       lines.add("changed ingress: " + String.join(", ", keys));
     }
     // routes and the call policy live in the same generation as the trunks: without a line here a
@@ -59,6 +65,8 @@ final class TrunkChanges {
       differs(keys, "max-channels", a.maxChannels(), b.maxChannels());
       differs(keys, "max-cps", a.maxCps(), b.maxCps());
       differs(keys, "dialog-check", a.dialogCheck(), b.dialogCheck());
+      differs(keys, "session-expires", a.sessionExpires(), b.sessionExpires());
+      differs(keys, "min-se", a.minSe(), b.minSe());
       differs(keys, "limit-status", a.limitStatus(), b.limitStatus());
       lines.add("changed calls: " + String.join(", ", keys));
     }
@@ -78,6 +86,9 @@ final class TrunkChanges {
     differs(keys, "max-channels-in", a.maxChannelsIn(), b.maxChannelsIn());
     differs(keys, "max-channels-out", a.maxChannelsOut(), b.maxChannelsOut());
     differs(keys, "numbers", a.numbers(), b.numbers());
+    differs(keys, "trusted", a.trusted(), b.trusted());
+    differs(keys, "numbering", a.numbering(), b.numbering());
+    differs(keys, "refer", a.refer(), b.refer());
     differs(keys, "media", a.media().relay(), b.media().relay());
     differs(keys, "record", a.media().record(), b.media().record());
     differs(keys, "codecs", a.media().codecs(), b.media().codecs());

@@ -55,6 +55,20 @@ final class TrunkTable {
     return TextTable.render(rows);
   }
 
+  /**
+   * The sources banned now (the {@code banned_sources} of {@code /api/counters}) as a second table
+   * after a blank line, or nothing when there are none.
+   */
+  static String banned(Object bannedSources, ZoneId zone, Instant now) {
+    if (!(bannedSources instanceof Map<?, ?> m) || m.isEmpty()) {
+      return "";
+    }
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(List.of("BANNED SOURCE", "UNTIL"));
+    m.forEach((ip, until) -> rows.add(List.of(text(ip), since(until, zone, now))));
+    return "\n" + TextTable.render(rows);
+  }
+
   /** Today's times as {@code 12:01:07}, older ones with their date. */
   static String since(Object value, ZoneId zone, Instant now) {
     if (!(value instanceof String s) || s.isEmpty()) {

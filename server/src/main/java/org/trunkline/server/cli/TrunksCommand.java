@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Show every trunk of the running server: mode, state, since when, why, calls, contacts or"
-          + " peers.",
+          + " peers; then the sources banned now (ingress.ban) and until when.",
       "Asks the API that the config's 'api' section names (default http://127.0.0.1:8060).",
       "Exits 2 when no server answers there."
     })
@@ -57,7 +57,16 @@ final class TrunksCommand implements Callable<Integer> {
         err.flush();
         return TrunklineCommand.EXIT_FAILED;
       }
-      out.print(json ? reply.body() : TrunkTable.render(trunks, zone, clock.instant()));
+      if (json) {
+        out.print(reply.body());
+      } else {
+        out.print(TrunkTable.render(trunks, zone, clock.instant()));
+        // the sources ingress.ban keeps out now, from the counters (an older server has none)
+        ApiClient.Reply counters = ApiClient.forConfig(config.file, api).get("/api/counters");
+        if (counters.status() == 200) {
+          out.print(TrunkTable.banned(counters.get("banned_sources"), zone, clock.instant()));
+        }
+      }
       out.flush();
       return 0;
     } catch (ApiClient.Failure f) {

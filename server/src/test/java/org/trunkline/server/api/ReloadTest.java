@@ -77,6 +77,31 @@ class ReloadTest {
   }
 
   @Test
+  void everyChangedKeyIsNamedAlsoTrustNumberingReferDigestMonitorsAndSessionTimers()
+      throws Exception {
+    running.rewrite(
+        """
+        trunks:
+          - {name: acme, mode: register-in, username: acme, password: s3cret, trusted: true,
+             numbering: {in: [{match: '^8(\\d{10})$', replace: '+7$1'}]}}
+          - {name: carrier1, mode: ip, peers: ["203.0.113.10:5060"], refer: pass}
+        ingress: {digest-algorithms: [sha-256, md5], monitors: []}
+        calls: {session-expires: 600, min-se: 120}
+        """);
+
+    HttpResponse<String> response = running.post("/api/reload");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(json(response).get("changes"))
+        .isEqualTo(
+            List.of(
+                "changed trunk acme: trusted, numbering",
+                "changed trunk carrier1: refer",
+                "changed ingress: digest-algorithms, monitors",
+                "changed calls: session-expires, min-se"));
+  }
+
+  @Test
   void aBrokenFileIsRejectedWithItsErrorLinesAndTheRunningTrunksStay() throws Exception {
     running.rewrite(
         """

@@ -57,6 +57,42 @@ class ApiCommandsTest {
   }
 
   @Test
+  void trunksShowsTheSourcesBannedNowAfterTheTable() throws Exception {
+    try (RunningServer running =
+        RunningServer.start(
+            dir,
+            """
+            trunks:
+              - {name: acme, mode: register-in, username: acme, password: s3cret}
+            ingress: {ban: {failures: 2, window: 60s, duration: 10m}}
+            """)) {
+      assertThat(run("trunks", "--api", running.url())).isZero();
+      assertThat(out.toString()).doesNotContain("BANNED");
+
+      var lp = running.server.listening().getFirst();
+      java.net.InetSocketAddress sip = new java.net.InetSocketAddress(lp.address(), lp.port());
+      for (int i = 0; i < 2; i++) {
+        org.trunkline.stack.Sipp.runAndExpectSuccess(
+            Files.createDirectories(dir.resolve("wrong-" + i)),
+            "register-in-refused",
+            sip,
+            "127.0.0.14",
+            "u1",
+            1,
+            java.time.Duration.ofSeconds(30),
+            java.util.List.of("-s", "acme", "-au", "acme", "-ap", "nope"));
+      }
+
+      assertThat(running.get("/api/counters").body()).contains("\"banned_sources\"");
+      assertThat(run("trunks", "--api", running.url())).isZero();
+      assertThat(out.toString())
+          .containsPattern(
+              "\n\nBANNED SOURCE  UNTIL\n127\\.0\\.0\\.14     "
+                  + "(\\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d)\n$");
+    }
+  }
+
+  @Test
   void reloadPrintsWhatChangedOrTheErrorLines() throws Exception {
     try (RunningServer running = RunningServer.start(dir, "")) {
       running.rewrite("trunks:\n  - {name: delta, mode: ip, peers: [192.0.2.1]}\n");

@@ -303,6 +303,26 @@ class CallDialogsEndToEndTest {
     assertThat(lastCdr().reason()).isEqualTo("BYE from caller");
   }
 
+  /**
+   * RFC 3311 §5.1: an UPDATE with an offer in the early dialog (after the reliable 183 and its
+   * PRACK, before the 200) crosses the call both ways: the caller's reaches the callee at the
+   * Contact of its 183 with its early tag, the callee's reaches the caller, each 200 with its
+   * answer comes back, and the call is then answered as usual.
+   */
+  @Test
+  void anUpdateWithAnOfferInTheEarlyDialogCrossesFromEitherSide() throws Exception {
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-early-update", p);
+    start(onePbx(p, ""));
+
+    call("uac-call-early-update", "+74951234567");
+
+    expectPbx(callee, "uas-call-early-update", p);
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(200);
+    assertThat(cdr.reason()).isEqualTo("BYE from caller");
+  }
+
   // ---- re-INVITE glare ----
 
   /**

@@ -397,6 +397,112 @@ class TrunksEndToEndTest {
     }
   }
 
+  /**
+   * A reload that changes a registered register-out trunk removes the old binding (un-REGISTER)
+   * before it registers the same contact again: a registrar that got the un-REGISTER after the new
+   * REGISTER would drop the new binding (RFC 3261 §10.3), and we would believe we are registered
+   * while calls to us fail.
+   */
+  @Test
+  void aReloadedRegistrationWaitsForTheOldUnRegisterBeforeRegisteringAgain() throws Exception {
+    try (DatagramSocket registrar = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      registrar.setSoTimeout(10_000);
+      int port = registrar.getLocalPort();
+      start(beta(port, ""));
+      InetSocketAddress[] from = new InetSocketAddress[1];
+      String first = receiveFrom(registrar, from);
+      assertThat(first).contains("Expires: 600");
+      send(registrar, from[0], answer(first, 200, "OK", ";expires=600"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(trunk("beta").state()).isEqualTo("registered"));
+
+      Files.writeString(
+          dir.resolve("trunkline.yaml"),
+          Files.readString(dir.resolve("trunkline.yaml")).replace("expires: 600", "expires: 300"));
+      assertThat(server.admin().reload())
+          .isInstanceOf(org.trunkline.server.api.ReloadResult.Applied.class);
+
+      String unregister = receiveFrom(registrar, from);
+      assertThat(unregister).contains("Expires: 0").contains(callId(first));
+      // unanswered, only its retransmissions come: the new REGISTER waits for its answer
+      long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+      for (long left = 1500; left > 0; left = (until - System.nanoTime()) / 1_000_000) {
+        registrar.setSoTimeout((int) Math.max(1, left));
+        String m = receiveOrNull(registrar);
+        if (m != null) {
+          assertThat(m).as("only the un-REGISTER until it is answered").contains("Expires: 0");
+        }
+      }
+      send(registrar, from[0], answer(unregister, 200, "OK", ""));
+      registrar.setSoTimeout(10_000);
+      String again = receiveFrom(registrar, from);
+      while (again.contains("Expires: 0")) {
+        again = receiveFrom(registrar, from); // a retransmission that crossed our 200
+      }
+      assertThat(again).contains("Expires: 300").doesNotContain(callId(first));
+    }
+  }
+
+  @Test
+  void aRegistrationThatNeverSucceededIsNotUnregisteredOnReload() throws Exception {
+    try (DatagramSocket registrar = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      registrar.setSoTimeout(10_000);
+      start(beta(registrar.getLocalPort(), ", retry-min: 1s, retry-max: 1h"));
+      InetSocketAddress[] from = new InetSocketAddress[1];
+      String first = receiveFrom(registrar, from);
+      send(registrar, from[0], answer(first, 403, "Forbidden", null));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(trunk("beta").state()).isEqualTo("failed"));
+
+      Files.writeString(
+          dir.resolve("trunkline.yaml"),
+          Files.readString(dir.resolve("trunkline.yaml")).replace("password: pw", "password: pw2"));
+      assertThat(server.admin().reload())
+          .isInstanceOf(org.trunkline.server.api.ReloadResult.Applied.class);
+
+      String next = receiveFrom(registrar, from);
+      assertThat(next)
+          .as("no un-REGISTER of a contact no registrar holds")
+          .contains("Expires: 600")
+          .doesNotContain(callId(first));
+    }
+  }
+
+  private static String receiveFrom(DatagramSocket s, InetSocketAddress[] from) throws Exception {
+    byte[] buf = new byte[8192];
+    DatagramPacket p = new DatagramPacket(buf, buf.length);
+    s.receive(p);
+    from[0] = (InetSocketAddress) p.getSocketAddress();
+    return new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+  }
+
+  private static String callId(String m) {
+    Matcher c = Pattern.compile("(?m)^Call-ID: ([^\r\n]+)").matcher(m);
+    assertThat(c.find()).as("Call-ID in %s", m).isTrue();
+    return c.group(1);
+  }
+
+  /** A registrar's answer to {@code req}; a 2xx binds its Contact with {@code contactParams}. */
+  private static String answer(String req, int status, String reason, String contactParams) {
+    StringBuilder sb = new StringBuilder("SIP/2.0 " + status + " " + reason + "\r\n");
+    for (String line : req.split("\r\n")) {
+      String lower = line.toLowerCase(java.util.Locale.ROOT);
+      if (lower.startsWith("via:")
+          || lower.startsWith("from:")
+          || lower.startsWith("call-id:")
+          || lower.startsWith("cseq:")) {
+        sb.append(line).append("\r\n");
+      } else if (lower.startsWith("to:")) {
+        sb.append(line).append(";tag=reg1\r\n");
+      } else if (lower.startsWith("contact:") && contactParams != null && status < 300) {
+        sb.append(line).append(contactParams).append("\r\n");
+      }
+    }
+    return sb.append("Content-Length: 0\r\n\r\n").toString();
+  }
+
   // ---- health ----
 
   @Test
