@@ -255,8 +255,15 @@ public final class SipServer implements AutoCloseable {
               transactionCounters));
       loops.add(loop);
     }
-    for (TransactionLayer layer : layers) {
-      layer
+    // each layer marks its branches with its loop: a response goes there by its top Via
+    BranchLoops branches =
+        layers.size() <= BranchLoops.MAX_LOOPS ? new BranchLoops(layers.size()) : null;
+    for (int i = 0; i < layers.size(); i++) {
+      if (branches != null) {
+        layers.get(i).branchPrefix(branches.prefix(i));
+      }
+      layers
+          .get(i)
           .maxServerTransactions(overloadLimits.maxServerTransactions())
           .retryAfterSeconds(overloadLimits.retryAfterSeconds());
     }
@@ -269,7 +276,8 @@ public final class SipServer implements AutoCloseable {
       loops.get(i).scheduleAtFixedRate(() -> owners.expire(loop), 1, 1, TimeUnit.SECONDS);
     }
     MessageHandler handler =
-        new MessageHandler(counters, layers, loops, overloadLimits, System::nanoTime, owners);
+        new MessageHandler(
+            counters, layers, loops, overloadLimits, System::nanoTime, owners, branches);
     streams.handler(handler);
     List<InetSocketAddress> bound = new ArrayList<>();
     for (ListenPoint lp : listenPoints) {
