@@ -44,6 +44,11 @@ final class BranchLoops {
     this.loops = loops;
   }
 
+  /** What every branch of this server starts with: the magic cookie and the token. */
+  String mark() {
+    return mark;
+  }
+
   /** The branch prefix of the transaction layer on loop {@code loop}; a counter follows it. */
   String prefix(int loop) {
     if (loop < 0 || loop >= loops) {

@@ -297,7 +297,7 @@ public final class SipServer implements AutoCloseable {
         Channel ch =
             switch (lp.transport()) {
               case UDP -> {
-                List<Channel> sockets = bindUdp(lp, want, loops, handler, tapping);
+                List<Channel> sockets = bindUdp(lp, want, loops, handler, tapping, branches);
                 channels.addAll(sockets.subList(1, sockets.size()));
                 transports.bound(lp, sockets, null);
                 yield sockets.get(0);
@@ -344,7 +344,8 @@ public final class SipServer implements AutoCloseable {
    * ({@code SO_REUSEPORT}; the kernel spreads datagrams over them by source address and port), each
    * read by its own loop, so that a message whose Call-ID that loop owns ({@link CallLoops}: every
    * call its INVITE came in on that socket) never crosses loops, and one that does crosses once
-   * (its answers leave from the owning loop's socket, {@link ServerSink}). Elsewhere (NIO) one
+   * (its answers leave from the owning loop's socket, {@link ServerSink}); a response goes to the
+   * socket of the loop that sent its request ({@link ReuseportSteering}). Elsewhere (NIO) one
    * socket. A port that is already bound, by anyone and with any options, fails as it would without
    * {@code SO_REUSEPORT}: a second server on the same port must not silently share its traffic.
    *
@@ -355,7 +356,8 @@ public final class SipServer implements AutoCloseable {
       InetSocketAddress want,
       List<EventExecutor> loops,
       MessageHandler handler,
-      Tapping tapping)
+      Tapping tapping,
+      BranchLoops branches)
       throws Exception {
     boolean several = Netty.epoll() && loops.size() > 1;
     if (several && want.getPort() != 0) {
@@ -387,6 +389,12 @@ public final class SipServer implements AutoCloseable {
         Channel ch = b.bind(at).sync().channel();
         sockets.add(ch);
         at = (InetSocketAddress) ch.localAddress(); // the port the first one got, if 0 was asked
+      }
+      if (several && branches != null && sockets.size() == loops.size()) {
+        // socket i joined the group i-th: the index the program returns for loop i
+        if (ReuseportSteering.attach(sockets.get(0), branches.mark())) {
+          LOG.debug("UDP {}: responses steered to the loop of their branch", at);
+        }
       }
     } catch (Exception e) {
       for (Channel ch : sockets) {
