@@ -65,8 +65,9 @@ final class ReuseportSteering {
   private ReuseportSteering() {}
 
   /**
-   * Attaches the program for {@code branches} to the group of {@code first} (a socket of the group;
-   * the program serves all of them). Returns whether the kernel took it; logs why not.
+   * Attaches the program for the branches that start with {@code mark} ({@link BranchLoops#mark})
+   * to the group of {@code first} (a socket of the group; the program serves all of them). Returns
+   * whether the kernel took it; logs why not (the kernel then hashes, as before).
    */
   static boolean attach(Channel first, String mark) {
     List<Insn> program = program(mark);
@@ -116,7 +117,7 @@ final class ReuseportSteering {
     }
     List<Insn> p = new ArrayList<>();
     int minLength = LAST_START + m.length + 4;
-    // 0-3: a response (starts with "SIP/") long enough for every load below, else hash
+    // 0-5: a response (starts with "SIP/") long enough for every load below, else hash
     p.add(new Insn(LD_W_LEN, 0, 0, 0));
     p.add(new Insn(JGE_K, 1, 0, minLength));
     p.add(new Insn(RET_K, 0, 0, NO_LOOP));

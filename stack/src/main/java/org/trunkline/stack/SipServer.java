@@ -390,7 +390,7 @@ public final class SipServer implements AutoCloseable {
         sockets.add(ch);
         at = (InetSocketAddress) ch.localAddress(); // the port the first one got, if 0 was asked
       }
-      if (several && branches != null && sockets.size() == loops.size()) {
+      if (several && branches != null && sockets.size() == loops.size() && STEER) {
         // socket i joined the group i-th: the index the program returns for loop i
         if (ReuseportSteering.attach(sockets.get(0), branches.mark())) {
           LOG.debug("UDP {}: responses steered to the loop of their branch", at);
@@ -404,6 +404,14 @@ public final class SipServer implements AutoCloseable {
     }
     return sockets;
   }
+
+  /**
+   * Whether UDP responses are steered to their loop in the kernel ({@link ReuseportSteering});
+   * {@code -Dtrunkline.udp.steer=false} leaves them to the 4-tuple hash (a hand-off for those that
+   * land elsewhere), for a kernel that misbehaves and for A/B runs.
+   */
+  static final boolean STEER =
+      Boolean.parseBoolean(System.getProperty("trunkline.udp.steer", "true"));
 
   /** The bound address of the named listen point, else the first one of {@code transport}. */
   private static InetSocketAddress viaAddress(
