@@ -146,7 +146,7 @@ public final class ClientTransactionDriver {
       System.out.printf(
           "RESULT driver=trunkline-sipclient created=%d answered=%d failed=%d window_answered=%d"
               + " window_wall_s=%.3f cpu_s=%.3f us_per_tx=%.2f cpu_pct=%.1f loops=%d"
-              + " udp_handoffs=%d udp_handoff_tasks=%d responses_in=%d%n",
+              + " udp_handoffs=%d responses_in=%d%n",
           created.sum(),
           a1,
           failed.sum(),
@@ -157,7 +157,6 @@ public final class ClientTransactionDriver {
           100 * (cpu1 - cpu0) / 1e9 / wallS,
           n,
           server.snapshot().getOrDefault("udp_handoffs", -1L),
-          server.snapshot().getOrDefault("udp_handoff_tasks", -1L),
           server.snapshot().getOrDefault("responses_in", -1L));
       return failed.sum() == 0 && a1 == total ? 0 : 1;
     }

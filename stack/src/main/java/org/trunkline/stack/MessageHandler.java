@@ -135,24 +135,9 @@ final class MessageHandler {
       InetSocketAddress source,
       String listenPoint,
       InOrder order) {
-    return handle(m, transport, source, listenPoint, order, null);
-  }
-
-  /**
-   * As {@link #handle(SipMessage, Transport, InetSocketAddress, String, InOrder)}; with {@code
-   * order} null, a message for another loop waits in {@code handoffs} (when given) until the
-   * reading loop {@link Handoffs#flush flushes} it with the rest of its read burst.
-   */
-  byte[] handle(
-      SipMessage m,
-      Transport transport,
-      InetSocketAddress source,
-      String listenPoint,
-      InOrder order,
-      Handoffs handoffs) {
     ParseError error = m.isRequest() ? SipValidator.validate(m) : m.error();
     if (error == null) {
-      return toLayer(m, transport, source, listenPoint, order, handoffs);
+      return toLayer(m, transport, source, listenPoint, order);
     }
     countIn(m);
     return stateless(m, error, transport.name(), source);
@@ -163,8 +148,7 @@ final class MessageHandler {
       Transport transport,
       InetSocketAddress source,
       String listenPoint,
-      InOrder order,
-      Handoffs handoffs) {
+      InOrder order) {
     if (order != null && !order.isBounded()) {
       order.bound(
           limits.maxQueuedPerSource(),
@@ -215,12 +199,7 @@ final class MessageHandler {
         step.run();
       } else {
         counters.udpHandoffs.increment();
-        if (handoffs != null) {
-          handoffs.add(i, step);
-        } else {
-          counters.udpHandoffTasks.increment();
-          loop.execute(step);
-        }
+        loop.execute(step);
       }
       return null;
     }
@@ -238,55 +217,6 @@ final class MessageHandler {
         yield refuse(m, transport, source, "event loop queue");
       }
     };
-  }
-
-  /** Hand-offs of one reading loop for a {@link #handle} call that gives them. */
-  Handoffs handoffs() {
-    return new Handoffs();
-  }
-
-  /**
-   * The messages one UDP socket read for other loops in the current read burst, one list per target
-   * loop; {@link #flush} hands each list over as one task (one queue entry and at most one wake-up
-   * per target loop and burst instead of one per message). Each list keeps arrival order, and one
-   * Call-ID always goes to one loop, so its messages keep their order. Confined to the reading
-   * loop.
-   */
-  final class Handoffs {
-    private final List<Runnable>[] pending;
-
-    @SuppressWarnings("unchecked")
-    private Handoffs() {
-      pending = new List[loops.size()];
-    }
-
-    void add(int loop, Runnable step) {
-      List<Runnable> steps = pending[loop];
-      if (steps == null) {
-        steps = new java.util.ArrayList<>(4);
-        pending[loop] = steps;
-      }
-      steps.add(step);
-    }
-
-    /** Hands every pending list to its loop; at the end of each read burst. */
-    void flush() {
-      for (int i = 0; i < pending.length; i++) {
-        List<Runnable> steps = pending[i];
-        if (steps == null) {
-          continue;
-        }
-        pending[i] = null;
-        counters.udpHandoffTasks.increment();
-        loops.get(i).execute(steps.size() == 1 ? steps.get(0) : () -> runAll(steps));
-      }
-    }
-  }
-
-  private static void runAll(List<Runnable> steps) {
-    for (int k = 0; k < steps.size(); k++) {
-      steps.get(k).run();
-    }
   }
 
   /**

@@ -60,12 +60,6 @@ public final class SipCounters {
   public final LongAdder udpHandoffs = new LongAdder();
 
   /**
-   * Tasks that carried {@link #udpHandoffs} to their loops: one per target loop and read burst, so
-   * at most one queue entry and one wake-up of the target for several messages.
-   */
-  public final LongAdder udpHandoffTasks = new LongAdder();
-
-  /**
    * TCP/TLS connections closed at once because their source IP address had the listen point's
    * {@code max-connections-per-source} open already.
    */
@@ -117,7 +111,6 @@ public final class SipCounters {
     m.put("closed_connections", closedConnections.sum());
     m.put("keep_alives", keepAlives.sum());
     m.put("udp_handoffs", udpHandoffs.sum());
-    m.put("udp_handoff_tasks", udpHandoffTasks.sum());
     m.put("trace_errors", traceErrors.sum());
     m.put("connections_refused", connectionsRefused.sum());
     m.put("connections_opened", connectionsOpened.sum());

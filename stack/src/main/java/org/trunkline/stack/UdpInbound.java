@@ -13,10 +13,9 @@ import org.trunkline.sip.SipParser;
 
 /**
  * One datagram = one message (§18.3); a stateless answer goes back to the source (§18.2.2, RFC
- * 3581), the rest to the transaction layers, each on the loop {@link MessageHandler} picks, without
- * a per-sender queue: one Call-ID's messages keep their order (one FIFO loop), UDP promises no
- * order between them (§18). What one read burst brings for other loops is handed over at its end,
- * one task per target loop ({@link MessageHandler.Handoffs}).
+ * 3581), the rest to the transaction layers, each on the loop its Call-ID hashes to, without a
+ * per-sender queue: one Call-ID's messages keep their order (one FIFO loop), UDP promises no order
+ * between them (§18).
  */
 final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
   private static final Logger LOG = LoggerFactory.getLogger(UdpInbound.class);
@@ -26,7 +25,6 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
   private final SipCounters counters;
   private final Tapping tapping;
   private final String listenPoint;
-  private final MessageHandler.Handoffs handoffs;
 
   /**
    * @param listenPoint the name of the listen point this socket serves
@@ -42,7 +40,6 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
     this.handler = handler;
     this.counters = counters;
     this.tapping = tapping;
-    this.handoffs = handler.handoffs();
   }
 
   @Override
@@ -58,18 +55,12 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
     tapping.tap(
         TraceTap.Direction.IN, Transport.UDP, ctx.channel(), sender, bytes, 0, bytes.length);
     SipMessage m = parser.parseDatagram(bytes);
-    byte[] answer = handler.handle(m, Transport.UDP, sender, listenPoint, null, handoffs);
+    byte[] answer = handler.handle(m, Transport.UDP, sender, listenPoint, null);
     if (answer != null) {
       tapping.tap(
           TraceTap.Direction.OUT, Transport.UDP, ctx.channel(), sender, answer, 0, answer.length);
       ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), sender));
     }
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    handoffs.flush();
-    ctx.fireChannelReadComplete();
   }
 
   private static boolean isKeepAlive(byte[] b) {

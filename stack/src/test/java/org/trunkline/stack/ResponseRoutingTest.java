@@ -35,8 +35,7 @@ import org.trunkline.stack.transaction.TransactionUser;
 /**
  * A response goes to the loop of the layer that sent its request, as its top Via branch says
  * ({@link BranchLoops}), whichever loop read it and whatever its Call-ID: read there, it is handled
- * at once without a hand-off; read on another loop, it is handed over, and what one read burst
- * brings for one loop goes over as one task.
+ * at once without a hand-off; read on another loop, it is handed over.
  */
 class ResponseRoutingTest {
   static final Peer UAS = new Peer(Transport.UDP, new InetSocketAddress("127.0.0.1", 5080));
@@ -108,14 +107,11 @@ class ResponseRoutingTest {
   void aResponseReadOnItsTransactionsLoopIsHandledThereWithoutAHandOff() throws Exception {
     String branch = on(1, () -> sendOptions(1, callIdOf(0, 0)));
     String thread = on(1, () -> Thread.currentThread().getName());
-    MessageHandler.Handoffs burst = on(1, handler::handoffs);
-    on(1, () -> receive(burst, ok200(branch, callIdOf(0, 0))));
-    // handled inside the read: nothing waits for the end of the burst
+    on(1, () -> receive(ok200(branch, callIdOf(0, 0))));
+    // handled inside the read, on the reading loop
     assertThat(answeredOn).containsEntry(branch, thread);
-    on(1, () -> flush(burst));
     assertThat(counters.snapshot())
         .containsEntry("udp_handoffs", 0L)
-        .containsEntry("udp_handoff_tasks", 0L)
         .containsEntry("responses_in", 1L);
   }
 
@@ -128,22 +124,13 @@ class ResponseRoutingTest {
       sent.add(on(1, () -> sendOptions(1, callId)));
     }
     String home = on(1, () -> Thread.currentThread().getName());
-    MessageHandler.Handoffs burst = on(0, handler::handoffs);
-    on(
-        0,
-        () -> {
-          for (int i = 0; i < 3; i++) {
-            receive(burst, ok200(sent.get(i), callIdOf(0, i)));
-          }
-          // one read burst: nothing handed over before its end
-          assertThat(answeredOn).isEmpty();
-          return flush(burst);
-        });
+    for (int i = 0; i < 3; i++) {
+      byte[] response = ok200(sent.get(i), callIdOf(0, i));
+      on(0, () -> receive(response));
+    }
     await().atMost(Duration.ofSeconds(5)).until(() -> answeredOn.size() == 3);
     assertThat(answeredOn.values()).containsOnly(home);
-    assertThat(counters.snapshot())
-        .containsEntry("udp_handoffs", 3L)
-        .containsEntry("udp_handoff_tasks", 1L);
+    assertThat(counters.snapshot()).containsEntry("udp_handoffs", 3L);
     assertThat(layers.get(1).counters().snapshot()).containsEntry("tx_stray_responses", 0L);
   }
 
@@ -153,19 +140,10 @@ class ResponseRoutingTest {
     String callId = callIdOf(1, 0);
     String branch = on(1, () -> sendOptions(1, callId, "z9hG4bK-by-hand-1"));
     String home = on(1, () -> Thread.currentThread().getName());
-    MessageHandler.Handoffs burst = on(0, handler::handoffs);
-    on(0, () -> receive(burst, ok200(branch, callId)));
-    on(0, () -> flush(burst));
+    on(0, () -> receive(ok200(branch, callId)));
     await().atMost(Duration.ofSeconds(5)).until(() -> answeredOn.containsKey(branch));
     assertThat(answeredOn).containsEntry(branch, home);
-    assertThat(counters.snapshot())
-        .containsEntry("udp_handoffs", 1L)
-        .containsEntry("udp_handoff_tasks", 1L);
-  }
-
-  private static Void flush(MessageHandler.Handoffs burst) {
-    burst.flush();
-    return null;
+    assertThat(counters.snapshot()).containsEntry("udp_handoffs", 1L);
   }
 
   /** On loop {@code i}: an OPTIONS in a client transaction of layer {@code i}; its branch. */
@@ -192,10 +170,9 @@ class ResponseRoutingTest {
     return branch;
   }
 
-  private Void receive(MessageHandler.Handoffs burst, byte[] response) {
+  private Void receive(byte[] response) {
     byte[] answer =
-        handler.handle(
-            parser.parseDatagram(response), Transport.UDP, UAS.address(), null, null, burst);
+        handler.handle(parser.parseDatagram(response), Transport.UDP, UAS.address(), null, null);
     assertThat(answer).isNull();
     return null;
   }
