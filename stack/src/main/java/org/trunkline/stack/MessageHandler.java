@@ -24,11 +24,13 @@ import org.trunkline.stack.transaction.TransactionLayer;
  * that owns its Call-ID ({@link CallLoops}: the loop that read a call's INVITE over UDP, else the
  * Call-ID's hash; ARCHITECTURE.md, Threads), on that layer's event loop; its answers go out through
  * the layer's {@link ServerSink}; an out-of-dialog OPTIONS or REGISTER over UDP instead stays on
- * the loop that read it (it holds no call state, see {@link #readingLayer}). A stream (TCP/TLS
- * connection) keeps arrival order per connection ({@link InOrder}). UDP goes straight to the
- * layer's loop: one Call-ID always maps to the same FIFO loop, so its messages keep their order,
- * and UDP never promised order between Call-IDs (§18); this spares a hop back to the receiving loop
- * per message and keeps one busy source from serializing behind one queue.
+ * the loop that read it (it holds no call state, see {@link #readingLayer}), and a response goes to
+ * the layer whose mark its top Via branch carries ({@link BranchLoops}: the one that sent the
+ * request, without a Call-ID lookup), else by its Call-ID. A stream (TCP/TLS connection) keeps
+ * arrival order per connection ({@link InOrder}). UDP goes straight to the layer's loop: one
+ * Call-ID always maps to the same FIFO loop, so its messages keep their order, and UDP never
+ * promised order between Call-IDs (§18); this spares a hop back to the receiving loop per message
+ * and keeps one busy source from serializing behind one queue.
  *
  * <p>Overload ({@link OverloadLimits}): a message for a layer counts as in flight from here until
  * the layer has handled it. When the in-flight bound (count or bytes) or a queue of {@link InOrder}
@@ -50,6 +52,7 @@ final class MessageHandler {
   private final OverloadLimits limits;
   private final LongSupplier nanoTime;
   private final CallLoops owners;
+  private final BranchLoops branches;
   private final Map<EventExecutor, InOrder.LoopBudget> budgets = new ConcurrentHashMap<>();
   private final AtomicLong inFlightBytes = new AtomicLong();
   private final AtomicLong nextOverloadLog = new AtomicLong();
@@ -76,7 +79,8 @@ final class MessageHandler {
         loops,
         limits,
         nanoTime,
-        new CallLoops(loops, java.util.concurrent.TimeUnit.SECONDS.toNanos(32), nanoTime));
+        new CallLoops(loops, java.util.concurrent.TimeUnit.SECONDS.toNanos(32), nanoTime),
+        null);
   }
 
   /**
@@ -84,6 +88,9 @@ final class MessageHandler {
    *
    * @param nanoTime the clock of the overload log interval
    * @param owners which loop owns each Call-ID (over the same {@code loops})
+   * @param branches how the layers mark their branches with their loop ({@link
+   *     TransactionLayer#branchPrefix}), so a response goes to its transaction's loop by its top
+   *     Via branch; null: by its Call-ID, as a request
    */
   MessageHandler(
       SipCounters counters,
@@ -91,7 +98,8 @@ final class MessageHandler {
       List<EventExecutor> loops,
       OverloadLimits limits,
       LongSupplier nanoTime,
-      CallLoops owners) {
+      CallLoops owners,
+      BranchLoops branches) {
     if (layers.isEmpty() || layers.size() != loops.size()) {
       throw new IllegalArgumentException(
           layers.size() + " transaction layers for " + loops.size() + " event loops");
@@ -102,6 +110,7 @@ final class MessageHandler {
     this.limits = limits;
     this.nanoTime = nanoTime;
     this.owners = owners;
+    this.branches = branches;
     this.retryAfter = "Retry-After: " + limits.retryAfterSeconds();
     this.nextOverloadLog.set(nanoTime.getAsLong());
   }
@@ -147,6 +156,10 @@ final class MessageHandler {
               order.home(), h -> new InOrder.LoopBudget(limits.maxQueuedPerLoop())));
     }
     int i = order == null ? readingLayer(m) : -1;
+    if (i < 0 && branches != null && !m.isRequest()) {
+      // §17.1.3 matches a response by its top Via branch alone: it names the layer that sent it
+      i = branches.loopOf(m.topViaBranch());
+    }
     if (i < 0) {
       i = owners.ownerOf(m.callId());
     }

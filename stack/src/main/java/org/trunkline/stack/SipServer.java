@@ -255,8 +255,15 @@ public final class SipServer implements AutoCloseable {
               transactionCounters));
       loops.add(loop);
     }
-    for (TransactionLayer layer : layers) {
-      layer
+    // each layer marks its branches with its loop: a response goes there by its top Via
+    BranchLoops branches =
+        layers.size() <= BranchLoops.MAX_LOOPS ? new BranchLoops(layers.size()) : null;
+    for (int i = 0; i < layers.size(); i++) {
+      if (branches != null) {
+        layers.get(i).branchPrefix(branches.prefix(i));
+      }
+      layers
+          .get(i)
           .maxServerTransactions(overloadLimits.maxServerTransactions())
           .retryAfterSeconds(overloadLimits.retryAfterSeconds());
     }
@@ -269,7 +276,8 @@ public final class SipServer implements AutoCloseable {
       loops.get(i).scheduleAtFixedRate(() -> owners.expire(loop), 1, 1, TimeUnit.SECONDS);
     }
     MessageHandler handler =
-        new MessageHandler(counters, layers, loops, overloadLimits, System::nanoTime, owners);
+        new MessageHandler(
+            counters, layers, loops, overloadLimits, System::nanoTime, owners, branches);
     streams.handler(handler);
     List<InetSocketAddress> bound = new ArrayList<>();
     for (ListenPoint lp : listenPoints) {
@@ -289,7 +297,7 @@ public final class SipServer implements AutoCloseable {
         Channel ch =
             switch (lp.transport()) {
               case UDP -> {
-                List<Channel> sockets = bindUdp(lp, want, loops, handler, tapping);
+                List<Channel> sockets = bindUdp(lp, want, loops, handler, tapping, branches);
                 channels.addAll(sockets.subList(1, sockets.size()));
                 transports.bound(lp, sockets, null);
                 yield sockets.get(0);
@@ -336,7 +344,8 @@ public final class SipServer implements AutoCloseable {
    * ({@code SO_REUSEPORT}; the kernel spreads datagrams over them by source address and port), each
    * read by its own loop, so that a message whose Call-ID that loop owns ({@link CallLoops}: every
    * call its INVITE came in on that socket) never crosses loops, and one that does crosses once
-   * (its answers leave from the owning loop's socket, {@link ServerSink}). Elsewhere (NIO) one
+   * (its answers leave from the owning loop's socket, {@link ServerSink}); a response goes to the
+   * socket of the loop that sent its request ({@link ReuseportSteering}). Elsewhere (NIO) one
    * socket. A port that is already bound, by anyone and with any options, fails as it would without
    * {@code SO_REUSEPORT}: a second server on the same port must not silently share its traffic.
    *
@@ -347,7 +356,8 @@ public final class SipServer implements AutoCloseable {
       InetSocketAddress want,
       List<EventExecutor> loops,
       MessageHandler handler,
-      Tapping tapping)
+      Tapping tapping,
+      BranchLoops branches)
       throws Exception {
     boolean several = Netty.epoll() && loops.size() > 1;
     if (several && want.getPort() != 0) {
@@ -380,6 +390,12 @@ public final class SipServer implements AutoCloseable {
         sockets.add(ch);
         at = (InetSocketAddress) ch.localAddress(); // the port the first one got, if 0 was asked
       }
+      if (several && branches != null && sockets.size() == loops.size() && STEER) {
+        // socket i joined the group i-th: the index the program returns for loop i
+        if (ReuseportSteering.attach(sockets.get(0), branches.mark())) {
+          LOG.debug("UDP {}: responses steered to the loop of their branch", at);
+        }
+      }
     } catch (Exception e) {
       for (Channel ch : sockets) {
         ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -388,6 +404,14 @@ public final class SipServer implements AutoCloseable {
     }
     return sockets;
   }
+
+  /**
+   * Whether UDP responses are steered to their loop in the kernel ({@link ReuseportSteering});
+   * {@code -Dtrunkline.udp.steer=false} leaves them to the 4-tuple hash (a hand-off for those that
+   * land elsewhere), for a kernel that misbehaves and for A/B runs.
+   */
+  static final boolean STEER =
+      Boolean.parseBoolean(System.getProperty("trunkline.udp.steer", "true"));
 
   /** The bound address of the named listen point, else the first one of {@code transport}. */
   private static InetSocketAddress viaAddress(

@@ -33,7 +33,7 @@ public final class TransactionLayer {
   private final Map<String, ClientTransaction> clients = new HashMap<>();
   private final Map<String, ServerInviteTransaction> acks = new HashMap<>();
   private final CompletedTransactions completed;
-  private final String branchPrefix;
+  private String branchPrefix;
   private long branches;
 
   public TransactionLayer(
@@ -121,6 +121,22 @@ public final class TransactionLayer {
    */
   public Scheduler.Scheduled schedule(Runnable task, java.time.Duration delay) {
     return scheduler.schedule(task, delay.toNanos());
+  }
+
+  /**
+   * Sets what every branch of {@link #newBranch()} starts with, e.g. a mark of the event loop this
+   * layer runs on, so that the transport routes a response to this layer by its top Via alone; call
+   * before the layer sends. The default is the magic cookie and a random number.
+   *
+   * @param prefix starts with the magic cookie, and no other layer's prefix starts with it
+   * @return this
+   */
+  public TransactionLayer branchPrefix(String prefix) {
+    if (!prefix.startsWith(TransactionKeys.MAGIC_COOKIE)) {
+      throw new IllegalArgumentException("branch prefix must start with z9hG4bK, got " + prefix);
+    }
+    this.branchPrefix = prefix;
+    return this;
   }
 
   /** A branch for a new request's top Via: magic cookie, unique in this layer (§8.1.1.7). */
