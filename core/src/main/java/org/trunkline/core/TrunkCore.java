@@ -394,6 +394,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     String state;
     String reason;
     java.time.Instant since;
+    java.time.Instant reasonAt;
     Optional<TrunkStatus> st = states.get(t.name());
     switch (t.access()) {
       case TrunkAccess.RegisterIn in -> {
@@ -412,12 +413,22 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
         reason =
             bs.isEmpty() ? "no contact bound" : bs.size() + " of " + in.maxContacts() + " contacts";
         since = bs.isEmpty() ? null : java.time.Instant.ofEpochMilli(bs.get(0).registeredAt());
+        reasonAt = null;
+        if (bs.isEmpty()) {
+          Optional<Registrar.Unbound> gone = registrar.unbound(t.name());
+          if (gone.isPresent()) {
+            reason = "no contact bound: " + gone.get().why();
+            since = gone.get().at();
+            reasonAt = since;
+          }
+        }
         if (st.isPresent()) {
           // a probed register-in trunk: the probe's state is more telling when it is down
           if (st.get().state().equals("down")) {
             state = "down";
             reason = st.get().reason();
             since = st.get().since();
+            reasonAt = st.get().reasonAt();
           }
         }
       }
@@ -426,12 +437,14 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
         state = st.map(TrunkStatus::state).orElse("unregistered");
         reason = st.map(TrunkStatus::reason).orElse("");
         since = st.map(TrunkStatus::since).orElse(null);
+        reasonAt = st.map(TrunkStatus::reasonAt).orElse(null);
       }
       case TrunkAccess.Ip ip -> {
         ip.peers().stream().map(AddressRange::toString).forEach(endpoints::add);
         state = st.map(TrunkStatus::state).orElse("active");
         reason = st.map(TrunkStatus::reason).orElse("not probed");
         since = st.map(TrunkStatus::since).orElse(null);
+        reasonAt = st.map(TrunkStatus::reasonAt).orElse(null);
       }
       case TrunkAccess.CrossConnect xc -> {
         endpoints.add("listen " + xc.listen());
@@ -439,11 +452,19 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
         state = st.map(TrunkStatus::state).orElse("active");
         reason = st.map(TrunkStatus::reason).orElse("not probed");
         since = st.map(TrunkStatus::since).orElse(null);
+        reasonAt = st.map(TrunkStatus::reasonAt).orElse(null);
       }
     }
     t.target().ifPresent(target -> endpoints.add("target " + target));
     return new TrunkView(
-        t.name(), t.mode().token(), state, reason, since, endpoints, calls.active(t.name()));
+        t.name(),
+        t.mode().token(),
+        state,
+        reason,
+        since,
+        reasonAt,
+        endpoints,
+        calls.active(t.name()));
   }
 
   /** Counters of ingress: refused, dropped, bans, unknown per source. */

@@ -11,6 +11,7 @@ import java.util.List;
  * @param state one word: {@code up}, {@code down}, {@code registered}, {@code failed}, ...
  * @param reason why, e.g. {@code 403 Forbidden from udp:192.0.2.1:5060}
  * @param since when the state began, or null if it never changed
+ * @param reasonAt when the reason last changed, or null if unknown
  * @param endpoints registered contacts (with source and expiry), peers, or registrar
  * @param calls calls in progress on the trunk
  */
@@ -20,5 +21,6 @@ public record TrunkView(
     String state,
     String reason,
     Instant since,
+    Instant reasonAt,
     List<String> endpoints,
     int calls) {}

@@ -18,7 +18,10 @@ public final class TrunkStates {
     this.clock = clock;
   }
 
-  /** Sets the state and its reason; {@code since} changes only with the state. Logs changes. */
+  /**
+   * Sets the state and its reason; {@code since} changes only with the state, {@code reasonAt} with
+   * the reason. Logs changes of state.
+   */
   public void set(String trunk, String state, String reason) {
     states.compute(
         trunk,
@@ -27,10 +30,11 @@ public final class TrunkStates {
             return old;
           }
           if (old != null && old.state().equals(state)) {
-            return new TrunkStatus(state, reason, old.since());
+            return new TrunkStatus(state, reason, old.since(), clock.instant());
           }
           LOG.info("trunk {}: {}{}", trunk, state, reason.isEmpty() ? "" : ": " + reason);
-          return new TrunkStatus(state, reason, clock.instant());
+          java.time.Instant now = clock.instant();
+          return new TrunkStatus(state, reason, now, now);
         });
   }
 

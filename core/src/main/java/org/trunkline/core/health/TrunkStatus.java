@@ -8,9 +8,11 @@ import java.time.Instant;
  *
  * @param state one word
  * @param reason what made it so, e.g. {@code 403 Forbidden from udp:192.0.2.1:5060}
- * @param since when the state (or its reason) last changed
+ * @param since when the state last changed
+ * @param reasonAt when the reason last changed (a new failure code, a probe's answer): {@code
+ *     since} or later
  */
-public record TrunkStatus(String state, String reason, Instant since) {
+public record TrunkStatus(String state, String reason, Instant since, Instant reasonAt) {
   @Override
   public String toString() {
     return state + (reason.isEmpty() ? "" : ": " + reason) + " (since " + since + ")";

@@ -43,10 +43,19 @@ public final class Registrar {
   /** What a REGISTER gets back: a status, its reason and header lines. */
   public record Reply(int status, String reason, List<String> headers) {}
 
+  /**
+   * How a trunk's last contact went, for its state: when, and why ({@code contact sip:... expired},
+   * {@code contact sip:... unregistered from udp:...}, {@code all contacts removed by udp:...}).
+   */
+  public record Unbound(java.time.Instant at, String why) {}
+
   private final InstantSource clock;
   private final LocationStore store;
   private final Map<String, List<Binding>> byTrunk = new ConcurrentHashMap<>();
   private final Map<InetSocketAddress, String> trunkBySource = new ConcurrentHashMap<>();
+
+  /** Trunks whose every contact went, and how; forgotten when one registers again. */
+  private final Map<String, Unbound> unbound = new ConcurrentHashMap<>();
 
   /**
    * User-Agent values seen, each kept once: a fleet of PBXs of one model sends one text, and every
@@ -122,6 +131,7 @@ public final class Registrar {
           remove(list, b);
         }
         LOG.info("trunk {}: all contacts removed by {}", trunk.name(), source);
+        unbound(trunk.name(), list, now, "all contacts removed by " + source);
         return ok(list, now);
       }
       for (NameAddress c : contacts) {
@@ -142,6 +152,7 @@ public final class Registrar {
           if (old != null) {
             remove(list, old);
             LOG.info("trunk {}: contact {} unregistered from {}", trunk.name(), uri, source);
+            unbound(trunk.name(), list, now, "contact " + uri + " unregistered from " + source);
           }
           continue;
         }
@@ -171,6 +182,9 @@ public final class Registrar {
                 in.maxContacts());
           }
           list.add(b);
+          if (list.size() == 1) {
+            unbound.remove(trunk.name());
+          }
           LOG.info(
               "trunk {}: contact {} registered from {} for {} s",
               trunk.name(),
@@ -263,6 +277,17 @@ public final class Registrar {
     return Optional.empty();
   }
 
+  /** How {@code trunk}'s last contact went, if it has none now and had one since start-up. */
+  public Optional<Unbound> unbound(String trunk) {
+    return Optional.ofNullable(unbound.get(trunk));
+  }
+
+  private void unbound(String trunk, List<Binding> list, long at, String why) {
+    if (list.isEmpty()) {
+      unbound.put(trunk, new Unbound(java.time.Instant.ofEpochMilli(at), why));
+    }
+  }
+
   /** Drops expired bindings of every trunk; returns how many. */
   public int expire() {
     int n = 0;
@@ -283,6 +308,7 @@ public final class Registrar {
     for (String name : List.copyOf(byTrunk.keySet())) {
       if (configured.apply(name).isEmpty()) {
         List<Binding> list = byTrunk.remove(name);
+        unbound.remove(name);
         synchronized (list) {
           for (Binding b : List.copyOf(list)) {
             remove(list, b);
@@ -328,6 +354,8 @@ public final class Registrar {
       if (b.expiresAt() <= now) {
         remove(list, b);
         LOG.info("trunk {}: contact {} expired", b.trunk(), b.contact());
+        unbound(
+            b.trunk(), list, b.expiresAt(), "contact " + b.contact() + " expired (not refreshed)");
         n++;
       }
     }

@@ -178,6 +178,39 @@ class RegistrarTest {
     assertThat(stored).contains("remove sip:acme@10.0.0.1", "remove sip:acme@10.0.0.2");
   }
 
+  /** A trunk left without contacts says how and when its last one went, until one binds again. */
+  @Test
+  void howTheLastContactWentIsKeptUntilOneBindsAgain() {
+    register("Contact: <sip:acme@10.0.0.1>, <sip:acme@10.0.0.2>", "Expires: 300");
+    assertThat(registrar.unbound("acme")).isEmpty();
+
+    now += 1_000;
+    register("Contact: <sip:acme@10.0.0.1>;expires=0");
+    assertThat(registrar.unbound("acme")).as("one contact is still bound").isEmpty();
+    now += 1_000;
+    register("Contact: <sip:acme@10.0.0.2>;expires=0");
+    assertThat(registrar.unbound("acme"))
+        .contains(
+            new Registrar.Unbound(
+                Instant.ofEpochMilli(now),
+                "contact sip:acme@10.0.0.2 unregistered from udp:192.0.2.7:5070"));
+
+    register("Contact: <sip:acme@10.0.0.3>", "Expires: 120");
+    assertThat(registrar.unbound("acme")).isEmpty();
+    long lapses = now + 120_000;
+    now += 200_000;
+    assertThat(registrar.expire()).isEqualTo(1);
+    assertThat(registrar.unbound("acme"))
+        .contains(
+            new Registrar.Unbound(
+                Instant.ofEpochMilli(lapses), "contact sip:acme@10.0.0.3 expired (not refreshed)"));
+
+    register("Contact: <sip:acme@10.0.0.4>", "Expires: 300");
+    register("Contact: *", "Expires: 0");
+    assertThat(registrar.unbound("acme").orElseThrow().why())
+        .isEqualTo("all contacts removed by udp:192.0.2.7:5070");
+  }
+
   @Test
   void aWildcardWithAnythingElseIs400() {
     assertThat(register("Contact: *", "Expires: 300").status()).isEqualTo(400);

@@ -242,7 +242,7 @@ final class ApiHandler implements HttpHandler {
     return json;
   }
 
-  /** One trunk as JSON; {@code since} is ISO-8601 UTC or null. */
+  /** One trunk as JSON; {@code since} and {@code reason_at} are ISO-8601 UTC or null. */
   static Map<String, Object> trunk(TrunkView t) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("name", t.name());
@@ -250,6 +250,7 @@ final class ApiHandler implements HttpHandler {
     json.put("state", t.state());
     json.put("reason", t.reason());
     json.put("since", t.since() == null ? null : t.since().toString());
+    json.put("reason_at", t.reasonAt() == null ? null : t.reasonAt().toString());
     json.put("endpoints", t.endpoints());
     json.put("calls", t.calls());
     return json;

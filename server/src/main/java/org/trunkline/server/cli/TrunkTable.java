@@ -45,7 +45,7 @@ final class TrunkTable {
               text(t.get("mode")),
               text(t.get("state")),
               since(t.get("since"), zone, now),
-              text(t.get("reason")),
+              reason(t.get("reason"), t.get("since"), t.get("reason_at"), zone, now),
               text(t.get("calls")),
               endpoints.isEmpty() ? "-" : endpoints.get(0)));
       for (String more : endpoints.subList(Math.min(1, endpoints.size()), endpoints.size())) {
@@ -82,6 +82,18 @@ final class TrunkTable {
     }
     boolean today = at.toLocalDate().equals(LocalDate.ofInstant(now, zone));
     return (today ? TIME : DATE_TIME).format(at);
+  }
+
+  /**
+   * The reason, and when it came when that is after the state began: {@code failed} since 12:00:01
+   * with {@code 403 Forbidden from udp:192.0.2.1:5060 at 12:01:07} (a 408 first, then the 403).
+   */
+  static String reason(Object reason, Object since, Object reasonAt, ZoneId zone, Instant now) {
+    String text = text(reason);
+    if (reasonAt instanceof String at && !at.isEmpty() && !at.equals(since) && !"-".equals(text)) {
+      return text + " at " + since(at, zone, now);
+    }
+    return text;
   }
 
   private static String text(Object value) {

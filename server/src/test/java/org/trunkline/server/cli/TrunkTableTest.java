@@ -62,6 +62,25 @@ class TrunkTableTest {
             """);
   }
 
+  /** A reason that came after the state began says when: a 408 first, the 403 a minute later. */
+  @Test
+  void aReasonNewerThanItsStateSaysWhenItCame() {
+    assertThat(
+            TrunkTable.reason(
+                "403 Forbidden from udp:127.0.0.4:5060",
+                "2026-11-27T11:00:01Z",
+                "2026-11-27T11:01:07Z",
+                BERLIN,
+                NOW))
+        .isEqualTo("403 Forbidden from udp:127.0.0.4:5060 at 12:01:07");
+    assertThat(
+            TrunkTable.reason(
+                "403 Forbidden", "2026-11-27T11:00:01Z", "2026-11-27T11:00:01Z", BERLIN, NOW))
+        .isEqualTo("403 Forbidden");
+    assertThat(TrunkTable.reason("no contact bound", null, null, BERLIN, NOW))
+        .isEqualTo("no contact bound");
+  }
+
   @Test
   void saysSoWhenThereAreNoTrunks() {
     assertThat(TrunkTable.render(List.of(), BERLIN, NOW)).isEqualTo("no trunks configured\n");
