@@ -39,6 +39,16 @@ final class Chars {
   /** word or "@": the bytes a Call-ID may hold (callid = word [ "@" word ]) */
   static final int WORD_OR_AT = 1 << 13;
 
+  /** A byte of a host name or IPv4 address: alphanum / "-" / "." / "_" (see Hosts) */
+  static final int HOST = 1 << 14;
+
+  /**
+   * A byte of a quoted string that needs no decision: anything but the quote, the backslash of a
+   * quoted-pair and the control bytes (0x00-0x1f except HT, CR, LF; 0x7f); bytes above 0x7f are
+   * UTF-8 and kept.
+   */
+  static final int QUOTED_PLAIN = 1 << 15;
+
   private static final int[] TABLE = new int[256];
 
   static {
@@ -66,6 +76,13 @@ final class Chars {
     for (int c = 0; c < 256; c++) {
       if ((TABLE[c] & WORD) != 0 || c == '@') {
         TABLE[c] |= WORD_OR_AT;
+      }
+      if ((TABLE[c] & (ALPHA | DIGIT)) != 0 || c == '-' || c == '.' || c == '_') {
+        TABLE[c] |= HOST;
+      }
+      boolean control = (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f;
+      if (c != '"' && c != '\\' && !control) {
+        TABLE[c] |= QUOTED_PLAIN;
       }
     }
   }
