@@ -49,6 +49,12 @@ final class Chars {
    */
   static final int QUOTED_PLAIN = 1 << 15;
 
+  /** LWS bytes one at a time: SP, HT, CR, LF (SipParser.skipLws) */
+  static final int LWS = 1 << 16;
+
+  /** A byte of an unquoted gen-value: token bytes and ':' (an IPv6 address without brackets) */
+  static final int TOKEN_OR_COLON = 1 << 17;
+
   private static final int[] TABLE = new int[256];
 
   static {
@@ -71,11 +77,15 @@ final class Chars {
     set("[]/?:+$", HNV_UNRESERVED);
     set("()<>:\\\"/[]?{}", WORD);
     set(" \t", WS);
+    set(" \t\r\n", LWS);
     set(";, \t\r\n", PARAM_VALUE_END);
     set(";/?:@&=+$,-_.!~*'()%[]", URIC);
     for (int c = 0; c < 256; c++) {
       if ((TABLE[c] & WORD) != 0 || c == '@') {
         TABLE[c] |= WORD_OR_AT;
+      }
+      if ((TABLE[c] & TOKEN) != 0 || c == ':') {
+        TABLE[c] |= TOKEN_OR_COLON;
       }
       if ((TABLE[c] & (ALPHA | DIGIT)) != 0 || c == '-' || c == '.' || c == '_') {
         TABLE[c] |= HOST;

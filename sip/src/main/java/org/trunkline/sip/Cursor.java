@@ -161,7 +161,7 @@ final class Cursor {
       p = Hosts.hostEnd(b, p, e);
     } else {
       // token, or an IPv6 address without brackets (§20.42 via-received = IPv4 / IPv6address)
-      while (p < e && (Chars.isToken(b[p]) || b[p] == ':')) {
+      while (p < e && Chars.is(b[p], Chars.TOKEN_OR_COLON)) {
         p++;
       }
     }

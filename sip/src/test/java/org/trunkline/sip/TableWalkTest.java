@@ -228,6 +228,11 @@ class TableWalkTest {
               || (c >= 0 && c < 0x20 && c != '\t' && c != '\r' && c != '\n')
               || c == 0x7f);
       assertThat(Chars.is(c, Chars.QUOTED_PLAIN)).as("byte %d", i).isEqualTo(quotedPlain);
+      boolean lws = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+      assertThat(Chars.is(c, Chars.LWS)).as("byte %d", i).isEqualTo(lws);
+      assertThat(Chars.is(c, Chars.TOKEN_OR_COLON))
+          .as("byte %d", i)
+          .isEqualTo(Chars.isToken(c) || c == ':');
     }
   }
 
