@@ -39,6 +39,22 @@ final class Chars {
   /** word or "@": the bytes a Call-ID may hold (callid = word [ "@" word ]) */
   static final int WORD_OR_AT = 1 << 13;
 
+  /** A byte of a host name or IPv4 address: alphanum / "-" / "." / "_" (see Hosts) */
+  static final int HOST = 1 << 14;
+
+  /**
+   * A byte of a quoted string that needs no decision: anything but the quote, the backslash of a
+   * quoted-pair and the control bytes (0x00-0x1f except HT, CR, LF; 0x7f); bytes above 0x7f are
+   * UTF-8 and kept.
+   */
+  static final int QUOTED_PLAIN = 1 << 15;
+
+  /** LWS bytes one at a time: SP, HT, CR, LF (SipParser.skipLws) */
+  static final int LWS = 1 << 16;
+
+  /** A byte of an unquoted gen-value: token bytes and ':' (an IPv6 address without brackets) */
+  static final int TOKEN_OR_COLON = 1 << 17;
+
   private static final int[] TABLE = new int[256];
 
   static {
@@ -61,11 +77,22 @@ final class Chars {
     set("[]/?:+$", HNV_UNRESERVED);
     set("()<>:\\\"/[]?{}", WORD);
     set(" \t", WS);
+    set(" \t\r\n", LWS);
     set(";, \t\r\n", PARAM_VALUE_END);
     set(";/?:@&=+$,-_.!~*'()%[]", URIC);
     for (int c = 0; c < 256; c++) {
       if ((TABLE[c] & WORD) != 0 || c == '@') {
         TABLE[c] |= WORD_OR_AT;
+      }
+      if ((TABLE[c] & TOKEN) != 0 || c == ':') {
+        TABLE[c] |= TOKEN_OR_COLON;
+      }
+      if ((TABLE[c] & (ALPHA | DIGIT)) != 0 || c == '-' || c == '.' || c == '_') {
+        TABLE[c] |= HOST;
+      }
+      boolean control = (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f;
+      if (c != '"' && c != '\\' && !control) {
+        TABLE[c] |= QUOTED_PLAIN;
       }
     }
   }

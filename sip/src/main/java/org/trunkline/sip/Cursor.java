@@ -96,16 +96,16 @@ final class Cursor {
     }
     // The usual display name has no quoted-pair and no control character: its bytes are the value.
     // Anything else takes the loop below, which also reports the problems.
-    for (int q = p; q < e; q++) {
-      byte c = b[q];
-      if (c == '"') {
-        String value = new String(b, p, q - p, StandardCharsets.UTF_8);
-        p = q + 1;
-        return value;
-      }
-      if (c == '\\' || (c >= 0 && c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
-        break;
-      }
+    // One table test a byte (Chars.QUOTED_PLAIN): the run stops at the closing quote or at a byte
+    // that needs the loop below.
+    int q = p;
+    while (q < e && Chars.is(b[q], Chars.QUOTED_PLAIN)) {
+      q++;
+    }
+    if (q < e && b[q] == '"') {
+      String value = new String(b, p, q - p, StandardCharsets.UTF_8);
+      p = q + 1;
+      return value;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     while (p < e) {
@@ -137,15 +137,13 @@ final class Cursor {
    */
   void skipQuoted() {
     if (p < e && b[p] == '"') {
-      for (int q = p + 1; q < e; q++) {
-        byte c = b[q];
-        if (c == '"') {
-          p = q + 1;
-          return;
-        }
-        if (c == '\\' || (c >= 0 && c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
-          break;
-        }
+      int q = p + 1;
+      while (q < e && Chars.is(b[q], Chars.QUOTED_PLAIN)) {
+        q++;
+      }
+      if (q < e && b[q] == '"') {
+        p = q + 1;
+        return;
       }
     }
     quoted();
@@ -163,7 +161,7 @@ final class Cursor {
       p = Hosts.hostEnd(b, p, e);
     } else {
       // token, or an IPv6 address without brackets (§20.42 via-received = IPv4 / IPv6address)
-      while (p < e && (Chars.isToken(b[p]) || b[p] == ':')) {
+      while (p < e && Chars.is(b[p], Chars.TOKEN_OR_COLON)) {
         p++;
       }
     }

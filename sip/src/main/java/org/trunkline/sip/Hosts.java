@@ -40,7 +40,7 @@ final class Hosts {
   }
 
   private static boolean isHostByte(byte c) {
-    return Chars.is(c, Chars.ALPHA | Chars.DIGIT) || c == '-' || c == '.' || c == '_';
+    return Chars.is(c, Chars.HOST);
   }
 
   // The longest dotted quad, 255.255.255.255: with this many bytes left, every read below is in

@@ -38,37 +38,21 @@ final class RoutingIndex {
    * come first; {@link #finish} reports it.
    */
   static void header(SipMessage m, int i, int routing, HeaderName n, int s, int e) {
+    // Kept under C2's inlining size for a hot call (FreqInlineSize, 325 bytecodes), so that the
+    // dispatch is part of the scan loop and each routing line costs one call, not two: the work of
+    // each case is in a method of its own.
     switch (routing) {
-      case VIA -> {
-        if (m.via < 0) {
-          m.via = i;
-          m.viaCount += topVia(m, s, e);
-        } else {
-          m.viaCount += countValues(m.buf, s, e);
-        }
-      }
+      case VIA -> via(m, i, s, e);
       case FROM -> {
         if (once(m, m.from, i, n)) {
           m.from = i;
-          long t = NameAddressScan.tag(m.buf, s, e);
-          if (t == NameAddressScan.BAD) {
-            m.defer(RANK_FROM, ErrorKind.BAD_HEADER, n.name(), m.headerLine(i), 1);
-          } else if (t != Params.ABSENT) {
-            m.fromTagStart = Params.start(t);
-            m.fromTagEnd = Params.end(t);
-          }
+          fromTo(m, i, n, s, e, false);
         }
       }
       case TO -> {
         if (once(m, m.to, i, n)) {
           m.to = i;
-          long t = NameAddressScan.tag(m.buf, s, e);
-          if (t == NameAddressScan.BAD) {
-            m.defer(RANK_TO, ErrorKind.BAD_HEADER, n.name(), m.headerLine(i), 1);
-          } else if (t != Params.ABSENT) {
-            m.toTagStart = Params.start(t);
-            m.toTagEnd = Params.end(t);
-          }
+          fromTo(m, i, n, s, e, true);
         }
       }
       case CALL_ID -> {
@@ -106,6 +90,32 @@ final class RoutingIndex {
         }
       }
       default -> {}
+    }
+  }
+
+  /** A Via line: the top one's branch and values, or a later one's values. */
+  private static void via(SipMessage m, int i, int s, int e) {
+    if (m.via < 0) {
+      m.via = i;
+      m.viaCount += topVia(m, s, e);
+    } else {
+      m.viaCount += countValues(m.buf, s, e);
+    }
+  }
+
+  /** The tag of the From ({@code to} false) or To line {@code i}, value {@code [s, e)}. */
+  private static void fromTo(SipMessage m, int i, HeaderName n, int s, int e, boolean to) {
+    long t = NameAddressScan.tag(m.buf, s, e);
+    if (t == NameAddressScan.BAD) {
+      m.defer(to ? RANK_TO : RANK_FROM, ErrorKind.BAD_HEADER, n.name(), m.headerLine(i), 1);
+    } else if (t != Params.ABSENT) {
+      if (to) {
+        m.toTagStart = Params.start(t);
+        m.toTagEnd = Params.end(t);
+      } else {
+        m.fromTagStart = Params.start(t);
+        m.fromTagEnd = Params.end(t);
+      }
     }
   }
 
@@ -222,8 +232,18 @@ final class RoutingIndex {
    * {@code @}, neither first nor last, found 8 bytes at a time.
    */
   static boolean isCallId(byte[] b, int s, int e) {
-    // the usual Call-ID (hex, '-', '.', '@', a host) is decided 8 bytes at a time
-    if (e <= s || !(Swar.isCommonCallId(b, s, e) || Chars.all(b, s, e, Chars.WORD_OR_AT))) {
+    // the usual Call-ID (hex, '-', '.', '@', a host) is decided 8 bytes at a time, in one pass
+    int common = Swar.commonCallId(b, s, e);
+    if (common >= 0) {
+      return common == Swar.CALL_ID_WORD
+          || (common == Swar.CALL_ID_ONE_AT && b[s] != '@' && b[e - 1] != '@');
+    }
+    return isCallIdExact(b, s, e);
+  }
+
+  /** {@link #isCallId} byte by byte: the test of any value the one-pass test does not decide. */
+  static boolean isCallIdExact(byte[] b, int s, int e) {
+    if (e <= s || !Chars.all(b, s, e, Chars.WORD_OR_AT)) {
       return false;
     }
     int at = Swar.indexOfAny(b, s, e, ATS, ATS);

@@ -227,7 +227,7 @@ public final class SipValidator {
   private static void value(byte[] b, int vs, int p, Span span) {
     int a = SipParser.skipLws(b, vs, p);
     int z = p;
-    while (z > a && (Chars.isWs(b[z - 1]) || b[z - 1] == '\r' || b[z - 1] == '\n')) {
+    while (z > a && Chars.is(b[z - 1], Chars.LWS)) {
       z--;
     }
     if (a == z) {

@@ -224,6 +224,41 @@ final class Swar {
     return (bad | notCommonCallId(word(b, e - Long.BYTES))) == 0;
   }
 
+  /** {@link #commonCallId}: no {@code @}, exactly one, more than one. */
+  static final int CALL_ID_WORD = 0;
+
+  static final int CALL_ID_ONE_AT = 1;
+  static final int CALL_ID_MORE_ATS = 2;
+
+  /**
+   * {@link #isCommonCallId} and the count of {@code @} bytes in the same pass: -1 when {@code [p,
+   * e)} is not a common Call-ID (or shorter than 8 bytes), else {@link #CALL_ID_WORD}, {@link
+   * #CALL_ID_ONE_AT} or {@link #CALL_ID_MORE_ATS}. The {@code @} flags are exact ({@link
+   * #zerosExact}), so they can be counted; the last word overlaps the loop's last one and its bytes
+   * before the loop's end are masked off.
+   */
+  static int commonCallId(byte[] b, int p, int e) {
+    if (e - p < Long.BYTES) {
+      return -1;
+    }
+    long bad = 0;
+    int ats = 0;
+    int q = p;
+    for (; q + Long.BYTES <= e; q += Long.BYTES) {
+      long w = word(b, q);
+      bad |= notCommonCallId(w);
+      ats += Long.bitCount(zerosExact(w ^ ATS));
+    }
+    if (q < e) {
+      long w = word(b, e - Long.BYTES);
+      bad |= notCommonCallId(w);
+      ats += Long.bitCount(zerosExact(w ^ ATS) & (-1L << ((Long.BYTES - (e - q)) << 3)));
+    }
+    return bad != 0 ? -1 : Math.min(ats, CALL_ID_MORE_ATS);
+  }
+
+  private static final long ATS = of('@');
+
   /** The high bit of each byte of {@code w} that is not a {@link #isCommonCallId} byte. */
   private static long notCommonCallId(long w) {
     // below SP or above 0x7f; when no byte is, no sum below crosses into the next byte

@@ -217,21 +217,30 @@ public final class UriParser {
   static long userinfo(byte[] b, int s, int e) {
     int pw = -1;
     int q = s;
-    for (; q < e; q++) {
+    // The bytes that need no decision (user, then password bytes) are skipped one table test a
+    // byte; none of '@', ':' and '%' is in either class, so the loop stops at each of them.
+    int plain = Chars.UNRESERVED | Chars.USER_UNRESERVED;
+    while (true) {
+      while (q < e && Chars.is(b[q], plain)) {
+        q++;
+      }
+      if (q >= e) {
+        break;
+      }
       byte c = b[q];
       if (c == '@') {
         return Params.span(q, pw);
       }
       if (c == ':' && pw < 0) {
         pw = q;
+        plain = Chars.UNRESERVED | Chars.PASSWORD;
+        q++;
       } else if (c == '%') {
         if (q + 2 >= e || Chars.hexValue(b[q + 1]) < 0 || Chars.hexValue(b[q + 2]) < 0) {
           break;
         }
-        q += 2;
-      } else if (!Chars.is(
-          c,
-          pw < 0 ? Chars.UNRESERVED | Chars.USER_UNRESERVED : Chars.UNRESERVED | Chars.PASSWORD)) {
+        q += 3;
+      } else {
         break;
       }
     }
@@ -268,20 +277,30 @@ public final class UriParser {
    * Checks one parameter from {@code p}: returns the offset of its first {@code =} (-1 if none) and
    * the offset where it ends (at {@code sep}, {@code stop} or {@code e}), as a {@link Params#span}.
    */
-  private static long param(byte[] b, int p, int e, int extra, char sep, char stop) {
+  static long param(byte[] b, int p, int e, int extra, char sep, char stop) {
     int ns = p;
     int eq = -1;
-    for (; p < e; p++) {
+    // The bytes that need no decision are skipped one table test a byte: neither '=', '%' nor any
+    // of the separators ';', '?' (uri-parameters) and '&' (headers) is in UNRESERVED | extra.
+    int plain = Chars.UNRESERVED | extra;
+    while (true) {
+      while (p < e && Chars.is(b[p], plain)) {
+        p++;
+      }
+      if (p >= e) {
+        break;
+      }
       byte c = b[p];
       if (c == sep || (stop != '\0' && c == stop)) {
         break;
       }
       if (c == '=' && eq < 0) {
         eq = p;
+        p++;
       } else if (c == '%') {
         escape(b, p, e);
-        p += 2;
-      } else if (!Chars.is(c, Chars.UNRESERVED | extra)) {
+        p += 3;
+      } else {
         throw new SipParseException("bad character in URI parameter", p);
       }
     }
