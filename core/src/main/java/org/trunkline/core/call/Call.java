@@ -452,7 +452,8 @@ final class Call implements TransactionUser {
   /**
    * The caller's headers the call policy passes, into the B-leg INVITE to {@code to}: an asserted
    * identity only from a trusted trunk to a trusted trunk (RFC 3325: the trust domain is the trunks
-   * marked trusted), its number rewritten by both trunks' numbering.
+   * marked trusted), its number rewritten by both trunks' numbering and the host of a SIP identity
+   * made ours, as in the B-leg's From (the caller's address must not cross).
    */
   private void passHeaders(RequestText sb, Trunk to) {
     for (HeaderName h : env.passHeaders()) {
@@ -466,16 +467,26 @@ final class Call implements TransactionUser {
     }
   }
 
-  /** An identity's number in our form (the caller trunk's in rules), then the callee trunk's. */
+  /** A number in a SIP or tel URI, and the host part of a SIP one. */
+  private static final java.util.regex.Pattern IDENTITY =
+      java.util.regex.Pattern.compile("((?:sips?|tel):)(\\+?[0-9*#]+)(@[^>;?,\\s]*)?");
+
+  /**
+   * An identity's number in our form (the caller trunk's in rules), then the callee trunk's; a SIP
+   * identity's host replaced by the address the B-leg leaves from.
+   */
   private String renumber(String value, Trunk to) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("((?:sips?|tel):)(\\+?[0-9*#]+)").matcher(value);
+    java.util.regex.Matcher m = IDENTITY.matcher(value);
     if (!m.find()) {
       return value;
     }
     String ours = from.numbering().in(m.group(2));
     String theirs = to.numbering().out(ours);
-    return value.substring(0, m.start(2)) + theirs + value.substring(m.end(2));
+    String local = m.group(3) == null ? null : env.localHost(bTarget.peer());
+    if (local == null) {
+      return value.substring(0, m.start(2)) + theirs + value.substring(m.end(2));
+    }
+    return value.substring(0, m.start(2)) + theirs + "@" + local + value.substring(m.end(3));
   }
 
   // ---- B-leg events ----

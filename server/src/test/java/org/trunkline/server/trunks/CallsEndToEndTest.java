@@ -354,8 +354,9 @@ class CallsEndToEndTest {
     Sipp.expectSuccess(callee, dir.resolve("uas-call-" + p), Duration.ofSeconds(20));
     String seen = headersReceivedBy(dir.resolve("uas-call-" + p));
     assertThat(seen)
-        .as("the asserted identity, in E.164 by the caller trunk's numbering")
-        .contains("P-Asserted-Identity: <sip:+74957770000@")
+        .as("the asserted identity, in E.164 by the caller trunk's numbering, on our host")
+        .contains("P-Asserted-Identity: <sip:+74957770000@127.0.0.1:" + sip().getPort() + ">")
+        .doesNotContain("@127.0.0.20")
         .contains("Diversion: <sip:+74951110000@carrier.example>;reason=unconditional")
         .doesNotContain("X-Internal");
   }
