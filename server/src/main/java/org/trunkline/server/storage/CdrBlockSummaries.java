@@ -73,6 +73,9 @@ final class CdrBlockSummaries implements JavaMigration {
         try (ResultSet rs = read.executeQuery()) {
           while (rs.next()) {
             after = rs.getLong(1);
+            if (blocks.wouldClose()) {
+              blocks.store(c);
+            }
             blocks.add(
                 after,
                 rs.getString(2),
@@ -81,9 +84,6 @@ final class CdrBlockSummaries implements JavaMigration {
                 rs.getString(5),
                 rs.getString(6),
                 rs.getObject(7, OffsetDateTime.class).toInstant());
-            if (blocks.wouldClose()) {
-              blocks.store(c);
-            }
             n++;
           }
         }

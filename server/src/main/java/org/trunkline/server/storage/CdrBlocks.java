@@ -1,35 +1,50 @@
 package org.trunkline.server.storage;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The CDR table's block summaries (schema version 9): one {@code cdr_block} row per run of up to
- * {@value #MAX_ROWS} CDRs one writer wrote, with the range of their {@code seq}, of their start and
- * a {@link CdrFilter} of their ids, Call-IDs and number prefixes. A search by id, Call-ID or number
- * reads the summaries, then only the rows of the blocks whose filter may hold the key, by primary
- * key range, and compares exactly: so the CDR table needs no index on those random keys, each of
- * which cost every row a random B-tree leaf (bench/RESULTS.md, stop 13 and 15).
+ * The CDR table's block summaries (schema version 9): one {@code cdr_block} row per run of CDRs one
+ * writer wrote, with the range of their {@code seq} and of their start, and in {@code filter} up to
+ * about {@value #SEGMENTS} segments of at most {@value #SEGMENT_ROWS} rows, each with its range of
+ * {@code seq} and start and a {@link CdrFilter} of its ids, Call-IDs and number prefixes. A search
+ * by id, Call-ID or number reads the summaries, then only the rows of the segments whose filter may
+ * hold the key, by primary key range, and compares exactly: so the CDR table needs no index on
+ * those random keys, each of which cost every row a random B-tree leaf (bench/RESULTS.md, stop 13
+ * and 15).
  *
  * <p>A block is written in the same transaction as its rows, so every committed row is in a
  * committed block. The writer keeps its open block and rewrites its row with each batch until the
  * block is full. Several nodes sharing one database each write their own blocks; their ranges of
  * {@code seq} may overlap, which costs a search some rows read, never a row missed.
  *
+ * <p>{@code filter}: a format byte ({@value #FORMAT}), then per segment its first and last seq, its
+ * earliest and latest start (µs since the epoch, all four big-endian longs), its row count (an int)
+ * and its {@link CdrFilter#bytes}.
+ *
  * <p>Instances hold the writer's open block: used by its one thread only.
  */
 final class CdrBlocks {
-  /** At most this many rows per block, however empty its filter. */
-  static final int MAX_ROWS = 4096;
+  /** Segments per block, about (the last may overflow it by one). */
+  static final int SEGMENTS = 32;
+
+  /** At most this many rows per segment, however empty its filter. */
+  static final int SEGMENT_ROWS = 256;
+
+  static final byte FORMAT = 1;
+  private static final int HEADER = 4 * 8 + 4;
+  private static final int SEGMENT = HEADER + CdrFilter.BITS / 8;
 
   private static final String INSERT =
       "INSERT INTO cdr_block (first_seq, last_seq, min_start, max_start, row_count, filter)"
@@ -39,12 +54,29 @@ final class CdrBlocks {
           + " row_count = ?, filter = ? WHERE id = ?";
 
   private long id = -1;
-  private CdrFilter filter = new CdrFilter();
+  private final ByteArrayOutputStream closed = new ByteArrayOutputStream();
+  private int closedSegments;
+  private Segment open = new Segment();
   private long first = Long.MAX_VALUE;
   private long last = Long.MIN_VALUE;
-  private Instant minStart;
-  private Instant maxStart;
+  private long minStart = Long.MAX_VALUE;
+  private long maxStart = Long.MIN_VALUE;
   private int rows;
+
+  /** The segment rows are added to. */
+  private static final class Segment {
+    final CdrFilter filter = new CdrFilter();
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    long minStart = Long.MAX_VALUE;
+    long maxStart = Long.MIN_VALUE;
+    int rows;
+
+    void write(ByteBuffer out) {
+      out.putLong(first).putLong(last).putLong(minStart).putLong(maxStart).putInt(rows);
+      out.put(filter.bytes());
+    }
+  }
 
   /** The DDL of the summary table on the database of {@code c}. */
   static void create(Connection c) throws SQLException {
@@ -75,16 +107,30 @@ final class CdrBlocks {
       String caller,
       String called,
       Instant start) {
-    filter.addRow(cdrId, aCallId, bCallId, caller, called);
+    if (open.rows >= SEGMENT_ROWS || open.filter.full()) {
+      ByteBuffer b = ByteBuffer.allocate(SEGMENT);
+      open.write(b);
+      closed.writeBytes(b.array());
+      closedSegments++;
+      open = new Segment();
+    }
+    long at = micros(start);
+    open.filter.addRow(cdrId, aCallId, bCallId, caller, called);
+    open.first = Math.min(open.first, seq);
+    open.last = Math.max(open.last, seq);
+    open.minStart = Math.min(open.minStart, at);
+    open.maxStart = Math.max(open.maxStart, at);
+    open.rows++;
     first = Math.min(first, seq);
     last = Math.max(last, seq);
-    if (minStart == null || start.isBefore(minStart)) {
-      minStart = start;
-    }
-    if (maxStart == null || start.isAfter(maxStart)) {
-      maxStart = start;
-    }
+    minStart = Math.min(minStart, at);
+    maxStart = Math.max(maxStart, at);
     rows++;
+  }
+
+  /** Whether the open block is full: {@link #store} writes and closes it. */
+  boolean wouldClose() {
+    return closedSegments >= SEGMENTS;
   }
 
   /**
@@ -95,18 +141,20 @@ final class CdrBlocks {
     if (rows == 0) {
       return;
     }
-    byte[] bits = filter.bytes();
+    ByteBuffer bits = ByteBuffer.allocate(1 + closed.size() + SEGMENT);
+    bits.put(FORMAT).put(closed.toByteArray());
+    open.write(bits);
     int updated = 0;
     if (id >= 0) {
       try (PreparedStatement u = c.prepareStatement(UPDATE)) {
-        bind(u, bits);
+        bind(u, bits.array());
         u.setLong(7, id);
         updated = u.executeUpdate();
       }
     }
     if (updated == 0) {
       try (PreparedStatement i = c.prepareStatement(INSERT, new String[] {key(c)})) {
-        bind(i, bits);
+        bind(i, bits.array());
         i.executeUpdate();
         try (ResultSet k = i.getGeneratedKeys()) {
           if (!k.next()) {
@@ -118,18 +166,15 @@ final class CdrBlocks {
     }
     if (wouldClose()) {
       id = -1;
-      filter = new CdrFilter();
+      closed.reset();
+      closedSegments = 0;
+      open = new Segment();
       first = Long.MAX_VALUE;
       last = Long.MIN_VALUE;
-      minStart = null;
-      maxStart = null;
+      minStart = Long.MAX_VALUE;
+      maxStart = Long.MIN_VALUE;
       rows = 0;
     }
-  }
-
-  /** Whether the open block is full: {@link #store} closes it. */
-  boolean wouldClose() {
-    return rows >= MAX_ROWS || filter.full();
   }
 
   /** The generated column's name as the driver of {@code c} wants it. */
@@ -141,29 +186,38 @@ final class CdrBlocks {
   private void bind(PreparedStatement s, byte[] bits) throws SQLException {
     s.setLong(1, first);
     s.setLong(2, last);
-    s.setObject(3, minStart.atOffset(ZoneOffset.UTC));
-    s.setObject(4, maxStart.atOffset(ZoneOffset.UTC));
+    s.setObject(3, instant(minStart).atOffset(ZoneOffset.UTC));
+    s.setObject(4, instant(maxStart).atOffset(ZoneOffset.UTC));
     s.setInt(5, rows);
     s.setBytes(6, bits);
   }
 
-  /** One block as a search reads it. */
-  record Block(long first, long last, Instant maxStart, CdrFilter filter) {}
+  private static long micros(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+  }
+
+  private static Instant instant(long micros) {
+    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+  }
+
+  /** One segment of a block as a search reads it: its range of seq and its latest start. */
+  record Block(long first, long last, Instant maxStart) {}
 
   /**
-   * The blocks that may hold rows started in {@code [since, until)} (either null: unbounded) and
-   * whose filter may hold every hash of {@code probes}, newest (by their newest start) first.
+   * The segments that may hold rows started in {@code [since, until)} (either null: unbounded) and
+   * whose filter may hold every hash of {@code probes}, newest (by their latest start) first.
    */
   static List<Block> candidates(Connection c, Instant since, Instant until, long[] probes)
       throws SQLException {
-    StringBuilder sql =
-        new StringBuilder("SELECT first_seq, last_seq, max_start, filter FROM cdr_block WHERE 1=1");
+    StringBuilder sql = new StringBuilder("SELECT filter FROM cdr_block WHERE 1=1");
     if (since != null) {
       sql.append(" AND max_start >= ?");
     }
     if (until != null) {
       sql.append(" AND min_start < ?");
     }
+    long from = since == null ? Long.MIN_VALUE : micros(since);
+    long to = until == null ? Long.MAX_VALUE : micros(until);
     List<Block> out = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(sql.toString())) {
       int p = 1;
@@ -174,20 +228,25 @@ final class CdrBlocks {
         s.setObject(p, until.atOffset(ZoneOffset.UTC));
       }
       try (ResultSet rs = s.executeQuery()) {
-        next:
         while (rs.next()) {
-          CdrFilter f = CdrFilter.of(rs.getBytes(4));
-          for (long h : probes) {
-            if (!f.mightHold(h)) {
-              continue next;
-            }
+          byte[] b = rs.getBytes(1);
+          if (b.length == 0 || b[0] != FORMAT || (b.length - 1) % SEGMENT != 0) {
+            throw new SQLException("cdr_block: a filter of unknown format");
           }
-          out.add(
-              new Block(
-                  rs.getLong(1),
-                  rs.getLong(2),
-                  rs.getObject(3, OffsetDateTime.class).toInstant(),
-                  f));
+          ByteBuffer in = ByteBuffer.wrap(b);
+          next:
+          for (int at = 1; at < b.length; at += SEGMENT) {
+            long segmentMax = in.getLong(at + 24);
+            if (segmentMax < from || in.getLong(at + 16) >= to) {
+              continue;
+            }
+            for (long h : probes) {
+              if (!CdrFilter.mightHold(b, at + HEADER, h)) {
+                continue next;
+              }
+            }
+            out.add(new Block(in.getLong(at), in.getLong(at + 8), instant(segmentMax)));
+          }
         }
       }
     }

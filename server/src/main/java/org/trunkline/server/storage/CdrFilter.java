@@ -1,11 +1,12 @@
 package org.trunkline.server.storage;
 
 /**
- * A Bloom filter of the keys of one block of CDRs (schema version 9, {@link CdrBlocks}): its ids,
- * both legs' Call-IDs and every prefix of {@value #MIN_PREFIX} to {@value #MAX_PREFIX} characters
- * of its caller and called numbers. {@link #mightHold} is never false for a key that was added, and
- * true for one that was not with a chance of about {@code 0.5^}{@value #PROBES} (under 1 %) while
- * at most half the bits are set ({@link #full}).
+ * A Bloom filter of the keys of one segment of CDRs (schema version 9, {@link CdrBlocks}): its ids,
+ * both legs' Call-IDs and the prefixes of even length from {@value #MIN_PREFIX} to {@value
+ * #MAX_PREFIX} characters of its caller and called numbers (a search for a prefix of odd length
+ * probes the one a character shorter). {@link #mightHold} is never false for a key that was added,
+ * and true for one that was not with a chance of about {@code 0.4^}{@value #PROBES} (0.2 %) while
+ * at most 40 % of the bits are set ({@link #full}).
  *
  * <p>The hash is FNV-1a (64 bits) over the key's chars, after a char naming its kind, finished by
  * MurmurHash3's 64-bit mixer: fixed here, so every node and version agrees; FNV-1a runs over the
@@ -13,16 +14,16 @@ package org.trunkline.server.storage;
  * writer owns the one it fills, a search the ones it reads.
  */
 final class CdrFilter {
-  /** Bits per filter (16 KiB). */
-  static final int BITS = 1 << 17;
+  /** Bits per filter (1 KiB). */
+  static final int BITS = 1 << 13;
 
   static final int PROBES = 7;
 
   /** A number prefix shorter than this is not in the filter: a search for one reads every block. */
-  static final int MIN_PREFIX = 4;
+  static final int MIN_PREFIX = 4; // even, as the prefixes kept
 
   /** Prefixes longer than this are not in the filter: a longer search probes this long a prefix. */
-  static final int MAX_PREFIX = 24;
+  static final int MAX_PREFIX = 24; // even
 
   static final char ID = 'i';
   static final char CALL_ID = 'c';
@@ -87,15 +88,15 @@ final class CdrFilter {
     int last = Math.min(number.length(), MAX_PREFIX);
     for (int i = 0; i < last; i++) {
       h = step(h, number.charAt(i));
-      if (i + 1 >= MIN_PREFIX) {
+      if (i + 1 >= MIN_PREFIX && (i & 1) == 1) {
         add(mix(h));
       }
     }
   }
 
-  /** Whether more than half the bits are set: a block that is full takes no more rows. */
+  /** Whether more than 40 % of the bits are set: a segment that is full takes no more rows. */
   boolean full() {
-    return set > BITS / 2;
+    return set > BITS / 5 * 2;
   }
 
   /**
@@ -104,7 +105,8 @@ final class CdrFilter {
    */
   static long probe(char kind, String key) {
     if (kind == NUMBER) {
-      return key.length() < MIN_PREFIX ? 0 : hash(NUMBER, key, Math.min(key.length(), MAX_PREFIX));
+      int length = Math.min(key.length(), MAX_PREFIX) & ~1; // only even lengths are kept
+      return length < MIN_PREFIX ? 0 : hash(NUMBER, key, length);
     }
     return hash(kind, key, key.length());
   }
@@ -120,6 +122,23 @@ final class CdrFilter {
     for (int i = 0; i < PROBES; i++) {
       int bit = (a + i * b) & mask;
       if ((words[bit >>> 6] & (1L << bit)) == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #mightHold} on the filter written by {@link #bytes} at {@code offset} of {@code b}. */
+  static boolean mightHold(byte[] b, int offset, long h) {
+    if (h == 0) {
+      return true;
+    }
+    int a = (int) h;
+    int step = (int) (h >>> 32) | 1;
+    for (int i = 0; i < PROBES; i++) {
+      int bit = (a + i * step) & (BITS - 1);
+      int at = offset + 8 * (bit >>> 6) + 7 - ((bit & 63) >>> 3);
+      if ((b[at] & (1 << (bit & 7))) == 0) {
         return false;
       }
     }

@@ -129,6 +129,9 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
           if (!keys.next()) {
             throw new SQLException("fewer generated seqs than CDRs inserted");
           }
+          if (blocks.wouldClose()) {
+            blocks.store(c);
+          }
           blocks.add(
               keys.getLong(1),
               cut(cdr.id(), 32),

@@ -120,19 +120,19 @@ class CdrIndexTest {
   }
 
   @Test
-  void aCallIdOfEitherLegReadsTheRowsOfOneBlock() throws Exception {
+  void aCallIdOfEitherLegReadsTheRowsOfOneSegment() throws Exception {
     Cdr cdr = written.get(ROWS / 3);
     for (String callId : List.of(cdr.aCallId(), cdr.bCallId())) {
       long[] read =
           reads(() -> assertThat(db.cdrStore().find(byCallId(callId))).containsExactly(cdr));
       // its own block, and now and then one whose filter gives a false positive (< 1 %)
       assertThat(read[0]).isBetween(1L, 2L);
-      assertThat(read[1]).isLessThan(ROWS / 2);
+      assertThat(read[1]).isLessThanOrEqualTo(2 * CdrBlocks.SEGMENT_ROWS);
     }
   }
 
   @Test
-  void theTracesCdrByIdReadsTheRowsOfOneBlock() throws Exception {
+  void theTracesCdrByIdReadsTheRowsOfOneSegment() throws Exception {
     Cdr cdr = written.get(ROWS / 2);
     long[] read =
         reads(() -> {
@@ -142,7 +142,7 @@ class CdrIndexTest {
           }
         });
     assertThat(read[0]).isBetween(1L, 3L);
-    assertThat(read[1]).isLessThan(ROWS / 2);
+    assertThat(read[1]).isLessThanOrEqualTo(3 * CdrBlocks.SEGMENT_ROWS);
   }
 
   @Test
@@ -151,7 +151,13 @@ class CdrIndexTest {
     for (String number : List.of(cdr.called(), cdr.caller().substring(0, 9))) {
       CdrQuery q = new CdrQuery(null, null, null, number, null, null, 50);
       long[] read = reads(() -> assertThat(db.cdrStore().find(q)).contains(cdr));
-      assertThat(read[0]).as(number).isLessThan(4);
+      // the filters keep prefixes of even length: the segments of the rows that share that one
+      String kept = number.substring(0, number.length() & ~1);
+      long sharing =
+          written.stream()
+              .filter(c -> c.caller().startsWith(kept) || c.called().startsWith(kept))
+              .count();
+      assertThat(read[0]).as(number).isBetween(1L, sharing + 2);
     }
   }
 
@@ -176,14 +182,14 @@ class CdrIndexTest {
     read =
         reads(() ->
             assertThat(db.cdrStore().find(newest)).containsExactlyElementsOf(all.subList(0, 10)));
-    assertThat(read[0]).isEqualTo(1);
+    assertThat(read[1]).isLessThan(ROWS / 10); // the newest segments only
 
     CdrQuery shortPrefix = new CdrQuery(null, null, null, "+7", null, null, 10);
     read =
         reads(() ->
             assertThat(db.cdrStore().find(shortPrefix))
                 .containsExactlyElementsOf(written.reversed().subList(0, 10)));
-    assertThat(read[0]).isEqualTo(1);
+    assertThat(read[0]).isLessThanOrEqualTo(2);
   }
 
   /** Each block's rows are read through the primary key, whatever else the search names. */
