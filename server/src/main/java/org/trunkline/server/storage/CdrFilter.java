@@ -76,9 +76,7 @@ final class CdrFilter {
   void addRow(String id, String aCallId, String bCallId, String caller, String called) {
     add(hash(ID, id, id.length()));
     add(hash(CALL_ID, aCallId, aCallId.length()));
-    if (!bCallId.isEmpty()) {
-      add(hash(CALL_ID, bCallId, bCallId.length()));
-    }
+    add(hash(CALL_ID, bCallId, bCallId.length())); // '' too: a search for '' finds those rows
     addPrefixes(caller);
     addPrefixes(called);
   }

@@ -311,6 +311,8 @@ final class CdrStoreContract {
           .containsExactly(old.get(5));
       assertThat(store.find(query(null, null, null, "+2", null, null)))
           .containsExactlyElementsOf(old.reversed());
+      // the one without a B-leg, as the Call-ID '' (as before)
+      assertThat(store.find(query(null, null, null, null, "", null))).containsExactly(old.get(3));
       // a new CDR beside them: found the same way
       store.write(BUSY);
       store.close();
