@@ -114,17 +114,19 @@ final class CdrBlocks {
       closedSegments++;
       open = new Segment();
     }
-    long at = micros(start);
+    // µs down for the earliest and up for the latest: the database may round a start either way
+    long from = micros(start);
+    long to = start.getNano() % 1_000 == 0 ? from : from + 1;
     open.filter.addRow(cdrId, aCallId, bCallId, caller, called);
     open.first = Math.min(open.first, seq);
     open.last = Math.max(open.last, seq);
-    open.minStart = Math.min(open.minStart, at);
-    open.maxStart = Math.max(open.maxStart, at);
+    open.minStart = Math.min(open.minStart, from);
+    open.maxStart = Math.max(open.maxStart, to);
     open.rows++;
     first = Math.min(first, seq);
     last = Math.max(last, seq);
-    minStart = Math.min(minStart, at);
-    maxStart = Math.max(maxStart, at);
+    minStart = Math.min(minStart, from);
+    maxStart = Math.max(maxStart, to);
     rows++;
   }
 
