@@ -30,14 +30,17 @@ import org.trunkline.server.storage.JdbcCdrStore;
  *
  * <pre>
  * java -cp [trunkline.jar:]benchmarks.jar org.trunkline.bench.CdrRowCost \
- *     DIR PRELOAD ROWS RATE [numbers=bench|random] [sql=FILE] [url-suffix=;X=Y]
+ *     DIR PRELOAD ROWS RATE [numbers=bench|random] [sql=FILE] [url=;X=Y] [queries=0] [skip=NAME,...]
  * </pre>
  *
  * Uses only the server's public API, so that with an older {@code trunkline.jar} first on the class
  * path it measures that jar's schema and writer (A/B). {@code PRELOAD} rows are written first as
  * fast as the writer takes them (not measured), then {@code ROWS} at {@code RATE} per second (0: as
  * fast as possible), measured. {@code sql=FILE} runs the file's statements (one per line) after the
- * migration, to try a schema variant.
+ * migration, to try a schema variant. A {@code DIR} that already holds rows (an earlier run's) is
+ * kept: the generator skips as many rows, so the searches find theirs, and {@code sql=} is not run
+ * again. {@code ROWS} 0: only the searches; {@code queries=0}: no searches; {@code skip=} the
+ * searches whose name contains one of these (those that take minutes on an older schema).
  */
 public final class CdrRowCost {
   private CdrRowCost() {}
@@ -52,12 +55,14 @@ public final class CdrRowCost {
       int eq = args[i].indexOf('=');
       opt.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
+    List<String> skip = opt.containsKey("skip") ? List.of(opt.get("skip").split(",")) : List.of();
     boolean randomNumbers = "random".equals(opt.getOrDefault("numbers", "bench"));
     Files.createDirectories(dir);
     String url =
         "jdbc:h2:file:" + dir.toAbsolutePath() + "/trunkline" + opt.getOrDefault("url", "");
     try (Database db = Database.open(new DatabaseConfig(url, null, null, 4))) {
-      if (opt.containsKey("sql")) {
+      long existing = count(db);
+      if (opt.containsKey("sql") && existing == 0) {
         try (Connection c = db.dataSource().getConnection();
             Statement s = c.createStatement()) {
           for (String line : Files.readAllLines(Path.of(opt.get("sql")))) {
@@ -69,15 +74,27 @@ public final class CdrRowCost {
       }
       JdbcCdrStore store = db.cdrStore();
       Rows gen = new Rows(randomNumbers);
+      for (long i = 0; i < existing; i++) {
+        gen.next(); // a database kept from an earlier run: its rows, so the queries find them
+      }
       long t0 = System.nanoTime();
       for (int i = 0; i < preload; i++) {
-        while (!offer(store, gen.next())) {
+        Cdr cdr = gen.next(); // the same row again while the queue is full
+        while (!offer(store, cdr)) {
           LockSupport.parkNanos(1_000_000);
         }
       }
       awaitWritten(store, preload);
+      System.out.printf("%,d rows there, ", existing);
       System.out.printf("preloaded %,d rows in %.1f s%n", preload, (System.nanoTime() - t0) / 1e9);
       LockSupport.parkNanos(1_500_000_000L); // H2's background store of the preload settles
+      boolean queries = !"0".equals(opt.get("queries"));
+      if (rows == 0) {
+        if (queries) {
+          queries(store, gen, skip);
+        }
+        return;
+      }
 
       OperatingSystemMXBean os =
           (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -92,7 +109,8 @@ public final class CdrRowCost {
             LockSupport.parkNanos(wait);
           }
         }
-        while (!offer(store, gen.next())) {
+        Cdr cdr = gen.next(); // the same row again while the queue is full
+        while (!offer(store, cdr)) {
           LockSupport.parkNanos(1_000_000);
         }
       }
@@ -116,7 +134,18 @@ public final class CdrRowCost {
           System.out.printf("  thread %-24s %6.1f us/row%n", name, d / 1e3 / rows);
         }
       });
-      queries(store, gen);
+      if (queries) {
+        queries(store, gen, skip);
+      }
+    }
+  }
+
+  private static long count(Database db) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM cdr")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
@@ -151,7 +180,7 @@ public final class CdrRowCost {
    * The API's searches on the table as written: the median of 5 runs each, in ms, each run with
    * another key (H2 answers a repeated query from its last result).
    */
-  private static void queries(JdbcCdrStore store, Rows gen) throws Exception {
+  private static void queries(JdbcCdrStore store, Rows gen, List<String> skip) throws Exception {
     int n = gen.count;
     List<String> names = new ArrayList<>();
     List<java.util.function.IntFunction<CdrQuery>> cases = new ArrayList<>();
@@ -162,15 +191,26 @@ public final class CdrRowCost {
     names.add("by Call-ID (B-leg)");
     cases.add(r -> callId(gen.bCallId(n / 2 + 7 * r)));
     if (gen.randomNumbers) { // with the bench's numbers every row matches
-      names.add("by number");
-      cases.add(r -> number(gen.caller(n / 4 + 7 * r)));
-      names.add("by number prefix (~10 rows)");
-      cases.add(r -> number(gen.caller(n / 4 + 7 * r).substring(0, 9)));
+      // the calls of a tenth of the time the rows span, in the middle
+      Instant since = gen.t0.plusMillis(n / 2 * 9 / 20);
+      Instant until = since.plusMillis(n / 20);
+      for (int len : new int[] {0, 10, 7, 4}) {
+        String what = len == 0 ? "full number" : len + "-char prefix";
+        names.add("by " + what);
+        cases.add(r -> number(cut(gen.caller(n / 4 + 7 * r), len), null, null));
+        names.add("by " + what + ", 1/10 of the time");
+        cases.add(r -> number(cut(gen.caller(n / 4 + 7 * r), len), since, until));
+      }
     }
     names.add("by trunk, newest 100");
     cases.add(
         r -> new CdrQuery(null, gen.t0.plusSeconds(n - r), "sipp-caller", null, null, null, 100));
     for (int k = 0; k < cases.size(); k++) {
+      String name = names.get(k);
+      if (skip.stream().anyMatch(name::contains)) {
+        System.out.printf("  query %-40s skipped%n", name);
+        continue;
+      }
       double[] ms = new double[5];
       int found = 0;
       for (int r = 0; r < ms.length; r++) {
@@ -181,7 +221,7 @@ public final class CdrRowCost {
       }
       Arrays.sort(ms);
       System.out.printf(
-          "  query %-30s %8.2f ms median, %8.2f max (found %d)%n",
+          "  query %-40s %8.2f ms median, %8.2f max (found %d)%n",
           names.get(k), ms[ms.length / 2], ms[ms.length - 1], found);
     }
   }
@@ -190,8 +230,12 @@ public final class CdrRowCost {
     return new CdrQuery(null, null, null, null, id, null, 100);
   }
 
-  private static CdrQuery number(String n) {
-    return new CdrQuery(null, null, null, n, null, null, 100);
+  private static CdrQuery number(String n, Instant since, Instant until) {
+    return new CdrQuery(since, until, null, n, null, null, 100);
+  }
+
+  private static String cut(String number, int len) {
+    return len == 0 ? number : number.substring(0, len);
   }
 
   /** Rows like the calls bench's (SIPp numbers and Call-IDs) or with random E.164 numbers. */

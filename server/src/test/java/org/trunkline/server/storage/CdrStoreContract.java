@@ -309,11 +309,72 @@ final class CdrStoreContract {
       }
       assertThat(store.find(query(null, null, null, null, "old-b5@trunkline", null)))
           .containsExactly(old.get(5));
+      assertThat(store.find(query(null, null, null, "+2", null, null)))
+          .containsExactlyElementsOf(old.reversed());
+      // the one without a B-leg, as the Call-ID '' (as before)
+      assertThat(store.find(query(null, null, null, null, "", null))).containsExactly(old.get(3));
       // a new CDR beside them: found the same way
       store.write(BUSY);
       store.close();
       assertThat(store.find(query(null, null, null, null, BUSY.bCallId(), null)))
           .containsExactly(BUSY);
+    }
+  }
+
+  /**
+   * Two nodes sharing one database (schema version 9): each writes its own blocks, whose ranges of
+   * {@code seq} may interleave; every CDR either wrote is found by id, by each leg's Call-ID and by
+   * its numbers, and only once.
+   */
+  static void findsWhatTwoNodesWrote(DatabaseConfigurer open) throws Exception {
+    int n = 1_500;
+    List<Cdr> cdrs = new ArrayList<>();
+    for (int i = 0; i < 2 * n; i++) {
+      Instant start = T0.plusMillis(10L * i);
+      cdrs.add(
+          new Cdr(
+              "n" + (i % 2) + "-" + i,
+              "acme",
+              "carrier1",
+              "+15550" + (100_000 + i),
+              "+74951" + (200_000 + 7 * i),
+              i + "-a@pbx",
+              i + "-b@trunkline",
+              start,
+              null,
+              start.plusSeconds(1),
+              486,
+              "486 Busy Here from carrier1",
+              "carrier1: 486"));
+    }
+    try (Database one = open.open();
+        Database two = open.open()) {
+      JdbcCdrStore a = one.cdrStore();
+      JdbcCdrStore b = two.cdrStore();
+      for (int i = 0; i < cdrs.size(); i++) {
+        (i % 2 == 0 ? a : b).write(cdrs.get(i));
+      }
+      a.close();
+      b.close();
+      assertThat(a.written() + b.written()).isEqualTo(2L * n);
+    }
+    try (Database db = open.open();
+        Connection c = db.dataSource().getConnection()) {
+      JdbcCdrStore store = db.cdrStore();
+      for (int i = 0; i < cdrs.size(); i += 13) {
+        Cdr cdr = cdrs.get(i);
+        assertThat(store.byId(c, cdr.id())).isEqualTo(cdr);
+        assertThat(store.find(query(null, null, null, null, cdr.aCallId(), null)))
+            .containsExactly(cdr);
+        assertThat(store.find(query(null, null, null, null, cdr.bCallId(), null)))
+            .containsExactly(cdr);
+        assertThat(store.find(query(null, null, null, cdr.caller(), null, null)))
+            .containsExactly(cdr);
+        assertThat(store.find(query(null, null, null, cdr.called(), null, null)))
+            .containsExactly(cdr);
+      }
+      assertThat(store.find(query(null, null, null, "+15550", null, null)))
+          .containsExactlyElementsOf(cdrs.reversed());
     }
   }
 }

@@ -107,4 +107,12 @@ class DatabasePostgresTest {
         new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
     CdrStoreContract.migratesOlderCdrs(config);
   }
+
+  @Test
+  void findsCdrsThatTwoNodesWroteIntoOneDatabase() throws Exception {
+    String separator = url.contains("?") ? "&" : "?";
+    DatabaseConfig config =
+        new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
+    CdrStoreContract.findsWhatTwoNodesWrote(() -> Database.open(config));
+  }
 }

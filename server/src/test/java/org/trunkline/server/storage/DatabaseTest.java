@@ -65,7 +65,8 @@ class DatabaseTest {
               "5|traces|true",
               "6|cdr media|true",
               "7|cdr media duplicates late|true",
-              "8|cdr call buckets|true");
+              "8|cdr call buckets|true",
+              "9|cdr block summaries|true");
       assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
     }
   }
@@ -99,7 +100,7 @@ class DatabaseTest {
                   again.dataSource(),
                   "SELECT COUNT(*) FROM \"flyway_schema_history\""
                       + " WHERE \"type\" IN ('SQL', 'JDBC')"))
-          .containsExactly("8");
+          .containsExactly("9");
     }
   }
 
