@@ -14,7 +14,8 @@ def group(name):
         return 'writer'
     if name.startswith('MVStore') or name.startswith('H2-'):
         return 'h2'
-    if re.match(r'(GC |G1 |VM Thread|ZGC|Z )', name) or name.startswith('GC'):
+    # ZGC's threads: ZDirector, ZDriverMajor/Minor, ZWorkerOld/Young#n, ZStat, ZUncommitter#n (JDK 25)
+    if re.match(r'(GC |G1 |VM Thread|ZGC|Z |ZDirector|ZDriver|ZWorker|ZStat|ZUncommit)', name) or name.startswith('GC'):
         return 'gc'
     if 'Compiler' in name or name.startswith('C1 ') or name.startswith('C2 '):
         return 'jit'
