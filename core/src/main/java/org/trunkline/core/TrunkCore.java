@@ -273,7 +273,9 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
       return null;
     }
     rejected.increment();
-    LOG.debug("{} {} without a transaction: {}", r.status(), r.reason(), r.why());
+    if (LOG.isDebugEnabled()) { // why() formats the source: only when it is logged
+      LOG.debug("{} {} without a transaction: {}", r.status(), r.reason(), r.why());
+    }
     return new StatelessAnswer(r.status(), r.reason(), r.headers());
   }
 
@@ -289,7 +291,9 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
       }
       case Verdict.Reject r -> {
         rejected.increment();
-        LOG.debug("{} {}: {}", r.status(), r.reason(), r.why());
+        if (LOG.isDebugEnabled()) { // why() formats the source: only when it is logged
+          LOG.debug("{} {}: {}", r.status(), r.reason(), r.why());
+        }
         tx.respond(r.status(), r.reason(), r.headers().toArray(String[]::new));
       }
       case Verdict.Identified id -> handle(id, tx, request);

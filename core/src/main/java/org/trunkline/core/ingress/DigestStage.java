@@ -101,12 +101,13 @@ public final class DigestStage implements IngressStage {
           // made per request, not kept per trunk: kept, it cost ~130 bytes of heap per trunk
           // (100,000 trunks: 13 MB) to save one short concatenation
           Trunk t = credentials(ok.realm(), ok.username()).trunk();
-          return new Verdict.Identified(
-              t, "digest user " + ok.username() + " (" + ok.algorithm() + ")");
+          // only a debug log reads it: made when asked
+          return Verdict.Identified.lazily(
+              t, () -> "digest user " + ok.username() + " (" + ok.algorithm() + ")");
         }
         case AuthResult.Missing missing -> {}
         case AuthResult.Stale stale -> {
-          return challenge(c, kind, true, in, stale.toString());
+          return challenge(c, kind, true, in, stale);
         }
         default -> bad = r;
       }
@@ -115,9 +116,9 @@ public final class DigestStage implements IngressStage {
       bans.failed(in.sourceIp(), bad.toString());
       String realm = realmOf(bad);
       DigestChallenger c = challengers.getOrDefault(realm, challengers.values().iterator().next());
-      return challenge(c, kind, false, in, bad.toString());
+      return challenge(c, kind, false, in, bad);
     }
-    return challenge(challengerFor(m), kind, false, in, "no credentials");
+    return challenge(challengerFor(m), kind, false, in, null);
   }
 
   private Credentials credentials(String realm, String username) {
@@ -152,12 +153,23 @@ public final class DigestStage implements IngressStage {
     }
   }
 
-  private static Verdict challenge(
-      DigestChallenger c, ChallengeKind kind, boolean stale, Inbound in, String why) {
-    return new Verdict.Reject(
+  /**
+   * The challenge, its log line made only when a log asks (it formats the source address, and every
+   * REGISTER without credentials is challenged).
+   *
+   * @param cause what was wrong with the credentials, or null when there were none
+   */
+  private static Verdict.Reject challenge(
+      DigestChallenger c, ChallengeKind kind, boolean stale, Inbound in, AuthResult cause) {
+    return Verdict.Reject.lazily(
         kind.status(),
         kind.reason(),
         c.challengeLines(kind, stale),
-        in.request().method() + " from " + in.source() + ": " + why);
+        () ->
+            in.request().method()
+                + " from "
+                + in.source()
+                + ": "
+                + (cause == null ? "no credentials" : cause.toString()));
   }
 }

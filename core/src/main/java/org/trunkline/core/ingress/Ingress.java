@@ -101,16 +101,15 @@ public final class Ingress {
       count = unknownBySource.computeIfAbsent(ip, k -> new LongAdder());
     }
     (count != null ? count : unknownOther).increment();
-    String why = in.request().method() + " from " + in.source() + " matches no trunk";
-    return policy.dropUnknown()
-        ? new Verdict.Drop(why)
-        : new Verdict.Reject(
-            403,
-            "Source " + ip + " matches no trunk",
-            List.of(
-                org.trunkline.core.call.Q850.reasonHeader(
-                    org.trunkline.core.call.Q850.CALL_REJECTED,
-                    "source " + ip + " matches no trunk")),
-            why);
+    if (policy.dropUnknown()) {
+      return new Verdict.Drop(in.request().method() + " from " + in.source() + " matches no trunk");
+    }
+    return Verdict.Reject.lazily(
+        403,
+        "Source " + ip + " matches no trunk",
+        List.of(
+            org.trunkline.core.call.Q850.reasonHeader(
+                org.trunkline.core.call.Q850.CALL_REJECTED, "source " + ip + " matches no trunk")),
+        () -> in.request().method() + " from " + in.source() + " matches no trunk");
   }
 }

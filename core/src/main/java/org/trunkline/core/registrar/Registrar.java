@@ -3,6 +3,7 @@ package org.trunkline.core.registrar;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,13 @@ import org.trunkline.stack.transaction.Peer;
  * 423} with Min-Expires, the source address kept for routing back through NAT. Every change is
  * handed to the {@link LocationStore}.
  *
+ * <p>Lapsed bindings are dropped when their trunk is next looked at, and by {@link #expire} (every
+ * second), which visits only the trunks an {@link ExpiryIndex} files under a second that has come:
+ * each trunk with bindings has one live entry there, at or before its earliest lapse. A refresh
+ * (the lapse moves later) leaves the entry where it is; when it comes, the sweep finds nothing
+ * lapsed and files the trunk under its new earliest lapse. So a sweep costs what is due (about one
+ * look per trunk per registration lifetime), not a walk over every trunk.
+ *
  * <p>Thread-safe: each trunk's bindings are guarded by their own lock; lookups by source are
  * lock-free.
  */
@@ -40,6 +48,19 @@ public final class Registrar {
   /** A Date header line and the second it shows. */
   private record DateLine(long epochSecond, String line) {}
 
+  /**
+   * A trunk's bindings, oldest first, and the second of its live {@link ExpiryIndex} entry ({@code
+   * Long.MAX_VALUE}: none). Guarded by itself. An ArrayList with one more field, not a holder of
+   * one: 8 bytes more per trunk, not an object.
+   */
+  private static final class Contacts extends ArrayList<Binding> {
+    long dueSecond = Long.MAX_VALUE;
+
+    Contacts(int capacity) {
+      super(capacity);
+    }
+  }
+
   /** What a REGISTER gets back: a status, its reason and header lines. */
   public record Reply(int status, String reason, List<String> headers) {}
 
@@ -51,7 +72,8 @@ public final class Registrar {
 
   private final InstantSource clock;
   private final LocationStore store;
-  private final Map<String, List<Binding>> byTrunk = new ConcurrentHashMap<>();
+  private final Map<String, Contacts> byTrunk = new ConcurrentHashMap<>();
+  private final ExpiryIndex expiries = new ExpiryIndex();
   private final Map<InetSocketAddress, String> trunkBySource = new ConcurrentHashMap<>();
 
   /** Trunks whose every contact went, and how; forgotten when one registers again. */
@@ -83,9 +105,10 @@ public final class Registrar {
         store.remove(b.trunk(), b.contact());
         continue;
       }
-      List<Binding> list = byTrunk.computeIfAbsent(b.trunk(), k -> new ArrayList<>(2));
+      Contacts list = byTrunk.computeIfAbsent(b.trunk(), k -> new Contacts(2));
       synchronized (list) {
         list.add(b);
+        index(b.trunk(), list);
       }
       trunkBySource.put(b.source(), b.trunk());
       n++;
@@ -109,109 +132,125 @@ public final class Registrar {
     }
     int headerExpires = expiresHeader(m);
     long now = clock.millis();
-    List<Binding> list = byTrunk.get(trunk.name());
+    Contacts list = byTrunk.get(trunk.name());
     if (list == null) {
       // most trunks hold one or two contacts: an ArrayList's default 10 slots would cost 32 bytes
       // more per trunk (3.2 MB at 100,000)
       int slots = Math.min(in.maxContacts(), 2);
-      list = byTrunk.computeIfAbsent(trunk.name(), k -> new ArrayList<>(slots));
+      list = byTrunk.computeIfAbsent(trunk.name(), k -> new Contacts(slots));
     }
     synchronized (list) {
-      purge(list, now);
-      boolean wildcard = false;
-      for (NameAddress c : contacts) {
-        wildcard |= c.wildcard();
+      try {
+        return register(trunk, in, m, source, contacts, headerExpires, now, list);
+      } finally {
+        // every way out, a 500 after an earlier contact of the same REGISTER was bound included
+        index(trunk.name(), list);
       }
-      if (wildcard) {
-        // §10.3 step 6: "*" only alone and with Expires: 0
-        if (contacts.size() != 1 || headerExpires != 0) {
-          return new Reply(400, "Invalid Wildcard Contact", List.of());
-        }
-        for (Binding b : List.copyOf(list)) {
-          remove(list, b);
-        }
-        LOG.info("trunk {}: all contacts removed by {}", trunk.name(), source);
-        unbound(trunk.name(), list, now, "all contacts removed by " + source);
-        return ok(list, now);
-      }
-      for (NameAddress c : contacts) {
-        int expires = expiresOf(c, headerExpires);
-        if (expires > 0 && expires < in.minExpires()) {
-          return new Reply(423, "Interval Too Brief", List.of("Min-Expires: " + in.minExpires()));
-        }
-      }
-      for (NameAddress c : contacts) {
-        String uri = c.uri().toString();
-        int expires = Math.min(expiresOf(c, headerExpires), in.maxExpires());
-        Binding old = find(list, uri);
-        if (old != null && old.callId().equals(m.callId()) && m.cseqNumber() <= old.cseq()) {
-          // §10.3 step 7: an out-of-order REGISTER must not change the binding
-          return new Reply(500, "Out Of Order REGISTER", List.of("Retry-After: 1"));
-        }
-        if (expires == 0) {
-          if (old != null) {
-            remove(list, old);
-            LOG.info("trunk {}: contact {} unregistered from {}", trunk.name(), uri, source);
-            unbound(trunk.name(), list, now, "contact " + uri + " unregistered from " + source);
-          }
-          continue;
-        }
-        Binding b =
-            new Binding(
-                trunk.name(),
-                uri,
-                now + expires * 1000L,
-                source.transport(),
-                source.address(),
-                source.listenPoint(),
-                m.callId(),
-                m.cseqNumber(),
-                userAgent(m.header(HeaderName.USER_AGENT)),
-                old == null ? now : old.registeredAt());
-        if (old != null) {
-          list.set(list.indexOf(old), b);
-        } else {
-          while (list.size() >= in.maxContacts()) {
-            Binding oldest = list.get(0);
-            remove(list, oldest);
-            LOG.info(
-                "trunk {}: contact {} replaced by {} (max-contacts {})",
-                trunk.name(),
-                oldest.contact(),
-                uri,
-                in.maxContacts());
-          }
-          list.add(b);
-          if (list.size() == 1) {
-            unbound.remove(trunk.name());
-          }
-          LOG.info(
-              "trunk {}: contact {} registered from {} for {} s",
-              trunk.name(),
-              uri,
-              source,
-              expires);
-        }
-        if (old != null && !old.source().equals(b.source())) {
-          trunkBySource.remove(old.source(), trunk.name());
-        }
-        // a refresh from the same source finds itself there: a lock-free read, no write
-        if (!trunk.name().equals(trunkBySource.get(b.source()))) {
-          trunkBySource.put(b.source(), trunk.name());
-        }
-        store.save(b, old);
-      }
-      return ok(list, now);
     }
   }
 
-  private Reply ok(List<Binding> list, long now) {
-    List<String> headers = new ArrayList<>();
-    for (Binding b : list) {
-      headers.add("Contact: <" + b.contact() + ">;expires=" + b.secondsLeft(now));
+  /** {@link #register(Trunk, SipMessage, Peer)} with {@code list}'s lock held. */
+  private Reply register(
+      Trunk trunk,
+      TrunkAccess.RegisterIn in,
+      SipMessage m,
+      Peer source,
+      List<NameAddress> contacts,
+      int headerExpires,
+      long now,
+      Contacts list) {
+    purge(list, now);
+    boolean wildcard = false;
+    for (NameAddress c : contacts) {
+      wildcard |= c.wildcard();
     }
-    headers.add(dateLine());
-    return new Reply(200, "OK", headers);
+    if (wildcard) {
+      // §10.3 step 6: "*" only alone and with Expires: 0
+      if (contacts.size() != 1 || headerExpires != 0) {
+        return new Reply(400, "Invalid Wildcard Contact", List.of());
+      }
+      for (Binding b : List.copyOf(list)) {
+        remove(list, b);
+      }
+      LOG.info("trunk {}: all contacts removed by {}", trunk.name(), source);
+      unbound(trunk.name(), list, now, "all contacts removed by " + source);
+      return ok(list, now);
+    }
+    for (NameAddress c : contacts) {
+      int expires = expiresOf(c, headerExpires);
+      if (expires > 0 && expires < in.minExpires()) {
+        return new Reply(423, "Interval Too Brief", List.of("Min-Expires: " + in.minExpires()));
+      }
+    }
+    for (NameAddress c : contacts) {
+      String uri = c.uri().toString();
+      int expires = Math.min(expiresOf(c, headerExpires), in.maxExpires());
+      Binding old = find(list, uri);
+      if (old != null && old.callId().equals(m.callId()) && m.cseqNumber() <= old.cseq()) {
+        // §10.3 step 7: an out-of-order REGISTER must not change the binding
+        return new Reply(500, "Out Of Order REGISTER", List.of("Retry-After: 1"));
+      }
+      if (expires == 0) {
+        if (old != null) {
+          remove(list, old);
+          LOG.info("trunk {}: contact {} unregistered from {}", trunk.name(), uri, source);
+          unbound(trunk.name(), list, now, "contact " + uri + " unregistered from " + source);
+        }
+        continue;
+      }
+      Binding b =
+          new Binding(
+              trunk.name(),
+              uri,
+              now + expires * 1000L,
+              source.transport(),
+              source.address(),
+              source.listenPoint(),
+              m.callId(),
+              m.cseqNumber(),
+              userAgent(m.header(HeaderName.USER_AGENT)),
+              old == null ? now : old.registeredAt());
+      if (old != null) {
+        list.set(list.indexOf(old), b);
+      } else {
+        while (list.size() >= in.maxContacts()) {
+          Binding oldest = list.get(0);
+          remove(list, oldest);
+          LOG.info(
+              "trunk {}: contact {} replaced by {} (max-contacts {})",
+              trunk.name(),
+              oldest.contact(),
+              uri,
+              in.maxContacts());
+        }
+        list.add(b);
+        if (list.size() == 1) {
+          unbound.remove(trunk.name());
+        }
+        LOG.info(
+            "trunk {}: contact {} registered from {} for {} s", trunk.name(), uri, source, expires);
+      }
+      if (old != null && !old.source().equals(b.source())) {
+        trunkBySource.remove(old.source(), trunk.name());
+      }
+      // a refresh from the same source finds itself there: a lock-free read, no write
+      if (!trunk.name().equals(trunkBySource.get(b.source()))) {
+        trunkBySource.put(b.source(), trunk.name());
+      }
+      store.save(b, old);
+    }
+    return ok(list, now);
+  }
+
+  private Reply ok(List<Binding> list, long now) {
+    // one line per binding and the Date: an array of that size, no list grown
+    String[] headers = new String[list.size() + 1];
+    for (int i = 0; i < list.size(); i++) {
+      Binding b = list.get(i);
+      headers[i] = "Contact: <" + b.contact() + ">;expires=" + b.secondsLeft(now);
+    }
+    headers[list.size()] = dateLine();
+    return new Reply(200, "OK", Arrays.asList(headers));
   }
 
   /** The one kept String equal to {@code ua} (see {@link #userAgents}). */
@@ -288,16 +327,55 @@ public final class Registrar {
     }
   }
 
-  /** Drops expired bindings of every trunk; returns how many. */
+  /**
+   * Drops the expired bindings of every trunk; returns how many. Visits only the trunks whose
+   * {@link ExpiryIndex} entry has come (see the class comment).
+   */
   public int expire() {
-    int n = 0;
     long now = clock.millis();
-    for (List<Binding> list : byTrunk.values()) {
-      synchronized (list) {
-        n += purge(list, now);
-      }
+    int[] n = {0};
+    expiries.takeDue(
+        Math.floorDiv(now, 1000),
+        (second, name) -> {
+          Contacts list = byTrunk.get(name);
+          if (list == null) {
+            return; // forgotten by a reload: its bindings went then
+          }
+          synchronized (list) {
+            if (list.dueSecond != second) {
+              return; // stale: the trunk's live entry is another, still filed
+            }
+            list.dueSecond = Long.MAX_VALUE;
+            n[0] += purge(list, now);
+            index(name, list);
+          }
+        });
+    return n[0];
+  }
+
+  /**
+   * Files {@code trunk} in the {@link ExpiryIndex} under its earliest lapse, unless its live entry
+   * comes earlier already (a refresh: nothing to do). With {@code list}'s lock held.
+   */
+  private void index(String trunk, Contacts list) {
+    long earliest = Long.MAX_VALUE;
+    for (int i = 0; i < list.size(); i++) {
+      earliest = Math.min(earliest, list.get(i).expiresAt());
     }
-    return n;
+    if (earliest == Long.MAX_VALUE) {
+      return; // no bindings: a live entry, if any, finds nothing when it comes
+    }
+    long second = Math.floorDiv(earliest, 1000);
+    if (second < list.dueSecond) {
+      // the earlier entry becomes the live one; the later one is left to come as a stale one
+      list.dueSecond = second;
+      expiries.add(second, trunk);
+    }
+  }
+
+  /** Entries in the expiry index, live and stale (for tests: it must not grow by refreshes). */
+  int expiryEntries() {
+    return expiries.size();
   }
 
   /**
@@ -307,7 +385,7 @@ public final class Registrar {
   public void retain(Function<String, Optional<Trunk>> configured) {
     for (String name : List.copyOf(byTrunk.keySet())) {
       if (configured.apply(name).isEmpty()) {
-        List<Binding> list = byTrunk.remove(name);
+        Contacts list = byTrunk.remove(name);
         unbound.remove(name);
         synchronized (list) {
           for (Binding b : List.copyOf(list)) {
@@ -340,8 +418,8 @@ public final class Registrar {
   }
 
   private int purge(List<Binding> list, long now) {
-    // the sweep runs over every trunk every second and on every REGISTER: most lists have nothing
-    // expired, and are not copied
+    // runs on every REGISTER and look-up, and for every trunk the sweep visits: most lists have
+    // nothing expired, and are not copied
     boolean any = false;
     for (int i = 0; i < list.size() && !any; i++) {
       any = list.get(i).expiresAt() <= now;

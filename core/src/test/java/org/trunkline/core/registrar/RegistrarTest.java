@@ -7,8 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.trunkline.core.trunk.AddressRange;
 import org.trunkline.core.trunk.Trunk;
@@ -61,6 +65,10 @@ class RegistrarTest {
   }
 
   private Registrar.Reply register(Peer from, String callId, String... headers) {
+    return register(acme, from, callId, headers);
+  }
+
+  private Registrar.Reply register(Trunk trunk, Peer from, String callId, String... headers) {
     StringBuilder sb =
         new StringBuilder(
             "REGISTER sip:192.0.2.1 SIP/2.0\r\n"
@@ -78,7 +86,19 @@ class RegistrarTest {
     sb.append("Content-Length: 0\r\n\r\n");
     SipMessage m = new SipParser().parseDatagram(sb.toString().getBytes(StandardCharsets.UTF_8));
     assertThat(m.isOk()).as("test message %s", m).isTrue();
-    return registrar.register(acme, m, from);
+    return registrar.register(trunk, m, from);
+  }
+
+  private static Trunk registerIn(String name, int maxContacts) {
+    return new Trunk(
+        name,
+        TrunkMode.REGISTER_IN,
+        new TrunkAccess.RegisterIn(name, "s3cret", "trunkline", maxContacts, 60, 3600),
+        Optional.empty(),
+        Optional.empty(),
+        0,
+        0,
+        List.of());
   }
 
   @Test
@@ -133,6 +153,165 @@ class RegistrarTest {
     assertThat(registrar.bindings("acme"))
         .extracting(Binding::contact)
         .containsExactly("sip:acme@10.0.0.5:5070");
+  }
+
+  /**
+   * A refresh leaves the sweep's entry where it is: the sweep looks when the first lapse was due,
+   * finds the binding refreshed, and looks again at its new lapse, where it goes.
+   */
+  @Test
+  void refreshesDoNotGrowTheSweepIndexAndTheLastOneLapsesOnTime() {
+    long first = now;
+    register("Contact: <sip:acme@10.0.0.5:5070>", "Expires: 600");
+    long lapses = 0;
+    for (int i = 0; i < 100; i++) { // 500 s of refreshes, all before the first lapse
+      now += 5_000;
+      register("Contact: <sip:acme@10.0.0.5:5070>", "Expires: 600");
+      lapses = now + 600_000;
+      assertThat(registrar.expire()).isZero();
+    }
+    assertThat(registrar.expiryEntries()).isEqualTo(1);
+
+    now = first + 600_000; // the first REGISTER's lapse: refreshed since
+    assertThat(registrar.expire()).isZero();
+    assertThat(registrar.bindings("acme")).hasSize(1);
+    assertThat(registrar.expiryEntries()).as("filed again under the new lapse").isEqualTo(1);
+    now = lapses - 1;
+    assertThat(registrar.expire()).isZero();
+    now = lapses;
+    assertThat(registrar.expire()).isEqualTo(1);
+    assertThat(registrar.expiryEntries()).isZero();
+    assertThat(registrar.unbound("acme"))
+        .contains(
+            new Registrar.Unbound(
+                Instant.ofEpochMilli(lapses),
+                "contact sip:acme@10.0.0.5:5070 expired (not refreshed)"));
+  }
+
+  /** A refresh that shortens the lifetime lapses at its new, earlier time. */
+  @Test
+  void aShorterRefreshLapsesAtItsOwnTime() {
+    register("Contact: <sip:acme@10.0.0.5:5070>", "Expires: 3600");
+    now += 500; // off the second: the sweep still drops it exactly when it is due
+    register("Contact: <sip:acme@10.0.0.5:5070>", "Expires: 120");
+
+    now += 119_999;
+    assertThat(registrar.expire()).isZero();
+    now += 1;
+    assertThat(registrar.expire()).isEqualTo(1);
+    assertThat(registrar.bindings("acme")).isEmpty();
+    now += 3_600_000; // the first, longer lapse's stale entry comes and finds nothing
+    assertThat(registrar.expire()).isZero();
+    assertThat(registrar.expiryEntries()).isZero();
+  }
+
+  /** A trunk forgotten by a reload and configured again is swept by its new bindings. */
+  @Test
+  void aTrunkReconfiguredAwayAndBackIsSweptByItsNewBindings() {
+    register("Contact: <sip:acme@10.0.0.5:5070>", "Expires: 120");
+    registrar.retain(name -> Optional.empty());
+    assertThat(registrar.bindings("acme")).isEmpty();
+    register("Contact: <sip:acme@10.0.0.6:5070>", "Expires: 600");
+
+    now += 120_000;
+    assertThat(registrar.expire()).isZero();
+    assertThat(registrar.bindings("acme")).hasSize(1);
+    now += 480_000;
+    assertThat(registrar.expire()).isEqualTo(1);
+    assertThat(registrar.bindings("acme")).isEmpty();
+  }
+
+  /** A 500 for a later contact of the same REGISTER still leaves the earlier one swept. */
+  @Test
+  void aContactBoundBeforeAnOutOfOrderOneIsStillSwept() {
+    register("Contact: <sip:acme@10.0.0.1>", "Expires: 300");
+    cseq = 1; // same Call-ID, old CSeq: 10.0.0.2 binds, then 10.0.0.1 is out of order
+    assertThat(
+            register("Contact: <sip:acme@10.0.0.2>, <sip:acme@10.0.0.1>", "Expires: 60").status())
+        .isEqualTo(500);
+    assertThat(registrar.bindings("acme")).hasSize(2);
+
+    now += 60_000;
+    assertThat(registrar.expire()).isEqualTo(1);
+    assertThat(registrar.bindings("acme"))
+        .extracting(Binding::contact)
+        .containsExactly("sip:acme@10.0.0.1");
+  }
+
+  /**
+   * Seeded runs against a model that keeps every binding and drops whatever lapsed at each sweep:
+   * registrations, refreshes (longer and shorter), removals and replacements over 40 trunks, time
+   * moving in uneven steps; every sweep drops exactly what the model does, and what is left agrees.
+   */
+  @Test
+  void theSweepDropsWhatAModelOfEveryBindingDrops() {
+    for (long seed = 1; seed <= 5; seed++) {
+      Random r = new Random(seed);
+      Registrar reg = new Registrar(clock, LocationStore.NONE);
+      List<Trunk> trunks = new ArrayList<>();
+      Map<String, LinkedHashMap<String, Long>> model = new HashMap<>();
+      for (int t = 0; t < 40; t++) {
+        Trunk trunk = registerIn("t" + t, 2);
+        trunks.add(trunk);
+        model.put(trunk.name(), new LinkedHashMap<>());
+      }
+      int dropped = 0;
+      for (int step = 0; step < 3_000; step++) {
+        now += r.nextInt(4) == 0 ? r.nextInt(120_000) : r.nextInt(3_000);
+        if (r.nextInt(5) == 0) {
+          int expected = 0;
+          for (LinkedHashMap<String, Long> contacts : model.values()) {
+            int before = contacts.size();
+            contacts.values().removeIf(at -> at <= now);
+            expected += before - contacts.size();
+          }
+          assertThat(reg.expire()).as("seed %d step %d", seed, step).isEqualTo(expected);
+          dropped += expected;
+          continue;
+        }
+        Trunk trunk = trunks.get(r.nextInt(trunks.size()));
+        LinkedHashMap<String, Long> contacts = model.get(trunk.name());
+        contacts.values().removeIf(at -> at <= now); // the REGISTER purges its trunk first
+        String uri = "sip:" + trunk.name() + "@10.0.0." + r.nextInt(3);
+        int expires = r.nextInt(6) == 0 ? 0 : 60 + r.nextInt(600);
+        SipMessage m = registerMessage(uri, expires);
+        assertThat(reg.register(trunk, m, pbx).status()).isEqualTo(200);
+        if (expires == 0) {
+          contacts.remove(uri);
+        } else {
+          if (!contacts.containsKey(uri) && contacts.size() >= 2) {
+            contacts.remove(contacts.keySet().iterator().next()); // the oldest is replaced
+          }
+          contacts.put(uri, now + expires * 1000L);
+        }
+      }
+      assertThat(dropped).as("seed %d: sweeps dropped some", seed).isGreaterThan(100);
+      for (Trunk trunk : trunks) {
+        LinkedHashMap<String, Long> contacts = model.get(trunk.name());
+        contacts.values().removeIf(at -> at <= now);
+        assertThat(reg.bindings(trunk.name()))
+            .extracting(Binding::contact)
+            .containsExactlyElementsOf(contacts.keySet());
+      }
+    }
+  }
+
+  private SipMessage registerMessage(String contact, int expires) {
+    String text =
+        "REGISTER sip:192.0.2.1 SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 192.0.2.7:5070;branch=z9hG4bK-"
+            + cseq
+            + "\r\nMax-Forwards: 70\r\nFrom: <sip:x@192.0.2.1>;tag=a\r\n"
+            + "To: <sip:x@192.0.2.1>\r\nCall-ID: model\r\nCSeq: "
+            + cseq++
+            + " REGISTER\r\nContact: <"
+            + contact
+            + ">;expires="
+            + expires
+            + "\r\nContent-Length: 0\r\n\r\n";
+    SipMessage m = new SipParser().parseDatagram(text.getBytes(StandardCharsets.UTF_8));
+    assertThat(m.isOk()).as("test message %s", m).isTrue();
+    return m;
   }
 
   @Test

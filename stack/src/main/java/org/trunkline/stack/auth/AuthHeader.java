@@ -25,20 +25,26 @@ public record AuthHeader(String scheme, List<AuthParam> params, String token68) 
 
   /** The unquoted value of the named parameter (case-insensitive), or {@code null}. */
   public String param(String name) {
-    String n = name.toLowerCase(Locale.ROOT);
-    for (AuthParam p : params) {
-      if (p.name().equals(n)) {
-        return p.value();
-      }
-    }
-    return null;
+    AuthParam p = find(name);
+    return p == null ? null : p.value();
   }
 
   /** The parameter itself, to see whether it was quoted, or {@code null}. */
   public AuthParam find(String name) {
+    // the names are kept lower-cased, and callers ask with lower-case constants: found as given,
+    // without lower-casing the name first (a server checks about ten per REGISTER)
+    AuthParam p = named(name);
+    if (p != null) {
+      return p;
+    }
     String n = name.toLowerCase(Locale.ROOT);
-    for (AuthParam p : params) {
-      if (p.name().equals(n)) {
+    return n.equals(name) ? null : named(n);
+  }
+
+  private AuthParam named(String lowerCase) {
+    for (int i = 0; i < params.size(); i++) {
+      AuthParam p = params.get(i);
+      if (p.name().equals(lowerCase)) {
         return p;
       }
     }

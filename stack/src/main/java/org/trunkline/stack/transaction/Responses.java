@@ -1,5 +1,6 @@
 package org.trunkline.stack.transaction;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -266,14 +267,61 @@ public final class Responses {
     } else {
       out.text(v, a, rportEnd).ascii("=").number(source.getPort()).text(v, rportEnd, z);
     }
-    String host = via.host();
+    if (via.param("received") == null && !sentFrom(via.host(), ip)) {
+      out.ascii(";received=").text(ip.getHostAddress());
+    }
+  }
+
+  /**
+   * Whether the Via's {@code host} is the text of {@code ip} ({@link InetAddress#getHostAddress},
+   * any case, an IPv6 host without its brackets). An IPv4 source is compared by its four bytes
+   * against a host in the canonical dotted form getHostAddress writes (decimal, no leading zero),
+   * so the usual answer, a PBX that wrote its own address, formats no String.
+   */
+  static boolean sentFrom(String host, InetAddress ip) {
     if (host.startsWith("[")) {
       host = host.substring(1, host.length() - 1);
     }
-    String addr = ip.getHostAddress();
-    if (!host.equalsIgnoreCase(addr) && via.param("received") == null) {
-      out.ascii(";received=").text(addr);
+    if (ip instanceof Inet4Address) {
+      int v4 = canonicalIpv4(host);
+      if (v4 == -1 && !"255.255.255.255".equals(host)) {
+        return false; // not as getHostAddress writes an IPv4 address: never equal to it
+      }
+      byte[] b = ip.getAddress();
+      int a = (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
+      return a == v4;
     }
+    return host.equalsIgnoreCase(ip.getHostAddress());
+  }
+
+  /**
+   * The address of {@code host} as an int when it is an IPv4 address in canonical dotted-decimal
+   * form (four decimals 0-255 without leading zeros), else -1 (which 255.255.255.255 also is).
+   */
+  static int canonicalIpv4(String host) {
+    int n = host.length();
+    int value = 0;
+    int i = 0;
+    for (int part = 0; part < 4; part++) {
+      if (part > 0) {
+        if (i >= n || host.charAt(i) != '.') {
+          return -1;
+        }
+        i++;
+      }
+      int start = i;
+      int octet = 0;
+      while (i < n && i - start < 3 && host.charAt(i) >= '0' && host.charAt(i) <= '9') {
+        octet = octet * 10 + (host.charAt(i) - '0');
+        i++;
+      }
+      int digits = i - start;
+      if (digits == 0 || octet > 255 || digits > 1 && host.charAt(start) == '0') {
+        return -1;
+      }
+      value = value << 8 | octet;
+    }
+    return i == n ? value : -1;
   }
 
   private static final String RPORT = ";rport";

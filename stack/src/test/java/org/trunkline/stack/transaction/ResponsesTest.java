@@ -45,6 +45,10 @@ class ResponsesTest {
     "SIP/2.0/UDP 192.0.2.1\r\n ;branch=z9hG4bKb;rport",
     "SIP/2.0/UDP host-\u00e9.example;branch=z9hG4bKc",
     "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKd;rport;received=192.0.2.1",
+    "SIP/2.0/UDP 192.0.2.01:5060;branch=z9hG4bKe",
+    "SIP/2.0/UDP 127.000.0.1;branch=z9hG4bKf;rport",
+    "SIP/2.0/UDP 255.255.255.255;branch=z9hG4bKg",
+    "SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKh",
     "not a via at all",
   };
 
@@ -206,6 +210,47 @@ class ResponsesTest {
             "\r\nVia: SIP/2.0/UDP 10.1.1.1:5060;rport=5060;branch=z9hG4bKx;received=192.0.2.1\r\n")
         .contains("\r\nTo: <sip:bob@example.com>;tag=tl")
         .endsWith("Server: Trunkline\r\nContent-Length: 0\r\n\r\n");
+  }
+
+  /** Sent-by against the source without formatting it: as getHostAddress's text compares. */
+  @Test
+  void aViaHostIsTheSourceOnlyInTheFormGetHostAddressWrites() throws Exception {
+    InetAddress v4 = InetAddress.getByName("192.0.2.1");
+    assertThat(Responses.sentFrom("192.0.2.1", v4)).isTrue();
+    assertThat(Responses.sentFrom("[192.0.2.1]", v4)).isTrue();
+    for (String other :
+        List.of(
+            "192.0.2.01",
+            "0192.0.2.1",
+            "192.0.2.2",
+            "192.0.2.10",
+            "192.0.2.1.",
+            "192.0.2",
+            "192.0.2.1000",
+            "192.0.2.256",
+            "192.0.2.1x",
+            "pbx.example.com",
+            "",
+            "255.255.255.255")) {
+      assertThat(Responses.sentFrom(other, v4)).as(other).isFalse();
+    }
+    InetAddress all = InetAddress.getByName("255.255.255.255");
+    assertThat(Responses.sentFrom("255.255.255.255", all)).isTrue();
+    assertThat(Responses.sentFrom("255.255.255.254", all)).isFalse();
+    InetAddress v6 = InetAddress.getByName("2001:db8::1");
+    assertThat(Responses.sentFrom("[2001:DB8:0:0:0:0:0:1]", v6)).isTrue();
+    assertThat(Responses.sentFrom("[2001:db8::1]", v6)).as("not getHostAddress's text").isFalse();
+    // seeded addresses: the text getHostAddress writes is the source, one changed byte is not
+    Random r = new Random(11);
+    for (int i = 0; i < 5_000; i++) {
+      byte[] b = new byte[4];
+      r.nextBytes(b);
+      InetAddress a = InetAddress.getByAddress(b);
+      String text = a.getHostAddress();
+      assertThat(Responses.sentFrom(text, a)).as(text).isTrue();
+      b[r.nextInt(4)] ^= (byte) (1 + r.nextInt(255));
+      assertThat(Responses.sentFrom(text, InetAddress.getByAddress(b))).as(text).isFalse();
+    }
   }
 
   @Test
