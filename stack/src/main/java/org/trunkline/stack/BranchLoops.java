@@ -17,8 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * #TOKEN_LENGTH} characters, then the loop in two base-36 digits, then the tag's own random or
  * derived part (§19.3). The peer echoes our tag in the To of every request inside the dialog
  * (§12.2.1.1), so the kernel can give such a request to the socket of the call's loop ({@link
- * ReuseportSteering}) whichever socket the peer's 4-tuple hashes to. A token of its own keeps a
- * tag from being taken for a branch and back.
+ * ReuseportSteering}) whichever socket the peer's 4-tuple hashes to. A token of its own keeps a tag
+ * from being taken for a branch and back.
  *
  * <p>Immutable, thread-safe.
  */
@@ -59,7 +59,10 @@ final class BranchLoops {
     }
     if (tagToken.length() != TOKEN_LENGTH || tagToken.equals(token)) {
       throw new IllegalArgumentException(
-          "tag token: " + TOKEN_LENGTH + " characters other than the branch token, got " + tagToken);
+          "tag token: "
+              + TOKEN_LENGTH
+              + " characters other than the branch token, got "
+              + tagToken);
     }
     this.mark = MAGIC_COOKIE + token;
     this.tagToken = tagToken;

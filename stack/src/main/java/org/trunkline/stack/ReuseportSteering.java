@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * program misplaces costs a hand-off, never a lost message. Without it, a peer's responses all land
  * on the one socket its 4-tuple hashes to, and every transaction another loop sent hands them over
  * (bench/RESULTS.md, stop 15, branch hop); so do the callee's requests of every call that lives on
- * another loop than the callee's hash, and the caller's of a call moved off its reading loop ({@link
- * CallLoops}).
+ * another loop than the callee's hash, and the caller's of a call moved off its reading loop
+ * ({@link CallLoops}).
  *
  * <p>Cost: the kernel runs the program for every datagram of the group, in the receive path (on
  * loopback, the sender's): a response or an in-dialog request stops at our mark, a new request
@@ -53,8 +53,8 @@ final class ReuseportSteering {
   /**
    * Where the tag token of a request's To tag may start (past {@code ACK sip:x SIP/2.0\r\n}) and
    * the last start looked at: past the Request-Line, a few Vias, Route, From and To of a request
-   * from a trunk. A program holds at most 4,096 instructions ({@code BPF_MAXINSNS}); this scan takes
-   * about 4 per offset.
+   * from a trunk. A program holds at most 4,096 instructions ({@code BPF_MAXINSNS}); this scan
+   * takes about 4 per offset.
    */
   static final int FIRST_TAG_START = 20;
 

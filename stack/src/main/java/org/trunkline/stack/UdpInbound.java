@@ -62,7 +62,8 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
           TraceTap.Direction.OUT, Transport.UDP, ctx.channel(), sender, answer, 0, answer.length);
       // nobody waits for this send: a failure is only logged (exceptionCaught)
       ctx.writeAndFlush(
-          new DatagramPacket(ServerSink.datagram(ctx.channel(), answer), sender), ctx.voidPromise());
+          new DatagramPacket(ServerSink.datagram(ctx.channel(), answer), sender),
+          ctx.voidPromise());
     }
   }
 

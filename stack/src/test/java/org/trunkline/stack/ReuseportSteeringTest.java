@@ -91,7 +91,9 @@ class ReuseportSteeringTest {
     assertThat(run(request("BYE", "tagtok7801x"))).as("another token").isEqualTo(NOT_OURS);
     assertThat(run(request("BYE", TAG + "0-x"))).as("not a digit").isEqualTo(NOT_OURS);
     assertThat(run(request("BYE", TAG + "A1x"))).as("not a lowercase digit").isEqualTo(NOT_OURS);
-    assertThat(run(request("BYE", MARK.substring(7) + "01x"))).as("the branch token").isEqualTo(NOT_OURS);
+    assertThat(run(request("BYE", MARK.substring(7) + "01x")))
+        .as("the branch token")
+        .isEqualTo(NOT_OURS);
     String late = "X-Pad: " + "p".repeat(ReuseportSteering.LAST_TAG_START) + "\r\n";
     assertThat(run(request("BYE", ours).replace("Max-Forwards", late + "Max-Forwards")))
         .as("a To tag past the head")

@@ -33,9 +33,9 @@ import org.trunkline.stack.transaction.TransactionConfig;
  * for every message.
  *
  * <p>And a call whose callee's 4-tuple hashes to the other socket: the callee's BYE carries our
- * B-leg From tag back in its To, marked with the call's loop, and the kernel gives it to that loop's
- * socket ({@code ReuseportSteering}), so it does not cross loops either (bench/RESULTS.md, stop 15,
- * branch tags).
+ * B-leg From tag back in its To, marked with the call's loop, and the kernel gives it to that
+ * loop's socket ({@code ReuseportSteering}), so it does not cross loops either (bench/RESULTS.md,
+ * stop 15, branch tags).
  */
 class CallLoopsEndToEndTest {
   private static final int CALLS = 6;
@@ -113,7 +113,8 @@ class CallLoopsEndToEndTest {
       caller.setSoTimeout(5000);
       StringBuilder trunks = new StringBuilder();
       StringBuilder routes = new StringBuilder();
-      trunks.append("  - {name: caller, mode: ip, peers: [\"127.0.0.1:")
+      trunks
+          .append("  - {name: caller, mode: ip, peers: [\"127.0.0.1:")
           .append(caller.getLocalPort())
           .append("\"]}\n");
       for (int i = 0; i < CALLEES; i++) {
@@ -121,14 +122,16 @@ class CallLoopsEndToEndTest {
         DatagramSocket e = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
         e.setSoTimeout(5000);
         callees.add(e);
-        trunks.append("  - {name: callee")
+        trunks
+            .append("  - {name: callee")
             .append(i)
             .append(", mode: ip, peers: [\"127.0.1.")
             .append(i + 1)
             .append("\"], target: \"sip:127.0.0.1:")
             .append(e.getLocalPort())
             .append("\", health: off}\n");
-        routes.append("  - {prefix: \"+749500")
+        routes
+            .append("  - {prefix: \"+749500")
             .append(10 + i)
             .append("\", trunks: [callee")
             .append(i)

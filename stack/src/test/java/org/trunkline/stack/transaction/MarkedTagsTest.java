@@ -26,8 +26,7 @@ class MarkedTagsTest {
   final RecordingUser bobTu = new RecordingUser();
   final LoopNetwork net = new LoopNetwork(Transport.UDP);
   final TransactionLayer alice = net.bind(ALICE, TransactionConfig.DEFAULT, aliceTu);
-  final TransactionLayer bob =
-      net.bind(BOB, TransactionConfig.DEFAULT, bobTu).tagPrefix(PREFIX);
+  final TransactionLayer bob = net.bind(BOB, TransactionConfig.DEFAULT, bobTu).tagPrefix(PREFIX);
 
   @Test
   void everyAnswerToAnInviteAndItsCancelCarriesOneMarkedTag() {
@@ -86,8 +85,7 @@ class MarkedTagsTest {
     plainNet.bind(BOB, TransactionConfig.DEFAULT, plainBobTu);
     plainBobTu.onRequest = (tx, m) -> tx.respond(180, "Ringing");
     plainAlice.sendRequest(
-        Requests.bytes(
-            Requests.request("INVITE", ALICE, BOB, plainAlice.newBranch(), "mk-5@x", 1)),
+        Requests.bytes(Requests.request("INVITE", ALICE, BOB, plainAlice.newBranch(), "mk-5@x", 1)),
         plainNet.peer(BOB));
     plainNet.advanceSeconds(1);
     SipMessage plainSent = CancelTest.parse(plainNet.sentFrom(ALICE, "INVITE").get(0).bytes());
