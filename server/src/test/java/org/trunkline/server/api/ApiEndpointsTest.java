@@ -65,6 +65,7 @@ class ApiEndpointsTest {
     acme.put("state", "unregistered");
     acme.put("reason", "no contact bound");
     acme.put("since", null);
+    acme.put("reason_at", null);
     acme.put("endpoints", List.of());
     acme.put("calls", 0L);
     Map<String, Object> carrier = new java.util.LinkedHashMap<>();
@@ -73,6 +74,7 @@ class ApiEndpointsTest {
     carrier.put("state", "active");
     carrier.put("reason", "not probed");
     carrier.put("since", null);
+    carrier.put("reason_at", null);
     carrier.put("endpoints", List.of("203.0.113.10:5060", "198.51.100.0/28"));
     carrier.put("calls", 0L);
     assertThat(json(response)).isEqualTo(Map.of("trunks", List.of(acme, carrier)));
