@@ -12,6 +12,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * #TOKEN_LENGTH} characters and {@code i} in two base-36 digits, then a dot; a branch without this
  * server's token (another server's, a peer's stray response, a test's hand-made one) names no loop.
  *
+ * <p>The tags we make where a dialog may follow (our To tag in answers to an INVITE, the From tag
+ * of a B-leg) carry the loop the same way ({@link #tagPrefix}): a second random token of {@link
+ * #TOKEN_LENGTH} characters, then the loop in two base-36 digits, then the tag's own random or
+ * derived part (§19.3). The peer echoes our tag in the To of every request inside the dialog
+ * (§12.2.1.1), so the kernel can give such a request to the socket of the call's loop ({@link
+ * ReuseportSteering}) whichever socket the peer's 4-tuple hashes to. A token of its own keeps a tag
+ * from being taken for a branch and back.
+ *
  * <p>Immutable, thread-safe.
  */
 final class BranchLoops {
@@ -26,21 +34,38 @@ final class BranchLoops {
   static final int MAX_LOOPS = 36 * 36;
 
   private final String mark;
+  private final String tagToken;
   private final int loops;
 
-  /** For {@code loops} event loops, with a random token. */
+  /** For {@code loops} event loops, with random tokens. */
   BranchLoops(int loops) {
     this(loops, randomToken());
   }
 
   BranchLoops(int loops, String token) {
+    this(loops, token, randomTokenBut(token));
+  }
+
+  /**
+   * @param token what this server's branches carry after the magic cookie
+   * @param tagToken what this server's marked tags start with
+   */
+  BranchLoops(int loops, String token, String tagToken) {
     if (loops < 1 || loops > MAX_LOOPS) {
       throw new IllegalArgumentException("loops: must be 1.." + MAX_LOOPS + ", got " + loops);
     }
     if (token.length() != TOKEN_LENGTH) {
       throw new IllegalArgumentException("token: " + TOKEN_LENGTH + " characters, got " + token);
     }
+    if (tagToken.length() != TOKEN_LENGTH || tagToken.equals(token)) {
+      throw new IllegalArgumentException(
+          "tag token: "
+              + TOKEN_LENGTH
+              + " characters other than the branch token, got "
+              + tagToken);
+    }
     this.mark = MAGIC_COOKIE + token;
+    this.tagToken = tagToken;
     this.loops = loops;
   }
 
@@ -57,6 +82,32 @@ final class BranchLoops {
     return mark + Character.forDigit(loop / 36, 36) + Character.forDigit(loop % 36, 36) + ".";
   }
 
+  /** What every marked tag of this server starts with. */
+  String tagToken() {
+    return tagToken;
+  }
+
+  /**
+   * What the tags of the transaction layer on loop {@code loop} start with ({@link
+   * org.trunkline.stack.transaction.TransactionLayer#tagPrefix}): the tag token and the loop in two
+   * base-36 digits; the tag's own part follows.
+   */
+  String tagPrefix(int loop) {
+    if (loop < 0 || loop >= loops) {
+      throw new IllegalArgumentException("loop " + loop + " of " + loops);
+    }
+    return tagToken + Character.forDigit(loop / 36, 36) + Character.forDigit(loop % 36, 36);
+  }
+
+  /** The loop whose layer made {@code tag}, or -1 if this server did not mark it. */
+  int loopOfTag(String tag) {
+    int at = tagToken.length();
+    if (tag == null || tag.length() <= at + LOOP_DIGITS || !tag.startsWith(tagToken)) {
+      return -1;
+    }
+    return loopAt(tag, at);
+  }
+
   /** The loop whose layer made {@code branch}, or -1 if this server did not make it. */
   int loopOf(String branch) {
     int at = mark.length();
@@ -66,10 +117,23 @@ final class BranchLoops {
         || !branch.startsWith(mark)) {
       return -1;
     }
-    int hi = Character.digit(branch.charAt(at), 36);
-    int lo = Character.digit(branch.charAt(at + 1), 36);
+    return loopAt(branch, at);
+  }
+
+  /** The two base-36 digits of {@code s} at {@code at} as a loop of this server, else -1. */
+  private int loopAt(String s, int at) {
+    int hi = Character.digit(s.charAt(at), 36);
+    int lo = Character.digit(s.charAt(at + 1), 36);
     int loop = hi * 36 + lo;
     return hi < 0 || lo < 0 || loop >= loops ? -1 : loop;
+  }
+
+  private static String randomTokenBut(String other) {
+    String t = randomToken();
+    while (t.equals(other)) {
+      t = randomToken();
+    }
+    return t;
   }
 
   private static String randomToken() {

@@ -32,6 +32,12 @@ import org.trunkline.stack.transaction.TransactionLayer;
  * promised order between Call-IDs (§18); this spares a hop back to the receiving loop per message
  * and keeps one busy source from serializing behind one queue.
  *
+ * <p>A request inside a dialog is read on its call's loop already when the kernel steered it there
+ * by the loop mark in its To tag ({@link ReuseportSteering}, {@link BranchLoops#tagPrefix}), so it
+ * costs no hand-off; it is still routed here by its Call-ID's owner, not by that mark: the tag is
+ * the peer's to write, and a forged mark must not run a call's state on another loop's thread (core
+ * finds calls by Call-ID in a map shared by the loops). The owner lookup is one map read.
+ *
  * <p>Overload ({@link OverloadLimits}): a message for a layer counts as in flight from here until
  * the layer has handled it. When the in-flight bound (count or bytes) or a queue of {@link InOrder}
  * is full, a request is answered 503 with Retry-After at once, without state, and a response or ACK

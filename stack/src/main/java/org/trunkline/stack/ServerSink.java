@@ -1,7 +1,11 @@
 package org.trunkline.stack;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.EventExecutor;
@@ -70,12 +74,9 @@ final class ServerSink implements MessageSink {
       }
       tapping.tap(
           TraceTap.Direction.OUT, Transport.UDP, ch, to.address(), message, 0, message.length);
-      ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(message), to.address()))
-          .addListener(f -> {
-            if (!f.isSuccess()) {
-              fail(to, onFailure, String.valueOf(f.cause()));
-            }
-          });
+      Sending sending = new Sending(ch, this, to, onFailure);
+      sending.addListener(REPORT);
+      ch.writeAndFlush(new DatagramPacket(datagram(ch, message), to.address()), sending);
       return;
     }
     Peer target = to;
@@ -102,6 +103,44 @@ final class ServerSink implements MessageSink {
       ready.addListener(f -> write(conn, where, to, message, onFailure));
     }
   }
+
+  /**
+   * {@code message} in the buffer the socket writes from: a pooled direct one filled here, so the
+   * epoll channel does not wrap it in a second packet and copy it (as it does a heap buffer); a
+   * heap wrapper when the allocator pools no direct memory (the channel then copies as it likes).
+   */
+  static ByteBuf datagram(Channel ch, byte[] message) {
+    ByteBufAllocator a = ch.alloc();
+    return a.isDirectBufferPooled()
+        ? a.directBuffer(message.length, message.length).writeBytes(message)
+        : Unpooled.wrappedBuffer(message);
+  }
+
+  /**
+   * The promise of one UDP send, knowing whom to tell of a failure: one object per send and one
+   * listener for all ({@link #REPORT}), where a promise and a capturing listener were two
+   * (bench/RESULTS.md, stop 15, branch alloc2).
+   */
+  private static final class Sending extends DefaultChannelPromise {
+    final ServerSink sink;
+    final Peer to;
+    final SendFailure onFailure;
+
+    Sending(Channel ch, ServerSink sink, Peer to, SendFailure onFailure) {
+      super(ch);
+      this.sink = sink;
+      this.to = to;
+      this.onFailure = onFailure;
+    }
+  }
+
+  private static final ChannelFutureListener REPORT =
+      f -> {
+        if (!f.isSuccess()) {
+          Sending s = (Sending) f;
+          s.sink.fail(s.to, s.onFailure, String.valueOf(f.cause()));
+        }
+      };
 
   private Transports.Connection open(Peer to) {
     counters.connectionsOpened.increment();

@@ -255,12 +255,13 @@ public final class SipServer implements AutoCloseable {
               transactionCounters));
       loops.add(loop);
     }
-    // each layer marks its branches with its loop: a response goes there by its top Via
+    // each layer marks its branches with its loop: a response goes there by its top Via; and the
+    // tags of its dialogs: a request inside one goes there by its To tag
     BranchLoops branches =
         layers.size() <= BranchLoops.MAX_LOOPS ? new BranchLoops(layers.size()) : null;
     for (int i = 0; i < layers.size(); i++) {
       if (branches != null) {
-        layers.get(i).branchPrefix(branches.prefix(i));
+        layers.get(i).branchPrefix(branches.prefix(i)).tagPrefix(branches.tagPrefix(i));
       }
       layers
           .get(i)
@@ -392,8 +393,8 @@ public final class SipServer implements AutoCloseable {
       }
       if (several && branches != null && sockets.size() == loops.size() && STEER) {
         // socket i joined the group i-th: the index the program returns for loop i
-        if (ReuseportSteering.attach(sockets.get(0), branches.mark())) {
-          LOG.debug("UDP {}: responses steered to the loop of their branch", at);
+        if (ReuseportSteering.attach(sockets.get(0), branches.mark(), branches.tagToken())) {
+          LOG.debug("UDP {}: responses and in-dialog requests steered to their loop", at);
         }
       }
     } catch (Exception e) {

@@ -1,7 +1,6 @@
 package org.trunkline.stack;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -45,12 +44,14 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     ByteBuf content = packet.content();
-    byte[] bytes = new byte[content.readableBytes()];
-    content.getBytes(content.readerIndex(), bytes);
-    if (isKeepAlive(bytes)) {
+    if (isKeepAlive(content)) {
       counters.keepAlives.increment();
       return; // RFC 5626 §4.4.1: STUN / CRLF keep-alives over UDP carry no SIP
     }
+    // the message owns its bytes: a transaction or a call may keep it after the read buffer is
+    // reused
+    byte[] bytes = new byte[content.readableBytes()];
+    content.getBytes(content.readerIndex(), bytes);
     InetSocketAddress sender = packet.sender();
     tapping.tap(
         TraceTap.Direction.IN, Transport.UDP, ctx.channel(), sender, bytes, 0, bytes.length);
@@ -59,12 +60,16 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
     if (answer != null) {
       tapping.tap(
           TraceTap.Direction.OUT, Transport.UDP, ctx.channel(), sender, answer, 0, answer.length);
-      ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), sender));
+      // nobody waits for this send: a failure is only logged (exceptionCaught)
+      ctx.writeAndFlush(
+          new DatagramPacket(ServerSink.datagram(ctx.channel(), answer), sender),
+          ctx.voidPromise());
     }
   }
 
-  private static boolean isKeepAlive(byte[] b) {
-    for (byte c : b) {
+  private static boolean isKeepAlive(ByteBuf b) {
+    for (int i = b.readerIndex(), end = b.writerIndex(); i < end; i++) {
+      byte c = b.getByte(i);
       if (c != '\r' && c != '\n' && c != ' ' && c != '\t' && c != 0) {
         return false;
       }

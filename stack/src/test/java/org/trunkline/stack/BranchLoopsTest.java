@@ -42,4 +42,32 @@ class BranchLoopsTest {
     assertThatThrownBy(() -> new BranchLoops(2).prefix(2))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void everyLoopReadsBackFromItsOwnTags() {
+    BranchLoops b = new BranchLoops(40, "abcdefgh", "tagtoken");
+    for (int loop = 0; loop < 40; loop++) {
+      String prefix = b.tagPrefix(loop);
+      assertThat(prefix).startsWith("tagtoken").hasSize(10).matches("[0-9a-z]+");
+      assertThat(b.loopOfTag(prefix + "tl1x")).isEqualTo(loop);
+      assertThat(b.loopOf("z9hG4bK" + prefix + ".1")).as("a tag is no branch").isEqualTo(-1);
+    }
+    assertThat(b.tagPrefix(37)).isEqualTo("tagtoken11");
+    assertThat(b.tagToken()).isEqualTo("tagtoken");
+  }
+
+  @Test
+  void aPeersOrAnotherServersTagNamesNoLoop() {
+    BranchLoops b = new BranchLoops(2, "abcdefgh", "tagtoken");
+    assertThat(b.loopOfTag(null)).isEqualTo(-1);
+    assertThat(b.loopOfTag("tagtoken0")).as("one digit").isEqualTo(-1);
+    assertThat(b.loopOfTag("a1b2c3d4e5f6")).isEqualTo(-1);
+    assertThat(b.loopOfTag("tagtokex01abc")).isEqualTo(-1);
+    assertThat(b.loopOfTag("tagtoken0-abc")).as("not a digit").isEqualTo(-1);
+    assertThat(b.loopOfTag("tagtoken02abc")).as("a loop this server does not have").isEqualTo(-1);
+    assertThat(b.loopOfTag(b.mark().substring(7) + "01abc")).as("the branch token").isEqualTo(-1);
+    assertThat(new BranchLoops(2).tagToken()).isNotEqualTo(new BranchLoops(2).tagToken());
+    assertThatThrownBy(() -> new BranchLoops(2, "abcdefgh", "abcdefgh"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -233,7 +233,8 @@ final class Call implements TransactionUser {
     this.candidates = routing.trunks().iterator();
     this.failoverOn = routing.failoverOn();
     this.tryingTimeout = routing.tryingTimeout();
-    this.aLocalTag = Responses.toTag(aInvite);
+    // marked with the call's loop: the caller's ACK, BYE and re-INVITE come back to it (issue 6)
+    this.aLocalTag = aTx.toTag();
     SessionTimer.Schedule schedule = (task, delay) -> aTx.layer().schedule(task, delay);
     this.aLeg = new Leg("caller", false, schedule, this::refresh, this::expired);
     this.bLeg = new Leg("callee", true, schedule, this::refresh, this::expired);
@@ -376,7 +377,8 @@ final class Call implements TransactionUser {
     lastRseq = -1;
     bOfferedEarly = false;
     bOfferProvisional = null;
-    bFromTag = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    // random, marked with the call's loop: the callee's requests in the dialog come back to it
+    bFromTag = layer().newTag();
     bCseq = 1;
     bRemoteTag = null;
     bRemoteContact = null;
@@ -1646,7 +1648,7 @@ final class Call implements TransactionUser {
     }
     return Responses.buildTagged(
         aInvite,
-        aLocalTag, // Responses.toTag(aInvite), not derived again per answer
+        aLocalTag, // aTx.toTag(), not derived again per answer
         status,
         r.reason(),
         aPeer.address(),

@@ -35,8 +35,14 @@ public abstract sealed class ServerTransaction extends Transaction
     if (request == null && received == null) {
       throw impossible("response " + status + " from the TU");
     }
-    answer(status, Responses.build(parsed(), status, reason, peer.address(), headers));
+    SipMessage req = parsed();
+    String tag = req.toTag() == null && status > 100 ? marked(req) : null;
+    answer(
+        status,
+        Responses.buildTagged(req, tag, status, reason, peer.address(), null, NO_BODY, headers));
   }
+
+  private static final byte[] NO_BODY = new byte[0];
 
   /** Answers with a response the TU wrote whole; it must be a response to this request. */
   public void respond(byte[] response) {
@@ -50,9 +56,23 @@ public abstract sealed class ServerTransaction extends Transaction
     answer(status, response);
   }
 
-  /** The To tag the layer puts in responses it builds: the request's, or one derived from it. */
+  /**
+   * The To tag the layer puts in responses it builds: the request's, or one derived from it ({@link
+   * Responses#toTag}: the same for every copy of the request, and for a CANCEL and its INVITE,
+   * §9.2), after the layer's {@link TransactionLayer#tagPrefix} for an INVITE or CANCEL (a dialog
+   * may follow: the peer's requests in it carry the tag back to this layer's loop).
+   */
   public String toTag() {
-    return Responses.toTag(parsed());
+    SipMessage req = parsed();
+    return req.toTag() != null ? req.toTag() : marked(req);
+  }
+
+  /** The derived tag of {@code req} (which has none), marked when a dialog may follow. */
+  private String marked(SipMessage req) {
+    String derived = Responses.toTag(req);
+    String prefix = layer.tagPrefix();
+    boolean dialog = SipMethod.INVITE.equals(method) || SipMethod.CANCEL.equals(method);
+    return dialog && !prefix.isEmpty() ? prefix + derived : derived;
   }
 
   /** The received request while the TU is being called, else the kept bytes parsed again. */

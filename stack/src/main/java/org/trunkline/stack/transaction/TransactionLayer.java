@@ -35,6 +35,7 @@ public final class TransactionLayer {
   private final CompletedTransactions completed;
   private String branchPrefix;
   private long branches;
+  private String tagPrefix = "";
 
   public TransactionLayer(
       TransactionConfig config, Scheduler scheduler, MessageSink sink, TransactionUser tu) {
@@ -137,6 +138,40 @@ public final class TransactionLayer {
     }
     this.branchPrefix = prefix;
     return this;
+  }
+
+  /**
+   * Sets what the tags this layer makes where a dialog may follow start with ({@link #newTag}, and
+   * the To tag of its answers to an INVITE or CANCEL, {@link ServerTransaction#toTag}), e.g. a mark
+   * of the event loop this layer runs on, so that the transport routes a request inside the dialog
+   * to this layer by the tag the peer echoes; call before the layer answers or sends. The default
+   * is none: tags are only random (or derived) as before.
+   *
+   * @param prefix characters of a {@code token} (§25.1), none of them a separator
+   * @return this
+   */
+  public TransactionLayer tagPrefix(String prefix) {
+    for (int i = 0; i < prefix.length(); i++) {
+      char c = prefix.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
+        throw new IllegalArgumentException("tag prefix must be letters and digits, got " + prefix);
+      }
+    }
+    this.tagPrefix = prefix;
+    return this;
+  }
+
+  /** What this layer's tags start with ({@link #tagPrefix(String)}), empty by default. */
+  public String tagPrefix() {
+    return tagPrefix;
+  }
+
+  /**
+   * A new tag for a From (or To) header of ours (§19.3: unique, random): the tag prefix, then 63
+   * random bits in base 36.
+   */
+  public String newTag() {
+    return tagPrefix + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
   }
 
   /** A branch for a new request's top Via: magic cookie, unique in this layer (§8.1.1.7). */
