@@ -1,10 +1,10 @@
 package org.trunkline.sip;
 
 /**
- * Reads, right after the scan ({@link #readAll} over the header index, in line order), what the
- * stack routes on: the top Via and its branch, the From and To tags, Call-ID, CSeq, Max-Forwards,
- * the first Route and Content-Length. Anything else waits until asked for. Duplicated single-valued
- * routing headers are errors (RFC 4475 multi01, mcl01).
+ * Reads, during the scan (one pass: {@link SipParser} calls {@link #header} for each indexed line),
+ * what the stack routes on: the top Via and its branch, the From and To tags, Call-ID, CSeq,
+ * Max-Forwards, the first Route and Content-Length. Anything else waits until asked for. Duplicated
+ * single-valued routing headers are errors (RFC 4475 multi01, mcl01).
  */
 final class RoutingIndex {
   // HeaderName.routing: which routing header a known name is (0: none).
@@ -32,37 +32,15 @@ final class RoutingIndex {
   private RoutingIndex() {}
 
   /**
-   * Reads every indexed routing header line in line order, after the scan loop: the rows say which
-   * lines are routing headers (their name id) and where their values are, so the loop itself makes
-   * no call per routing line. The reads depend only on the bytes, the start line and the reads of
-   * earlier lines, never on the scan's own errors, so reading them after the loop gives what
-   * reading each right after its row was written gave.
-   */
-  static void readAll(SipMessage m) {
-    int[] hdr = m.hdr;
-    byte[] b = m.buf;
-    int n = m.headerCount;
-    for (int i = 0; i < n; i++) {
-      int o = i * SipMessage.STRIDE;
-      int id = hdr[o + SipMessage.NAME_ID];
-      int routing = HeaderName.routing(id);
-      if (routing != 0) {
-        int nl = hdr[o + SipMessage.LINE_END] - 1;
-        int vs = SipMessage.valueStart(b, hdr[o + SipMessage.AFTER_COLON], nl);
-        int ve = SipMessage.valueEnd(b, vs, nl);
-        header(m, i, routing, HeaderName.byId(id), vs, ve);
-      }
-    }
-  }
-
-  /**
    * Reads header line {@code i} if it is a routing header ({@code routing}, a constant above, is
-   * {@code n}'s), value {@code [s, e)}. A problem found here is deferred ({@link SipMessage#defer})
-   * so that errors of the scan itself, on any line, still come first; {@link #finish} reports it.
+   * {@code n}'s), in the scan loop while the line is in cache (one pass). A problem found here is
+   * deferred ({@link SipMessage#defer}) so that errors of the scan itself, on later lines, still
+   * come first; {@link #finish} reports it.
    */
   static void header(SipMessage m, int i, int routing, HeaderName n, int s, int e) {
     // Kept under C2's inlining size for a hot call (FreqInlineSize, 325 bytecodes), so that the
-    // dispatch is part of readAll's loop: the work of each case is in a method of its own.
+    // dispatch is part of the scan loop and each routing line costs one call, not two: the work of
+    // each case is in a method of its own.
     switch (routing) {
       case VIA -> via(m, i, s, e);
       case FROM -> {
