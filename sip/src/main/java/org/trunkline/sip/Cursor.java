@@ -171,6 +171,28 @@ final class Cursor {
     return new String(b, s, p - s, StandardCharsets.ISO_8859_1);
   }
 
+  /**
+   * {@link #genValue} without making the String: the same checks, exceptions and end position (a
+   * quoted value through {@link #skipQuoted}).
+   */
+  void skipGenValue() {
+    if (peek() == '"') {
+      skipQuoted();
+      return;
+    }
+    int s = p;
+    if (peek() == '[') {
+      p = Hosts.hostEnd(b, p, e);
+    } else {
+      while (p < e && Chars.is(b[p], Chars.TOKEN_OR_COLON)) {
+        p++;
+      }
+    }
+    if (p == s) {
+      throw fail("expected parameter value");
+    }
+  }
+
   SipParseException fail(String message) {
     return new SipParseException(message, p);
   }

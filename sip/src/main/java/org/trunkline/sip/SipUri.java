@@ -11,16 +11,20 @@ import java.util.Objects;
  * included; {@link #userDecoded()} unescapes. IPv6 hosts keep their brackets (RFC 5118). Immutable
  * and safe to share between threads.
  *
- * <p>A parsed URI keeps its text and where each part is in it; the part Strings and parameter lists
- * are made when first asked for (most routing decisions read one or two parts). The accessors and
+ * <p>A parsed URI keeps where it and each of its parts are in the bytes it was parsed from (a
+ * message's buffer, which it holds); its text, the part Strings and parameter lists are made when
+ * first asked for (most routing decisions read one or two parts, many none). The accessors and
  * {@code equals}/{@code hashCode} are those of the record this class was: two URIs are equal when
  * every part is.
  */
 public final class SipUri implements Uri {
   private final boolean secure;
-  private final String text;
   private final int port;
-  // where the parts are in text (parsed URIs only): -1 start for an absent user or password
+  // the bytes a parsed URI was read from and where it is in them; null for one built from parts
+  private final byte[] buf;
+  private final int textStart;
+  private final int textEnd;
+  // where the parts are in the text (parsed URIs only): -1 start for an absent user or password
   private final int userStart;
   private final int userEnd;
   private final int passwordStart;
@@ -34,6 +38,7 @@ public final class SipUri implements Uri {
   private final int headerCount;
   // made when first asked for; a race makes equal copies, and a String or an unmodifiable List is
   // safe to publish without a lock (final fields)
+  private String text;
   private String user;
   private String password;
   private String host;
@@ -69,6 +74,9 @@ public final class SipUri implements Uri {
     this.host = host;
     this.params = params;
     this.headers = headers;
+    this.buf = null;
+    this.textStart = -1;
+    this.textEnd = -1;
     this.userStart = -1;
     this.userEnd = -1;
     this.passwordStart = -1;
@@ -80,10 +88,15 @@ public final class SipUri implements Uri {
     this.headerCount = 0;
   }
 
-  /** A parsed URI: {@code text} and where {@link UriParser} found its parts in it. */
-  SipUri(boolean secure, String text, UriParser.SipParts parts) {
+  /**
+   * A parsed URI: the bytes {@code [start, end)} of {@code buf} (not to be changed afterwards) and
+   * where {@link UriParser} found its parts in them ({@code parts.base} is {@code start}).
+   */
+  SipUri(boolean secure, byte[] buf, int start, int end, UriParser.SipParts parts) {
     this.secure = secure;
-    this.text = text;
+    this.buf = buf;
+    this.textStart = start;
+    this.textEnd = end;
     this.port = parts.port;
     this.userStart = parts.userStart;
     this.userEnd = parts.userEnd;
@@ -105,7 +118,7 @@ public final class SipUri implements Uri {
   public String user() {
     String u = user;
     if (u == null && userStart >= 0) {
-      user = u = text.substring(userStart, userEnd);
+      user = u = part(userStart, userEnd);
     }
     return u;
   }
@@ -114,7 +127,7 @@ public final class SipUri implements Uri {
   public String password() {
     String p = password;
     if (p == null && passwordStart >= 0) {
-      password = p = text.substring(passwordStart, passwordEnd);
+      password = p = part(passwordStart, passwordEnd);
     }
     return p;
   }
@@ -123,7 +136,7 @@ public final class SipUri implements Uri {
   public String host() {
     String h = host;
     if (h == null && hostStart >= 0) {
-      host = h = text.substring(hostStart, hostEnd);
+      host = h = part(hostStart, hostEnd);
     }
     return h;
   }
@@ -153,7 +166,19 @@ public final class SipUri implements Uri {
 
   /** The whole URI as written. */
   public String text() {
-    return text;
+    String t = text;
+    if (t == null && buf != null) {
+      text = t = new String(buf, textStart, textEnd - textStart, StandardCharsets.ISO_8859_1);
+    }
+    return t;
+  }
+
+  /**
+   * The part at {@code [s, e)} of the text (a parsed URI), made from the bytes: the String {@code
+   * text().substring(s, e)} is, without making the text.
+   */
+  private String part(int s, int e) {
+    return new String(buf, textStart + s, e - s, StandardCharsets.ISO_8859_1);
   }
 
   /** Parameters {@code from} .. {@code from + n - 1} of {@link #spans}, as parsing made them. */
@@ -177,8 +202,7 @@ public final class SipUri implements Uri {
   private Param param(int i) {
     int o = i * 4;
     int vs = spans[o + 2];
-    return new Param(
-        text.substring(spans[o], spans[o + 1]), vs < 0 ? null : text.substring(vs, spans[o + 3]));
+    return new Param(part(spans[o], spans[o + 1]), vs < 0 ? null : part(vs, spans[o + 3]));
   }
 
   @Override
@@ -218,7 +242,7 @@ public final class SipUri implements Uri {
         || (o instanceof SipUri u
             && secure == u.secure
             && port == u.port
-            && Objects.equals(text, u.text)
+            && Objects.equals(text(), u.text())
             && Objects.equals(user(), u.user())
             && Objects.equals(password(), u.password())
             && Objects.equals(host(), u.host())
@@ -236,12 +260,12 @@ public final class SipUri implements Uri {
     h = 31 * h + Integer.hashCode(port);
     h = 31 * h + Objects.hashCode(params());
     h = 31 * h + Objects.hashCode(headers());
-    return 31 * h + Objects.hashCode(text);
+    return 31 * h + Objects.hashCode(text());
   }
 
   @Override
   public String toString() {
-    return text;
+    return text();
   }
 
   static String unescape(String s) {

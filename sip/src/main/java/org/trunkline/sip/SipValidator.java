@@ -114,7 +114,8 @@ public final class SipValidator {
   }
 
   // Via, From, To, Contact, Route and Record-Route are built while they are checked (the same walk
-  // and the same exceptions) and kept for the accessors, which the stack calls on most requests.
+  // and the same exceptions) and kept for the accessors, which the stack calls on most requests; a
+  // name-addr keeps only where its parts are, and makes them when first asked for.
   private static void check(SipMessage m, int i, byte kind) {
     byte[] b = m.buf;
     int s = m.valueStart(i);
@@ -124,10 +125,9 @@ public final class SipValidator {
           forEachValue(
               m, i, (vs, ve) -> m.keep(vs, ve, SipMessage.Typed.VIA, Via.parse(b, vs, ve)));
       case FROM_TO -> {
-        NameAddress a = NameAddress.parse(b, s, e, false, true);
-        String tag = a.tag();
+        NameAddress a = NameAddress.parse(b, s, e, false);
         // §25.1: tag-param = "tag" EQUAL token; the routing index reads it unquoted
-        if (tag != null && !Chars.isToken(tag)) {
+        if (!a.tagAbsentOrToken()) {
           throw new SipParseException("tag is not a token", s);
         }
         m.keep(s, e, nameAddressKind(b, s, e, false), a);
@@ -138,7 +138,7 @@ public final class SipValidator {
             m,
             i,
             (vs, ve) -> {
-              NameAddress a = NameAddress.parse(b, vs, ve, register, true);
+              NameAddress a = NameAddress.parse(b, vs, ve, register);
               String expires = a.param("expires");
               if (expires != null && !isDeltaSeconds(expires)) {
                 throw new SipParseException("bad Contact expires", vs);
@@ -155,10 +155,9 @@ public final class SipValidator {
                       vs,
                       ve,
                       nameAddressKind(b, vs, ve, false),
-                      NameAddress.parse(b, vs, ve, false, true)));
-      case NAME_ADDRESS_LIST ->
-          forEachValue(m, i, (vs, ve) -> NameAddress.parse(b, vs, ve, false, false));
-      case NAME_ADDRESS -> NameAddress.parse(b, s, e, false, false);
+                      NameAddress.parse(b, vs, ve, false)));
+      case NAME_ADDRESS_LIST -> forEachValue(m, i, (vs, ve) -> NameAddress.check(b, vs, ve, false));
+      case NAME_ADDRESS -> NameAddress.check(b, s, e, false);
       case DELTA_SECONDS -> {
         if (!isDeltaSeconds(m.ascii(s, e))) {
           throw new SipParseException("bad delta-seconds", s);

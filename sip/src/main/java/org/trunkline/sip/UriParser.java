@@ -22,12 +22,13 @@ public final class UriParser {
     if (colon < 0) {
       throw new SipParseException("no URI scheme", s);
     }
-    String text = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
     if (isScheme(b, s, colon, "sip") || isScheme(b, s, colon, "sips")) {
       SipParts parts = new SipParts(s);
       walkSip(b, colon + 1, e, parts);
-      return new SipUri(colon - s == 4, text, parts);
+      // the text is made from the bytes when asked for
+      return new SipUri(colon - s == 4, b, s, e, parts);
     }
+    String text = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
     if (isScheme(b, s, colon, "tel")) {
       return tel(b, colon + 1, e, text);
     }

@@ -361,16 +361,16 @@ class SharedWalkTest {
       byte[] b = v.toString().getBytes(StandardCharsets.UTF_8);
       String built;
       try {
-        NameAddress a = NameAddress.parse(b, 0, b.length, false, true);
-        built = "ok " + a.params();
+        NameAddress.parse(b, 0, b.length, false);
+        built = "ok";
         good++;
       } catch (SipParseException x) {
         built = x.getMessage() + " @" + x.offset();
       }
       String checked;
       try {
-        NameAddress a = NameAddress.parse(b, 0, b.length, false, false);
-        checked = "ok " + a.params();
+        NameAddress.check(b, 0, b.length, false);
+        checked = "ok";
       } catch (SipParseException x) {
         checked = x.getMessage() + " @" + x.offset();
       }
