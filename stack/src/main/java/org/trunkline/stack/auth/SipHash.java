@@ -10,71 +10,14 @@ final class SipHash {
 
   /** The tag of {@code m[off..off+len)} under the key (k0, k1), each read little-endian. */
   static long hash(long k0, long k1, byte[] m, int off, int len) {
-    long v0 = k0 ^ 0x736f6d6570736575L;
-    long v1 = k1 ^ 0x646f72616e646f6dL;
-    long v2 = k0 ^ 0x6c7967656e657261L;
-    long v3 = k1 ^ 0x7465646279746573L;
+    State s = new State(k0, k1);
     int end = off + (len & ~7);
-    int i = off;
-    for (; i < end; i += 8) {
-      long b = littleEndian(m, i, 8);
-      v3 ^= b;
-      for (int r = 0; r < 2; r++) {
-        v0 += v1;
-        v1 = Long.rotateLeft(v1, 13);
-        v1 ^= v0;
-        v0 = Long.rotateLeft(v0, 32);
-        v2 += v3;
-        v3 = Long.rotateLeft(v3, 16);
-        v3 ^= v2;
-        v0 += v3;
-        v3 = Long.rotateLeft(v3, 21);
-        v3 ^= v0;
-        v2 += v1;
-        v1 = Long.rotateLeft(v1, 17);
-        v1 ^= v2;
-        v2 = Long.rotateLeft(v2, 32);
-      }
-      v0 ^= b;
+    for (int i = off; i < end; i += 8) {
+      s.compress(littleEndian(m, i, 8));
     }
     // the last block: the remaining bytes, the length's low byte on top
-    long b = ((long) len) << 56 | littleEndian(m, i, len & 7);
-    v3 ^= b;
-    for (int r = 0; r < 2; r++) {
-      v0 += v1;
-      v1 = Long.rotateLeft(v1, 13);
-      v1 ^= v0;
-      v0 = Long.rotateLeft(v0, 32);
-      v2 += v3;
-      v3 = Long.rotateLeft(v3, 16);
-      v3 ^= v2;
-      v0 += v3;
-      v3 = Long.rotateLeft(v3, 21);
-      v3 ^= v0;
-      v2 += v1;
-      v1 = Long.rotateLeft(v1, 17);
-      v1 ^= v2;
-      v2 = Long.rotateLeft(v2, 32);
-    }
-    v0 ^= b;
-    v2 ^= 0xff;
-    for (int r = 0; r < 4; r++) {
-      v0 += v1;
-      v1 = Long.rotateLeft(v1, 13);
-      v1 ^= v0;
-      v0 = Long.rotateLeft(v0, 32);
-      v2 += v3;
-      v3 = Long.rotateLeft(v3, 16);
-      v3 ^= v2;
-      v0 += v3;
-      v3 = Long.rotateLeft(v3, 21);
-      v3 ^= v0;
-      v2 += v1;
-      v1 = Long.rotateLeft(v1, 17);
-      v1 ^= v2;
-      v2 = Long.rotateLeft(v2, 32);
-    }
-    return v0 ^ v1 ^ v2 ^ v3;
+    s.compress(((long) len) << 56 | littleEndian(m, end, len & 7));
+    return s.finish();
   }
 
   /**
@@ -82,15 +25,43 @@ final class SipHash {
    * (each the little-endian reading of 8 bytes), without an array.
    */
   static long hash(long k0, long k1, long m0, long m1) {
-    long v0 = k0 ^ 0x736f6d6570736575L;
-    long v1 = k1 ^ 0x646f72616e646f6dL;
-    long v2 = k0 ^ 0x6c7967656e657261L;
-    long v3 = k1 ^ 0x7465646279746573L;
-    for (int w = 0; w < 3; w++) {
-      // the two words, then the last block: no bytes left, the length 16 on top
-      long b = w == 0 ? m0 : w == 1 ? m1 : 16L << 56;
+    State s = new State(k0, k1);
+    s.compress(m0);
+    s.compress(m1);
+    s.compress(16L << 56); // the last block: no bytes left, the length 16 on top
+    return s.finish();
+  }
+
+  /** The four state words; short-lived, so the JIT keeps them in registers. */
+  private static final class State {
+    private long v0;
+    private long v1;
+    private long v2;
+    private long v3;
+
+    State(long k0, long k1) {
+      v0 = k0 ^ 0x736f6d6570736575L;
+      v1 = k1 ^ 0x646f72616e646f6dL;
+      v2 = k0 ^ 0x6c7967656e657261L;
+      v3 = k1 ^ 0x7465646279746573L;
+    }
+
+    /** One message word: two rounds (the "2" of SipHash-2-4). */
+    void compress(long b) {
       v3 ^= b;
-      for (int r = 0; r < 2; r++) {
+      rounds(2);
+      v0 ^= b;
+    }
+
+    /** Finalization: four rounds (the "4"), the words folded into the tag. */
+    long finish() {
+      v2 ^= 0xff;
+      rounds(4);
+      return v0 ^ v1 ^ v2 ^ v3;
+    }
+
+    private void rounds(int n) {
+      for (int r = 0; r < n; r++) {
         v0 += v1;
         v1 = Long.rotateLeft(v1, 13);
         v1 ^= v0;
@@ -106,26 +77,7 @@ final class SipHash {
         v1 ^= v2;
         v2 = Long.rotateLeft(v2, 32);
       }
-      v0 ^= b;
     }
-    v2 ^= 0xff;
-    for (int r = 0; r < 4; r++) {
-      v0 += v1;
-      v1 = Long.rotateLeft(v1, 13);
-      v1 ^= v0;
-      v0 = Long.rotateLeft(v0, 32);
-      v2 += v3;
-      v3 = Long.rotateLeft(v3, 16);
-      v3 ^= v2;
-      v0 += v3;
-      v3 = Long.rotateLeft(v3, 21);
-      v3 ^= v0;
-      v2 += v1;
-      v1 = Long.rotateLeft(v1, 17);
-      v1 ^= v2;
-      v2 = Long.rotateLeft(v2, 32);
-    }
-    return v0 ^ v1 ^ v2 ^ v3;
   }
 
   /** {@code n} (0..8) bytes from {@code m[at]}, the first the lowest. */
