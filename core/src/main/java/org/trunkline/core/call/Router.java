@@ -11,9 +11,11 @@ import org.trunkline.core.trunk.TrunksConfig;
 
 /**
  * Where a call to a number goes: a number a trunk owns (exact, then the longest {@code *} prefix)
- * goes to that trunk; otherwise the longest-prefix route gives an ordered list of trunks. The
- * calling trunk is never a candidate (no hairpin back where the call came from), and trunks that
- * are down are tried only when nothing else is left. Immutable; a reload builds a new one.
+ * goes to that trunk; otherwise the longest-prefix route gives an ordered list of trunks. A route
+ * never offers the calling trunk (no hairpin back to the carrier a call came from), and trunks that
+ * are down are tried only when nothing else is left. A number the calling trunk owns does go back
+ * to it: a customer's PBX calling one of its own DIDs reaches its own trunk, as it would from any
+ * other network (a SIP loop still ends at Max-Forwards). Immutable; a reload builds a new one.
  */
 public final class Router {
   /**

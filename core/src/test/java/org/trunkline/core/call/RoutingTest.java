@@ -80,6 +80,15 @@ class RoutingTest {
   }
 
   @Test
+  void aNumberTheCallingTrunkOwnsGoesBackToIt() {
+    // a PBX dialling its own DID: the owner wins even when it is the calling trunk
+    assertThat(route("+74951234500", acme, Set.of())).containsExactly("acme");
+    assertThat(route("+74951234601", acme, Set.of())).containsExactly("acme");
+    // a number nobody owns still never goes back to the calling trunk by a route
+    assertThat(route("+74951234599", c1, Set.of())).containsExactly("carrier2");
+  }
+
+  @Test
   void numberingRulesApplyTheFirstMatchOnly() {
     Numbering n =
         new Numbering(
