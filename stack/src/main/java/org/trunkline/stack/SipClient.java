@@ -2,7 +2,6 @@ package org.trunkline.stack;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +21,7 @@ import org.trunkline.stack.auth.DigestAnswerer;
 import org.trunkline.stack.dns.Failover;
 import org.trunkline.stack.dns.SipResolver;
 import org.trunkline.stack.dns.Target;
+import org.trunkline.stack.transaction.ByteText;
 import org.trunkline.stack.transaction.ClientTransaction;
 import org.trunkline.stack.transaction.Peer;
 import org.trunkline.stack.transaction.ServerTransaction;
@@ -291,41 +291,7 @@ public final class SipClient {
     }
 
     private byte[] write(InetSocketAddress local, String branch) {
-      StringBuilder sb = new StringBuilder(512);
-      String hostPort = hostPort(local);
-      sb.append(request.method()).append(' ').append(request.requestUri()).append(" SIP/2.0\r\n");
-      sb.append("Via: SIP/2.0/")
-          .append(peer.transport().name())
-          .append(' ')
-          .append(hostPort)
-          .append(";branch=")
-          .append(branch)
-          .append(";rport\r\n");
-      sb.append("Max-Forwards: 70\r\n");
-      sb.append("From: ").append(request.from().replace(LOCAL, hostPort)).append("\r\n");
-      sb.append("To: ").append(request.to()).append("\r\n");
-      sb.append("Call-ID: ").append(request.callId()).append("\r\n");
-      sb.append("CSeq: ").append(cseq).append(' ').append(request.method()).append("\r\n");
-      for (String h : request.headers()) {
-        sb.append(h.replace(LOCAL, hostPort)).append("\r\n");
-      }
-      for (AuthorizationLine a : authLines) {
-        sb.append(a.name().name()).append(": ").append(a.value()).append("\r\n");
-      }
-      sb.append("User-Agent: ").append(org.trunkline.stack.transaction.Responses.SERVER);
-      sb.append("\r\n");
-      if (request.contentType() != null) {
-        sb.append("Content-Type: ").append(request.contentType()).append("\r\n");
-      }
-      sb.append("Content-Length: ").append(request.body().length).append("\r\n\r\n");
-      byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
-      byte[] body = request.body();
-      if (body.length == 0) {
-        return head;
-      }
-      byte[] out = java.util.Arrays.copyOf(head, head.length + body.length);
-      System.arraycopy(body, 0, out, head.length, body.length);
-      return out;
+      return SipClient.write(request, peer.transport(), hostPort(local), branch, cseq, authLines);
     }
 
     @Override
@@ -421,16 +387,74 @@ public final class SipClient {
     if (r.method().equals("ACK")) {
       return "an ACK has no client transaction; use sendStateless";
     }
-    String[][] parts = {
-      {"Request-URI", r.requestUri()}, {"From", r.from()}, {"To", r.to()}, {"Call-ID", r.callId()}
-    };
-    for (String[] p : parts) {
-      if (p[1].isBlank() || p[1].indexOf('\r') >= 0 || p[1].indexOf('\n') >= 0) {
-        return p[0] + " is empty or has CR/LF: " + p[1];
-      }
+    String bad = oneLine("Request-URI", r.requestUri());
+    bad = bad != null ? bad : oneLine("From", r.from());
+    bad = bad != null ? bad : oneLine("To", r.to());
+    bad = bad != null ? bad : oneLine("Call-ID", r.callId());
+    if (bad != null) {
+      return bad;
     }
     if (r.requestUri().indexOf(' ') >= 0 || r.callId().indexOf(' ') >= 0) {
       return "Request-URI or Call-ID with a space: " + r.requestUri() + ", " + r.callId();
+    }
+    return null;
+  }
+
+  /** One writer per thread for {@link #write}: requests are written on the event loops. */
+  private static final ThreadLocal<ByteText> SCRATCH =
+      ThreadLocal.withInitial(() -> new ByteText(1024, 16 * 1024));
+
+  /**
+   * The bytes of one attempt of {@code r}: its lines with our Via ({@code branch}, sent-by {@code
+   * hostPort}), Max-Forwards, CSeq {@code cseq}, the credentials' lines, User-Agent, Content-Type
+   * and Content-Length, then the body; {@link #LOCAL} in From and in the header lines becomes
+   * {@code hostPort}. Written as UTF-8 straight into one array of the exact size (no StringBuilder,
+   * String and encoded copy of it per request).
+   */
+  static byte[] write(
+      OutboundRequest r,
+      Transport transport,
+      String hostPort,
+      String branch,
+      long cseq,
+      List<AuthorizationLine> authLines) {
+    ByteText out = SCRATCH.get().reset();
+    out.text(r.method()).ascii(" ").text(r.requestUri()).ascii(" SIP/2.0").crlf();
+    out.ascii("Via: SIP/2.0/").ascii(transport.name()).ascii(" ").text(hostPort);
+    out.ascii(";branch=").text(branch).ascii(";rport").crlf();
+    out.ascii("Max-Forwards: 70").crlf();
+    local(out.ascii("From: "), r.from(), hostPort).crlf();
+    out.ascii("To: ").text(r.to()).crlf();
+    out.ascii("Call-ID: ").text(r.callId()).crlf();
+    out.ascii("CSeq: ").number(cseq).ascii(" ").text(r.method()).crlf();
+    for (String h : r.headers()) {
+      local(out, h, hostPort).crlf();
+    }
+    for (AuthorizationLine a : authLines) {
+      out.text(a.name().name()).ascii(": ").text(a.value()).crlf();
+    }
+    out.ascii("User-Agent: ").text(org.trunkline.stack.transaction.Responses.SERVER).crlf();
+    if (r.contentType() != null) {
+      out.ascii("Content-Type: ").text(r.contentType()).crlf();
+    }
+    out.ascii("Content-Length: ").number(r.body().length).crlf().crlf();
+    return r.body().length == 0 ? out.toArray() : out.toArray(r.body());
+  }
+
+  /** {@code s} with every {@link #LOCAL} written as {@code hostPort}. */
+  private static ByteText local(ByteText out, String s, String hostPort) {
+    int from = 0;
+    for (int at = s.indexOf(LOCAL); at >= 0; at = s.indexOf(LOCAL, from)) {
+      out.text(s, from, at).text(hostPort);
+      from = at + LOCAL.length();
+    }
+    return out.text(s, from, s.length());
+  }
+
+  /** Why a value that must be one non-empty line is not, or null. */
+  private static String oneLine(String what, String v) {
+    if (v.isBlank() || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
+      return what + " is empty or has CR/LF: " + v;
     }
     return null;
   }
