@@ -13,6 +13,13 @@ import java.util.concurrent.TimeUnit;
  * Timers run up to one tick late, never early; a task with no delay runs as soon as the loop gets
  * to it.
  *
+ * <p>A long timer (a delay of {@link #COARSE_FROM_TICKS} coarse ticks or more: Timer K at T4, the
+ * 32 s timers D, H, J, L, M) goes to a second wheel whose tick is {@link #COARSE_TICKS} ticks (100
+ * ms by default), so it runs up to one coarse tick late (at most 5 % of its delay). A busy layer
+ * holds such a timer in every 10 ms slot (2,000 client transactions/s leave 10,000 Timer Ks); one
+ * wheel woke the loop every tick for them, 100 times a second whatever else it did. The coarse
+ * ticks fall on fine tick boundaries, so the two wheels share their wake-ups.
+ *
  * <p>Thread-safe: from another thread, scheduling and cancelling hop to the loop.
  */
 public final class EventLoopScheduler implements Scheduler {
@@ -27,9 +34,20 @@ public final class EventLoopScheduler implements Scheduler {
    */
   private static final int SLOTS = 4096;
 
+  /** The coarse wheel's tick in fine ticks: 10, i.e. 100 ms. */
+  static final int COARSE_TICKS = 10;
+
+  /** Delays from this many coarse ticks (2 s by default) go to the coarse wheel. */
+  static final int COARSE_FROM_TICKS = 20;
+
+  /** 512 slots of 100 ms: one turn is 51.2 s, longer than the 32 s timers. */
+  private static final int COARSE_SLOTS = 512;
+
   private final EventExecutor loop;
   private final long tickNanos;
   private final TimerWheel wheel;
+  private final TimerWheel coarseWheel;
+  private final long coarseFromNanos;
   private ScheduledFuture<?> armed;
   private long armedAt = Long.MAX_VALUE;
 
@@ -44,7 +62,10 @@ public final class EventLoopScheduler implements Scheduler {
   public EventLoopScheduler(EventExecutor loop, long tickNanos) {
     this.loop = loop;
     this.tickNanos = tickNanos;
-    this.wheel = new TimerWheel(tickNanos, SLOTS, System.nanoTime());
+    long now = System.nanoTime();
+    this.wheel = new TimerWheel(tickNanos, SLOTS, now);
+    this.coarseWheel = new TimerWheel(tickNanos * COARSE_TICKS, COARSE_SLOTS, now);
+    this.coarseFromNanos = tickNanos * COARSE_TICKS * COARSE_FROM_TICKS;
   }
 
   /** The loop the layer must be called on. */
@@ -60,6 +81,7 @@ public final class EventLoopScheduler implements Scheduler {
   @Override
   public Scheduled schedule(Runnable task, long delayNanos) {
     Pending p = new Pending(task, nanoTime() + Math.max(0, delayNanos));
+    p.coarse = delayNanos >= coarseFromNanos;
     if (delayNanos <= 0) {
       loop.execute(p::runNow);
     } else if (loop.inEventLoop()) {
@@ -75,13 +97,16 @@ public final class EventLoopScheduler implements Scheduler {
    * the loop only.
    */
   private final class Pending extends TimerWheel.Timer implements Scheduled {
+    /** In the coarse wheel (a long timer), else the fine one. */
+    boolean coarse;
+
     Pending(Runnable task, long deadline) {
       super(task, deadline);
     }
 
     void add() {
       if (!cancelled) {
-        wheel.add(this);
+        (coarse ? coarseWheel : wheel).add(this);
         if (deadline < armedAt) {
           arm();
         }
@@ -105,13 +130,14 @@ public final class EventLoopScheduler implements Scheduler {
     }
 
     private void cancelOnLoop() {
-      wheel.cancel(this); // marks it cancelled; unlinks it if it is in the wheel
+      // marks it cancelled; unlinks it if it is in the wheel
+      (coarse ? coarseWheel : wheel).cancel(this);
     }
   }
 
   /** Makes sure the Netty task runs by the next tick that holds a timer. */
   private void arm() {
-    long at = wheel.nextCheck();
+    long at = Math.min(wheel.nextCheck(), coarseWheel.nextCheck());
     if (at >= armedAt) {
       return;
     }
@@ -130,12 +156,29 @@ public final class EventLoopScheduler implements Scheduler {
   private void tick() {
     armed = null;
     armedAt = Long.MAX_VALUE;
-    wheel.expire(System.nanoTime());
+    wakeups++;
+    long now = System.nanoTime();
+    // both wheels' due timers run together, in order of deadline
+    wheel.collect(now, due);
+    coarseWheel.collect(now, due);
+    TimerWheel.run(due);
     arm();
+  }
+
+  private long wakeups;
+  private final java.util.List<TimerWheel.Timer> due = new java.util.ArrayList<>();
+
+  /** How often the loop ran the wheels' task (for tests: the wake-ups timers cost). */
+  long wakeups() {
+    return wakeups;
   }
 
   @Override
   public String toString() {
-    return "EventLoopScheduler[tick " + tickNanos + " ns, " + wheel.size() + " timers]";
+    return "EventLoopScheduler[tick "
+        + tickNanos
+        + " ns, "
+        + (wheel.size() + coarseWheel.size())
+        + " timers]";
   }
 }

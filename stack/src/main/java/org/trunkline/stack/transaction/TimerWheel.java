@@ -147,9 +147,18 @@ final class TimerWheel {
    * @return how many ran
    */
   int expire(long now) {
+    collect(now, due);
+    return run(due);
+  }
+
+  /**
+   * Takes every timer due at {@code now} out of the wheel into {@code into} (to be {@link #run},
+   * possibly with another wheel's).
+   */
+  void collect(long now, List<Timer> into) {
     long nowTick = Math.floorDiv(now - origin, tickNanos);
     if (nowTick < cursor) {
-      return 0;
+      return;
     }
     // every slot once at most, however late this call is
     long last = Math.min(nowTick, cursor + mask);
@@ -159,12 +168,21 @@ final class TimerWheel {
         Timer next = t.next;
         if (t.tick <= nowTick) {
           unlink(t);
-          due.add(t);
+          into.add(t);
         }
         t = next;
       }
     }
     cursor = nowTick + 1;
+  }
+
+  /**
+   * Runs the collected {@code due} timers in order of deadline (ties in order of scheduling), but
+   * not one cancelled by one that ran before it, and empties the list.
+   *
+   * @return how many ran
+   */
+  static int run(List<Timer> due) {
     if (due.size() > 1) {
       due.sort(BY_DEADLINE);
     }

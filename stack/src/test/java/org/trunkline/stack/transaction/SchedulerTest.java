@@ -57,6 +57,58 @@ class SchedulerTest {
   }
 
   @Test
+  void longTimersShareTheCoarseWheelsWakeUpsAndNeverRunEarly() throws Exception {
+    DefaultEventLoop loop = new DefaultEventLoop();
+    try {
+      long tick = 1_000_000L; // 1 ms: the coarse tick is 10 ms, from 200 ms on a timer is coarse
+      EventLoopScheduler s = new EventLoopScheduler(loop, tick);
+      int n = 50;
+      CountDownLatch done = new CountDownLatch(n + 1);
+      long[] early = new long[1];
+      long[] shortRanAt = new long[1];
+      long[] firstLongRanAt = {Long.MAX_VALUE};
+      long wakeupsBefore =
+          loop.submit(
+                  () -> {
+                    long now = s.nanoTime();
+                    s.schedule(
+                        () -> {
+                          shortRanAt[0] = s.nanoTime();
+                          if (shortRanAt[0] < now + 50 * tick) {
+                            early[0]++;
+                          }
+                          done.countDown();
+                        },
+                        50 * tick);
+                    for (int i = 0; i < n; i++) {
+                      long delay = (300 + i) * tick; // one per fine tick, over 50 ms
+                      s.schedule(
+                          () -> {
+                            long at = s.nanoTime();
+                            firstLongRanAt[0] = Math.min(firstLongRanAt[0], at);
+                            if (at < now + delay) {
+                              early[0]++;
+                            }
+                            done.countDown();
+                          },
+                          delay);
+                    }
+                    return s.wakeups();
+                  })
+              .get(5, TimeUnit.SECONDS);
+      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+      long wakeups = loop.submit(s::wakeups).get(5, TimeUnit.SECONDS) - wakeupsBefore;
+      assertThat(early[0]).as("timers run early").isZero();
+      // the short timer is on the fine wheel: it ran long before the first long one was due
+      assertThat(shortRanAt[0]).isLessThan(firstLongRanAt[0]);
+      // 50 timers due 1 ms apart, in about 6 coarse ticks: one wake-up each, not one per timer
+      assertThat(wakeups).isBetween(1L, 10L);
+    } finally {
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  @Test
   void configRejectsBadValuesByName() {
     assertThatThrownBy(() ->
             new TransactionConfig(

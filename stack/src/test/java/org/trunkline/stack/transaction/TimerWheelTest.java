@@ -33,6 +33,23 @@ class TimerWheelTest {
   }
 
   @Test
+  void timersCollectedFromTwoWheelsRunTogetherByDeadline() {
+    TimerWheel coarse = new TimerWheel(TICK * 10, 8, t0);
+    coarse.add(note("coarse@150"), t0 + 150);
+    wheel.add(note("fine@190"), t0 + 190);
+    TimerWheel.Timer late = coarse.add(note("coarse@160 cancelled"), t0 + 160);
+    wheel.add(() -> coarse.cancel(late), t0 + 155);
+    List<TimerWheel.Timer> due = new ArrayList<>();
+    wheel.collect(t0 + 200, due);
+    coarse.collect(t0 + 200, due);
+    assertThat(TimerWheel.run(due)).isEqualTo(3);
+    // the coarse timer due first runs first, and one cancelled by an earlier fine one does not run
+    assertThat(ran).containsExactly("coarse@150", "fine@190");
+    assertThat(due).isEmpty();
+    assertThat(wheel.size() + coarse.size()).isZero();
+  }
+
+  @Test
   void dueTimersRunByDeadlineThenBySchedulingOrder() {
     wheel.add(note("far@75"), t0 + 75); // a later turn of the same slot as 15 (8 slots of 10)
     wheel.add(note("c@18"), t0 + 18);
