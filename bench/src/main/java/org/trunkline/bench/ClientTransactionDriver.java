@@ -127,6 +127,8 @@ public final class ClientTransactionDriver {
 
       Thread.sleep(warmup * 1000L); // pacing the run, not synchronizing: counters are adders
       long a0 = answered.sum();
+      long alloc0 = allocatedBytes();
+      long[] threads0 = threadTicks();
       long cpu0 = cpuNanos();
       long wall0 = System.nanoTime();
       long deadline = start + (warmup + seconds) * 1_000_000_000L;
@@ -138,6 +140,8 @@ public final class ClientTransactionDriver {
         Thread.sleep(10);
       }
       long cpu1 = cpuNanos();
+      long[] threads1 = threadTicks();
+      long alloc1 = allocatedBytes();
       long wall1 = System.nanoTime();
       tickers.forEach(t -> t.cancel(false));
       long a1 = answered.sum();
@@ -146,7 +150,8 @@ public final class ClientTransactionDriver {
       System.out.printf(
           "RESULT driver=trunkline-sipclient created=%d answered=%d failed=%d window_answered=%d"
               + " window_wall_s=%.3f cpu_s=%.3f us_per_tx=%.2f cpu_pct=%.1f loops=%d"
-              + " udp_handoffs=%d responses_in=%d%n",
+              + " udp_handoffs=%d responses_in=%d alloc_bytes_per_tx=%.0f loop_wakeups_per_tx=%.3f"
+              + " us_loops=%.2f us_jit=%.2f us_gc=%.2f us_other=%.2f%n",
           created.sum(),
           a1,
           failed.sum(),
@@ -157,7 +162,13 @@ public final class ClientTransactionDriver {
           100 * (cpu1 - cpu0) / 1e9 / wallS,
           n,
           server.snapshot().getOrDefault("udp_handoffs", -1L),
-          server.snapshot().getOrDefault("responses_in", -1L));
+          server.snapshot().getOrDefault("responses_in", -1L),
+          (alloc1 - alloc0) / (double) Math.max(1, done),
+          (threads1[4] - threads0[4]) / (double) Math.max(1, done),
+          perTx(threads0, threads1, 0, done),
+          perTx(threads0, threads1, 1, done),
+          perTx(threads0, threads1, 2, done),
+          perTx(threads0, threads1, 3, done));
       return failed.sum() == 0 && a1 == total ? 0 : 1;
     }
   }
@@ -165,6 +176,63 @@ public final class ClientTransactionDriver {
   private static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  /** Bytes allocated by every thread of this JVM so far (deterministic per transaction). */
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+        .getTotalThreadAllocatedBytes();
+  }
+
+  private static final long HZ = 100; // USER_HZ: the clock ticks of /proc/<pid>/task/<tid>/stat
+
+  private static double perTx(long[] t0, long[] t1, int group, long done) {
+    return (t1[group] - t0[group]) * 1e6 / HZ / Math.max(1, done);
+  }
+
+  /**
+   * This JVM's CPU ticks by thread group from /proc (event loops, JIT compilers, GC, the rest) and
+   * the event loops' voluntary context switches (their wake-ups from epoll_wait): which part of the
+   * CPU a change moved, apart from JIT and GC noise. Zeros where /proc cannot be read.
+   */
+  private static long[] threadTicks() {
+    long[] g = new long[5];
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return g;
+    }
+    for (java.io.File t : tasks) {
+      try {
+        String stat = java.nio.file.Files.readString(t.toPath().resolve("stat"));
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        String comm = stat.substring(open + 1, close);
+        String[] f = stat.substring(close + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+        int group;
+        if (comm.startsWith("multiThreadIoEv") || comm.startsWith("epollEventLoop")) {
+          group = 0;
+          for (String line : java.nio.file.Files.readAllLines(t.toPath().resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+              g[4] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+        } else if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+          group = 1;
+        } else if (comm.startsWith("G1 ")
+            || comm.startsWith("GC Thread")
+            || comm.startsWith("Z")
+            || comm.startsWith("VM Thread")) {
+          group = 2;
+        } else {
+          group = 3;
+        }
+        g[group] += ticks;
+      } catch (java.io.IOException | RuntimeException e) {
+        // the thread ended between the listing and the read: its ticks are lost to both snapshots
+      }
+    }
+    return g;
   }
 
   private static final String SUFFIX = "@bench";
