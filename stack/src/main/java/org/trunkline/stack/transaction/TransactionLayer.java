@@ -1,5 +1,6 @@
 package org.trunkline.stack.transaction;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -73,6 +74,7 @@ public final class TransactionLayer {
         TransactionKeys.MAGIC_COOKIE
             + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36)
             + ".";
+    branchScratch(branchPrefix);
   }
 
   public TransactionCounters counters() {
@@ -137,6 +139,7 @@ public final class TransactionLayer {
       throw new IllegalArgumentException("branch prefix must start with z9hG4bK, got " + prefix);
     }
     this.branchPrefix = prefix;
+    branchScratch(prefix);
     return this;
   }
 
@@ -174,9 +177,49 @@ public final class TransactionLayer {
     return tagPrefix + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
   }
 
-  /** A branch for a new request's top Via: magic cookie, unique in this layer (§8.1.1.7). */
+  /**
+   * A branch for a new request's top Via: magic cookie, unique in this layer (§8.1.1.7): the prefix
+   * and a counter in base 36.
+   */
   public String newBranch() {
-    return branchPrefix + Long.toString(++branches, 36);
+    long n = ++branches;
+    byte[] b = branchScratch;
+    if (b == null) {
+      return branchPrefix + Long.toString(n, 36);
+    }
+    // the digits written behind the prefix kept in the scratch array: one array and one String per
+    // branch, not the counter's String and the concatenation's
+    int digits = 1;
+    for (long d = n; d >= 36; d /= 36) {
+      digits++;
+    }
+    int end = branchPrefixLength + digits;
+    for (int i = end - 1; i >= branchPrefixLength; i--) {
+      b[i] = DIGITS36[(int) (n % 36)];
+      n /= 36;
+    }
+    return new String(b, 0, end, StandardCharsets.ISO_8859_1);
+  }
+
+  private static final byte[] DIGITS36 =
+      "0123456789abcdefghijklmnopqrstuvwxyz".getBytes(StandardCharsets.ISO_8859_1);
+
+  /** The branch prefix's bytes with room for 13 base-36 digits, or null if it is not ASCII. */
+  private byte[] branchScratch;
+
+  private int branchPrefixLength;
+
+  private void branchScratch(String prefix) {
+    for (int i = 0; i < prefix.length(); i++) {
+      if (prefix.charAt(i) >= 0x80) {
+        branchScratch = null;
+        return;
+      }
+    }
+    branchPrefixLength = prefix.length();
+    branchScratch =
+        java.util.Arrays.copyOf(
+            prefix.getBytes(StandardCharsets.ISO_8859_1), branchPrefixLength + 13);
   }
 
   /** A message from the transport. */

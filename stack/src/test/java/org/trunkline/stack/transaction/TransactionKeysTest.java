@@ -25,6 +25,27 @@ class TransactionKeysTest {
   }
 
   @Test
+  void newBranchIsThePrefixAndTheCounterInBase36() {
+    TransactionLayer layer =
+        new TransactionLayer(
+            TransactionConfig.DEFAULT,
+            new VirtualScheduler(),
+            (to, m, f) -> {},
+            new RecordingUser());
+    String first = layer.newBranch();
+    assertThat(first).startsWith("z9hG4bK").endsWith(".1");
+    String prefix = first.substring(0, first.length() - 1);
+    for (long n = 2; n <= 40; n++) {
+      assertThat(layer.newBranch()).isEqualTo(prefix + Long.toString(n, 36));
+    }
+    layer.branchPrefix("z9hG4bKxy7q0");
+    assertThat(layer.newBranch()).isEqualTo("z9hG4bKxy7q0" + Long.toString(41, 36));
+    // a prefix that is not ASCII is still written as given
+    layer.branchPrefix("z9hG4bK\u00e9");
+    assertThat(layer.newBranch()).isEqualTo("z9hG4bK\u00e9" + Long.toString(42, 36));
+  }
+
+  @Test
   void unsignedBase36MatchesTheJdkForEveryRange() {
     SplittableRandom r = new SplittableRandom(4);
     long[] edges = {0, 1, 35, 36, -1, Long.MIN_VALUE, Long.MAX_VALUE, -36, -37};
