@@ -41,18 +41,19 @@ final class SessionTimer {
     stop();
     this.seconds = seconds;
     this.weRefresh = weRefresh;
-    Duration interval = Duration.ofSeconds(seconds);
+    // in nanoseconds, not Duration.dividedBy (BigDecimal arithmetic per call); the same values
+    long interval = seconds * 1_000_000_000L;
     if (weRefresh) {
-      refreshTask = schedule.at(this::refreshDue, interval.dividedBy(2));
-      expiryTask = schedule.at(this::expiryDue, interval);
+      refreshTask = schedule.at(this::refreshDue, Duration.ofNanos(interval / 2));
+      expiryTask = schedule.at(this::expiryDue, Duration.ofSeconds(seconds));
     } else {
-      Duration margin = interval.dividedBy(3);
-      if (margin.compareTo(Duration.ofSeconds(32)) > 0) {
-        margin = Duration.ofSeconds(32);
-      }
-      expiryTask = schedule.at(this::expiryDue, interval.minus(margin));
+      long margin = Math.min(interval / 3, MAX_MARGIN_NANOS);
+      expiryTask = schedule.at(this::expiryDue, Duration.ofNanos(interval - margin));
     }
   }
+
+  /** §10: the one who does not refresh ends the session at most 32 s before it expires. */
+  private static final long MAX_MARGIN_NANOS = 32_000_000_000L;
 
   /** Arms the timer as {@code agreed} says. */
   void arm(SessionExpires.Agreed agreed) {

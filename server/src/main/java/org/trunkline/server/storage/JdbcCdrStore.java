@@ -150,21 +150,45 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
     return CdrBlocks.key(c).equals("id") ? "seq" : "SEQ";
   }
 
+  /** The SQL types of the media columns, in order: what a call whose media passed through binds. */
+  private static final int[] MEDIA_TYPES = {
+    Types.BIGINT,
+    Types.BIGINT,
+    Types.DOUBLE,
+    Types.DOUBLE, // caller: packets, lost, jitter, MOS
+    Types.BIGINT,
+    Types.BIGINT,
+    Types.DOUBLE,
+    Types.DOUBLE, // callee
+    Types.VARCHAR,
+    Types.VARCHAR,
+    Types.VARCHAR, // one way, DTMF, recording
+    Types.BIGINT,
+    Types.BIGINT,
+    Types.BIGINT,
+    Types.BIGINT // duplicates and late, caller then callee
+  };
+
   /** The media columns from {@code first} on: all null for a call whose media passed through. */
   private static void media(PreparedStatement i, int first, CdrMedia m) throws SQLException {
+    if (m == null) {
+      // most calls (media not anchored): no arrays of directions, no boxed values per row
+      for (int k = 0; k < MEDIA_TYPES.length; k++) {
+        i.setNull(first + k, MEDIA_TYPES[k]);
+      }
+      return;
+    }
     int c = first;
-    for (CdrMedia.Direction d :
-        m == null ? new CdrMedia.Direction[2] : new CdrMedia.Direction[] {m.caller(), m.callee()}) {
+    for (CdrMedia.Direction d : new CdrMedia.Direction[] {m.caller(), m.callee()}) {
       i.setObject(c++, d == null ? null : d.packets(), Types.BIGINT);
       i.setObject(c++, d == null ? null : d.lost(), Types.BIGINT);
       i.setObject(c++, d == null ? null : d.jitterMs(), Types.DOUBLE);
       i.setObject(c++, d == null ? null : d.mos(), Types.DOUBLE);
     }
-    i.setObject(c++, m == null ? null : cut(m.oneWay(), 16), Types.VARCHAR);
-    i.setObject(c++, m == null ? null : cut(m.dtmf(), 256), Types.VARCHAR);
-    i.setObject(c++, m == null ? null : cut(m.recording(), 1024), Types.VARCHAR);
-    for (CdrMedia.Direction d :
-        m == null ? new CdrMedia.Direction[2] : new CdrMedia.Direction[] {m.caller(), m.callee()}) {
+    i.setObject(c++, cut(m.oneWay(), 16), Types.VARCHAR);
+    i.setObject(c++, cut(m.dtmf(), 256), Types.VARCHAR);
+    i.setObject(c++, cut(m.recording(), 1024), Types.VARCHAR);
+    for (CdrMedia.Direction d : new CdrMedia.Direction[] {m.caller(), m.callee()}) {
       i.setObject(c++, d == null ? null : d.duplicates(), Types.BIGINT);
       i.setObject(c++, d == null ? null : d.late(), Types.BIGINT);
     }
