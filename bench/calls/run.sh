@@ -205,22 +205,27 @@ cmd_sweep() { load; local rates="${1:-1000 2000 3000 4000}"; header "sweep [$rat
         echo "$s $(echo "$line" | brief)$(grep -hE '^(jit_compiled|gc_list)=' "$o/result.env" | tr '\n' ' ')"
         sleep 3
       done
+      span "$R" $((i == REPEAT))   # after every round: a window cut short still leaves its whole rounds' span
     done
-    for s in $SUTS; do
-      [[ -n ${T0[$s]:-} ]] || continue
-      pid=$(target "$s" | cut -d' ' -f2)
-      python3 - "$SESSION/sweep/$s/span-r$R.env" "${T0[$s]}" "$(ms)" "${C0[$s]}" "$("$H/cpu-ticks.py" "$pid" | cut -d' ' -f1)" \
-        "${N[$s]}" "$(getconf CLK_TCK)" "$SESSION/gc-$(name_of "$s").log" "$s" "$HERE" <<'PY'
+  done
+}
+# span RATE LAST: span-rRATE.env of every SUT that ran in this sweep (T0, C0, N of cmd_sweep); printed if LAST is 1
+span() { local R=$1 s pid
+  for s in $SUTS; do
+    [[ -n ${T0[$s]:-} ]] || continue
+    pid=$(target "$s" | cut -d' ' -f2)
+    python3 - "$SESSION/sweep/$s/span-r$R.env" "${T0[$s]}" "$(ms)" "${C0[$s]}" "$("$H/cpu-ticks.py" "$pid" | cut -d' ' -f1)" \
+      "${N[$s]}" "$(getconf CLK_TCK)" "$SESSION/gc-$(name_of "$s").log" "$s" "$HERE" "$2" <<'PY'
 import subprocess, sys
-f, t0, t1, c0, c1, n, hz, gc, s, here = sys.argv[1:]
+f, t0, t1, c0, c1, n, hz, gc, s, here, last = sys.argv[1:]
 cpu = (int(c1) - int(c0)) / int(hz); n = max(int(n), 1)
 g = subprocess.run([f'{here}/gc-cycles.py', gc, t0, t1], capture_output=True, text=True).stdout.split() if s != 'kamailio' else []
 lines = [f'span_s={(int(t1) - int(t0)) / 1000:.1f}', f'span_calls={n}', f'span_cpu_s={cpu:.3f}',
          f'span_us_per_call={cpu * 1e6 / n:.1f}'] + [x.replace('gc_', 'span_gc_', 1) for x in g]
 open(f, 'w').write('\n'.join(lines) + '\n')
-print(f'span {s}: ' + ' '.join(lines))
+if last == '1':
+    print(f'span {s}: ' + ' '.join(lines))
 PY
-    done
   done
 }
 
@@ -300,7 +305,14 @@ cmd_summary() { load
   local a=()
   for s in $SUTS; do [[ -d "$SESSION/sweep/$s" ]] && a+=("$s=$SESSION/sweep/$s/r*"); done
   (( ${#a[@]} )) && "$H/summarize.py" "${a[@]}"
-  local f first=1
+  local f first=1 r
+  for s in $SUTS; do for f in "$SESSION/sweep/$s"/r*/result.env; do
+    [[ -f $f ]] || continue
+    ((first)) && { echo; echo "| SUT | run | us/call | JIT compiled in the run | GC cycles begun in the run |"; echo "|---|---|---|---|---|"; first=0; }
+    r=${f%/result.env}
+    echo "| $s | ${r##*/} | $(sed -n 's/^sut_us_per_call=//p' "$f") | $(sed -n 's/^jit_compiled=//p' "$f") | $(sed -n 's/^gc_list=//p' "$f") |"
+  done; done
+  first=1
   for s in $SUTS; do for f in "$SESSION/sweep/$s"/span-r*.env; do
     [[ -f $f ]] || continue
     ((first)) && { echo; echo "| SUT | cps | span s | calls | CPU s | us/call over the span | GC cycles (majors) |"; echo "|---|---|---|---|---|---|---|"; first=0; }
