@@ -28,7 +28,8 @@
 #      configs at start, e.g. "sip: {threads: 1}"), API=1 (admin API of trunkline / -b / -b-notrace on
 #      BASE_PORT+7 / +8 / +9, for /api/counters), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops; default 1: a call lives on the loop that
 #      read its INVITE, one loop with one caller; 2 for a jar without 5da11a2, branch hand),
-#      SUTS ("trunkline kamailio"), WARMUP_SUTS (default: every JVM started), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
+#      SUTS ("trunkline kamailio"), WARMUP_SUTS (default: every JVM started), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15),
+#      WARM_JIT (50), WARMUP_MORE (6) (warm-up goes on until ZGC and the JIT are warm, README), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 H="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}"
@@ -141,7 +142,7 @@ compiled() { # methods the JIT has compiled so far in the JVM under wrapper PID 
 name_of() { case $1 in trunkline-b|trunkline-b-notrace|trunkline-notrace) echo "$1";; *) echo trunkline;; esac; }
 ms() { date +%s%3N; }
 # until_warm SUT: more warm-up runs (2000 cps x WARMUP_SECS) until the JVM is as a running server is: ZGC past its
-# three warm-up majors (10/20/30 % of the heap; each 0.6-1.6 s of CPU) and the JIT down to WARM_JIT (50) compilations
+# three warm-up majors (at 10/20/30 % of the heap, 0.8-1.6 s each) and the JIT down to WARM_JIT (50) compilations
 # in the last run; at most WARMUP_MORE (6) more runs. Stop 16, branch spread: after 16,000 calls a JVM still compiled
 # 275 methods (322 us per call of C1/C2 threads) in the next 8 s run, and ZGC's warm-up majors fell in runs 2 and 5.
 until_warm() { local s=$1 pid n=0 c0 c1 w jit=-1 zgc=0
