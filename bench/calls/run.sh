@@ -28,7 +28,8 @@
 #      configs at start, e.g. "sip: {threads: 1}"), API=1 (admin API of trunkline / -b / -b-notrace on
 #      BASE_PORT+7 / +8 / +9, for /api/counters), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops; default 1: a call lives on the loop that
 #      read its INVITE, one loop with one caller; 2 for a jar without 5da11a2, branch hand),
-#      SUTS ("trunkline kamailio"), WARMUP_SUTS (default: every JVM started), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
+#      SUTS ("trunkline kamailio"), WARMUP_SUTS (default: every JVM started), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15),
+#      WARM_JIT (50), WARMUP_MORE (6) (warm-up goes on until ZGC and the JIT are warm, README), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 H="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}"
@@ -47,6 +48,9 @@ die() { echo "$*" >&2; exit 1; }
 # JAVA_HEAP (4g), as ./trunkline on a machine of 8 GB or more; at 1 GB ZGC's threads took 3.7x the CPU per call and
 # stalled the event loops at 3,000-4,000 cps (RESULTS.md, stop 15, branch gc). -Xmx in JAVA_OPTS still wins (last).
 gc_for() { local o; for o in $1; do case $o in -XX:+Use*GC) return 0 ;; esac; done; echo "-XX:+UseZGC"; }
+# One line per GC cycle (start and end, with its cause), so warmup and sweep can say which runs a cycle fell in:
+# a ZGC major costs 0.6-1.2 s of CPU, +70-150 us per call in the 8-10 s run it lands in (RESULTS.md, stop 16, spread).
+gclog() { echo "-Xlog:gc:file=$SESSION/gc-$1.log:utctime,uptime"; }
 HEAP="${JAVA_HEAP:-4g}"
 load() { [[ -f "$STATE/state.env" ]] || die "no session: run 'bench/calls/run.sh start' first"
   # shellcheck disable=SC1091
@@ -80,7 +84,7 @@ cmd_start() {
   # JVM flags as bench/stack/run.sh; JAVA_OPTS adds e.g. -Dtrunkline.log.level=WARN
   # shellcheck disable=SC2086
   setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
-    -jar "$JAR" run --config "$SESSION/trunkline.yaml" </dev/null >"$SESSION/trunkline.log" 2>&1 &
+    "$(gclog trunkline)" -jar "$JAR" run --config "$SESSION/trunkline.yaml" </dev/null >"$SESSION/trunkline.log" 2>&1 &
   TL=$!
   wait_port "$P_TL"
   TLN=""
@@ -89,7 +93,7 @@ cmd_start() {
     EXTRA_YAML="${EXTRA_YAML:-}" "$HERE/config.sh" "$P_TLN" "$P_UAS" "$SESSION/db-notrace" off >"$SESSION/trunkline-notrace.yaml"
     # shellcheck disable=SC2086
     setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
-      -jar "$JAR" run --config "$SESSION/trunkline-notrace.yaml" </dev/null >"$SESSION/trunkline-notrace.log" 2>&1 &
+      "$(gclog trunkline-notrace)" -jar "$JAR" run --config "$SESSION/trunkline-notrace.yaml" </dev/null >"$SESSION/trunkline-notrace.log" 2>&1 &
     TLN=$!
     wait_port "$P_TLN"
   fi
@@ -101,7 +105,7 @@ cmd_start() {
       EXTRA_YAML="${4:-}" "$HERE/config.sh" "$2" "$P_UAS" "$SESSION/db-$1" "${3:-${TRACES:-on}}" >"$SESSION/$1.yaml"
       # shellcheck disable=SC2086
       setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS_B-${JAVA_OPTS:-}}") ${JAVA_OPTS_B-${JAVA_OPTS:-}} \
-        -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
+        "$(gclog "$1")" -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
       echo $!
     }
     TLB=$(API_PORT="${API:+$((B + 8))}" start_b trunkline-b "$P_TLB" "" "${EXTRA_YAML_B:-}"); wait_port "$P_TLB"
@@ -132,6 +136,28 @@ ENV
   echo "jar $JAR ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?'))" >>"$SESSION/info.txt"
 }
 
+compiled() { # methods the JIT has compiled so far in the JVM under wrapper PID $1 (its perf data, as jstat reads it)
+  local p; p=$(pgrep -P "$1" java | head -1); [[ -n $p ]] || { echo 0; return; }
+  "$HERE/jit-count.py" "$p"; }
+name_of() { case $1 in trunkline-b|trunkline-b-notrace|trunkline-notrace) echo "$1";; *) echo trunkline;; esac; }
+ms() { date +%s%3N; }
+# until_warm SUT: more warm-up runs (2000 cps x WARMUP_SECS) until the JVM is as a running server is: ZGC past its
+# three warm-up majors (at 10/20/30 % of the heap, 0.8-1.6 s each) and the JIT down to WARM_JIT (50) compilations
+# in the last run; at most WARMUP_MORE (6) more runs. Stop 16, branch spread: after 16,000 calls a JVM still compiled
+# 275 methods (322 us per call of C1/C2 threads) in the next 8 s run, and ZGC's warm-up majors fell in runs 2 and 5.
+until_warm() { local s=$1 pid n=0 c0 c1 w jit=-1 zgc=0
+  pid=$(target "$s" | cut -d' ' -f2)
+  [[ "$(ps -o args= -p "$(pgrep -P "$pid" java | head -1)" 2>/dev/null)" == *-XX:+UseZGC* ]] && zgc=1
+  while :; do
+    w=$("$HERE/gc-cycles.py" "$SESSION/gc-$(name_of "$s").log" --warmups)
+    if (( (zgc == 0 || w >= 3) && jit >= 0 && jit <= ${WARM_JIT:-50} )); then break; fi
+    if (( n >= ${WARMUP_MORE:-6} )); then echo "$s: NOT warm after $n more runs (ZGC warm-up majors $w of 3, last run compiled $jit)"; return 0; fi
+    c0=$(compiled "$pid"); run_one "$s" 2000 "${WARMUP_SECS:-15}" "$SESSION/warmup/$s-more-$n-$RANDOM" >/dev/null
+    c1=$(compiled "$pid"); jit=$((c1 - c0)); n=$((n + 1)); sleep 3
+  done
+  echo "$s: warm after $n more runs (ZGC warm-up majors $w$( ((zgc)) || echo ', not ZGC'); last run compiled $jit methods)"
+}
+
 cmd_warmup() { load; header warmup
   # the JIT needs some 50,000 calls; Kamailio only fills its caches
   local rates="${WARMUP_RATES:-1000 2000 2000}" secs="${WARMUP_SECS:-15}" s
@@ -140,6 +166,7 @@ cmd_warmup() { load; header warmup
       [[ $s == kamailio ]] && continue
       run_one "$s" $r "$secs" "$SESSION/warmup/$s-$r-$RANDOM" | brief; sleep 3; done; done
     [[ " $WARMUP_SUTS " == *" kamailio "* ]] && run_one kamailio 1000 10 "$SESSION/warmup/kam-$RANDOM" | brief
+    for s in $WARMUP_SUTS; do [[ $s == kamailio ]] || until_warm "$s"; done
     return 0
   fi
   for r in $rates; do run_one trunkline $r "$secs" "$SESSION/warmup/tl-$r-$RANDOM" | brief; sleep 3; done
@@ -150,19 +177,56 @@ cmd_warmup() { load; header warmup
     for r in $rates; do run_one "$s" $r "$secs" "$SESSION/warmup/$s-$r-$RANDOM" | brief; sleep 3; done
   done
   [[ " $SUTS " == *" kamailio "* ]] && run_one kamailio 1000 10 "$SESSION/warmup/kam-$RANDOM" | brief
+  for s in trunkline ${TLN:+trunkline-notrace} ${TLB:+trunkline-b} ${TLBN:+trunkline-b-notrace}; do until_warm "$s"; done
   true
 }
 
-# sweep "RATES": per rate, REPEAT rounds of (each SUT once), so both see the same neighbours
+# sweep "RATES": per rate, REPEAT rounds of (each SUT once), so both see the same neighbours. Per run, the JVM's
+# compilations (jit_compiled) and the GC cycles that began in it (gc_cycles, gc_major, gc_list) go to its result.env.
+# Per rate and SUT, span-rRATE.env: the CPU of the SUT's processes from its first run's start to the end of the
+# rate's last round, over every call of those runs (span_us_per_call): a GC cycle or the expiry of transactions
+# kept 32 s is counted whether it falls in a run or between runs, which a run's own figure leaves to chance.
 cmd_sweep() { load; local rates="${1:-1000 2000 3000 4000}"; header "sweep [$rates] ${SECS}s x$REPEAT"
+  local R i s o pid c0 t0 line
   for R in $rates; do
+    local -A T0=() C0=() N=()
     for i in $(seq "$REPEAT"); do
       for s in $SUTS; do
-        [[ -d "$SESSION/sweep/$s/r$R-$i" ]] && continue   # a re-run window fills only what is missing
-        echo "$s $(run_one "$s" "$R" "$SECS" "$SESSION/sweep/$s/r$R-$i" | brief)"
+        o="$SESSION/sweep/$s/r$R-$i"
+        [[ -d "$o" ]] && continue   # a re-run window fills only what is missing
+        pid=$(target "$s" | cut -d' ' -f2)
+        [[ -n ${T0[$s]:-} ]] || { T0[$s]=$(ms); C0[$s]=$("$H/cpu-ticks.py" "$pid" | cut -d' ' -f1); N[$s]=0; }
+        [[ $s != kamailio ]] && c0=$(compiled "$pid"); t0=$(ms)
+        line=$(run_one "$s" "$R" "$SECS" "$o")
+        if [[ $s != kamailio ]]; then
+          { echo "jit_compiled=$(( $(compiled "$pid") - c0 ))"
+            "$HERE/gc-cycles.py" "$SESSION/gc-$(name_of "$s").log" "$t0" "$(ms)" | tr ' ' '\n'; } >>"$o/result.env"
+        fi
+        N[$s]=$(( N[$s] + $(grep -o '^success=[0-9]*' "$o/result.env" | cut -d= -f2) ))
+        echo "$s $(echo "$line" | brief)$(grep -hE '^(jit_compiled|gc_list)=' "$o/result.env" | tr '\n' ' ')"
         sleep 3
       done
+      span "$R" $((i == REPEAT))   # after every round: a window cut short still leaves its whole rounds' span
     done
+  done
+}
+# span RATE LAST: span-rRATE.env of every SUT that ran in this sweep (T0, C0, N of cmd_sweep); printed if LAST is 1
+span() { local R=$1 s pid
+  for s in $SUTS; do
+    [[ -n ${T0[$s]:-} ]] || continue
+    pid=$(target "$s" | cut -d' ' -f2)
+    python3 - "$SESSION/sweep/$s/span-r$R.env" "${T0[$s]}" "$(ms)" "${C0[$s]}" "$("$H/cpu-ticks.py" "$pid" | cut -d' ' -f1)" \
+      "${N[$s]}" "$(getconf CLK_TCK)" "$SESSION/gc-$(name_of "$s").log" "$s" "$HERE" "$2" <<'PY'
+import subprocess, sys
+f, t0, t1, c0, c1, n, hz, gc, s, here, last = sys.argv[1:]
+cpu = (int(c1) - int(c0)) / int(hz); n = max(int(n), 1)
+g = subprocess.run([f'{here}/gc-cycles.py', gc, t0, t1], capture_output=True, text=True).stdout.split() if s != 'kamailio' else []
+lines = [f'span_s={(int(t1) - int(t0)) / 1000:.1f}', f'span_calls={n}', f'span_cpu_s={cpu:.3f}',
+         f'span_us_per_call={cpu * 1e6 / n:.1f}'] + [x.replace('gc_', 'span_gc_', 1) for x in g]
+open(f, 'w').write('\n'.join(lines) + '\n')
+if last == '1':
+    print(f'span {s}: ' + ' '.join(lines))
+PY
   done
 }
 
@@ -242,6 +306,20 @@ cmd_summary() { load
   local a=()
   for s in $SUTS; do [[ -d "$SESSION/sweep/$s" ]] && a+=("$s=$SESSION/sweep/$s/r*"); done
   (( ${#a[@]} )) && "$H/summarize.py" "${a[@]}"
+  local f first=1 r
+  for s in $SUTS; do for f in "$SESSION/sweep/$s"/r*/result.env; do
+    [[ -f $f ]] || continue
+    ((first)) && { echo; echo "| SUT | run | us/call | JIT compiled in the run | GC cycles begun in the run |"; echo "|---|---|---|---|---|"; first=0; }
+    r=${f%/result.env}
+    echo "| $s | ${r##*/} | $(sed -n 's/^sut_us_per_call=//p' "$f") | $(sed -n 's/^jit_compiled=//p' "$f") | $(sed -n 's/^gc_list=//p' "$f") |"
+  done; done
+  first=1
+  for s in $SUTS; do for f in "$SESSION/sweep/$s"/span-r*.env; do
+    [[ -f $f ]] || continue
+    ((first)) && { echo; echo "| SUT | cps | span s | calls | CPU s | us/call over the span | GC cycles (majors) |"; echo "|---|---|---|---|---|---|---|"; first=0; }
+    # shellcheck disable=SC1090
+    ( source "$f"; r=${f##*/span-r}; echo "| $s | ${r%.env} | $span_s | $span_calls | $span_cpu_s | $span_us_per_call | ${span_gc_cycles:--} (${span_gc_major:--}) |" )
+  done; done
   a=()
   for s in $SUTS; do [[ -d "$SESSION/latency/$s" ]] && a+=("$s=$SESSION/latency/$s/r*"); done
   (( ${#a[@]} )) && COLS="fail_pct lat_n lat_e2e_med_us lat_e2e_p99_us lat_uas_med_us lat_uas_p99_us lat_added_med_us lat_added_p99_us lat_added_max_us sut_us_per_call other_cpu_pct" \
