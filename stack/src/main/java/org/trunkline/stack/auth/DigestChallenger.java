@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.trunkline.sip.HeaderName;
 import org.trunkline.sip.SipMessage;
 
 /**
@@ -131,16 +132,23 @@ public final class DigestChallenger {
    */
   public AuthResult verify(SipMessage request, ChallengeKind kind) {
     String method = request.method().name();
+    HeaderName name = kind.credentialsHeader();
     AuthResult.Malformed unparsable = null;
-    for (String value : request.headers(kind.credentialsHeader())) {
-      AuthParse parse = AuthHeaderParser.parse(value);
-      if (parse instanceof AuthParse.Malformed m) {
-        unparsable = new AuthResult.Malformed(config.realm(), m.toString());
-        continue;
+    // one value per line (credentials are not split at commas, §7.3.1): the usual one is read from
+    // the message's bytes, any other is parsed from its String
+    for (int i = request.indexOf(name); i >= 0; i = request.indexOf(name, i + 1)) {
+      DigestCredentials c =
+          DigestCredentials.read(request.array(), request.rawValueStart(i), request.rawValueEnd(i));
+      if (c == null) {
+        AuthParse parse = AuthHeaderParser.parse(request.headerValue(i));
+        if (parse instanceof AuthParse.Malformed m) {
+          unparsable = new AuthResult.Malformed(config.realm(), m.toString());
+          continue;
+        }
+        c = DigestCredentials.of(((AuthParse.Parsed) parse).header());
       }
-      AuthHeader h = ((AuthParse.Parsed) parse).header();
-      if (h.isDigest() && config.realm().equals(h.param("realm"))) {
-        return verify(method, h);
+      if (c.digest && config.realm().equals(c.realm)) {
+        return verify(method, c);
       }
     }
     // an unparsable header may have been meant for us; say so rather than "missing"
@@ -153,28 +161,28 @@ public final class DigestChallenger {
     if (parse instanceof AuthParse.Malformed m) {
       return new AuthResult.Malformed(config.realm(), m.toString());
     }
-    return verify(method, ((AuthParse.Parsed) parse).header());
+    return verify(method, DigestCredentials.of(((AuthParse.Parsed) parse).header()));
   }
 
-  private AuthResult verify(String method, AuthHeader h) {
+  private AuthResult verify(String method, DigestCredentials h) {
     String realm = config.realm();
-    if (!h.isDigest()) {
-      return new AuthResult.Malformed(realm, "unsupported auth-scheme " + h.scheme());
+    if (!h.digest) {
+      return new AuthResult.Malformed(realm, "unsupported auth-scheme " + h.scheme);
     }
-    if (!realm.equals(h.param("realm"))) {
-      return new AuthResult.Malformed(realm, "credentials are for realm " + h.param("realm"));
+    if (!realm.equals(h.realm)) {
+      return new AuthResult.Malformed(realm, "credentials are for realm " + h.realm);
     }
-    String username = h.param("username");
-    String nonce = h.param("nonce");
-    String uri = h.param("uri");
-    String response = h.param("response");
+    String username = h.username;
+    String nonce = h.nonce;
+    String uri = h.uri;
+    String response = h.response;
     if (username == null || nonce == null || uri == null || response == null) {
       return new AuthResult.Malformed(realm, "username, nonce, uri and response are required");
     }
-    if ("true".equalsIgnoreCase(h.param("userhash"))) {
+    if ("true".equalsIgnoreCase(h.userhash)) {
       return new AuthResult.Malformed(realm, "userhash is not supported (not offered)");
     }
-    String algName = h.param("algorithm");
+    String algName = h.algorithm;
     // RFC 7616 §3.4: no algorithm parameter means MD5
     DigestAlgorithm alg =
         algName == null ? DigestAlgorithm.MD5 : DigestAlgorithm.fromToken(algName);
@@ -182,9 +190,9 @@ public final class DigestChallenger {
       return new AuthResult.Malformed(
           realm, "algorithm " + (algName == null ? "MD5 (default)" : algName) + " not offered");
     }
-    String qop = h.param("qop");
-    String nc = h.param("nc");
-    String cnonce = h.param("cnonce");
+    String qop = h.qop;
+    String nc = h.nc;
+    String cnonce = h.cnonce;
     long count = 0;
     if (qop != null) {
       if (!qop.toLowerCase(Locale.ROOT).equals("auth")) {
@@ -227,7 +235,7 @@ public final class DigestChallenger {
       return new AuthResult.Stale(realm, username, "nonce not issued by us");
     }
     // checked only now: after a secret change both nonce and opaque differ, which is stale
-    String theirOpaque = h.param("opaque");
+    String theirOpaque = h.opaque;
     if (theirOpaque != null && !theirOpaque.equals(opaque)) {
       return new AuthResult.Malformed(realm, "opaque does not match");
     }

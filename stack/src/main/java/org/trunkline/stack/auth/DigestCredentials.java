@@ -1,0 +1,201 @@
+package org.trunkline.stack.auth;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The parameters of one Digest credentials value that {@link DigestChallenger} checks (RFC 7616
+ * §3.4), taken from a parsed {@link AuthHeader} ({@link #of}) or read straight from a message's
+ * bytes ({@link #read}) without the value's String, a list or an {@link AuthParam} per parameter.
+ * Not shared: made per check and read by the thread that made it.
+ */
+final class DigestCredentials {
+  /** The names {@link #read} takes, RFC 7616 §3.3-§3.4, in the order of the fields below. */
+  private static final String[] NAMES = {
+    "realm",
+    "username",
+    "nonce",
+    "uri",
+    "response",
+    "userhash",
+    "algorithm",
+    "qop",
+    "nc",
+    "cnonce",
+    "opaque",
+    "stale",
+    "domain",
+    "charset"
+  };
+
+  /** Whether the scheme is Digest; {@link #scheme} as written, for the message when it is not. */
+  boolean digest;
+
+  String scheme;
+  String realm;
+  String username;
+  String nonce;
+  String uri;
+  String response;
+  String userhash;
+  String algorithm;
+  String qop;
+  String nc;
+  String cnonce;
+  String opaque;
+
+  private DigestCredentials() {}
+
+  /** The parameters of a parsed header (any scheme). */
+  static DigestCredentials of(AuthHeader h) {
+    DigestCredentials c = new DigestCredentials();
+    c.digest = h.isDigest();
+    c.scheme = h.scheme();
+    for (int k = 0; k < NAMES.length; k++) {
+      c.set(k, h.param(NAMES[k]));
+    }
+    return c;
+  }
+
+  /**
+   * The credentials in {@code b[s, e)} (a header value, LWS around it stepped over) when they are a
+   * Digest parameter list of the plain kind every client sends: printable ASCII or tab, each name
+   * one of RFC 7616's at most once, each value a token or a quoted-string without a quoted-pair,
+   * one comma between two parameters. Anything else gives null, and the caller parses the value's
+   * String with {@link AuthHeaderParser}, which takes what this leaves (escapes, folds, other
+   * parameters, empty list elements, other schemes) or says what is wrong. Where this gives
+   * credentials, they are what {@code AuthHeaderParser.parse} makes of the same text.
+   */
+  static DigestCredentials read(byte[] b, int s, int e) {
+    if (e - s > AuthHeaderParser.MAX_LENGTH) {
+      return null;
+    }
+    for (int p = s; p < e; p++) {
+      if ((b[p] < 0x20 && b[p] != '\t') || b[p] == 0x7f) {
+        return null; // a byte above 0x7f is negative; CR and LF (folds) are below 0x20
+      }
+    }
+    int p = tokenEnd(b, s, e);
+    if (p - s != 6 || !matches(b, s, "digest") || p == e || !space(b[p])) {
+      return null;
+    }
+    p = skipSpace(b, p, e);
+    if (p == e) {
+      return null; // no parameters: not ours to judge here
+    }
+    DigestCredentials c = new DigestCredentials();
+    c.digest = true;
+    c.scheme = ascii(b, s, s + 6);
+    int seen = 0;
+    while (true) {
+      int nameAt = p;
+      p = tokenEnd(b, p, e);
+      int k = known(b, nameAt, p);
+      if (k < 0 || (seen & 1 << k) != 0) {
+        return null; // another parameter, or a duplicate (which the parser refuses)
+      }
+      seen |= 1 << k;
+      p = skipSpace(b, p, e);
+      if (p == e || b[p] != '=') {
+        return null;
+      }
+      p = skipSpace(b, p + 1, e);
+      String value;
+      if (p < e && b[p] == '"') {
+        int q = p + 1;
+        while (q < e && b[q] != '"') {
+          if (b[q] == '\\') {
+            return null;
+          }
+          q++;
+        }
+        if (q == e) {
+          return null;
+        }
+        value = ascii(b, p + 1, q);
+        p = q + 1;
+      } else {
+        int q = tokenEnd(b, p, e);
+        if (q == p) {
+          return null;
+        }
+        value = ascii(b, p, q);
+        p = q;
+      }
+      c.set(k, value);
+      p = skipSpace(b, p, e);
+      if (p == e) {
+        return c;
+      }
+      if (b[p] != ',') {
+        return null;
+      }
+      p = skipSpace(b, p + 1, e);
+      if (p == e || b[p] == ',') {
+        return null; // an empty list element
+      }
+    }
+  }
+
+  private void set(int k, String v) {
+    switch (k) {
+      case 0 -> realm = v;
+      case 1 -> username = v;
+      case 2 -> nonce = v;
+      case 3 -> uri = v;
+      case 4 -> response = v;
+      case 5 -> userhash = v;
+      case 6 -> algorithm = v;
+      case 7 -> qop = v;
+      case 8 -> nc = v;
+      case 9 -> cnonce = v;
+      case 10 -> opaque = v;
+      default -> {} // stale, domain, charset: taken, not checked
+    }
+  }
+
+  /** The index in {@link #NAMES} of the name {@code b[a, z)} in any case, or -1. */
+  private static int known(byte[] b, int a, int z) {
+    for (int k = 0; k < NAMES.length; k++) {
+      if (NAMES[k].length() == z - a && matches(b, a, NAMES[k])) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether {@code b} at {@code a} holds {@code lower} (lower-case ASCII) in any case. */
+  private static boolean matches(byte[] b, int a, String lower) {
+    for (int i = 0; i < lower.length(); i++) {
+      int c = b[a + i];
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != lower.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int tokenEnd(byte[] b, int p, int e) {
+    while (p < e && AuthHeaderParser.isTokenChar((char) b[p])) {
+      p++;
+    }
+    return p;
+  }
+
+  private static int skipSpace(byte[] b, int p, int e) {
+    while (p < e && space(b[p])) {
+      p++;
+    }
+    return p;
+  }
+
+  private static boolean space(byte c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static String ascii(byte[] b, int a, int z) {
+    return new String(b, a, z - a, StandardCharsets.ISO_8859_1);
+  }
+}
