@@ -147,7 +147,7 @@ public final class DigestChallenger {
         }
         c = DigestCredentials.of(((AuthParse.Parsed) parse).header());
       }
-      if (c.digest && config.realm().equals(c.realm)) {
+      if (c.digest && c.realm != null && config.realm().contentEquals(c.realm)) {
         return verify(method, c);
       }
     }
@@ -169,33 +169,33 @@ public final class DigestChallenger {
     if (!h.digest) {
       return new AuthResult.Malformed(realm, "unsupported auth-scheme " + h.scheme);
     }
-    if (!realm.equals(h.realm)) {
+    if (h.realm == null || !realm.contentEquals(h.realm)) {
       return new AuthResult.Malformed(realm, "credentials are for realm " + h.realm);
     }
-    String username = h.username;
-    String nonce = h.nonce;
-    String uri = h.uri;
-    String response = h.response;
-    if (username == null || nonce == null || uri == null || response == null) {
+    CharSequence nonce = h.nonce;
+    CharSequence uri = h.uri;
+    CharSequence response = h.response;
+    if (h.username == null || nonce == null || uri == null || response == null) {
       return new AuthResult.Malformed(realm, "username, nonce, uri and response are required");
     }
-    if ("true".equalsIgnoreCase(h.userhash)) {
+    if (h.userhash instanceof String u
+        ? "true".equalsIgnoreCase(u)
+        : DigestCredentials.is(h.userhash, "true")) {
       return new AuthResult.Malformed(realm, "userhash is not supported (not offered)");
     }
-    String algName = h.algorithm;
+    CharSequence algName = h.algorithm;
     // RFC 7616 §3.4: no algorithm parameter means MD5
-    DigestAlgorithm alg =
-        algName == null ? DigestAlgorithm.MD5 : DigestAlgorithm.fromToken(algName);
+    DigestAlgorithm alg = algName == null ? DigestAlgorithm.MD5 : algorithm(algName);
     if (alg == null || !config.algorithms().contains(alg)) {
       return new AuthResult.Malformed(
           realm, "algorithm " + (algName == null ? "MD5 (default)" : algName) + " not offered");
     }
-    String qop = h.qop;
-    String nc = h.nc;
-    String cnonce = h.cnonce;
+    CharSequence qop = h.qop;
+    CharSequence nc = h.nc;
+    CharSequence cnonce = h.cnonce;
     long count = 0;
     if (qop != null) {
-      if (!qop.toLowerCase(Locale.ROOT).equals("auth")) {
+      if (!DigestCredentials.is(qop, "auth")) {
         return new AuthResult.Malformed(realm, "qop " + qop + " not offered");
       }
       count = parseNc(nc);
@@ -205,6 +205,8 @@ public final class DigestChallenger {
     } else if (config.requireQop()) {
       return new AuthResult.Malformed(realm, "qop missing (RFC 2069 answers are refused)");
     }
+    // the one String of the check: the user's name is looked up and reported
+    String username = h.username.toString();
     UserSecret secret = users.find(realm, username).orElse(null);
     byte[] ha1 = secret == null ? null : secret.ha1Hex(alg, username, realm);
     // an unknown user costs the same hashing as a known one (whose HA1 is kept by its secret), so
@@ -235,8 +237,8 @@ public final class DigestChallenger {
       return new AuthResult.Stale(realm, username, "nonce not issued by us");
     }
     // checked only now: after a secret change both nonce and opaque differ, which is stale
-    String theirOpaque = h.opaque;
-    if (theirOpaque != null && !theirOpaque.equals(opaque)) {
+    CharSequence theirOpaque = h.opaque;
+    if (theirOpaque != null && !opaque.contentEquals(theirOpaque)) {
       return new AuthResult.Malformed(realm, "opaque does not match");
     }
     if (now - issued > lifetimeMillis || issued - now > lifetimeMillis) {
@@ -245,7 +247,7 @@ public final class DigestChallenger {
     if (qop != null) {
       switch (counts.check(NonceCodec.sequence(nonce), issued, count, now - lifetimeMillis)) {
         case REPLAY:
-          return new AuthResult.Replay(realm, username, nc);
+          return new AuthResult.Replay(realm, username, DigestCredentials.text(nc));
         case FORGOTTEN:
           return new AuthResult.Stale(realm, username, "nonce evicted from the replay window");
         case FRESH:
@@ -255,8 +257,24 @@ public final class DigestChallenger {
     return new AuthResult.Ok(realm, username, alg);
   }
 
+  /**
+   * The algorithm an {@code algorithm} parameter names, as {@link DigestAlgorithm#fromToken} finds
+   * it; a view of ASCII bytes without making its String.
+   */
+  private static DigestAlgorithm algorithm(CharSequence name) {
+    if (name instanceof String s) {
+      return DigestAlgorithm.fromToken(s);
+    }
+    for (DigestAlgorithm a : DigestAlgorithm.values()) {
+      if (DigestCredentials.is(name, a.token().toLowerCase(Locale.ROOT))) {
+        return a;
+      }
+    }
+    return null;
+  }
+
   /** The nc-value (RFC 7616 §3.4: 8LHEX; upper case accepted), or -1. */
-  private static long parseNc(String nc) {
+  private static long parseNc(CharSequence nc) {
     if (nc == null || nc.length() != 8) {
       return -1;
     }

@@ -1,11 +1,15 @@
 package org.trunkline.stack.auth;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The parameters of one Digest credentials value that {@link DigestChallenger} checks (RFC 7616
  * §3.4), taken from a parsed {@link AuthHeader} ({@link #of}) or read straight from a message's
- * bytes ({@link #read}) without the value's String, a list or an {@link AuthParam} per parameter.
+ * bytes ({@link #read}) without the value's String, a list or an {@link AuthParam} per parameter:
+ * there each value is an {@link Ascii} view of the message's bytes, not a String of its own. A
+ * value is a String or such a view; compare it with {@code contentEquals}, never {@code equals}.
  * Not shared: made per check and read by the thread that made it.
  */
 final class DigestCredentials {
@@ -31,17 +35,17 @@ final class DigestCredentials {
   boolean digest;
 
   String scheme;
-  String realm;
-  String username;
-  String nonce;
-  String uri;
-  String response;
-  String userhash;
-  String algorithm;
-  String qop;
-  String nc;
-  String cnonce;
-  String opaque;
+  CharSequence realm;
+  CharSequence username;
+  CharSequence nonce;
+  CharSequence uri;
+  CharSequence response;
+  CharSequence userhash;
+  CharSequence algorithm;
+  CharSequence qop;
+  CharSequence nc;
+  CharSequence cnonce;
+  CharSequence opaque;
 
   private DigestCredentials() {}
 
@@ -84,7 +88,7 @@ final class DigestCredentials {
     }
     DigestCredentials c = new DigestCredentials();
     c.digest = true;
-    c.scheme = ascii(b, s, s + 6);
+    c.scheme = new String(b, s, 6, StandardCharsets.ISO_8859_1);
     int seen = 0;
     while (true) {
       int nameAt = p;
@@ -99,7 +103,7 @@ final class DigestCredentials {
         return null;
       }
       p = skipSpace(b, p + 1, e);
-      String value;
+      CharSequence value;
       if (p < e && b[p] == '"') {
         int q = p + 1;
         while (q < e && b[q] != '"') {
@@ -111,14 +115,14 @@ final class DigestCredentials {
         if (q == e) {
           return null;
         }
-        value = ascii(b, p + 1, q);
+        value = new Ascii(b, p + 1, q);
         p = q + 1;
       } else {
         int q = tokenEnd(b, p, e);
         if (q == p) {
           return null;
         }
-        value = ascii(b, p, q);
+        value = new Ascii(b, p, q);
         p = q;
       }
       c.set(k, value);
@@ -136,7 +140,7 @@ final class DigestCredentials {
     }
   }
 
-  private void set(int k, String v) {
+  private void set(int k, CharSequence v) {
     switch (k) {
       case 0 -> realm = v;
       case 1 -> username = v;
@@ -195,7 +199,69 @@ final class DigestCredentials {
     return c == ' ' || c == '\t';
   }
 
-  private static String ascii(byte[] b, int a, int z) {
-    return new String(b, a, z - a, StandardCharsets.ISO_8859_1);
+  /**
+   * Whether {@code v} is {@code lower} (lower-case ASCII) in any case: a String as {@code
+   * v.toLowerCase(Locale.ROOT).equals(lower)} judges it, a view of ASCII bytes byte by byte (the
+   * same answer for ASCII). False for null.
+   */
+  static boolean is(CharSequence v, String lower) {
+    if (v instanceof String str) {
+      return str.toLowerCase(Locale.ROOT).equals(lower);
+    }
+    if (v == null || v.length() != lower.length()) {
+      return false;
+    }
+    for (int i = 0; i < lower.length(); i++) {
+      char c = v.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != lower.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The value as a String (null stays null). */
+  static String text(CharSequence v) {
+    return v == null ? null : v.toString();
+  }
+
+  /**
+   * A value read from a message: its bytes {@code b[a, z)}, ASCII (checked by {@link #read}), as
+   * chars. 24 bytes where a String of its own would be 40 more than its length. Used for the time
+   * of one check only: the message's buffer is not kept by anything that outlives it.
+   */
+  static final class Ascii implements CharSequence {
+    private final byte[] b;
+    private final int a;
+    private final int z;
+
+    Ascii(byte[] b, int a, int z) {
+      this.b = b;
+      this.a = a;
+      this.z = z;
+    }
+
+    @Override
+    public int length() {
+      return z - a;
+    }
+
+    @Override
+    public char charAt(int i) {
+      return (char) b[a + Objects.checkIndex(i, z - a)];
+    }
+
+    @Override
+    public CharSequence subSequence(int from, int to) {
+      return toString().substring(from, to);
+    }
+
+    @Override
+    public String toString() {
+      return new String(b, a, z - a, StandardCharsets.ISO_8859_1);
+    }
   }
 }

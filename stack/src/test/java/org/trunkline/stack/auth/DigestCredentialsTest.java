@@ -61,8 +61,8 @@ class DigestCredentialsTest {
     List<Object> out = new ArrayList<>();
     out.add(c.digest);
     out.add(c.scheme);
-    for (String v :
-        new String[] {
+    for (CharSequence v :
+        new CharSequence[] {
           c.realm,
           c.username,
           c.nonce,
@@ -75,7 +75,7 @@ class DigestCredentialsTest {
           c.cnonce,
           c.opaque
         }) {
-      out.add(v);
+      out.add(v == null ? null : v.toString());
     }
     return out;
   }
@@ -195,6 +195,22 @@ class DigestCredentialsTest {
       })
   void anythingElseIsLeftToTheParser(String value) {
     assertThat(read(value)).isNull();
+  }
+
+  @Test
+  void aValueReadIsAViewOfItsBytesComparedAsTheStringWouldBe() {
+    DigestCredentials c = read("Digest qop=AuTh, algorithm=sha-256, realm=\"r\"");
+    assertThat(c.qop).isNotInstanceOf(String.class);
+    assertThat(c.qop.toString()).isEqualTo("AuTh");
+    assertThat(c.qop.length()).isEqualTo(4);
+    assertThat(c.qop.subSequence(1, 3).toString()).isEqualTo("uT");
+    assertThat(DigestCredentials.is(c.qop, "auth")).isTrue();
+    assertThat(DigestCredentials.is(c.algorithm, "sha-256")).isTrue();
+    assertThat(DigestCredentials.is(c.algorithm, "sha-25")).isFalse();
+    assertThat(DigestCredentials.is(null, "auth")).isFalse();
+    assertThat("r".contentEquals(c.realm)).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.qop.charAt(4))
+        .isInstanceOf(IndexOutOfBoundsException.class);
   }
 
   /** The challenger answers the same through the bytes as through the String. */
