@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.trunkline.sip.HeaderName;
 import org.trunkline.sip.SipMessage;
@@ -266,7 +265,7 @@ public final class DigestChallenger {
       return DigestAlgorithm.fromToken(s);
     }
     for (DigestAlgorithm a : DigestAlgorithm.values()) {
-      if (DigestCredentials.is(name, a.token().toLowerCase(Locale.ROOT))) {
+      if (DigestCredentials.isIgnoreCase(name, a.token())) {
         return a;
       }
     }

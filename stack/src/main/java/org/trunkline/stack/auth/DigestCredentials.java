@@ -34,7 +34,7 @@ final class DigestCredentials {
   /** Whether the scheme is Digest; {@link #scheme} as written, for the message when it is not. */
   boolean digest;
 
-  String scheme;
+  CharSequence scheme;
   CharSequence realm;
   CharSequence username;
   CharSequence nonce;
@@ -88,7 +88,7 @@ final class DigestCredentials {
     }
     DigestCredentials c = new DigestCredentials();
     c.digest = true;
-    c.scheme = new String(b, s, 6, StandardCharsets.ISO_8859_1);
+    c.scheme = new Ascii(b, s, s + 6); // read only for a scheme that is not Digest
     int seen = 0;
     while (true) {
       int nameAt = p;
@@ -217,6 +217,27 @@ final class DigestCredentials {
         c += 'a' - 'A';
       }
       if (c != lower.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the view of ASCII bytes {@code v} is the ASCII {@code token} in any case. */
+  static boolean isIgnoreCase(CharSequence v, String token) {
+    if (v.length() != token.length()) {
+      return false;
+    }
+    for (int i = 0; i < token.length(); i++) {
+      char c = v.charAt(i);
+      char t = token.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (t >= 'A' && t <= 'Z') {
+        t += 'a' - 'A';
+      }
+      if (c != t) {
         return false;
       }
     }

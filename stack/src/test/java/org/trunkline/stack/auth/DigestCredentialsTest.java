@@ -60,7 +60,7 @@ class DigestCredentialsTest {
   private static List<Object> fields(DigestCredentials c) {
     List<Object> out = new ArrayList<>();
     out.add(c.digest);
-    out.add(c.scheme);
+    out.add(DigestCredentials.text(c.scheme));
     for (CharSequence v :
         new CharSequence[] {
           c.realm,
@@ -207,6 +207,9 @@ class DigestCredentialsTest {
     assertThat(DigestCredentials.is(c.qop, "auth")).isTrue();
     assertThat(DigestCredentials.is(c.algorithm, "sha-256")).isTrue();
     assertThat(DigestCredentials.is(c.algorithm, "sha-25")).isFalse();
+    assertThat(DigestCredentials.isIgnoreCase(c.algorithm, "SHA-256")).isTrue();
+    assertThat(DigestCredentials.isIgnoreCase(c.algorithm, "SHA-512")).isFalse();
+    assertThat(DigestCredentials.isIgnoreCase(c.algorithm, "SHA_256")).isFalse();
     assertThat(DigestCredentials.is(null, "auth")).isFalse();
     assertThat("r".contentEquals(c.realm)).isTrue();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.qop.charAt(4))
@@ -255,9 +258,10 @@ class DigestCredentialsTest {
   private static String mutate(Random r, String value) {
     StringBuilder b = new StringBuilder(value);
     int at = r.nextInt(b.length());
-    switch (r.nextInt(4)) {
+    switch (r.nextInt(5)) {
       case 0 -> b.insert(at, " ");
       case 1 -> b.setCharAt(at, Character.toUpperCase(b.charAt(at)));
+      case 3 -> b.setCharAt(at, Character.toLowerCase(b.charAt(at)));
       case 2 -> b.insert(at, ",");
       default -> b.deleteCharAt(at);
     }
