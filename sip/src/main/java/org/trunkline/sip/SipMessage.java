@@ -226,6 +226,26 @@ public final class SipMessage {
     return value(checkIndex(i));
   }
 
+  /**
+   * Where the value of header line {@code i} starts in {@link #array()}: after the colon and the
+   * LWS after it. With {@link #rawValueEnd} the bounds of the value's bytes as they came, for a
+   * writer that copies a value without making a String: {@link #headerValue} is these bytes decoded
+   * as UTF-8 with each fold (CRLF and the whitespace around it) replaced by one space, so where
+   * they are ASCII without CR or LF they are exactly the UTF-8 bytes of {@code headerValue(i)}. Any
+   * thread.
+   */
+  public int rawValueStart(int i) {
+    return valueStart(checkIndex(i));
+  }
+
+  /**
+   * Where the value of header line {@code i} ends in {@link #array()} (exclusive): before the
+   * whitespace and the CRLF that end its line. See {@link #rawValueStart}.
+   */
+  public int rawValueEnd(int i) {
+    return valueEnd(checkIndex(i));
+  }
+
   /** The 1-based message line header {@code i} starts on. */
   public int headerLine(int i) {
     int lineStart = hdr[checkIndex(i) * STRIDE + LINE_START];

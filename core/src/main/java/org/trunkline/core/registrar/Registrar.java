@@ -208,7 +208,7 @@ public final class Registrar {
               source.listenPoint(),
               m.callId(),
               m.cseqNumber(),
-              userAgent(m.header(HeaderName.USER_AGENT)),
+              userAgent(m, old),
               old == null ? now : old.registeredAt());
       if (old != null) {
         list.set(list.indexOf(old), b);
@@ -251,6 +251,38 @@ public final class Registrar {
     }
     headers[list.size()] = dateLine();
     return new Reply(200, "OK", Arrays.asList(headers));
+  }
+
+  /**
+   * The User-Agent of {@code m} to keep: the binding's own when the line's bytes are its text (a
+   * refresh from the same device: no String made), else {@link #userAgent(String)} of the value.
+   */
+  private String userAgent(SipMessage m, Binding old) {
+    int i = m.indexOf(HeaderName.USER_AGENT);
+    if (i >= 0 && old != null && sameText(m, i, old.userAgent())) {
+      return old.userAgent();
+    }
+    return userAgent(i < 0 ? null : m.headerValue(i));
+  }
+
+  /**
+   * Whether the value of {@code m}'s line {@code i} is {@code text}, judged on bytes that are their
+   * own text (printable ASCII or tab: no fold, nothing to decode); false for any other.
+   */
+  private static boolean sameText(SipMessage m, int i, String text) {
+    byte[] b = m.array();
+    int s = m.rawValueStart(i);
+    int e = m.rawValueEnd(i);
+    if (e - s != text.length()) {
+      return false;
+    }
+    for (int p = s; p < e; p++) {
+      byte c = b[p];
+      if ((c < 0x20 && c != '\t') || c == 0x7f || c != text.charAt(p - s)) {
+        return false; // a byte above 0x7f is negative: below 0x20
+      }
+    }
+    return true;
   }
 
   /** The one kept String equal to {@code ua} (see {@link #userAgents}). */
@@ -457,8 +489,25 @@ public final class Registrar {
 
   /** The Expires header's value, or -1 when absent or not a number. */
   private static int expiresHeader(SipMessage m) {
-    String v = m.header(HeaderName.EXPIRES);
-    return v == null ? -1 : seconds(v.strip());
+    int i = m.indexOf(HeaderName.EXPIRES);
+    if (i < 0) {
+      return -1;
+    }
+    // the usual value, up to 18 digits, read from the bytes; anything else from its String
+    byte[] b = m.array();
+    int s = m.rawValueStart(i);
+    int e = m.rawValueEnd(i);
+    long n = 0;
+    for (int p = s; p < e && e - s <= 18; p++) {
+      if (b[p] < '0' || b[p] > '9') {
+        break;
+      }
+      n = n * 10 + (b[p] - '0');
+      if (p == e - 1) {
+        return (int) Math.min(n, Integer.MAX_VALUE);
+      }
+    }
+    return seconds(m.headerValue(i).strip());
   }
 
   private static int expiresOf(NameAddress c, int headerExpires) {

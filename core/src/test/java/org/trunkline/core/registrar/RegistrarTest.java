@@ -126,6 +126,44 @@ class RegistrarTest {
   }
 
   @Test
+  void aRefreshFromTheSameDeviceKeepsItsUserAgentAndAChangedOneIsTaken() {
+    register("Contact: <sip:acme@10.0.0.5:5070>", "User-Agent: " + new String("PBX 1.0"));
+    String first = registrar.bindings("acme").get(0).userAgent();
+    register("Contact: <sip:acme@10.0.0.5:5070>", "User-Agent:  PBX 1.0 ");
+    assertThat(registrar.bindings("acme").get(0).userAgent()).isSameAs(first);
+    register("Contact: <sip:acme@10.0.0.5:5070>", "User-Agent: PBX 1.01");
+    assertThat(registrar.bindings("acme").get(0).userAgent()).isEqualTo("PBX 1.01");
+    register("Contact: <sip:acme@10.0.0.5:5070>", "User-Agent: PBX \u00e9");
+    assertThat(registrar.bindings("acme").get(0).userAgent()).isEqualTo("PBX \u00e9");
+    register("Contact: <sip:acme@10.0.0.5:5070>", "User-Agent: PBX\r\n \u00e9");
+    assertThat(registrar.bindings("acme").get(0).userAgent()).isEqualTo("PBX \u00e9");
+    register("Contact: <sip:acme@10.0.0.5:5070>");
+    assertThat(registrar.bindings("acme").get(0).userAgent()).isEmpty();
+  }
+
+  @Test
+  void theExpiresHeaderIsReadAsItsTextWouldBe() {
+    String[][] cases = {
+      {"300", "300"},
+      {"  450  ", "450"},
+      {"0120", "120"},
+      {"+300", "300"},
+      {"abc", "3600"},
+      {"12a", "3600"},
+      {"", "3600"},
+      {"99999999999999999999", "3600"},
+      {"123456789012345678", "3600"},
+      {"1234567890123", "3600"},
+      {"61\r\n ", "61"},
+    };
+    for (String[] c : cases) {
+      Registrar.Reply r = register("Contact: <sip:acme@10.0.0.5>", "Expires:" + c[0]);
+      assertThat(r.headers()).as(c[0]).contains("Contact: <sip:acme@10.0.0.5>;expires=" + c[1]);
+    }
+    assertThat(register("Contact: <sip:acme@10.0.0.5>", "Expires: 059").status()).isEqualTo(423);
+  }
+
+  @Test
   void expiresWhenItsTimeIsUp() {
     register("Contact: <sip:acme@10.0.0.5:5070>;expires=120");
 

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import org.trunkline.sip.HeaderName;
 import org.trunkline.sip.SipMessage;
 
 /**
@@ -131,16 +131,23 @@ public final class DigestChallenger {
    */
   public AuthResult verify(SipMessage request, ChallengeKind kind) {
     String method = request.method().name();
+    HeaderName name = kind.credentialsHeader();
     AuthResult.Malformed unparsable = null;
-    for (String value : request.headers(kind.credentialsHeader())) {
-      AuthParse parse = AuthHeaderParser.parse(value);
-      if (parse instanceof AuthParse.Malformed m) {
-        unparsable = new AuthResult.Malformed(config.realm(), m.toString());
-        continue;
+    // one value per line (credentials are not split at commas, §7.3.1): the usual one is read from
+    // the message's bytes, any other is parsed from its String
+    for (int i = request.indexOf(name); i >= 0; i = request.indexOf(name, i + 1)) {
+      DigestCredentials c =
+          DigestCredentials.read(request.array(), request.rawValueStart(i), request.rawValueEnd(i));
+      if (c == null) {
+        AuthParse parse = AuthHeaderParser.parse(request.headerValue(i));
+        if (parse instanceof AuthParse.Malformed m) {
+          unparsable = new AuthResult.Malformed(config.realm(), m.toString());
+          continue;
+        }
+        c = DigestCredentials.of(((AuthParse.Parsed) parse).header());
       }
-      AuthHeader h = ((AuthParse.Parsed) parse).header();
-      if (h.isDigest() && config.realm().equals(h.param("realm"))) {
-        return verify(method, h);
+      if (c.digest && c.realm != null && config.realm().contentEquals(c.realm)) {
+        return verify(method, c);
       }
     }
     // an unparsable header may have been meant for us; say so rather than "missing"
@@ -153,41 +160,41 @@ public final class DigestChallenger {
     if (parse instanceof AuthParse.Malformed m) {
       return new AuthResult.Malformed(config.realm(), m.toString());
     }
-    return verify(method, ((AuthParse.Parsed) parse).header());
+    return verify(method, DigestCredentials.of(((AuthParse.Parsed) parse).header()));
   }
 
-  private AuthResult verify(String method, AuthHeader h) {
+  private AuthResult verify(String method, DigestCredentials h) {
     String realm = config.realm();
-    if (!h.isDigest()) {
-      return new AuthResult.Malformed(realm, "unsupported auth-scheme " + h.scheme());
+    if (!h.digest) {
+      return new AuthResult.Malformed(realm, "unsupported auth-scheme " + h.scheme);
     }
-    if (!realm.equals(h.param("realm"))) {
-      return new AuthResult.Malformed(realm, "credentials are for realm " + h.param("realm"));
+    if (h.realm == null || !realm.contentEquals(h.realm)) {
+      return new AuthResult.Malformed(realm, "credentials are for realm " + h.realm);
     }
-    String username = h.param("username");
-    String nonce = h.param("nonce");
-    String uri = h.param("uri");
-    String response = h.param("response");
-    if (username == null || nonce == null || uri == null || response == null) {
+    CharSequence nonce = h.nonce;
+    CharSequence uri = h.uri;
+    CharSequence response = h.response;
+    if (h.username == null || nonce == null || uri == null || response == null) {
       return new AuthResult.Malformed(realm, "username, nonce, uri and response are required");
     }
-    if ("true".equalsIgnoreCase(h.param("userhash"))) {
+    if (h.userhash instanceof String u
+        ? "true".equalsIgnoreCase(u)
+        : DigestCredentials.is(h.userhash, "true")) {
       return new AuthResult.Malformed(realm, "userhash is not supported (not offered)");
     }
-    String algName = h.param("algorithm");
+    CharSequence algName = h.algorithm;
     // RFC 7616 §3.4: no algorithm parameter means MD5
-    DigestAlgorithm alg =
-        algName == null ? DigestAlgorithm.MD5 : DigestAlgorithm.fromToken(algName);
+    DigestAlgorithm alg = algName == null ? DigestAlgorithm.MD5 : algorithm(algName);
     if (alg == null || !config.algorithms().contains(alg)) {
       return new AuthResult.Malformed(
           realm, "algorithm " + (algName == null ? "MD5 (default)" : algName) + " not offered");
     }
-    String qop = h.param("qop");
-    String nc = h.param("nc");
-    String cnonce = h.param("cnonce");
+    CharSequence qop = h.qop;
+    CharSequence nc = h.nc;
+    CharSequence cnonce = h.cnonce;
     long count = 0;
     if (qop != null) {
-      if (!qop.toLowerCase(Locale.ROOT).equals("auth")) {
+      if (!DigestCredentials.is(qop, "auth")) {
         return new AuthResult.Malformed(realm, "qop " + qop + " not offered");
       }
       count = parseNc(nc);
@@ -197,6 +204,8 @@ public final class DigestChallenger {
     } else if (config.requireQop()) {
       return new AuthResult.Malformed(realm, "qop missing (RFC 2069 answers are refused)");
     }
+    // the one String of the check: the user's name is looked up and reported
+    String username = h.username.toString();
     UserSecret secret = users.find(realm, username).orElse(null);
     byte[] ha1 = secret == null ? null : secret.ha1Hex(alg, username, realm);
     // an unknown user costs the same hashing as a known one (whose HA1 is kept by its secret), so
@@ -227,8 +236,8 @@ public final class DigestChallenger {
       return new AuthResult.Stale(realm, username, "nonce not issued by us");
     }
     // checked only now: after a secret change both nonce and opaque differ, which is stale
-    String theirOpaque = h.param("opaque");
-    if (theirOpaque != null && !theirOpaque.equals(opaque)) {
+    CharSequence theirOpaque = h.opaque;
+    if (theirOpaque != null && !opaque.contentEquals(theirOpaque)) {
       return new AuthResult.Malformed(realm, "opaque does not match");
     }
     if (now - issued > lifetimeMillis || issued - now > lifetimeMillis) {
@@ -237,7 +246,7 @@ public final class DigestChallenger {
     if (qop != null) {
       switch (counts.check(NonceCodec.sequence(nonce), issued, count, now - lifetimeMillis)) {
         case REPLAY:
-          return new AuthResult.Replay(realm, username, nc);
+          return new AuthResult.Replay(realm, username, DigestCredentials.text(nc));
         case FORGOTTEN:
           return new AuthResult.Stale(realm, username, "nonce evicted from the replay window");
         case FRESH:
@@ -247,8 +256,24 @@ public final class DigestChallenger {
     return new AuthResult.Ok(realm, username, alg);
   }
 
+  /**
+   * The algorithm an {@code algorithm} parameter names, as {@link DigestAlgorithm#fromToken} finds
+   * it; a view of ASCII bytes without making its String.
+   */
+  private static DigestAlgorithm algorithm(CharSequence name) {
+    if (name instanceof String s) {
+      return DigestAlgorithm.fromToken(s);
+    }
+    for (DigestAlgorithm a : DigestAlgorithm.values()) {
+      if (DigestCredentials.isIgnoreCase(name, a.token())) {
+        return a;
+      }
+    }
+    return null;
+  }
+
   /** The nc-value (RFC 7616 §3.4: 8LHEX; upper case accepted), or -1. */
-  private static long parseNc(String nc) {
+  private static long parseNc(CharSequence nc) {
     if (nc == null || nc.length() != 8) {
       return -1;
     }

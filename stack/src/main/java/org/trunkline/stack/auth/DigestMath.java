@@ -86,13 +86,13 @@ final class DigestMath {
   static boolean responseMatches(
       DigestAlgorithm alg,
       byte[] ha1Hex,
-      String method,
-      String uri,
-      String nonce,
-      String nc,
-      String cnonce,
-      String qop,
-      String response) {
+      CharSequence method,
+      CharSequence uri,
+      CharSequence nonce,
+      CharSequence nc,
+      CharSequence cnonce,
+      CharSequence qop,
+      CharSequence response) {
     Scratch s = SCRATCH.get();
     int n = responseHexInto(s, alg, ha1Hex, method, uri, nonce, nc, cnonce, qop);
     return hexEquals(s.hex, n, response);
@@ -103,12 +103,12 @@ final class DigestMath {
       Scratch s,
       DigestAlgorithm alg,
       byte[] ha1Hex,
-      String method,
-      String uri,
-      String nonce,
-      String nc,
-      String cnonce,
-      String qop) {
+      CharSequence method,
+      CharSequence uri,
+      CharSequence nonce,
+      CharSequence nc,
+      CharSequence cnonce,
+      CharSequence qop) {
     MessageDigest md = alg.digest();
     update(md, s, method);
     md.update(COLON);
@@ -149,7 +149,7 @@ final class DigestMath {
   }
 
   /** The UTF-8 bytes of {@code text} into {@code md}: ASCII through the scratch, no copy made. */
-  private static void update(MessageDigest md, Scratch s, String text) {
+  private static void update(MessageDigest md, Scratch s, CharSequence text) {
     int n = text.length();
     byte[] b = s.text;
     if (n <= b.length) {
@@ -166,7 +166,7 @@ final class DigestMath {
         return;
       }
     }
-    md.update(text.getBytes(StandardCharsets.UTF_8));
+    md.update(text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -178,7 +178,7 @@ final class DigestMath {
   }
 
   /** {@link #hexEquals(byte[], String)} against {@code expectedHex[0..n)}. */
-  private static boolean hexEquals(byte[] expectedHex, int n, String response) {
+  private static boolean hexEquals(byte[] expectedHex, int n, CharSequence response) {
     int diff = n ^ response.length();
     for (int i = 0; i < n; i++) {
       int c = i < response.length() ? response.charAt(i) : 0;

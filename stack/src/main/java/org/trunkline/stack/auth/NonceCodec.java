@@ -77,7 +77,7 @@ final class NonceCodec {
   }
 
   /** The issue time of a nonce we issued, or {@code -1} if we did not (or it was altered). */
-  long issuedAt(String nonce) {
+  long issuedAt(CharSequence nonce) {
     if (nonce == null || nonce.length() != CHARS) {
       return -1;
     }
@@ -100,7 +100,7 @@ final class NonceCodec {
   }
 
   /** The sequence number of a nonce {@link #issuedAt} accepted. */
-  static long sequence(String nonce) {
+  static long sequence(CharSequence nonce) {
     return decode(nonce, 8) << 56
         | decode(nonce, 12) << 32
         | decode(nonce, 16) << 8
@@ -108,7 +108,7 @@ final class NonceCodec {
   }
 
   /** The 24 bits of four base64url characters from {@code at}, or a negative number. */
-  private static long decode(String text, int at) {
+  private static long decode(CharSequence text, int at) {
     long v = 0;
     for (int i = at; i < at + 4; i++) {
       char ch = text.charAt(i);

@@ -117,6 +117,33 @@ public final class ByteText {
     return this;
   }
 
+  /** The bytes {@code b[from, to)} as they are (text known to be its own UTF-8 bytes). */
+  public ByteText bytes(byte[] b, int from, int to) {
+    int len = to - from;
+    room(len);
+    System.arraycopy(b, from, buf, n, len);
+    n += len;
+    return this;
+  }
+
+  /**
+   * {@code v} as {@link Long#toUnsignedString(long, int) Long.toUnsignedString(v, 36)} writes it.
+   */
+  public ByteText unsignedBase36(long v) {
+    int digits = 1;
+    for (long q = Long.divideUnsigned(v, 36); q != 0; q /= 36) {
+      digits++; // the first quotient is below 2^63 / 18, so signed division goes on from there
+    }
+    room(digits);
+    for (int p = n + digits - 1; p >= n; p--) {
+      int d = (int) Long.remainderUnsigned(v, 36);
+      buf[p] = (byte) (d < 10 ? '0' + d : 'a' + d - 10);
+      v = Long.divideUnsigned(v, 36);
+    }
+    n += digits;
+    return this;
+  }
+
   /** A copy of what was written, of its exact size. */
   public byte[] toArray() {
     return Arrays.copyOf(buf, n);

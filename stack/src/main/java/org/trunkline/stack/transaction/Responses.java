@@ -79,28 +79,33 @@ public final class Responses {
     out.ascii("SIP/2.0 ").number(status).ascii(" ").text(reason).crlf();
     boolean top = true;
     for (int i = req.indexOf(HeaderName.VIA); i >= 0; i = req.indexOf(HeaderName.VIA, i + 1)) {
-      String v = req.headerValue(i);
       out.ascii("Via: ");
       if (top) {
-        topVia(out, req, v, source);
+        topVia(out, req, i, source);
         top = false;
       } else {
-        out.text(v);
+        value(out, req, i);
       }
       out.crlf();
     }
-    line(out, "From: ", req.header(HeaderName.FROM));
-    String to = req.header(HeaderName.TO);
-    if (to != null) {
-      out.ascii("To: ").text(to);
+    line(out, "From: ", req, HeaderName.FROM);
+    int to = req.indexOf(HeaderName.TO);
+    if (to >= 0) {
+      out.ascii("To: ");
+      value(out, req, to);
       // §8.2.6.2: a tag on every response but 100 when the request had none.
       if (req.toTag() == null && status > 100) {
-        out.ascii(";tag=").ascii(toTag != null ? toTag : toTag(req));
+        out.ascii(";tag=");
+        if (toTag != null) {
+          out.ascii(toTag);
+        } else {
+          out.ascii("tl").unsignedBase36(tagHash(req));
+        }
       }
       out.crlf();
     }
-    line(out, "Call-ID: ", req.header(HeaderName.CALL_ID));
-    line(out, "CSeq: ", req.header(HeaderName.CSEQ));
+    line(out, "Call-ID: ", req, HeaderName.CALL_ID);
+    line(out, "CSeq: ", req, HeaderName.CSEQ);
     for (String h : headers) {
       out.text(h).crlf();
     }
@@ -149,6 +154,11 @@ public final class Responses {
     if (req.toTag() != null) {
       return req.toTag();
     }
+    return "tl" + unsignedBase36(tagHash(req));
+  }
+
+  /** The hash {@link #toTag} writes in base 36 for a request without a To tag. */
+  private static long tagHash(SipMessage req) {
     long h = 0xcbf29ce484222325L;
     h = fnv(h, req.callId());
     h = fnv(h, req.fromTag());
@@ -156,8 +166,7 @@ public final class Responses {
     long n = req.cseqNumber();
     // the decimal digits of the CSeq number, as Long.toString writes them, without the String
     h = n >= 0 ? fnvDigits(h, n) : fnvChars(h, Long.toString(n));
-    h = (h ^ '|') * 0x100000001b3L;
-    return "tl" + unsignedBase36(h);
+    return (h ^ '|') * 0x100000001b3L;
   }
 
   /** FNV-1a of {@code s}'s chars (none when null), then the separator. */
@@ -193,6 +202,101 @@ public final class Responses {
     }
     long q = Long.divideUnsigned(h, 36);
     return Long.toString(q, 36) + Character.forDigit((int) (h - q * 36), 36);
+  }
+
+  /**
+   * The top Via line {@code i}, as {@link #topVia(ByteText, SipMessage, String, InetSocketAddress)}
+   * writes it. A line of plain ASCII ({@link #plainBytes}) is its own text's bytes, so it is marked
+   * and copied from the message's buffer without a String; any other (a fold, a byte above 0x7f, a
+   * quote or angle bracket) goes through its String.
+   */
+  private static void topVia(ByteText out, SipMessage req, int i, InetSocketAddress source) {
+    byte[] b = req.array();
+    int s = req.rawValueStart(i);
+    int e = req.rawValueEnd(i);
+    if (!plainBytes(b, s, e)) {
+      topVia(out, req, req.headerValue(i), source);
+      return;
+    }
+    int comma = s;
+    while (comma < e && b[comma] != ',') {
+      comma++;
+    }
+    int a = s;
+    int z = comma;
+    while (a < z && (b[a] == ' ' || b[a] == '\t')) {
+      a++;
+    }
+    while (z > a && (b[z - 1] == ' ' || b[z - 1] == '\t')) {
+      z--;
+    }
+    InetAddress ip = source == null ? null : source.getAddress();
+    Via via = ip == null ? null : parsedTopVia(req);
+    if (via == null) {
+      out.bytes(b, a, z); // no source, or a 400 for a bad Via: copied as it came
+    } else {
+      int rportEnd = "".equals(via.param("rport")) ? rportEnd(b, a, z) : -1;
+      if (rportEnd < 0) {
+        out.bytes(b, a, z);
+      } else {
+        out.bytes(b, a, rportEnd).ascii("=").number(source.getPort()).bytes(b, rportEnd, z);
+      }
+      received(out, via, ip);
+    }
+    out.bytes(b, comma, e);
+  }
+
+  /**
+   * Printable ASCII or tab without {@code " < >}: bytes that are their own UTF-8 text (no fold,
+   * nothing to decode) and that {@link #simple} accepts.
+   */
+  private static boolean plainBytes(byte[] b, int s, int e) {
+    for (int p = s; p < e; p++) {
+      byte c = b[p];
+      if ((c < 0x20 && c != '\t') || c >= 0x7f || c == '"' || c == '<' || c == '>') {
+        return false; // a byte above 0x7f is negative, below 0x20
+      }
+    }
+    return true;
+  }
+
+  /** The message's top Via, or null when it does not parse. */
+  private static Via parsedTopVia(SipMessage req) {
+    try {
+      return req.topVia();
+    } catch (SipParseException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Where the first {@code ;rport} (any case) in {@code b[a, z)} ends when it ends there: at {@code
+   * z}, before {@code ;} or whitespace; else -1. As {@link #mark} finds it in a String.
+   */
+  private static int rportEnd(byte[] b, int a, int z) {
+    int len = RPORT.length();
+    for (int i = a; i + len <= z; i++) {
+      if (rportAt(b, i)) {
+        int after = i + len;
+        if (after == z || b[after] == ';' || b[after] == ' ' || b[after] == '\t') {
+          return after;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private static boolean rportAt(byte[] b, int i) {
+    for (int k = 0; k < RPORT.length(); k++) {
+      int c = b[i + k];
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != RPORT.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -267,6 +371,11 @@ public final class Responses {
     } else {
       out.text(v, a, rportEnd).ascii("=").number(source.getPort()).text(v, rportEnd, z);
     }
+    received(out, via, ip);
+  }
+
+  /** §18.2.1: {@code ;received=} the source when the Via has none and sent-by is not it. */
+  private static void received(ByteText out, Via via, InetAddress ip) {
     if (via.param("received") == null && !sentFrom(via.host(), ip)) {
       out.ascii(";received=").text(ip.getHostAddress());
     }
@@ -336,9 +445,31 @@ public final class Responses {
     return -1;
   }
 
-  private static void line(ByteText out, String nameColon, String value) {
-    if (value != null) {
-      out.ascii(nameColon).text(value).crlf();
+  /** The first line named {@code name}, if any, as {@code nameColon} and its value. */
+  private static void line(ByteText out, String nameColon, SipMessage req, HeaderName name) {
+    int i = req.indexOf(name);
+    if (i >= 0) {
+      out.ascii(nameColon);
+      value(out, req, i);
+      out.crlf();
     }
+  }
+
+  /**
+   * The value of line {@code i} as {@link SipMessage#headerValue} gives it, as UTF-8: its bytes as
+   * they came when they are plain ASCII (no fold, nothing to decode), else through the String.
+   */
+  private static void value(ByteText out, SipMessage req, int i) {
+    byte[] b = req.array();
+    int s = req.rawValueStart(i);
+    int e = req.rawValueEnd(i);
+    for (int p = s; p < e; p++) {
+      byte c = b[p];
+      if ((c < 0x20 && c != '\t') || c >= 0x7f) {
+        out.text(req.headerValue(i));
+        return;
+      }
+    }
+    out.bytes(b, s, e);
   }
 }

@@ -93,6 +93,26 @@ class ByteTextTest {
   }
 
   @Test
+  void unsignedBase36IsLongToUnsignedString() {
+    Random r = new Random(36);
+    ByteText t = new ByteText(8, 1024);
+    long[] edges = {0, 1, 35, 36, Long.MAX_VALUE, Long.MIN_VALUE, -1, -36, -37};
+    for (int k = 0; k < 10_000 + edges.length; k++) {
+      long v = k < edges.length ? edges[k] : r.nextLong() >>> r.nextInt(64);
+      t.reset().ascii("x").unsignedBase36(v).ascii("y");
+      assertThat(t.toString()).isEqualTo("x" + Long.toUnsignedString(v, 36) + "y");
+    }
+  }
+
+  @Test
+  void bytesInARangeAreCopiedAsTheyAre() {
+    byte[] b = "abcdef".getBytes(StandardCharsets.US_ASCII);
+    ByteText t = new ByteText(2, 1024);
+    t.bytes(b, 1, 4).bytes(b, 0, 0).bytes(b, 5, 6);
+    assertThat(t.toArray()).isEqualTo("bcdf".getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Test
   void resetEmptiesItAndAHugeMessageDoesNotChangeTheNextOne() {
     ByteText t = new ByteText(8, 16);
     t.text("x".repeat(100)).crlf();

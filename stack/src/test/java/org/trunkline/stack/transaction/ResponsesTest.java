@@ -56,10 +56,15 @@ class ResponsesTest {
     "<sip:alice@example.com>;tag=a1",
     "\"Al\u00efce \u2603\" <sip:alice@example.com>;tag=a1",
     "sip:alice@example.com",
+    "<sip:alice@example.com>\r\n\t;tag=a1",
+    "<sip:alice@example.com>;tag=a1;x=\"q\tt\"",
   };
 
   static final String[] TOS = {
-    "<sip:bob@example.com>", "<sip:bob@example.com>;tag=t9", "\"B\u00f6b\" <sip:bob@example.com>",
+    "<sip:bob@example.com>",
+    "<sip:bob@example.com>;tag=t9",
+    "\"B\u00f6b\" <sip:bob@example.com>",
+    "<sip:bob@example.com> \r\n ;x=1",
   };
 
   static final InetSocketAddress[] SOURCES = {
@@ -250,6 +255,40 @@ class ResponsesTest {
       assertThat(Responses.sentFrom(text, a)).as(text).isTrue();
       b[r.nextInt(4)] ^= (byte) (1 + r.nextInt(255));
       assertThat(Responses.sentFrom(text, InetAddress.getByAddress(b))).as(text).isFalse();
+    }
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreWrittenAsTheirDecodedTextWas() {
+    // a value's bytes are copied only when they are their own text; these decode to U+FFFD
+    String text =
+        request("REGISTER", VIAS[2] + "x\u00ff", "\u00fe<sip:a@x>;tag=1", TOS[0], 3, true);
+    byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+    SipMessage req = PARSER.parseDatagram(b);
+    assertThat(req.header(HeaderName.FROM)).startsWith("\ufffd");
+    for (InetSocketAddress source : SOURCES) {
+      assertSame(req, 200, source, null, new byte[0], HEADERS[0]);
+      assertSame(req, 401, source, null, new byte[0], HEADERS[2]);
+    }
+  }
+
+  @Test
+  void rawValueBoundsAreTheHeaderValuesBytes() {
+    SipMessage req = parse(request("REGISTER", VIAS[5], FROMS[0], TOS[3], 7, true));
+    for (int i = 0; i < req.headerCount(); i++) {
+      String raw =
+          new String(
+              req.array(),
+              req.rawValueStart(i),
+              req.rawValueEnd(i) - req.rawValueStart(i),
+              StandardCharsets.UTF_8);
+      if (i == req.indexOf(HeaderName.TO)) {
+        // a fold: the raw bytes keep it, the value has one space for it
+        assertThat(raw).isEqualTo("<sip:bob@example.com> \r\n ;x=1");
+        assertThat(req.headerValue(i)).isEqualTo("<sip:bob@example.com> ;x=1");
+      } else {
+        assertThat(raw).as("line %d", i).isEqualTo(req.headerValue(i));
+      }
     }
   }
 
