@@ -124,10 +124,11 @@ public final class SipParser {
         long w0 = Swar.word(b, p);
         long w1 = Swar.word(b, p + Long.BYTES);
         long w2 = Swar.word(b, p + 2 * Long.BYTES);
-        // the LF flags of the same words: the lowest flag of each is exact (Swar.zeros)
-        long l0 = Swar.zeros(w0 ^ LF_BYTES);
-        long l1 = Swar.zeros(w1 ^ LF_BYTES);
-        long l2 = Swar.zeros(w2 ^ LF_BYTES);
+        // The bytes below SP or above 0x7f in the same words, by the cheaper test of indexOfLf:
+        // the lowest flag is exact, and the first such byte is nearly always the line's CR.
+        long l0 = ((w0 - SPACES) | w0) & HIGHS;
+        long l1 = ((w1 - SPACES) | w1) & HIGHS;
+        long l2 = ((w2 - SPACES) | w2) & HIGHS;
         // Per word, the bytes before the first colon as a mask, without a branch: the lowest flag
         // of zeros() is exact, all ones when the word has no colon, and a word after the one with
         // the colon gets none (m >> 63 is -1 only while no colon has been seen).
@@ -142,7 +143,16 @@ public final class SipParser {
                 ? HeaderName.lookupIdMasked(w0 & m0, w1 & m1, w2 & m2, len)
                 : 0;
         if ((l0 | l1 | l2) != 0) {
-          nl = p + (firstFlag(l0, l1, l2) >>> 3);
+          // q < p + 24 <= end; no byte before q is an LF
+          int q = p + (firstFlag(l0, l1, l2) >>> 3);
+          byte first = b[q];
+          if (first == '\n') {
+            nl = q;
+          } else if (first == '\r' && q + 1 < end && b[q + 1] == '\n') {
+            nl = q + 1;
+          } else {
+            nl = indexOfLf(b, q + 1, end);
+          }
         } else {
           nl = indexOfLf(b, p + FAST_NAME_BYTES, end);
         }
