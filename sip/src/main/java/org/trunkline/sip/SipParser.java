@@ -19,6 +19,8 @@ public final class SipParser {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long LF_BYTES = 0x0a0a0a0a0a0a0a0aL;
   private static final long COLONS = Swar.of(':');
+  private static final long SPACES = Swar.of(' ');
+  private static final long HIGHS = 0x8080808080808080L;
   // The longest known names are 19 bytes (P-Asserted-Identity, Authentication-Info).
   private static final int FAST_NAME_BYTES = 24;
 
@@ -122,10 +124,11 @@ public final class SipParser {
         long w0 = Swar.word(b, p);
         long w1 = Swar.word(b, p + Long.BYTES);
         long w2 = Swar.word(b, p + 2 * Long.BYTES);
-        // the LF flags of the same words: the lowest flag of each is exact (Swar.zeros)
-        long l0 = Swar.zeros(w0 ^ LF_BYTES);
-        long l1 = Swar.zeros(w1 ^ LF_BYTES);
-        long l2 = Swar.zeros(w2 ^ LF_BYTES);
+        // The bytes below SP or above 0x7f in the same words, by the cheaper test of indexOfLf:
+        // the lowest flag is exact, and the first such byte is nearly always the line's CR.
+        long l0 = ((w0 - SPACES) | w0) & HIGHS;
+        long l1 = ((w1 - SPACES) | w1) & HIGHS;
+        long l2 = ((w2 - SPACES) | w2) & HIGHS;
         // Per word, the bytes before the first colon as a mask, without a branch: the lowest flag
         // of zeros() is exact, all ones when the word has no colon, and a word after the one with
         // the colon gets none (m >> 63 is -1 only while no colon has been seen).
@@ -140,7 +143,16 @@ public final class SipParser {
                 ? HeaderName.lookupIdMasked(w0 & m0, w1 & m1, w2 & m2, len)
                 : 0;
         if ((l0 | l1 | l2) != 0) {
-          nl = p + (firstFlag(l0, l1, l2) >>> 3);
+          // q < p + 24 <= end; no byte before q is an LF
+          int q = p + (firstFlag(l0, l1, l2) >>> 3);
+          byte first = b[q];
+          if (first == '\n') {
+            nl = q;
+          } else if (first == '\r' && q + 1 < end && b[q + 1] == '\n') {
+            nl = q + 1;
+          } else {
+            nl = indexOfLf(b, q + 1, end);
+          }
         } else {
           nl = indexOfLf(b, p + FAST_NAME_BYTES, end);
         }
@@ -253,25 +265,53 @@ public final class SipParser {
 
   /** The offset of the first LF in {@code [p, end)}, or -1. */
   static int indexOfLf(byte[] b, int p, int end) {
-    // Sixteen bytes per step (SWAR, as Netty's SWARUtil, two words at a time): the lowest byte of
-    // x that is zero is the first LF. Borrows can only mark bytes above a real zero byte, never
-    // below it. Half the loop's branches of one word a step; which word holds the LF is picked
-    // without a branch (numberOfTrailingZeros of an empty word is 64).
+    // Sixteen bytes per step (SWAR, as Netty's SWARUtil, two words at a time), by the cheaper of
+    // two tests: a byte below SP or above 0x7f (sub, or, and per word; LF is below SP) rather than
+    // a byte equal to LF (xor, sub, and-not, and). Subtracting SP from a word borrows only out of a
+    // byte below SP, which is flagged itself, so the lowest flag is exact and a step without flags
+    // has no LF. In a header the first such byte is nearly always the line's CR, with its LF next;
+    // any other (HT, a lone CR, UTF-8) takes the exact test from there on.
+    for (; p + 2 * Long.BYTES <= end; p += 2 * Long.BYTES) {
+      long w0 = (long) LONGS.get(b, p);
+      long w1 = (long) LONGS.get(b, p + Long.BYTES);
+      long f0 = ((w0 - SPACES) | w0) & HIGHS;
+      long f1 = ((w1 - SPACES) | w1) & HIGHS;
+      if ((f0 | f1) != 0) {
+        int t0 = Long.numberOfTrailingZeros(f0);
+        // t0 is 64 exactly when the first word has no flag: then the second word's bit, plus 64
+        int q = p + ((t0 + (Long.numberOfTrailingZeros(f1) & -(t0 >>> 6))) >>> 3);
+        byte c = b[q];
+        if (c == '\n') {
+          return q;
+        }
+        if (c == '\r' && q + 1 < end && b[q + 1] == '\n') {
+          return q + 1;
+        }
+        return indexOfLfExact(b, q + 1, end);
+      }
+    }
+    return indexOfLfExact(b, p, end);
+  }
+
+  /** {@link #indexOfLf} by the exact LF test of each word. */
+  static int indexOfLfExact(byte[] b, int p, int end) {
+    // Two words a step; which word holds the LF is picked without a branch
+    // (numberOfTrailingZeros of an empty word is 64). Borrows can only mark bytes above a real
+    // zero byte, never below it.
     for (; p + 2 * Long.BYTES <= end; p += 2 * Long.BYTES) {
       long x0 = (long) LONGS.get(b, p) ^ LF_BYTES;
       long x1 = (long) LONGS.get(b, p + Long.BYTES) ^ LF_BYTES;
-      long z0 = (x0 - 0x0101010101010101L) & ~x0 & 0x8080808080808080L;
-      long z1 = (x1 - 0x0101010101010101L) & ~x1 & 0x8080808080808080L;
+      long z0 = (x0 - 0x0101010101010101L) & ~x0 & HIGHS;
+      long z1 = (x1 - 0x0101010101010101L) & ~x1 & HIGHS;
       if ((z0 | z1) != 0) {
         int t0 = Long.numberOfTrailingZeros(z0);
-        // t0 is 64 exactly when the first word has no LF: then the second word's bit, plus 64
         int t = t0 + (Long.numberOfTrailingZeros(z1) & -(t0 >>> 6));
         return p + (t >>> 3);
       }
     }
     if (p + Long.BYTES <= end) {
       long x = (long) LONGS.get(b, p) ^ LF_BYTES;
-      long zeros = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+      long zeros = (x - 0x0101010101010101L) & ~x & HIGHS;
       if (zeros != 0) {
         return p + (Long.numberOfTrailingZeros(zeros) >>> 3);
       }

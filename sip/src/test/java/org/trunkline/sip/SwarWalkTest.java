@@ -368,23 +368,31 @@ class SwarWalkTest {
   }
 
   /**
-   * The scanner's LF search (two words a step, then one, then bytes) against a byte loop: spans of
-   * 0-70 bytes at every offset and length, LFs at any place or none, and bytes that look like LF to
-   * a careless SWAR test (0x0b above an LF, 0x8a, 0x09).
+   * The scanner's LF search (a step of two words by the below-SP test, then the exact test from the
+   * first flagged byte that is no line end) and its exact form against a byte loop: spans of 0-100
+   * bytes at every offset and length, LFs at any place or none, CRLFs, lone CRs, HTs and UTF-8
+   * bytes before them, and bytes that look like LF to a careless SWAR test (0x0b above an LF, 0x8a,
+   * 0x09).
    */
   @Test
   void theLfSearchFindsTheFirstLfAsTheByteLoopDoes() {
     Random random = new Random(41);
-    byte[] near = {'\n', '\n', 0x0b, (byte) 0x8a, 0x09, 0x0a ^ 0x01, '\r'};
+    byte[] near = {'\n', '\n', 0x0b, (byte) 0x8a, 0x09, 0x0a ^ 0x01, '\r', (byte) 0xc3, 0x1f};
     int found = 0;
-    for (int round = 0; round < 200_000; round++) {
-      byte[] b = new byte[random.nextInt(72)];
-      int density = 2 + random.nextInt(24);
+    int afterCr = 0;
+    for (int round = 0; round < 400_000; round++) {
+      byte[] b = new byte[random.nextInt(101)];
+      int density = 2 + random.nextInt(40);
       for (int i = 0; i < b.length; i++) {
-        b[i] =
-            random.nextInt(density) == 0
-                ? near[random.nextInt(near.length)]
-                : (byte) (0x20 + random.nextInt(95));
+        int pick = random.nextInt(density);
+        if (pick == 0) {
+          b[i] = near[random.nextInt(near.length)];
+        } else if (pick == 1 && i + 1 < b.length) {
+          b[i++] = '\r';
+          b[i] = '\n';
+        } else {
+          b[i] = (byte) (0x20 + random.nextInt(95));
+        }
       }
       int p = b.length == 0 ? 0 : random.nextInt(b.length + 1);
       int end = p + random.nextInt(b.length - p + 1);
@@ -395,12 +403,14 @@ class SwarWalkTest {
           break;
         }
       }
-      assertThat(SipParser.indexOfLf(b, p, end))
-          .as("%s [%d, %d)", java.util.HexFormat.of().formatHex(b), p, end)
-          .isEqualTo(expected);
+      String what = java.util.HexFormat.of().formatHex(b) + " [" + p + ", " + end + ")";
+      assertThat(SipParser.indexOfLf(b, p, end)).as(what).isEqualTo(expected);
+      assertThat(SipParser.indexOfLfExact(b, p, end)).as(what).isEqualTo(expected);
       found += expected >= 0 ? 1 : 0;
+      afterCr += expected > p && b[expected - 1] == '\r' ? 1 : 0;
     }
-    assertThat(found).isBetween(25_000, 175_000);
+    assertThat(found).isBetween(50_000, 350_000);
+    assertThat(afterCr).isBetween(10_000, 350_000);
   }
 
   // ---- the walks as they were, byte by byte ----
