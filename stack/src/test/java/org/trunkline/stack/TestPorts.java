@@ -22,32 +22,45 @@ import java.util.concurrent.ThreadLocalRandom;
  * /proc/sys/net/ipv4/ip_local_port_range}, 32768-60999 by default; a port inside it is skipped), so
  * the kernel never hands them out by itself; a lock file per port keeps the test JVMs of other
  * builds on the same machine off the ports this one holds; and each is checked free for UDP and TCP
- * on every address before it is handed out. The range stays clear of the media port ranges the
- * tests configure (20000 and up), SIPp's own RTP (6000 up) and control (8888 up) sockets and the
- * benchmarks' fixed ports (15070 and up).
+ * on every address before it is handed out. Each port comes with the three above it ({@link
+ * #BLOCK}), unused by anyone else: SIPp given it for RTP ({@code -mp}) binds it and the port two
+ * above (for video), and a port handed out in turn once made that second bind fail. The range stays
+ * clear of the media port ranges the tests configure (20000 and up), SIPp's own RTP (6000 up) and
+ * control (8888 up) sockets and the benchmarks' fixed ports (15070 and up).
  *
  * <p>Thread-safe. A port stays this JVM's until {@link #release} or the JVM's end.
  */
 public final class TestPorts {
   static final int FIRST = 10_000;
   static final int LAST = 14_999;
+
+  /** Ports per reservation; the first is a multiple of it. */
+  static final int BLOCK = 4;
+
   private static final Path LOCKS =
       Path.of(System.getProperty("java.io.tmpdir"), "trunkline-test-ports");
 
   /** The ports this JVM holds, each with its lock file's channel (null: no lock could be had). */
   private static final Map<Integer, FileChannel> held = new HashMap<>();
 
-  private static int next = FIRST + ThreadLocalRandom.current().nextInt(LAST - FIRST + 1);
+  private static int next = FIRST + BLOCK * ThreadLocalRandom.current().nextInt(blocks());
 
   private TestPorts() {}
 
-  /** A port free for UDP and TCP on every local address, this JVM's until {@link #release}. */
+  private static int blocks() {
+    return (LAST - FIRST + 1) / BLOCK;
+  }
+
+  /**
+   * A port free for UDP and TCP on every local address, with the three above it; this JVM's until
+   * {@link #release}.
+   */
   public static synchronized int reserve() {
     int[] ephemeral = ephemeralRange();
-    for (int tries = 0; tries <= LAST - FIRST; tries++) {
+    for (int tries = 0; tries < blocks(); tries++) {
       int port = next;
-      next = port == LAST ? FIRST : port + 1;
-      if (held.containsKey(port) || port >= ephemeral[0] && port <= ephemeral[1]) {
+      next = port + BLOCK + BLOCK - 1 > LAST ? FIRST : port + BLOCK;
+      if (held.containsKey(port) || port + BLOCK - 1 >= ephemeral[0] && port <= ephemeral[1]) {
         continue;
       }
       FileChannel lock;
@@ -114,15 +127,18 @@ public final class TestPorts {
     throw new AlreadyLocked();
   }
 
-  private static boolean free(int port) {
-    try (DatagramSocket udp = new DatagramSocket(port);
-        ServerSocket tcp = new ServerSocket(port)) {
-      return true;
-    } catch (BindException e) {
-      return false;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot check port " + port + ": " + e, e);
+  private static boolean free(int first) {
+    for (int port = first; port < first + BLOCK; port++) {
+      try (DatagramSocket udp = new DatagramSocket(port);
+          ServerSocket tcp = new ServerSocket(port)) {
+        // free
+      } catch (BindException e) {
+        return false;
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot check port " + port + ": " + e, e);
+      }
     }
+    return true;
   }
 
   private static void close(FileChannel c) {
