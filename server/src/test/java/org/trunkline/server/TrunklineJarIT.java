@@ -227,15 +227,25 @@ class TrunklineJarIT {
   }
 
   /** Starts {@code run --config FILE} in {@link #dir}; the caller stops it. */
-  private Process startRun(String config, Path out) throws IOException {
-    return new ProcessBuilder(
+  /**
+   * {@code trunkline run --config CONFIG}, with SIGHUP at its default action: a build started under
+   * nohup passes SIGHUP on as ignored, and the server's reload on SIGHUP never ran (the test timed
+   * out waiting for it). {@code launcher} goes before java: {@code nohup} to start it ignored.
+   */
+  private Process startRun(String config, Path out, String... launcher) throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            launcher.length > 0 ? List.of(launcher) : List.of("env", "--default-signal=HUP"));
+    command.addAll(
+        List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "--enable-native-access=ALL-UNNAMED",
             "-jar",
             JAR.toAbsolutePath().toString(),
             "run",
             "--config",
-            config)
+            config));
+    return new ProcessBuilder(command)
         .directory(dir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectOutput(out.toFile())
@@ -250,10 +260,9 @@ class TrunklineJarIT {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  /** A port the server binds for its API seconds later: one no other socket takes meanwhile. */
+  private static int freePort() {
+    return org.trunkline.stack.TestPorts.reserve();
   }
 
   @Test
@@ -315,6 +324,27 @@ class TrunklineJarIT {
     }
     assertThat(Files.readString(dir.resolve("api.yaml.err")))
         .contains("reloaded api.yaml: removed trunk carrier1 (ip)");
+  }
+
+  @Test
+  void aServerThatInheritedSighupIgnoredSaysItWillNotReloadOnIt() throws Exception {
+    Files.writeString(
+        dir.resolve("ignored.yaml"),
+        "listen: [{transport: udp, address: 127.0.0.1, port: 0}]\napi: {enabled: false}\n");
+    Path out = dir.resolve("ignored.out");
+    Process process = startRun("ignored.yaml", out, "nohup");
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Files.readString(out).contains("trunkline ready\n") || !process.isAlive());
+      assertThat(Files.readString(out)).contains("trunkline ready\n");
+      assertThat(Files.readString(dir.resolve("ignored.yaml.err")))
+          .contains(
+              "SIGHUP is ignored by this process (inherited, e.g. from nohup): it will not reload"
+                  + " the config; use trunkline reload");
+    } finally {
+      stop(process);
+    }
   }
 
   @Test

@@ -2,9 +2,7 @@ package org.trunkline.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +49,7 @@ public final class Sipp {
       List<String> extra)
       throws Exception {
     Path xml = Path.of("src/test/resources/sipp", scenario + ".xml").toAbsolutePath();
+    int port = TestPorts.reserve();
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -63,7 +62,7 @@ public final class Sipp {
                 "-i",
                 localIp,
                 "-p",
-                Integer.toString(freePort(transport)),
+                Integer.toString(port),
                 "-m",
                 Integer.toString(calls),
                 "-timeout_error",
@@ -75,7 +74,11 @@ public final class Sipp {
                 "-stf",
                 dir.resolve("stats.csv").toString()));
     cmd.addAll(extra);
-    expectSuccess(start(dir, cmd), dir, limit);
+    try {
+      expectSuccess(start(dir, cmd), dir, limit);
+    } finally {
+      TestPorts.release(port); // SIPp has ended (expectSuccess kills it if it had not)
+    }
   }
 
   /**
@@ -119,26 +122,42 @@ public final class Sipp {
    * Fails at once with its output if it has exited.
    */
   public static void awaitBound(int port, Process sipp, Path dir) {
+    awaitBound("127.0.0.1", port, sipp, dir);
+  }
+
+  /**
+   * Waits until {@code sipp} (when null: any process) has bound UDP {@code ip:port}, as the
+   * kernel's socket tables show; fails at once with its output if it has exited. It does not probe
+   * by binding the port: SIPp binding it in that moment exited with errno 98 under load.
+   */
+  public static void awaitBound(String ip, int port, Process sipp, Path dir) {
+    java.net.InetAddress address;
+    try {
+      address = java.net.InetAddress.getByName(ip);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("not an address: " + ip, e);
+    }
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(20))
         .until(() -> {
           if (sipp != null && !sipp.isAlive()) {
             throw new AssertionError(
-                "sipp exited with " + sipp.exitValue() + ": " + read(dir.resolve("sipp.out")));
+                "sipp exited with "
+                    + sipp.exitValue()
+                    + ": "
+                    + (dir == null ? "" : read(dir.resolve("sipp.out"))));
           }
-          try (DatagramSocket probe =
-              new DatagramSocket(port, java.net.InetAddress.getLoopbackAddress())) {
-            return false;
-          } catch (java.net.BindException e) {
-            return true;
-          }
+          return BoundSockets.udp(address, port, sipp == null ? null : sipp.pid());
         });
   }
 
-  /** A free port on 127.0.0.1 for SIPp's {@code -t} transport ({@code u1} or {@code t1}). */
+  /**
+   * A port for a SIPp peer ({@code -t u1} or {@code t1}) that nothing else on the machine takes
+   * meanwhile ({@link TestPorts}); it stays reserved for the rest of the test JVM.
+   */
   public static int freePortFor(String transport) throws Exception {
-    return freePort(transport);
+    return TestPorts.reserve();
   }
 
   private static Process start(Path dir, List<String> cmd) throws Exception {
@@ -179,16 +198,5 @@ public final class Sipp {
 
   private static String tail(String s) {
     return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
-  }
-
-  private static int freePort(String transport) throws Exception {
-    if (transport.equals("u1")) {
-      try (DatagramSocket s = new DatagramSocket(0)) {
-        return s.getLocalPort();
-      }
-    }
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

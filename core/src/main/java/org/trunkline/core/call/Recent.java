@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Each add takes the next sequence number and writes its slot; a reader takes the slots from the
  * newest sequence back and keeps those whose sequence is the one it expects, so an add still in
  * progress, or one that overwrote the slot meanwhile, is left out rather than shown out of order.
- * Thread-safe; {@link #add} never blocks.
+ * An add that was delayed between taking its number and writing (its thread put off the CPU) while
+ * {@code capacity} later adds went by finds a newer item in its slot and leaves it there: its own
+ * item is already older than the newest {@code capacity}. Thread-safe; {@link #add} never blocks.
  *
  * @param <T> what is kept
  */
@@ -37,8 +39,30 @@ final class Recent<T> {
 
   /** Keeps {@code item} as the newest; the oldest kept one goes when the ring is full. */
   void add(T item) {
-    long seq = next.getAndIncrement();
-    slots.set(index(seq), new Slot<>(seq, item));
+    put(take(), item);
+  }
+
+  /**
+   * The first half of {@link #add}: the item's sequence number. Apart only so that a test can delay
+   * the second half as a scheduler can.
+   */
+  long take() {
+    return next.getAndIncrement();
+  }
+
+  /** The second half of {@link #add}: writes the slot unless a newer item took it meanwhile. */
+  void put(long seq, T item) {
+    int i = index(seq);
+    Slot<T> mine = new Slot<>(seq, item);
+    Slot<T> there = slots.get(i);
+    // a plain set could put this item back over one up to capacity adds newer, and that one would
+    // be lost: no reader would find the sequence it expects in the slot
+    while (there == null || there.seq() < seq) {
+      if (slots.compareAndSet(i, there, mine)) {
+        return;
+      }
+      there = slots.get(i);
+    }
   }
 
   /** At most {@code limit} of the newest items, newest first. */

@@ -36,6 +36,37 @@ class RecentTest {
   }
 
   /**
+   * An add whose thread was put off the CPU after it took its sequence number, while as many adds
+   * as the ring holds went by: its item is older than all of them and must not replace the newest.
+   * (With a plain write, the ring then held 999 of 1,000 under load.)
+   */
+  @Test
+  void aDelayedAddDoesNotOverwriteANewerItem() {
+    Recent<Integer> r = new Recent<>(3);
+    long late = r.take(); // item 0's number; its write comes last
+    r.add(1);
+    r.add(2);
+    r.add(3); // same slot as item 0
+    r.put(late, 0);
+
+    assertThat(r.newest(3)).containsExactly(3, 2, 1);
+    r.add(4);
+    assertThat(r.newest(3)).containsExactly(4, 3, 2);
+  }
+
+  /** A delayed add whose slot nobody took meanwhile is written and read as usual. */
+  @Test
+  void aDelayedAddStillWithinTheRingIsKept() {
+    Recent<Integer> r = new Recent<>(3);
+    long late = r.take();
+    r.add(1);
+    assertThat(r.newest(3)).as("item 0 not written yet").containsExactly(1);
+    r.put(late, 0);
+
+    assertThat(r.newest(3)).containsExactly(1, 0);
+  }
+
+  /**
    * Writers on several threads (the event loops) and a reader at the same time (the API): every
    * snapshot holds at most the capacity, no item twice, and each writer's items newest first; at
    * the end the ring holds exactly the capacity.

@@ -15,8 +15,18 @@ final class Hangup {
 
   private Hangup() {}
 
-  /** Replaces the JVM's default SIGHUP action (shutdown) by a reload; logs if it cannot. */
+  /**
+   * Replaces the JVM's default SIGHUP action (shutdown) by a reload; logs if it cannot. A SIGHUP
+   * that this process inherited as ignored (started under {@code nohup}, or by a build that was)
+   * stays ignored: the JVM then installs no handler and says nothing, so this says it.
+   */
   static void reloadOnHangup(AdminApi admin) {
+    if (ignoredAtStart(procStatus())) {
+      log.warn(
+          "SIGHUP is ignored by this process (inherited, e.g. from nohup): it will not reload the"
+              + " config; use trunkline reload");
+      return;
+    }
     try {
       Signal.handle(
           new Signal("HUP"),
@@ -27,6 +37,25 @@ final class Hangup {
       // -Xrs, or a platform without SIGHUP
       log.warn("SIGHUP will not reload the config: {}", e.getMessage());
     }
+  }
+
+  /** Linux's {@code /proc/self/status}; empty where there is none. */
+  private static String procStatus() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/status"));
+    } catch (java.io.IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** Whether {@code status} (as {@code /proc/PID/status}) has SIGHUP (1) in its ignored set. */
+  static boolean ignoredAtStart(String status) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 1L) != 0;
+      }
+    }
+    return false;
   }
 
   private static void reload(AdminApi admin) {

@@ -3,7 +3,6 @@ package org.trunkline.server.trunks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,7 +167,7 @@ class TrunkModeMatrixTest {
       Process registrar =
           Sipp.startUas(
               regDir, "uas-register-challenge", PORTS.get(e), "u1", 1, List.of("-i", e.ip));
-      awaitBound(e.ip, PORTS.get(e), registrar, regDir);
+      Sipp.awaitBound(e.ip, PORTS.get(e), registrar, regDir);
       registrars.add(registrar);
     }
 
@@ -270,7 +269,7 @@ class TrunkModeMatrixTest {
     Process callee =
         Sipp.startUas(calleeDir, c.callee, port, "u1", 1, List.of("-i", to.ip, "-trace_msg"));
     try {
-      awaitBound(to.ip, port, callee, calleeDir);
+      Sipp.awaitBound(to.ip, port, callee, calleeDir);
       call(from, to, c, dialed, e164, port, callerDir, callee, calleeDir);
     } finally {
       // a failed case must not leave its SIPp on the port the next case's callee needs
@@ -392,23 +391,5 @@ class TrunkModeMatrixTest {
     ListenPoint lp =
         server.listening().stream().filter(l -> l.name().equals(listen)).findFirst().orElseThrow();
     return new InetSocketAddress(lp.address(), lp.port());
-  }
-
-  /** Waits until SIPp has bound UDP {@code ip:port}; fails with its output if it exited. */
-  private static void awaitBound(String ip, int port, Process sipp, Path run) {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> {
-          if (!sipp.isAlive()) {
-            throw new AssertionError(
-                "sipp exited with " + sipp.exitValue() + ": " + Sipp.read(run.resolve("sipp.out")));
-          }
-          try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(ip, port))) {
-            return false;
-          } catch (java.net.BindException e) {
-            return true;
-          }
-        });
   }
 }
