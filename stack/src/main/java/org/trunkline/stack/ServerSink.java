@@ -28,7 +28,9 @@ import org.trunkline.stack.transaction.Peer;
  * listen point if it names one); with none open, a request opens one, and a response one to the
  * received address and the top Via's sent-by port (§18.2.2); what is sent meanwhile waits for the
  * connect. Failures are reported on the layer's loop, as {@link MessageSink} asks. Thread-safe: the
- * server's transaction user may send from any thread.
+ * server's transaction user may send from any thread. A UDP send made on a socket's loop while that
+ * socket's reads are handled is written with the wake's other sends at its end ({@link
+ * UdpInbound#withBatchedSends}); any other send is written at once.
  */
 final class ServerSink implements MessageSink {
   private static final Logger LOG = LoggerFactory.getLogger(ServerSink.class);

@@ -381,11 +381,23 @@ public final class SipServer implements AutoCloseable {
                 .channel(Netty.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 // Netty's default 2048-byte datagram buffer would truncate long messages (RFC 4475
-                // longreq)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
-                .handler(new UdpInbound(parser, handler, counters, tapping, lp.name()));
+                // longreq); on epoll a buffer of several datagrams, read by one recvmmsg
+                .option(
+                    ChannelOption.RCVBUF_ALLOCATOR,
+                    new FixedRecvByteBufAllocator(
+                        Netty.epoll() ? DATAGRAMS_PER_READ * MAX_DATAGRAM : MAX_DATAGRAM))
+                .handler(
+                    UdpInbound.withBatchedSends(
+                        new UdpInbound(parser, handler, counters, tapping, lp.name())));
         if (several) {
           b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+        }
+        if (Netty.epoll()) {
+          // one recvmmsg per wake takes up to DATAGRAMS_PER_READ queued datagrams (each slot as
+          // large as any UDP payload, so nothing is cut), where one recvmsg took one and every
+          // further one cost another epoll_wait (bench/RESULTS.md, stop 16, branch sys)
+          b.option(
+              io.netty.channel.epoll.EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
         }
         Channel ch = b.bind(at).sync().channel();
         sockets.add(ch);
@@ -405,6 +417,15 @@ public final class SipServer implements AutoCloseable {
     }
     return sockets;
   }
+
+  /** The largest UDP datagram read: any payload of IPv4 or IPv6 (without jumbograms) fits. */
+  static final int MAX_DATAGRAM = 65536;
+
+  /**
+   * How many datagrams one read of an epoll UDP socket takes at most (one {@code recvmmsg} into a
+   * buffer of this many {@link #MAX_DATAGRAM} slots, 256 KiB: pooled by Netty's allocator).
+   */
+  static final int DATAGRAMS_PER_READ = 4;
 
   /**
    * Whether UDP responses are steered to their loop in the kernel ({@link ReuseportSteering});

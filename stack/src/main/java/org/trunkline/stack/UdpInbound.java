@@ -1,9 +1,13 @@
 package org.trunkline.stack;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +43,29 @@ final class UdpInbound extends SimpleChannelInboundHandler<DatagramPacket> {
     this.handler = handler;
     this.counters = counters;
     this.tapping = tapping;
+  }
+
+  /**
+   * How many flushes one read batch may hold back before the socket writes them anyway: more than
+   * the datagrams one wake reads (Netty's 16 per read) times the sends each one makes.
+   */
+  static final int MAX_HELD_FLUSHES = 256;
+
+  /**
+   * A UDP socket's handlers: {@code inbound} behind a {@link FlushConsolidationHandler}, so that
+   * the datagrams sent on this socket by its own loop while it handles one wake's reads (the {@code
+   * 100 Trying} and the forwarded INVITE of one read, the sends of several reads) are written by
+   * one {@code sendmmsg} at {@code channelReadComplete} instead of one {@code sendmsg} each. A send
+   * outside a read (a timer, another loop or thread) is flushed at once, as before. Each send keeps
+   * its own promise: a failure is still reported per datagram.
+   */
+  static ChannelHandler withBatchedSends(ChannelHandler inbound) {
+    return new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast(new FlushConsolidationHandler(MAX_HELD_FLUSHES, false), inbound);
+      }
+    };
   }
 
   @Override
