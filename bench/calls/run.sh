@@ -217,13 +217,14 @@ span() { local R=$1 s pid
     pid=$(target "$s" | cut -d' ' -f2)
     python3 - "$SESSION/sweep/$s/span-r$R.env" "${T0[$s]}" "$(ms)" "${C0[$s]}" "$("$H/cpu-ticks.py" "$pid" | cut -d' ' -f1)" \
       "${N[$s]}" "$(getconf CLK_TCK)" "$SESSION/gc-$(name_of "$s").log" "$s" "$HERE" "$2" <<'PY'
-import subprocess, sys
+import shlex, subprocess, sys
 f, t0, t1, c0, c1, n, hz, gc, s, here, last = sys.argv[1:]
 cpu = (int(c1) - int(c0)) / int(hz); n = max(int(n), 1)
 g = subprocess.run([f'{here}/gc-cycles.py', gc, t0, t1], capture_output=True, text=True).stdout.split() if s != 'kamailio' else []
 lines = [f'span_s={(int(t1) - int(t0)) / 1000:.1f}', f'span_calls={n}', f'span_cpu_s={cpu:.3f}',
          f'span_us_per_call={cpu * 1e6 / n:.1f}'] + [x.replace('gc_', 'span_gc_', 1) for x in g]
-open(f, 'w').write('\n'.join(lines) + '\n')
+# values quoted: the summary sources this file, and a GC list reads "Ma(Proactive),..."
+open(f, 'w').write(''.join(k + '=' + shlex.quote(v) + '\n' for k, v in (x.split('=', 1) for x in lines)))
 if last == '1':
     print(f'span {s}: ' + ' '.join(lines))
 PY
