@@ -27,7 +27,8 @@
 #      MEASURES (default "answer forward client storm": which of the per-round measures run; the
 #      rate curve of RESULTS.md runs "answer forward client" at several RATEs),
 #      DRIVER_JAR (a jar put first on the client driver's class path, before BENCH_JAR/BENCH_JAR_B:
-#      one driver class against two builds' stacks), DRIVER_WARMUP (s, default 10), KAM_WARMUP (s,
+#      one driver class against two builds' stacks), DRIVER_WARMUP (s, default 20: at 8-10 s the
+#      driver JVM's C2 still compiled inside the window, 4-14 us per transaction, stop 16 branch uac), KAM_WARMUP (s,
 #      default 3: Kamailio has no JIT to warm)
 # The servers run with the demo trunks below (ip, register-in, a route): every OPTIONS goes through
 # the ingress stages (cross-connect, ip peers, registered source, digest, register-out), matches no
@@ -48,7 +49,7 @@ BENCH_JAR_B="${BENCH_JAR_B:-}"
 LIFE=$(( ROUNDS * (9 * (SECS + 20) + 60) + 180 ))
 HZ=$(getconf CLK_TCK)
 SERVERS=no; if on answer || on storm; then SERVERS=yes; fi
-DRIVER_JAR="${DRIVER_JAR:-}"; DRIVER_WARMUP="${DRIVER_WARMUP:-10}"; KAM_WARMUP="${KAM_WARMUP:-3}"
+DRIVER_JAR="${DRIVER_JAR:-}"; DRIVER_WARMUP="${DRIVER_WARMUP:-20}"; KAM_WARMUP="${KAM_WARMUP:-3}"
 for p in $P_KAM $P_KAMFWD $P_TL $P_TLB $P_UAC $P_DRV $P_KAMUAC $P_UAS2 $P_UAS; do
   if ss -Hlun "sport = :$p" | grep -q .; then echo "port $p in use; set BASE_PORT" >&2; exit 1; fi
 done
