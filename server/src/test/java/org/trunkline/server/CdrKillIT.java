@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +26,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.trunkline.stack.Sipp;
+import org.trunkline.stack.TestPorts;
 
 /**
  * ARCHITECTURE.md, Storage: {@code kill -9} loses at most the last second of CDRs. The shaded jar
@@ -47,7 +47,7 @@ class CdrKillIT {
   @Test
   void aKilledServerKeptTheCdrsOfEveryCallThatEndedASecondBefore() throws Exception {
     int pbxPort = Sipp.freePortFor("u1");
-    int apiPort = freeTcpPort();
+    int apiPort = TestPorts.reserve(); // bound by the server seconds later
     String url = "jdbc:h2:file:" + dir.resolve("data/trunkline");
     Files.writeString(
         dir.resolve("kill.yaml"),
@@ -99,7 +99,7 @@ class CdrKillIT {
 
       Path pbxDir = Files.createDirectories(dir.resolve("pbx"));
       Process pbx = Sipp.startUas(pbxDir, "uas-call", pbxPort, "u1", CALLS, List.of("-i", PBX));
-      awaitBound(PBX, pbxPort, pbx, pbxDir);
+      Sipp.awaitBound(PBX, pbxPort, pbx, pbxDir);
       Path callerDir = Files.createDirectories(dir.resolve("carrier"));
       Sipp.runAndExpectSuccess(
           callerDir,
@@ -157,27 +157,5 @@ class CdrKillIT {
       ids.add(m.group(1));
     }
     return ids;
-  }
-
-  private static void awaitBound(String ip, int port, Process sipp, Path run) {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> {
-          if (!sipp.isAlive()) {
-            throw new AssertionError("sipp exited: " + Sipp.read(run.resolve("sipp.out")));
-          }
-          try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(ip, port))) {
-            return false;
-          } catch (java.net.BindException e) {
-            return true;
-          }
-        });
-  }
-
-  private static int freeTcpPort() throws IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

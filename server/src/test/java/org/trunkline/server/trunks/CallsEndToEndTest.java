@@ -70,7 +70,7 @@ class CallsEndToEndTest {
   private Process pbx(String scenario, int port) throws Exception {
     Path d = Files.createDirectories(dir.resolve(scenario + "-" + port));
     Process p = Sipp.startUas(d, scenario, port, "u1", 1, List.of("-trace_msg"));
-    Sipp.awaitBound(port, null, null);
+    Sipp.awaitBound(port, p, d);
     return p;
   }
 
@@ -507,16 +507,7 @@ class CallsEndToEndTest {
     Process pbx =
         Sipp.startUas(
             d, "uas-call-registered", contact, "u1", 1, List.of("-i", "127.0.0.10", "-trace_msg"));
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> {
-          try (DatagramSocket probe =
-              new DatagramSocket(new InetSocketAddress("127.0.0.10", contact))) {
-            return false;
-          } catch (java.net.BindException e) {
-            return true;
-          }
-        });
+    Sipp.awaitBound("127.0.0.10", contact, pbx, d);
 
     call("uac-call", "+74951234567");
 
@@ -561,15 +552,7 @@ class CallsEndToEndTest {
     int p = Sipp.freePortFor("u1");
     Path d = Files.createDirectories(dir.resolve("xc"));
     Process far = Sipp.startUas(d, "uas-call-xc", p, "u1", 1, List.of("-i", "127.0.0.3"));
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> {
-          try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.3", p))) {
-            return false;
-          } catch (java.net.BindException e) {
-            return true;
-          }
-        });
+    Sipp.awaitBound("127.0.0.3", p, far, d);
     start(
         "  - {name: xc, transport: udp, address: 127.0.0.2, port: 0}\n",
         "trunks:\n"

@@ -3,7 +3,6 @@ package org.trunkline.server.trunks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -312,19 +311,7 @@ class TrunkChannelLimitsTest {
     Path d = Files.createDirectories(dir.resolve(name));
     Process p = Sipp.startUas(d, scenario, port, "u1", calls, List.of("-i", ip));
     CALLEES.add(p);
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> {
-          if (!p.isAlive()) {
-            throw new AssertionError("sipp exited: " + Sipp.read(d.resolve("sipp.out")));
-          }
-          try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(ip, port))) {
-            return false;
-          } catch (java.net.BindException e) {
-            return true;
-          }
-        });
+    Sipp.awaitBound(ip, port, p, d);
     return p;
   }
 
