@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -116,10 +115,8 @@ class ApiCommandsTest {
 
   @Test
   void withNoServerRunningTheyExitTwoWithOneLine() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    // a port nobody listens on: reserved for this JVM, outside the kernel's ephemeral range
+    int port = org.trunkline.stack.TestPorts.reserve();
     Path config =
         Files.writeString(
             dir.resolve("c.yaml"),

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -155,10 +154,8 @@ class CdrCommandTest {
       assertThat(out.toString()).isEmpty();
     }
 
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    // a port nobody listens on: reserved for this JVM, outside the kernel's ephemeral range
+    int port = org.trunkline.stack.TestPorts.reserve();
     Path config =
         Files.writeString(
             dir.resolve("c.yaml"),

@@ -3,8 +3,6 @@ package org.trunkline.server.storage;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
@@ -247,10 +245,13 @@ public final class LocalPostgres implements BeforeAllCallback, AfterAllCallback 
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+  /**
+   * A port for the postmaster, which binds it seconds later: one from {@link
+   * org.trunkline.stack.TestPorts} (outside the kernel's ephemeral range, held by this JVM), not a
+   * closed port-0 socket's ephemeral port that another process may be given meanwhile.
+   */
+  private static int freePort() {
+    return org.trunkline.stack.TestPorts.reserve();
   }
 
   private static Optional<Long> readPostmasterPid(Path data) throws IOException {

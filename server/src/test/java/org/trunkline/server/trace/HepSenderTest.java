@@ -177,10 +177,8 @@ class HepSenderTest {
 
   @Test
   void anUnreachableTcpCollectorCountsEveryMessageAsFailed() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
+    // a port nobody listens on: reserved for this JVM, outside the kernel's ephemeral range
+    int closedPort = org.trunkline.stack.TestPorts.reserve();
     sender =
         new HepSender(new HepConfig(Transport.TCP, "127.0.0.1", closedPort, 1, "", 100)).start();
     call("u1").subList(0, 3).forEach(sender::offer);

@@ -6,10 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.trunkline.stack.TestPorts;
 
 /**
  * One baresip (Debian package {@code baresip}, installed by .ci/run) as a bounded child process: a
@@ -211,21 +209,11 @@ final class Baresip implements AutoCloseable {
 
   /**
    * A port P on 127.0.0.1 where baresip can listen: SIP over UDP and TCP on P, and over TLS on P+1
-   * (it opens all three, whatever the account's transport).
+   * (it opens all three, whatever the account's transport). {@link TestPorts} reserves P with the
+   * ports above it, outside the kernel's ephemeral range, so nothing else takes P+1 meanwhile.
    */
-  private static int freePort() throws IOException {
-    InetAddress lo = InetAddress.getLoopbackAddress();
-    for (int i = 0; ; i++) {
-      try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(lo, 0));
-          ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, lo);
-          ServerSocket tls = new ServerSocket(udp.getLocalPort() + 1, 1, lo)) {
-        return udp.getLocalPort();
-      } catch (IOException e) {
-        if (i == 20) {
-          throw e;
-        }
-      }
-    }
+  private static int freePort() {
+    return TestPorts.reserve();
   }
 
   /** How often {@code text} occurs in the output. */
