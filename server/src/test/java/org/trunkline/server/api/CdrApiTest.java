@@ -60,7 +60,7 @@ class CdrApiTest {
     int pbxPort = Sipp.freePortFor("u1");
     Path pbxDir = Files.createDirectories(dir.resolve("pbx"));
     Process pbx = Sipp.startUas(pbxDir, "uas-call", pbxPort, "u1", 1, List.of());
-    Sipp.awaitBound(pbxPort, null, null);
+    Sipp.awaitBound(pbxPort, pbx, pbxDir);
     running = RunningServer.start(dir, TRUNKS.formatted(pbxPort));
     Instant before = Instant.now();
     assertThat(cdrs("")).isEmpty();

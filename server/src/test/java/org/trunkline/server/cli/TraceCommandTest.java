@@ -48,7 +48,7 @@ class TraceCommandTest {
     int p = Sipp.freePortFor("u1");
     Path uas = Files.createDirectories(dir.resolve("uas"));
     Process callee = Sipp.startUas(uas, "uas-call", p, "u1", 1, List.of());
-    Sipp.awaitBound(p, null, null);
+    Sipp.awaitBound(p, callee, uas);
     try (RunningServer running =
         RunningServer.start(
             dir,

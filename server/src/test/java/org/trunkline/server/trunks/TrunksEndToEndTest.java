@@ -322,7 +322,7 @@ class TrunksEndToEndTest {
   void registerOutAnswersTheRegistrarsChallenge() throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = registrar("uas-register-challenge", port);
-    Sipp.awaitBound(port, null, null);
+    Sipp.awaitBound(port, sipp, dir.resolve("registrar-uas-register-challenge"));
     start(beta(port, ""));
 
     await()
@@ -339,7 +339,7 @@ class TrunksEndToEndTest {
   void registerOutFollowsA423sMinExpires() throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = registrar("uas-register-423", port);
-    Sipp.awaitBound(port, null, null);
+    Sipp.awaitBound(port, sipp, dir.resolve("registrar-uas-register-423"));
     start(beta(port, ""));
 
     await()
@@ -353,7 +353,7 @@ class TrunksEndToEndTest {
   void registerOutShowsWhyWhenRefusedAndDoesNotHammer() throws Exception {
     int port = Sipp.freePortFor("u1");
     Process sipp = registrar("uas-register-403", port);
-    Sipp.awaitBound(port, null, null);
+    Sipp.awaitBound(port, sipp, dir.resolve("registrar-uas-register-403"));
     start(beta(port, ", retry-min: 1s, retry-max: 1h"));
 
     await()
@@ -509,7 +509,7 @@ class TrunksEndToEndTest {
   void optionsProbesBringATrunkUpAndDown() throws Exception {
     int port = Sipp.freePortFor("u1");
     Process alive = registrar("uas-options-200", port);
-    Sipp.awaitBound(port, null, null);
+    Sipp.awaitBound(port, alive, dir.resolve("registrar-uas-options-200"));
     start(
         "trunks:\n  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"], target: \"sip:127.0.0.1:"
             + port

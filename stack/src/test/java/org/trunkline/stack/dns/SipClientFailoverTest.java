@@ -96,8 +96,8 @@ class SipClientFailoverTest {
     Path d2 = Files.createDirectories(dir.resolve("second"));
     Process out = Sipp.startUas(d1, "uas-register-503", first, "u1", 1, List.of());
     Process ok = Sipp.startUas(d2, "uas-register-challenge", second, "u1", 1, List.of());
-    Sipp.awaitBound(first, null, null);
-    Sipp.awaitBound(second, null, null);
+    Sipp.awaitBound(first, out, d1);
+    Sipp.awaitBound(second, ok, d2);
     records(first, second);
 
     ClientResult r = server.client().send(register()).get(20, TimeUnit.SECONDS);
@@ -114,7 +114,7 @@ class SipClientFailoverTest {
       int second = Sipp.freePortFor("u1");
       Path d2 = Files.createDirectories(dir.resolve("second"));
       Process ok = Sipp.startUas(d2, "uas-register-challenge", second, "u1", 1, List.of());
-      Sipp.awaitBound(second, null, null);
+      Sipp.awaitBound(second, ok, d2);
       records(silent.getLocalPort(), second);
 
       ClientResult r = server.client().send(register()).get(20, TimeUnit.SECONDS);
