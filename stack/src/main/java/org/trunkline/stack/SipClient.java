@@ -400,10 +400,6 @@ public final class SipClient {
     return null;
   }
 
-  /** One writer per thread for {@link #write}: requests are written on the event loops. */
-  private static final ThreadLocal<ByteText> SCRATCH =
-      ThreadLocal.withInitial(() -> new ByteText(1024, 16 * 1024));
-
   /**
    * The bytes of one attempt of {@code r}: its lines with our Via ({@code branch}, sent-by {@code
    * hostPort}), Max-Forwards, CSeq {@code cseq}, the credentials' lines, User-Agent, Content-Type
@@ -418,7 +414,7 @@ public final class SipClient {
       String branch,
       long cseq,
       List<AuthorizationLine> authLines) {
-    ByteText out = SCRATCH.get().reset();
+    ByteText out = ByteText.scratch();
     out.text(r.method()).ascii(" ").text(r.requestUri()).ascii(" SIP/2.0").crlf();
     out.ascii("Via: SIP/2.0/").ascii(transport.name()).ascii(" ").text(hostPort);
     out.ascii(";branch=").text(branch).ascii(";rport").crlf();

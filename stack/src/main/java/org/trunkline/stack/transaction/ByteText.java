@@ -28,6 +28,18 @@ public final class ByteText {
     this.buf = new byte[initial];
   }
 
+  // one huge message does not pin a huge buffer to the thread
+  private static final ThreadLocal<ByteText> SCRATCH =
+      ThreadLocal.withInitial(() -> new ByteText(1024, 16 * 1024));
+
+  /**
+   * This thread's shared writer, emptied: for a builder that fills it and copies it out ({@link
+   * #toArray}) before anything else on the thread writes to it (responses, our requests).
+   */
+  public static ByteText scratch() {
+    return SCRATCH.get().reset();
+  }
+
   /** Empty again; a buffer grown past {@code keep} is given back. */
   public ByteText reset() {
     if (buf.length > keep) {

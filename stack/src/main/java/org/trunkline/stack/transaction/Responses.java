@@ -26,10 +26,6 @@ public final class Responses {
 
   private static final byte[] NO_BODY = new byte[0];
 
-  // one huge response does not pin a huge buffer to the thread
-  private static final ThreadLocal<ByteText> SCRATCH =
-      ThreadLocal.withInitial(() -> new ByteText(1024, 16 * 1024));
-
   private Responses() {}
 
   /**
@@ -75,7 +71,7 @@ public final class Responses {
       String contentType,
       byte[] body,
       String... headers) {
-    ByteText out = SCRATCH.get().reset();
+    ByteText out = ByteText.scratch();
     out.ascii("SIP/2.0 ").number(status).ascii(" ").text(reason).crlf();
     boolean top = true;
     for (int i = req.indexOf(HeaderName.VIA); i >= 0; i = req.indexOf(HeaderName.VIA, i + 1)) {
