@@ -12,6 +12,9 @@
 #  2. [locked] heap of Trunkline with the trunks and no contacts (jcmd GC.class_histogram: a full GC,
 #     then the live objects' bytes), FILL: NUSERS distinct registrations at FILL_RATE/s to each server
 #     (inserts), heap again -> bytes per contact; Kamailio shm before/after;
+# 2b. [locked] WARM-UP (README, "Warm-up"): each server gets the same fixed runs (WARMUP_RATES x WARMUP_SECS);
+#     then each JVM more runs (the last warm-up rate) until ZGC's three warm-up majors are done and its last run
+#     compiled <= WARM_JIT methods, at most WARMUP_MORE more runs ("warm after N more runs" / "NOT warm ...");
 #  3. [locked, one window per round] per rate in RATES: SECS s of refreshes to Trunkline, then Kamailio;
 #  4. [locked] STORM: all NUSERS re-register at STORM_RATE/s; then the API's registrar_bindings must be
 #     exactly NUSERS, the writer's backlog (registrar_store_pending) must reach 0, and after a clean stop
@@ -29,7 +32,9 @@
 #      HEAP=0 (skip the 40 s wait and the heap step), STORM=0 (skip the storm), PROFILE_SECS (0: a JFR
 #      recording of each Trunkline under the first rate for that long, after the rounds),
 #      AFTER_LOCKED (with STORM=0: a command run after the servers stop, before the lock is released)
-# Every Trunkline run also gets a THREADS line: the JVM's CPU per registration by thread group
+#      WARMUP_RATES ("2000 4000"), WARMUP_SECS (SECS), WARM_JIT (50), WARMUP_MORE (6): the warm-up (2b)
+# Every Trunkline run also gets a JVM line (methods the JIT compiled in it, GC cycles begun in it; -Xlog:gc to
+# gc-SUT.log) and a THREADS line: the JVM's CPU per registration by thread group
 # (event loops, registration writer, H2, GC, JIT, other; thread-ticks.py)
 # A/B: TRUNKLINE_JAR_B names a second build, run beside the first (port BASE_PORT+4, its own database),
 #      warmed up and filled the same way and measured as "trunkline-b" right after "trunkline" at every
@@ -46,6 +51,8 @@ export KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
 LOCK="${LOCK:-/tmp/trunkline-bench.lock}"; PAUSE="${PAUSE_S:-2}"
 B="${BASE_PORT:-25070}"; P_KAM=$((B + 1)); P_TL=$((B + 3)); P_TLB=$((B + 4)); export UAC_PORT=$((B + 11))
 JAR_B="${TRUNKLINE_JAR_B:-}"
+CALLS="$ROOT/bench/calls"   # jit-count.py, gc-cycles.py (shared with the calls harness)
+WRATES="${WARMUP_RATES:-2000 4000}"; WSECS="${WARMUP_SECS:-$SECS}"; WMORE="${WARMUP_MORE:-6}"
 STAMP=$(date -u +%Y%m%dT%H%M%S)
 export BENCH_RUN="${BENCH_RUN:-/tmp/trunkline-reg-bench}"; RUN="$BENCH_RUN/$STAMP"; mkdir -p "$RUN"
 export NUSERS QUIET=1
@@ -55,7 +62,8 @@ done
 NRATES=$(wc -w <<<"$RATES")
 # the servers' lifetime bound: the runs themselves plus up to LOCK_WAIT_S (3600) waiting for the lock (the
 # trap stops them as soon as the script ends)
-LIFE=$(( 600 + ${LOCK_WAIT_S:-3600} + NUSERS / FILL_RATE * 3 + ROUNDS * NRATES * 2 * (SECS + PAUSE + 5) + NUSERS / STORM_RATE * 3 ))
+LIFE=$(( 600 + ${LOCK_WAIT_S:-3600} + NUSERS / FILL_RATE * 3 + ROUNDS * NRATES * 2 * (SECS + PAUSE + 5) + NUSERS / STORM_RATE * 3
+  + ($(wc -w <<<"$WRATES") * 3 + WMORE * 2) * (WSECS + PAUSE + 5) ))
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -74,13 +82,21 @@ reg() { # reg NAME PORT SUT_PID RATE SECS  -> one reg-run.sh, its RESULT line pr
   local out="$RUN/$1"; OUTDIR="$out" "$HERE/reg-run.sh" "127.0.0.1:$2" "$4" "$5" "$3" | grep '^RESULT' \
     | sed "s/^RESULT /RESULT label=$1 /" | tee -a "$RUN/results.txt"
 }
-treg() { # treg NAME PORT SUT_PID RATE SECS JVM_PID: reg, plus the JVM's CPU per registration by thread group
+treg() { # treg NAME PORT SUT_PID RATE SECS JVM_PID: reg, plus the JVM's CPU per registration by thread group,
+  # and a JVM line: methods compiled and GC cycles begun during the run
+  local c0 t0; c0=$("$CALLS/jit-count.py" "$6"); t0=$(date +%s%3N)
   "$HERE/thread-ticks.py" "$6" >"$RUN/threads-$1.0"
   reg "$1" "$2" "$3" "$4" "$5"
   "$HERE/thread-ticks.py" "$6" >"$RUN/threads-$1.1"
+  echo "JVM label=$1 jit_compiled=$(( $("$CALLS/jit-count.py" "$6") - c0 )) $("$CALLS/gc-cycles.py" "$(gclog_of "$6")" "$t0" "$(date +%s%3N)")" \
+    | tee -a "$RUN/results.txt"
   local ok; ok=$(grep "label=$1 " "$RUN/results.txt" | grep -o ' success=[0-9]*' | cut -d= -f2)
   "$HERE/thread-ticks.py" --diff "$RUN/threads-$1.0" "$RUN/threads-$1.1" "${ok:-0}" "$1" | tee -a "$RUN/results.txt"
 }
+
+gclog_of() { if [[ $1 == "${TLBJ:-}" ]]; then echo "$RUN/gc-trunkline-b.log"; else echo "$RUN/gc-trunkline.log"; fi; }
+# one line per GC cycle (start and end, with its cause): which runs a cycle fell in, and ZGC's warm-up majors
+gclog() { echo "-Xlog:gc:file=$RUN/gc-$1.log:utctime,uptime"; }
 
 # -- 1. config, check, servers ------------------------------------------------------------------------
 python3 - "$RUN/trunkline.yaml" "$NUSERS" "$P_TL" "$RUN/db/trunkline" <<'PY'
@@ -109,7 +125,7 @@ KCTL=(kamcmd -s "unix:$BENCH_RUN/kamreg-$P_KAM/ctl.sock")
 T0=$(date +%s.%N)
 # shellcheck disable=SC2086
 setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-4g}" -Xmx"${JAVA_HEAP:-4g}" $(gc_for "${JAVA_OPTS:-}") \
-  ${JAVA_OPTS:-} -jar "$JAR" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.out" 2>"$RUN/trunkline.log" &
+  "$(gclog trunkline)" ${JAVA_OPTS:-} -jar "$JAR" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.out" 2>"$RUN/trunkline.log" &
 TL=$!; PIDS+=("$TL")
 for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline.out" && break; sleep 0.1; done
 grep -q '^trunkline ready' "$RUN/trunkline.out" || { echo "trunkline did not start" >&2; tail "$RUN/trunkline.log" >&2; exit 1; }
@@ -123,7 +139,7 @@ shm() { "${KCTL[@]}" core.shmmem | awk -v k="$1" '$1==k":"{print $2}'; }
 if [[ -n "$JAR_B" ]]; then
   # shellcheck disable=SC2086
   setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-4g}" -Xmx"${JAVA_HEAP:-4g}" $(gc_for "${JAVA_OPTS_B:-}") \
-    ${JAVA_OPTS_B:-} -jar "$JAR_B" run --config "$RUN/trunkline-b.yaml" </dev/null >"$RUN/trunkline-b.out" 2>"$RUN/trunkline-b.log" &
+    "$(gclog trunkline-b)" ${JAVA_OPTS_B:-} -jar "$JAR_B" run --config "$RUN/trunkline-b.yaml" </dev/null >"$RUN/trunkline-b.out" 2>"$RUN/trunkline-b.log" &
   TLB=$!; PIDS+=("$TLB")
   for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline-b.out" && break; sleep 0.1; done
   grep -q '^trunkline ready' "$RUN/trunkline-b.out" || { echo "trunkline B did not start" >&2; tail "$RUN/trunkline-b.log" >&2; exit 1; }
@@ -160,16 +176,54 @@ unlocked
 echo "HEAP trunkline bindings=$N live_bytes_no_contacts=$H0 live_bytes_right_after_fill=$H1 live_bytes_contacts_only=$H2 bytes_per_contact=$(python3 -c "print(round(($H2-$H0)/max($N,1),1))") kamailio_shm_used_before=$K0 kamailio_shm_used_after=$K1 kamailio_bytes_per_contact=$(python3 -c "print(round(($K1-$K0)/$NUSERS,1))")" | tee -a "$RUN/results.txt"
 fi
 
+# -- 2b. warm-up: as a server that has been up for minutes is (README, "Warm-up") --------------------------
+# until_warm NAME PORT SUT_PID JVM_PID GCFLAGS: more runs at the last warm-up rate until ZGC has done its three
+# warm-up majors (at 10/20/30 % of the heap; any other collector skips this) and the last run compiled at most
+# WARM_JIT (50) methods; at most WARMUP_MORE (6) more runs
+until_warm() { local n=0 w jit=-1 zgc=0 c0 rate=${WRATES##* }
+  [[ "$(gc_for "$5")" == -XX:+UseZGC || "$5" == *-XX:+UseZGC* ]] && zgc=1
+  while :; do
+    w=$("$CALLS/gc-cycles.py" "$(gclog_of "$4")" --warmups)
+    if (( (zgc == 0 || w >= 3) && jit >= 0 && jit <= ${WARM_JIT:-50} )); then break; fi
+    if (( n >= WMORE )); then echo "WARM $1 warm=no more_runs=$n zgc_warmup_majors=$w last_run_jit_compiled=$jit" | tee -a "$RUN/results.txt"; return 0; fi
+    c0=$("$CALLS/jit-count.py" "$4"); sleep "$PAUSE"; reg "warm-more$n-$1" "$2" "$3" "$rate" "$WSECS" >/dev/null
+    jit=$(( $("$CALLS/jit-count.py" "$4") - c0 )); n=$((n + 1))
+  done
+  echo "WARM $1 warm=yes more_runs=$n zgc_warmup_majors=$w$( ((zgc)) || echo '(not_ZGC)') last_run_jit_compiled=$jit" | tee -a "$RUN/results.txt"
+}
+locked "warm-up"
+for rate in $WRATES; do
+  sleep "$PAUSE"; reg "warm$rate-trunkline" $P_TL "$TL" "$rate" "$WSECS" >/dev/null
+  if [[ -n "$JAR_B" ]]; then sleep "$PAUSE"; reg "warm$rate-trunkline-b" $P_TLB "$TLB" "$rate" "$WSECS" >/dev/null; fi
+  sleep "$PAUSE"; reg "warm$rate-kamailio" $P_KAM "$K" "$rate" "$WSECS" >/dev/null
+done
+until_warm trunkline $P_TL "$TL" "$TLJ" "${JAVA_OPTS:-}"
+if [[ -n "$JAR_B" ]]; then until_warm trunkline-b $P_TLB "$TLB" "$TLBJ" "${JAVA_OPTS_B:-}"; fi
+unlocked
+
 # -- 3. rate sweep, one locked window per round -------------------------------------------------------
+# SPAN per server: its CPU from the start of its first measured run to the end of its last, over every
+# registration of those runs (both rates): a GC cycle or the end of transactions kept 32 s (Timer J) counts
+# whether it falls in a run or between runs, which a run's own figure leaves to chance
+declare -A SPAN_T0=() SPAN_C0=()
+span_start() { [[ -n ${SPAN_T0[$1]:-} ]] && return 0; SPAN_T0[$1]=$(date +%s%3N); SPAN_C0[$1]=$("$HERE/cpu-ticks.py" "$2" | cut -d' ' -f1); }
+span_end() { # span_end NAME SUT_PID GCLOG|-
+  local n t1 c1; t1=$(date +%s%3N); c1=$("$HERE/cpu-ticks.py" "$2" | cut -d' ' -f1)
+  n=$(grep -E "^RESULT label=r[0-9]+-[0-9]+-$1 " "$RUN/results.txt" | grep -o ' success=[0-9]*' | cut -d= -f2 | paste -sd+ | bc)
+  echo "SPAN sut=$1 span_s=$(python3 -c "print(round(($t1-${SPAN_T0[$1]})/1000,1))") regs=$n cpu_s=$(python3 -c "print(round(($c1-${SPAN_C0[$1]})/$(getconf CLK_TCK),2))") us_per_reg=$(python3 -c "print(round(($c1-${SPAN_C0[$1]})/$(getconf CLK_TCK)*1e6/max($n,1),1))") $([[ $3 != - ]] && "$CALLS/gc-cycles.py" "$3" "${SPAN_T0[$1]}" "$t1" | sed 's/gc_/span_gc_/g')" | tee -a "$RUN/results.txt"
+}
 for r in $(seq "$ROUNDS"); do
   locked "round $r"
   for rate in $RATES; do
-    sleep "$PAUSE"; treg "r$r-$rate-trunkline" $P_TL "$TL" "$rate" "$SECS" "$TLJ"
-    if [[ -n "$JAR_B" ]]; then sleep "$PAUSE"; treg "r$r-$rate-trunkline-b" $P_TLB "$TLB" "$rate" "$SECS" "$TLBJ"; fi
-    sleep "$PAUSE"; reg "r$r-$rate-kamailio" $P_KAM "$K" "$rate" "$SECS"
+    sleep "$PAUSE"; span_start trunkline "$TL"; treg "r$r-$rate-trunkline" $P_TL "$TL" "$rate" "$SECS" "$TLJ"
+    if [[ -n "$JAR_B" ]]; then sleep "$PAUSE"; span_start trunkline-b "$TLB"; treg "r$r-$rate-trunkline-b" $P_TLB "$TLB" "$rate" "$SECS" "$TLBJ"; fi
+    sleep "$PAUSE"; span_start kamailio "$K"; reg "r$r-$rate-kamailio" $P_KAM "$K" "$rate" "$SECS"
   done
   unlocked
 done
+span_end trunkline "$TL" "$RUN/gc-trunkline.log"
+if [[ -n "$JAR_B" ]]; then span_end trunkline-b "$TLB" "$RUN/gc-trunkline-b.log"; fi
+span_end kamailio "$K" -
 
 # -- 3b. profiles (PROFILE_SECS > 0): a JFR recording (settings=profile) of each Trunkline under the
 #        first rate, one after the other, after the measured rounds and in the same window

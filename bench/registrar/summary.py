@@ -8,6 +8,7 @@ from collections import defaultdict
 
 runs = defaultdict(lambda: defaultdict(list))  # rate -> sut -> [kv]
 other = []
+jvm = []  # JVM lines: methods compiled and GC cycles begun in a Trunkline run
 threads = []  # THREADS lines: a Trunkline JVM's us CPU per registration by thread group
 for line in open(sys.argv[1]):
     kind, _, rest = line.strip().partition(' ')
@@ -18,10 +19,12 @@ for line in open(sys.argv[1]):
             runs[int(m.group(1))][m.group(2)].append(kv)
         else:
             other.append(kv)
-    elif kind in ('HEAP', 'STORM', 'CHECK', 'START'):
+    elif kind in ('HEAP', 'STORM', 'CHECK', 'START', 'WARM', 'SPAN'):
         print(f"- {line.strip()}")
     elif kind == 'THREADS':
         threads.append(dict(p.split('=', 1) for p in rest.split()))
+    elif kind == 'JVM':
+        jvm.append(dict(p.split('=', 1) for p in rest.split()))
 
 
 def med(rows, key):
@@ -63,3 +66,9 @@ if threads:
     print('|---|' + '---|' * len(groups))
     for t in threads:
         print(f"| {t['label']} | " + ' | '.join(t[g] for g in groups) + ' |')
+
+if jvm:
+    print('\n| run | JIT compiled in the run | GC cycles begun in the run (majors) |')
+    print('|---|---|---|')
+    for j in jvm:
+        print(f"| {j['label']} | {j.get('jit_compiled', '-')} | {j.get('gc_list', '-')} ({j.get('gc_major', '-')}) |")
