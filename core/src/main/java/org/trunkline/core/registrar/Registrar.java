@@ -124,16 +124,17 @@ public final class Registrar {
           "Forbidden",
           List.of("Warning: 399 trunkline \"trunk " + trunk.name() + " does not register\""));
     }
-    List<NameAddress> contacts;
-    try {
-      contacts = m.contacts();
-    } catch (RuntimeException e) {
-      return new Reply(400, "Bad Contact", List.of());
-    }
     int headerExpires = expiresHeader(m);
     long now = clock.millis();
     Contacts list = byTrunk.get(trunk.name());
+    // parsed here when the trunk has no bindings yet, else under the lock unless the REGISTER
+    // refreshes one of them as it was written (see refreshed)
+    List<NameAddress> contacts = null;
     if (list == null) {
+      contacts = contacts(m);
+      if (contacts == null) {
+        return BAD_CONTACT;
+      }
       // most trunks hold one or two contacts: an ArrayList's default 10 slots would cost 32 bytes
       // more per trunk (3.2 MB at 100,000)
       int slots = Math.min(in.maxContacts(), 2);
@@ -149,7 +150,21 @@ public final class Registrar {
     }
   }
 
-  /** {@link #register(Trunk, SipMessage, Peer)} with {@code list}'s lock held. */
+  private static final Reply BAD_CONTACT = new Reply(400, "Bad Contact", List.of());
+
+  /** The REGISTER's Contact values, or null when one does not parse. */
+  private static List<NameAddress> contacts(SipMessage m) {
+    try {
+      return m.contacts();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@link #register(Trunk, SipMessage, Peer)} with {@code list}'s lock held; {@code contacts} the
+   * REGISTER's, or null when not parsed yet.
+   */
   private Reply register(
       Trunk trunk,
       TrunkAccess.RegisterIn in,
@@ -160,6 +175,23 @@ public final class Registrar {
       long now,
       Contacts list) {
     purge(list, now);
+    if (contacts == null) {
+      Binding same = refreshed(m, list);
+      if (same != null) {
+        // the one Contact is <uri> of this binding: no header parameters, so the Expires header
+        // or the default gives its lifetime (§10.2.1.1), as for any contact without expires=
+        int expires = headerExpires >= 0 ? headerExpires : DEFAULT_EXPIRES;
+        if (expires > 0 && expires < in.minExpires()) {
+          return new Reply(423, "Interval Too Brief", List.of("Min-Expires: " + in.minExpires()));
+        }
+        Reply refused = bind(trunk, in, m, source, same.contact(), expires, now, list);
+        return refused != null ? refused : ok(list, now);
+      }
+      contacts = contacts(m);
+      if (contacts == null) {
+        return BAD_CONTACT;
+      }
+    }
     boolean wildcard = false;
     for (NameAddress c : contacts) {
       wildcard |= c.wildcard();
@@ -183,63 +215,127 @@ public final class Registrar {
       }
     }
     for (NameAddress c : contacts) {
-      String uri = c.uri().toString();
-      int expires = Math.min(expiresOf(c, headerExpires), in.maxExpires());
-      Binding old = find(list, uri);
-      if (old != null && old.callId().equals(m.callId()) && m.cseqNumber() <= old.cseq()) {
-        // §10.3 step 7: an out-of-order REGISTER must not change the binding
-        return new Reply(500, "Out Of Order REGISTER", List.of("Retry-After: 1"));
+      Reply refused =
+          bind(trunk, in, m, source, c.uri().toString(), expiresOf(c, headerExpires), now, list);
+      if (refused != null) {
+        return refused;
       }
-      if (expires == 0) {
-        if (old != null) {
-          remove(list, old);
-          LOG.info("trunk {}: contact {} unregistered from {}", trunk.name(), uri, source);
-          unbound(trunk.name(), list, now, "contact " + uri + " unregistered from " + source);
-        }
-        continue;
-      }
-      Binding b =
-          new Binding(
-              trunk.name(),
-              uri,
-              now + expires * 1000L,
-              source.transport(),
-              source.address(),
-              source.listenPoint(),
-              m.callId(),
-              m.cseqNumber(),
-              userAgent(m, old),
-              old == null ? now : old.registeredAt());
-      if (old != null) {
-        list.set(list.indexOf(old), b);
-      } else {
-        while (list.size() >= in.maxContacts()) {
-          Binding oldest = list.get(0);
-          remove(list, oldest);
-          LOG.info(
-              "trunk {}: contact {} replaced by {} (max-contacts {})",
-              trunk.name(),
-              oldest.contact(),
-              uri,
-              in.maxContacts());
-        }
-        list.add(b);
-        if (list.size() == 1) {
-          unbound.remove(trunk.name());
-        }
-        LOG.info(
-            "trunk {}: contact {} registered from {} for {} s", trunk.name(), uri, source, expires);
-      }
-      if (old != null && !old.source().equals(b.source())) {
-        trunkBySource.remove(old.source(), trunk.name());
-      }
-      // a refresh from the same source finds itself there: a lock-free read, no write
-      if (!trunk.name().equals(trunkBySource.get(b.source()))) {
-        trunkBySource.put(b.source(), trunk.name());
-      }
-      store.save(b, old);
     }
     return ok(list, now);
+  }
+
+  /**
+   * The one Contact of {@code m} when it refreshes a binding of {@code list} as it was written: a
+   * single Contact line whose value is exactly {@code <uri>}, {@code uri} a binding's sip/sips URI
+   * of printable ASCII without {@code < > " ,} or space. Parsing that line gives one contact with
+   * that URI's text and no parameters, which is what this takes without parsing it; null for any
+   * other line, and the caller parses it.
+   */
+  static Binding refreshed(SipMessage m, List<Binding> list) {
+    int i = m.indexOf(HeaderName.CONTACT);
+    if (i < 0 || list.isEmpty() || m.indexOf(HeaderName.CONTACT, i + 1) >= 0) {
+      return null;
+    }
+    byte[] b = m.array();
+    int s = m.rawValueStart(i);
+    int e = m.rawValueEnd(i);
+    if (e - s < 2 || b[s] != '<' || b[e - 1] != '>') {
+      return null;
+    }
+    for (int k = 0; k < list.size(); k++) {
+      Binding x = list.get(k);
+      if (plainUri(b, s + 1, e - 1, x.contact())) {
+        return x;
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code b[s, e)} is {@code uri}, a sip: or sips: URI of the bytes refreshed takes. */
+  private static boolean plainUri(byte[] b, int s, int e, String uri) {
+    if (e - s != uri.length() || !(uri.startsWith("sip:") || uri.startsWith("sips:"))) {
+      return false;
+    }
+    for (int p = s; p < e; p++) {
+      byte c = b[p];
+      if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"' || c == ',') {
+        return false; // a byte above 0x7f is negative
+      }
+      if (c != uri.charAt(p - s)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Binds {@code uri} for {@code requested} seconds (0: removes it), as §10.3 steps 7-8 say; a
+   * Reply when the REGISTER is refused, else null. With {@code list}'s lock held.
+   */
+  private Reply bind(
+      Trunk trunk,
+      TrunkAccess.RegisterIn in,
+      SipMessage m,
+      Peer source,
+      String uri,
+      int requested,
+      long now,
+      Contacts list) {
+    int expires = Math.min(requested, in.maxExpires());
+    Binding old = find(list, uri);
+    if (old != null && old.callId().equals(m.callId()) && m.cseqNumber() <= old.cseq()) {
+      // §10.3 step 7: an out-of-order REGISTER must not change the binding
+      return new Reply(500, "Out Of Order REGISTER", List.of("Retry-After: 1"));
+    }
+    if (expires == 0) {
+      if (old != null) {
+        remove(list, old);
+        LOG.info("trunk {}: contact {} unregistered from {}", trunk.name(), uri, source);
+        unbound(trunk.name(), list, now, "contact " + uri + " unregistered from " + source);
+      }
+      return null;
+    }
+    Binding b =
+        new Binding(
+            trunk.name(),
+            uri,
+            now + expires * 1000L,
+            source.transport(),
+            source.address(),
+            source.listenPoint(),
+            m.callId(),
+            m.cseqNumber(),
+            userAgent(m, old),
+            old == null ? now : old.registeredAt());
+    if (old != null) {
+      list.set(list.indexOf(old), b);
+    } else {
+      while (list.size() >= in.maxContacts()) {
+        Binding oldest = list.get(0);
+        remove(list, oldest);
+        LOG.info(
+            "trunk {}: contact {} replaced by {} (max-contacts {})",
+            trunk.name(),
+            oldest.contact(),
+            uri,
+            in.maxContacts());
+      }
+      list.add(b);
+      if (list.size() == 1) {
+        unbound.remove(trunk.name());
+      }
+      LOG.info(
+          "trunk {}: contact {} registered from {} for {} s", trunk.name(), uri, source, expires);
+    }
+    if (old != null && !old.source().equals(b.source())) {
+      trunkBySource.remove(old.source(), trunk.name());
+    }
+    // a refresh from the same source finds itself there: a lock-free read, no write
+    if (!trunk.name().equals(trunkBySource.get(b.source()))) {
+      trunkBySource.put(b.source(), trunk.name());
+    }
+    store.save(b, old);
+    return null;
   }
 
   private Reply ok(List<Binding> list, long now) {

@@ -546,4 +546,95 @@ class RegistrarTest {
     assertThat(stored)
         .containsExactlyInAnyOrder("remove sip:acme@10.0.0.8", "remove sip:z@10.0.0.7");
   }
+
+  /**
+   * The refresh read without parsing the Contact (Registrar.refreshed) against the parser: wherever
+   * it takes a binding, parsing the line gives one contact, not the wildcard, without parameters,
+   * whose URI text is that binding's; and it takes the plain refreshes a PBX sends.
+   */
+  @Test
+  void aRefreshReadWithoutParsingIsWhatTheParserMakesOfTheContact() {
+    List<Binding> list = new ArrayList<>();
+    for (String c : List.of("sip:acme@10.0.0.1", "sips:acme@10.0.0.2:5061;transport=tls")) {
+      list.add(
+          new Binding(
+              "acme", c, now + 60_000, Transport.UDP, pbx.address(), null, "c", 1, null, now));
+    }
+    String[] pieces = {
+      "<",
+      ">",
+      "sip:acme@10.0.0.1",
+      "sips:acme@10.0.0.2:5061;transport=tls",
+      "SIP:acme@10.0.0.1",
+      ";expires=60",
+      ",",
+      " ",
+      "\"A\" ",
+      "sip:acme@10.0.0.3",
+      "tel:+4930",
+      "*",
+      ";q=0.5",
+      "\t",
+      "acme@10.0.0.1",
+      "<sip:acme@10.0.0.1>",
+      "\r\n ",
+      "\r\nContact: "
+    };
+    Random rnd = new Random(20261128);
+    int taken = 0;
+    int plain = 0;
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder v = new StringBuilder();
+      int parts = 1 + rnd.nextInt(4);
+      if (rnd.nextInt(3) == 0) {
+        v.append('<').append(list.get(rnd.nextInt(2)).contact()).append('>'); // a plain refresh
+        parts = rnd.nextInt(2) * parts;
+        plain += parts == 0 ? 1 : 0;
+      }
+      for (int k = 0; k < parts; k++) {
+        v.append(pieces[rnd.nextInt(pieces.length)]);
+      }
+      String text =
+          "REGISTER sip:192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.7;branch=z9hG4bK-1\r\n"
+              + "From: <sip:acme@192.0.2.1>;tag=a\r\nTo: <sip:acme@192.0.2.1>\r\nCall-ID: c\r\n"
+              + "CSeq: 2 REGISTER\r\nContact: "
+              + v
+              + "\r\nContent-Length: 0\r\n\r\n";
+      SipMessage m = new SipParser().parseDatagram(text.getBytes(StandardCharsets.UTF_8));
+      if (!m.isOk()) {
+        continue;
+      }
+      Binding b = Registrar.refreshed(m, list);
+      if (b == null) {
+        continue;
+      }
+      taken++;
+      var parsed = m.contacts();
+      assertThat(parsed).as("Contact: %s", v).hasSize(1);
+      assertThat(parsed.get(0).wildcard()).as("Contact: %s", v).isFalse();
+      assertThat(parsed.get(0).params()).as("Contact: %s", v).isEmpty();
+      assertThat(parsed.get(0).uri().toString()).as("Contact: %s", v).isEqualTo(b.contact());
+    }
+    assertThat(taken).isGreaterThanOrEqualTo(plain).isGreaterThan(1_000);
+  }
+
+  /** A refresh of an unchanged contact binds as before: lifetime, call, source, stored once. */
+  @Test
+  void aPlainRefreshKeepsTheContactAndTakesTheNewLifetimeAndCall() {
+    register("Contact: <sip:acme@10.0.0.1>", "Expires: 300");
+    now += 10_000;
+    Registrar.Reply r = register(pbx, "call-2", "Contact: <sip:acme@10.0.0.1>", "Expires: 120");
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.headers()).contains("Contact: <sip:acme@10.0.0.1>;expires=120");
+    Binding b = registrar.bindings("acme").get(0);
+    assertThat(b.callId()).isEqualTo("call-2");
+    assertThat(b.expiresAt()).isEqualTo(now + 120_000);
+    assertThat(b.registeredAt()).isEqualTo(now - 10_000);
+    assertThat(register(pbx, "call-2", "Contact: <sip:acme@10.0.0.1>", "Expires: 30").status())
+        .isEqualTo(423);
+    assertThat(register(pbx, "call-2", "Contact: <sip:acme@10.0.0.1>", "Expires: 0").status())
+        .isEqualTo(200);
+    assertThat(registrar.bindings("acme")).isEmpty();
+  }
 }
