@@ -208,7 +208,8 @@ unlocked
 declare -A SPAN_T0=() SPAN_C0=()
 span_start() { [[ -n ${SPAN_T0[$1]:-} ]] && return 0; SPAN_T0[$1]=$(date +%s%3N); SPAN_C0[$1]=$("$HERE/cpu-ticks.py" "$2" | cut -d' ' -f1); }
 span_end() { # span_end NAME SUT_PID GCLOG|-
-  local n t1 c1; t1=$(date +%s%3N); c1=$("$HERE/cpu-ticks.py" "$2" | cut -d' ' -f1)
+  local n t1 c1; [[ -n ${SPAN_T0[$1]:-} ]] || return 0   # no measured run (ROUNDS=0)
+  t1=$(date +%s%3N); c1=$("$HERE/cpu-ticks.py" "$2" | cut -d' ' -f1)
   n=$(grep -E "^RESULT label=r[0-9]+-[0-9]+-$1 " "$RUN/results.txt" | grep -o ' success=[0-9]*' | cut -d= -f2 | paste -sd+ | bc)
   echo "SPAN sut=$1 span_s=$(python3 -c "print(round(($t1-${SPAN_T0[$1]})/1000,1))") regs=$n cpu_s=$(python3 -c "print(round(($c1-${SPAN_C0[$1]})/$(getconf CLK_TCK),2))") us_per_reg=$(python3 -c "print(round(($c1-${SPAN_C0[$1]})/$(getconf CLK_TCK)*1e6/max($n,1),1))") $([[ $3 != - ]] && "$CALLS/gc-cycles.py" "$3" "${SPAN_T0[$1]}" "$t1" | sed 's/gc_/span_gc_/g')" | tee -a "$RUN/results.txt"
 }
