@@ -25,7 +25,8 @@
 #      JAVA_OPTS (extra JVM flags; ZGC unless they name a collector, e.g. -XX:+UseG1GC), JAVA_OPTS_B (the B jar's, default JAVA_OPTS),
 #      JAVA_HEAP (4g: -Xms=-Xmx, the heap ./trunkline gives on a machine of 8 GB or more), KAM_EXTRA ("-x tlsf"), LIFE (3600 s), REPEAT (3), SECS (10),
 #      EXTRA_YAML, EXTRA_YAML_B, EXTRA_YAML_BN (appended to the trunkline / trunkline-b / trunkline-b-notrace
-#      configs at start, e.g. "sip: {threads: 1}"), API=1 (admin API of trunkline / -b / -b-notrace on
+#      configs at start, e.g. "sip: {threads: 1}"), DB_URL_SUFFIX, DB_URL_SUFFIX_B (appended to the H2 URL of the
+#      trunkline(-notrace) / trunkline-b(-notrace) JVMs, e.g. ";ANALYZE_AUTO=0"; _B defaults to DB_URL_SUFFIX), API=1 (admin API of trunkline / -b / -b-notrace on
 #      BASE_PORT+7 / +8 / +9, for /api/counters), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops; default 1: a call lives on the loop that
 #      read its INVITE, one loop with one caller; 2 for a jar without 5da11a2, branch hand),
 #      SUTS ("trunkline kamailio"), WARMUP_SUTS (default: every JVM started), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15),
@@ -65,10 +66,19 @@ header() { echo "# $(date -u +%FT%TZ) $1; $(nproc) cpus; load $(cut -d' ' -f1-3 
 
 # one bounded run: run_one SUT RATE SECS OUTDIR [env...]
 run_one() {
-  local sut=$1 rate=$2 secs=$3 out=$4; shift 4
+  local sut=$1 rate=$2 secs=$3 out=$4 rc=0; shift 4
   read -r tgt pid <<<"$(target "$sut")"
-  env OUTDIR="$out" QUIET=1 "$@" "$H/cps-run.sh" "$tgt" "$rate" "$secs" "$pid"
+  env OUTDIR="$out" QUIET=1 "$@" "$H/cps-run.sh" "$tgt" "$rate" "$secs" "$pid" || rc=$?
+  # the calls this SUT has been offered in the session so far (hold's calls not counted): a JVM's CDR rows
+  echo $(( $(calls_of "$sut") + $(sed -n 's/^created=//p' "$out/result.env" 2>/dev/null || true) + 0 )) >"$SESSION/calls-$sut"
+  return $rc
 }
+calls_of() { cat "$SESSION/calls-$1" 2>/dev/null || echo 0; }
+# h2_analyze K0 K1: the row count at which H2 re-runs ANALYZE on the CDR table if the JVM's CDR rows went from K0 to
+# K1 (its default ANALYZE_AUTO=2000: after 2000, 4000, 8000, ... more rows, i.e. at 2000 x (2^k - 1) rows), else "-".
+# Stop 17, branch jit: such a run compiles 300-400 methods (H2's page reads from the file, chunk rewrite; README).
+h2_analyze() { python3 -c 'import sys; a, b = int(sys.argv[1]), int(sys.argv[2])
+t = [2000 * (2 ** k - 1) for k in range(1, 40)]; print(next((x for x in t if a < x <= b), "-"))' "$1" "$2"; }
 brief() { # the fields a reader wants from a RESULT line
   tr ' ' '\n' | grep -E '^(rate|achieved_cps|fail_pct|retrans|sut_us_per_call|sut_cpu_pct|uac_cpu_pct|uas_cpu_pct|other_cpu_pct|clean|rt_p99_ms|lat_e2e_med_us|lat_e2e_p99_us|lat_uas_med_us|lat_sut_added_med_us|lat_sut_added_p99_us|lat_added_med_us|lat_added_p99_us|lat_added_max_us)=' | tr '\n' ' '; echo; }
 
@@ -77,7 +87,7 @@ cmd_start() {
     ss -Hlun "sport = :$p" | grep -q . && die "port $p in use; set BASE_PORT"; done
   [[ -f "$JAR" ]] || die "no $JAR: ./build -q -o -B package -DskipTests"
   SESSION="$BASE/$(date -u +%Y%m%dT%H%M%S)"; mkdir -p "$SESSION/db"; ln -sfn "$SESSION" "$STATE"
-  EXTRA_YAML="${EXTRA_YAML:-}" API_PORT="${API:+$((B + 7))}" "$HERE/config.sh" "$P_TL" "$P_UAS" "$SESSION/db" "${TRACES:-on}" >"$SESSION/trunkline.yaml"
+  EXTRA_YAML="${EXTRA_YAML:-}" API_PORT="${API:+$((B + 7))}" DB_URL_SUFFIX="${DB_URL_SUFFIX:-}" "$HERE/config.sh" "$P_TL" "$P_UAS" "$SESSION/db" "${TRACES:-on}" >"$SESSION/trunkline.yaml"
   UAS_PID=$(BENCH_RUN="$SESSION" "$H/sipp-uas.sh" "$P_UAS" "$LIFE")
   KAM=$(BENCH_RUN="$SESSION" NEXTHOP="sip:127.0.0.1:$P_UAS" KAM_EXTRA="${KAM_EXTRA:--x tlsf}" \
         "$H/kam-start.sh" plain "$P_KAM" "$LIFE")
@@ -90,7 +100,7 @@ cmd_start() {
   TLN=""
   if [[ "${TRACE_AB:-0}" == 1 ]]; then
     mkdir -p "$SESSION/db-notrace"
-    EXTRA_YAML="${EXTRA_YAML:-}" "$HERE/config.sh" "$P_TLN" "$P_UAS" "$SESSION/db-notrace" off >"$SESSION/trunkline-notrace.yaml"
+    EXTRA_YAML="${EXTRA_YAML:-}" DB_URL_SUFFIX="${DB_URL_SUFFIX:-}" "$HERE/config.sh" "$P_TLN" "$P_UAS" "$SESSION/db-notrace" off >"$SESSION/trunkline-notrace.yaml"
     # shellcheck disable=SC2086
     setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
       "$(gclog trunkline-notrace)" -jar "$JAR" run --config "$SESSION/trunkline-notrace.yaml" </dev/null >"$SESSION/trunkline-notrace.log" 2>&1 &
@@ -102,7 +112,7 @@ cmd_start() {
     [[ -f "$TRUNKLINE_JAR_B" ]] || die "no $TRUNKLINE_JAR_B"
     start_b() { # start_b NAME PORT [off] [EXTRA_YAML]
       mkdir -p "$SESSION/db-$1"
-      EXTRA_YAML="${4:-}" "$HERE/config.sh" "$2" "$P_UAS" "$SESSION/db-$1" "${3:-${TRACES:-on}}" >"$SESSION/$1.yaml"
+      EXTRA_YAML="${4:-}" DB_URL_SUFFIX="${DB_URL_SUFFIX_B-${DB_URL_SUFFIX:-}}" "$HERE/config.sh" "$2" "$P_UAS" "$SESSION/db-$1" "${3:-${TRACES:-on}}" >"$SESSION/$1.yaml"
       # shellcheck disable=SC2086
       setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS_B-${JAVA_OPTS:-}}") ${JAVA_OPTS_B-${JAVA_OPTS:-}} \
         "$(gclog "$1")" -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
@@ -127,6 +137,8 @@ TRACES="${TRACES:-on}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 JAVA_OPTS_B="${JAVA_OPTS_B-${JAVA_OPTS:-}}"
 JAVA_HEAP="$HEAP"
+DB_URL_SUFFIX="${DB_URL_SUFFIX:-}"
+DB_URL_SUFFIX_B="${DB_URL_SUFFIX_B-${DB_URL_SUFFIX:-}}"
 KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
 PAIR_LOOPS="${PAIR_LOOPS:-1}"
 PAIR_LOOPS_B="${PAIR_LOOPS_B:-1}"
@@ -139,6 +151,7 @@ ENV
 compiled() { # methods the JIT has compiled so far in the JVM under wrapper PID $1 (its perf data, as jstat reads it)
   local p; p=$(pgrep -P "$1" java | head -1); [[ -n $p ]] || { echo 0; return; }
   "$HERE/jit-count.py" "$p"; }
+db_suffix() { case $1 in trunkline-b|trunkline-b-notrace) echo "${DB_URL_SUFFIX_B:-}";; *) echo "${DB_URL_SUFFIX:-}";; esac; }
 name_of() { case $1 in trunkline-b|trunkline-b-notrace|trunkline-notrace) echo "$1";; *) echo trunkline;; esac; }
 ms() { date +%s%3N; }
 # until_warm SUT: more warm-up runs (2000 cps x WARMUP_SECS) until the JVM is as a running server is: ZGC past its
@@ -187,7 +200,7 @@ cmd_warmup() { load; header warmup
 # rate's last round, over every call of those runs (span_us_per_call): a GC cycle or the expiry of transactions
 # kept 32 s is counted whether it falls in a run or between runs, which a run's own figure leaves to chance.
 cmd_sweep() { load; local rates="${1:-1000 2000 3000 4000}"; header "sweep [$rates] ${SECS}s x$REPEAT"
-  local R i s o pid c0 t0 line
+  local R i s o pid c0 t0 k0 line
   for R in $rates; do
     local -A T0=() C0=() N=()
     for i in $(seq "$REPEAT"); do
@@ -196,14 +209,16 @@ cmd_sweep() { load; local rates="${1:-1000 2000 3000 4000}"; header "sweep [$rat
         [[ -d "$o" ]] && continue   # a re-run window fills only what is missing
         pid=$(target "$s" | cut -d' ' -f2)
         [[ -n ${T0[$s]:-} ]] || { T0[$s]=$(ms); C0[$s]=$("$H/cpu-ticks.py" "$pid" | cut -d' ' -f1); N[$s]=0; }
-        [[ $s != kamailio ]] && c0=$(compiled "$pid"); t0=$(ms)
+        [[ $s != kamailio ]] && c0=$(compiled "$pid"); t0=$(ms); k0=$(calls_of "$s")
         line=$(run_one "$s" "$R" "$SECS" "$o")
         if [[ $s != kamailio ]]; then
           { echo "jit_compiled=$(( $(compiled "$pid") - c0 ))"
+            echo "calls_before=$k0"
+            [[ "$(db_suffix "$s")" == *ANALYZE_AUTO* ]] || echo "h2_analyze=$(h2_analyze "$k0" "$(calls_of "$s")")"
             "$HERE/gc-cycles.py" "$SESSION/gc-$(name_of "$s").log" "$t0" "$(ms)" | tr ' ' '\n'; } >>"$o/result.env"
         fi
         N[$s]=$(( N[$s] + $(grep -o '^success=[0-9]*' "$o/result.env" | cut -d= -f2) ))
-        echo "$s $(echo "$line" | brief)$(grep -hE '^(jit_compiled|gc_list)=' "$o/result.env" | tr '\n' ' ')"
+        echo "$s $(echo "$line" | brief)$(grep -hE '^(jit_compiled|gc_list|h2_analyze)=' "$o/result.env" | tr '\n' ' ')"
         sleep 3
       done
       span "$R" $((i == REPEAT))   # after every round: a window cut short still leaves its whole rounds' span
@@ -310,9 +325,9 @@ cmd_summary() { load
   local f first=1 r
   for s in $SUTS; do for f in "$SESSION/sweep/$s"/r*/result.env; do
     [[ -f $f ]] || continue
-    ((first)) && { echo; echo "| SUT | run | us/call | JIT compiled in the run | GC cycles begun in the run |"; echo "|---|---|---|---|---|"; first=0; }
+    ((first)) && { echo; echo "| SUT | run | us/call | JIT compiled in the run | GC cycles begun in the run | H2 auto-ANALYZE at row |"; echo "|---|---|---|---|---|---|"; first=0; }
     r=${f%/result.env}
-    echo "| $s | ${r##*/} | $(sed -n 's/^sut_us_per_call=//p' "$f") | $(sed -n 's/^jit_compiled=//p' "$f") | $(sed -n 's/^gc_list=//p' "$f") |"
+    echo "| $s | ${r##*/} | $(sed -n 's/^sut_us_per_call=//p' "$f") | $(sed -n 's/^jit_compiled=//p' "$f") | $(sed -n 's/^gc_list=//p' "$f") | $(sed -n 's/^h2_analyze=//p' "$f") |"
   done; done
   first=1
   for s in $SUTS; do for f in "$SESSION/sweep/$s"/span-r*.env; do
