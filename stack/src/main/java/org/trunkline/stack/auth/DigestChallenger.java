@@ -38,6 +38,11 @@ public final class DigestChallenger {
    */
   static final int MAX_REMEMBERED_CHALLENGES = 1 << 18;
 
+  /** The header values {@code Responses.build} copies into a response, after the Vias. */
+  private static final HeaderName[] ECHOED = {
+    HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ
+  };
+
   private final DigestConfig config;
   private final CredentialLookup users;
   private final InstantSource clock;
@@ -172,11 +177,6 @@ public final class DigestChallenger {
     }
     return h.add(source.getPort()).finish();
   }
-
-  /** The header values {@code Responses.build} copies into a response, after the Vias. */
-  private static final HeaderName[] ECHOED = {
-    HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ
-  };
 
   /** The challenge lines around {@code nonce}. */
   private List<String> lines(ChallengeKind kind, boolean stale, String nonce) {
