@@ -14,7 +14,8 @@ package org.trunkline.stack.auth;
  * open-addressing index (linear probing over ring positions): 32 bytes per challenge and no object.
  * An entry is forgotten once the window has passed since its nonce was issued, and the oldest one
  * early when {@code maxEntries} are kept (a flood of REGISTERs without credentials shortens the
- * window instead of taking memory).
+ * window instead of taking memory). The rings grow by doubling and give the room back once the
+ * burst that took it has passed.
  *
  * <p>Thread-safe (one lock; the work under it is a probe and an array write).
  */
@@ -69,7 +70,10 @@ final class RecentChallenges {
     return used;
   }
 
-  /** How many entries the rings can hold now (they grow by doubling up to {@code maxEntries}). */
+  /**
+   * How many entries the rings can hold now (they grow by doubling up to {@code maxEntries}, and
+   * halve when an eighth is used).
+   */
   synchronized int capacity() {
     return ids.length;
   }
@@ -77,7 +81,7 @@ final class RecentChallenges {
   private void add(long id, long nowMillis, long seq) {
     if (used == ids.length) {
       if (ids.length < maxSize) {
-        grow();
+        resize(2 * ids.length);
       } else {
         drop(); // full: the oldest goes early
       }
@@ -90,10 +94,17 @@ final class RecentChallenges {
     used++;
   }
 
-  /** Forgets the entries at the head whose window has passed (the clock may step back: kept). */
+  /**
+   * Forgets the entries at the head whose window has passed (the clock may step back: kept), and
+   * gives back the room a burst took once an eighth of it is used (halving, down to the first
+   * size).
+   */
   private void expire(long nowMillis) {
     while (used > 0 && nowMillis - times[head] >= windowMillis) {
       drop();
+    }
+    while (ids.length > FIRST_SIZE && used <= ids.length / 8) {
+      resize(ids.length / 2);
     }
   }
 
@@ -143,12 +154,12 @@ final class RecentChallenges {
     index[hole] = 0;
   }
 
-  /** Twice the rings, in issue order from position 0, and the index built again over them. */
-  private void grow() {
+  /** Rings of {@code size} (>= used), in issue order from position 0, and the index built again. */
+  private void resize(int size) {
     int n = ids.length;
-    long[] i2 = new long[2 * n];
-    long[] t2 = new long[2 * n];
-    long[] s2 = new long[2 * n];
+    long[] i2 = new long[size];
+    long[] t2 = new long[size];
+    long[] s2 = new long[size];
     for (int i = 0; i < used; i++) {
       int from = (head + i) & (n - 1);
       i2[i] = ids[from];
@@ -159,7 +170,7 @@ final class RecentChallenges {
     times = t2;
     seqs = s2;
     head = 0;
-    index = new int[4 * n];
+    index = new int[2 * size];
     for (int i = 0; i < used; i++) {
       put(i);
     }
