@@ -20,24 +20,26 @@ package org.trunkline.stack.auth;
  * <p>Thread-safe (one lock; the work under it is a probe and an array write).
  */
 final class RecentChallenges {
-  private static final int FIRST_SIZE = 256;
+  /** The smallest rings once used (512 bytes): a realm that challenges nothing holds none. */
+  private static final int FIRST_SIZE = 16;
 
   private final long windowMillis;
   private final int maxSize;
 
-  private long[] ids = new long[FIRST_SIZE];
-  private long[] times = new long[FIRST_SIZE];
-  private long[] seqs = new long[FIRST_SIZE];
+  // empty until the first challenge: there is one per realm, and a realm may be a trunk's
+  private long[] ids = new long[0];
+  private long[] times = new long[0];
+  private long[] seqs = new long[0];
 
   /** Ring position + 1 of an entry whose id leads here (0: empty); twice the ring's length. */
-  private int[] index = new int[2 * FIRST_SIZE];
+  private int[] index = new int[0];
 
   private int head;
   private int used;
 
   /**
    * @param windowMillis how long after its issue a nonce is given again to a copy of its request
-   * @param maxEntries how many are kept at most (rounded down to a power of two, at least 256)
+   * @param maxEntries how many are kept at most (rounded down to a power of two, at least 16)
    */
   RecentChallenges(long windowMillis, int maxEntries) {
     this.windowMillis = windowMillis;
@@ -81,7 +83,7 @@ final class RecentChallenges {
   private void add(long id, long nowMillis, long seq) {
     if (used == ids.length) {
       if (ids.length < maxSize) {
-        resize(2 * ids.length);
+        resize(Math.max(FIRST_SIZE, 2 * ids.length));
       } else {
         drop(); // full: the oldest goes early
       }
@@ -115,6 +117,9 @@ final class RecentChallenges {
   }
 
   private int lookup(long id) {
+    if (used == 0) {
+      return -1; // (and the index may be empty)
+    }
     int mask = index.length - 1;
     for (int slot = home(id) & mask; ; slot = (slot + 1) & mask) {
       int v = index[slot];

@@ -14,6 +14,7 @@ class RecentChallengesTest {
   @Test
   void aRememberedNonceIsOneTheCodecIssuedAtTheFirstTime() {
     RecentChallenges r = new RecentChallenges(1_000, 1024);
+    assertThat(r.capacity()).as("nothing until the first challenge").isZero();
     String nonce = r.nonce(42, 5_000, codec);
     assertThat(codec.issuedAt(nonce)).isEqualTo(5_000);
     assertThat(r.nonce(42, 5_999, codec)).isEqualTo(nonce);
@@ -53,10 +54,10 @@ class RecentChallengesTest {
     assertThat(r.capacity()).isEqualTo(8192);
     assertThat(r.nonce(7 * 0x9E3779B97F4A7C15L, 10_999, codec)).isEqualTo(kept);
     String first = r.nonce(-1, 10_999, codec);
-    // the burst has passed: 10 left, the rings halve down to the first size, and keep them
+    // the burst has passed: 10 left, the rings halve while an eighth or less is used, and keep them
     assertThat(r.nonce(-1, 11_000, codec)).isEqualTo(first);
     assertThat(r.size()).isEqualTo(10);
-    assertThat(r.capacity()).isEqualTo(256);
+    assertThat(r.capacity()).isEqualTo(64);
     String again = r.nonce(-5, 11_500, codec);
     assertThat(codec.issuedAt(again)).isEqualTo(10_999);
   }
