@@ -209,8 +209,9 @@ public final class SipServer implements AutoCloseable {
   /**
    * Client transactions to {@code peer} over UDP that may still retransmit their request ({@link
    * TransactionLayer#retransmittingTo}), over every layer: 0 once none of them can send it a copy
-   * of an old request any more. For tests that hand a peer's port to a new process. Any thread
-   * (each layer is asked on its event loop); only after {@link #start()}.
+   * of an old request any more. For tests that hand a peer's port to a new process. Any thread but
+   * the server's event loops (each layer is asked on its own, and waited for); only after {@link
+   * #start()}.
    */
   public int clientTransactionsRetransmittingTo(InetSocketAddress peer) {
     List<TransactionLayer> ls;
