@@ -268,7 +268,7 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     if (!request.method().equals(SipMethod.REGISTER)) {
       return null;
     }
-    Verdict.Reject r = current.ingress().challengeWithoutState(new Inbound(request, source));
+    Verdict.Reject r = current.ingress().challengeWithoutState(new Inbound(request, source, true));
     if (r == null) {
       return null;
     }

@@ -53,6 +53,11 @@ public final class SipServer implements AutoCloseable {
   private final Transports transports = new Transports();
   private final List<Channel> channels = new ArrayList<>();
   private EventLoopGroup group;
+
+  /** The transaction layers and their event loops, index for index (null until started). */
+  private List<TransactionLayer> layers;
+
+  private List<EventExecutor> loops;
   private TransactionUser user;
   private DnsConfig dnsConfig = DnsConfig.defaults(List.of());
   private volatile SipClient client;
@@ -201,6 +206,38 @@ public final class SipServer implements AutoCloseable {
     return transactionCounters;
   }
 
+  /**
+   * Client transactions to {@code peer} over UDP that may still retransmit their request ({@link
+   * TransactionLayer#retransmittingTo}), over every layer: 0 once none of them can send it a copy
+   * of an old request any more. For tests that hand a peer's port to a new process. Any thread but
+   * the server's event loops (each layer is asked on its own, and waited for); only after {@link
+   * #start()}.
+   */
+  public int clientTransactionsRetransmittingTo(InetSocketAddress peer) {
+    List<TransactionLayer> ls;
+    List<EventExecutor> es;
+    synchronized (this) {
+      ls = layers;
+      es = loops;
+    }
+    if (ls == null) {
+      throw new IllegalStateException("SipServer not started");
+    }
+    int n = 0;
+    for (int i = 0; i < ls.size(); i++) {
+      TransactionLayer layer = ls.get(i);
+      try {
+        n += es.get(i).submit(() -> layer.retransmittingTo(peer)).get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while asking the transaction layers", e);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("transaction layer " + i + " did not answer: " + e, e);
+      }
+    }
+    return n;
+  }
+
   /** Both counter sets by name ({@code requests_in}, ..., {@code tx_retransmissions_in}, ...). */
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new TreeMap<>(counters.snapshot());
@@ -257,6 +294,8 @@ public final class SipServer implements AutoCloseable {
     }
     // each layer marks its branches with its loop: a response goes there by its top Via; and the
     // tags of its dialogs: a request inside one goes there by its To tag
+    this.layers = List.copyOf(layers);
+    this.loops = List.copyOf(loops);
     BranchLoops branches =
         layers.size() <= BranchLoops.MAX_LOOPS ? new BranchLoops(layers.size()) : null;
     for (int i = 0; i < layers.size(); i++) {

@@ -107,7 +107,7 @@ public final class DigestStage implements IngressStage {
         }
         case AuthResult.Missing missing -> {}
         case AuthResult.Stale stale -> {
-          return challenge(c, kind, true, in, stale);
+          return challenge(c.challengeLines(kind, true), kind, in, stale);
         }
         default -> bad = r;
       }
@@ -116,9 +116,15 @@ public final class DigestStage implements IngressStage {
       bans.failed(in.sourceIp(), bad.toString());
       String realm = realmOf(bad);
       DigestChallenger c = challengers.getOrDefault(realm, challengers.values().iterator().next());
-      return challenge(c, kind, false, in, bad);
+      return challenge(c.challengeLines(kind, false), kind, in, bad);
     }
-    return challenge(challengerFor(m), kind, false, in, null);
+    DigestChallenger c = challengerFor(m);
+    if (in.withoutTransaction() && !in.source().reliable()) {
+      // no transaction absorbs a copy of it (UDP retransmission): the copy gets the same nonce,
+      // so the same 401 (RFC 3261 §17.2.2)
+      return challenge(c.challengeLinesForCopies(kind, m, in.source().address()), kind, in, null);
+    }
+    return challenge(c.challengeLines(kind, false), kind, in, null);
   }
 
   private Credentials credentials(String realm, String username) {
@@ -154,17 +160,17 @@ public final class DigestStage implements IngressStage {
   }
 
   /**
-   * The challenge, its log line made only when a log asks (it formats the source address, and every
-   * REGISTER without credentials is challenged).
+   * The challenge made of {@code lines}, its log line made only when a log asks (it formats the
+   * source address, and every REGISTER without credentials is challenged).
    *
    * @param cause what was wrong with the credentials, or null when there were none
    */
   private static Verdict.Reject challenge(
-      DigestChallenger c, ChallengeKind kind, boolean stale, Inbound in, AuthResult cause) {
+      List<String> lines, ChallengeKind kind, Inbound in, AuthResult cause) {
     return Verdict.Reject.lazily(
         kind.status(),
         kind.reason(),
-        c.challengeLines(kind, stale),
+        lines,
         () ->
             in.request().method()
                 + " from "

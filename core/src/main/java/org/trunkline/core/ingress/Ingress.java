@@ -53,10 +53,13 @@ public final class Ingress {
    * The digest challenge for a REGISTER without credentials (no {@code Authorization} header) from
    * a source that is not banned, when no stage before {@code digest} claims it; else null. Such a
    * challenge needs no state, so the caller may send it without a server transaction (RFC 3261
-   * §8.2.7, as Kamailio does), and a retransmission just gets a fresh one. Counts nothing: a
-   * challenge is not a failed authentication, and a request this returns null for goes through
-   * {@link #classify}, which counts (bans, unknown sources) as usual. The stages run as there; for
-   * a REGISTER without credentials none of them has a side effect.
+   * §8.2.7, as Kamailio does). Over UDP a copy of the request within 64*T1 gets the same challenge
+   * (the same nonce, {@link org.trunkline.stack.auth.DigestChallenger#challengeLinesForCopies}), as
+   * a transaction would resend its response (§17.2.2); over TCP or TLS, where the client does not
+   * retransmit, a repeated request gets a fresh one. Counts nothing: a challenge is not a failed
+   * authentication, and a request this returns null for goes through {@link #classify}, which
+   * counts (bans, unknown sources) as usual. The stages run as there; for a REGISTER without
+   * credentials none of them has a side effect.
    */
   public Verdict.Reject challengeWithoutState(Inbound in) {
     SipMessage m = in.request();
@@ -65,8 +68,10 @@ public final class Ingress {
         || bans.any() && bans.isBanned(in.sourceIp())) {
       return null;
     }
+    // the stages are told: a copy of this request over UDP is not absorbed by a transaction
+    Inbound stateless = in.withoutTransaction() ? in : new Inbound(m, in.source(), true);
     for (IngressStage s : stages) {
-      Verdict v = s.apply(in);
+      Verdict v = s.apply(stateless);
       if (v instanceof Verdict.Continue) {
         continue;
       }

@@ -216,6 +216,65 @@ class IngressTest {
         .isEqualTo("acme");
   }
 
+  /**
+   * RFC 3261 §17.2.2: a copy of a REGISTER challenged without a transaction gets the same challenge
+   * over UDP (nothing else absorbs it); a new request, another source, a REGISTER over TCP or one
+   * in a transaction gets a new nonce.
+   */
+  @Test
+  void aCopyOfARegisterOverUdpGetsTheSameChallengeAndAnythingElseANewNonce() {
+    Verdict.Reject first =
+        ingress.challengeWithoutState(from(request("REGISTER"), "192.0.2.50", 5060, "public"));
+    Verdict.Reject copy =
+        ingress.challengeWithoutState(from(request("REGISTER"), "192.0.2.50", 5060, "public"));
+    assertThat(copy.headers()).isEqualTo(first.headers());
+    now += 31_999;
+    assertThat(
+            ingress
+                .challengeWithoutState(from(request("REGISTER"), "192.0.2.50", 5060, "public"))
+                .headers())
+        .isEqualTo(first.headers());
+
+    String nonce = nonceOf(first);
+    SipMessage newBranch =
+        new SipParser()
+            .parseDatagram(
+                new String(request("REGISTER").toBytes(), StandardCharsets.UTF_8)
+                    .replace("z9hG4bK-1", "z9hG4bK-9")
+                    .getBytes(StandardCharsets.UTF_8));
+    assertThat(nonceOf(ingress.challengeWithoutState(from(newBranch, "192.0.2.50", 5060, "p"))))
+        .isNotEqualTo(nonce);
+    assertThat(
+            nonceOf(
+                ingress.challengeWithoutState(
+                    from(request("REGISTER"), "192.0.2.50", 5070, "public"))))
+        .isNotEqualTo(nonce);
+    Inbound overTcp =
+        new Inbound(
+            request("REGISTER"),
+            new Peer(Transport.TCP, new InetSocketAddress("192.0.2.50", 5060)));
+    String tcp1 = nonceOf(ingress.challengeWithoutState(overTcp));
+    String tcp2 = nonceOf(ingress.challengeWithoutState(overTcp));
+    assertThat(List.of(tcp1, tcp2)).doesNotContain(nonce).doesNotHaveDuplicates();
+    // in a transaction (classify), which absorbs copies itself: a new nonce each time
+    Verdict.Reject inTransaction =
+        (Verdict.Reject) ingress.classify(from(request("REGISTER"), "192.0.2.50", 5060, "public"));
+    assertThat(nonceOf(inTransaction)).isNotEqualTo(nonce);
+    // once the window has passed, a copy is challenged afresh
+    now += 1;
+    assertThat(
+            nonceOf(
+                ingress.challengeWithoutState(
+                    from(request("REGISTER"), "192.0.2.50", 5060, "public"))))
+        .isNotEqualTo(nonce);
+  }
+
+  private static String nonceOf(Verdict.Reject r) {
+    String h = r.headers().get(0);
+    int from = h.indexOf("nonce=\"") + "nonce=\"".length();
+    return h.substring(from, h.indexOf('"', from));
+  }
+
   @Test
   void everythingElseIsLeftToClassifyAndCountedOnlyThere() {
     // credentials present (good or bad: a bad answer must be counted in classify)

@@ -266,6 +266,15 @@ class TrunkModeMatrixTest {
     Path calleeDir = Files.createDirectories(dir.resolve(name + "-callee"));
     Path callerDir = Files.createDirectories(dir.resolve(name + "-caller"));
     int port = PORTS.get(to);
+    // The callee's port is the trunk's (its target, its registered contact), the same for every
+    // case toward it. A case that failed may have left client transactions toward it that still
+    // retransmit (a CANCEL or BYE nobody answered, for up to 64*T1); this case's SIPp (-m 1) would
+    // take such a late copy, of a Call-ID it does not know, for its one call and fail too. So the
+    // cases stay independent: none starts until the server can send that port nothing old.
+    InetSocketAddress calleeAddress = new InetSocketAddress(to.ip, port);
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .until(() -> server.sip().clientTransactionsRetransmittingTo(calleeAddress) == 0);
     Process callee =
         Sipp.startUas(calleeDir, c.callee, port, "u1", 1, List.of("-i", to.ip, "-trace_msg"));
     try {

@@ -200,25 +200,82 @@ class TrunksEndToEndTest {
     try (DatagramSocket pbx = new DatagramSocket(new InetSocketAddress("127.0.0.13", 0))) {
       pbx.setSoTimeout(5000);
       String register = register("acme", pbx, 1, null);
-      List<String> toLines = new ArrayList<>();
-      // the same request 5 times, byte for byte: each copy is challenged afresh (RFC 3261 §8.2.7)
+      List<String> challenges = new ArrayList<>();
+      // the same request 5 times, byte for byte (a client retransmitting it: same branch, Call-ID,
+      // CSeq and source): each copy is challenged without a transaction (RFC 3261 §8.2.7), and
+      // gets the first answer again, byte for byte, its nonce too (§17.2.2); a client that got a
+      // second, different 401 would take it for a new one (SIPp aborts on it)
       for (int i = 0; i < 5; i++) {
         send(pbx, socket("public"), register);
         String challenge = receiveOrNull(pbx);
-        assertThat(challenge).startsWith("SIP/2.0 401 Unauthorized\r\n");
-        toLines.add(challenge.lines().filter(l -> l.startsWith("To:")).findFirst().orElseThrow());
+        assertThat(challenge).startsWith("SIP/2.0 401 Unauthorized\r\n").contains(";tag=");
+        challenges.add(challenge);
       }
-      // a stateless UAS gives every copy the same To tag (§8.2.7)
-      assertThat(toLines).hasSize(5).allMatch(l -> l.equals(toLines.get(0)) && l.contains(";tag="));
+      assertThat(challenges).hasSize(5).containsOnly(challenges.get(0));
+      // a new request (new branch, the rest the same) is a new transaction: a new nonce
+      send(pbx, socket("public"), register.replace("branch=z9hG4bK-sha-1;", "branch=z9hG4bK-new;"));
+      String fresh = receiveOrNull(pbx);
+      assertThat(fresh).startsWith("SIP/2.0 401 Unauthorized\r\n");
+      assertThat(param(fresh, "nonce")).isNotEqualTo(param(challenges.get(0), "nonce"));
     }
+    // nothing in the transaction layer: every copy was answered by the TU, which remembered only
+    // the nonce
     assertThat(server.sip().snapshot())
-        .containsEntry("tx_stateless_answers", 5L)
+        .containsEntry("tx_stateless_answers", 6L)
         .containsEntry("tx_retransmissions_in", 0L);
     // a challenge is not a failed authentication
     assertThat(server.core().counters())
         .containsEntry("ingress_auth_failures", 0L)
         .containsEntry("ingress_bans", 0L)
-        .containsEntry("ingress_rejected", 5L);
+        .containsEntry("ingress_rejected", 6L);
+  }
+
+  @Test
+  void aRetransmittedInviteWithoutCredentialsGetsTheSame407() throws Exception {
+    start("trunks:\n  - {name: acme, mode: register-in, username: acme, password: s3cret}\n");
+
+    try (DatagramSocket pbx = new DatagramSocket(new InetSocketAddress("127.0.0.14", 0))) {
+      pbx.setSoTimeout(5000);
+      InetSocketAddress to = socket("public");
+      String local = pbx.getLocalAddress().getHostAddress() + ":" + pbx.getLocalPort();
+      String host = to.getAddress().getHostAddress() + ":" + to.getPort();
+      String invite =
+          "INVITE sip:+74951234567@"
+              + host
+              + " SIP/2.0\r\n"
+              + "Via: SIP/2.0/UDP "
+              + local
+              + ";branch=z9hG4bK-inv-1;rport\r\n"
+              + "Max-Forwards: 70\r\n"
+              + "From: <sip:acme@"
+              + host
+              + ">;tag=inv1\r\n"
+              + "To: <sip:+74951234567@"
+              + host
+              + ">\r\n"
+              + "Call-ID: inv-"
+              + pbx.getLocalPort()
+              + "@test\r\n"
+              + "CSeq: 1 INVITE\r\n"
+              + "Contact: <sip:acme@"
+              + local
+              + ">\r\n"
+              + "Content-Length: 0\r\n\r\n";
+      // the INVITE's server transaction (§17.2.1) resends its final response to a copy of the
+      // request: the same bytes, the same nonce
+      send(pbx, to, invite);
+      String challenge = receiveOrNull(pbx);
+      assertThat(challenge)
+          .startsWith("SIP/2.0 407 Proxy Authentication Required\r\n")
+          .contains("Proxy-Authenticate: Digest ");
+      send(pbx, to, invite);
+      // (or Timer G's copy of it, which is the same bytes too)
+      assertThat(receiveOrNull(pbx)).isEqualTo(challenge);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> assertThat(server.sip().snapshot()).containsEntry("tx_retransmissions_in", 1L));
+    }
   }
 
   @Test

@@ -1,5 +1,9 @@
 package org.trunkline.stack.auth;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -21,11 +25,37 @@ import org.trunkline.sip.SipMessage;
  * <p>Thread-safe: any event loop may call {@link #challenges} and {@link #verify} concurrently.
  */
 public final class DigestChallenger {
+  /**
+   * How long a copy of a request challenged without a transaction gets the same nonce: 64*T1 with
+   * RFC 3261's T1 of 500 ms, as long as a client retransmits a non-INVITE request over UDP (Timer
+   * F) and as long as its server transaction would have absorbed copies (Timer J).
+   */
+  static final long RETRANSMISSION_WINDOW_MILLIS = 32_000;
+
+  /**
+   * At most this many such challenges are remembered (32 bytes each, 8 MB at most): at 4,000
+   * challenged REGISTERs a second about 128,000 are within the window.
+   */
+  static final int MAX_REMEMBERED_CHALLENGES = 1 << 18;
+
+  /** The header values {@code Responses.build} copies into a response, after the Vias. */
+  private static final HeaderName[] ECHOED = {
+    HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ
+  };
+
   private final DigestConfig config;
   private final CredentialLookup users;
   private final InstantSource clock;
   private final NonceCodec nonces;
   private final NonceCounts counts;
+  private final RecentChallenges recent =
+      new RecentChallenges(RETRANSMISSION_WINDOW_MILLIS, MAX_REMEMBERED_CHALLENGES);
+
+  /** The key of request ids ({@link #challengeLinesForCopies}): random, they never leave here. */
+  private final long idKey0;
+
+  private final long idKey1;
+
   private final String opaque;
   private final long lifetimeMillis;
   private final String beforeNonce;
@@ -59,6 +89,9 @@ public final class DigestChallenger {
     for (DigestAlgorithm a : DigestAlgorithm.values()) {
       unknownUserHa1.put(a, DigestMath.ha1Hex(a, "", config.realm(), ""));
     }
+    SecureRandom random = new SecureRandom();
+    this.idKey0 = random.nextLong();
+    this.idKey1 = random.nextLong();
   }
 
   public String realm() {
@@ -88,7 +121,65 @@ public final class DigestChallenger {
    * nonce.
    */
   public List<String> challengeLines(ChallengeKind kind, boolean stale) {
-    String nonce = nonces.issue(clock.millis());
+    return lines(kind, stale, nonces.issue(clock.millis()));
+  }
+
+  /**
+   * {@link #challengeLines} ({@code stale=false}) for a request answered without a transaction over
+   * UDP (RFC 3261 §8.2.7), which the client may retransmit: every copy of it that comes within
+   * {@link #RETRANSMISSION_WINDOW_MILLIS} of the first gets the same nonce, so the same response
+   * (§17.2.2), not a second 401 with another nonce that a client such as SIPp takes for an
+   * unexpected answer. A copy is found by a keyed 64-bit hash of every header value the response
+   * echoes (Via, From, To, Call-ID, CSeq; {@code Responses.build}) and of the source address the
+   * top Via's received and rport name: the same id means the same echoed bytes. Costs 32 bytes of
+   * heap per challenge for the window ({@link RecentChallenges}) and no object.
+   *
+   * <p>Two different requests would share a nonce only if their ids collide (2^-64 per pair; the
+   * key is random and the ids never leave the server). A shared nonce is still one we issued;
+   * replay protection (nonce count, lifetime) is unchanged.
+   *
+   * @param source where the request came from (its address and port)
+   */
+  public List<String> challengeLinesForCopies(
+      ChallengeKind kind, SipMessage request, InetSocketAddress source) {
+    return lines(kind, false, recent.nonce(requestId(request, source), clock.millis(), nonces));
+  }
+
+  /** Challenges remembered for copies of their request ({@link #challengeLinesForCopies}). */
+  public int rememberedChallenges() {
+    return recent.size();
+  }
+
+  /** What identifies a request's copies: the values the response echoes, and its source. */
+  private long requestId(SipMessage m, InetSocketAddress source) {
+    SipHash.Parts h = new SipHash.Parts(idKey0, idKey1);
+    byte[] a = m.array();
+    for (int i = m.indexOf(HeaderName.VIA); i >= 0; i = m.indexOf(HeaderName.VIA, i + 1)) {
+      h.add(a, m.rawValueStart(i), m.rawValueEnd(i));
+    }
+    h.add(-1L); // the Vias end here
+    for (HeaderName n : ECHOED) {
+      int i = m.indexOf(n);
+      if (i >= 0) {
+        h.add(a, m.rawValueStart(i), m.rawValueEnd(i));
+      } else {
+        h.add(-1L);
+      }
+    }
+    InetAddress ip = source.getAddress();
+    if (ip instanceof Inet4Address) {
+      h.add(ip.hashCode()); // the address itself
+    } else if (ip != null) {
+      byte[] b = ip.getAddress();
+      h.add(b, 0, b.length);
+    } else {
+      h.add(source.getHostString().hashCode());
+    }
+    return h.add(source.getPort()).finish();
+  }
+
+  /** The challenge lines around {@code nonce}. */
+  private List<String> lines(ChallengeKind kind, boolean stale, String nonce) {
     String[] after = stale ? afterNonceStale : afterNonce;
     String before = lineBeforeNonce[kind.ordinal()];
     String[] out = new String[after.length];

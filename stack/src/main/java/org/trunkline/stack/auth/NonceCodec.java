@@ -52,7 +52,20 @@ final class NonceCodec {
 
   /** A new nonce issued at {@code nowMillis}. */
   String issue(long nowMillis) {
-    long seq = sequence.getAndIncrement();
+    return encode(nowMillis, nextSequence());
+  }
+
+  /** The sequence number of the next nonce: each is taken once. */
+  long nextSequence() {
+    return sequence.getAndIncrement();
+  }
+
+  /**
+   * The nonce of issue time {@code nowMillis} and sequence number {@code seq} ({@link
+   * #nextSequence}): the same text for the same two numbers, so a challenge can be made again
+   * ({@link RecentChallenges}).
+   */
+  String encode(long nowMillis, long seq) {
     long tag = tag(nowMillis, seq);
     char[] out = new char[CHARS];
     // the 24 bytes as eight groups of 3 (4 characters each): time 3+3+2, seq 1+3+3+1, tag 2+3+3

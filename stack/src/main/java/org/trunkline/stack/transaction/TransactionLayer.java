@@ -1,5 +1,6 @@
 package org.trunkline.stack.transaction;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -116,6 +117,31 @@ public final class TransactionLayer {
   /** Client and server transactions not yet terminated. */
   public int openTransactions() {
     return servers.size() + completed.size() + clients.size();
+  }
+
+  /**
+   * Client transactions to {@code peer} over UDP that may still retransmit their request on their
+   * own: an INVITE in Calling (Timer A, §17.1.1.2), another request in Trying or Proceeding (Timer
+   * E, §17.1.2.2); each stops within 64*T1. For tests that give a peer's port to a new process,
+   * which must not receive the requests meant for the one before. On the layer's thread.
+   */
+  public int retransmittingTo(InetSocketAddress peer) {
+    int n = 0;
+    for (ClientTransaction tx : clients.values()) {
+      if (!tx.peer.reliable() && tx.peer.address().equals(peer) && retransmits(tx)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static boolean retransmits(ClientTransaction tx) {
+    return switch (tx) {
+      case ClientInviteTransaction i -> i.state() == ClientInviteTransaction.State.CALLING;
+      case ClientNonInviteTransaction o ->
+          o.state() == ClientNonInviteTransaction.State.TRYING
+              || o.state() == ClientNonInviteTransaction.State.PROCEEDING;
+    };
   }
 
   /**

@@ -3,6 +3,7 @@ package org.trunkline.stack.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -99,6 +100,76 @@ class DigestChallengerTest {
           .hasSize(32)
           .isNotEqualTo(AuthHeaderParserTest.parsed(s.challenges(stale).get(0)).param("nonce"));
     }
+  }
+
+  /** A REGISTER as sent over UDP; {@code branch} and {@code callId} tell requests apart. */
+  static SipMessage register(String branch, String callId) {
+    return Messages.parse(
+        "REGISTER sip:trunk.example.net SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 192.0.2.1:5060;branch="
+            + branch
+            + "\r\nMax-Forwards: 70\r\nFrom: <sip:alice@trunk.example.net>;tag=a1\r\n"
+            + "To: <sip:alice@trunk.example.net>\r\nCall-ID: "
+            + callId
+            + "\r\nCSeq: 1 REGISTER\r\nContact: <sip:alice@192.0.2.1>\r\n"
+            + "Content-Length: 0\r\n\r\n");
+  }
+
+  static String nonceOf(List<String> lines) {
+    String l = lines.get(0);
+    return AuthHeaderParserTest.parsed(l.substring(l.indexOf(": ") + 2)).param("nonce");
+  }
+
+  /**
+   * RFC 3261 §17.2.2 for a challenge sent without a transaction: a copy of the request (the same
+   * bytes from the same source) gets the same lines until 64*T1 after the first; the nonce is a
+   * good one; a new branch, another Call-ID or another source is another request.
+   */
+  @Test
+  void aCopyOfARequestGetsTheSameChallengeUntilTheWindowEnds() {
+    DigestChallenger s = server(DigestConfig.of(REALM));
+    InetSocketAddress source = new InetSocketAddress("192.0.2.1", 5060);
+    List<String> first =
+        s.challengeLinesForCopies(ChallengeKind.UAS, register("z9hG4bK1", "c1"), source);
+    assertThat(first).hasSize(3).allMatch(l -> l.startsWith("WWW-Authenticate: Digest "));
+    assertThat(s.rememberedChallenges()).isEqualTo(1);
+    now.addAndGet(DigestChallenger.RETRANSMISSION_WINDOW_MILLIS - 1);
+    assertThat(s.challengeLinesForCopies(ChallengeKind.UAS, register("z9hG4bK1", "c1"), source))
+        .isEqualTo(first);
+    assertThat(s.rememberedChallenges()).isEqualTo(1);
+    String nonce = nonceOf(first);
+    // the nonce verifies as any other (issued 32 s ago, within its lifetime)
+    String value = first.get(2).substring("WWW-Authenticate: ".length());
+    assertThat(s.verify("INVITE", answer(value, "alice", "s3cr3t", "INVITE", 1)).isOk()).isTrue();
+
+    assertThat(
+            List.of(
+                nonceOf(
+                    s.challengeLinesForCopies(
+                        ChallengeKind.UAS, register("z9hG4bK2", "c1"), source)),
+                nonceOf(
+                    s.challengeLinesForCopies(
+                        ChallengeKind.UAS, register("z9hG4bK1", "c2"), source)),
+                nonceOf(
+                    s.challengeLinesForCopies(
+                        ChallengeKind.UAS,
+                        register("z9hG4bK1", "c1"),
+                        new InetSocketAddress("192.0.2.1", 5062))),
+                nonceOf(
+                    s.challengeLinesForCopies(
+                        ChallengeKind.UAS,
+                        register("z9hG4bK1", "c1"),
+                        new InetSocketAddress("192.0.2.2", 5060))),
+                nonceOf(s.challengeLines(ChallengeKind.UAS, false)),
+                nonce))
+        .doesNotHaveDuplicates();
+    // once the window has passed, a copy is a request of its own
+    now.addAndGet(1);
+    assertThat(
+            nonceOf(
+                s.challengeLinesForCopies(ChallengeKind.UAS, register("z9hG4bK1", "c1"), source)))
+        .isNotEqualTo(nonce);
+    assertThat(s.rememberedChallenges()).isEqualTo(5); // the first was forgotten
   }
 
   @Test

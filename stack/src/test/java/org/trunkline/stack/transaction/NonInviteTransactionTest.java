@@ -268,6 +268,41 @@ class NonInviteTransactionTest {
     return net.sentFrom(BOB, "SIP/2.0 200").get(0).bytes();
   }
 
+  /**
+   * The gauge tests await before giving a peer's port to a new process: client transactions to it
+   * that may still send a copy of their request; an answered one, or one that timed out, does not.
+   */
+  @Test
+  void retransmittingToCountsTheRequestsAPeerMayStillGetACopyOf() {
+    LoopNetwork net = new LoopNetwork(Transport.UDP);
+    TransactionLayer alice = net.bind(ALICE, TransactionConfig.DEFAULT, aliceTu);
+    net.bind(BOB, TransactionConfig.DEFAULT, bobTu);
+    bobTu.onRequest = (tx, m) -> tx.respond(100, "Trying");
+    alice.sendRequest(options(alice, NOBODY), net.peer(NOBODY));
+    alice.sendRequest(options(alice, NOBODY), net.peer(NOBODY));
+    alice.sendRequest(InviteTransactionTest.invite(alice, NOBODY), net.peer(NOBODY));
+    ClientNonInviteTransaction toBob =
+        (ClientNonInviteTransaction) alice.sendRequest(options(alice, BOB), net.peer(BOB));
+    assertThat(alice.retransmittingTo(NOBODY)).isEqualTo(3);
+    net.advanceSeconds(0.1);
+    // Proceeding still retransmits (Timer E at T2)
+    assertThat(toBob.state()).isEqualTo(ClientNonInviteTransaction.State.PROCEEDING);
+    assertThat(alice.retransmittingTo(BOB)).isEqualTo(1);
+    assertThat(alice.retransmittingTo(LoopNetwork.address(2, 5062))).isZero();
+    // Timer F and Timer B end them at 64*T1
+    net.advanceSeconds(32);
+    assertThat(alice.retransmittingTo(NOBODY)).isZero();
+    assertThat(alice.retransmittingTo(BOB)).isZero();
+    // a final answer ends it at once (Completed sends nothing of its own)
+    bobTu.onRequest = (tx, m) -> tx.respond(200, "OK");
+    ClientNonInviteTransaction answered =
+        (ClientNonInviteTransaction) alice.sendRequest(options(alice, BOB), net.peer(BOB));
+    assertThat(alice.retransmittingTo(BOB)).isEqualTo(1);
+    net.advanceSeconds(0.1);
+    assertThat(answered.state()).isEqualTo(ClientNonInviteTransaction.State.COMPLETED);
+    assertThat(alice.retransmittingTo(BOB)).isZero();
+  }
+
   static byte[] options(TransactionLayer layer, InetSocketAddress to) {
     return Requests.bytes(Requests.request("OPTIONS", ALICE, to, layer.newBranch(), "c1@x", 1));
   }
