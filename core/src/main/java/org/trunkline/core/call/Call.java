@@ -1882,10 +1882,11 @@ final class Call implements TransactionUser {
 
   /**
    * The B-leg INVITE transaction outlives the call: RFC 6026 Accepted (Timer M, 32 s) or Completed
-   * (Timer D). Its events then need only our ACK for a 2xx retransmission, so it gets an owner that
-   * keeps just that, and the call (the caller's INVITE, both dialogs) is not kept 32 s after its
-   * end. A transaction still waiting for its final answer stays ours: a 2xx racing a CANCEL is
-   * answered with ACK and BYE (§9.1).
+   * (Timer D). Its events then need only our ACK for a 2xx retransmission, so the layer keeps just
+   * that (the key, the ACK's bytes, the peer: not the transaction, nor an owner object), and the
+   * call (the caller's INVITE, both dialogs) is not kept 32 s after its end. A transaction still
+   * waiting for its final answer stays ours: a 2xx racing a CANCEL is answered with ACK and BYE
+   * (§9.1).
    */
   private void handOverB() {
     ClientInviteTransaction tx = bTx;
@@ -1895,31 +1896,12 @@ final class Call implements TransactionUser {
     switch (tx.state()) {
       case ACCEPTED -> {
         if (bAck != null) {
-          tx.owner(new AckAgain(bAck, bTarget.peer()));
+          tx.ackEach2xx(bAck, bTarget.peer()); // the layer keeps the key, ACK and peer only
         }
       }
       case COMPLETED, TERMINATED -> tx.owner(IGNORED);
       default -> {}
     }
-  }
-
-  /** An ended call's Accepted B-leg INVITE: every 2xx retransmission gets our ACK again. */
-  private record AckAgain(byte[] ack, Peer to) implements TransactionUser {
-    @Override
-    public void onRequest(ServerTransaction t, SipMessage m) {}
-
-    @Override
-    public void onResponse(ClientTransaction t, SipMessage m) {
-      if (m.status() >= 200 && m.status() < 300) {
-        t.layer().sendStateless(ack, to); // RFC 6026 on §17.1.1.2: the TU ACKs each 2xx again
-      }
-    }
-
-    @Override
-    public void onTimeout(Transaction t) {}
-
-    @Override
-    public void onTransportError(Transaction t, String reason) {}
   }
 
   private void end(int status, String reason, String how) {

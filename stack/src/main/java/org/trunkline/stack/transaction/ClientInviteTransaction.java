@@ -18,6 +18,13 @@ public final class ClientInviteTransaction extends ClientTransaction {
   }
 
   private State state = State.CALLING;
+
+  /** When Timer M ends Accepted (set on entering it). */
+  private long timerMDeadline;
+
+  /** Whether the layer keeps this Accepted state without this object ({@link #ackEach2xx}). */
+  boolean detached;
+
   private long intervalA;
   private Scheduler.Scheduled timerA;
 
@@ -35,17 +42,47 @@ public final class ClientInviteTransaction extends ClientTransaction {
   }
 
   public State state() {
+    if (detached && state == State.ACCEPTED && layer.scheduler.nanoTime() - timerMDeadline >= 0) {
+      return State.TERMINATED; // Timer M: the layer's entry for it has ended
+    }
     return state;
   }
 
   @Override
   public String stateName() {
-    return Messages.title(state);
+    return Messages.title(state());
   }
 
   @Override
   public boolean isTerminated() {
-    return state == State.TERMINATED;
+    return state() == State.TERMINATED;
+  }
+
+  /** When Timer M fires, once Accepted. */
+  long timerMDeadline() {
+    return timerMDeadline;
+  }
+
+  /**
+   * The TU is done with this Accepted INVITE (e.g. its call ended): until Timer M every copy of the
+   * 2xx gets {@code ack} sent to {@code to} again (RFC 6026 on §17.1.1.2: the TU ACKs each 2xx,
+   * §13.2.2.4), other responses are absorbed, and nothing reaches a TU any more. The layer keeps
+   * only the key, {@code ack} and {@code to}, not this transaction (nor an owner object): what an
+   * ended call leaves for 32 s. This object reads Timer M's deadline for its state from then on.
+   *
+   * @throws IllegalStateException unless Accepted
+   */
+  public void ackEach2xx(byte[] ack, Peer to) {
+    java.util.Objects.requireNonNull(ack, "ack");
+    java.util.Objects.requireNonNull(to, "to");
+    if (state() != State.ACCEPTED || detached) {
+      throw impossible("hand-over of the ACK for each 2xx");
+    }
+    cancel(timerBDM);
+    timerBDM = null;
+    detached = true;
+    user = ClientNonInviteTransaction.COMPLETED_USER;
+    layer.keepAccepted(this, ack, to, timerMDeadline);
   }
 
   /**
@@ -122,7 +159,7 @@ public final class ClientInviteTransaction extends ClientTransaction {
 
   @Override
   void onResponse(SipMessage response) {
-    switch (state) {
+    switch (state()) {
       case CALLING, PROCEEDING -> responseInCallingOrProceeding(response);
       case COMPLETED -> responseInCompleted(response);
       case ACCEPTED -> responseInAccepted(response);
@@ -151,6 +188,7 @@ public final class ClientInviteTransaction extends ClientTransaction {
     if (status < 300) {
       // RFC 6026 on §17.1.1.2: a 2xx moves to Accepted; the TU ACKs it, Timer M absorbs the rest.
       state = State.ACCEPTED;
+      timerMDeadline = layer.scheduler.nanoTime() + layer.config.timeoutNanos();
       timerBDM = schedule(this::timerM, layer.config.timeoutNanos());
       user.onResponse(this, response);
       releaseRequest();
@@ -197,7 +235,7 @@ public final class ClientInviteTransaction extends ClientTransaction {
 
   @Override
   void terminate() {
-    if (state == State.TERMINATED) {
+    if (state() == State.TERMINATED) {
       return;
     }
     state = State.TERMINATED;

@@ -23,7 +23,7 @@ public final class ClientNonInviteTransaction extends ClientTransaction {
    * The TU of a Completed transaction: nothing reaches it (response retransmissions are absorbed,
    * Timer K ends the transaction silently), so the real TU need not be kept for T4.
    */
-  private static final TransactionUser COMPLETED_USER =
+  static final TransactionUser COMPLETED_USER =
       new TransactionUser() {
         @Override
         public void onRequest(ServerTransaction tx, SipMessage request) {

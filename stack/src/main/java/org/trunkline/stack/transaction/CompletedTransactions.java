@@ -19,6 +19,13 @@ import java.util.Arrays;
  * deadline finds nothing whether or not the task has run yet (§17.2.2: no resend once Timer J
  * fired).
  *
+ * <p>The same ring keeps the layer's other states that only absorb retransmissions for 64*T1 (RFC
+ * 6026's Accepted once it is done: {@link TransactionLayer}), each with the bytes it resends (none
+ * for a server INVITE that was ACKed) and, when the layer asks for it at construction, the peer to
+ * resend them to. Such an entry's deadline is its transaction's own Timer L or M, so it may fall a
+ * little before an older entry's: it is then freed when the entries before it are (a few
+ * milliseconds late), while a lookup still ends at its own deadline.
+ *
  * <p>Confined to the layer's thread.
  */
 final class CompletedTransactions {
@@ -32,6 +39,9 @@ final class CompletedTransactions {
 
   private long[] deadlines = new long[INITIAL_CAPACITY];
   private int[] hashes = new int[INITIAL_CAPACITY];
+
+  /** Per ring slot, the peer to resend to; null when this ring keeps no peers. */
+  private Peer[] peers;
 
   /**
    * Ring position + 1 of an entry whose key hash leads here (0: empty); twice the ring's length.
@@ -47,7 +57,15 @@ final class CompletedTransactions {
   private Scheduler.Scheduled armed;
 
   CompletedTransactions(Scheduler scheduler) {
+    this(scheduler, false);
+  }
+
+  /**
+   * @param withPeers whether each entry keeps a peer ({@link #add(String, byte[], long, Peer)})
+   */
+  CompletedTransactions(Scheduler scheduler, boolean withPeers) {
     this.scheduler = scheduler;
+    this.peers = withPeers ? new Peer[INITIAL_CAPACITY] : null;
   }
 
   /** Entries kept (some may be past their deadline until the task runs). */
@@ -61,6 +79,16 @@ final class CompletedTransactions {
    * @return the deadline, which names the entry in {@link #remove}
    */
   long add(String key, byte[] response, long timerJNanos) {
+    return add(key, response, timerJNanos, null);
+  }
+
+  /**
+   * Keeps {@code response} (the bytes to resend, maybe none) and {@code peer} (for a ring made with
+   * peers) under {@code key} for {@code timerJNanos} from now: Timer J, L or M.
+   *
+   * @return the deadline, which names the entry in {@link #remove}
+   */
+  long add(String key, byte[] response, long timerJNanos, Peer peer) {
     long now = scheduler.nanoTime();
     long deadline = now + timerJNanos;
     if (used == entries.length) {
@@ -90,6 +118,9 @@ final class CompletedTransactions {
     entries[pos] = e;
     deadlines[pos] = deadline;
     hashes[pos] = hash(key);
+    if (peers != null) {
+      peers[pos] = peer;
+    }
     put(pos);
     used++;
     live++;
@@ -113,6 +144,17 @@ final class CompletedTransactions {
   }
 
   /**
+   * The peer kept with {@code key}'s entry (a ring made with peers), or null (none, or its deadline
+   * has come).
+   */
+  Peer peer(String key) {
+    int pos = lookup(key);
+    return pos < 0 || peers == null || scheduler.nanoTime() - deadlines[pos] >= 0
+        ? null
+        : peers[pos];
+  }
+
+  /**
    * Forgets the entry of {@code key} made with {@code deadline} (a transport error ended the
    * transaction before Timer J). Its slot stays in the ring until then, empty.
    */
@@ -120,6 +162,7 @@ final class CompletedTransactions {
     int pos = lookup(key);
     if (pos >= 0 && deadlines[pos] == deadline) {
       entries[pos] = null;
+      clearPeer(pos);
       live--;
     }
   }
@@ -135,11 +178,18 @@ final class CompletedTransactions {
         entries[head] = null;
         live--;
       }
+      clearPeer(head);
       head = (head + 1) & mask;
       used--;
     }
     if (used > 0) {
       armed = scheduler.schedule(expireTask, deadlines[head] - now);
+    }
+  }
+
+  private void clearPeer(int pos) {
+    if (peers != null) {
+      peers[pos] = null;
     }
   }
 
@@ -201,12 +251,17 @@ final class CompletedTransactions {
     byte[][] e = new byte[2 * n][];
     long[] d = new long[2 * n];
     int[] h = new int[2 * n];
+    Peer[] p = peers == null ? null : new Peer[2 * n];
     for (int i = 0; i < used; i++) {
       int from = (head + i) & (n - 1);
       e[i] = entries[from];
       d[i] = deadlines[from];
       h[i] = hashes[from];
+      if (p != null) {
+        p[i] = peers[from];
+      }
     }
+    peers = p;
     entries = e;
     deadlines = d;
     hashes = h;

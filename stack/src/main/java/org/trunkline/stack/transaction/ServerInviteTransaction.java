@@ -7,6 +7,11 @@ import org.trunkline.sip.SipMethod;
  * The INVITE server transaction of RFC 3261 §17.2.1 (figure 7) with the Accepted state of RFC 6026
  * (which amends §17.2.1). In Accepted it also does the UAS core's 2xx retransmission of §13.3.1.4
  * (T1 doubling up to T2, on unreliable transports) until the ACK arrives, so that no TU has to.
+ *
+ * <p>Once the ACK for its 2xx has come, Accepted only absorbs copies of the INVITE, of that ACK and
+ * answers a CANCEL with 200 until Timer L: the layer then keeps that as two keys without this
+ * object ({@link TransactionLayer#keepAcked}), and this object, which its TU may still hold, reads
+ * Timer L's deadline for its state instead of holding a timer.
  */
 public final class ServerInviteTransaction extends ServerTransaction {
   /** §17.2.1 states, with RFC 6026's Accepted. */
@@ -19,6 +24,13 @@ public final class ServerInviteTransaction extends ServerTransaction {
   }
 
   private State state = State.PROCEEDING;
+
+  /** When Timer L ends Accepted (set on entering it). */
+  private long timerLDeadline;
+
+  /** Whether the layer keeps this ACKed Accepted state without this object (see the class). */
+  boolean detached;
+
   private boolean provisionalSent;
   private boolean acked;
   private long intervalG;
@@ -41,7 +53,15 @@ public final class ServerInviteTransaction extends ServerTransaction {
   }
 
   public State state() {
+    if (detached && state == State.ACCEPTED && layer.scheduler.nanoTime() - timerLDeadline >= 0) {
+      return State.TERMINATED; // Timer L: the layer's entries for it have ended
+    }
     return state;
+  }
+
+  /** When Timer L fires, while {@link #detached}. */
+  long timerLDeadline() {
+    return timerLDeadline;
   }
 
   /**
@@ -67,12 +87,12 @@ public final class ServerInviteTransaction extends ServerTransaction {
 
   @Override
   public String stateName() {
-    return Messages.title(state);
+    return Messages.title(state());
   }
 
   @Override
   public boolean isTerminated() {
-    return state == State.TERMINATED;
+    return state() == State.TERMINATED;
   }
 
   @Override
@@ -151,11 +171,18 @@ public final class ServerInviteTransaction extends ServerTransaction {
     timerG = null;
     lastResponse = null; // RFC 6026: Accepted absorbs INVITE retransmissions without answering
     layer.tu.onAck(this, ack);
+    if (state == State.ACCEPTED && !detached) {
+      // what is left until Timer L only absorbs: the layer keeps the keys, not this object
+      cancel(timerHIL);
+      timerHIL = null;
+      detached = true;
+      layer.keepAcked(this);
+    }
   }
 
   @Override
   void answer(int status, byte[] response) {
-    switch (state) {
+    switch (state()) {
       case PROCEEDING -> answerInProceeding(status, response);
       case ACCEPTED -> answerInAccepted(status, response);
       default -> throw impossible("response " + status + " from the TU");
@@ -182,6 +209,7 @@ public final class ServerInviteTransaction extends ServerTransaction {
         intervalG = t1;
         timerG = schedule(this::retransmitSuccess, intervalG);
       }
+      timerLDeadline = layer.scheduler.nanoTime() + layer.config.timeoutNanos();
       timerHIL = schedule(this::timerL, layer.config.timeoutNanos());
       return;
     }
@@ -268,7 +296,7 @@ public final class ServerInviteTransaction extends ServerTransaction {
 
   @Override
   void terminate() {
-    if (state == State.TERMINATED) {
+    if (state() == State.TERMINATED) {
       return;
     }
     state = State.TERMINATED;

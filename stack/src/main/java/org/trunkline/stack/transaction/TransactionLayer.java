@@ -34,7 +34,22 @@ public final class TransactionLayer {
   private final Map<String, ServerTransaction> servers = new HashMap<>();
   private final Map<String, ClientTransaction> clients = new HashMap<>();
   private final Map<String, ServerInviteTransaction> acks = new HashMap<>();
+
+  /**
+   * Completed UDP non-INVITE server transactions (key and response, Timer J), and ACKed Accepted
+   * INVITE server transactions (key, nothing to resend, Timer L: {@link #keepAcked}).
+   */
   private final CompletedTransactions completed;
+
+  /** The ACK keys of the ACKed Accepted INVITE server transactions in {@link #completed}. */
+  private final CompletedTransactions ackedInvites;
+
+  /**
+   * Accepted INVITE client transactions whose TU is done (key, its ACK, the peer, Timer M: {@link
+   * #keepAccepted}).
+   */
+  private final CompletedTransactions acceptedClients;
+
   private String branchPrefix;
   private long branches;
   private String tagPrefix = "";
@@ -71,6 +86,8 @@ public final class TransactionLayer {
     this.tu = tu;
     this.parser = parser;
     this.completed = new CompletedTransactions(scheduler);
+    this.ackedInvites = new CompletedTransactions(scheduler);
+    this.acceptedClients = new CompletedTransactions(scheduler, true);
     this.branchPrefix =
         TransactionKeys.MAGIC_COOKIE
             + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36)
@@ -116,7 +133,7 @@ public final class TransactionLayer {
 
   /** Client and server transactions not yet terminated. */
   public int openTransactions() {
-    return servers.size() + completed.size() + clients.size();
+    return servers.size() + completed.size() + clients.size() + acceptedClients.size();
   }
 
   /**
@@ -355,6 +372,14 @@ public final class TransactionLayer {
         branch == null || method == null
             ? null
             : clients.get(TransactionKeys.client(branch, method));
+    if (tx == null && branch != null && method != null && acceptedClients.size() > 0) {
+      String key = TransactionKeys.client(branch, method);
+      byte[] ack = acceptedClients.find(key);
+      if (ack != null) {
+        respondedInAccepted(m, key, ack);
+        return;
+      }
+    }
     if (tx == null) {
       // §17.1.3, RFC 6026 on §18.1.2: no match, discarded (counted; the TU may log it).
       counters.strayResponses.increment();
@@ -363,6 +388,18 @@ public final class TransactionLayer {
       return;
     }
     tx.onResponse(m);
+  }
+
+  /**
+   * RFC 6026 on §17.1.1.2: a response to an Accepted INVITE whose TU is done ({@link
+   * #keepAccepted}): a 2xx gets the TU's ACK again, anything else is absorbed.
+   */
+  private void respondedInAccepted(SipMessage m, String key, byte[] ack) {
+    int status = m.status();
+    if (status >= 200 && status < 300) {
+      counters.retransmissionsIn.increment();
+      sendStateless(ack, acceptedClients.peer(key));
+    }
   }
 
   private void receiveRequest(SipMessage m, Peer source) {
@@ -378,7 +415,7 @@ public final class TransactionLayer {
     }
     ServerTransaction tx = servers.get(key);
     if (ack) {
-      receiveAck(m, source, tx);
+      receiveAck(m, source, key, tx);
       return;
     }
     if (tx != null) {
@@ -389,7 +426,9 @@ public final class TransactionLayer {
     if (answered != null) {
       // §17.2.2: a retransmission in Completed gets the final response again
       counters.retransmissionsIn.increment();
-      sink.send(source, answered, completedResendFailure);
+      if (answered.length > 0) { // none: an ACKed INVITE (RFC 6026 on §17.2.1: absorbed)
+        sink.send(source, answered, completedResendFailure);
+      }
       return;
     }
     if (!method.equals(SipMethod.INVITE)
@@ -456,14 +495,22 @@ public final class TransactionLayer {
   }
 
   /** §17.2.3: an ACK matches the INVITE transaction; one for a 2xx matches the dialog. */
-  private void receiveAck(SipMessage m, Peer source, ServerTransaction tx) {
+  private void receiveAck(SipMessage m, Peer source, String key, ServerTransaction tx) {
     if (tx instanceof ServerInviteTransaction invite) {
       invite.onAck(m);
       return;
     }
-    ServerInviteTransaction accepted = acks.get(TransactionKeys.ackForSuccess(m));
+    String ackKey = TransactionKeys.ackForSuccess(m);
+    ServerInviteTransaction accepted = acks.get(ackKey);
     if (accepted != null) {
       accepted.ackForSuccess(m);
+      return;
+    }
+    if (ackedInvites.size() > 0
+        && (completed.find(key) != null || ackedInvites.find(ackKey) != null)) {
+      // RFC 6026 on §17.2.1: a copy of the ACK of an Accepted INVITE's 2xx (keepAcked), with the
+      // INVITE's branch or one of its own: absorbed
+      counters.retransmissionsIn.increment();
       return;
     }
     strayAck(m, source);
@@ -474,8 +521,10 @@ public final class TransactionLayer {
     ServerNonInviteTransaction cancel =
         new ServerNonInviteTransaction(this, key, source, SipMethod.CANCEL, raw);
     servers.put(key, cancel);
-    ServerTransaction target = servers.get(TransactionKeys.server(m, SipMethod.INVITE, source));
-    if (target == null) {
+    String inviteKey = TransactionKeys.server(m, SipMethod.INVITE, source);
+    ServerTransaction target = servers.get(inviteKey);
+    // an ACKed Accepted INVITE (keepAcked) is answered, so its CANCEL gets 200 and goes no further
+    if (target == null && (ackedInvites.size() == 0 || completed.find(inviteKey) == null)) {
       counters.unmatchedCancels.increment();
       cancel.received = m;
       try {
@@ -505,10 +554,17 @@ public final class TransactionLayer {
   void remove(Transaction tx) {
     if (tx instanceof ClientTransaction c) {
       clients.remove(c.key, c);
+      if (c instanceof ClientInviteTransaction invite && invite.detached) {
+        acceptedClients.remove(invite.key, invite.timerMDeadline());
+      }
     } else if (tx instanceof ServerTransaction s) {
       servers.remove(s.key, s);
       if (s instanceof ServerInviteTransaction invite && invite.ackKey != null) {
         acks.remove(invite.ackKey, invite);
+        if (invite.detached) {
+          completed.remove(invite.key, invite.timerLDeadline());
+          ackedInvites.remove(invite.ackKey, invite.timerLDeadline());
+        }
       }
     }
   }
@@ -539,6 +595,32 @@ public final class TransactionLayer {
   private void completedResendFailed(Peer peer, String reason) {
     counters.transportErrors.increment();
     LOG.debug("resending a completed transaction's response to {} failed: {}", peer, reason);
+  }
+
+  private static final byte[] NOTHING = new byte[0];
+
+  /**
+   * RFC 6026 on §17.2.1: {@code tx} is Accepted and its 2xx was ACKed; until Timer L it only
+   * absorbs copies of the INVITE and of the ACK (and a CANCEL gets 200). The layer keeps its key
+   * and its ACK key, not the object (its peer, timer, strings and map entries): what the collector
+   * traces for 32 s per call (bench/RESULTS.md, stop 17, branch live).
+   */
+  void keepAcked(ServerInviteTransaction tx) {
+    servers.remove(tx.key, tx);
+    acks.remove(tx.ackKey, tx);
+    long left = tx.timerLDeadline() - scheduler.nanoTime();
+    completed.add(tx.key, NOTHING, left);
+    ackedInvites.add(tx.ackKey, NOTHING, left);
+  }
+
+  /**
+   * RFC 6026 on §17.1.1.2: the TU is done with Accepted {@code tx}; until Timer M each copy of the
+   * 2xx gets {@code ack} sent to {@code to} again, anything else is absorbed, and nothing reaches a
+   * TU. The layer keeps the key, the ACK's bytes and the peer, not the object.
+   */
+  void keepAccepted(ClientInviteTransaction tx, byte[] ack, Peer to, long timerMDeadline) {
+    clients.remove(tx.key, tx);
+    acceptedClients.add(tx.key, ack, timerMDeadline - scheduler.nanoTime(), to);
   }
 
   /** A server INVITE transaction sent a 2xx: its ACK will come with a branch of its own. */
