@@ -108,4 +108,47 @@ class WordCompareTest {
     }
     assertThat(hits).isGreaterThan(50_000);
   }
+
+  @Test
+  void theTwoWordLookupIsTheThreeWordLookup() {
+    Random random = new Random(37);
+    String[] names = {
+      "Max-Forwards",
+      "Content-Type",
+      "Content-Length",
+      "Supported",
+      "User-Agent",
+      "Subject",
+      "Priority",
+      "Reply-To",
+      "Record-Route",
+      "Proxy-Require",
+      "Unsupported",
+      "Organization",
+      "Retry-After",
+      "Session-Expires",
+      "Min-Expires"
+    };
+    int hits = 0;
+    for (int round = 0; round < 200_000; round++) {
+      byte[] name = names[random.nextInt(names.length)].getBytes(StandardCharsets.US_ASCII);
+      if (random.nextBoolean()) {
+        name[random.nextInt(name.length)] ^= (byte) (1 << random.nextInt(8));
+      }
+      if (name.length < 8 || name.length >= 16) {
+        continue;
+      }
+      byte[] b = new byte[24];
+      random.nextBytes(b);
+      System.arraycopy(name, 0, b, 0, name.length);
+      long w1 = Swar.word(b, 8);
+      long mask = ~(-1L << ((name.length - 8) << 3));
+      int two = HeaderName.lookupIdTwoWords(Swar.word(b, 0), w1 & mask, name.length);
+      assertThat(two)
+          .isEqualTo(HeaderName.lookupId(Swar.word(b, 0), w1, Swar.word(b, 16), name.length))
+          .isEqualTo(HeaderName.lookupId(b, 0, name.length));
+      hits += two != 0 ? 1 : 0;
+    }
+    assertThat(hits).isGreaterThan(50_000);
+  }
 }
