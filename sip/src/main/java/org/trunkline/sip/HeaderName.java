@@ -284,6 +284,43 @@ public final class HeaderName {
     return 0;
   }
 
+  /**
+   * {@link #lookupIdMasked} for a name of {@code len < 8} bytes, whose word {@code w0} the caller
+   * has masked beyond {@code len}: a key of that length has zero words after its first, as the name
+   * has, so the first word and the length decide.
+   */
+  static int lookupIdOneWord(long w0, int len) {
+    long f0 = fold(w0);
+    int slot = hash(f0, len);
+    long meta;
+    while ((meta = FLAT[slot * FLAT_STRIDE + 3]) != 0) {
+      if (FLAT[slot * FLAT_STRIDE] == f0 && (meta & 0xff) == len) {
+        return (int) (meta >>> 8);
+      }
+      slot = (slot + 1) & (TABLE_SIZE - 1);
+    }
+    return 0;
+  }
+
+  /**
+   * {@link #lookupIdMasked} for a name of {@code 8 <= len < 16} bytes, {@code w1} masked beyond
+   * {@code len} by the caller: a key of that length has a zero third word, as the name has.
+   */
+  static int lookupIdTwoWords(long w0, long w1, int len) {
+    long f0 = fold(w0);
+    long f1 = fold(w1);
+    int slot = hash(f0, len);
+    long meta;
+    while ((meta = FLAT[slot * FLAT_STRIDE + 3]) != 0) {
+      int k = slot * FLAT_STRIDE;
+      if (((FLAT[k] ^ f0) | (FLAT[k + 1] ^ f1)) == 0 && (meta & 0xff) == len) {
+        return (int) (meta >>> 8);
+      }
+      slot = (slot + 1) & (TABLE_SIZE - 1);
+    }
+    return 0;
+  }
+
   /** The low {@code n} bytes of a long set, {@code n} clamped to {@code [0, 8]}. */
   private static long mask(int n) {
     return n >= Long.BYTES ? -1L : n <= 0 ? 0L : ~(-1L << (n << 3));

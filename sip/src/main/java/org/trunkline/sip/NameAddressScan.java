@@ -8,9 +8,6 @@ final class NameAddressScan {
   /** Returned when the value is structurally broken (unbalanced quotes or brackets). */
   static final long BAD = -2L;
 
-  private static final long LTS = Swar.of('<');
-  private static final long GTS = Swar.of('>');
-
   private NameAddressScan() {}
 
   /**
@@ -29,7 +26,7 @@ final class NameAddressScan {
   static int paramsStart(byte[] b, int s, int e) {
     int p = s;
     while (true) {
-      p = Swar.indexOfAny(b, p, e, Params.QUOTES, LTS, GTS, Params.SEMIS);
+      p = Swar.indexOfAngleOr(b, p, e, Params.QUOTES, Params.SEMIS);
       if (p >= e) {
         return e;
       }
@@ -40,7 +37,7 @@ final class NameAddressScan {
           return -1;
         }
       } else if (c == '<') {
-        int q = Swar.indexOfAny(b, p + 1, e, GTS, LTS);
+        int q = Swar.indexOfAngle(b, p + 1, e);
         return q < e && b[q] == '>' ? q + 1 : -1;
       } else if (c == '>') {
         return -1;

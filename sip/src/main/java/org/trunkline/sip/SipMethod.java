@@ -48,6 +48,47 @@ public final class SipMethod {
 
   /** Like {@link #valueOf(String)} over raw bytes, without allocating for known methods. */
   static SipMethod valueOf(byte[] b, int off, int len) {
+    // The known names as one masked word compare each (exact: every byte is compared as it is);
+    // a name at the very end of the array, where a word cannot be read, takes the byte compare.
+    if (len >= 3 && len <= 9 && off + Long.BYTES <= b.length) {
+      long w = Swar.word(b, off) & (len >= Long.BYTES ? -1L : ~(-1L << (len << 3)));
+      switch (len) {
+        case 3:
+          if (w == W_ACK) return ACK;
+          if (w == W_BYE) return BYE;
+          break;
+        case 4:
+          if (w == W_INFO) return INFO;
+          break;
+        case 5:
+          if (w == W_PRACK) return PRACK;
+          if (w == W_REFER) return REFER;
+          break;
+        case 6:
+          if (w == W_INVITE) return INVITE;
+          if (w == W_CANCEL) return CANCEL;
+          if (w == W_UPDATE) return UPDATE;
+          if (w == W_NOTIFY) return NOTIFY;
+          break;
+        case 7:
+          if (w == W_OPTIONS) return OPTIONS;
+          if (w == W_MESSAGE) return MESSAGE;
+          if (w == W_PUBLISH) return PUBLISH;
+          break;
+        case 8:
+          if (w == W_REGISTER) return REGISTER;
+          break;
+        default:
+          if (w == W_SUBSCRIB && b[off + 8] == 'E') return SUBSCRIBE;
+          break;
+      }
+      return unknown(b, off, len);
+    }
+    return valueOfBytes(b, off, len);
+  }
+
+  /** {@link #valueOf(byte[], int, int)} byte by byte. */
+  static SipMethod valueOfBytes(byte[] b, int off, int len) {
     switch (len) {
       case 3:
         if (is(b, off, "ACK")) return ACK;
@@ -80,8 +121,36 @@ public final class SipMethod {
       default:
         break;
     }
+    return unknown(b, off, len);
+  }
+
+  private static SipMethod unknown(byte[] b, int off, int len) {
     return new SipMethod(
         new String(b, off, len, java.nio.charset.StandardCharsets.ISO_8859_1), false);
+  }
+
+  // The known names' first (up to) 8 bytes as little-endian words, zero beyond the name.
+  private static final long W_ACK = word("ACK");
+  private static final long W_BYE = word("BYE");
+  private static final long W_INFO = word("INFO");
+  private static final long W_PRACK = word("PRACK");
+  private static final long W_REFER = word("REFER");
+  private static final long W_INVITE = word("INVITE");
+  private static final long W_CANCEL = word("CANCEL");
+  private static final long W_UPDATE = word("UPDATE");
+  private static final long W_NOTIFY = word("NOTIFY");
+  private static final long W_OPTIONS = word("OPTIONS");
+  private static final long W_MESSAGE = word("MESSAGE");
+  private static final long W_PUBLISH = word("PUBLISH");
+  private static final long W_REGISTER = word("REGISTER");
+  private static final long W_SUBSCRIB = word("SUBSCRIB");
+
+  private static long word(String s) {
+    long w = 0;
+    for (int i = Math.min(s.length(), Long.BYTES) - 1; i >= 0; i--) {
+      w = w << 8 | (s.charAt(i) & 0xff);
+    }
+    return w;
   }
 
   private static boolean is(byte[] b, int off, String s) {

@@ -129,19 +129,30 @@ public final class SipParser {
         long l0 = ((w0 - SPACES) | w0) & HIGHS;
         long l1 = ((w1 - SPACES) | w1) & HIGHS;
         long l2 = ((w2 - SPACES) | w2) & HIGHS;
-        // Per word, the bytes before the first colon as a mask, without a branch: the lowest flag
-        // of zeros() is exact, all ones when the word has no colon, and a word after the one with
-        // the colon gets none (m >> 63 is -1 only while no colon has been seen).
-        long m0 = Swar.below(Swar.zeros(w0 ^ COLONS));
-        long m1 = Swar.below(Swar.zeros(w1 ^ COLONS)) & (m0 >> 63);
-        long m2 = Swar.below(Swar.zeros(w2 ^ COLONS)) & (m1 >> 63);
-        // 24 when there is no colon in the 24 bytes, as the search below returns its end
-        int len = (Long.bitCount(m0) + Long.bitCount(m1) + Long.bitCount(m2)) >>> 3;
+        long z0 = Swar.zeros(w0 ^ COLONS);
+        int len;
+        if (z0 != 0) {
+          // The colon in the first word (Via, From, To, Call-ID, CSeq, Contact, Allow): the name
+          // is in w0 alone, the lowest flag of zeros() is exact, and the words after it would be
+          // masked to zero, so they are neither masked nor compared.
+          len = Long.numberOfTrailingZeros(z0) >>> 3;
+          id = len > 0 ? HeaderName.lookupIdOneWord(w0 & Swar.below(z0), len) : 0;
+        } else {
+          long z1 = Swar.zeros(w1 ^ COLONS);
+          if (z1 != 0) {
+            // in the second word (Max-Forwards, Content-Type, Content-Length, Supported,
+            // User-Agent): the third is not looked at
+            len = Long.BYTES + (Long.numberOfTrailingZeros(z1) >>> 3);
+            id = HeaderName.lookupIdTwoWords(w0, w1 & Swar.below(z1), len);
+          } else {
+            // the bytes before the first colon of the third word as a mask (all ones when it has
+            // none: then len is 24, as the search below returns its end)
+            long m2 = Swar.below(Swar.zeros(w2 ^ COLONS));
+            len = 2 * Long.BYTES + (Long.bitCount(m2) >>> 3);
+            id = len < FAST_NAME_BYTES ? HeaderName.lookupIdMasked(w0, w1, w2 & m2, len) : 0;
+          }
+        }
         colonAt = p + len;
-        id =
-            len > 0 && len < FAST_NAME_BYTES
-                ? HeaderName.lookupIdMasked(w0 & m0, w1 & m1, w2 & m2, len)
-                : 0;
         if ((l0 | l1 | l2) != 0) {
           // q < p + 24 <= end; no byte before q is an LF
           int q = p + (firstFlag(l0, l1, l2) >>> 3);

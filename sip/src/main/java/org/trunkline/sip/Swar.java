@@ -145,6 +145,58 @@ final class Swar {
     return e;
   }
 
+  // '<' (0x3c) and '>' (0x3e) differ only in bit 0x02, and no other byte becomes '>' with it set:
+  // one compare finds both.
+  private static final long TWOS = of((char) 0x02);
+  private static final long ANGLES = of('>');
+
+  /** The offset of the first {@code <} or {@code >} in {@code [p, e)}, or {@code e}. */
+  static int indexOfAngle(byte[] b, int p, int e) {
+    for (; p + Long.BYTES <= e; p += Long.BYTES) {
+      long z = zeros((word(b, p) | TWOS) ^ ANGLES);
+      if (z != 0) {
+        return p + (Long.numberOfTrailingZeros(z) >>> 3);
+      }
+    }
+    if (p < e && e >= Long.BYTES) {
+      return tail(p, e, zerosExact((word(b, e - Long.BYTES) | TWOS) ^ ANGLES));
+    }
+    for (; p < e; p++) {
+      if ((b[p] | 0x02) == '>') {
+        return p;
+      }
+    }
+    return e;
+  }
+
+  /**
+   * The offset of the first byte in {@code [p, e)} that is {@code <}, {@code >} or one of {@code x,
+   * y}, or {@code e}: {@link #indexOfAny(byte[], int, int, long, long, long, long)} with the two
+   * angle brackets in one compare.
+   */
+  static int indexOfAngleOr(byte[] b, int p, int e, long x, long y) {
+    for (; p + Long.BYTES <= e; p += Long.BYTES) {
+      long w = word(b, p);
+      long m = zeros((w | TWOS) ^ ANGLES) | zeros(w ^ x) | zeros(w ^ y);
+      if (m != 0) {
+        return p + (Long.numberOfTrailingZeros(m) >>> 3);
+      }
+    }
+    if (p < e && e >= Long.BYTES) {
+      long w = word(b, e - Long.BYTES);
+      return tail(p, e, zerosExact((w | TWOS) ^ ANGLES) | zerosExact(w ^ x) | zerosExact(w ^ y));
+    }
+    byte bx = (byte) x;
+    byte by = (byte) y;
+    for (; p < e; p++) {
+      byte c = b[p];
+      if ((c | 0x02) == '>' || c == bx || c == by) {
+        return p;
+      }
+    }
+    return e;
+  }
+
   private static final long CASE_BITS = 0x2020202020202020L;
   private static final long SEMIS = of(';');
   private static final long COMMAS = of(',');
