@@ -144,6 +144,30 @@ final class Call implements TransactionUser {
   private final List<String> bCallIds = new ArrayList<>(2);
   private boolean bResponded;
   private org.trunkline.stack.transaction.Scheduler.Scheduled tryingTimer;
+
+  /**
+   * Set when the caller cancelled while the B-leg INVITE had no final answer: the CDR waits for
+   * that answer (a 487, or a 2xx that crossed our CANCEL), at most {@link #CANCEL_OUTCOME_WAIT}.
+   * Made only for such calls.
+   */
+  private CancelWait cancelWait;
+
+  /**
+   * How long a cancelled call's CDR waits for the callee's final answer to the cancelled INVITE. On
+   * loopback or a LAN it comes within a round trip; 4*T1 also covers a lost CANCEL or 487 and its
+   * retransmission. Bounded so that a callee that never answers cannot hold the CDR back (the CDR
+   * then says so), and short so that a kill -9 in the wait loses little more than the writer's last
+   * second.
+   */
+  static final java.time.Duration CANCEL_OUTCOME_WAIT = java.time.Duration.ofSeconds(2);
+
+  /** The end the caller's CANCEL gave the call, kept until the callee's answer (or the bound). */
+  private record CancelWait(
+      Instant at,
+      int status,
+      String how,
+      org.trunkline.stack.transaction.Scheduler.Scheduled bound) {}
+
   private final Instant start = Instant.now();
   private final List<String> attempts = new ArrayList<>(2);
   private final String aLocalTag;
@@ -747,6 +771,10 @@ final class Call implements TransactionUser {
       answeredBy(r);
       return;
     }
+    if (status >= 200 && cancelWait != null) {
+      calleeOutcome(cancelWait.how()); // the callee's 487 (or other final) to our CANCEL
+      return;
+    }
     if (status == 100 || answered != null || ended) {
       return;
     }
@@ -907,9 +935,27 @@ final class Call implements TransactionUser {
     }
     attempts.add(bTrunk.name() + ": " + ok.status());
     if (ended || aTx.isAnswered()) {
-      // the caller cancelled while the callee answered (§9.1 race): hang up the callee
+      // the caller cancelled while the callee answered (§9.1 race): hang up the callee; the
+      // caller has its 487 and hears nothing more of this call
       bye(true);
       end(487, "Request Terminated", "cancelled by caller, callee answered");
+      if (cancelWait != null) {
+        long ms = java.time.Duration.between(cancelWait.at(), Instant.now()).toMillis();
+        LOG.info(
+            "call {}: trunk {} answered {} ms after the caller's CANCEL; ACKed and hung up with BYE",
+            id,
+            bTrunk.name(),
+            ms);
+        calleeOutcome(
+            "cancelled by caller; callee answered "
+                + ms
+                + " ms after the CANCEL, released with BYE");
+      } else if (ended) {
+        LOG.info(
+            "call {}: trunk {} answered after the call's CDR was written; ACKed and hung up with BYE",
+            id,
+            bTrunk.name());
+      }
       return;
     }
     bLeg.allowsUpdate = SessionExpires.allows(ok, "UPDATE");
@@ -1919,6 +1965,50 @@ final class Call implements TransactionUser {
     }
     releaseB();
     handOverB();
+    if (status == 487 && answered == null && bTx != null && pending(bTx)) {
+      // §9.1: the callee may still answer 2xx across our CANCEL, and then we ACK and BYE it; the
+      // CDR waits (bounded) to say so
+      Instant at = Instant.now();
+      cancelWait =
+          new CancelWait(
+              at, status, how, layer().schedule(this::noCalleeOutcome, CANCEL_OUTCOME_WAIT));
+      return;
+    }
+    record(status, how, Instant.now());
+  }
+
+  private static boolean pending(ClientInviteTransaction tx) {
+    ClientInviteTransaction.State s = tx.state();
+    return s == ClientInviteTransaction.State.CALLING
+        || s == ClientInviteTransaction.State.PROCEEDING;
+  }
+
+  /** The callee gave its final answer to the INVITE we cancelled: the CDR, saying {@code how}. */
+  private void calleeOutcome(String how) {
+    CancelWait w = cancelWait;
+    cancelWait = null;
+    w.bound().cancel();
+    record(w.status(), how, w.at());
+  }
+
+  /** No final answer from the callee within {@link #CANCEL_OUTCOME_WAIT} of the CANCEL. */
+  private void noCalleeOutcome() {
+    CancelWait w = cancelWait;
+    if (w == null) {
+      return;
+    }
+    cancelWait = null;
+    record(
+        w.status(),
+        w.how()
+            + "; no final answer from the callee within "
+            + CANCEL_OUTCOME_WAIT.toMillis()
+            + " ms",
+        w.at());
+  }
+
+  /** The CDR of the ended call, once its media's stats are in. */
+  private void record(int status, String how, Instant endedAt) {
     Cdr cdr =
         new Cdr(
             id,
@@ -1930,7 +2020,7 @@ final class Call implements TransactionUser {
             bCallId,
             start,
             answered,
-            Instant.now(),
+            endedAt,
             answered != null ? 200 : status,
             how,
             String.join(", ", attempts),

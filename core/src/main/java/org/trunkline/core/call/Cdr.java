@@ -17,7 +17,9 @@ import java.time.Instant;
  * @param answer when a 2xx was relayed, or null
  * @param end when the call ended
  * @param status the final status given to the caller (200 for an answered call)
- * @param reason how it ended, e.g. {@code BYE from caller}, {@code 486 Busy Here from carrier1}
+ * @param reason how it ended, e.g. {@code BYE from caller}, {@code 486 Busy Here from carrier1},
+ *     {@code cancelled by caller; callee answered 35 ms after the CANCEL, released with BYE} (the
+ *     RFC 3261 §9.1 race: the caller got 487, the callee was ACKed and sent a BYE)
  * @param attempts the trunks tried with their outcomes, e.g. {@code carrier1: 503, carrier2: 200}
  * @param callerDialed the caller's number as it came, before the calling trunk's numbering rules
  * @param calledDialed the called number as it came, before numbering

@@ -50,7 +50,9 @@ final class CdrCommand implements Callable<Integer> {
   @Option(
       names = "--number",
       paramLabel = "N",
-      description = "Calls whose caller or called number starts with N (+7495).")
+      description =
+          "Calls whose caller or called number starts with N, after numbering (+7495) or as"
+              + " the trunk sent it (8495).")
   String number;
 
   @Option(

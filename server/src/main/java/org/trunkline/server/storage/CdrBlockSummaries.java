@@ -63,7 +63,8 @@ final class CdrBlockSummaries implements JavaMigration {
     long after = Long.MIN_VALUE;
     try (PreparedStatement read =
         c.prepareStatement(
-            "SELECT seq, id, a_call_id, b_call_id, caller, called, start_at FROM cdr"
+            "SELECT seq, id, a_call_id, b_call_id, caller, called, caller_dialed, called_dialed,"
+                + " start_at FROM cdr"
                 + " WHERE seq > ? ORDER BY seq FETCH FIRST "
                 + CHUNK
                 + " ROWS ONLY")) {
@@ -83,7 +84,9 @@ final class CdrBlockSummaries implements JavaMigration {
                 rs.getString(4),
                 rs.getString(5),
                 rs.getString(6),
-                rs.getObject(7, OffsetDateTime.class).toInstant());
+                rs.getString(7),
+                rs.getString(8),
+                rs.getObject(9, OffsetDateTime.class).toInstant());
             n++;
           }
         }

@@ -106,6 +106,8 @@ final class CdrBlocks {
       String bCallId,
       String caller,
       String called,
+      String callerDialed,
+      String calledDialed,
       Instant start) {
     if (open.rows >= SEGMENT_ROWS || open.filter.full()) {
       ByteBuffer b = ByteBuffer.allocate(SEGMENT);
@@ -117,7 +119,7 @@ final class CdrBlocks {
     // µs down for the earliest and up for the latest: the database may round a start either way
     long from = micros(start);
     long to = start.getNano() % 1_000 == 0 ? from : from + 1;
-    open.filter.addRow(cdrId, aCallId, bCallId, caller, called);
+    open.filter.addRow(cdrId, aCallId, bCallId, caller, called, callerDialed, calledDialed);
     open.first = Math.min(open.first, seq);
     open.last = Math.max(open.last, seq);
     open.minStart = Math.min(open.minStart, from);

@@ -3,10 +3,11 @@ package org.trunkline.server.storage;
 /**
  * A Bloom filter of the keys of one segment of CDRs (schema version 9, {@link CdrBlocks}): its ids,
  * both legs' Call-IDs and the prefixes of even length from {@value #MIN_PREFIX} to {@value
- * #MAX_PREFIX} characters of its caller and called numbers (a search for a prefix of odd length
- * probes the one a character shorter). {@link #mightHold} is never false for a key that was added,
- * and true for one that was not with a chance of about {@code 0.4^}{@value #PROBES} (0.2 %) while
- * at most 40 % of the bits are set ({@link #full}).
+ * #MAX_PREFIX} characters of its caller and called numbers, in both forms (after numbering and as
+ * they came; segments written before the second form was added hold only the first) (a search for a
+ * prefix of odd length probes the one a character shorter). {@link #mightHold} is never false for a
+ * key that was added, and true for one that was not with a chance of about {@code 0.4^}{@value
+ * #PROBES} (0.2 %) while at most 40 % of the bits are set ({@link #full}).
  *
  * <p>The hash is FNV-1a (64 bits) over the key's chars, after a char naming its kind, finished by
  * MurmurHash3's 64-bit mixer: fixed here, so every node and version agrees; FNV-1a runs over the
@@ -72,13 +73,35 @@ final class CdrFilter {
     return out;
   }
 
-  /** Adds the keys of one CDR, as stored (each already cut to its column). */
+  /** Adds the keys of one CDR whose numbers came as they were stored (no numbering applied). */
   void addRow(String id, String aCallId, String bCallId, String caller, String called) {
+    addRow(id, aCallId, bCallId, caller, called, caller, called);
+  }
+
+  /**
+   * Adds the keys of one CDR, as stored (each already cut to its column): its numbers after
+   * numbering and as they came ({@code callerDialed}, {@code calledDialed}), so a number search
+   * finds either form; a form equal to the other is added once.
+   */
+  void addRow(
+      String id,
+      String aCallId,
+      String bCallId,
+      String caller,
+      String called,
+      String callerDialed,
+      String calledDialed) {
     add(hash(ID, id, id.length()));
     add(hash(CALL_ID, aCallId, aCallId.length()));
     add(hash(CALL_ID, bCallId, bCallId.length())); // '' too: a search for '' finds those rows
     addPrefixes(caller);
     addPrefixes(called);
+    if (!callerDialed.equals(caller)) {
+      addPrefixes(callerDialed);
+    }
+    if (!calledDialed.equals(called)) {
+      addPrefixes(calledDialed);
+    }
   }
 
   private void addPrefixes(String number) {

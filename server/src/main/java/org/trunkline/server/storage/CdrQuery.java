@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param since calls that started at or after this
  * @param until calls that started before this
  * @param trunk calls in on or out to this trunk
- * @param number calls whose caller or called number starts with this
+ * @param number calls whose caller or called number, after numbering or as it came (before the
+ *     trunk's numbering rules), starts with this
  * @param callId calls with this Call-ID on either leg
  * @param status calls that ended with this final status
  * @param limit at most this many, at least 1

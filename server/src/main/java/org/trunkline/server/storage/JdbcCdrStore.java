@@ -139,6 +139,8 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
               cut(cdr.bCallId(), 256),
               cut(cdr.caller(), 128),
               cut(cdr.called(), 128),
+              cut(cdr.callerDialed(), 128),
+              cut(cdr.calledDialed(), 128),
               cdr.start());
         }
       }
@@ -381,10 +383,13 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       args.add(q.trunk());
     }
     if (q.number() != null) {
-      sql.append(" AND (caller LIKE ? ESCAPE '!' OR called LIKE ? ESCAPE '!')");
+      // either form of either number: after numbering (E.164) or as the trunk sent it
+      sql.append(" AND (caller LIKE ? ESCAPE '!' OR called LIKE ? ESCAPE '!'")
+          .append(" OR caller_dialed LIKE ? ESCAPE '!' OR called_dialed LIKE ? ESCAPE '!')");
       String prefix = likePrefix(q.number());
-      args.add(prefix);
-      args.add(prefix);
+      for (int i = 0; i < 4; i++) {
+        args.add(prefix);
+      }
     }
     if (q.callId() != null) {
       sql.append(" AND (a_call_id = ? OR b_call_id = ?)");

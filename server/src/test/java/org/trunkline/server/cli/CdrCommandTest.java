@@ -66,6 +66,45 @@ class CdrCommandTest {
   }
 
   @Test
+  void findsANumberAsThePbxSentItOrAfterNumbering() throws Exception {
+    try (RunningServer running = RunningServer.start(dir, "")) {
+      var store = running.server.database().cdrStore();
+      // the PBX sent national forms; its trunk's numbering made them E.164
+      store.write(
+          new Cdr(
+              "c1",
+              "pbx",
+              "carrier1",
+              "+74951234567",
+              "+74997654321",
+              "a-c1@pbx",
+              "b-c1@trunkline",
+              T0,
+              null,
+              T0.plusSeconds(1),
+              486,
+              "486 Busy Here from carrier1",
+              "carrier1: 486",
+              "84951234567",
+              "84997654321",
+              "74997654321",
+              null,
+              17,
+              ""));
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.written() == 1);
+
+      for (String n : List.of("84951234567", "8499765", "+7495123", "+74997654321")) {
+        assertThat(run("cdr", "--api", running.url(), "--number", n)).as(n).isZero();
+        assertThat(out.toString()).as(n).contains("carrier1: 486");
+      }
+      for (String n : List.of("84951234568", "7495", "+8495")) {
+        assertThat(run("cdr", "--api", running.url(), "--number", n)).as(n).isZero();
+        assertThat(out.toString()).as(n).isEqualTo("no CDRs found\n");
+      }
+    }
+  }
+
+  @Test
   void printsTheTableFilteredOrTheJson() throws Exception {
     try (RunningServer running = RunningServer.start(dir, "")) {
       var store = running.server.database().cdrStore();

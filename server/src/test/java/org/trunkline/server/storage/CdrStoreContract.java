@@ -377,4 +377,60 @@ final class CdrStoreContract {
           .containsExactlyElementsOf(cdrs.reversed());
     }
   }
+
+  /**
+   * A number search matches either form of either number (after numbering, or as the trunk sent
+   * it), through the block summaries: the rows span several segments, and only the matching rows
+   * come back.
+   */
+  static void findsEitherFormOfANumber(DatabaseConfigurer open) throws Exception {
+    List<Cdr> cdrs = new ArrayList<>();
+    for (int i = 0; i < 700; i++) {
+      Instant start = T0.plusMillis(10L * i);
+      String local = String.valueOf(1_000_000 + i);
+      cdrs.add(
+          new Cdr(
+              "f" + i,
+              "pbx",
+              "carrier1",
+              "+7495" + local,
+              "+7499" + local,
+              i + "-a@pbx",
+              i + "-b@trunkline",
+              start,
+              null,
+              start.plusSeconds(1),
+              486,
+              "486 Busy Here from carrier1",
+              "carrier1: 486",
+              "8495" + local,
+              "8499" + local,
+              "7499" + local,
+              null,
+              17,
+              ""));
+    }
+    try (Database db = open.open()) {
+      JdbcCdrStore store = db.cdrStore();
+      cdrs.forEach(store::write);
+      store.close();
+      assertThat(store.written()).isEqualTo(cdrs.size());
+    }
+    try (Database db = open.open()) {
+      JdbcCdrStore store = db.cdrStore();
+      for (int i = 0; i < cdrs.size(); i += 37) {
+        Cdr cdr = cdrs.get(i);
+        for (String n :
+            List.of(cdr.caller(), cdr.called(), cdr.callerDialed(), cdr.calledDialed())) {
+          assertThat(store.find(query(null, null, null, n, null, null))).as(n).containsExactly(cdr);
+        }
+      }
+      assertThat(store.find(query(null, null, null, "8495100012", null, null)))
+          .containsExactlyElementsOf(cdrs.subList(120, 130).reversed());
+      assertThat(store.find(query(null, null, null, "84951000", null, null))).hasSize(700);
+      assertThat(store.find(query(null, null, null, "84961000", null, null))).isEmpty();
+      // the form sent to the carrier (called_sent) is not a search key
+      assertThat(store.find(query(null, null, null, "74991000000", null, null))).isEmpty();
+    }
+  }
 }

@@ -115,4 +115,12 @@ class DatabasePostgresTest {
         new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
     CdrStoreContract.findsWhatTwoNodesWrote(() -> Database.open(config));
   }
+
+  @Test
+  void findsCdrsByEitherFormOfTheirNumbers() throws Exception {
+    String separator = url.contains("?") ? "&" : "?";
+    DatabaseConfig config =
+        new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
+    CdrStoreContract.findsEitherFormOfANumber(() -> Database.open(config));
+  }
 }

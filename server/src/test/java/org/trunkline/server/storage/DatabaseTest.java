@@ -154,6 +154,11 @@ class DatabaseTest {
   }
 
   @Test
+  void findsCdrsByEitherFormOfTheirNumbers() throws Exception {
+    CdrStoreContract.findsEitherFormOfANumber(() -> Database.open(h2("")));
+  }
+
+  @Test
   void keepsAndFindsCdrsAcrossReopens() throws Exception {
     CdrStoreContract.roundTrip(() -> Database.open(h2("")));
   }

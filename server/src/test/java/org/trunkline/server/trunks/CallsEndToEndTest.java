@@ -259,6 +259,51 @@ class CallsEndToEndTest {
   }
 
   @Test
+  void aCalleeAnsweringAcrossTheCancelIsAckedAndHungUpAndTheCdrSaysSo() throws Exception {
+    // RFC 3261 §9.1: the callee's 200 crosses our CANCEL; the caller already has its 487
+    int p = Sipp.freePortFor("u1");
+    Process callee = pbx("uas-call-cancel-race", p);
+    start(String.format(ONE_PBX, p));
+    Path caller = Files.createDirectories(dir.resolve("uac-call-cancel-quiet"));
+
+    Sipp.runAndExpectSuccess(
+        caller,
+        "uac-call-cancel-quiet",
+        sip(),
+        "127.0.0.20",
+        "u1",
+        1,
+        Duration.ofSeconds(30),
+        List.of("-s", "+74951234567", "-trace_msg"));
+
+    // the callee got our ACK for its 2xx and a BYE (its scenario fails without either)
+    Sipp.expectSuccess(callee, dir.resolve("uas-call-cancel-race-" + p), Duration.ofSeconds(20));
+    String calleeSaw = headersReceivedBy(dir.resolve("uas-call-cancel-race-" + p));
+    assertThat(calleeSaw).contains("CANCEL sip:").contains("ACK sip:").contains("BYE sip:");
+    Cdr cdr = lastCdr();
+    assertThat(cdr.status()).isEqualTo(487);
+    assertThat(cdr.answer()).as("the caller was never connected").isNull();
+    assertThat(cdr.hangup()).isEmpty();
+    assertThat(cdr.cause()).isEqualTo(16); // Q.850 for a 487
+    assertThat(cdr.reason())
+        .startsWith("cancelled by caller; callee answered ")
+        .endsWith(" ms after the CANCEL, released with BYE");
+    assertThat(cdr.attempts()).isEqualTo("cancelled by caller, pbx: 200");
+    assertThat(cdr.toTrunk()).isEqualTo("pbx");
+    assertThat(cdr.end()).isAfterOrEqualTo(cdr.start());
+    // the caller heard nothing of the call after its 487 (its ACK was absorbed)
+    String callerSaw = headersReceivedBy(caller);
+    assertThat(
+            callerSaw
+                .lines()
+                .filter(l -> l.matches("SIP/2\\.0 [0-9]{3} .*|[A-Z]+ sips?:.* SIP/2\\.0"))
+                .map(l -> l.startsWith("SIP/2.0 ") ? l.substring(8, 11) : l.split(" ")[0])
+                .filter(start -> !start.equals("100")))
+        .containsExactly("180", "200", "487");
+    assertThat(server.core().calls().counters()).containsEntry("calls_active", 0L);
+  }
+
+  @Test
   void holdAndInfoCrossTheCallInItsDialogs() throws Exception {
     int p = Sipp.freePortFor("u1");
     Process callee = pbx("uas-call-hold", p);
