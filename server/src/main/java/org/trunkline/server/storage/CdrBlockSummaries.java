@@ -57,13 +57,17 @@ final class CdrBlockSummaries implements JavaMigration {
     }
   }
 
-  /** The blocks of the rows already there, a chunk of them at a time in the order of seq. */
-  private static void fill(Connection c) throws SQLException {
+  /**
+   * The blocks of the rows already there, a chunk of them at a time in the order of seq, in today's
+   * format ({@link CdrBlocks#FORMAT}: with trunks, which version 10 needs too).
+   */
+  static void fill(Connection c) throws SQLException {
     CdrBlocks blocks = new CdrBlocks();
     long after = Long.MIN_VALUE;
     try (PreparedStatement read =
         c.prepareStatement(
-            "SELECT seq, id, a_call_id, b_call_id, caller, called, start_at FROM cdr"
+            "SELECT seq, id, a_call_id, b_call_id, caller, called, from_trunk, to_trunk,"
+                + " start_at FROM cdr"
                 + " WHERE seq > ? ORDER BY seq FETCH FIRST "
                 + CHUNK
                 + " ROWS ONLY")) {
@@ -83,7 +87,9 @@ final class CdrBlockSummaries implements JavaMigration {
                 rs.getString(4),
                 rs.getString(5),
                 rs.getString(6),
-                rs.getObject(7, OffsetDateTime.class).toInstant());
+                rs.getString(7),
+                rs.getString(8),
+                rs.getObject(9, OffsetDateTime.class).toInstant());
             n++;
           }
         }
