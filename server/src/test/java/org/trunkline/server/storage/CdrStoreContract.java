@@ -342,8 +342,8 @@ final class CdrStoreContract {
         PreparedStatement i =
             c.prepareStatement(
                 "INSERT INTO cdr (id, from_trunk, to_trunk, caller, called, a_call_id, b_call_id,"
-                    + " start_at, end_at, status, reason, attempts)"
-                    + " VALUES (?, ?, ?, '+1', '+2', ?, '', ?, ?, 404, 'no route', '')")) {
+                    + " start_at, end_at, status, reason, attempts, caller_dialed, called_dialed)"
+                    + " VALUES (?, ?, ?, '+1', '+2', ?, '', ?, ?, 404, 'no route', '', '+1', '+2')")) {
       for (int k = 0; k < 600; k++) {
         Instant start = T0.plusSeconds(k);
         Cdr cdr =
