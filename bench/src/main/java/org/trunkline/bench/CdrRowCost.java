@@ -177,8 +177,9 @@ public final class CdrRowCost {
   }
 
   /**
-   * The API's searches on the table as written: the median of 5 runs each, in ms, each run with
-   * another key (H2 answers a repeated query from its last result).
+   * The API's searches on the table as written (trunks "rare-0".."rare-4" come in on one row in
+   * {@value Rows#RARE} each, in turn): the median of 5 runs each, in ms, each run with another key
+   * (H2 answers a repeated query from its last result).
    */
   private static void queries(JdbcCdrStore store, Rows gen, List<String> skip) throws Exception {
     int n = gen.count;
@@ -205,6 +206,15 @@ public final class CdrRowCost {
     names.add("by trunk, newest 100");
     cases.add(
         r -> new CdrQuery(null, gen.t0.plusSeconds(n - r), "sipp-caller", null, null, null, 100));
+    // one row in RARE comes in on its own trunk: a search for it must not read every row
+    names.add("by rare trunk, newest 100");
+    cases.add(
+        r -> new CdrQuery(null, gen.t0.plusSeconds(n - r), "rare-" + r, null, null, null, 100));
+    names.add("by trunk, 1/10 of the time, 100");
+    cases.add(r -> {
+      Instant since = gen.t0.plusMillis(n / 2 * 9 / 20 + r);
+      return new CdrQuery(since, since.plusMillis(n / 20), "sipp-callee", null, null, null, 100);
+    });
     for (int k = 0; k < cases.size(); k++) {
       String name = names.get(k);
       if (skip.stream().anyMatch(name::contains)) {
@@ -240,6 +250,7 @@ public final class CdrRowCost {
 
   /** Rows like the calls bench's (SIPp numbers and Call-IDs) or with random E.164 numbers. */
   private static final class Rows {
+    static final int RARE = 10_000;
     final boolean randomNumbers;
     private final SplittableRandom random = new SplittableRandom(42);
     final Instant t0 = Instant.parse("2026-11-27T00:00:00Z");
@@ -269,7 +280,7 @@ public final class CdrRowCost {
       String called = randomNumbers ? "+4930" + (1_000_000 + random.nextInt(9_000_000)) : "service";
       return new Cdr(
           Long.toString(random.nextLong() >>> 1, 36),
-          "sipp-caller",
+          i % RARE == RARE / 2 ? "rare-" + (i / RARE % 5) : "sipp-caller",
           "sipp-callee",
           caller(i),
           called,

@@ -57,13 +57,17 @@ final class CdrBlockSummaries implements JavaMigration {
     }
   }
 
-  /** The blocks of the rows already there, a chunk of them at a time in the order of seq. */
-  private static void fill(Connection c) throws SQLException {
+  /**
+   * The blocks of the rows already there, a chunk of them at a time in the order of seq, in today's
+   * format ({@link CdrBlocks#FORMAT}: with trunks, which version 10 needs too).
+   */
+  static void fill(Connection c) throws SQLException {
     CdrBlocks blocks = new CdrBlocks();
     long after = Long.MIN_VALUE;
     try (PreparedStatement read =
         c.prepareStatement(
             "SELECT seq, id, a_call_id, b_call_id, caller, called, caller_dialed, called_dialed,"
+                + " from_trunk, to_trunk,"
                 + " start_at FROM cdr"
                 + " WHERE seq > ? ORDER BY seq FETCH FIRST "
                 + CHUNK
@@ -86,7 +90,9 @@ final class CdrBlockSummaries implements JavaMigration {
                 rs.getString(6),
                 rs.getString(7),
                 rs.getString(8),
-                rs.getObject(9, OffsetDateTime.class).toInstant());
+                rs.getString(9),
+                rs.getString(10),
+                rs.getObject(11, OffsetDateTime.class).toInstant());
             n++;
           }
         }

@@ -18,18 +18,19 @@ import java.util.Locale;
  * The CDR table's block summaries (schema version 9): one {@code cdr_block} row per run of CDRs one
  * writer wrote, with the range of their {@code seq} and of their start, and in {@code filter} up to
  * about {@value #SEGMENTS} segments of at most {@value #SEGMENT_ROWS} rows, each with its range of
- * {@code seq} and start and a {@link CdrFilter} of its ids, Call-IDs and number prefixes. A search
- * by id, Call-ID or number reads the summaries, then only the rows of the segments whose filter may
- * hold the key, by primary key range, and compares exactly: so the CDR table needs no index on
- * those random keys, each of which cost every row a random B-tree leaf (bench/RESULTS.md, stop 13
- * and 15).
+ * {@code seq} and start and a {@link CdrFilter} of its ids, Call-IDs, number prefixes and (format
+ * 2, schema version 10) trunks. A search by id, Call-ID, number or trunk reads the summaries, then
+ * only the rows of the segments whose filter may hold the key, by primary key range, and compares
+ * exactly: so the CDR table needs no index on those keys, each of which cost every row a B-tree
+ * leaf written (bench/RESULTS.md, stop 13, 15 and 17).
  *
  * <p>A block is written in the same transaction as its rows, so every committed row is in a
  * committed block. The writer keeps its open block and rewrites its row with each batch until the
  * block is full. Several nodes sharing one database each write their own blocks; their ranges of
  * {@code seq} may overlap, which costs a search some rows read, never a row missed.
  *
- * <p>{@code filter}: a format byte ({@value #FORMAT}), then per segment its first and last seq, its
+ * <p>{@code filter}: a format byte ({@value #FORMAT}; 1 for a block written before schema version
+ * 10 by an older node, whose filters hold no trunks), then per segment its first and last seq, its
  * earliest and latest start (µs since the epoch, all four big-endian longs), its row count (an int)
  * and its {@link CdrFilter#bytes}.
  *
@@ -42,7 +43,11 @@ final class CdrBlocks {
   /** At most this many rows per segment, however empty its filter. */
   static final int SEGMENT_ROWS = 256;
 
-  static final byte FORMAT = 1;
+  static final byte FORMAT = 2;
+
+  /** The format of blocks whose filters hold no trunks (schema version 9). */
+  static final byte FORMAT_WITHOUT_TRUNKS = 1;
+
   private static final int HEADER = 4 * 8 + 4;
   private static final int SEGMENT = HEADER + CdrFilter.BITS / 8;
 
@@ -108,6 +113,8 @@ final class CdrBlocks {
       String called,
       String callerDialed,
       String calledDialed,
+      String fromTrunk,
+      String toTrunk,
       Instant start) {
     if (open.rows >= SEGMENT_ROWS || open.filter.full()) {
       ByteBuffer b = ByteBuffer.allocate(SEGMENT);
@@ -120,6 +127,7 @@ final class CdrBlocks {
     long from = micros(start);
     long to = start.getNano() % 1_000 == 0 ? from : from + 1;
     open.filter.addRow(cdrId, aCallId, bCallId, caller, called, callerDialed, calledDialed);
+    open.filter.addTrunks(fromTrunk, toTrunk);
     open.first = Math.min(open.first, seq);
     open.last = Math.max(open.last, seq);
     open.minStart = Math.min(open.minStart, from);
@@ -209,10 +217,11 @@ final class CdrBlocks {
 
   /**
    * The segments that may hold rows started in {@code [since, until)} (either null: unbounded) and
-   * whose filter may hold every hash of {@code probes}, newest (by their latest start) first.
+   * whose filter may hold every hash of {@code probes} and {@code trunk} (0: no trunk; a block of
+   * {@value #FORMAT_WITHOUT_TRUNKS} may hold any), newest (by their latest start) first.
    */
-  static List<Block> candidates(Connection c, Instant since, Instant until, long[] probes)
-      throws SQLException {
+  static List<Block> candidates(
+      Connection c, Instant since, Instant until, long[] probes, long trunk) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT filter FROM cdr_block WHERE 1=1");
     if (since != null) {
       sql.append(" AND max_start >= ?");
@@ -234,9 +243,12 @@ final class CdrBlocks {
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           byte[] b = rs.getBytes(1);
-          if (b.length == 0 || b[0] != FORMAT || (b.length - 1) % SEGMENT != 0) {
+          if (b.length == 0
+              || (b[0] != FORMAT && b[0] != FORMAT_WITHOUT_TRUNKS)
+              || (b.length - 1) % SEGMENT != 0) {
             throw new SQLException("cdr_block: a filter of unknown format");
           }
+          long trunkProbe = b[0] == FORMAT ? trunk : 0;
           ByteBuffer in = ByteBuffer.wrap(b);
           next:
           for (int at = 1; at < b.length; at += SEGMENT) {
@@ -248,6 +260,9 @@ final class CdrBlocks {
               if (!CdrFilter.mightHold(b, at + HEADER, h)) {
                 continue next;
               }
+            }
+            if (!CdrFilter.mightHold(b, at + HEADER, trunkProbe)) {
+              continue;
             }
             out.add(new Block(in.getLong(at), in.getLong(at + 8), instant(segmentMax)));
           }

@@ -2,12 +2,13 @@ package org.trunkline.server.storage;
 
 /**
  * A Bloom filter of the keys of one segment of CDRs (schema version 9, {@link CdrBlocks}): its ids,
- * both legs' Call-IDs and the prefixes of even length from {@value #MIN_PREFIX} to {@value
- * #MAX_PREFIX} characters of its caller and called numbers, in both forms (after numbering and as
- * they came; segments written before the second form was added hold only the first) (a search for a
- * prefix of odd length probes the one a character shorter). {@link #mightHold} is never false for a
- * key that was added, and true for one that was not with a chance of about {@code 0.4^}{@value
- * #PROBES} (0.2 %) while at most 40 % of the bits are set ({@link #full}).
+ * both legs' Call-IDs, its trunks in and out (version 10, {@link #addTrunks}) and the prefixes of
+ * even length from {@value #MIN_PREFIX} to {@value #MAX_PREFIX} characters of its caller and called
+ * numbers, in both forms (after numbering and as they came; version 10 rebuilt the older blocks
+ * with both) (a search for a prefix of odd length probes the one a character shorter). {@link
+ * #mightHold} is never false for a key that was added, and true for one that was not with a chance
+ * of about {@code 0.4^}{@value #PROBES} (0.2 %) while at most 40 % of the bits are set ({@link
+ * #full}).
  *
  * <p>The hash is FNV-1a (64 bits) over the key's chars, after a char naming its kind, finished by
  * MurmurHash3's 64-bit mixer: fixed here, so every node and version agrees; FNV-1a runs over the
@@ -29,6 +30,7 @@ final class CdrFilter {
   static final char ID = 'i';
   static final char CALL_ID = 'c';
   static final char NUMBER = 'n';
+  static final char TRUNK = 't';
 
   private static final long FNV_BASIS = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
@@ -101,6 +103,17 @@ final class CdrFilter {
     }
     if (!calledDialed.equals(called)) {
       addPrefixes(calledDialed);
+    }
+  }
+
+  /**
+   * Adds the trunks of one CDR, as stored ('' too: a search for it finds those rows). A segment
+   * sees few trunks, each of them again and again: they set few bits.
+   */
+  void addTrunks(String fromTrunk, String toTrunk) {
+    add(hash(TRUNK, fromTrunk, fromTrunk.length()));
+    if (!toTrunk.equals(fromTrunk)) {
+      add(hash(TRUNK, toTrunk, toTrunk.length()));
     }
   }
 

@@ -26,8 +26,8 @@ import org.trunkline.server.config.DatabaseConfig;
 
 /**
  * The server's database: a HikariCP pool on the configured URL, with the schema migrated by Flyway
- * from {@code classpath:db/migration} (and {@link CdrCallBuckets}, {@link CdrBlockSummaries}) when
- * it opens.
+ * from {@code classpath:db/migration} (and {@link CdrCallBuckets}, {@link CdrBlockSummaries},
+ * {@link CdrTrunkSummaries}) when it opens.
  *
  * <p>Open once at start-up, close once at shutdown. The methods block on JDBC: never call them from
  * a Netty event loop. Thread-safe.
@@ -80,9 +80,10 @@ public final class Database implements AutoCloseable {
           Flyway.configure(Database.class.getClassLoader())
               .dataSource(pool)
               .locations(MIGRATIONS)
-              // Versions 8 and 9 are Java (they compute what SQL cannot alike on H2 and
+              // Versions 8, 9 and 10 are Java (they compute what SQL cannot alike on H2 and
               // PostgreSQL).
-              .javaMigrations(new CdrCallBuckets(), new CdrBlockSummaries())
+              .javaMigrations(
+                  new CdrCallBuckets(), new CdrBlockSummaries(), new CdrTrunkSummaries())
               .failOnMissingLocations(true)
               .load()
               .migrate();

@@ -23,8 +23,8 @@ import org.trunkline.core.call.CdrSink;
  * CDRs in the {@code cdr} table. {@link #write} queues (never blocks, never throws: event loops
  * call it) to a {@link QueuedWriter} that inserts up to {@value #BATCH} per transaction; {@link
  * #close} writes what is queued. {@link #find} reads, blocking: call it from the API's threads,
- * never from an event loop. Searches by id, Call-ID or number go through the block summaries of
- * {@link CdrBlocks} (schema version 9); the others through the start and trunk indexes.
+ * never from an event loop. Searches by id, Call-ID, number (schema version 9) or trunk (version
+ * 10) go through the block summaries of {@link CdrBlocks}; the others through the start index.
  */
 public final class JdbcCdrStore implements CdrSink, AutoCloseable {
   /** A minute of 1,000 calls per second can wait while the database is slow. */
@@ -141,6 +141,8 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
               cut(cdr.called(), 128),
               cut(cdr.callerDialed(), 128),
               cut(cdr.calledDialed(), 128),
+              cut(cdr.fromTrunk(), 64),
+              cut(cdr.toTrunk(), 64),
               cdr.start());
         }
       }
@@ -259,7 +261,7 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
    */
   public List<Cdr> find(CdrQuery q) throws DatabaseException {
     try (Connection c = db.getConnection()) {
-      if (q.callId() == null && q.number() == null) {
+      if (q.callId() == null && q.number() == null && q.trunk() == null) {
         Select select = select(q);
         List<Cdr> out = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(select.sql())) {
@@ -280,10 +282,11 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       if (q.number() != null) {
         probes.add(CdrFilter.probe(CdrFilter.NUMBER, q.number()));
       }
+      long trunk = q.trunk() == null ? 0 : CdrFilter.probe(CdrFilter.TRUNK, q.trunk());
       List<Object> args = new ArrayList<>();
       StringBuilder where = new StringBuilder();
       where(q, where, args);
-      return inBlocks(c, q.since(), q.until(), probes, where.toString(), args, q.limit());
+      return inBlocks(c, q.since(), q.until(), probes, trunk, where.toString(), args, q.limit());
     } catch (SQLException e) {
       String m = e.getMessage() != null ? e.getMessage().lines().findFirst().orElse("") : "";
       throw new DatabaseException("cannot read CDRs: " + m.strip(), e);
@@ -295,20 +298,22 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
 
   /**
    * The newest {@code limit} rows that match {@code where} among the blocks that may hold every
-   * hash of {@code probes}: the blocks newest first, each block's rows by its range of seq, until
-   * no block left can hold a row newer than the {@code limit}-th found.
+   * hash of {@code probes} and {@code trunk} (0: any trunk): the blocks newest first, each block's
+   * rows by its range of seq, until no block left can hold a row newer than the {@code limit}-th
+   * found.
    */
   private List<Cdr> inBlocks(
       Connection c,
       Instant since,
       Instant until,
       List<Long> probes,
+      long trunk,
       String where,
       List<Object> args,
       int limit)
       throws SQLException {
     long[] p = probes.stream().mapToLong(Long::longValue).toArray();
-    List<CdrBlocks.Block> candidates = CdrBlocks.candidates(c, since, until, p);
+    List<CdrBlocks.Block> candidates = CdrBlocks.candidates(c, since, until, p, trunk);
     Map<Long, Cdr> found = new HashMap<>();
     List<Long> newest = new ArrayList<>(); // seqs of found, newest first, at most limit
     Comparator<Long> order =
@@ -411,6 +416,7 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
             null,
             null,
             List.of(CdrFilter.probe(CdrFilter.ID, id)),
+            0,
             " AND id = ?",
             List.of(id),
             1);

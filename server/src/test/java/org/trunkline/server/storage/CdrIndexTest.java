@@ -30,6 +30,7 @@ import org.trunkline.server.config.DatabaseConfig;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CdrIndexTest {
   private static final int ROWS = 6_000;
+  private static final int RARE = 1_500; // one row in this many comes in on trunk "initech"
   private static final Instant T0 = Instant.parse("2026-11-27T00:00:00Z");
   private static final Pattern SCAN_COUNT = Pattern.compile("scanCount: (\\d+)");
 
@@ -49,7 +50,7 @@ class CdrIndexTest {
       Cdr cdr =
           new Cdr(
               Long.toString(random.nextLong() >>> 1, 36),
-              i % 2 == 0 ? "acme" : "globex",
+              i % RARE == 7 ? "initech" : i % 2 == 0 ? "acme" : "globex",
               "carrier" + (i % 3),
               "+7495" + (1_000_000 + random.nextInt(9_000_000)),
               "+4930" + (1_000_000 + random.nextInt(9_000_000)),
@@ -190,6 +191,55 @@ class CdrIndexTest {
             assertThat(db.cdrStore().find(shortPrefix))
                 .containsExactlyElementsOf(written.reversed().subList(0, 10)));
     assertThat(read[0]).isLessThanOrEqualTo(2);
+  }
+
+  /**
+   * A trunk that few rows name (schema version 10: no trunk index) reads the segments that hold it,
+   * and now and then one whose filter gives a false positive: not every row.
+   */
+  @Test
+  void aRareTrunkReadsTheRowsOfItsSegments() throws Exception {
+    List<Cdr> rare =
+        written.reversed().stream().filter(c -> c.fromTrunk().equals("initech")).toList();
+    assertThat(rare).hasSize(ROWS / RARE);
+    CdrQuery q = new CdrQuery(null, null, "initech", null, null, null, 50);
+    long[] read = reads(() -> assertThat(db.cdrStore().find(q)).containsExactlyElementsOf(rare));
+    assertThat(read[0]).isBetween((long) rare.size(), rare.size() + 2L);
+    assertThat(read[1]).isLessThanOrEqualTo((rare.size() + 2L) * CdrBlocks.SEGMENT_ROWS);
+
+    CdrQuery none = new CdrQuery(null, null, "no-such-trunk", null, null, null, 50);
+    read = reads(() -> assertThat(db.cdrStore().find(none)).isEmpty());
+    assertThat(read[0]).isLessThanOrEqualTo(2);
+  }
+
+  /**
+   * A trunk that every other row names, in or out, answers with the newest of its rows (in a time
+   * range too) and reads only the newest segments for them.
+   */
+  @Test
+  void aCommonTrunkReadsTheNewestSegments() throws Exception {
+    List<Cdr> acme =
+        written.reversed().stream()
+            .filter(c -> c.fromTrunk().equals("acme") || c.toTrunk().equals("acme"))
+            .toList();
+    CdrQuery newest = new CdrQuery(null, null, "acme", null, null, null, 10);
+    long[] read =
+        reads(() ->
+            assertThat(db.cdrStore().find(newest)).containsExactlyElementsOf(acme.subList(0, 10)));
+    assertThat(read[1]).isLessThanOrEqualTo(2 * CdrBlocks.SEGMENT_ROWS);
+
+    List<Cdr> carrier2 =
+        written.reversed().stream().filter(c -> c.toTrunk().equals("carrier2")).toList();
+    Instant since = written.get(ROWS / 2).start();
+    Instant until = written.get(ROWS / 2 + 600).start();
+    List<Cdr> inRange =
+        carrier2.stream()
+            .filter(c -> !c.start().isBefore(since) && c.start().isBefore(until))
+            .toList();
+    assertThat(inRange).hasSize(200);
+    CdrQuery range = new CdrQuery(since, until, "carrier2", null, null, null, 1_000);
+    read = reads(() -> assertThat(db.cdrStore().find(range)).containsExactlyElementsOf(inRange));
+    assertThat(read[1]).isLessThanOrEqualTo(600 + 2 * CdrBlocks.SEGMENT_ROWS);
   }
 
   /** Each block's rows are read through the primary key, whatever else the search names. */

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -319,6 +322,138 @@ final class CdrStoreContract {
       assertThat(store.find(query(null, null, null, null, BUSY.bCallId(), null)))
           .containsExactly(BUSY);
     }
+  }
+
+  /**
+   * A database at schema version 9 (trunks found through the indexes of version 3, blocks written
+   * without trunks) migrates to version 10 with its CDRs kept: their blocks are written again with
+   * trunks, the two trunk indexes are gone, and every CDR is found by each of its trunks.
+   */
+  static void migratesFromVersion9(DatabaseConfig config) throws Exception {
+    Flyway.configure(Database.class.getClassLoader())
+        .dataSource(config.url(), config.user(), config.password())
+        .locations(Database.MIGRATIONS)
+        .target("7")
+        .load()
+        .migrate();
+    List<Cdr> old = new ArrayList<>();
+    try (Connection c =
+            DriverManager.getConnection(config.url(), config.user(), config.password());
+        PreparedStatement i =
+            c.prepareStatement(
+                "INSERT INTO cdr (id, from_trunk, to_trunk, caller, called, a_call_id, b_call_id,"
+                    + " start_at, end_at, status, reason, attempts, caller_dialed, called_dialed)"
+                    + " VALUES (?, ?, ?, '+1', '+2', ?, '', ?, ?, 404, 'no route', '', '+1', '+2')")) {
+      for (int k = 0; k < 600; k++) {
+        Instant start = T0.plusSeconds(k);
+        Cdr cdr =
+            new Cdr(
+                "old" + k,
+                k == 400 ? "initech" : "acme",
+                k % 2 == 0 ? "carrier1" : "",
+                "+1",
+                "+2",
+                "old-a" + k + "@pbx",
+                "",
+                start,
+                null,
+                start.plusMillis(5),
+                404,
+                "no route",
+                "");
+        i.setString(1, cdr.id());
+        i.setString(2, cdr.fromTrunk());
+        i.setString(3, cdr.toTrunk());
+        i.setString(4, cdr.aCallId());
+        i.setObject(5, start.atOffset(ZoneOffset.UTC));
+        i.setObject(6, cdr.end().atOffset(ZoneOffset.UTC));
+        i.executeUpdate();
+        old.add(cdr);
+      }
+    }
+    Flyway.configure(Database.class.getClassLoader())
+        .dataSource(config.url(), config.user(), config.password())
+        .locations(Database.MIGRATIONS)
+        .javaMigrations(new CdrCallBuckets(), new CdrBlockSummaries())
+        .target("9")
+        .load()
+        .migrate();
+    try (Connection c =
+            DriverManager.getConnection(config.url(), config.user(), config.password());
+        Statement s = c.createStatement()) {
+      // as version 9's writer left them: format 1, whose filters hold no trunks
+      try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM cdr_block")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isPositive();
+      }
+      try (PreparedStatement u =
+              c.prepareStatement("UPDATE cdr_block SET filter = ? WHERE id = ?");
+          ResultSet rs = s.executeQuery("SELECT id, filter FROM cdr_block")) {
+        while (rs.next()) {
+          byte[] f = rs.getBytes(2);
+          f[0] = CdrBlocks.FORMAT_WITHOUT_TRUNKS;
+          u.setBytes(1, f);
+          u.setLong(2, rs.getLong(1));
+          assertThat(u.executeUpdate()).isEqualTo(1);
+        }
+      }
+      assertThat(trunkIndexes(c)).containsExactlyInAnyOrder("cdr_from_trunk", "cdr_to_trunk");
+    }
+    List<Cdr> newest = old.reversed();
+    try (Database db = Database.open(config);
+        Connection c = db.dataSource().getConnection()) {
+      JdbcCdrStore store = db.cdrStore();
+      assertThat(trunkIndexes(c)).isEmpty();
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT filter FROM cdr_block")) {
+        int blocks = 0;
+        while (rs.next()) {
+          assertThat(rs.getBytes(1)[0]).isEqualTo(CdrBlocks.FORMAT);
+          blocks++;
+        }
+        assertThat(blocks).isPositive();
+      }
+      assertThat(store.find(query(null, null, null, null, null, null)))
+          .containsExactlyElementsOf(newest);
+      assertThat(store.find(query(null, null, "initech", null, null, null)))
+          .containsExactly(old.get(400));
+      assertThat(store.find(query(null, null, "acme", null, null, null)))
+          .containsExactlyElementsOf(
+              newest.stream().filter(x -> x.fromTrunk().equals("acme")).toList());
+      assertThat(
+              store.find(
+                  query(T0.plusSeconds(100), T0.plusSeconds(110), "carrier1", null, null, null)))
+          .containsExactlyElementsOf(
+              newest.subList(490, 500).stream().filter(x -> !x.toTrunk().isEmpty()).toList());
+      assertThat(store.find(query(null, null, "no-such-trunk", null, null, null))).isEmpty();
+      long before = store.blockRowsRead();
+      assertThat(store.find(query(null, null, "initech", null, null, null))).hasSize(1);
+      // its segment, and at most one whose filter gives a false positive: not all 600 rows
+      assertThat(store.blockRowsRead() - before).isLessThanOrEqualTo(2L * CdrBlocks.SEGMENT_ROWS);
+      // a new CDR beside them: found by its trunk the same way
+      store.write(BUSY);
+      store.close();
+      assertThat(store.find(query(null, null, "carrier2", null, null, null))).containsExactly(BUSY);
+      assertThat(store.byId(c, "old7")).isEqualTo(old.get(7));
+    }
+  }
+
+  /** The CDR table's indexes on a trunk, lower case, as the driver of {@code c} lists them. */
+  private static List<String> trunkIndexes(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+    try (ResultSet rs =
+        c.getMetaData().getIndexInfo(null, c.getSchema(), postgres ? "cdr" : "CDR", false, false)) {
+      while (rs.next()) {
+        String name = rs.getString("INDEX_NAME");
+        if (name != null
+            && name.toLowerCase().contains("trunk")
+            && !out.contains(name.toLowerCase())) { // one row per column
+          out.add(name.toLowerCase());
+        }
+      }
+    }
+    return out;
   }
 
   /**

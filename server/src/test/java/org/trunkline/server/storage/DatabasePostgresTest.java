@@ -109,6 +109,14 @@ class DatabasePostgresTest {
   }
 
   @Test
+  void migratesCdrsFromVersion9WithTheirTrunks() throws Exception {
+    String separator = url.contains("?") ? "&" : "?";
+    DatabaseConfig config =
+        new DatabaseConfig(url + separator + "currentSchema=" + schema, user, password, 2);
+    CdrStoreContract.migratesFromVersion9(config);
+  }
+
+  @Test
   void findsCdrsThatTwoNodesWroteIntoOneDatabase() throws Exception {
     String separator = url.contains("?") ? "&" : "?";
     DatabaseConfig config =

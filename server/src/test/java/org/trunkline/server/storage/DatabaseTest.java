@@ -66,7 +66,8 @@ class DatabaseTest {
               "6|cdr media|true",
               "7|cdr media duplicates late|true",
               "8|cdr call buckets|true",
-              "9|cdr block summaries|true");
+              "9|cdr block summaries|true",
+              "10|cdr trunks in the block summaries|true");
       assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
     }
   }
@@ -100,7 +101,7 @@ class DatabaseTest {
                   again.dataSource(),
                   "SELECT COUNT(*) FROM \"flyway_schema_history\""
                       + " WHERE \"type\" IN ('SQL', 'JDBC')"))
-          .containsExactly("9");
+          .containsExactly("10");
     }
   }
 
@@ -156,6 +157,11 @@ class DatabaseTest {
   @Test
   void findsCdrsByEitherFormOfTheirNumbers() throws Exception {
     CdrStoreContract.findsEitherFormOfANumber(() -> Database.open(h2("")));
+  }
+
+  @Test
+  void migratesCdrsFromVersion9WithTheirTrunks() throws Exception {
+    CdrStoreContract.migratesFromVersion9(h2(""));
   }
 
   @Test
