@@ -155,6 +155,27 @@ class DatabaseTest {
   }
 
   @Test
+  void anEmbeddedH2FileDoesNotReanalyzeItsTablesOnItsOwn() throws Exception {
+    try (Database db = Database.open(h2(""))) {
+      assertThat(
+              rows(
+                  db.dataSource(),
+                  "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                      + " WHERE SETTING_NAME = 'ANALYZE_AUTO'"))
+          .containsExactly("0");
+    }
+    // the operator's own choice in the URL wins
+    try (Database db = Database.open(h2(";ANALYZE_AUTO=5000"))) {
+      assertThat(
+              rows(
+                  db.dataSource(),
+                  "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                      + " WHERE SETTING_NAME = 'ANALYZE_AUTO'"))
+          .containsExactly("5000");
+    }
+  }
+
+  @Test
   void findsCdrsByEitherFormOfTheirNumbers() throws Exception {
     CdrStoreContract.findsEitherFormOfANumber(() -> Database.open(h2("")));
   }
