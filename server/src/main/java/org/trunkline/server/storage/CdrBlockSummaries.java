@@ -6,9 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Schema version 9: CDRs are found by id, Call-ID and number through block summaries ({@link
@@ -20,27 +18,11 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * <p>Java rather than SQL because the filters are computed in Java, and the summary table's binary
  * type is named differently on H2 and PostgreSQL. Valid on H2 2.x and PostgreSQL 15+.
  */
-final class CdrBlockSummaries implements JavaMigration {
+final class CdrBlockSummaries extends SchemaMigration {
   private static final int CHUNK = 5_000;
 
-  @Override
-  public MigrationVersion getVersion() {
-    return MigrationVersion.fromVersion("9");
-  }
-
-  @Override
-  public String getDescription() {
-    return "cdr block summaries";
-  }
-
-  @Override
-  public Integer getChecksum() {
-    return null;
-  }
-
-  @Override
-  public boolean canExecuteInTransaction() {
-    return true;
+  CdrBlockSummaries() {
+    super("9", "cdr block summaries");
   }
 
   @Override

@@ -5,9 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Schema version 8: the CDR's id and Call-IDs are found through their bucket ({@link
@@ -25,27 +23,11 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * cannot compute alike; the rows written before it get theirs here. Valid on H2 2.x and PostgreSQL
  * 15+ (plain JDBC and DDL both accept).
  */
-final class CdrCallBuckets implements JavaMigration {
+final class CdrCallBuckets extends SchemaMigration {
   private static final int CHUNK = 5_000;
 
-  @Override
-  public MigrationVersion getVersion() {
-    return MigrationVersion.fromVersion("8");
-  }
-
-  @Override
-  public String getDescription() {
-    return "cdr call buckets";
-  }
-
-  @Override
-  public Integer getChecksum() {
-    return null;
-  }
-
-  @Override
-  public boolean canExecuteInTransaction() {
-    return true;
+  CdrCallBuckets() {
+    super("8", "cdr call buckets");
   }
 
   @Override

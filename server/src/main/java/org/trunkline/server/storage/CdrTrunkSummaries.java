@@ -3,9 +3,7 @@ package org.trunkline.server.storage;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Schema version 10: CDRs are found by trunk through the block summaries ({@link CdrBlocks}, whose
@@ -17,25 +15,9 @@ import org.flywaydb.core.api.migration.JavaMigration;
  *
  * <p>Java for the same reason as {@link CdrBlockSummaries}. Valid on H2 2.x and PostgreSQL 15+.
  */
-final class CdrTrunkSummaries implements JavaMigration {
-  @Override
-  public MigrationVersion getVersion() {
-    return MigrationVersion.fromVersion("10");
-  }
-
-  @Override
-  public String getDescription() {
-    return "cdr trunks in the block summaries";
-  }
-
-  @Override
-  public Integer getChecksum() {
-    return null;
-  }
-
-  @Override
-  public boolean canExecuteInTransaction() {
-    return true;
+final class CdrTrunkSummaries extends SchemaMigration {
+  CdrTrunkSummaries() {
+    super("10", "cdr trunks in the block summaries");
   }
 
   @Override
