@@ -20,7 +20,7 @@
 # Needs: sipp, kamailio (Debian packages sip-tester, kamailio), python3, a JDK >= 21 ($JAVA), and
 # the jars: ./build -q -o -B package -DskipTests  (server/target/trunkline.jar, bench/target/benchmarks.jar)
 # Env: EXTRA_YAML (lines appended to the Trunkline config, e.g. "traces: {enabled: false}"),
-#      EXTRA_YAML_B (the same for the B jar; default EXTRA_YAML), JAVA_HEAP (4g, -Xms=-Xmx; ZGC as ./trunkline), BENCH_RUN (default /tmp/trunkline-stack-bench), KAM_EXTRA (default "-x tlsf"), BASE_PORT (15070),
+#      EXTRA_YAML_B (the same for the B jar; default EXTRA_YAML), JAVA_HEAP (4g, -Xms=-Xmx; G1 as ./trunkline), BENCH_RUN (default /tmp/trunkline-stack-bench), KAM_EXTRA (default "-x tlsf"), BASE_PORT (15070),
 #      TRUNKLINE_JAR (default server/target/trunkline.jar), BENCH_JAR (default bench/target/benchmarks.jar:
 #      the client driver), and to compare two builds in the same rounds: TRUNKLINE_JAR_B and BENCH_JAR_B
 #      (a second server, measured as answer-trunkline-b and storm-trunkline-b; client-trunkline-b),
@@ -93,8 +93,8 @@ routes:
 ingress: {monitors: ["127.0.0.0/8", "::1"]}
 $extra
 YAML
-  # the JVM as ./trunkline runs it: ZGC, 4 GB (JAVA_HEAP) on a machine of 8 GB or more (RESULTS.md, stop 15, branch gc)
-  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-4g}" -Xmx"${JAVA_HEAP:-4g}" -XX:+UseZGC \
+  # the JVM as ./trunkline runs it: G1, 4 GB (JAVA_HEAP) on a machine of 8 GB or more (RESULTS.md, stop 18, lead)
+  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-4g}" -Xmx"${JAVA_HEAP:-4g}" -XX:+UseG1GC \
     -jar "$3" run --config "$RUN/$1.yaml" </dev/null >"$RUN/$1.log" 2>&1 &
   echo $!
 }
