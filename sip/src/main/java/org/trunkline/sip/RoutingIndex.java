@@ -93,6 +93,110 @@ final class RoutingIndex {
     }
   }
 
+  /**
+   * Marks header line {@code i} if it is a routing header ({@code routing}, a constant above, is
+   * that of the name with {@link HeaderName#id} {@code id}), in the scan loop: the duplicate checks
+   * and the line indexes only, so that the loop makes no call for a line; {@link #readMarked} reads
+   * the values after the loop. A Via line after the first has its values counted here, as nothing
+   * else keeps it.
+   */
+  static void mark(SipMessage m, int i, int routing, int id) {
+    switch (routing) {
+      case VIA -> {
+        if (m.via < 0) {
+          m.via = i;
+        } else {
+          m.viaCount += countValues(m.buf, m.valueStart(i), m.valueEnd(i));
+        }
+      }
+      case FROM -> {
+        if (once(m, m.from, i, id)) {
+          m.from = i;
+        }
+      }
+      case TO -> {
+        if (once(m, m.to, i, id)) {
+          m.to = i;
+        }
+      }
+      case CALL_ID -> {
+        if (once(m, m.callId, i, id)) {
+          m.callId = i;
+        }
+      }
+      case CSEQ -> {
+        if (once(m, m.cseq, i, id)) {
+          m.cseq = i;
+        }
+      }
+      case MAX_FORWARDS -> {
+        if (once(m, m.maxForwardsHeader, i, id)) {
+          m.maxForwardsHeader = i;
+        }
+      }
+      case CONTENT_LENGTH -> {
+        if (once(m, m.contentLengthHeader, i, id)) {
+          m.contentLengthHeader = i;
+        }
+      }
+      case CONTENT_TYPE -> {
+        if (once(m, m.contentTypeHeader, i, id)) {
+          m.contentTypeHeader = i;
+        }
+      }
+      case ROUTE -> {
+        if (m.route < 0) {
+          m.route = i;
+        }
+      }
+      default -> {}
+    }
+  }
+
+  /**
+   * After the scan loop: reads the values of the lines {@link #mark} kept, as {@link #header} reads
+   * them. Every problem found is deferred by rank, so reading here rather than in the loop reports
+   * the same error.
+   */
+  static void readMarked(SipMessage m) {
+    int i;
+    if ((i = m.via) >= 0) {
+      m.viaCount += topVia(m, m.valueStart(i), m.valueEnd(i));
+    }
+    if ((i = m.from) >= 0) {
+      fromTo(m, i, HeaderName.FROM, m.valueStart(i), m.valueEnd(i), false);
+    }
+    if ((i = m.to) >= 0) {
+      fromTo(m, i, HeaderName.TO, m.valueStart(i), m.valueEnd(i), true);
+    }
+    if ((i = m.callId) >= 0) {
+      readCallId(m, m.valueStart(i), m.valueEnd(i));
+    }
+    if ((i = m.cseq) >= 0) {
+      readCseq(m, m.valueStart(i), m.valueEnd(i));
+    }
+    if ((i = m.maxForwardsHeader) >= 0) {
+      m.maxForwards = readNumber(m, i, m.valueStart(i), m.valueEnd(i), 255, RANK_MAX_FORWARDS);
+    }
+    if ((i = m.contentLengthHeader) >= 0) {
+      m.contentLength =
+          readNumber(m, i, m.valueStart(i), m.valueEnd(i), Integer.MAX_VALUE, RANK_CONTENT_LENGTH);
+    }
+  }
+
+  private static boolean once(SipMessage m, int seen, int i, int id) {
+    if (seen >= 0) {
+      m.defer(
+          RANK_DUPLICATE,
+          ErrorKind.DUPLICATE_HEADER,
+          HeaderName.byId(id).name(),
+          m.headerLine(i),
+          1);
+      return false;
+    }
+    return true;
+  }
+
   /** A Via line: the top one's branch and values, or a later one's values. */
   private static void via(SipMessage m, int i, int s, int e) {
     if (m.via < 0) {
@@ -264,6 +368,11 @@ final class RoutingIndex {
     }
     int q = SipParser.skipLws(b, p, e);
     int ms = q;
+    // the usual rest of the value, a known method name, is a token to the end: no byte walk
+    SipMethod known = SipMethod.known(b, ms, e - ms);
+    if (known != null) {
+      q = e;
+    }
     while (q < e && Chars.isToken(b[q])) {
       q++;
     }
@@ -274,7 +383,7 @@ final class RoutingIndex {
       return;
     }
     m.cseqNumber = n;
-    m.cseqMethod = SipMethod.valueOf(b, ms, q - ms);
+    m.cseqMethod = known != null ? known : SipMethod.valueOf(b, ms, q - ms);
     // §8.1.1.7 / RFC 4475 mismatch01, mismatch02; ACK and CANCEL carry the INVITE's number only.
     // RFC 4475 mismatch02 (an unknown method) allows 501 or 400; 400 keeps the rule one rule.
     if (m.request && m.method != null && !m.cseqMethod.equals(m.method)) {

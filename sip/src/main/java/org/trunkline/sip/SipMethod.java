@@ -48,6 +48,22 @@ public final class SipMethod {
 
   /** Like {@link #valueOf(String)} over raw bytes, without allocating for known methods. */
   static SipMethod valueOf(byte[] b, int off, int len) {
+    SipMethod known = known(b, off, len);
+    if (known != null) {
+      return known;
+    }
+    return len >= 3 && len <= 9 && off + Long.BYTES <= b.length
+        ? unknown(b, off, len)
+        : valueOfBytes(b, off, len);
+  }
+
+  /**
+   * The known method whose name is exactly the {@code len} bytes at {@code off}, by the word
+   * compare of {@link #valueOf(byte[], int, int)}; {@code null} for any other name and for a name
+   * in the array's last 7 bytes (no word can be read there). A known name's bytes are all token
+   * bytes, so a hit also says the span is a token.
+   */
+  static SipMethod known(byte[] b, int off, int len) {
     // The known names as one masked word compare each (exact: every byte is compared as it is);
     // a name at the very end of the array, where a word cannot be read, takes the byte compare.
     if (len >= 3 && len <= 9 && off + Long.BYTES <= b.length) {
@@ -82,9 +98,8 @@ public final class SipMethod {
           if (w == W_SUBSCRIB && b[off + 8] == 'E') return SUBSCRIBE;
           break;
       }
-      return unknown(b, off, len);
     }
-    return valueOfBytes(b, off, len);
+    return null;
   }
 
   /** {@link #valueOf(byte[], int, int)} byte by byte. */

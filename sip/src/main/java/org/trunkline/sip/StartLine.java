@@ -73,6 +73,18 @@ final class StartLine {
   private static void request(SipMessage m, byte[] b, int p, int e) {
     m.request = true;
     int sp1 = p;
+    // the usual known method and its SP in the line's first word: no byte walk
+    SipMethod known = null;
+    if (p + Long.BYTES <= b.length) {
+      long spaces = Swar.zeros(Swar.word(b, p) ^ SPACES);
+      if (spaces != 0) {
+        // the lowest flag of zeros() is exact
+        int sp = p + (Long.numberOfTrailingZeros(spaces) >>> 3);
+        if (sp < e && (known = SipMethod.known(b, p, sp - p)) != null) {
+          sp1 = sp;
+        }
+      }
+    }
     while (sp1 < e && Chars.isToken(b[sp1])) {
       sp1++;
     }
@@ -84,7 +96,7 @@ final class StartLine {
           sp1 - p + 1);
       return;
     }
-    m.method = SipMethod.valueOf(b, p, sp1 - p);
+    m.method = known != null ? known : SipMethod.valueOf(b, p, sp1 - p);
     // the usual "... SIP/2.0": the last SP is the one before it, without the walk back
     int sp2 =
         e - 8 > sp1 && b[e - 8] == ' ' && isSip20(b, e - 7, e)
@@ -115,6 +127,7 @@ final class StartLine {
   // "sip/2.0" and "sip/" as little-endian words, compared with Swar.foldCase: exact, as their
   // bytes are lower-case letters and bytes below 0x40
   private static final long SIP20 = 0x302e322f706973L;
+  private static final long SPACES = Swar.of(' ');
   private static final long SIP_SLASH = 0x2f706973L;
 
   /** {@code SIP/2.0}, case-insensitively (§7.1: the version string is case-insensitive). */
