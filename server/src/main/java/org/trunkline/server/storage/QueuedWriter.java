@@ -23,9 +23,12 @@ import org.slf4j.LoggerFactory;
  * written one by one, so one bad item loses only itself.
  *
  * <p>{@link #offer} never blocks and never throws: a full queue or a closed writer refuses the
- * item, counts it and logs; it never wakes the writer either, which looks for items every {@link
- * #FLUSH_INTERVAL} (at once again while its last batch was full). {@link #close} writes everything
- * queued before it returns (a clean shutdown loses nothing).
+ * item, counts it and logs. The writer looks for items every {@link #FLUSH_INTERVAL} (at once again
+ * while its last batch was full); when it finds the queue empty it sleeps without a deadline, and
+ * the first offer after that wakes it, so an idle server's writer costs nothing (it woke 5 times a
+ * second, ~0.2 ms of CPU a second: bench/RESULTS.md, stop 18, branch idle11) while a busy one's
+ * offers still never wake it. Either way an item waits at most about {@link #FLUSH_INTERVAL}.
+ * {@link #close} writes everything queued before it returns (a clean shutdown loses nothing).
  *
  * @param <T> what is written
  */
@@ -69,6 +72,17 @@ final class QueuedWriter<T> implements AutoCloseable {
   private final LongAdder written = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final LongAdder refused = new LongAdder();
+
+  /**
+   * Set by the writer before it sleeps without a deadline on an empty queue, cleared by the offer
+   * that wakes it (or by the writer). Volatile on both sides of the queue's CAS: the writer writes
+   * it then reads the queue, an offer writes the queue then reads it, so one of them sees the
+   * other.
+   */
+  private volatile boolean idle;
+
+  /** Times the writer slept on an empty queue (for tests: an idle writer stays asleep). */
+  private final LongAdder sleeps = new LongAdder();
 
   /**
    * Starts the writer thread, named {@code what + "-writer"}.
@@ -128,6 +142,10 @@ final class QueuedWriter<T> implements AutoCloseable {
       return false;
     }
     queue.offer(item);
+    if (idle) {
+      idle = false;
+      LockSupport.unpark(thread);
+    }
     return true;
   }
 
@@ -166,6 +184,16 @@ final class QueuedWriter<T> implements AutoCloseable {
     return refused.sum();
   }
 
+  /** How often the writer found the queue empty and slept until an offer (or close) woke it. */
+  long sleeps() {
+    return sleeps.sum();
+  }
+
+  /** Whether the writer sleeps now on an empty queue (for tests). */
+  boolean asleep() {
+    return idle && thread.getState() == Thread.State.WAITING;
+  }
+
   private void run() {
     List<Object> taken = new ArrayList<>(maxBatch);
     List<T> items = new ArrayList<>(maxBatch);
@@ -173,12 +201,15 @@ final class QueuedWriter<T> implements AutoCloseable {
     boolean behind = false;
     while (!stop) {
       if (!behind) {
-        // Not blocked on the queue: an offer never has to wake this thread (a wake-up and a
-        // one-row transaction per item cost more than the item); what comes during the nap is
-        // written in one transaction. close() unparks it.
+        if (queue.isEmpty() && !sleepUntilOffered()) {
+          return; // nobody interrupts this thread but a dying JVM
+        }
+        // Not blocked on the queue while items come: an offer never has to wake this thread (a
+        // wake-up and a one-row transaction per item cost more than the item); what comes during
+        // the nap is written in one transaction. close() unparks it.
         LockSupport.parkNanos(this, flushNanos);
         if (Thread.currentThread().isInterrupted()) {
-          return; // nobody interrupts this thread but a dying JVM
+          return;
         }
       }
       drain(taken, maxBatch);
@@ -202,6 +233,23 @@ final class QueuedWriter<T> implements AutoCloseable {
       }
       items.clear();
     }
+  }
+
+  /**
+   * Sleeps while the queue is empty, until an offer or {@link #close} (whose STOP is queued) wakes
+   * it: no timed wake-ups on an idle server. False when interrupted.
+   */
+  private boolean sleepUntilOffered() {
+    idle = true;
+    sleeps.increment();
+    while (idle && queue.isEmpty()) {
+      LockSupport.park(this);
+      if (Thread.currentThread().isInterrupted()) {
+        return false;
+      }
+    }
+    idle = false;
+    return true;
   }
 
   @SuppressWarnings("unchecked")

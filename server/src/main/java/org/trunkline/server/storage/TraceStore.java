@@ -45,7 +45,9 @@ import org.trunkline.stack.Transport;
  * past {@code max-age} or {@code max-size}. {@link #find} and {@link #search} read under the
  * index's read lock from the API's threads. Nothing is fsynced: a machine crash loses what the OS
  * had not written; a process crash loses only what waits in the rings (at most the last {@link
- * #NAP_NANOS}, within the second ARCHITECTURE.md allows).
+ * #NAP_NANOS}, within the second ARCHITECTURE.md allows). When a look finds nothing the writer
+ * sleeps longer ({@link #IDLE_NAP_NANOS}) and the next capture wakes it, so an idle server's writer
+ * does not wake ten times a second.
  */
 public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TraceStore.class);
@@ -62,6 +64,18 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
    * us a message at 4,000 messages/s, against ~1 us in big batches), so fewer and bigger batches.
    */
   static final long NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /**
+   * The longest the writer sleeps when its last round found nothing: a capture wakes it sooner (see
+   * {@link #idleNap}); half a second bounds what a capture that raced with the writer's falling
+   * asleep waits (ARCHITECTURE.md allows a second).
+   */
+  static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  /** The writer sleeps long: a capture wakes it (one unpark per idle spell, not per message). */
+  private volatile boolean idle;
+
+  private final LongAdder idleNaps = new LongAdder();
 
   /**
    * A batch of this many records or more: the writer goes on without a nap. Above a normal nap's
@@ -297,8 +311,8 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     }
     if (!kept) {
       drop();
-    } else if (kick) {
-      LockSupport.unpark(thread);
+    } else if (kick || idle) {
+      wake();
     }
   }
 
@@ -326,9 +340,15 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     }
     if (!kept) {
       drop();
-    } else if (kick) {
-      LockSupport.unpark(thread);
+    } else if (kick || idle) {
+      wake();
     }
+  }
+
+  /** Unparks the writer: a ring past a quarter, or the first record after an idle spell. */
+  private void wake() {
+    idle = false;
+    LockSupport.unpark(thread);
   }
 
   /** The calling thread's ring: its own, or for a virtual thread the shared one. */
@@ -378,6 +398,9 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
       stop = closed.get();
       int n = round(stop);
       if (n < BUSY && !stop) {
+        if (n == 0 && unlinked.isEmpty()) {
+          idleNap();
+        }
         // Not blocked on anything: an event loop's capture then never has to wake this thread (a
         // wake-up per message doubled the CPU of an answered OPTIONS), except when its ring fills
         // past a quarter; what arrives during the nap is taken in one batch (one write).
@@ -395,6 +418,38 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
         LOG.warn("closing trace segment: {}", e.toString());
       }
     }
+  }
+
+  /**
+   * Nothing came during the last nap and no message waits for its link: sleeps up to {@link
+   * #IDLE_NAP_NANOS} instead of looking every {@link #NAP_NANOS}, until a capture sees {@link
+   * #idle} and wakes it (then the usual nap gathers the batch). An idle server's writer woke 10
+   * times a second for nothing (~0.4 ms of CPU a second, bench/RESULTS.md, stop 18, branch idle11).
+   * A capture publishes with a release store, not a fence, so it may miss {@code idle} in the
+   * instant the writer sets it: then its message waits for the idle nap's end, which is why the nap
+   * has a deadline.
+   */
+  private void idleNap() {
+    idle = true;
+    idleNaps.increment();
+    if (!closed.get() && ringsEmpty()) {
+      LockSupport.parkNanos(this, IDLE_NAP_NANOS);
+    }
+    idle = false;
+  }
+
+  private boolean ringsEmpty() {
+    for (TraceRing r : rings) {
+      if (!r.empty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** How often the writer found nothing to do and napped long (for tests). */
+  long idleNaps() {
+    return idleNaps.sum();
   }
 
   /**

@@ -222,6 +222,33 @@ class DatabaseTest {
    * close writes it; the reopened database has the refreshed binding.
    */
   @Test
+  void anIdleRegistrationWriterSleepsUntilASaveWakesIt() throws Exception {
+    org.trunkline.core.registrar.Binding b =
+        LocationStoreContract.binding("sip:idle@192.0.2.1", 5_000L, "192.0.2.1");
+    try (Database db = Database.open(h2(""));
+        JdbcLocationStore store =
+            new JdbcLocationStore(db.dataSource(), java.time.Duration.ofMillis(50))) {
+      // WAITING, not TIMED_WAITING: nothing to write, no timed looks
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(store::asleep);
+      store.save(b);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> store.written() == 1);
+      assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM registration")).containsExactly("1");
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(store::asleep);
+      store.remove(b.trunk(), b.contact());
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> store.written() == 2);
+      assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM registration")).containsExactly("0");
+    }
+  }
+
+  @Test
   void gathersRefreshesUntilTheWriterLooksAndCloseWritesThem() throws Exception {
     org.trunkline.core.registrar.Binding first =
         LocationStoreContract.binding("sip:pbx@192.0.2.1", 5_000L, "192.0.2.1");

@@ -132,6 +132,35 @@ class QueuedWriterTest {
   }
 
   @Test
+  void anIdleWriterSleepsWithoutADeadlineUntilAnOfferWakesIt() throws Exception {
+    QueuedWriter<String> writer =
+        new QueuedWriter<>(
+            "item",
+            db,
+            1_000,
+            10,
+            QueuedWriterTest::insert,
+            s -> "item " + s,
+            java.time.Duration.ofMillis(50));
+    try {
+      // WAITING, not TIMED_WAITING: no timed looks on an empty queue (an idle server's writer)
+      await().atMost(java.time.Duration.ofSeconds(10)).until(writer::asleep);
+      long slept = writer.sleeps();
+      assertThat(writer.offer("a")).isTrue();
+      await().atMost(java.time.Duration.ofSeconds(10)).until(() -> writer.written() == 1);
+      assertThat(stored()).containsExactly("a");
+      await().atMost(java.time.Duration.ofSeconds(10)).until(writer::asleep);
+      assertThat(writer.sleeps()).as("one sleep per idle spell").isEqualTo(slept + 1);
+      assertThat(writer.offer("b")).isTrue();
+      await().atMost(java.time.Duration.ofSeconds(10)).until(() -> writer.written() == 2);
+      assertThat(stored()).containsExactly("a", "b");
+    } finally {
+      writer.close();
+    }
+    assertThat(writer.written()).isEqualTo(2);
+  }
+
+  @Test
   void aFullQueueRefusesWithoutBlocking() throws Exception {
     CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

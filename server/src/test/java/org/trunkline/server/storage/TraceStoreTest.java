@@ -144,6 +144,21 @@ class TraceStoreTest {
   }
 
   @Test
+  void anIdleWriterNapsLongAndTheNextCaptureIsStillWritten() throws Exception {
+    TraceStore s = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
+    // nothing captured: the writer's looks find nothing and it sleeps the idle nap
+    await().atMost(Duration.ofSeconds(10)).until(() -> s.idleNaps() >= 2);
+    tap(s, invite("after-idle@pbx", 0), NOW);
+    awaitWritten(s, 1);
+    assertThat(s.find("after-idle@pbx")).isPresent();
+    long naps = s.idleNaps();
+    await().atMost(Duration.ofSeconds(10)).until(() -> s.idleNaps() > naps);
+    tap(s, invite("second@pbx", 0), NOW.plusSeconds(1));
+    awaitWritten(s, 2);
+    assertThat(s.find("second@pbx")).isPresent();
+  }
+
+  @Test
   void aLinkThatArrivesAfterItsMessagesStillTiesThemToTheTrace() throws Exception {
     TraceStore s = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
     tap(s, invite("a-leg@pbx", 0), NOW);
