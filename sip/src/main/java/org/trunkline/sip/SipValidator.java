@@ -1,6 +1,5 @@
 package org.trunkline.sip;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -139,8 +138,7 @@ public final class SipValidator {
             i,
             (vs, ve) -> {
               NameAddress a = NameAddress.parse(b, vs, ve, register);
-              String expires = a.param("expires");
-              if (expires != null && !isDeltaSeconds(expires)) {
+              if (!a.expiresAbsentOrDeltaSeconds()) {
                 throw new SipParseException("bad Contact expires", vs);
               }
               m.keep(vs, ve, nameAddressKind(b, vs, ve, register), a);
@@ -159,7 +157,7 @@ public final class SipValidator {
       case NAME_ADDRESS_LIST -> forEachValue(m, i, (vs, ve) -> NameAddress.check(b, vs, ve, false));
       case NAME_ADDRESS -> NameAddress.check(b, s, e, false);
       case DELTA_SECONDS -> {
-        if (!isDeltaSeconds(m.ascii(s, e))) {
+        if (!isDeltaSeconds(b, s, e)) {
           throw new SipParseException("bad delta-seconds", s);
         }
       }
@@ -243,6 +241,26 @@ public final class SipValidator {
         && Long.parseLong(v) <= 0xffffffffL;
   }
 
+  /**
+   * {@link #isDeltaSeconds(String)} for the bytes {@code [s, e)} as written, without a String: the
+   * only digits among the String's characters (ISO-8859-1, or UTF-8 around a quoted value that
+   * starts with its quote) are the ASCII ones, so this is the same test.
+   */
+  static boolean isDeltaSeconds(byte[] b, int s, int e) {
+    if (e <= s || e - s > 10) {
+      return false;
+    }
+    long v = 0;
+    for (int p = s; p < e; p++) {
+      byte c = b[p];
+      if (!Chars.isDigit(c)) {
+        return false;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v <= 0xffffffffL;
+  }
+
   /** media-type = m-type SLASH m-subtype *(SEMI m-parameter) (§20.15). */
   static void mediaType(Cursor c) {
     c.skipLws();
@@ -251,11 +269,19 @@ public final class SipValidator {
       throw c.fail("expected '/' in media type");
     }
     c.skipToken("media subtype");
-    List<Param> params = NameAddress.params(c);
-    for (Param p : params) {
-      if (p.value() == null) {
-        throw c.fail("media type parameter without value");
+    // the walk of NameAddress.params without the list: the same checks and end position
+    boolean flag = false;
+    while (c.trySeparator(';')) {
+      c.skipToken("parameter name");
+      if (c.trySeparator('=')) {
+        c.skipGenValue();
+      } else {
+        flag = true;
       }
+    }
+    c.skipLws();
+    if (flag) {
+      throw c.fail("media type parameter without value");
     }
     if (!c.atEnd()) {
       throw c.fail("unexpected character in media type");
