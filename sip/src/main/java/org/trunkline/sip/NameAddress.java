@@ -149,7 +149,39 @@ public final class NameAddress {
       String t = tag();
       return t == null || Chars.isToken(t);
     }
-    // the walk of params(Cursor): the first parameter named tag (any case) decides
+    long v = paramValue("tag");
+    // a flag is "" (not a token); a value's String has exactly its bytes (ISO-8859-1, or UTF-8
+    // around a quoted value, whose quote is not a token byte either)
+    return v == ABSENT
+        || (Params.start(v) >= 0 && Chars.all(buf, Params.start(v), Params.end(v), Chars.TOKEN));
+  }
+
+  /**
+   * Whether the {@code expires} parameter is absent or delta-seconds (a Contact's, §20.10), what
+   * {@code param("expires") == null || SipValidator.isDeltaSeconds(param("expires"))} says, without
+   * making the parameter list of a parsed value whose list is not made yet.
+   */
+  boolean expiresAbsentOrDeltaSeconds() {
+    if (buf == null || params != null) {
+      String x = param("expires");
+      return x == null || SipValidator.isDeltaSeconds(x);
+    }
+    long v = paramValue("expires");
+    // a flag is "" (not delta-seconds), a quoted value starts with its quote (not a digit)
+    return v == ABSENT
+        || (Params.start(v) >= 0
+            && SipValidator.isDeltaSeconds(buf, Params.start(v), Params.end(v)));
+  }
+
+  // paramValue: no parameter of that name
+  private static final long ABSENT = Long.MIN_VALUE;
+
+  /**
+   * The value of the first header parameter named {@code name} (any case; a token name of ASCII
+   * letters) as a {@link Params#span} of the bytes as written, start -1 for a flag; {@link #ABSENT}
+   * if none. The walk of {@link #params(Cursor)} over the checked bytes, making nothing.
+   */
+  private long paramValue(String name) {
     Cursor c = new Cursor(buf, paramsStart, end);
     while (c.trySeparator(';')) {
       int ns = c.p;
@@ -160,13 +192,11 @@ public final class NameAddress {
         vs = c.p;
         c.skipGenValue();
       }
-      if (ne - ns == 3 && StartLine.startsWithIgnoreCase(buf, ns, "tag")) {
-        // a flag is "" (not a token); a value's String has exactly its bytes (ISO-8859-1, or
-        // UTF-8 around a quoted value, whose quote is not a token byte either)
-        return vs >= 0 && c.p > vs && Chars.all(buf, vs, c.p, Chars.TOKEN);
+      if (ne - ns == name.length() && StartLine.startsWithIgnoreCase(buf, ns, name)) {
+        return vs < 0 ? Params.span(-1, ne) : Params.span(vs, c.p);
       }
     }
-    return true;
+    return ABSENT;
   }
 
   /** Equal when every part is equal, as for a record of the parts. */

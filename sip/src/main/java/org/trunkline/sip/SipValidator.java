@@ -1,6 +1,5 @@
 package org.trunkline.sip;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -121,9 +120,20 @@ public final class SipValidator {
     int s = m.valueStart(i);
     int e = m.valueEnd(i);
     switch (kind) {
-      case VIA ->
-          forEachValue(
-              m, i, (vs, ve) -> m.keep(vs, ve, SipMessage.Typed.VIA, Via.parse(b, vs, ve)));
+      case VIA, CONTACT, ROUTES, NAME_ADDRESS_LIST -> {
+        // each value of the list in turn, as forEachValue walks them; a loop, not a lambda per
+        // kind (a capturing lambda was an allocation, and a call through a method handle, a line)
+        boolean register = m.method == SipMethod.REGISTER;
+        for (int vs = s; ; ) {
+          int p = listValueEnd(b, vs, e);
+          long v = listValue(b, vs, p);
+          listValue(m, b, Params.start(v), Params.end(v), kind, register);
+          if (p >= e) {
+            break;
+          }
+          vs = p + 1;
+        }
+      }
       case FROM_TO -> {
         NameAddress a = NameAddress.parse(b, s, e, false);
         // §25.1: tag-param = "tag" EQUAL token; the routing index reads it unquoted
@@ -132,34 +142,9 @@ public final class SipValidator {
         }
         m.keep(s, e, nameAddressKind(b, s, e, false), a);
       }
-      case CONTACT -> {
-        boolean register = m.method == SipMethod.REGISTER;
-        forEachValue(
-            m,
-            i,
-            (vs, ve) -> {
-              NameAddress a = NameAddress.parse(b, vs, ve, register);
-              String expires = a.param("expires");
-              if (expires != null && !isDeltaSeconds(expires)) {
-                throw new SipParseException("bad Contact expires", vs);
-              }
-              m.keep(vs, ve, nameAddressKind(b, vs, ve, register), a);
-            });
-      }
-      case ROUTES ->
-          forEachValue(
-              m,
-              i,
-              (vs, ve) ->
-                  m.keep(
-                      vs,
-                      ve,
-                      nameAddressKind(b, vs, ve, false),
-                      NameAddress.parse(b, vs, ve, false)));
-      case NAME_ADDRESS_LIST -> forEachValue(m, i, (vs, ve) -> NameAddress.check(b, vs, ve, false));
       case NAME_ADDRESS -> NameAddress.check(b, s, e, false);
       case DELTA_SECONDS -> {
-        if (!isDeltaSeconds(m.ascii(s, e))) {
+        if (!isDeltaSeconds(b, s, e)) {
           throw new SipParseException("bad delta-seconds", s);
         }
       }
@@ -169,6 +154,23 @@ public final class SipValidator {
       // would rather refuse than carry a Date we cannot read into CDRs and traces.
       case DATE -> Dates.check(b, s, e);
       default -> {}
+    }
+  }
+
+  /** One value {@code [a, z)} of a list header of {@code kind}: checked, and kept if built. */
+  private static void listValue(SipMessage m, byte[] b, int a, int z, byte kind, boolean register) {
+    switch (kind) {
+      case VIA -> m.keep(a, z, SipMessage.Typed.VIA, Via.parse(b, a, z));
+      case CONTACT -> {
+        NameAddress n = NameAddress.parse(b, a, z, register);
+        if (!n.expiresAbsentOrDeltaSeconds()) {
+          throw new SipParseException("bad Contact expires", a);
+        }
+        m.keep(a, z, nameAddressKind(b, a, z, register), n);
+      }
+      case ROUTES ->
+          m.keep(a, z, nameAddressKind(b, a, z, false), NameAddress.parse(b, a, z, false));
+      default -> NameAddress.check(b, a, z, false);
     }
   }
 
@@ -189,13 +191,29 @@ public final class SipValidator {
     void check(int s, int e);
   }
 
+  /** Each value of list header line {@code i}, LWS around it trimmed, in order (see check). */
   static void forEachValue(SipMessage m, int i, Span span) {
     byte[] b = m.buf;
-    int s = m.valueStart(i);
     int e = m.valueEnd(i);
+    for (int vs = m.valueStart(i); ; ) {
+      int p = listValueEnd(b, vs, e);
+      long v = listValue(b, vs, p);
+      span.check(Params.start(v), Params.end(v));
+      if (p >= e) {
+        return;
+      }
+      vs = p + 1;
+    }
+  }
+
+  /**
+   * From {@code p}, the start of a value of a comma-separated list ending at {@code e}: the comma
+   * that ends it (outside quotes and angle brackets), or {@code e}. Throws at {@code e} for an
+   * unterminated quoted string. The end of the list ends the last value too, even inside an
+   * unclosed {@code <}.
+   */
+  static int listValueEnd(byte[] b, int p, int e) {
     int angle = 0;
-    int vs = s;
-    int p = s;
     // from one quote, bracket or comma to the next, 8 bytes at a time (Swar)
     while ((p = Swar.indexOfAny(b, p, e, QUOTES, LTS, GTS, COMMAS)) < e) {
       byte c = b[p];
@@ -213,17 +231,18 @@ public final class SipValidator {
           angle--;
         }
       } else if (angle == 0) {
-        value(b, vs, p, span);
-        vs = p + 1;
+        return p;
       }
       p++;
     }
-    // the end of the value ends the last one too, even inside an unclosed '<'
-    value(b, vs, e, span);
+    return e;
   }
 
-  /** One value of a list, {@code [vs, p)} with LWS around it, {@code p} at its comma or the end. */
-  private static void value(byte[] b, int vs, int p, Span span) {
+  /**
+   * One value of a list, {@code [vs, p)} with LWS around it, {@code p} at its comma or the end: the
+   * value without the LWS as a {@link Params#span}; throws at {@code p} if it is empty.
+   */
+  private static long listValue(byte[] b, int vs, int p) {
     int a = SipParser.skipLws(b, vs, p);
     int z = p;
     while (z > a && Chars.is(b[z - 1], Chars.LWS)) {
@@ -232,7 +251,7 @@ public final class SipValidator {
     if (a == z) {
       throw new SipParseException("empty value in list", p);
     }
-    span.check(a, z);
+    return Params.span(a, z);
   }
 
   /** delta-seconds = 1*DIGIT, at most 2**32-1 (RFC 4475 scalar02). */
@@ -243,6 +262,26 @@ public final class SipValidator {
         && Long.parseLong(v) <= 0xffffffffL;
   }
 
+  /**
+   * {@link #isDeltaSeconds(String)} for the bytes {@code [s, e)} as written, without a String: the
+   * only digits among the String's characters (ISO-8859-1, or UTF-8 around a quoted value that
+   * starts with its quote) are the ASCII ones, so this is the same test.
+   */
+  static boolean isDeltaSeconds(byte[] b, int s, int e) {
+    if (e <= s || e - s > 10) {
+      return false;
+    }
+    long v = 0;
+    for (int p = s; p < e; p++) {
+      byte c = b[p];
+      if (!Chars.isDigit(c)) {
+        return false;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v <= 0xffffffffL;
+  }
+
   /** media-type = m-type SLASH m-subtype *(SEMI m-parameter) (§20.15). */
   static void mediaType(Cursor c) {
     c.skipLws();
@@ -251,11 +290,19 @@ public final class SipValidator {
       throw c.fail("expected '/' in media type");
     }
     c.skipToken("media subtype");
-    List<Param> params = NameAddress.params(c);
-    for (Param p : params) {
-      if (p.value() == null) {
-        throw c.fail("media type parameter without value");
+    // the walk of NameAddress.params without the list: the same checks and end position
+    boolean flag = false;
+    while (c.trySeparator(';')) {
+      c.skipToken("parameter name");
+      if (c.trySeparator('=')) {
+        c.skipGenValue();
+      } else {
+        flag = true;
       }
+    }
+    c.skipLws();
+    if (flag) {
+      throw c.fail("media type parameter without value");
     }
     if (!c.atEnd()) {
       throw c.fail("unexpected character in media type");
