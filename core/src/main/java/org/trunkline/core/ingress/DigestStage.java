@@ -14,6 +14,7 @@ import org.trunkline.sip.SipMethod;
 import org.trunkline.sip.SipUri;
 import org.trunkline.stack.auth.AuthResult;
 import org.trunkline.stack.auth.ChallengeKind;
+import org.trunkline.stack.auth.CredentialLookup;
 import org.trunkline.stack.auth.DigestAlgorithm;
 import org.trunkline.stack.auth.DigestChallenger;
 import org.trunkline.stack.auth.DigestConfig;
@@ -52,6 +53,20 @@ public final class DigestStage implements IngressStage {
       InstantSource clock,
       BanList bans) {
     this.bans = bans;
+    // the secret without an Optional per check (CredentialLookup.secret)
+    CredentialLookup lookup =
+        new CredentialLookup() {
+          @Override
+          public Optional<UserSecret> find(String realm, String username) {
+            return Optional.ofNullable(secret(realm, username));
+          }
+
+          @Override
+          public UserSecret secret(String realm, String username) {
+            Credentials c = credentials(realm, username);
+            return c == null ? null : c.secret();
+          }
+        };
     for (Trunk t : trunks) {
       if (t.access() instanceof TrunkAccess.RegisterIn in) {
         byRealm
@@ -64,10 +79,7 @@ public final class DigestStage implements IngressStage {
                 new DigestChallenger(
                     DigestConfig.of(realm, secret)
                         .withAlgorithms(algorithms.toArray(DigestAlgorithm[]::new)),
-                    (r, user) -> {
-                      Credentials c = credentials(r, user);
-                      return c == null ? Optional.empty() : Optional.of(c.secret());
-                    },
+                    lookup,
                     clock));
       }
     }

@@ -12,6 +12,14 @@ public interface CredentialLookup {
   /** The secret of {@code username} in {@code realm}, or empty for an unknown user. */
   Optional<UserSecret> find(String realm, String username);
 
+  /**
+   * {@link #find} as the secret or null: what {@link DigestChallenger} asks once per check. A
+   * lookup that holds its users in memory overrides it to answer without an {@code Optional}.
+   */
+  default UserSecret secret(String realm, String username) {
+    return find(realm, username).orElse(null);
+  }
+
   /** A fixed map of user name to secret, for any realm. */
   static CredentialLookup of(Map<String, UserSecret> users) {
     Map<String, UserSecret> copy = Map.copyOf(users);

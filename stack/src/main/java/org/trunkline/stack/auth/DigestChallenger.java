@@ -66,6 +66,14 @@ public final class DigestChallenger {
   private final String[] afterNonce;
   private final String[] afterNonceStale;
 
+  /**
+   * With one offered algorithm (the usual), per {@link ChallengeKind} (ordinal) the line's text
+   * around the nonce ({@code [0]}: not stale, {@code [1]}: stale), so a challenge is one String
+   * with no String of its nonce ({@link NonceCodec#encode(long, long, NonceCodec.Frame)}); null
+   * with several algorithms or a realm beyond Latin-1.
+   */
+  private final NonceCodec.Frame[][] frames;
+
   /** A stand-in HA1 per algorithm, hashed for unknown users. */
   private final Map<DigestAlgorithm, byte[]> unknownUserHa1 = new EnumMap<>(DigestAlgorithm.class);
 
@@ -86,6 +94,7 @@ public final class DigestChallenger {
     }
     this.afterNonce = afterNonce(config, opaque, false);
     this.afterNonceStale = afterNonce(config, opaque, true);
+    this.frames = frames(lineBeforeNonce, afterNonce, afterNonceStale);
     for (DigestAlgorithm a : DigestAlgorithm.values()) {
       unknownUserHa1.put(a, DigestMath.ha1Hex(a, "", config.realm(), ""));
     }
@@ -121,6 +130,10 @@ public final class DigestChallenger {
    * nonce.
    */
   public List<String> challengeLines(ChallengeKind kind, boolean stale) {
+    NonceCodec.Frame f = frame(kind, stale);
+    if (f != null) {
+      return List.of(nonces.encode(clock.millis(), nonces.nextSequence(), f));
+    }
     return lines(kind, stale, nonces.issue(clock.millis()));
   }
 
@@ -142,7 +155,12 @@ public final class DigestChallenger {
    */
   public List<String> challengeLinesForCopies(
       ChallengeKind kind, SipMessage request, InetSocketAddress source) {
-    return lines(kind, false, recent.nonce(requestId(request, source), clock.millis(), nonces));
+    long id = requestId(request, source);
+    NonceCodec.Frame f = frame(kind, false);
+    if (f != null) {
+      return List.of(recent.nonce(id, clock.millis(), nonces, f));
+    }
+    return lines(kind, false, recent.nonce(id, clock.millis(), nonces));
   }
 
   /** Challenges remembered for copies of their request ({@link #challengeLinesForCopies}). */
@@ -176,6 +194,31 @@ public final class DigestChallenger {
       h.add(source.getHostString().hashCode());
     }
     return h.add(source.getPort()).finish();
+  }
+
+  /** The one line's frame for {@code kind}, or null when the lines are made around the nonce. */
+  private NonceCodec.Frame frame(ChallengeKind kind, boolean stale) {
+    return frames == null ? null : frames[kind.ordinal()][stale ? 1 : 0];
+  }
+
+  /** {@link #frames} of the prepared parts; null unless one algorithm is offered. */
+  private static NonceCodec.Frame[][] frames(
+      String[] lineBeforeNonce, String[] afterNonce, String[] afterNonceStale) {
+    if (afterNonce.length != 1) {
+      return null;
+    }
+    NonceCodec.Frame[][] out = new NonceCodec.Frame[lineBeforeNonce.length][];
+    for (int k = 0; k < out.length; k++) {
+      out[k] =
+          new NonceCodec.Frame[] {
+            NonceCodec.Frame.of(lineBeforeNonce[k], afterNonce[0]),
+            NonceCodec.Frame.of(lineBeforeNonce[k], afterNonceStale[0])
+          };
+      if (out[k][0] == null || out[k][1] == null) {
+        return null;
+      }
+    }
+    return out;
   }
 
   /** The challenge lines around {@code nonce}. */
@@ -297,7 +340,7 @@ public final class DigestChallenger {
     }
     // the one String of the check: the user's name is looked up and reported
     String username = h.username.toString();
-    UserSecret secret = users.find(realm, username).orElse(null);
+    UserSecret secret = users.secret(realm, username);
     byte[] ha1 = secret == null ? null : secret.ha1Hex(alg, username, realm);
     // an unknown user costs the same hashing as a known one (whose HA1 is kept by its secret), so
     // timing does not tell them apart

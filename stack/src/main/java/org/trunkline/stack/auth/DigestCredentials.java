@@ -10,7 +10,9 @@ import java.util.Objects;
  * bytes ({@link #read}) without the value's String, a list or an {@link AuthParam} per parameter:
  * there each value is an {@link Ascii} view of the message's bytes, not a String of its own. A
  * value is a String or such a view; compare it with {@code contentEquals}, never {@code equals}.
- * Not shared: made per check and read by the thread that made it.
+ * Not shared: made per check and read by the thread that made it. What {@link #read} gives is its
+ * thread's one instance, views and all, reused by that thread's next {@code read}: a check takes
+ * what it needs from it (Strings are copies) before it reads another value.
  */
 final class DigestCredentials {
   /** The names {@link #read} takes, RFC 7616 §3.3-§3.4, in the order of the fields below. */
@@ -47,7 +49,45 @@ final class DigestCredentials {
   CharSequence cnonce;
   CharSequence opaque;
 
-  private DigestCredentials() {}
+  /** For {@link #read}: one view per field of {@link #set} and the scheme's, reused. */
+  private final Ascii[] views;
+
+  /** The scheme's view in {@link #views}. */
+  private static final int SCHEME = NAMES.length;
+
+  /** Per thread, what {@link #read} fills: no object per check. */
+  private static final ThreadLocal<DigestCredentials> READ =
+      ThreadLocal.withInitial(() -> new DigestCredentials(true));
+
+  private DigestCredentials() {
+    this(false);
+  }
+
+  private DigestCredentials(boolean reader) {
+    if (reader) {
+      views = new Ascii[NAMES.length + 1];
+      for (int k = 0; k < views.length; k++) {
+        views[k] = new Ascii();
+      }
+    } else {
+      views = null;
+    }
+  }
+
+  /** This thread's instance for {@link #read}, every field cleared. */
+  private static DigestCredentials reader() {
+    DigestCredentials c = READ.get();
+    c.scheme = null;
+    for (int k = 0; k < NAMES.length; k++) {
+      c.set(k, null);
+    }
+    return c;
+  }
+
+  /** View {@code k} of {@link #views} set to {@code b[a, z)}. */
+  private CharSequence view(int k, byte[] b, int a, int z) {
+    return views[k].of(b, a, z);
+  }
 
   /** The parameters of a parsed header (any scheme). */
   static DigestCredentials of(AuthHeader h) {
@@ -86,9 +126,9 @@ final class DigestCredentials {
     if (p == e) {
       return null; // no parameters: not ours to judge here
     }
-    DigestCredentials c = new DigestCredentials();
+    DigestCredentials c = reader();
     c.digest = true;
-    c.scheme = new Ascii(b, s, s + 6); // read only for a scheme that is not Digest
+    c.scheme = c.view(SCHEME, b, s, s + 6); // read only for a scheme that is not Digest
     int seen = 0;
     while (true) {
       int nameAt = p;
@@ -115,14 +155,14 @@ final class DigestCredentials {
         if (q == e) {
           return null;
         }
-        value = new Ascii(b, p + 1, q);
+        value = c.view(k, b, p + 1, q);
         p = q + 1;
       } else {
         int q = tokenEnd(b, p, e);
         if (q == p) {
           return null;
         }
-        value = new Ascii(b, p, q);
+        value = c.view(k, b, p, q);
         p = q;
       }
       c.set(k, value);
@@ -251,18 +291,20 @@ final class DigestCredentials {
 
   /**
    * A value read from a message: its bytes {@code b[a, z)}, ASCII (checked by {@link #read}), as
-   * chars. 24 bytes where a String of its own would be 40 more than its length. Used for the time
-   * of one check only: the message's buffer is not kept by anything that outlives it.
+   * chars. Used for the time of one check only: nothing that outlives it keeps the view (its
+   * thread's next {@link #read} points it elsewhere); until then it holds the message's buffer.
    */
   static final class Ascii implements CharSequence {
-    private final byte[] b;
-    private final int a;
-    private final int z;
+    private byte[] b;
+    private int a;
+    private int z;
 
-    Ascii(byte[] b, int a, int z) {
+    /** This view, pointed at {@code b[a, z)}. */
+    Ascii of(byte[] b, int a, int z) {
       this.b = b;
       this.a = a;
       this.z = z;
+      return this;
     }
 
     @Override

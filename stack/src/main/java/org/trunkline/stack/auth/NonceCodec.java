@@ -19,13 +19,14 @@ import javax.crypto.spec.SecretKeySpec;
  * realm is not one of another, and nodes that share the secret accept each other's nonces. Each
  * codec starts its sequence at a random 62-bit number, so two nodes or two runs of one node do not
  * issue the same nonce. A nonce need not be unpredictable: it cannot be made without the key.
- * Thread-safe, allocation-free but for the returned String.
+ * Thread-safe, allocation-free but for the returned String (a per-thread buffer assembles it).
  */
 final class NonceCodec {
   private static final int LENGTH = 24;
   private static final int CHARS = LENGTH / 3 * 4;
-  private static final char[] ALPHABET =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+  private static final byte[] ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+          .getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SEXTET = new byte[128];
 
   static {
@@ -61,27 +62,80 @@ final class NonceCodec {
   }
 
   /**
+   * Text around a nonce, as the Latin-1 bytes of two Strings whose chars are all below 0x100 (see
+   * {@link #of}): {@link #encode(long, long, Frame)} makes {@code before + nonce + after} as one
+   * String, without the nonce's own.
+   */
+  record Frame(byte[] before, byte[] after) {
+    /** No text around: the nonce alone. */
+    static final Frame NONE = new Frame(new byte[0], new byte[0]);
+
+    /**
+     * The frame of {@code before} and {@code after}, or null when a char of them is not Latin-1.
+     */
+    static Frame of(String before, String after) {
+      if (!latin1(before) || !latin1(after)) {
+        return null;
+      }
+      return new Frame(
+          before.getBytes(StandardCharsets.ISO_8859_1),
+          after.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static boolean latin1(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        if (s.charAt(i) > 0xff) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Per thread: where {@link #encode(long, long, Frame)} assembles a line (grown when short). */
+  private static final ThreadLocal<byte[][]> LINE =
+      ThreadLocal.withInitial(() -> new byte[][] {new byte[256]});
+
+  /**
    * The nonce of issue time {@code nowMillis} and sequence number {@code seq} ({@link
    * #nextSequence}): the same text for the same two numbers, so a challenge can be made again
    * ({@link RecentChallenges}).
    */
   String encode(long nowMillis, long seq) {
+    return encode(nowMillis, seq, Frame.NONE);
+  }
+
+  /**
+   * {@code before + encode(nowMillis, seq) + after} of {@code frame}: the one String of the result
+   * (its bytes copied once from a per-thread buffer), no char array or String of the nonce.
+   */
+  String encode(long nowMillis, long seq, Frame frame) {
+    byte[] before = frame.before();
+    byte[] after = frame.after();
+    int n = before.length + CHARS + after.length;
+    byte[][] holder = LINE.get();
+    byte[] out = holder[0];
+    if (out.length < n) {
+      out = new byte[Math.max(n, 2 * out.length)];
+      holder[0] = out;
+    }
+    System.arraycopy(before, 0, out, 0, before.length);
     long tag = tag(nowMillis, seq);
-    char[] out = new char[CHARS];
     // the 24 bytes as eight groups of 3 (4 characters each): time 3+3+2, seq 1+3+3+1, tag 2+3+3
-    int o = encode(nowMillis >>> 40, out, 0);
+    int o = encode(nowMillis >>> 40, out, before.length);
     o = encode(nowMillis >>> 16, out, o);
     o = encode(nowMillis << 8 | seq >>> 56, out, o);
     o = encode(seq >>> 32, out, o);
     o = encode(seq >>> 8, out, o);
     o = encode(seq << 16 | tag >>> 48, out, o);
     o = encode(tag >>> 24, out, o);
-    encode(tag, out, o);
-    return new String(out);
+    o = encode(tag, out, o);
+    System.arraycopy(after, 0, out, o, after.length);
+    return new String(out, 0, n, StandardCharsets.ISO_8859_1);
   }
 
   /** Four characters for the low 24 bits of {@code bits}; returns the next position. */
-  private static int encode(long bits, char[] out, int o) {
+  private static int encode(long bits, byte[] out, int o) {
     out[o] = ALPHABET[(int) (bits >>> 18) & 63];
     out[o + 1] = ALPHABET[(int) (bits >>> 12) & 63];
     out[o + 2] = ALPHABET[(int) (bits >>> 6) & 63];

@@ -50,11 +50,19 @@ final class RecentChallenges {
    * The nonce of the challenge sent within the window for the request {@code id}, or a new one
    * issued at {@code nowMillis} (and remembered).
    */
-  synchronized String nonce(long id, long nowMillis, NonceCodec codec) {
+  String nonce(long id, long nowMillis, NonceCodec codec) {
+    return nonce(id, nowMillis, codec, NonceCodec.Frame.NONE);
+  }
+
+  /**
+   * {@link #nonce(long, long, NonceCodec)} inside {@code frame}'s text ({@link
+   * NonceCodec#encode(long, long, NonceCodec.Frame)}): the challenge line in one String.
+   */
+  synchronized String nonce(long id, long nowMillis, NonceCodec codec, NonceCodec.Frame frame) {
     expire(nowMillis);
     int pos = lookup(id);
     if (pos >= 0 && nowMillis - times[pos] < windowMillis) {
-      return codec.encode(times[pos], seqs[pos]);
+      return codec.encode(times[pos], seqs[pos], frame);
     }
     long seq = codec.nextSequence();
     if (pos >= 0) {
@@ -64,7 +72,7 @@ final class RecentChallenges {
     } else {
       add(id, nowMillis, seq);
     }
-    return codec.encode(nowMillis, seq);
+    return codec.encode(nowMillis, seq, frame);
   }
 
   /** Challenges remembered now (some may be past the window until the next call). */

@@ -172,6 +172,54 @@ class DigestChallengerTest {
     assertThat(s.rememberedChallenges()).isEqualTo(5); // the first was forgotten
   }
 
+  /**
+   * With one algorithm (the server's default: MD5) a challenge line is made in one piece around its
+   * nonce ({@link NonceCodec.Frame}): the writer's text for its parameters, for both kinds, stale
+   * or not, with and without a transaction, for a realm of ASCII, of Latin-1 beyond ASCII and
+   * beyond Latin-1 (made around the nonce's String then), and its nonce verifies.
+   */
+  @Test
+  void aOneAlgorithmChallengeLineIsTheWritersTextAroundItsNonce() {
+    InetSocketAddress source = new InetSocketAddress("192.0.2.1", 5060);
+    for (String realm : List.of(REALM, "caf\u00e9.example", "\u4f8b.example")) {
+      DigestChallenger s =
+          new DigestChallenger(
+              DigestConfig.of(realm).withAlgorithms(DigestAlgorithm.MD5), users, clock);
+      for (ChallengeKind kind : ChallengeKind.values()) {
+        for (boolean stale : List.of(false, true)) {
+          List<String> copies =
+              stale
+                  ? null
+                  : s.challengeLinesForCopies(kind, register("z9hG4bK-" + kind, "c1"), source);
+          for (List<String> lines :
+              stale
+                  ? List.of(s.challengeLines(kind, true))
+                  : List.of(s.challengeLines(kind, false), copies)) {
+            assertThat(lines).hasSize(1);
+            String value = lines.get(0).substring(kind.challengeHeader().name().length() + 2);
+            AuthHeader h = AuthHeaderParserTest.parsed(value);
+            AuthWriter w =
+                new AuthWriter("Digest")
+                    .quoted("realm", realm)
+                    .quoted("nonce", h.param("nonce"))
+                    .quoted("opaque", h.param("opaque"))
+                    .token("algorithm", "MD5")
+                    .quoted("qop", "auth");
+            assertThat(lines.get(0))
+                .as("%s %s stale=%s", realm, kind, stale)
+                .isEqualTo(
+                    kind.challengeHeader().name() + ": " + (stale ? w.token("stale", "true") : w));
+            assertThat(s.verify("INVITE", answer(value, "alice", "s3cr3t", "INVITE", 1)))
+                .isEqualTo(new AuthResult.Ok(realm, "alice", DigestAlgorithm.MD5));
+          }
+        }
+        // a copy of the request gets the same line
+        assertThat(s.challengeLinesForCopies(kind, register("z9hG4bK-" + kind, "c1"), source))
+            .isEqualTo(s.challengeLinesForCopies(kind, register("z9hG4bK-" + kind, "c1"), source));
+      }
+    }
+  }
+
   @Test
   void theSameSecretMakesNoncesValidOnEveryNode() {
     byte[] secret = "0123456789abcdef0123456789abcdef".getBytes();

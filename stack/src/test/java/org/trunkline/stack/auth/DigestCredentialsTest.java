@@ -161,6 +161,34 @@ class DigestCredentialsTest {
     assertThat(taken).isGreaterThan(parsedDigest / 4).isGreaterThan(2_000);
   }
 
+  /**
+   * A thread's reads fill its one instance: the second gives its own values, none of the first's
+   * left over (the parameters it lacks are null again), and the first's were complete when read.
+   */
+  @Test
+  void aThreadsNextReadReusesTheInstanceAndLeavesNothingOfTheLast() {
+    String full =
+        "Digest username=\"alice\", realm=\"r\", nonce=\"n1\", uri=\"sip:a@b\","
+            + " response=\"0123\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c\", opaque=\"o\"";
+    String few =
+        "Digest username=\"bob\", realm=\"r2\", nonce=\"n2\", uri=\"sip:c@d\", response=\"45\"";
+    DigestCredentials first = read(full);
+    List<Object> firstFields = fields(first);
+    DigestCredentials second = read(few);
+
+    assertThat(second).isSameAs(first);
+    assertThat(firstFields)
+        .isEqualTo(
+            fields(
+                DigestCredentials.of(((AuthParse.Parsed) AuthHeaderParser.parse(full)).header())));
+    assertThat(fields(second))
+        .isEqualTo(
+            fields(DigestCredentials.of(((AuthParse.Parsed) AuthHeaderParser.parse(few)).header())))
+        .containsSubsequence("bob", "n2");
+    assertThat(second.opaque).isNull();
+    assertThat(second.nc).isNull();
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

@@ -53,6 +53,33 @@ class NonceCodecTest {
     assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(all)).isEqualTo(n);
   }
 
+  /**
+   * A nonce made in its frame is the frame's text around what {@code encode} makes of the same time
+   * and sequence, and reads back; a frame longer than the per-thread buffer grows it; a frame
+   * beyond Latin-1 is refused (the caller concatenates instead).
+   */
+  @Test
+  void aNonceInItsFrameIsTheTextAroundTheSameNonce() {
+    String before = "WWW-Authenticate: Digest realm=\"caf\u00e9\", nonce=\"";
+    String after = "\", qop=\"auth\"";
+    long t = 1_800_000_000_123L;
+    long seq = codec.nextSequence();
+    String line = codec.encode(t, seq, NonceCodec.Frame.of(before, after));
+    String nonce = codec.encode(t, seq);
+    assertThat(line).isEqualTo(before + nonce + after);
+    assertThat(codec.issuedAt(line.substring(before.length(), before.length() + 32))).isEqualTo(t);
+
+    String longBefore = "x".repeat(300);
+    String longAfter = "y".repeat(400);
+    assertThat(codec.encode(t, seq, NonceCodec.Frame.of(longBefore, longAfter)))
+        .isEqualTo(longBefore + nonce + longAfter);
+    assertThat(codec.encode(t, seq + 1, NonceCodec.Frame.of(before, after)))
+        .isEqualTo(before + codec.encode(t, seq + 1) + after);
+    assertThat(codec.encode(t, seq, NonceCodec.Frame.NONE)).isEqualTo(nonce);
+    assertThat(NonceCodec.Frame.of("realm=\"\u4f8b\"", "")).isNull();
+    assertThat(NonceCodec.Frame.of("", "\u0100")).isNull();
+  }
+
   @Test
   void everyChangedCharacterIsRefused() {
     String n = codec.issue(1_800_000_000_000L);
