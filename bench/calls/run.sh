@@ -9,6 +9,7 @@
 #   flock /tmp/trunkline-bench.lock bench/calls/run.sh latency                  # 500 cps, PCAP=1 if tcpdump
 #   flock /tmp/trunkline-bench.lock bench/calls/run.sh hold                     # heap per call, 20,000 held
 #   flock /tmp/trunkline-bench.lock bench/calls/run.sh profile 2000             # JFR on Trunkline at 2000 cps
+#   flock /tmp/trunkline-bench.lock bench/calls/run.sh alloc 2000               # KB/call per thread group, each JVM SUT (JFR=1: sites)
 #   bench/calls/run.sh summary                                                  # tables of this session
 #   bench/calls/run.sh stop
 #
@@ -317,6 +318,33 @@ print(f"GC: {len(ms)} collections, pauses total {sum(ms):.0f} ms, median {ms[len
 ' | tee "$out/gc.txt"
 }
 
+# alloc RATE: per JVM SUT of SUTS (kamailio skipped), REPEAT interleaved runs at RATE, each between two
+# `jcmd Thread.print -e` dumps: bytes allocated per thread group in KB per call (alloc-threads.py), a count, not a
+# sample, so A/B reads at 0.01 KB; JFR=1 also records each run's allocation sites (jdk.ObjectAllocationSample,
+# throttle JFR_THROTTLE, default 2000/s) and CPU samples, and prints the loops' top sites (jfr-alloc.py).
+cmd_alloc() { load; local rate="${1:-2000}" i s o p calls; header "alloc at $rate cps ${SECS}s x$REPEAT"
+  for i in $(seq "$REPEAT"); do for s in $SUTS; do
+    [[ $s == kamailio ]] && continue
+    o="$SESSION/alloc/$s/r$rate-$i"; mkdir -p "$o"; p=$(pgrep -P "$(target "$s" | cut -d' ' -f2)" java | head -1)
+    [[ "${JFR:-0}" == 1 ]] && "$JBIN/jcmd" "$p" JFR.start name=alloc settings=profile \
+      "jdk.ObjectAllocationSample#throttle=${JFR_THROTTLE:-2000/s}" filename="$o/alloc.jfr" >/dev/null
+    "$JBIN/jcmd" "$p" Thread.print -e >"$o/t0"
+    run_one "$s" "$rate" "$SECS" "$o/run" >/dev/null || true
+    "$JBIN/jcmd" "$p" Thread.print -e >"$o/t1"
+    [[ "${JFR:-0}" == 1 ]] && "$JBIN/jcmd" "$p" JFR.stop name=alloc >/dev/null
+    calls=$(grep -o '^success=[0-9]*' "$o/run/result.env" | cut -d= -f2)
+    "$HERE/alloc-threads.py" "$o/t0" "$o/t1" "$calls" >"$o/alloc.txt"
+    echo "$s r$rate-$i $(grep -hE '^(sut_us_per_call|fail_pct)=' "$o/run/result.env" | tr '\n' ' ')$(tr '\n' ' ' <"$o/alloc.txt")"
+    if [[ "${JFR:-0}" == 1 ]]; then
+      "$JBIN/jfr" print --stack-depth 30 --events jdk.ObjectAllocationSample "$o/alloc.jfr" >"$o/alloc-samples.txt"
+      "$JBIN/jfr" print --stack-depth 64 --events jdk.ExecutionSample "$o/alloc.jfr" >"$o/samples.txt"
+      DEPTH=3 "$HERE/jfr-alloc.py" "$o/alloc-samples.txt" EventLoop "$calls" >"$o/sites.txt" || true
+      "$HERE/jfr-top.py" "$o/samples.txt" >"$o/top.txt" || true
+    fi
+    sleep 3
+  done; done
+}
+
 cmd_summary() { load
   local a=()
   for s in $SUTS; do [[ -d "$SESSION/sweep/$s" ]] && a+=("$s=$SESSION/sweep/$s/r*"); done
@@ -346,6 +374,6 @@ cmd_stop() { load; "$H/stop-pid.sh" "$TL" ${TLN:-} ${TLB:-} ${TLBN:-} "$KAM" "$U
 
 case "${1:-}" in
   start|warmup|latency|hold|summary|stop) "cmd_$1" ;;
-  sweep|profile) "cmd_$1" "${2:-}" ;;
+  sweep|profile|alloc) "cmd_$1" "${2:-}" ;;
   *) sed -n '2,22p' "$0"; exit 2 ;;
 esac

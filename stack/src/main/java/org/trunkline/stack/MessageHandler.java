@@ -180,35 +180,18 @@ final class MessageHandler {
     }
     counters.inFlightPeak.accumulate(n);
     Peer peer = new Peer(transport, source, listenPoint);
-    Runnable step =
-        () -> {
-          try {
-            layer.receive(m, peer);
-          } catch (RuntimeException e) {
-            LOG.error(
-                "internal error in the transaction layer on {}-byte {} message from {}: {}",
-                m.length(),
-                transport,
-                format(source),
-                m,
-                e);
-          } finally {
-            release(bytes);
-          }
-          // counted once handled, so that "in" never runs ahead of "answered or dropped"
-          countIn(m);
-        };
     if (order == null) {
       // the in-flight bound above bounds what waits in the loop's queue
       EventExecutor loop = loops.get(i);
       if (loop.inEventLoop()) {
-        step.run();
+        deliver(layer, m, peer, bytes); // no task object for the usual case (issue 6)
       } else {
         counters.udpHandoffs.increment();
-        loop.execute(step);
+        loop.execute(() -> deliver(layer, m, peer, bytes));
       }
       return null;
     }
+    Runnable step = () -> deliver(layer, m, peer, bytes);
     InOrder.Offer o = order.offer(source, loops.get(i), step);
     return switch (o) {
       case ACCEPTED -> null;
@@ -223,6 +206,25 @@ final class MessageHandler {
         yield refuse(m, transport, source, "event loop queue");
       }
     };
+  }
+
+  /** {@code m} to {@code layer}, on its loop; then no longer in flight, and counted. */
+  private void deliver(TransactionLayer layer, SipMessage m, Peer peer, int bytes) {
+    try {
+      layer.receive(m, peer);
+    } catch (RuntimeException e) {
+      LOG.error(
+          "internal error in the transaction layer on {}-byte {} message from {}: {}",
+          m.length(),
+          peer.transport(),
+          format(peer.address()),
+          m,
+          e);
+    } finally {
+      release(bytes);
+    }
+    // counted once handled, so that "in" never runs ahead of "answered or dropped"
+    countIn(m);
   }
 
   /**

@@ -122,7 +122,15 @@ public final class SipClient {
    * B-leg Call-ID chosen to hash to its call's loop needs no record).
    */
   public EventExecutor hashLoopOf(String callId) {
-    return loops.get(Math.floorMod(callId.hashCode(), layers.size()));
+    return hashLoopOf(callId.hashCode());
+  }
+
+  /**
+   * {@link #hashLoopOf(String)} of a Call-ID whose {@link String#hashCode} is {@code callIdHash}:
+   * for a transaction user that picks a Call-ID by its hash before it makes the String.
+   */
+  public EventExecutor hashLoopOf(int callIdHash) {
+    return loops.get(Math.floorMod(callIdHash, layers.size()));
   }
 
   /**

@@ -191,6 +191,15 @@ final class Call implements TransactionUser {
   private String bEarlyTag;
 
   private String bEarlyContact;
+
+  /**
+   * The callee's latest provisional with a To tag whose Contact is not read into {@link
+   * #bEarlyContact} yet: read when a request must go in the early dialog ({@link #bRuri}), or when
+   * the next one comes, so most calls (answered before any such request) never parse it; dropped at
+   * the answer (issue 6: ~0.4 KB per call).
+   */
+  private SipMessage bEarlyContactFrom;
+
   private boolean aEarly;
   private long bCseq = 1;
   private long aCseq = 1;
@@ -408,6 +417,7 @@ final class Call implements TransactionUser {
     bRemoteContact = null;
     bEarlyTag = null;
     bEarlyContact = null;
+    bEarlyContactFrom = null;
     String local = env.localHost(target.peer());
     if (local == null) {
       attempts.add(t.name() + ": no " + target.peer().transport() + " listen point");
@@ -785,10 +795,8 @@ final class Call implements TransactionUser {
       String earlyTag = r.toTag();
       if (earlyTag != null) {
         bEarlyTag = earlyTag;
-        String contact = firstContact(r);
-        if (contact != null) {
-          bEarlyContact = contact;
-        }
+        earlyContact(); // the one before, in order: a provisional without a usable one keeps it
+        bEarlyContactFrom = r;
       }
       Provisional kind = prackIfReliable(r);
       if (kind == Provisional.REPEATED) {
@@ -927,6 +935,9 @@ final class Call implements TransactionUser {
     }
     bRemoteTag = ok.toTag();
     bRemoteContact = firstContact(ok);
+    if (bRemoteTag != null) {
+      bEarlyContactFrom = null; // the early dialog's Contact is never asked for again
+    }
     if (aInvite.bodyLength() == 0 && ok.bodyLength() > 0 && !ended && !aTx.isAnswered()) {
       lateOk = ok; // RFC 3261 §13.2.1: the callee offered; the caller answers in its ACK
     } else {
@@ -1836,10 +1847,23 @@ final class Call implements TransactionUser {
    * provisional), else the Request-URI we used.
    */
   private String bRuri() {
-    if (bRemoteTag == null && bEarlyContact != null) {
+    if (bRemoteTag == null && earlyContact() != null) {
       return bEarlyContact;
     }
     return bRemoteContact != null ? bRemoteContact : bTarget.requestUri();
+  }
+
+  /** {@link #bEarlyContact}, with the Contact of {@link #bEarlyContactFrom} read first. */
+  private String earlyContact() {
+    SipMessage r = bEarlyContactFrom;
+    if (r != null) {
+      bEarlyContactFrom = null;
+      String contact = firstContact(r);
+      if (contact != null) {
+        bEarlyContact = contact;
+      }
+    }
+    return bEarlyContact;
   }
 
   /** The To of requests in the callee's dialog (its early dialog before the answer). */

@@ -1,6 +1,7 @@
 package org.trunkline.core.call;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -432,6 +433,40 @@ public final class CallManager {
   }
 
   /** {@code s} without the visual separators {@code - . ( )} and space (RFC 3966 §5.1.1). */
+  private static final byte[] CALL_ID_SUFFIX = "@trunkline".getBytes(StandardCharsets.ISO_8859_1);
+
+  /** 13 base-36 digits hold 63 bits. */
+  static final int CALL_ID_MAX = 13 + CALL_ID_SUFFIX.length;
+
+  /**
+   * Writes the Call-ID {@code Long.toString(n, 36) + "@trunkline"} ({@code n >= 0}) into {@code id}
+   * from its start, as Latin-1 bytes.
+   *
+   * @return its length
+   */
+  static int writeCallId(long n, byte[] id) {
+    int digits = 1;
+    for (long d = n; d >= 36; d /= 36) {
+      digits++;
+    }
+    for (int i = digits - 1; i >= 0; i--) {
+      int d = (int) (n % 36);
+      id[i] = (byte) (d < 10 ? '0' + d : 'a' + d - 10);
+      n /= 36;
+    }
+    System.arraycopy(CALL_ID_SUFFIX, 0, id, digits, CALL_ID_SUFFIX.length);
+    return digits + CALL_ID_SUFFIX.length;
+  }
+
+  /** {@link String#hashCode} of the Latin-1 text in {@code b[0, n)}. */
+  static int latin1Hash(byte[] b, int n) {
+    int h = 0;
+    for (int i = 0; i < n; i++) {
+      h = 31 * h + (b[i] & 0xff);
+    }
+    return h;
+  }
+
   static String withoutSeparators(String s) {
     int i = 0;
     while (i < s.length() && !isSeparator(s.charAt(i))) {
@@ -539,10 +574,12 @@ public final class CallManager {
     public String newCallId(String sameLoopAs) {
       SipClient c = client.get();
       var loop = c.loopOf(sameLoopAs);
+      // the candidates written and hashed as bytes: only the one kept becomes a String (issue 6)
+      byte[] id = new byte[CALL_ID_MAX];
       while (true) {
-        String id = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "@trunkline";
-        if (c.hashLoopOf(id) == loop) { // found without a record, even after release()
-          return id;
+        int n = writeCallId(ThreadLocalRandom.current().nextLong() >>> 1, id);
+        if (c.hashLoopOf(latin1Hash(id, n)) == loop) { // found without a record after release()
+          return new String(id, 0, n, StandardCharsets.ISO_8859_1);
         }
       }
     }

@@ -7,17 +7,24 @@ import java.util.Arrays;
  * The Completed state of the UDP non-INVITE server transactions of one layer (RFC 3261 §17.2.2),
  * kept as what that state needs and nothing more: the key, the final response's bytes and the
  * deadline of Timer J. A transaction that completes over UDP leaves the layer's table and becomes
- * one byte array here (response, key, key length): its request is gone already, and its peer, its
- * TU, its timer and its key String are released (a REGISTER or OPTIONS answered at 4,000/s keeps
- * about 128,000 of these for 32 s, which the collector must trace and copy).
+ * one ring slot here (its response, its key's bytes): its request is gone already, and its peer,
+ * its TU, its timer and its key String are released (a REGISTER or OPTIONS answered at 4,000/s
+ * keeps about 128,000 of these for 32 s, which the collector must trace and copy).
  *
  * <p>Timer J is the same for every entry ({@code 64*T1}, {@link TransactionConfig#timeoutNanos}),
- * so deadlines come in the order entries are added: a ring of entries in that order (array,
- * deadline and key hash per slot), one scheduler task for its head instead of one timer per
- * transaction, and an open-addressing index (linear probing over ring positions) to find a
+ * so deadlines come in the order entries are added: a ring of entries in that order (response,
+ * deadline, key hash and key bounds per slot), one scheduler task for its head instead of one timer
+ * per transaction, and an open-addressing index (linear probing over ring positions) to find a
  * retransmission's entry by its key, checked byte for byte. A lookup at or after an entry's
  * deadline finds nothing whether or not the task has run yet (§17.2.2: no resend once Timer J
  * fired).
+ *
+ * <p>An entry holds the response by reference (the caller never changes it after handing it over)
+ * and its key's bytes in one byte ring shared by all entries: keys are written in the order entries
+ * are added and freed in that order too, so the ring needs no allocation per entry, and an entry
+ * costs the collector no object of its own beyond the response it resends (none for an ACKed server
+ * INVITE). Until stop 18 each entry was one new array holding a copy of the response and the key
+ * (~0.9 KB allocated per call on the event loops, bench/RESULTS.md, branch alloc11).
  *
  * <p>The same ring keeps the layer's other states that only absorb retransmissions for 64*T1 (RFC
  * 6026's Accepted once it is done: {@link TransactionLayer}), each with the bytes it resends (none
@@ -34,8 +41,21 @@ final class CompletedTransactions {
   private final Scheduler scheduler;
   private final Runnable expireTask = this::expire;
 
-  /** Per ring slot: response bytes, then the key's UTF-8 bytes, then the key's length (4 bytes). */
+  /** Per ring slot: the response to resend (maybe empty); null once removed or expired. */
   private byte[][] entries = new byte[INITIAL_CAPACITY][];
+
+  /** Per ring slot: where its key's UTF-8 bytes start in {@link #keys}, and how many. */
+  private int[] keyStarts = new int[INITIAL_CAPACITY];
+
+  private int[] keyLengths = new int[INITIAL_CAPACITY];
+
+  /**
+   * The keys' bytes, a ring in the order of the entries: the head entry's key starts the used part,
+   * {@link #keyTail} ends it (wrapping around the end of the array).
+   */
+  private byte[] keys = new byte[INITIAL_CAPACITY * 64];
+
+  private int keyTail;
 
   private long[] deadlines = new long[INITIAL_CAPACITY];
   private int[] hashes = new int[INITIAL_CAPACITY];
@@ -94,28 +114,26 @@ final class CompletedTransactions {
     if (used == entries.length) {
       grow();
     }
-    // the key's UTF-8 bytes after the response: an ASCII key (every key we make from a parsed
+    // the key's UTF-8 bytes into the key ring: an ASCII key (every key we make from a parsed
     // message's routing values, as a rule) written char by char, without a byte[] of its own
     int n = asciiLength(key);
     byte[] k = n < 0 ? key.getBytes(StandardCharsets.UTF_8) : null;
     if (k != null) {
       n = k.length;
     }
-    byte[] e = Arrays.copyOf(response, response.length + n + 4);
+    int at = keyRoom(n);
     if (k != null) {
-      System.arraycopy(k, 0, e, response.length, n);
+      System.arraycopy(k, 0, keys, at, n);
     } else {
-      for (int i = 0, p = response.length; i < n; i++) {
-        e[p + i] = (byte) key.charAt(i);
+      for (int i = 0; i < n; i++) {
+        keys[at + i] = (byte) key.charAt(i);
       }
     }
-    int end = e.length;
-    e[end - 4] = (byte) (n >>> 24);
-    e[end - 3] = (byte) (n >>> 16);
-    e[end - 2] = (byte) (n >>> 8);
-    e[end - 1] = (byte) n;
+    keyTail = at + n;
     int pos = (head + used) & (entries.length - 1);
-    entries[pos] = e;
+    entries[pos] = response;
+    keyStarts[pos] = at;
+    keyLengths[pos] = n;
     deadlines[pos] = deadline;
     hashes[pos] = hash(key);
     if (peers != null) {
@@ -131,16 +149,15 @@ final class CompletedTransactions {
   }
 
   /**
-   * A copy of the response to resend for a retransmission of {@code key}, or null (none, or Timer J
-   * fired).
+   * The response to resend for a retransmission of {@code key} (the array given to {@link #add}:
+   * not to be changed), or null (none, or Timer J fired).
    */
   byte[] find(String key) {
     int pos = lookup(key);
     if (pos < 0 || scheduler.nanoTime() - deadlines[pos] >= 0) {
       return null; // none, or Timer J is due: the task removes it
     }
-    byte[] e = entries[pos];
-    return Arrays.copyOf(e, e.length - 4 - keyLength(e));
+    return entries[pos]; // the caller only sends it: no copy
   }
 
   /**
@@ -197,25 +214,67 @@ final class CompletedTransactions {
   private int lookup(String key) {
     int h = hash(key);
     int mask = index.length - 1;
-    byte[] k = null;
     for (int slot = h & mask; ; slot = (slot + 1) & mask) {
       int v = index[slot];
       if (v == 0) {
         return -1;
       }
       int pos = v - 1;
-      byte[] e = entries[pos];
-      if (hashes[pos] == h && e != null) {
-        if (k == null) {
-          k = key.getBytes(StandardCharsets.UTF_8);
-        }
-        int n = keyLength(e);
-        int from = e.length - 4 - n;
-        if (n == k.length && Arrays.equals(e, from, from + n, k, 0, n)) {
-          return pos;
-        }
+      if (hashes[pos] == h && entries[pos] != null && keyEquals(pos, key)) {
+        return pos;
       }
     }
+  }
+
+  /** Whether the key of ring position {@code pos} is {@code key}'s UTF-8 bytes. */
+  private boolean keyEquals(int pos, String key) {
+    int from = keyStarts[pos];
+    int n = keyLengths[pos];
+    if (asciiLength(key) == n) {
+      for (int i = 0; i < n; i++) {
+        if (keys[from + i] != (byte) key.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    return n == k.length && Arrays.equals(keys, from, from + n, k, 0, n);
+  }
+
+  /**
+   * Where in {@link #keys} the next entry's key of {@code n} bytes goes: after the last key, or at
+   * the start of the array when it does not fit before the end, or in a larger array when the ring
+   * is full (the keys copied over in order, their slots' starts moved with them).
+   */
+  private int keyRoom(int n) {
+    if (used == 0) {
+      keyTail = 0;
+    }
+    int start = used == 0 ? 0 : keyStarts[head];
+    boolean wrapped = used > 0 && keyTail <= start;
+    if (!wrapped) {
+      if (keyTail + n <= keys.length) {
+        return keyTail;
+      }
+      if (n < start) {
+        return 0;
+      }
+    } else if (keyTail + n < start) {
+      return keyTail;
+    }
+    byte[] bigger = new byte[Math.max(2 * keys.length, keys.length + 2 * n)];
+    int mask = entries.length - 1;
+    int t = 0;
+    for (int i = 0; i < used; i++) {
+      int pos = (head + i) & mask;
+      System.arraycopy(keys, keyStarts[pos], bigger, t, keyLengths[pos]);
+      keyStarts[pos] = t;
+      t += keyLengths[pos];
+    }
+    keys = bigger;
+    keyTail = t;
+    return t;
   }
 
   private void put(int pos) {
@@ -251,12 +310,16 @@ final class CompletedTransactions {
     byte[][] e = new byte[2 * n][];
     long[] d = new long[2 * n];
     int[] h = new int[2 * n];
+    int[] ks = new int[2 * n];
+    int[] kl = new int[2 * n];
     Peer[] p = peers == null ? null : new Peer[2 * n];
     for (int i = 0; i < used; i++) {
       int from = (head + i) & (n - 1);
       e[i] = entries[from];
       d[i] = deadlines[from];
       h[i] = hashes[from];
+      ks[i] = keyStarts[from];
+      kl[i] = keyLengths[from];
       if (p != null) {
         p[i] = peers[from];
       }
@@ -265,6 +328,8 @@ final class CompletedTransactions {
     entries = e;
     deadlines = d;
     hashes = h;
+    keyStarts = ks;
+    keyLengths = kl;
     head = 0;
     index = new int[4 * n];
     for (int i = 0; i < used; i++) {
@@ -280,14 +345,6 @@ final class CompletedTransactions {
       }
     }
     return s.length();
-  }
-
-  private static int keyLength(byte[] e) {
-    int end = e.length;
-    return (e[end - 4] & 0xff) << 24
-        | (e[end - 3] & 0xff) << 16
-        | (e[end - 2] & 0xff) << 8
-        | (e[end - 1] & 0xff);
   }
 
   /** The String's hash, spread so that keys differing in their last characters spread too. */

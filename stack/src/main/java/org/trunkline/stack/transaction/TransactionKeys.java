@@ -8,17 +8,15 @@ import org.trunkline.sip.SipMessage;
 import org.trunkline.sip.SipMethod;
 import org.trunkline.sip.Via;
 
-/** The keys transactions are found by (§17.1.3, §17.2.3), one string each. */
+/**
+ * The keys server transactions are found by (§17.2.3), one string each. A client transaction is
+ * found by its branch alone, its CSeq method checked on it ({@link TransactionLayer}, §17.1.3).
+ */
 final class TransactionKeys {
   /** §8.1.1.7: a branch that starts with this was made by an RFC 3261 element. */
   static final String MAGIC_COOKIE = "z9hG4bK";
 
   private TransactionKeys() {}
-
-  /** §17.1.3: a response matches by the top Via branch and the CSeq method. */
-  static String client(String branch, SipMethod cseqMethod) {
-    return "c|" + branch + "|" + cseqMethod.name();
-  }
 
   /**
    * §17.2.3: a request matches by top Via branch, sent-by and method ({@code method} is INVITE for

@@ -3,6 +3,7 @@ package org.trunkline.stack.transaction;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -32,7 +33,16 @@ public final class TransactionLayer {
   final TransactionCounters counters;
   private final SipParser parser;
   private final Map<String, ServerTransaction> servers = new HashMap<>();
+
+  /**
+   * Client transactions by their top Via branch (§17.1.3: a response matches by branch and CSeq
+   * method; the method is checked on the transaction found), every method but CANCEL, whose branch
+   * is its INVITE's (§9.1): those are in {@link #cancels}. The branch String the response's parse
+   * made is the key: no key String per response or request (issue 6).
+   */
   private final Map<String, ClientTransaction> clients = new HashMap<>();
+
+  private final Map<String, ClientTransaction> cancels = new HashMap<>();
   private final Map<String, ServerInviteTransaction> acks = new HashMap<>();
 
   /**
@@ -133,7 +143,11 @@ public final class TransactionLayer {
 
   /** Client and server transactions not yet terminated. */
   public int openTransactions() {
-    return servers.size() + completed.size() + clients.size() + acceptedClients.size();
+    return servers.size()
+        + completed.size()
+        + clients.size()
+        + cancels.size()
+        + acceptedClients.size();
   }
 
   /**
@@ -144,9 +158,11 @@ public final class TransactionLayer {
    */
   public int retransmittingTo(InetSocketAddress peer) {
     int n = 0;
-    for (ClientTransaction tx : clients.values()) {
-      if (!tx.peer.reliable() && tx.peer.address().equals(peer) && retransmits(tx)) {
-        n++;
+    for (Map<String, ClientTransaction> table : List.of(clients, cancels)) {
+      for (ClientTransaction tx : table.values()) {
+        if (!tx.peer.reliable() && tx.peer.address().equals(peer) && retransmits(tx)) {
+          n++;
+        }
       }
     }
     return n;
@@ -337,12 +353,12 @@ public final class TransactionLayer {
 
   private ClientTransaction open(
       byte[] request, SipMethod method, String branch, Peer to, TransactionUser owner) {
-    String key = TransactionKeys.client(branch, method);
+    String key = branch;
     ClientTransaction tx =
         method.equals(SipMethod.INVITE)
             ? new ClientInviteTransaction(this, key, to, request)
             : new ClientNonInviteTransaction(this, key, to, method, request);
-    ClientTransaction open = clients.putIfAbsent(key, tx);
+    ClientTransaction open = clientTable(method).putIfAbsent(key, tx);
     if (open != null) {
       throw new IllegalArgumentException(
           method + " to " + to + ": branch " + branch + " is in use by " + open);
@@ -369,14 +385,18 @@ public final class TransactionLayer {
     String branch = m.topViaBranch();
     SipMethod method = m.cseqMethod();
     ClientTransaction tx =
-        branch == null || method == null
-            ? null
-            : clients.get(TransactionKeys.client(branch, method));
-    if (tx == null && branch != null && method != null && acceptedClients.size() > 0) {
-      String key = TransactionKeys.client(branch, method);
-      byte[] ack = acceptedClients.find(key);
+        branch == null || method == null ? null : clientTable(method).get(branch);
+    if (tx != null && !tx.method.equals(method)) {
+      tx = null; // §17.1.3: the branch of a transaction of another method
+    }
+    if (tx == null
+        && branch != null
+        && SipMethod.INVITE.equals(method)
+        && acceptedClients.size() > 0) {
+      // only INVITE transactions are kept there, by their branch
+      byte[] ack = acceptedClients.find(branch);
       if (ack != null) {
-        respondedInAccepted(m, key, ack);
+        respondedInAccepted(m, branch, ack);
         return;
       }
     }
@@ -553,7 +573,7 @@ public final class TransactionLayer {
 
   void remove(Transaction tx) {
     if (tx instanceof ClientTransaction c) {
-      clients.remove(c.key, c);
+      clientTable(c.method).remove(c.key, c);
       if (c instanceof ClientInviteTransaction invite && invite.detached) {
         acceptedClients.remove(invite.key, invite.timerMDeadline());
       }
@@ -629,6 +649,11 @@ public final class TransactionLayer {
       tx.ackKey = TransactionKeys.ackForSuccess(tx.parsed());
     }
     acks.put(tx.ackKey, tx);
+  }
+
+  /** Where client transactions of {@code method} are found by their branch. */
+  private Map<String, ClientTransaction> clientTable(SipMethod method) {
+    return SipMethod.CANCEL.equals(method) ? cancels : clients;
   }
 
   void timedOut(Transaction tx) {

@@ -81,6 +81,35 @@ class CompletedTransactionsTest {
     assertThat(store.find("k")).isNull();
   }
 
+  @Test
+  void theResponseIsKeptAsGivenNotCopied() {
+    byte[] answer = bytes("SIP/2.0 200 OK");
+    store.add("k", answer, TIMER_J);
+    assertThat(store.find("k")).isSameAs(answer);
+  }
+
+  @Test
+  void keysWrapAroundTheirRingAndAreStillFound() {
+    // a steady stream: each key added 1 s after the one before, each kept 32 s, far more bytes of
+    // keys over time than the ring holds at once, so it wraps many times without growing forever
+    Map<String, byte[]> kept = new HashMap<>();
+    for (int i = 0; i < 5_000; i++) {
+      String key = "s|z9hG4bK" + i + "-".repeat(i % 97) + "|BYE|0:1:5060";
+      byte[] answer = bytes("200 " + i);
+      store.add(key, answer, TIMER_J);
+      kept.put(key, answer);
+      clock.advance(Duration.ofSeconds(1));
+      for (int back = 0; back < 40 && back <= i; back += 7) {
+        int j = i - back;
+        String old = "s|z9hG4bK" + j + "-".repeat(j % 97) + "|BYE|0:1:5060";
+        assertThat(store.find(old))
+            .as("%d, %d s later", j, back + 1)
+            .isSameAs(back + 1 < 32 ? kept.get(old) : null);
+      }
+    }
+    assertThat(store.size()).isEqualTo(31);
+  }
+
   /** Seeded random adds, removes and time steps, the store grown several times, against a model. */
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 42, 2026})
@@ -93,7 +122,14 @@ class CompletedTransactionsTest {
       int op = rnd.nextInt(100);
       if (op < 60) {
         // few distinct hashes among many keys: collisions and long probe runs on purpose
-        String key = "s|" + (rnd.nextBoolean() ? "Aa" : "BB") + rnd.nextInt(5_000) + "|REGISTER";
+        // keys of 10 to ~300 bytes, some not ASCII: the key ring wraps and grows
+        String key =
+            "s|"
+                + (rnd.nextBoolean() ? "Aa" : "BB")
+                + rnd.nextInt(5_000)
+                + "|REGISTER"
+                + (rnd.nextInt(10) == 0 ? "é" : "")
+                + "-".repeat(rnd.nextInt(4) == 0 ? rnd.nextInt(300) : 0);
         Long d = deadlines.get(key);
         if (d != null && clock.nanoTime() - d < 0) {
           continue; // a retransmission of a kept key never opens a new transaction
