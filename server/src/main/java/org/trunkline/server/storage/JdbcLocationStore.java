@@ -100,12 +100,10 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
   private volatile boolean closing;
 
   /**
-   * Set by the writer before it sleeps without a deadline (nothing waits), cleared by the change
-   * that wakes it: an idle registrar's writer does not look 5 times a second (bench/RESULTS.md,
-   * stop 18, branch idle11). The writer writes it then reads {@link #dirty}; a change adds to
-   * {@code dirty} (a CAS) then reads it, so one of them sees the other.
+   * The writer's sleep while nothing waits (an idle registrar's writer does not look 5 times a
+   * second), woken by the next change or by close().
    */
-  private volatile boolean idle;
+  private final IdleSleep idle = new IdleSleep(() -> dirty.isEmpty() && !closing);
 
   JdbcLocationStore(DataSource db) {
     this(db, FLUSH_INTERVAL);
@@ -239,10 +237,7 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
       before = pending.putIfAbsent(k, p); // the writer took it meanwhile
     }
     dirty.add(k);
-    if (idle) {
-      idle = false;
-      LockSupport.unpark(writer);
-    }
+    idle.wake(writer);
   }
 
   /** Changes waiting to be written (distinct trunk + contact pairs). */
@@ -267,7 +262,7 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
     boolean behind = false;
     while (true) {
       if (!behind) {
-        if (dirty.isEmpty() && !sleepUntilChanged()) {
+        if (dirty.isEmpty() && !idle.sleep()) {
           return; // close() gave up waiting
         }
         // let changes gather (close() unparks it)
@@ -296,22 +291,9 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
     }
   }
 
-  /** Sleeps while nothing waits, until a change or close() wakes it. False when interrupted. */
-  private boolean sleepUntilChanged() {
-    idle = true;
-    while (idle && dirty.isEmpty() && !closing) {
-      LockSupport.park(this);
-      if (Thread.currentThread().isInterrupted()) {
-        return false;
-      }
-    }
-    idle = false;
-    return true;
-  }
-
   /** Whether the writer sleeps now with nothing to write (for tests). */
   boolean asleep() {
-    return idle && writer.getState() == Thread.State.WAITING;
+    return idle.asleep(writer);
   }
 
   /** Writes the newest state of each of {@code keys} that is still waiting. */

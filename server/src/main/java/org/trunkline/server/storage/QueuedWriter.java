@@ -73,16 +73,8 @@ final class QueuedWriter<T> implements AutoCloseable {
   private final LongAdder failed = new LongAdder();
   private final LongAdder refused = new LongAdder();
 
-  /**
-   * Set by the writer before it sleeps without a deadline on an empty queue, cleared by the offer
-   * that wakes it (or by the writer). Volatile on both sides of the queue's CAS: the writer writes
-   * it then reads the queue, an offer writes the queue then reads it, so one of them sees the
-   * other.
-   */
-  private volatile boolean idle;
-
-  /** Times the writer slept on an empty queue (for tests: an idle writer stays asleep). */
-  private final LongAdder sleeps = new LongAdder();
+  /** The writer's sleep on an empty queue, and the wake-up by the next offer. */
+  private final IdleSleep idle = new IdleSleep(this::queueEmpty);
 
   /**
    * Starts the writer thread, named {@code what + "-writer"}.
@@ -142,10 +134,7 @@ final class QueuedWriter<T> implements AutoCloseable {
       return false;
     }
     queue.offer(item);
-    if (idle) {
-      idle = false;
-      LockSupport.unpark(thread);
-    }
+    idle.wake(thread);
     return true;
   }
 
@@ -186,12 +175,12 @@ final class QueuedWriter<T> implements AutoCloseable {
 
   /** How often the writer found the queue empty and slept until an offer (or close) woke it. */
   long sleeps() {
-    return sleeps.sum();
+    return idle.sleeps();
   }
 
   /** Whether the writer sleeps now on an empty queue (for tests). */
   boolean asleep() {
-    return idle && thread.getState() == Thread.State.WAITING;
+    return idle.asleep(thread);
   }
 
   private void run() {
@@ -201,7 +190,7 @@ final class QueuedWriter<T> implements AutoCloseable {
     boolean behind = false;
     while (!stop) {
       if (!behind) {
-        if (queue.isEmpty() && !sleepUntilOffered()) {
+        if (queue.isEmpty() && !idle.sleep()) {
           return; // nobody interrupts this thread but a dying JVM
         }
         // Not blocked on the queue while items come: an offer never has to wake this thread (a
@@ -235,21 +224,9 @@ final class QueuedWriter<T> implements AutoCloseable {
     }
   }
 
-  /**
-   * Sleeps while the queue is empty, until an offer or {@link #close} (whose STOP is queued) wakes
-   * it: no timed wake-ups on an idle server. False when interrupted.
-   */
-  private boolean sleepUntilOffered() {
-    idle = true;
-    sleeps.increment();
-    while (idle && queue.isEmpty()) {
-      LockSupport.park(this);
-      if (Thread.currentThread().isInterrupted()) {
-        return false;
-      }
-    }
-    idle = false;
-    return true;
+  /** Nothing to write: {@link #idle}'s condition (close() queues STOP, so it wakes the writer). */
+  private boolean queueEmpty() {
+    return queue.isEmpty();
   }
 
   @SuppressWarnings("unchecked")
