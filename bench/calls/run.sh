@@ -31,7 +31,7 @@
 #      BASE_PORT+7 / +8 / +9, for /api/counters), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops; default 1: a call lives on the loop that
 #      read its INVITE, one loop with one caller; 2 for a jar without 5da11a2, branch hand),
 #      SUTS ("trunkline kamailio"), WARMUP_SUTS (default: every JVM started), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15),
-#      WARM_JIT (50), WARMUP_MORE (6) (warm-up goes on until ZGC and the JIT are warm, README), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
+#      GAP (3: seconds between a sweep's runs), WARM_JIT (50), WARMUP_MORE (6) (warm-up goes on until ZGC and the JIT are warm, README), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 H="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}"
@@ -232,7 +232,7 @@ cmd_sweep() { load; local rates="${1:-1000 2000 3000 4000}"; header "sweep [$rat
         fi
         N[$s]=$(( N[$s] + $(grep -o '^success=[0-9]*' "$o/result.env" | cut -d= -f2) ))
         echo "$s $(echo "$line" | brief)$(grep -hE '^(jit_compiled|gc_list|h2_analyze|writer_us_per_call)=' "$o/result.env" | tr '\n' ' ')"
-        sleep 3
+        sleep "${GAP:-3}"   # GAP: seconds between runs (3)
       done
       span "$R" $((i == REPEAT))   # after every round: a window cut short still leaves its whole rounds' span
     done
