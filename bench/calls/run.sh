@@ -31,7 +31,7 @@
 #      BASE_PORT+7 / +8 / +9, for /api/counters), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops; default 1: a call lives on the loop that
 #      read its INVITE, one loop with one caller; 2 for a jar without 5da11a2, branch hand),
 #      SUTS ("trunkline kamailio"), WARMUP_SUTS (default: every JVM started), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15),
-#      GAP (3: seconds between a sweep's runs), WARM_JIT (50), WARMUP_MORE (6) (warm-up goes on until ZGC and the JIT are warm, README), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
+#      GAP (3: seconds between a sweep's runs), WARM_JIT (50), WARMUP_MORE (12) (warm-up goes on until ZGC and the JIT are warm and H2 has rewritten chunks once, README), JIT_LOG (1: jit-NAME.log per JVM), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 H="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}"
@@ -52,6 +52,12 @@ gc_for() { local o; for o in $1; do case $o in -XX:+Use*GC) return 0 ;; esac; do
 # One line per GC cycle (start and end, with its cause), so warmup and sweep can say which runs a cycle fell in:
 # a ZGC major costs 0.6-1.2 s of CPU, +70-150 us per call in the 8-10 s run it lands in (RESULTS.md, stop 16, spread).
 gclog() { echo "-Xlog:gc:file=$SESSION/gc-$1.log:utctime,uptime"; }
+# Every method the JIT compiles, one line each (`-Xlog:jit+compilation=debug`, a few thousand lines in the first minutes,
+# then tens a minute; JIT_LOG=0: none). Stop 19: the burst of ~230-300 compilations that one run in ~15 still had after
+# the warm-up is H2's FIRST background chunk rewrite (MVStore FileStore/RewriteDecisionMaker/Page code, ~210 s after
+# start at 2,000 cps), once per process: until_warm waits for it, and sweep names the run it falls in (h2_rewrite).
+jitlog() { [[ "${JIT_LOG:-1}" == 0 ]] || echo "-Xlog:jit+compilation=debug:file=$SESSION/jit-$1.log:utctime,uptime"; }
+h2_rewrites() { local n; n=$(grep -c 'RewriteDecisionMaker::decide' "$SESSION/jit-$(name_of "$1").log" 2>/dev/null); echo "${n:-0}"; }
 HEAP="${JAVA_HEAP:-4g}"
 load() { [[ -f "$STATE/state.env" ]] || die "no session: run 'bench/calls/run.sh start' first"
   # shellcheck disable=SC1091
@@ -101,7 +107,7 @@ cmd_start() {
   # JVM flags as bench/stack/run.sh; JAVA_OPTS adds e.g. -Dtrunkline.log.level=WARN
   # shellcheck disable=SC2086
   setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
-    "$(gclog trunkline)" -jar "$JAR" run --config "$SESSION/trunkline.yaml" </dev/null >"$SESSION/trunkline.log" 2>&1 &
+    "$(gclog trunkline)" $(jitlog trunkline) -jar "$JAR" run --config "$SESSION/trunkline.yaml" </dev/null >"$SESSION/trunkline.log" 2>&1 &
   TL=$!
   wait_port "$P_TL"
   TLN=""
@@ -110,7 +116,7 @@ cmd_start() {
     EXTRA_YAML="${EXTRA_YAML:-}" DB_URL_SUFFIX="${DB_URL_SUFFIX:-}" "$HERE/config.sh" "$P_TLN" "$P_UAS" "$SESSION/db-notrace" off >"$SESSION/trunkline-notrace.yaml"
     # shellcheck disable=SC2086
     setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
-      "$(gclog trunkline-notrace)" -jar "$JAR" run --config "$SESSION/trunkline-notrace.yaml" </dev/null >"$SESSION/trunkline-notrace.log" 2>&1 &
+      "$(gclog trunkline-notrace)" $(jitlog trunkline-notrace) -jar "$JAR" run --config "$SESSION/trunkline-notrace.yaml" </dev/null >"$SESSION/trunkline-notrace.log" 2>&1 &
     TLN=$!
     wait_port "$P_TLN"
   fi
@@ -122,7 +128,7 @@ cmd_start() {
       EXTRA_YAML="${4:-}" DB_URL_SUFFIX="${DB_URL_SUFFIX_B-${DB_URL_SUFFIX:-}}" "$HERE/config.sh" "$2" "$P_UAS" "$SESSION/db-$1" "${3:-${TRACES:-on}}" >"$SESSION/$1.yaml"
       # shellcheck disable=SC2086
       setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS_B-${JAVA_OPTS:-}}") ${JAVA_OPTS_B-${JAVA_OPTS:-}} \
-        "$(gclog "$1")" -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
+        "$(gclog "$1")" $(jitlog "$1") -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
       echo $!
     }
     TLB=$(API_PORT="${API:+$((B + 8))}" start_b trunkline-b "$P_TLB" "" "${EXTRA_YAML_B:-}"); wait_port "$P_TLB"
@@ -163,19 +169,20 @@ name_of() { case $1 in trunkline-b|trunkline-b-notrace|trunkline-notrace) echo "
 ms() { date +%s%3N; }
 # until_warm SUT: more warm-up runs (2000 cps x WARMUP_SECS) until the JVM is as a running server is: ZGC past its
 # three warm-up majors (at 10/20/30 % of the heap, 0.8-1.6 s each) and the JIT down to WARM_JIT (50) compilations
-# in the last run; at most WARMUP_MORE (6) more runs. Stop 16, branch spread: after 16,000 calls a JVM still compiled
+# in the last run, and H2's first chunk rewrite behind it (its methods in the JIT log); at most WARMUP_MORE (12) more runs. Stop 16, branch spread: after 16,000 calls a JVM still compiled
 # 275 methods (322 us per call of C1/C2 threads) in the next 8 s run, and ZGC's warm-up majors fell in runs 2 and 5.
-until_warm() { local s=$1 pid n=0 c0 c1 w jit=-1 zgc=0
+until_warm() { local s=$1 pid n=0 c0 c1 w jit=-1 zgc=0 h2
   pid=$(target "$s" | cut -d' ' -f2)
   [[ "$(ps -o args= -p "$(pgrep -P "$pid" java | head -1)" 2>/dev/null)" == *-XX:+UseZGC* ]] && zgc=1
   while :; do
     w=$("$HERE/gc-cycles.py" "$SESSION/gc-$(name_of "$s").log" --warmups)
-    if (( (zgc == 0 || w >= 3) && jit >= 0 && jit <= ${WARM_JIT:-50} )); then break; fi
-    if (( n >= ${WARMUP_MORE:-6} )); then echo "$s: NOT warm after $n more runs (ZGC warm-up majors $w of 3, last run compiled $jit)"; return 0; fi
+    h2=yes; [[ "${JIT_LOG:-1}" == 0 ]] || (( $(h2_rewrites "$s") > 0 )) || h2=no
+    if (( (zgc == 0 || w >= 3) && jit >= 0 && jit <= ${WARM_JIT:-50} )) && [[ $h2 == yes ]]; then break; fi
+    if (( n >= ${WARMUP_MORE:-12} )); then echo "$s: NOT warm after $n more runs (ZGC warm-up majors $w of 3, last run compiled $jit, H2 chunk rewrite compiled: $h2)"; return 0; fi
     c0=$(compiled "$pid"); run_one "$s" 2000 "${WARMUP_SECS:-15}" "$SESSION/warmup/$s-more-$n-$RANDOM" >/dev/null
     c1=$(compiled "$pid"); jit=$((c1 - c0)); n=$((n + 1)); sleep 3
   done
-  echo "$s: warm after $n more runs (ZGC warm-up majors $w$( ((zgc)) || echo ', not ZGC'); last run compiled $jit methods)"
+  echo "$s: warm after $n more runs (ZGC warm-up majors $w$( ((zgc)) || echo ', not ZGC'); last run compiled $jit methods; H2 chunk rewrite compiled: $h2)"
 }
 
 cmd_warmup() { load; header warmup
@@ -207,7 +214,7 @@ cmd_warmup() { load; header warmup
 # rate's last round, over every call of those runs (span_us_per_call): a GC cycle or the expiry of transactions
 # kept 32 s is counted whether it falls in a run or between runs, which a run's own figure leaves to chance.
 cmd_sweep() { load; local rates="${1:-1000 2000 3000 4000}"; header "sweep [$rates] ${SECS}s x$REPEAT"
-  local R i s o pid c0 t0 k0 line
+  local R i s o pid c0 r0 t0 k0 line
   for R in $rates; do
     local -A T0=() C0=() N=()
     for i in $(seq "$REPEAT"); do
@@ -216,7 +223,7 @@ cmd_sweep() { load; local rates="${1:-1000 2000 3000 4000}"; header "sweep [$rat
         [[ -d "$o" ]] && continue   # a re-run window fills only what is missing
         pid=$(target "$s" | cut -d' ' -f2)
         [[ -n ${T0[$s]:-} ]] || { T0[$s]=$(ms); C0[$s]=$("$H/cpu-ticks.py" "$pid" | cut -d' ' -f1); N[$s]=0; }
-        [[ $s != kamailio ]] && { c0=$(compiled "$pid"); mkdir -p "$o"; "$HERE/threads.py" "$(pgrep -P "$pid" java | head -1)" >"$o/threads0"; }
+        [[ $s != kamailio ]] && { c0=$(compiled "$pid"); r0=$(h2_rewrites "$s"); mkdir -p "$o"; "$HERE/threads.py" "$(pgrep -P "$pid" java | head -1)" >"$o/threads0"; }
         t0=$(ms); k0=$(calls_of "$s")
         line=$(run_one "$s" "$R" "$SECS" "$o")
         if [[ $s != kamailio ]]; then
@@ -227,11 +234,12 @@ cmd_sweep() { load; local rates="${1:-1000 2000 3000 4000}"; header "sweep [$rat
             echo "run_ms=$t0-$(ms)"   # wall-clock bounds (epoch ms), to place log lines (e.g. trace retention) in runs
             awk -F'|' '$2 ~ /^ trace-writer / {printf "writer_us_per_call=%.1f\n", $5 + $6}' "$o/threads.txt"
             echo "calls_before=$k0"
+            [[ "${JIT_LOG:-1}" == 0 ]] || echo "h2_rewrite=$( (( r0 == 0 && $(h2_rewrites "$s") > 0 )) && echo first || echo -)"
             [[ "$(db_suffix "$s")" == *ANALYZE_AUTO* ]] || echo "h2_analyze=$(h2_analyze "$k0" "$(calls_of "$s")")"
             "$HERE/gc-cycles.py" "$SESSION/gc-$(name_of "$s").log" "$t0" "$(ms)" | tr ' ' '\n'; } >>"$o/result.env"
         fi
         N[$s]=$(( N[$s] + $(grep -o '^success=[0-9]*' "$o/result.env" | cut -d= -f2) ))
-        echo "$s $(echo "$line" | brief)$(grep -hE '^(jit_compiled|gc_list|h2_analyze|writer_us_per_call)=' "$o/result.env" | tr '\n' ' ')"
+        echo "$s $(echo "$line" | brief)$(grep -hE '^(jit_compiled|gc_list|h2_analyze|h2_rewrite|writer_us_per_call)=' "$o/result.env" | tr '\n' ' ')"
         sleep "${GAP:-3}"   # GAP: seconds between runs (3)
       done
       span "$R" $((i == REPEAT))   # after every round: a window cut short still leaves its whole rounds' span
