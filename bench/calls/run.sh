@@ -31,7 +31,7 @@
 #      BASE_PORT+7 / +8 / +9, for /api/counters), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops; default 1: a call lives on the loop that
 #      read its INVITE, one loop with one caller; 2 for a jar without 5da11a2, branch hand),
 #      SUTS ("trunkline kamailio"), WARMUP_SUTS (default: every JVM started), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15),
-#      WARM_JIT (50), WARMUP_MORE (12) (warm-up goes on until ZGC and the JIT are warm and H2 has rewritten chunks once, README), JIT_LOG (1: jit-NAME.log per JVM), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
+#      GAP (3: seconds between a sweep's runs), WARM_JIT (50), WARMUP_MORE (12) (warm-up goes on until ZGC and the JIT are warm and H2 has rewritten chunks once, README), JIT_LOG (1: jit-NAME.log per JVM), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 H="${SHARED_BENCH:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}"
@@ -88,6 +88,12 @@ t = [2000 * (2 ** k - 1) for k in range(1, 40)]; print(next((x for x in t if a <
 brief() { # the fields a reader wants from a RESULT line
   tr ' ' '\n' | grep -E '^(rate|achieved_cps|fail_pct|retrans|sut_us_per_call|sut_cpu_pct|uac_cpu_pct|uas_cpu_pct|other_cpu_pct|clean|rt_p99_ms|lat_e2e_med_us|lat_e2e_p99_us|lat_uas_med_us|lat_sut_added_med_us|lat_sut_added_p99_us|lat_added_med_us|lat_added_p99_us|lat_added_max_us)=' | tr '\n' ' '; echo; }
 
+# seed DB_DIR: with TRACE_SEED=DIR, hard-links DIR's trace segments (*.seg) into DB_DIR/traces before the JVM starts, so
+# that it begins as a server that has run long: its store near traces.max-size (1 GiB), where every 30 s retention
+# pass deletes segments (stop 19, branch trace12: that pass was the trace writer's cost at 500 cps). The JVM indexes
+# them at start; it only reads and deletes them (a link), so one seed serves every JVM of a session.
+seed() { [[ -n "${TRACE_SEED:-}" ]] || return 0; mkdir -p "$1/traces"; ln "$TRACE_SEED"/*.seg "$1/traces/"; }
+
 cmd_start() {
   for p in $P_KAM $P_TL $P_TLN $P_TLB $P_TLBN $P_UAC $P_HOLD $P_UAS; do
     ss -Hlun "sport = :$p" | grep -q . && die "port $p in use; set BASE_PORT"; done
@@ -97,6 +103,7 @@ cmd_start() {
   UAS_PID=$(BENCH_RUN="$SESSION" "$H/sipp-uas.sh" "$P_UAS" "$LIFE")
   KAM=$(BENCH_RUN="$SESSION" NEXTHOP="sip:127.0.0.1:$P_UAS" KAM_EXTRA="${KAM_EXTRA:--x tlsf}" \
         "$H/kam-start.sh" plain "$P_KAM" "$LIFE")
+  seed "$SESSION/db"
   # JVM flags as bench/stack/run.sh; JAVA_OPTS adds e.g. -Dtrunkline.log.level=WARN
   # shellcheck disable=SC2086
   setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
@@ -117,7 +124,7 @@ cmd_start() {
   if [[ -n "${TRUNKLINE_JAR_B:-}" ]]; then
     [[ -f "$TRUNKLINE_JAR_B" ]] || die "no $TRUNKLINE_JAR_B"
     start_b() { # start_b NAME PORT [off] [EXTRA_YAML]
-      mkdir -p "$SESSION/db-$1"
+      mkdir -p "$SESSION/db-$1"; [[ "${3:-${TRACES:-on}}" == off ]] || seed "$SESSION/db-$1"
       EXTRA_YAML="${4:-}" DB_URL_SUFFIX="${DB_URL_SUFFIX_B-${DB_URL_SUFFIX:-}}" "$HERE/config.sh" "$2" "$P_UAS" "$SESSION/db-$1" "${3:-${TRACES:-on}}" >"$SESSION/$1.yaml"
       # shellcheck disable=SC2086
       setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS_B-${JAVA_OPTS:-}}") ${JAVA_OPTS_B-${JAVA_OPTS:-}} \
@@ -216,18 +223,24 @@ cmd_sweep() { load; local rates="${1:-1000 2000 3000 4000}"; header "sweep [$rat
         [[ -d "$o" ]] && continue   # a re-run window fills only what is missing
         pid=$(target "$s" | cut -d' ' -f2)
         [[ -n ${T0[$s]:-} ]] || { T0[$s]=$(ms); C0[$s]=$("$H/cpu-ticks.py" "$pid" | cut -d' ' -f1); N[$s]=0; }
-        [[ $s != kamailio ]] && { c0=$(compiled "$pid"); r0=$(h2_rewrites "$s"); }; t0=$(ms); k0=$(calls_of "$s")
+        [[ $s != kamailio ]] && { c0=$(compiled "$pid"); r0=$(h2_rewrites "$s"); mkdir -p "$o"; "$HERE/threads.py" "$(pgrep -P "$pid" java | head -1)" >"$o/threads0"; }
+        t0=$(ms); k0=$(calls_of "$s")
         line=$(run_one "$s" "$R" "$SECS" "$o")
         if [[ $s != kamailio ]]; then
+          # CPU per thread group over the run (threads.py): the trace writer's us per call into result.env
+          "$HERE/threads.py" "$(pgrep -P "$pid" java | head -1)" >"$o/threads1"
+          "$HERE/threads.py" --diff "$o/threads0" "$o/threads1" "$(grep -o '^success=[0-9]*' "$o/result.env" | cut -d= -f2)" >"$o/threads.txt"
           { echo "jit_compiled=$(( $(compiled "$pid") - c0 ))"
+            echo "run_ms=$t0-$(ms)"   # wall-clock bounds (epoch ms), to place log lines (e.g. trace retention) in runs
+            awk -F'|' '$2 ~ /^ trace-writer / {printf "writer_us_per_call=%.1f\n", $5 + $6}' "$o/threads.txt"
             echo "calls_before=$k0"
             [[ "${JIT_LOG:-1}" == 0 ]] || echo "h2_rewrite=$( (( r0 == 0 && $(h2_rewrites "$s") > 0 )) && echo first || echo -)"
             [[ "$(db_suffix "$s")" == *ANALYZE_AUTO* ]] || echo "h2_analyze=$(h2_analyze "$k0" "$(calls_of "$s")")"
             "$HERE/gc-cycles.py" "$SESSION/gc-$(name_of "$s").log" "$t0" "$(ms)" | tr ' ' '\n'; } >>"$o/result.env"
         fi
         N[$s]=$(( N[$s] + $(grep -o '^success=[0-9]*' "$o/result.env" | cut -d= -f2) ))
-        echo "$s $(echo "$line" | brief)$(grep -hE '^(jit_compiled|gc_list|h2_analyze|h2_rewrite)=' "$o/result.env" | tr '\n' ' ')"
-        sleep 3
+        echo "$s $(echo "$line" | brief)$(grep -hE '^(jit_compiled|gc_list|h2_analyze|h2_rewrite|writer_us_per_call)=' "$o/result.env" | tr '\n' ' ')"
+        sleep "${GAP:-3}"   # GAP: seconds between runs (3)
       done
       span "$R" $((i == REPEAT))   # after every round: a window cut short still leaves its whole rounds' span
     done

@@ -22,7 +22,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * seen, found through open-addressing tables keyed by a 64-bit hash of their UTF-8 bytes, and
  * compared byte for byte with the copy kept in a byte arena, so two names with the same hash stay
  * apart. Messages are numbered in write order (segment order), each chained to the next of its
- * Call-ID; retention drops a prefix of them and renumbers what is left.
+ * Call-ID; the Call-IDs of a trace are chained both ways.
+ *
+ * <p>Retention drops a prefix of the messages: it walks only the messages it drops (each is the
+ * oldest of its Call-ID), forgets the Call-IDs left without messages (out of their table and trace
+ * chain; their numbers stay, dead, so the order of the rest holds), and renumbers everything only
+ * when the dead numbers reach half the live ones. Renumbering all on every drop walked the whole
+ * index (a million messages per GiB of segments) each time a segment went: 150-250 ms of the
+ * writer's CPU per retention pass, its main cost at low rates (bench/RESULTS.md, stop 19, trace12).
  */
 final class TraceIndex {
   /** A 64-bit hash of {@code b[off, off + len)}. */
@@ -68,8 +75,8 @@ final class TraceIndex {
   final ReadWriteLock lock = new ReentrantReadWriteLock();
 
   private final Hash hash;
-  private final Names callIds;
-  private final Names ids;
+  private final NameTable callIds;
+  private final NameTable ids;
 
   // per Call-ID (by its number k in callIds): KEY ints at keys[KEY * k], one cache line
   private static final int KEY = 8;
@@ -79,6 +86,8 @@ final class TraceIndex {
   private static final int TRACE = 3; // trace number, -1 for none
   private static final int NEXT_IN_TRACE = 4; // the next Call-ID of the same trace, -1 at the end
   private static final int SOURCE = 5; // the first caller IP (number in sources), -1 for none
+  private static final int DEAD = 6; // 1 when forgotten (its number waits for the next renumbering)
+  private static final int PREV_IN_TRACE = 7; // the previous Call-ID of the same trace, -1 first
   private int[] keys = new int[KEY * 1024];
   private long[] linkedAt = new long[1024];
   private final Map<Integer, int[]> moreSources = new HashMap<>(); // the rare 2nd..8th IPs
@@ -86,12 +95,21 @@ final class TraceIndex {
   // per trace id (by its number in ids): its Call-IDs' chain
   private int[] firstOfTrace = new int[256];
 
-  // per message (by its number, in write order)
+  // per message (by its number, in write order); those before firstMessage are dropped
+  private int firstMessage;
   private int messages;
   private long[] positions = new long[4096]; // segment << 40 | offset
   private long[] times = new long[4096];
   private int[] next = new int[4096]; // the next message of the same Call-ID, -1 for none
   private int[] owner = new int[4096]; // its Call-ID
+
+  private int deadCallIds;
+  private int deadIds;
+  // Call-IDs linked while they had no message: retention forgets those still without one when
+  // their link is older than the cutoff (not in write order, so kept apart); duplicates are
+  // harmless
+  private int[] linkOnly = new int[256];
+  private int linkOnlyCount;
 
   // the caller IPs, interned (few)
   private final List<String> sourceNames = new ArrayList<>();
@@ -104,8 +122,8 @@ final class TraceIndex {
   /** With another hash (tests: one that collides). */
   TraceIndex(Hash hash) {
     this.hash = hash;
-    this.callIds = new Names();
-    this.ids = new Names();
+    this.callIds = new NameTable();
+    this.ids = new NameTable();
   }
 
   static long position(int segment, long offset) {
@@ -165,6 +183,12 @@ final class TraceIndex {
     if (keys[KEY * k + TRACE] >= 0) {
       unchain(k);
     }
+    if (keys[KEY * k + COUNT] == 0) {
+      if (linkOnlyCount == linkOnly.length) {
+        linkOnly = Arrays.copyOf(linkOnly, linkOnlyCount * 2);
+      }
+      linkOnly[linkOnlyCount++] = k;
+    }
     if (t < 0) {
       t = ids.add(d, dof, dl, hash.of(d, dof, dl));
       if (t == firstOfTrace.length) {
@@ -174,7 +198,12 @@ final class TraceIndex {
     }
     keys[KEY * k + TRACE] = t;
     linkedAt[k] = at;
-    keys[KEY * k + NEXT_IN_TRACE] = firstOfTrace[t];
+    int first = firstOfTrace[t];
+    keys[KEY * k + NEXT_IN_TRACE] = first;
+    keys[KEY * k + PREV_IN_TRACE] = -1;
+    if (first >= 0) {
+      keys[KEY * first + PREV_IN_TRACE] = k;
+    }
     firstOfTrace[t] = k;
   }
 
@@ -184,23 +213,26 @@ final class TraceIndex {
     link(c, 0, c.length, d, 0, d.length, at);
   }
 
-  /**
-   * Takes Call-ID {@code k} out of its trace's chain (a trace left empty is dropped on compact).
-   */
+  /** Takes Call-ID {@code k} out of its trace's chain; a trace left empty is forgotten. */
   private void unchain(int k) {
     int t = keys[KEY * k + TRACE];
-    if (firstOfTrace[t] == k) {
-      firstOfTrace[t] = keys[KEY * k + NEXT_IN_TRACE];
+    int prev = keys[KEY * k + PREV_IN_TRACE];
+    int next = keys[KEY * k + NEXT_IN_TRACE];
+    if (prev < 0) {
+      firstOfTrace[t] = next;
     } else {
-      for (int c = firstOfTrace[t]; c >= 0; c = keys[KEY * c + NEXT_IN_TRACE]) {
-        if (keys[KEY * c + NEXT_IN_TRACE] == k) {
-          keys[KEY * c + NEXT_IN_TRACE] = keys[KEY * k + NEXT_IN_TRACE];
-          break;
-        }
-      }
+      keys[KEY * prev + NEXT_IN_TRACE] = next;
+    }
+    if (next >= 0) {
+      keys[KEY * next + PREV_IN_TRACE] = prev;
     }
     keys[KEY * k + NEXT_IN_TRACE] = -1;
+    keys[KEY * k + PREV_IN_TRACE] = -1;
     keys[KEY * k + TRACE] = -1;
+    if (firstOfTrace[t] < 0) {
+      ids.remove(t);
+      deadIds++;
+    }
   }
 
   /** The number of the Call-ID in {@code b[off, off + len)}, made when new. */
@@ -227,6 +259,8 @@ final class TraceIndex {
     keys[at + TRACE] = -1;
     keys[at + NEXT_IN_TRACE] = -1;
     keys[at + SOURCE] = -1;
+    keys[at + DEAD] = 0;
+    keys[at + PREV_IN_TRACE] = -1;
     linkedAt[k] = 0;
   }
 
@@ -271,92 +305,150 @@ final class TraceIndex {
 
   /**
    * Forgets the records of segments up to {@code segment}, and links without messages made before
-   * {@code linkCutoff}; renumbers what is left. Writer only, under the write lock.
+   * {@code linkCutoff}. Walks only the messages dropped; renumbers what is left when the dead
+   * numbers reach half the live ones. Writer only, under the write lock.
    */
   void dropUpTo(int segment, long linkCutoff) {
-    int d = 0;
+    int d = firstMessage;
     while (d < messages && segment(positions[d]) <= segment) {
       d++;
     }
-    int known = callIds.size();
-    boolean[] dropped = new boolean[known];
-    for (int m = 0; m < d; m++) {
-      dropped[owner[m]] = true;
-    }
-    int[] remaining = new int[known];
-    for (int m = d; m < messages; m++) {
-      remaining[owner[m]]++;
-    }
-    // the kept Call-IDs, renumbered in the same order
-    int[] renumber = new int[known];
-    Names keptCallIds = new Names();
-    int kept = 0;
-    for (int k = 0; k < known; k++) {
-      if (remaining[k] == 0 && (dropped[k] || linkedAt[k] < linkCutoff)) {
-        renumber[k] = -1;
-        continue;
+    for (int m = firstMessage; m < d; m++) {
+      // m is the oldest message of its Call-ID: a Call-ID's messages are chained in write order
+      int at = KEY * owner[m];
+      keys[at + HEAD] = next[m];
+      if (next[m] < 0) {
+        keys[at + TAIL] = -1;
       }
-      renumber[k] = kept++;
-      keptCallIds.add(callIds.bytes, callIds.at[k], callIds.len[k], callIds.hash[k]);
+      if (--keys[at + COUNT] == 0) {
+        forget(owner[m]);
+      }
     }
+    firstMessage = d;
+    int w = 0;
+    for (int i = 0; i < linkOnlyCount; i++) {
+      int k = linkOnly[i];
+      if (keys[KEY * k + DEAD] != 0 || keys[KEY * k + COUNT] > 0) {
+        continue; // forgotten already, or it has messages now
+      }
+      if (linkedAt[k] < linkCutoff) {
+        forget(k);
+      } else {
+        linkOnly[w++] = k;
+      }
+    }
+    linkOnlyCount = w;
+    int liveMessages = messages - firstMessage;
+    if (firstMessage > liveMessages / 2
+        || deadCallIds > (callIds.size() - deadCallIds) / 2
+        || deadIds > (ids.size() - deadIds) / 2) {
+      renumber();
+    }
+  }
+
+  /** Call-ID {@code k} has no message left (or only an old link): out of every table and chain. */
+  private void forget(int k) {
+    int at = KEY * k;
+    if (keys[at + TRACE] >= 0) {
+      unchain(k);
+    }
+    callIds.remove(k);
+    moreSources.remove(k);
+    keys[at + HEAD] = -1;
+    keys[at + TAIL] = -1;
+    keys[at + COUNT] = 0;
+    keys[at + SOURCE] = -1;
+    keys[at + DEAD] = 1;
+    deadCallIds++;
+  }
+
+  /**
+   * Numbers the live messages, Call-IDs and trace ids from 0 again, in the same order (reads walk
+   * Call-IDs newest first by number), with tables sized for them.
+   */
+  private void renumber() {
+    int known = callIds.size();
+    int kept = known - deadCallIds;
+    int[] renumber = new int[known];
+    NameTable keptCallIds = new NameTable(kept, callIds.used);
+    int nk = 0;
+    for (int k = 0; k < known; k++) {
+      if (keys[KEY * k + DEAD] != 0) {
+        renumber[k] = -1;
+      } else {
+        renumber[k] = nk++;
+        keptCallIds.add(callIds.bytes, callIds.at[k], callIds.len[k], callIds.hash[k]);
+      }
+    }
+    int traces = ids.size();
+    int[] traceRenumber = new int[traces];
+    NameTable keptIds = new NameTable(traces - deadIds, ids.used);
+    int[] firsts = new int[Math.max(256, Integer.highestOneBit(Math.max(1, traces - deadIds)) * 2)];
+    int nt = 0;
+    for (int t = 0; t < traces; t++) {
+      if (ids.len[t] < 0) {
+        traceRenumber[t] = -1;
+      } else {
+        traceRenumber[t] = nt;
+        firsts[nt] = firstOfTrace[t] < 0 ? -1 : renumber[firstOfTrace[t]];
+        keptIds.add(ids.bytes, ids.at[t], ids.len[t], ids.hash[t]);
+        nt++;
+      }
+    }
+    int shift = firstMessage;
+    int n = Math.max(1024, Integer.highestOneBit(Math.max(1, kept)) * 2);
     int[] old = keys;
     long[] oldLinkedAt = linkedAt;
-    Map<Integer, int[]> oldMore = new HashMap<>(moreSources);
-    int n = Math.max(1024, Integer.highestOneBit(Math.max(1, kept)) * 2);
     keys = new int[KEY * n];
     linkedAt = new long[n];
-    moreSources.clear();
-    for (int k = 0; k < kept; k++) {
-      clear(k);
-    }
-    // the kept messages, renumbered and chained again
-    int left = messages - d;
-    System.arraycopy(positions, d, positions, 0, left);
-    System.arraycopy(times, d, times, 0, left);
-    for (int m = 0; m < left; m++) {
-      int k = renumber[owner[m + d]];
-      owner[m] = k;
-      next[m] = -1;
-      if (keys[KEY * k + HEAD] < 0) {
-        keys[KEY * k + HEAD] = m;
-      } else {
-        next[keys[KEY * k + TAIL]] = m;
-      }
-      keys[KEY * k + TAIL] = m;
-      keys[KEY * k + COUNT]++;
-    }
-    messages = left;
-    // the kept links; trace ids without a Call-ID left are forgotten
-    Names keptIds = new Names();
-    int[] traceRenumber = new int[ids.size()];
-    Arrays.fill(traceRenumber, -1);
-    int[] firsts = new int[Math.max(256, firstOfTrace.length)];
     for (int k = 0; k < known; k++) {
-      int nk = renumber[k];
-      if (nk < 0) {
+      int to = renumber[k];
+      if (to < 0) {
         continue;
       }
-      linkedAt[nk] = oldLinkedAt[k];
-      keys[KEY * nk + SOURCE] = old[KEY * k + SOURCE];
-      int[] more = oldMore.get(k);
-      if (more != null) {
-        moreSources.put(nk, more);
-      }
-      int t = old[KEY * k + TRACE];
-      if (t >= 0) {
-        if (traceRenumber[t] < 0) {
-          traceRenumber[t] = keptIds.add(ids.bytes, ids.at[t], ids.len[t], ids.hash[t]);
-          firsts[traceRenumber[t]] = -1;
-        }
-        int nt = traceRenumber[t];
-        keys[KEY * nk + TRACE] = nt;
-        keys[KEY * nk + NEXT_IN_TRACE] = firsts[nt];
-        firsts[nt] = nk;
+      int a = KEY * k;
+      int b = KEY * to;
+      keys[b + HEAD] = old[a + HEAD] < 0 ? -1 : old[a + HEAD] - shift;
+      keys[b + TAIL] = old[a + TAIL] < 0 ? -1 : old[a + TAIL] - shift;
+      keys[b + COUNT] = old[a + COUNT];
+      keys[b + TRACE] = old[a + TRACE] < 0 ? -1 : traceRenumber[old[a + TRACE]];
+      keys[b + NEXT_IN_TRACE] = old[a + NEXT_IN_TRACE] < 0 ? -1 : renumber[old[a + NEXT_IN_TRACE]];
+      keys[b + PREV_IN_TRACE] = old[a + PREV_IN_TRACE] < 0 ? -1 : renumber[old[a + PREV_IN_TRACE]];
+      keys[b + SOURCE] = old[a + SOURCE];
+      linkedAt[to] = oldLinkedAt[k];
+    }
+    int left = messages - shift;
+    System.arraycopy(positions, shift, positions, 0, left);
+    System.arraycopy(times, shift, times, 0, left);
+    System.arraycopy(next, shift, next, 0, left);
+    System.arraycopy(owner, shift, owner, 0, left);
+    for (int m = 0; m < left; m++) {
+      owner[m] = renumber[owner[m]];
+      if (next[m] >= 0) {
+        next[m] -= shift;
       }
     }
+    firstMessage = 0;
+    messages = left;
+    if (!moreSources.isEmpty()) {
+      Map<Integer, int[]> more = new HashMap<>();
+      moreSources.forEach((k, v) -> more.put(renumber[k], v));
+      moreSources.clear();
+      moreSources.putAll(more);
+    }
+    int w = 0;
+    for (int i = 0; i < linkOnlyCount; i++) {
+      int k = renumber[linkOnly[i]];
+      if (k >= 0 && keys[KEY * k + COUNT] == 0) {
+        linkOnly[w++] = k;
+      }
+    }
+    linkOnlyCount = w;
     firstOfTrace = firsts;
     callIds.replaceBy(keptCallIds);
     ids.replaceBy(keptIds);
+    deadCallIds = 0;
+    deadIds = 0;
   }
 
   // ---- reads (under the read lock; the writer's own reads need no lock) ----
@@ -367,7 +459,7 @@ final class TraceIndex {
     return callIds.find(b, 0, b.length, hash.of(b, 0, b.length));
   }
 
-  /** The Call-IDs known, numbered 0 (the oldest) up. */
+  /** The Call-IDs numbered, 0 (the oldest) up; a forgotten one among them has no messages. */
   int callIdCount() {
     return callIds.size();
   }
@@ -452,105 +544,15 @@ final class TraceIndex {
 
   /** Messages of segments up to {@code segment}. */
   long countUpTo(int segment) {
-    long n = 0;
-    while (n < messages && segment(positions[(int) n]) <= segment) {
-      n++;
+    int m = firstMessage;
+    while (m < messages && segment(positions[m]) <= segment) {
+      m++;
     }
-    return n;
+    return m - firstMessage;
   }
 
   /** All messages indexed. */
   int messageCount() {
-    return messages;
-  }
-
-  /**
-   * Names (Call-IDs or trace ids) numbered in the order added: their UTF-8 bytes in one arena,
-   * their hashes, and an open-addressing table (linear probing) from hash to number.
-   */
-  private static final class Names {
-    byte[] bytes = new byte[1 << 16];
-    int used;
-    int[] at = new int[1024];
-    int[] len = new int[1024];
-    long[] hash = new long[1024];
-    int size;
-    // hash and number + 1 side by side (one cache line per probe); number 0 for empty
-    long[] slots = new long[2 * 2048];
-
-    int size() {
-      return size;
-    }
-
-    int find(byte[] b, int off, int n, long h) {
-      int mask = slots.length / 2 - 1;
-      for (int s = (int) h & mask; ; s = (s + 1) & mask) {
-        int v = (int) slots[2 * s + 1] - 1;
-        if (v < 0) {
-          return -1;
-        }
-        if (slots[2 * s] == h
-            && len[v] == n
-            && Arrays.equals(bytes, at[v], at[v] + n, b, off, off + n)) {
-          return v;
-        }
-      }
-    }
-
-    /** Adds a name not there yet; returns its number. */
-    int add(byte[] b, int off, int n, long h) {
-      if (used + n > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, used + n));
-      }
-      System.arraycopy(b, off, bytes, used, n);
-      int v = size;
-      if (v == at.length) {
-        at = Arrays.copyOf(at, v * 2);
-        len = Arrays.copyOf(len, v * 2);
-        hash = Arrays.copyOf(hash, v * 2);
-      }
-      at[v] = used;
-      len[v] = n;
-      hash[v] = h;
-      used += n;
-      size = v + 1;
-      if (size > slots.length / 4) {
-        rehash(slots.length); // twice the slots: at most half full
-      } else {
-        put(v);
-      }
-      return v;
-    }
-
-    private void put(int v) {
-      int mask = slots.length / 2 - 1;
-      int s = (int) hash[v] & mask;
-      while (slots[2 * s + 1] != 0) {
-        s = (s + 1) & mask;
-      }
-      slots[2 * s] = hash[v];
-      slots[2 * s + 1] = v + 1;
-    }
-
-    private void rehash(int slotCount) {
-      slots = new long[2 * slotCount];
-      for (int v = 0; v < size; v++) {
-        put(v);
-      }
-    }
-
-    String string(int v) {
-      return new String(bytes, at[v], len[v], StandardCharsets.UTF_8);
-    }
-
-    void replaceBy(Names o) {
-      bytes = o.bytes;
-      used = o.used;
-      at = o.at;
-      len = o.len;
-      hash = o.hash;
-      size = o.size;
-      slots = o.slots;
-    }
+    return messages - firstMessage;
   }
 }
