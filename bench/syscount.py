@@ -20,6 +20,9 @@ SYSCALLS = ("sendto sendmsg sendmmsg recvfrom recvmsg recvmmsg epoll_wait epoll_
             "sched_yield madvise mprotect pwrite64 pread64 fsync fdatasync lseek openat close ioctl "
             "getrusage mmap munmap").split()
 EVENTS = [f"syscalls:sys_enter_{s}" for s in SYSCALLS] + ["raw_syscalls:sys_enter", "context-switches"]
+# epoll_pwait2 calls that returned 0: the wait ran out (a Netty scheduled task due) rather than I/O or a task woke it
+TIMEOUTS = ["-e", "syscalls:sys_exit_epoll_pwait2", "--filter", "ret == 0"]
+TIMED_OUT = "epoll_pwait2 timed out"
 
 
 def descendants(pid):
@@ -38,7 +41,7 @@ def descendants(pid):
 def run(out, pids, cmd):
     all_pids = [q for p in pids for q in descendants(p)]
     perf = subprocess.Popen(
-        ["perf", "stat", "--per-thread", "-x", ",", "-o", out, "-e", ",".join(EVENTS),
+        ["perf", "stat", "--per-thread", "-x", ",", "-o", out, "-e", ",".join(EVENTS), *TIMEOUTS,
          "-p", ",".join(map(str, all_pids))], stderr=subprocess.DEVNULL)
     try:
         rc = subprocess.call(cmd)
@@ -56,7 +59,8 @@ def read(out):
         if len(f) < 4 or line.startswith("#") or not f[1].strip().isdigit():
             continue
         name = f[0].rsplit("-", 1)[0]
-        ev = f[3].replace("syscalls:sys_enter_", "").replace("raw_syscalls:sys_enter", "all syscalls")
+        ev = TIMED_OUT if f[3] == "syscalls:sys_exit_epoll_pwait2" else f[3]
+        ev = ev.replace("syscalls:sys_enter_", "").replace("raw_syscalls:sys_enter", "all syscalls")
         g[re.sub(r"\d+", "#", name)][ev] += int(f[1])
     return g
 
@@ -67,7 +71,7 @@ def table(out, calls, groups):
     for d in g.values():
         for e, n in d.items():
             tot[e] += n
-    names = [e for e in [s for s in SYSCALLS] + ["all syscalls", "context-switches"] if tot[e]]
+    names = [e for e in [s for s in SYSCALLS] + [TIMED_OUT, "all syscalls", "context-switches"] if tot[e]]
     cols = sorted(g, key=lambda k: -g[k]["all syscalls"]) if groups else []
     cols = [c for c in cols if g[c]["all syscalls"] or g[c]["context-switches"]]
     print(f"| per call ({calls} calls) | all |" + "".join(f" {c} |" for c in cols))

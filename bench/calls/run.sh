@@ -10,6 +10,7 @@
 #   flock /tmp/trunkline-bench.lock bench/calls/run.sh hold                     # heap per call, 20,000 held
 #   flock /tmp/trunkline-bench.lock bench/calls/run.sh profile 2000             # JFR on Trunkline at 2000 cps
 #   flock /tmp/trunkline-bench.lock bench/calls/run.sh alloc 2000               # KB/call per thread group, each JVM SUT (JFR=1: sites)
+#   flock /tmp/trunkline-bench.lock bench/calls/run.sh sched "500 1000"         # per thread group: ticks, schedstat, wake-ups (SYSCOUNT=1)
 #   bench/calls/run.sh summary                                                  # tables of this session
 #   bench/calls/run.sh stop
 #
@@ -366,6 +367,33 @@ cmd_alloc() { load; local rate="${1:-2000}" i s o p calls; header "alloc at $rat
   done; done
 }
 
+# sched "RATES": REPEAT interleaved rounds (each rate of a round, each SUT of a rate), every run between two sched.py
+# snapshots of the SUT's threads: per thread group, µs per call by ticks (what a run's sut_us_per_call reads) and by
+# the scheduler's own clock (schedstat), run-queue wait, slices (wake-ups that ran) and switches per call, µs per
+# slice (stop 19, branch wake12: why a call cost twice as much at 500 cps as at 1,000). SYSCOUNT=1: each run also
+# under ../syscount.py (system calls per call per group; perf's counting costs a little: read CPU from runs without it).
+cmd_sched() { load; local rates="${1:-500 1000}" i R s o n tgt pid calls line; header "sched [$rates] ${SECS}s x$REPEAT"
+  for i in $(seq "$REPEAT"); do for R in $rates; do for s in $SUTS; do
+    n=$i; while [[ -d "$SESSION/sched/$s/r$R-$n" ]]; do n=$((n + 100)); done   # a later window adds runs
+    o="$SESSION/sched/$s/r$R-$n"; mkdir -p "$o"; read -r tgt pid <<<"$(target "$s")"
+    "$HERE/sched.py" snap "$o/s0" "$pid"
+    if [[ "${SYSCOUNT:-0}" == 1 ]]; then
+      "$ROOT/bench/syscount.py" run "$o/syscount.csv" "$pid" -- \
+        env OUTDIR="$o/run" QUIET=1 "$H/cps-run.sh" "$tgt" "$R" "$SECS" "$pid" >/dev/null || true
+      echo $(( $(calls_of "$s") + $(sed -n 's/^created=//p' "$o/run/result.env" 2>/dev/null || true) + 0 )) >"$SESSION/calls-$s"
+    else
+      run_one "$s" "$R" "$SECS" "$o/run" >/dev/null || true
+    fi
+    "$HERE/sched.py" snap "$o/s1" "$pid"
+    calls=$(grep -o '^success=[0-9]*' "$o/run/result.env" | cut -d= -f2)
+    "$HERE/sched.py" diff "$o/s0" "$o/s1" "$calls" >"$o/sched.txt"
+    [[ -f "$o/syscount.csv" ]] && "$ROOT/bench/syscount.py" table "$o/syscount.csv" "$calls" --groups >"$o/syscount.txt"
+    line=$(grep -hE '^(sut_us_per_call|fail_pct|clean)=' "$o/run/result.env" | tr '\n' ' ')
+    echo "$s r$R-$n $line| $(grep -E '^\| (all|multiThreadIo[^|]*|kamailio) \|' "$o/sched.txt" | tr -s ' ' | tr '\n' ' ')"
+    sleep 3
+  done; done; done
+}
+
 cmd_summary() { load
   local a=()
   for s in $SUTS; do [[ -d "$SESSION/sweep/$s" ]] && a+=("$s=$SESSION/sweep/$s/r*"); done
@@ -395,6 +423,6 @@ cmd_stop() { load; "$H/stop-pid.sh" "$TL" ${TLN:-} ${TLB:-} ${TLBN:-} "$KAM" "$U
 
 case "${1:-}" in
   start|warmup|latency|hold|summary|stop) "cmd_$1" ;;
-  sweep|profile|alloc) "cmd_$1" "${2:-}" ;;
+  sweep|profile|alloc|sched) "cmd_$1" "${2:-}" ;;
   *) sed -n '2,22p' "$0"; exit 2 ;;
 esac
