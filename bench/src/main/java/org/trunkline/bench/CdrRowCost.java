@@ -99,6 +99,7 @@ public final class CdrRowCost {
       OperatingSystemMXBean os =
           (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       Map<String, Long> threads0 = threadCpu();
+      Map<String, Long> bytes0 = threadBytes();
       long cpu0 = os.getProcessCpuTime();
       long start = System.nanoTime();
       for (int i = 0; i < rows; i++) {
@@ -120,6 +121,7 @@ public final class CdrRowCost {
       long cpu = os.getProcessCpuTime() - cpu0;
       double wall = (System.nanoTime() - start) / 1e9;
       Map<String, Long> threads = threadCpu();
+      Map<String, Long> bytes = threadBytes();
       System.out.printf(
           "rows %,d at %s/s after %,d: %.1f us CPU per row (process), wall %.1f s, failed %d%n",
           rows,
@@ -131,7 +133,9 @@ public final class CdrRowCost {
       threads.forEach((name, ns) -> {
         long d = ns - threads0.getOrDefault(name, 0L);
         if (d > cpu / 100) {
-          System.out.printf("  thread %-24s %6.1f us/row%n", name, d / 1e3 / rows);
+          long b = bytes.getOrDefault(name, 0L) - bytes0.getOrDefault(name, 0L);
+          System.out.printf(
+              "  thread %-24s %6.1f us/row %8.0f B/row%n", name, d / 1e3 / rows, (double) b / rows);
         }
       });
       if (queries) {
@@ -170,6 +174,21 @@ public final class CdrRowCost {
         long ns = t.getThreadCpuTime(i.getThreadId());
         if (ns > 0) {
           out.merge(i.getThreadName().replaceAll("[0-9]+", "#"), ns, Long::sum);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Bytes allocated per thread name (digits folded, as {@link #threadCpu}). */
+  private static Map<String, Long> threadBytes() {
+    var t = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    Map<String, Long> out = new TreeMap<>();
+    for (ThreadInfo i : t.getThreadInfo(t.getAllThreadIds())) {
+      if (i != null) {
+        long b = t.getThreadAllocatedBytes(i.getThreadId());
+        if (b > 0) {
+          out.merge(i.getThreadName().replaceAll("[0-9]+", "#"), b, Long::sum);
         }
       }
     }

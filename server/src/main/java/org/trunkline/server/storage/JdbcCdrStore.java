@@ -39,11 +39,36 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
           + " media_caller_jitter_ms, media_caller_mos, media_callee_packets, media_callee_lost,"
           + " media_callee_jitter_ms, media_callee_mos, media_one_way, media_dtmf, media_recording,"
           + " media_caller_duplicates, media_caller_late, media_callee_duplicates, media_callee_late";
-  private static final String INSERT =
-      "INSERT INTO cdr ("
-          + COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /** Parameters of one row in {@link #insert(int)}: one per column of {@link #COLUMNS}. */
+  static final int ROW_PARAMETERS = 34;
+
+  /**
+   * Rows per INSERT statement, largest first: a batch goes out as few statements of these sizes as
+   * add up to it (200 rows: 3 x 64 + 2 x 4). One statement of many rows, rather than a JDBC batch
+   * of one-row executions, saves H2 a command execution, a generated-keys result and their merge
+   * per row (bench/RESULTS.md, stop 19, branch cdr12); a few fixed sizes keep each statement's SQL
+   * the same from batch to batch, so H2's per-session cache parses it once.
+   */
+  static final int[] ROWS_PER_INSERT = {64, 16, 4, 1};
+
+  private static final String[] INSERTS = new String[ROWS_PER_INSERT[0] + 1];
+
+  static {
+    for (int n : ROWS_PER_INSERT) {
+      INSERTS[n] = insert(n);
+    }
+  }
+
+  /** {@code INSERT INTO cdr (...) VALUES (?, ...), ...} for {@code rows} rows. */
+  static String insert(int rows) {
+    String row = "(?" + ", ?".repeat(ROW_PARAMETERS - 1) + ")";
+    StringBuilder sql = new StringBuilder("INSERT INTO cdr (").append(COLUMNS).append(") VALUES ");
+    for (int r = 0; r < rows; r++) {
+      sql.append(r == 0 ? "" : ", ").append(row);
+    }
+    return sql.toString();
+  }
 
   /**
    * How many buckets the ids and Call-IDs were spread over (schema version 8, {@link
@@ -99,55 +124,77 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
 
   /** The rows, then their block's summary ({@link CdrBlocks}), in the writer's transaction. */
   private void insert(Connection c, List<Cdr> cdrs) throws SQLException {
-    try (PreparedStatement i = c.prepareStatement(INSERT, new String[] {seqKey(c)})) {
-      for (Cdr cdr : cdrs) {
-        i.setString(1, cut(cdr.id(), 32));
-        i.setString(2, cut(cdr.fromTrunk(), 64));
-        i.setString(3, cut(cdr.toTrunk(), 64));
-        i.setString(4, cut(cdr.caller(), 128));
-        i.setString(5, cut(cdr.called(), 128));
-        i.setString(6, cut(cdr.aCallId(), 256));
-        i.setString(7, cut(cdr.bCallId(), 256));
-        i.setObject(8, at(cdr.start()));
-        i.setObject(9, at(cdr.answer()));
-        i.setObject(10, at(cdr.end()));
-        i.setInt(11, cdr.status());
-        i.setString(12, cut(cdr.reason(), 256));
-        i.setString(13, cut(cdr.attempts(), 1024));
-        i.setString(14, cut(cdr.callerDialed(), 128));
-        i.setString(15, cut(cdr.calledDialed(), 128));
-        i.setString(16, cut(cdr.calledSent(), 128));
-        i.setObject(17, at(cdr.ringing()));
-        i.setInt(18, cdr.cause());
-        i.setString(19, cut(cdr.hangup(), 16));
-        media(i, 20, cdr.media());
-        i.addBatch();
+    String[] key = {seqKey(c)};
+    int done = 0;
+    for (int n : ROWS_PER_INSERT) {
+      if (cdrs.size() - done < n) {
+        continue;
       }
-      i.executeBatch();
-      try (ResultSet keys = i.getGeneratedKeys()) {
-        for (Cdr cdr : cdrs) {
-          if (!keys.next()) {
-            throw new SQLException("fewer generated seqs than CDRs inserted");
+      try (PreparedStatement i = c.prepareStatement(INSERTS[n], key)) {
+        while (cdrs.size() - done >= n) {
+          List<Cdr> rows = cdrs.subList(done, done + n);
+          for (int r = 0; r < n; r++) {
+            bind(i, r * ROW_PARAMETERS, rows.get(r));
           }
-          if (blocks.wouldClose()) {
-            blocks.store(c);
-          }
-          blocks.add(
-              keys.getLong(1),
-              cut(cdr.id(), 32),
-              cut(cdr.aCallId(), 256),
-              cut(cdr.bCallId(), 256),
-              cut(cdr.caller(), 128),
-              cut(cdr.called(), 128),
-              cut(cdr.callerDialed(), 128),
-              cut(cdr.calledDialed(), 128),
-              cut(cdr.fromTrunk(), 64),
-              cut(cdr.toTrunk(), 64),
-              cdr.start());
+          i.executeUpdate();
+          summarize(c, i, rows);
+          done += n;
         }
       }
     }
     blocks.store(c);
+  }
+
+  /** The row of {@code cdr} into parameters {@code offset + 1} to {@code offset + 34}. */
+  private static void bind(PreparedStatement i, int offset, Cdr cdr) throws SQLException {
+    i.setString(offset + 1, cut(cdr.id(), 32));
+    i.setString(offset + 2, cut(cdr.fromTrunk(), 64));
+    i.setString(offset + 3, cut(cdr.toTrunk(), 64));
+    i.setString(offset + 4, cut(cdr.caller(), 128));
+    i.setString(offset + 5, cut(cdr.called(), 128));
+    i.setString(offset + 6, cut(cdr.aCallId(), 256));
+    i.setString(offset + 7, cut(cdr.bCallId(), 256));
+    i.setObject(offset + 8, at(cdr.start()));
+    i.setObject(offset + 9, at(cdr.answer()));
+    i.setObject(offset + 10, at(cdr.end()));
+    i.setInt(offset + 11, cdr.status());
+    i.setString(offset + 12, cut(cdr.reason(), 256));
+    i.setString(offset + 13, cut(cdr.attempts(), 1024));
+    i.setString(offset + 14, cut(cdr.callerDialed(), 128));
+    i.setString(offset + 15, cut(cdr.calledDialed(), 128));
+    i.setString(offset + 16, cut(cdr.calledSent(), 128));
+    i.setObject(offset + 17, at(cdr.ringing()));
+    i.setInt(offset + 18, cdr.cause());
+    i.setString(offset + 19, cut(cdr.hangup(), 16));
+    media(i, offset + 20, cdr.media());
+  }
+
+  /**
+   * Adds the rows {@code i} just inserted to the open block, by the seqs the database gave them.
+   */
+  private void summarize(Connection c, PreparedStatement i, List<Cdr> rows) throws SQLException {
+    try (ResultSet keys = i.getGeneratedKeys()) {
+      for (Cdr cdr : rows) {
+        if (!keys.next()) {
+          throw new SQLException("fewer generated seqs than CDRs inserted");
+        }
+        if (blocks.wouldClose()) {
+          blocks.store(c);
+        }
+        blocks.add(
+            keys.getLong(1),
+            cut(cdr.id(), 32),
+            cut(cdr.aCallId(), 256),
+            cut(cdr.bCallId(), 256),
+            cut(cdr.caller(), 128),
+            cut(cdr.called(), 128),
+            cut(cdr.callerDialed(), 128),
+            cut(cdr.calledDialed(), 128),
+            cut(cdr.fromTrunk(), 64),
+            cut(cdr.toTrunk(), 64),
+            cdr.start());
+      }
+    }
   }
 
   private static String seqKey(Connection c) throws SQLException {

@@ -3,6 +3,7 @@ package org.trunkline.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -183,6 +185,33 @@ class DatabaseTest {
   @Test
   void migratesCdrsFromVersion9WithTheirTrunks() throws Exception {
     CdrStoreContract.migratesFromVersion9(h2(""));
+  }
+
+  /**
+   * H2's object cache is off in a JVM that loads H2 after {@link Database} (as the server and the
+   * CLI do), unless the operator set it: a fresh JVM each, since H2 reads it once per JVM.
+   */
+  @Test
+  void turnsOffH2sObjectCacheUnlessTheOperatorSetsIt() throws Exception {
+    assertThat(h2ObjectCacheInAFreshJvm()).isEqualTo("false");
+    assertThat(h2ObjectCacheInAFreshJvm("-Dh2.objectCache=true")).isEqualTo("true");
+  }
+
+  private static String h2ObjectCacheInAFreshJvm(String... options) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(options));
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), H2ObjectCacheProbe.class.getName()));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(out).isZero();
+      return out.strip();
+    } finally {
+      p.destroyForcibly();
+    }
   }
 
   @Test
