@@ -77,6 +77,13 @@ class AnsweredInCallTest {
     assertThat(net.sentFrom(BOB, "SIP/2.0 200 OK")).hasSize(101);
     assertThat(bobTu.requests).hasSize(100);
     assertThat(bob.counters().retransmissionsIn.sum()).isEqualTo(1);
+    // §8.2.6.2: the To tag the layer derives (written without a String of it), the same on the copy
+    var answers = net.sentFrom(BOB, "SIP/2.0 200 OK");
+    String tag =
+        Responses.toTag(parser.parseDatagram(register(7).getBytes(StandardCharsets.UTF_8)));
+    assertThat(new String(answers.get(7).bytes(), StandardCharsets.UTF_8))
+        .contains(";tag=" + tag + "\r\n");
+    assertThat(answers.get(100).bytes()).isEqualTo(answers.get(7).bytes());
     net.advanceSeconds(32);
     assertThat(bob.openTransactions()).isZero();
     assertThat(bob.counters().unanswered.sum()).isZero();
