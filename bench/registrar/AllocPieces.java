@@ -11,12 +11,20 @@ import org.trunkline.sip.*;
 import org.trunkline.stack.Transport;
 import org.trunkline.stack.auth.DigestAlgorithm;
 import org.trunkline.stack.transaction.Peer;
+import org.trunkline.stack.transaction.ServerTransaction;
+import org.trunkline.stack.transaction.TransactionConfig;
+import org.trunkline.stack.transaction.TransactionLayer;
+import org.trunkline.stack.transaction.TransactionUser;
+import org.trunkline.stack.transaction.VirtualScheduler;
 
 /**
  * bench/registrar/AllocPieces.java: the bytes one thread allocates per call of the registrar's own pieces (exact,
  * ThreadMXBean; no CPU figure, no lock needed): the 401's challenge (DigestStage on a REGISTER without credentials,
  * as sent without a transaction), the digest check (DigestStage on the REGISTER with credentials, MD5, qop=auth) and
- * Registrar.register (a refresh of the user's one binding). 2,000 register-in trunks, ROUNDS (30) rounds of one
+ * Registrar.register (a refresh of the user's one binding), and the transaction layer's part of the REGISTER with
+ * credentials (TransactionLayer.receive, its TU answering 200 with two fixed header lines in the call: the key, the
+ * transaction, the 200's bytes, the Completed ring; virtual time, Timer J passed between rounds, sends dropped).
+ * 2,000 register-in trunks, ROUNDS (30) rounds of one
  * registration each; messages are parsed outside the measured loops. Prints the median of the last 10 rounds.
  *
  *   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
@@ -47,7 +55,15 @@ public class AllocPieces {
     Peer peer = new Peer(Transport.UDP, new InetSocketAddress("127.0.0.1", 5070), null);
     SipParser p = new SipParser();
     MessageDigest md5 = MessageDigest.getInstance("MD5");
-    long[] chal = new long[rounds], ver = new long[rounds], regb = new long[rounds];
+    long[] chal = new long[rounds], ver = new long[rounds], regb = new long[rounds], layerb = new long[rounds];
+    VirtualScheduler vt = new VirtualScheduler();
+    String[] okLines = {"Contact: <sip:u000000@127.0.0.1:5070>;expires=3600", "Date: Fri, 15 Jan 2027 08:01:00 GMT"};
+    TransactionLayer layer = new TransactionLayer(TransactionConfig.DEFAULT, vt, (to, msg, f) -> {}, new TransactionUser() {
+      public void onRequest(ServerTransaction tx, SipMessage m) { tx.respond(200, "OK", okLines); }
+      public void onResponse(org.trunkline.stack.transaction.ClientTransaction tx, SipMessage m) {}
+      public void onTimeout(org.trunkline.stack.transaction.Transaction tx) {}
+      public void onTransportError(org.trunkline.stack.transaction.Transaction tx, String reason) {}
+    });
     int cseq = 1;
     for (int r = 0; r < rounds; r++) {
       SipMessage[] first = new SipMessage[users], second = new SipMessage[users];
@@ -84,6 +100,11 @@ public class AllocPieces {
         second[i] = p.parseDatagram((head + tail).getBytes(StandardCharsets.UTF_8));
         in2[i] = new Inbound(second[i], peer, false);
       }
+      SipMessage[] third = new SipMessage[users];
+      for (int i = 0; i < users; i++) {
+        third[i] = p.parseDatagram(second[i].toBytes());
+        SipValidator.validate(third[i]); // as the decoder does: the top Via is kept by the validator
+      }
       Trunk[] who = new Trunk[users];
       t0 = T.getCurrentThreadAllocatedBytes();
       for (int i = 0; i < users; i++) {
@@ -100,10 +121,17 @@ public class AllocPieces {
       }
       regb[r] = T.getCurrentThreadAllocatedBytes() - t0;
       for (int i = 0; i < users; i++) if (out[i].status() != 200) throw new IllegalStateException("" + out[i]);
+      vt.advance(java.time.Duration.ofSeconds(40)); // Timer J of the last round's transactions
+      t0 = T.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < users; i++) {
+        layer.receive(third[i], peer);
+      }
+      layerb[r] = T.getCurrentThreadAllocatedBytes() - t0;
+      if (layer.openTransactions() != users) throw new IllegalStateException("open " + layer.openTransactions());
       if (r == rounds - 1) System.out.println("sample 401: " + lines[0] + "\nsample 200: " + out[0]);
     }
-    System.out.printf("B/call, last 10 rounds' median: challenge %d, digest check %d, register %d%n",
-        med(chal, users), med(ver, users), med(regb, users));
+    System.out.printf("B/call, last 10 rounds' median: challenge %d, digest check %d, register %d, layer %d%n",
+        med(chal, users), med(ver, users), med(regb, users), med(layerb, users));
   }
   static long med(long[] v, int n) { long[] s = Arrays.copyOfRange(v, v.length - 10, v.length); Arrays.sort(s); return s[5] / n; }
   static String hex(MessageDigest md, String s) { return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8))); }

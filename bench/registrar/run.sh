@@ -31,6 +31,7 @@
 #      ONE_LOCK=1 (one locked window from the fill to the last round instead of one per step),
 #      HEAP=0 (skip the 40 s wait and the heap step), STORM=0 (skip the storm), PROFILE_SECS (0: a JFR
 #      recording of each Trunkline under the first rate for that long, after the rounds),
+#      PROFILE_RATES (the first of RATES: the rates profiled), PERF=1 (perf samples beside JFR: perf-RATE-SUT.data),
 #      AFTER_LOCKED (with STORM=0: a command run after the servers stop, before the lock is released)
 #      WARMUP_RATES ("2000 4000"), WARMUP_SECS (SECS), WARM_JIT (50), WARMUP_MORE (6): the warm-up (2b)
 # Every Trunkline run also gets a JVM line (methods the JIT compiled in it, GC cycles begun in it; -Xlog:gc to
@@ -230,12 +231,23 @@ span_end kamailio "$K" -
 #        first rate, one after the other, after the measured rounds and in the same window
 if [[ ${PROFILE_SECS:-0} -gt 0 ]]; then
   locked "profiles"
-  rate=${RATES%% *}
+  for rate in ${PROFILE_RATES:-${RATES%% *}}; do
   for side in trunkline ${JAR_B:+trunkline-b}; do
     if [[ $side == trunkline ]]; then jp=$TLJ; port=$P_TL; sp=$TL; else jp=$TLBJ; port=$P_TLB; sp=$TLB; fi
-    "$JCMD" "$jp" JFR.start name=reg settings=profile filename="$RUN/profile-$side.jfr" >/dev/null
+    "$JCMD" "$jp" JFR.start name=reg settings=profile filename="$RUN/profile-$rate-$side.jfr" >/dev/null
+    if [[ ${PERF:-0} == 1 ]]; then
+      # PERF=1: perf samples (cpu-clock, 999 Hz) of the JVM's every thread, kernel included, beside JFR; Java
+      # frames named from the JIT's perf map (jcmd Compiler.perfmap, written after the run)
+      perf record -q -e cpu-clock -F 999 -p "$jp" -o "$RUN/perf-$rate-$side.data" -- sleep $((PROFILE_SECS + PAUSE + 1)) \
+        >/dev/null 2>&1 & PERFP=$!
+    fi
     sleep "$PAUSE"; treg "profile-$rate-$side" "$port" "$sp" "$rate" "$PROFILE_SECS" "$jp"
     "$JCMD" "$jp" JFR.stop name=reg >/dev/null
+    if [[ ${PERF:-0} == 1 ]]; then
+      wait "$PERFP" || true; "$JCMD" "$jp" Compiler.perfmap >/dev/null
+      cp "/tmp/perf-$jp.map" "$RUN/perf-$jp.map" 2>/dev/null || true
+    fi
+  done
   done
   unlocked
 fi

@@ -231,13 +231,18 @@ public final class Responses {
     if (via == null) {
       out.bytes(b, a, z); // no source, or a 400 for a bad Via: copied as it came
     } else {
-      int rportEnd = "".equals(via.param("rport")) ? rportEnd(b, a, z) : -1;
+      // the Via's parameters are made (a list, its Params and Strings) only when the bytes hold
+      // one of the names looked for: a Via without rport and received, the usual, needs none
+      int rportEnd = rportEnd(b, a, z);
+      if (rportEnd >= 0 && !"".equals(via.param("rport"))) {
+        rportEnd = -1;
+      }
       if (rportEnd < 0) {
         out.bytes(b, a, z);
       } else {
         out.bytes(b, a, rportEnd).ascii("=").number(source.getPort()).bytes(b, rportEnd, z);
       }
-      received(out, via, ip);
+      received(out, via, ip, mayHold(b, a, z, RECEIVED));
     }
     out.bytes(b, comma, e);
   }
@@ -372,9 +377,37 @@ public final class Responses {
 
   /** §18.2.1: {@code ;received=} the source when the Via has none and sent-by is not it. */
   private static void received(ByteText out, Via via, InetAddress ip) {
-    if (via.param("received") == null && !sentFrom(via.host(), ip)) {
+    received(out, via, ip, true);
+  }
+
+  /**
+   * As {@link #received(ByteText, Via, InetAddress)}; {@code mayHaveReceived} false when the Via's
+   * text does not hold the name {@code received} at all, so it has no such parameter.
+   */
+  private static void received(ByteText out, Via via, InetAddress ip, boolean mayHaveReceived) {
+    if ((!mayHaveReceived || via.param("received") == null) && !sentFrom(via.host(), ip)) {
       out.ascii(";received=").text(ip.getHostAddress());
     }
+  }
+
+  private static final String RECEIVED = "received";
+
+  /**
+   * Whether {@code b[a, z)} holds {@code lowerName} in any case (a parameter name is a token: its
+   * bytes are its text, no escapes), so a parameter of that name may be there.
+   */
+  static boolean mayHold(byte[] b, int a, int z, String lowerName) {
+    int n = lowerName.length();
+    for (int i = a; i + n <= z; i++) {
+      int k = 0;
+      while (k < n && (b[i + k] | 0x20) == lowerName.charAt(k)) {
+        k++;
+      }
+      if (k == n) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -36,7 +36,9 @@ public abstract sealed class ServerTransaction extends Transaction
       throw impossible("response " + status + " from the TU");
     }
     SipMessage req = parsed();
-    String tag = req.toTag() == null && status > 100 ? marked(req) : null;
+    // null: Responses writes the derived tag itself, without a String of it (a REGISTER's 401 and
+    // 200); a String only when this layer marks it (see marked)
+    String tag = req.toTag() == null && status > 100 && marks() ? marked(req) : null;
     answer(
         status,
         Responses.buildTagged(req, tag, status, reason, peer.address(), null, NO_BODY, headers));
@@ -70,9 +72,13 @@ public abstract sealed class ServerTransaction extends Transaction
   /** The derived tag of {@code req} (which has none), marked when a dialog may follow. */
   private String marked(SipMessage req) {
     String derived = Responses.toTag(req);
-    String prefix = layer.tagPrefix();
+    return marks() ? layer.tagPrefix() + derived : derived;
+  }
+
+  /** Whether this transaction's derived To tag gets the layer's prefix: a dialog may follow. */
+  private boolean marks() {
     boolean dialog = SipMethod.INVITE.equals(method) || SipMethod.CANCEL.equals(method);
-    return dialog && !prefix.isEmpty() ? prefix + derived : derived;
+    return dialog && !layer.tagPrefix().isEmpty();
   }
 
   /** The received request while the TU is being called, else the kept bytes parsed again. */

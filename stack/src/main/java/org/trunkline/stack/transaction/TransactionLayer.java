@@ -481,9 +481,26 @@ public final class TransactionLayer {
     } else {
       ServerNonInviteTransaction other =
           new ServerNonInviteTransaction(this, key, source, method, raw);
-      servers.put(key, other);
-      other.startAnswerTimer(config.nonInviteAnswer().toNanos());
-      toUser(other, m);
+      try {
+        toUser(other, m);
+      } finally {
+        enter(other);
+      }
+    }
+  }
+
+  /**
+   * Enters a new non-INVITE server transaction in the table after its TU's call, if it is still
+   * waiting for its final answer: one answered within the call (a REGISTER, an OPTIONS: the rule)
+   * is in Completed already, kept by {@link #complete} (UDP) or ended (TCP), and never needed the
+   * table's entry nor the answer timer (a map entry and a timer made and dropped per request).
+   * Nothing on this thread can look for it during the call: a copy of the request arrives after it.
+   * The answer timer runs from the end of the call (STYLE 9: the TU's time to answer).
+   */
+  private void enter(ServerNonInviteTransaction tx) {
+    if (!tx.isAnswered() && !tx.isTerminated()) {
+      servers.put(tx.key, tx);
+      tx.startAnswerTimer(config.nonInviteAnswer().toNanos());
     }
   }
 

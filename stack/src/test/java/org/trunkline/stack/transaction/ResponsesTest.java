@@ -49,6 +49,10 @@ class ResponsesTest {
     "SIP/2.0/UDP 127.000.0.1;branch=z9hG4bKf;rport",
     "SIP/2.0/UDP 255.255.255.255;branch=z9hG4bKg",
     "SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKh",
+    // the name received in another place than a parameter's name, and a parameter of it in capitals
+    "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKreceived;x=RECEIVED",
+    "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKi; Received=198.51.100.7",
+    "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKj;rport;RECEIVED",
     "not a via at all",
   };
 
