@@ -17,18 +17,8 @@ import json, os, re, sys
 from collections import defaultdict
 
 HZ = os.sysconf('SC_CLK_TCK')
-
-
-def descendants(pid):
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        try:
-            todo.extend(int(k) for k in open(f'/proc/{p}/task/{p}/children').read().split())
-        except OSError:
-            pass
-    return out
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from syscount import descendants  # noqa: E402  (a server's processes: Kamailio's children too)
 
 
 def thread(pid, tid):

@@ -2,7 +2,6 @@ package org.trunkline.bench;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,7 +84,7 @@ public class TraceRetentionBenchmark {
         store.counters().get("written"),
         (System.nanoTime() - t0) / 1e9);
     store.retain();
-    writerCpu0 = writerCpuNanos();
+    writerCpu0 = TraceStoreBenchmark.writerCpuNanos();
     written0 = store.counters().get("written");
   }
 
@@ -122,8 +121,8 @@ public class TraceRetentionBenchmark {
       String a = "a" + call + "@carrier.example";
       String b = "b" + call + "@trunkline";
       for (String step : STEPS) {
-        tap(message(step, a, call), TraceTap.Direction.IN, CARRIER, at++);
-        tap(message(step, b, call), TraceTap.Direction.OUT, PBX, at++);
+        tap(TraceStoreBenchmark.message(step, a, call), TraceTap.Direction.IN, CARRIER, at++);
+        tap(TraceStoreBenchmark.message(step, b, call), TraceTap.Direction.OUT, PBX, at++);
       }
       store.link(a, "call" + call);
       store.link(b, "call" + call);
@@ -146,46 +145,10 @@ public class TraceRetentionBenchmark {
     store.onMessage(dir, Transport.UDP, US, peer, m, 0, m.length, at);
   }
 
-  private static byte[] message(String step, String callId, int i) {
-    String start =
-        Character.isDigit(step.charAt(0))
-            ? "SIP/2.0 " + step + (step.equals("180") ? " Ringing" : " OK")
-            : step + " sip:+7495" + i + "@198.51.100.20 SIP/2.0";
-    String body = step.equals("INVITE") || step.equals("200") ? "v=0\r\n".repeat(40) : "";
-    return (start
-            + "\r\nVia: SIP/2.0/UDP 203.0.113.10:5060;branch=z9hG4bK"
-            + i
-            + "\r\nFrom: <sip:+1555"
-            + i
-            + "@203.0.113.10>;tag=f"
-            + i
-            + "\r\nTo: <sip:+7495"
-            + i
-            + "@198.51.100.20>\r\nCall-ID: "
-            + callId
-            + "\r\nCSeq: 1 "
-            + step
-            + "\r\nContent-Length: "
-            + body.length()
-            + "\r\n\r\n"
-            + body)
-        .getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static long writerCpuNanos() {
-    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().equals("trace-writer")) {
-        return threads.getThreadCpuTime(t.threadId());
-      }
-    }
-    throw new IllegalStateException("no trace-writer thread");
-  }
-
   @TearDown(Level.Trial)
   public void close() throws IOException {
     long written = store.counters().get("written") - written0;
-    double cpu = (writerCpuNanos() - writerCpu0) / 1e3;
+    double cpu = (TraceStoreBenchmark.writerCpuNanos() - writerCpu0) / 1e3;
     long[] t = Arrays.copyOf(nanos, passes);
     Arrays.sort(t);
     System.out.printf(

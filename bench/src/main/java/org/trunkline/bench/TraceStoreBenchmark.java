@@ -139,8 +139,8 @@ public class TraceStoreBenchmark {
     Files.createFile(dir.resolve("filled"));
   }
 
-  /** CPU time of the trace writer thread. */
-  private static long writerCpuNanos() {
+  /** CPU time of the trace writer thread (also TraceRetentionBenchmark). */
+  static long writerCpuNanos() {
     var threads = java.lang.management.ManagementFactory.getThreadMXBean();
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       if (t.getName().equals("trace-writer")) {
@@ -154,9 +154,13 @@ public class TraceStoreBenchmark {
     store.onMessage(dir, Transport.UDP, US, peer, m, 0, m.length, at);
   }
 
-  private static byte[] message(String step, String callId, int i) {
+  /**
+   * One message of a call, step INVITE, 100, 180, 200, ACK, BYE, ... (also
+   * TraceRetentionBenchmark).
+   */
+  static byte[] message(String step, String callId, int i) {
     String start =
-        step.matches("\\d+")
+        Character.isDigit(step.charAt(0))
             ? "SIP/2.0 " + step + (step.equals("180") ? " Ringing" : " OK")
             : step + " sip:+7495" + i + "@198.51.100.20 SIP/2.0";
     String body = step.equals("INVITE") || step.equals("200") ? "v=0\r\n".repeat(40) : "";
