@@ -24,7 +24,7 @@
 # between steps (idle) under `timeout LIFE`, and `stop` ends them by PID.
 # Env: BENCH_RUN (/tmp/trunkline-calls-bench), BASE_PORT (16070: Kamailio +1, Trunkline +3, UAC +12,
 #      hold UAC +13, UAS +20), JAVA (Temurin 25), TRUNKLINE_JAR (server/target/trunkline.jar),
-#      JAVA_OPTS (extra JVM flags; G1 and -XX:CompileThresholdScaling=0.25 as ./trunkline, unless they name their own, e.g. -XX:+UseZGC), JAVA_OPTS_B (the B jar's, default JAVA_OPTS),
+#      JAVA_OPTS (extra JVM flags; G1 unless they name a collector, e.g. -XX:+UseZGC), JAVA_OPTS_B (the B jar's, default JAVA_OPTS),
 #      JAVA_HEAP (4g: -Xms=-Xmx, the heap ./trunkline gives on a machine of 8 GB or more), KAM_EXTRA ("-x tlsf"), LIFE (3600 s), REPEAT (3), SECS (10),
 #      EXTRA_YAML, EXTRA_YAML_B, EXTRA_YAML_BN (appended to the trunkline / trunkline-b / trunkline-b-notrace
 #      configs at start, e.g. "sip: {threads: 1}"), DB_URL_SUFFIX, DB_URL_SUFFIX_B (appended to the H2 URL of the
@@ -49,10 +49,7 @@ die() { echo "$*" >&2; exit 1; }
 # The collector: G1, as ./trunkline runs it since stop 18, unless the flags name one (-XX:+UseZGC, ...): ZGC's major
 # cycles (~1 s of CPU each, every 30-90 s at any call rate) cost up to 1.8x G1's CPU per call (RESULTS.md, stop 18,
 # lead). The heap: JAVA_HEAP (4g, -Xms=-Xmx), as ./trunkline on a machine of 8 GB or more. -Xmx in JAVA_OPTS still wins.
-# The JVM flags ./trunkline gives `run` (stop 19 added the JIT threshold: RESULTS.md, "stop 19, lead"), each unless the
-# flags name their own: G1 (-XX:+UseZGC, ...) and -XX:CompileThresholdScaling=0.25.
-gc_for() { local o g=-XX:+UseG1GC j=-XX:CompileThresholdScaling=0.25
-  for o in $1; do case $o in -XX:+Use*GC) g= ;; -XX:CompileThresholdScaling=*) j= ;; esac; done; echo "$g $j"; }
+gc_for() { local o; for o in $1; do case $o in -XX:+Use*GC) return 0 ;; esac; done; echo "-XX:+UseG1GC"; }
 # One line per GC cycle (start and end, with its cause), so warmup and sweep can say which runs a cycle fell in:
 # a ZGC major costs 0.6-1.2 s of CPU, +70-150 us per call in the 8-10 s run it lands in (RESULTS.md, stop 16, spread).
 gclog() { echo "-Xlog:gc:file=$SESSION/gc-$1.log:utctime,uptime"; }

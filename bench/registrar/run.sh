@@ -25,7 +25,7 @@
 # Needs: sipp, kamailio, kamcmd (Debian sip-tester, kamailio), python3, a JDK >= 21 ($JAVA, with jcmd), the jar:
 #   ./build -q -o -B package -DskipTests   (server/target/trunkline.jar; TRUNKLINE_JAR names another)
 # Env: BENCH_RUN (/tmp/trunkline-reg-bench), NUSERS (100000), FILL_RATE (5000), STORM_RATE (10000),
-#      JAVA_HEAP (4g: -Xms=-Xmx, as ./trunkline on 8 GB or more; G1 and -XX:CompileThresholdScaling=0.25 as ./trunkline unless JAVA_OPTS(_B) name their own), KAM_EXTRA ("-x tlsf"), BASE_PORT (25070), LOCK, PAUSE_S (2)
+#      JAVA_HEAP (4g: -Xms=-Xmx, as ./trunkline on 8 GB or more; G1 as ./trunkline unless JAVA_OPTS(_B) name a collector), KAM_EXTRA ("-x tlsf"), BASE_PORT (25070), LOCK, PAUSE_S (2)
 #      EXTRA_YAML (lines appended to the config, e.g. "traces: {enabled: false}"; EXTRA_YAML_B for B,
 #      default EXTRA_YAML), JAVA_OPTS / JAVA_OPTS_B (more JVM options, e.g. a JFR recording),
 #      ONE_LOCK=1 (one locked window from the fill to the last round instead of one per step),
@@ -43,10 +43,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 # The collector: G1, as ./trunkline runs it since stop 18, unless the flags name one (-XX:+UseZGC, ...) (RESULTS.md, stop 18, lead)
-# The JVM flags ./trunkline gives `run` (stop 19 added the JIT threshold: RESULTS.md, "stop 19, lead"), each unless the
-# flags name their own: G1 (-XX:+UseZGC, ...) and -XX:CompileThresholdScaling=0.25.
-gc_for() { local o g=-XX:+UseG1GC j=-XX:CompileThresholdScaling=0.25
-  for o in $1; do case $o in -XX:+Use*GC) g= ;; -XX:CompileThresholdScaling=*) j= ;; esac; done; echo "$g $j"; }
+gc_for() { local o; for o in $1; do case $o in -XX:+Use*GC) return 0 ;; esac; done; echo "-XX:+UseG1GC"; }
 ROUNDS="${1:-3}"; RATES="${2:-2000 4000 8000}"; SECS="${3:-10}"
 NUSERS="${NUSERS:-100000}"; FILL_RATE="${FILL_RATE:-5000}"; STORM_RATE="${STORM_RATE:-10000}"
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"; JCMD="$(dirname "$JAVA")/jcmd"
