@@ -42,6 +42,21 @@ final class IdleSleep {
     return true;
   }
 
+  /**
+   * The writer, after {@link #sleep} found work: naps {@code nanos} so that more work gathers into
+   * one batch, unless {@code stopping} already holds (close() sets it and then unparks the writer).
+   * It is read before the nap: once it reads false, the unpark that follows cannot have been spent
+   * already (a {@link #wake} and close()'s unpark both before the sleep's park leave one permit,
+   * which that park takes: the nap then took its whole interval, and close() gave up waiting when
+   * the interval was long). False when interrupted.
+   */
+  boolean gather(long nanos, BooleanSupplier stopping) {
+    if (!stopping.getAsBoolean()) {
+      LockSupport.parkNanos(this, nanos);
+    }
+    return !Thread.currentThread().isInterrupted();
+  }
+
   /** A producer, after it handed {@code writer} work: wakes it if it sleeps. */
   void wake(Thread writer) {
     if (idle) {

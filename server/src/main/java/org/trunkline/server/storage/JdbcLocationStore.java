@@ -265,15 +265,8 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
         if (dirty.isEmpty() && !idle.sleep()) {
           return; // close() gave up waiting
         }
-        // let changes gather (close() unparks it). Read closing first: close() sets it and then
-        // unparks, so once it is read false the unpark that follows cannot have been spent on an
-        // earlier park (a wake() and close()'s unpark before the idle sleep's park leave one
-        // permit:
-        // the nap took the whole interval, and close() gave up after 10 s when it was long)
-        if (!closing) {
-          LockSupport.parkNanos(this, flushNanos);
-        }
-        if (Thread.currentThread().isInterrupted()) {
+        // let changes gather (close() unparks it)
+        if (!idle.gather(flushNanos, () -> closing)) {
           return; // close() gave up waiting
         }
       }

@@ -195,14 +195,8 @@ final class QueuedWriter<T> implements AutoCloseable {
         }
         // Not blocked on the queue while items come: an offer never has to wake this thread (a
         // wake-up and a one-row transaction per item cost more than the item); what comes during
-        // the nap is written in one transaction. close() unparks it. Read closed first: close()
-        // sets it and then unparks, so once it reads false the unpark that follows cannot have been
-        // spent already (an offer's wake() and close()'s unpark both before the idle sleep's park
-        // leave one permit, which that park takes: the nap then took its whole interval).
-        if (!closed.get()) {
-          LockSupport.parkNanos(this, flushNanos);
-        }
-        if (Thread.currentThread().isInterrupted()) {
+        // the nap is written in one transaction. close() unparks it.
+        if (!idle.gather(flushNanos, closed::get)) {
           return;
         }
       }
