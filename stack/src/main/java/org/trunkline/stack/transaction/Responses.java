@@ -277,7 +277,7 @@ public final class Responses {
   private static int rportEnd(byte[] b, int a, int z) {
     int len = RPORT.length();
     for (int i = a; i + len <= z; i++) {
-      if (rportAt(b, i)) {
+      if (nameAt(b, i, RPORT)) {
         int after = i + len;
         if (after == z || b[after] == ';' || b[after] == ' ' || b[after] == '\t') {
           return after;
@@ -287,13 +287,17 @@ public final class Responses {
     return -1;
   }
 
-  private static boolean rportAt(byte[] b, int i) {
-    for (int k = 0; k < RPORT.length(); k++) {
+  /**
+   * Whether {@code b} holds {@code lowerName} at {@code i}, in any case (room checked by the
+   * caller).
+   */
+  private static boolean nameAt(byte[] b, int i, String lowerName) {
+    for (int k = 0; k < lowerName.length(); k++) {
       int c = b[i + k];
       if (c >= 'A' && c <= 'Z') {
         c += 'a' - 'A';
       }
-      if (c != RPORT.charAt(k)) {
+      if (c != lowerName.charAt(k)) {
         return false;
       }
     }
@@ -397,13 +401,8 @@ public final class Responses {
    * bytes are its text, no escapes), so a parameter of that name may be there.
    */
   static boolean mayHold(byte[] b, int a, int z, String lowerName) {
-    int n = lowerName.length();
-    for (int i = a; i + n <= z; i++) {
-      int k = 0;
-      while (k < n && (b[i + k] | 0x20) == lowerName.charAt(k)) {
-        k++;
-      }
-      if (k == n) {
+    for (int i = a; i + lowerName.length() <= z; i++) {
+      if (nameAt(b, i, lowerName)) {
         return true;
       }
     }
