@@ -41,7 +41,7 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
           + " media_caller_duplicates, media_caller_late, media_callee_duplicates, media_callee_late";
 
   /** Parameters of one row in {@link #insert(int)}: one per column of {@link #COLUMNS}. */
-  static final int ROW_PARAMETERS = 34;
+  static final int ROW_PARAMETERS = COLUMNS.split(",").length;
 
   /**
    * Rows per INSERT statement, largest first: a batch goes out as few statements of these sizes as
