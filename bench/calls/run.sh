@@ -25,7 +25,7 @@
 # Env: BENCH_RUN (/tmp/trunkline-calls-bench), BASE_PORT (16070: Kamailio +1, Trunkline +3, UAC +12,
 #      hold UAC +13, UAS +20), JAVA (Temurin 25), TRUNKLINE_JAR (server/target/trunkline.jar),
 #      JAVA_OPTS (extra JVM flags; G1 unless they name a collector, e.g. -XX:+UseZGC), JAVA_OPTS_B (the B jar's, default JAVA_OPTS),
-#      JAVA_HEAP (4g: -Xms=-Xmx, the heap ./trunkline gives on a machine of 8 GB or more), KAM_EXTRA ("-x tlsf"), LIFE (3600 s), REPEAT (3), SECS (10),
+#      JAVA_HEAP (4g: -Xms=-Xmx, the heap ./trunkline gives on a machine of 8 GB or more), PRETOUCH (1: -XX:+AlwaysPreTouch as ./trunkline run; 0: not), KAM_EXTRA ("-x tlsf"), LIFE (3600 s), REPEAT (3), SECS (10),
 #      EXTRA_YAML, EXTRA_YAML_B, EXTRA_YAML_BN (appended to the trunkline / trunkline-b / trunkline-b-notrace
 #      configs at start, e.g. "sip: {threads: 1}"), DB_URL_SUFFIX, DB_URL_SUFFIX_B (appended to the H2 URL of the
 #      trunkline(-notrace) / trunkline-b(-notrace) JVMs, e.g. ";ANALYZE_AUTO=0"; _B defaults to DB_URL_SUFFIX), API=1 (admin API of trunkline / -b / -b-notrace on
@@ -50,6 +50,8 @@ die() { echo "$*" >&2; exit 1; }
 # cycles (~1 s of CPU each, every 30-90 s at any call rate) cost up to 1.8x G1's CPU per call (RESULTS.md, stop 18,
 # lead). The heap: JAVA_HEAP (4g, -Xms=-Xmx), as ./trunkline on a machine of 8 GB or more. -Xmx in JAVA_OPTS still wins.
 gc_for() { local o; for o in $1; do case $o in -XX:+Use*GC) return 0 ;; esac; done; echo "-XX:+UseG1GC"; }
+# The heap faulted in at start, as ./trunkline runs the server since stop 20 (-XX:+AlwaysPreTouch); PRETOUCH=0: not.
+touch_for() { [[ "${PRETOUCH:-1}" == 0 ]] || echo "-XX:+AlwaysPreTouch"; }
 # One line per GC cycle (start and end, with its cause), so warmup and sweep can say which runs a cycle fell in:
 # a ZGC major costs 0.6-1.2 s of CPU, +70-150 us per call in the 8-10 s run it lands in (RESULTS.md, stop 16, spread).
 gclog() { echo "-Xlog:gc:file=$SESSION/gc-$1.log:utctime,uptime"; }
@@ -107,7 +109,7 @@ cmd_start() {
   seed "$SESSION/db"
   # JVM flags as bench/stack/run.sh; JAVA_OPTS adds e.g. -Dtrunkline.log.level=WARN
   # shellcheck disable=SC2086
-  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
+  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") $(touch_for) ${JAVA_OPTS:-} \
     "$(gclog trunkline)" $(jitlog trunkline) -jar "$JAR" run --config "$SESSION/trunkline.yaml" </dev/null >"$SESSION/trunkline.log" 2>&1 &
   TL=$!
   wait_port "$P_TL"
@@ -116,7 +118,7 @@ cmd_start() {
     mkdir -p "$SESSION/db-notrace"
     EXTRA_YAML="${EXTRA_YAML:-}" DB_URL_SUFFIX="${DB_URL_SUFFIX:-}" "$HERE/config.sh" "$P_TLN" "$P_UAS" "$SESSION/db-notrace" off >"$SESSION/trunkline-notrace.yaml"
     # shellcheck disable=SC2086
-    setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") ${JAVA_OPTS:-} \
+    setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") $(touch_for) ${JAVA_OPTS:-} \
       "$(gclog trunkline-notrace)" $(jitlog trunkline-notrace) -jar "$JAR" run --config "$SESSION/trunkline-notrace.yaml" </dev/null >"$SESSION/trunkline-notrace.log" 2>&1 &
     TLN=$!
     wait_port "$P_TLN"
@@ -128,7 +130,7 @@ cmd_start() {
       mkdir -p "$SESSION/db-$1"; [[ "${3:-${TRACES:-on}}" == off ]] || seed "$SESSION/db-$1"
       EXTRA_YAML="${4:-}" DB_URL_SUFFIX="${DB_URL_SUFFIX_B-${DB_URL_SUFFIX:-}}" "$HERE/config.sh" "$2" "$P_UAS" "$SESSION/db-$1" "${3:-${TRACES:-on}}" >"$SESSION/$1.yaml"
       # shellcheck disable=SC2086
-      setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS_B-${JAVA_OPTS:-}}") ${JAVA_OPTS_B-${JAVA_OPTS:-}} \
+      setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS_B-${JAVA_OPTS:-}}") $(touch_for) ${JAVA_OPTS_B-${JAVA_OPTS:-}} \
         "$(gclog "$1")" $(jitlog "$1") -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
       echo $!
     }

@@ -25,7 +25,7 @@
 # Needs: sipp, kamailio, kamcmd (Debian sip-tester, kamailio), python3, a JDK >= 21 ($JAVA, with jcmd), the jar:
 #   ./build -q -o -B package -DskipTests   (server/target/trunkline.jar; TRUNKLINE_JAR names another)
 # Env: BENCH_RUN (/tmp/trunkline-reg-bench), NUSERS (100000), FILL_RATE (5000), STORM_RATE (10000),
-#      JAVA_HEAP (4g: -Xms=-Xmx, as ./trunkline on 8 GB or more; G1 as ./trunkline unless JAVA_OPTS(_B) name a collector), KAM_EXTRA ("-x tlsf"), BASE_PORT (25070), LOCK, PAUSE_S (2)
+#      PRETOUCH (1: -XX:+AlwaysPreTouch as ./trunkline run; 0: not), JAVA_HEAP (4g: -Xms=-Xmx, as ./trunkline on 8 GB or more; G1 as ./trunkline unless JAVA_OPTS(_B) name a collector), KAM_EXTRA ("-x tlsf"), BASE_PORT (25070), LOCK, PAUSE_S (2)
 #      EXTRA_YAML (lines appended to the config, e.g. "traces: {enabled: false}"; EXTRA_YAML_B for B,
 #      default EXTRA_YAML), JAVA_OPTS / JAVA_OPTS_B (more JVM options, e.g. a JFR recording),
 #      ONE_LOCK=1 (one locked window from the fill to the last round instead of one per step),
@@ -44,6 +44,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 # The collector: G1, as ./trunkline runs it since stop 18, unless the flags name one (-XX:+UseZGC, ...) (RESULTS.md, stop 18, lead)
 gc_for() { local o; for o in $1; do case $o in -XX:+Use*GC) return 0 ;; esac; done; echo "-XX:+UseG1GC"; }
+# The heap faulted in at start, as ./trunkline runs the server since stop 20 (-XX:+AlwaysPreTouch); PRETOUCH=0: not.
+touch_for() { [[ "${PRETOUCH:-1}" == 0 ]] || echo "-XX:+AlwaysPreTouch"; }
 ROUNDS="${1:-3}"; RATES="${2:-2000 4000 8000}"; SECS="${3:-10}"
 NUSERS="${NUSERS:-100000}"; FILL_RATE="${FILL_RATE:-5000}"; STORM_RATE="${STORM_RATE:-10000}"
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"; JCMD="$(dirname "$JAVA")/jcmd"
@@ -125,7 +127,7 @@ K=$("$HERE/kam-reg-start.sh" "$P_KAM" "$LIFE"); PIDS+=("$K")
 KCTL=(kamcmd -s "unix:$BENCH_RUN/kamreg-$P_KAM/ctl.sock")
 T0=$(date +%s.%N)
 # shellcheck disable=SC2086
-setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-4g}" -Xmx"${JAVA_HEAP:-4g}" $(gc_for "${JAVA_OPTS:-}") \
+setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-4g}" -Xmx"${JAVA_HEAP:-4g}" $(gc_for "${JAVA_OPTS:-}") $(touch_for) \
   "$(gclog trunkline)" ${JAVA_OPTS:-} -jar "$JAR" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.out" 2>"$RUN/trunkline.log" &
 TL=$!; PIDS+=("$TL")
 for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline.out" && break; sleep 0.1; done
@@ -139,7 +141,7 @@ shm() { "${KCTL[@]}" core.shmmem | awk -v k="$1" '$1==k":"{print $2}'; }
 
 if [[ -n "$JAR_B" ]]; then
   # shellcheck disable=SC2086
-  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-4g}" -Xmx"${JAVA_HEAP:-4g}" $(gc_for "${JAVA_OPTS_B:-}") \
+  setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-4g}" -Xmx"${JAVA_HEAP:-4g}" $(gc_for "${JAVA_OPTS_B:-}") $(touch_for) \
     "$(gclog trunkline-b)" ${JAVA_OPTS_B:-} -jar "$JAR_B" run --config "$RUN/trunkline-b.yaml" </dev/null >"$RUN/trunkline-b.out" 2>"$RUN/trunkline-b.log" &
   TLB=$!; PIDS+=("$TLB")
   for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline-b.out" && break; sleep 0.1; done
