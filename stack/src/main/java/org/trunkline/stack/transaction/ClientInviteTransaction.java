@@ -97,8 +97,12 @@ public final class ClientInviteTransaction extends ClientTransaction {
         return true;
       }
       case PROCEEDING -> {
+        // One CANCEL per INVITE: a TU may ask again (e.g. on a retransmitted 180), the CANCEL's own
+        // transaction retransmits it.
         cancelWanted = true;
-        sendCancel();
+        if (!cancelSent) {
+          sendCancel();
+        }
         return true;
       }
       default -> {

@@ -49,6 +49,22 @@ class CancelTest {
   }
 
   @Test
+  void aSecondCancelSendsNoSecondCancel() {
+    // A TU that cancels on every 180 calls cancel() again when the 180 is retransmitted (the UAS
+    // resends its last
+    // provisional on each INVITE retransmission): one CANCEL per INVITE, one Timer B.
+    bobTu.onRequest = (tx, m) -> tx.respond(180, "Ringing");
+    ClientInviteTransaction invite =
+        (ClientInviteTransaction) alice.sendRequest(invite(), net.peer(BOB));
+    net.advanceSeconds(0.1);
+    assertThat(invite.cancel()).isTrue();
+    assertThat(invite.cancel()).isTrue();
+    net.advanceSeconds(1);
+    assertThat(net.sentFrom(ALICE, "CANCEL")).hasSize(1);
+    assertThat(aliceTu.statuses()).containsExactly(180, 200, 487);
+  }
+
+  @Test
   void cancelBeforeAnyProvisionalWaitsForOne() {
     ClientInviteTransaction invite =
         (ClientInviteTransaction) alice.sendRequest(invite(), net.peer(BOB));
