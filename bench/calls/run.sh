@@ -337,7 +337,7 @@ cmd_profile() { load; local rate="${1:-2000}" sut="${PROFILE_SUT:-trunkline}"; h
     sleep 1
   fi
   echo "$sut $(run_one "$sut" "$rate" "$SECS" "$out/run" | brief)"
-  calls=$(grep -o '^success=[0-9]*' "$out/run/result.env" | cut -d= -f2)
+  calls=$(grep -o '^success=[0-9]*' "$out/run/result.env" 2>/dev/null | cut -d= -f2 || true)
   [[ $jvm == 1 && "${JFR:-1}" == 1 ]] && "$JBIN/jcmd" "$p" JFR.stop name=calls >/dev/null
   if [[ -n "$perfp" ]]; then
     wait "$perfp" || true
