@@ -8,7 +8,8 @@
 #   flock /tmp/trunkline-bench.lock bench/calls/run.sh sweep "1000 2000 4000"   # both SUTs, interleaved
 #   flock /tmp/trunkline-bench.lock bench/calls/run.sh latency                  # 500 cps, PCAP=1 if tcpdump
 #   flock /tmp/trunkline-bench.lock bench/calls/run.sh hold                     # heap per call, 20,000 held
-#   flock /tmp/trunkline-bench.lock bench/calls/run.sh profile 2000             # JFR on Trunkline at 2000 cps
+#   flock /tmp/trunkline-bench.lock bench/calls/run.sh profile 2000             # JFR on Trunkline at 2000 cps (PERF=1: perf too, JFR=0: no JFR,
+#                                                                               #   PROFILE_SUT=trunkline-b|kamailio: that SUT, perf only for Kamailio)
 #   flock /tmp/trunkline-bench.lock bench/calls/run.sh alloc 2000               # KB/call per thread group, each JVM SUT (JFR=1: sites)
 #   flock /tmp/trunkline-bench.lock bench/calls/run.sh sched "500 1000"         # per thread group: ticks, schedstat, wake-ups (SYSCOUNT=1)
 #   bench/calls/run.sh summary                                                  # tables of this session
@@ -320,14 +321,36 @@ cmd_hold() { load; local n="${HOLD_CALLS:-20000}" rate="${HOLD_RATE:-1000}" hold
 }
 
 # profile RATE: JFR (settings=profile) over a SECS-long run at RATE, per-thread CPU, top frames
-cmd_profile() { load; local rate="${1:-2000}"; header "profile at $rate cps"
-  local out="$SESSION/profile/r$rate-$(date -u +%H%M%S)"; mkdir -p "$out"; local p; p=$(jvm_pid)
-  "$HERE/threads.py" "$p" >"$out/threads0"
-  "$JBIN/jcmd" "$p" JFR.start name=calls settings=profile filename="$out/calls.jfr" >/dev/null
-  echo "trunkline $(run_one trunkline "$rate" "$SECS" "$out/run" | brief)"
-  "$JBIN/jcmd" "$p" JFR.stop name=calls >/dev/null
+cmd_profile() { load; local rate="${1:-2000}" sut="${PROFILE_SUT:-trunkline}"; header "profile $sut at $rate cps"
+  local out="$SESSION/profile/r$rate-$sut-$(date -u +%H%M%S)"; mkdir -p "$out"; local p tgt spid pids calls jvm=1
+  read -r tgt spid <<<"$(target "$sut")"
+  if [[ $sut == kamailio ]]; then jvm=0; p=$spid; else p=$(pgrep -P "$spid" java | head -1); fi
+  [[ $jvm == 1 ]] && "$HERE/threads.py" "$p" >"$out/threads0"
+  [[ $jvm == 1 && "${JFR:-1}" == 1 ]] && "$JBIN/jcmd" "$p" JFR.start name=calls settings=profile filename="$out/calls.jfr" >/dev/null
+  local perfp=""
+  if [[ "${PERF:-0}" == 1 ]]; then
+    # PERF=1: perf samples (cpu-clock, 999 Hz: no PMU on this VM) of every thread of the SUT's processes (Kamailio's
+    # children too), kernel included, with call chains, over the run; a JVM's Java frames named from the JIT's perf map
+    # (jcmd Compiler.perfmap, written after the run; -XX:+PreserveFramePointer in JAVA_OPTS for whole Java stacks).
+    # perf-split.py: each thread group's samples as Java / libjvm / kernel / libc+native, the kernel's by system call,
+    # the loops' by layer, the top symbols (stop 20, branch loops13).
+    pids=$(python3 -c "import sys; sys.path.insert(0, '$ROOT/bench'); from syscount import descendants; print(','.join(map(str, descendants($p))))")
+    perf record -q -e cpu-clock -F 999 -g -p "$pids" -o "$out/perf.data" -- sleep $((SECS + 3)) >/dev/null 2>&1 & perfp=$!
+    sleep 1
+  fi
+  echo "$sut $(run_one "$sut" "$rate" "$SECS" "$out/run" | brief)"
+  calls=$(grep -o '^success=[0-9]*' "$out/run/result.env" 2>/dev/null | cut -d= -f2 || true)
+  [[ $jvm == 1 && "${JFR:-1}" == 1 ]] && "$JBIN/jcmd" "$p" JFR.stop name=calls >/dev/null
+  if [[ -n "$perfp" ]]; then
+    wait "$perfp" || true
+    if [[ $jvm == 1 ]]; then "$JBIN/jcmd" "$p" Compiler.perfmap >/dev/null; cp "/tmp/perf-$p.map" "$out/" 2>/dev/null || true; fi
+    perf script -F comm,tid,ip,sym,dso -i "$out/perf.data" 2>/dev/null | gzip >"$out/perf-script.txt.gz" || true
+    "$HERE/perf-split.py" "$out/perf-script.txt.gz" "$calls" $([[ $jvm == 1 ]] || echo kamailio) | tee "$out/perf-split.txt" || true
+  fi
+  [[ $jvm == 1 ]] || return 0
   "$HERE/threads.py" "$p" >"$out/threads1"
-  "$HERE/threads.py" --diff "$out/threads0" "$out/threads1" "$(grep -o 'success=[0-9]*' "$out/run/result.env" | cut -d= -f2)" | tee "$out/threads.txt"
+  "$HERE/threads.py" --diff "$out/threads0" "$out/threads1" "$calls" | tee "$out/threads.txt"
+  [[ "${JFR:-1}" == 1 ]] || return 0
   "$JBIN/jfr" print --stack-depth 64 --events jdk.ExecutionSample "$out/calls.jfr" >"$out/samples.txt"
   "$HERE/jfr-top.py" "$out/samples.txt" | tee "$out/top.txt"
   # GC pauses in the window: count, total, max (a young pause > 500 ms means INVITE retransmissions)
