@@ -33,6 +33,9 @@
 #      BASE_PORT+7 / +8 / +9, for /api/counters), PAIR_LOOPS, PAIR_LOOPS_B, PAIR_LOOPS_BN (pcap-added.py --loops; default 1: a call lives on the loop that
 #      read its INVITE, one loop with one caller; 2 for a jar without 5da11a2, branch hand),
 #      SUTS ("trunkline kamailio"), WARMUP_SUTS (default: every JVM started), WARMUP_RATES ("1000 2000 2000"), WARMUP_SECS (15),
+#      AOT, AOT_B (a JDK 25 AOT cache file the trunkline(-notrace) / trunkline-b(-notrace) JVMs start with: -XX:AOTCache, with
+#      -Xlog:aot to aot-NAME.log; start says whether the JVM used it), AOT_OUT (the trunkline JVM trains a cache into this
+#      file: -XX:AOTCacheOutput; `stop` waits for it to be written, README),
 #      GAP (3: seconds between a sweep's runs), WARM_JIT (50), WARMUP_MORE (12) (warm-up goes on until ZGC and the JIT are warm and H2 has rewritten chunks once, README), JIT_LOG (1: jit-NAME.log per JVM), HOLD_CALLS (20000), HOLD_RATE (1000), HOLD_S (90).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
@@ -63,6 +66,15 @@ gclog() { echo "-Xlog:gc:file=$SESSION/gc-$1.log:utctime,uptime"; }
 jitlog() { [[ "${JIT_LOG:-1}" == 0 ]] || echo "-Xlog:jit+compilation=debug:file=$SESSION/jit-$1.log:utctime,uptime"; }
 h2_rewrites() { local n; n=$(grep -c 'RewriteDecisionMaker::decide' "$SESSION/jit-$(name_of "$1").log" 2>/dev/null); echo "${n:-0}"; }
 HEAP="${JAVA_HEAP:-4g}"
+# JDK 25's AOT cache (JEP 483/514/515: classes loaded and linked, method profiles; stop 20, branch aot13). aot NAME CACHE OUT:
+# the flags that start JVM NAME with the cache CACHE (-XX:AOTCache) or train one into OUT (-XX:AOTCacheOutput: the JVM
+# writes it when it exits, through a child JVM that inherits every flag, so its own gc-/jit- logs end up as *.log.0).
+# A cache is refused (the JVM runs without it) if the jar's path or mtime, or the JDK, differ from the training run's.
+aot() { [[ -n "$2" ]] && echo "-XX:AOTCache=$2 -Xlog:aot=info:file=$SESSION/aot-$1.log"
+  [[ -n "$3" ]] && echo "-XX:AOTCacheOutput=$3 -Xlog:aot=info:file=$SESSION/aot-$1.log"; true; }
+aot_used() { [[ -n "$2" ]] || return 0   # aot_used NAME CACHE: one line saying whether JVM NAME mapped its cache
+  if grep -q 'Using AOT-linked classes: true' "$SESSION/aot-$1.log" 2>/dev/null; then echo "$1: AOT cache $2 used"
+  else echo "$1: AOT cache $2 NOT used (see $SESSION/aot-$1.log)"; fi; }
 load() { [[ -f "$STATE/state.env" ]] || die "no session: run 'bench/calls/run.sh start' first"
   # shellcheck disable=SC1091
   source "$STATE/state.env"; export BENCH_RUN="$SESSION" UAS_PORT="$P_UAS" UAS_PID UAC_PORT="$P_UAC"; }
@@ -111,18 +123,18 @@ cmd_start() {
   # JVM flags as bench/stack/run.sh; JAVA_OPTS adds e.g. -Dtrunkline.log.level=WARN
   # shellcheck disable=SC2086
   setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") $(touch_for) ${JAVA_OPTS:-} \
-    "$(gclog trunkline)" $(jitlog trunkline) -jar "$JAR" run --config "$SESSION/trunkline.yaml" </dev/null >"$SESSION/trunkline.log" 2>&1 &
+    "$(gclog trunkline)" $(jitlog trunkline) $(aot trunkline "${AOT:-}" "${AOT_OUT:-}") -jar "$JAR" run --config "$SESSION/trunkline.yaml" </dev/null >"$SESSION/trunkline.log" 2>&1 &
   TL=$!
-  wait_port "$P_TL"
+  wait_port "$P_TL"; aot_used trunkline "${AOT:-}"
   TLN=""
   if [[ "${TRACE_AB:-0}" == 1 ]]; then
     mkdir -p "$SESSION/db-notrace"
     EXTRA_YAML="${EXTRA_YAML:-}" DB_URL_SUFFIX="${DB_URL_SUFFIX:-}" "$HERE/config.sh" "$P_TLN" "$P_UAS" "$SESSION/db-notrace" off >"$SESSION/trunkline-notrace.yaml"
     # shellcheck disable=SC2086
     setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS:-}") $(touch_for) ${JAVA_OPTS:-} \
-      "$(gclog trunkline-notrace)" $(jitlog trunkline-notrace) -jar "$JAR" run --config "$SESSION/trunkline-notrace.yaml" </dev/null >"$SESSION/trunkline-notrace.log" 2>&1 &
+      "$(gclog trunkline-notrace)" $(jitlog trunkline-notrace) $(aot trunkline-notrace "${AOT:-}" "") -jar "$JAR" run --config "$SESSION/trunkline-notrace.yaml" </dev/null >"$SESSION/trunkline-notrace.log" 2>&1 &
     TLN=$!
-    wait_port "$P_TLN"
+    wait_port "$P_TLN"; aot_used trunkline-notrace "${AOT:-}"
   fi
   TLB=""; TLBN=""
   if [[ -n "${TRUNKLINE_JAR_B:-}" ]]; then
@@ -132,12 +144,12 @@ cmd_start() {
       EXTRA_YAML="${4:-}" DB_URL_SUFFIX="${DB_URL_SUFFIX_B-${DB_URL_SUFFIX:-}}" "$HERE/config.sh" "$2" "$P_UAS" "$SESSION/db-$1" "${3:-${TRACES:-on}}" >"$SESSION/$1.yaml"
       # shellcheck disable=SC2086
       setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"$HEAP" -Xmx"$HEAP" $(gc_for "${JAVA_OPTS_B-${JAVA_OPTS:-}}") $(touch_for) ${JAVA_OPTS_B-${JAVA_OPTS:-}} \
-        "$(gclog "$1")" $(jitlog "$1") -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
+        "$(gclog "$1")" $(jitlog "$1") $(aot "$1" "${AOT_B:-}" "") -jar "$TRUNKLINE_JAR_B" run --config "$SESSION/$1.yaml" </dev/null >"$SESSION/$1.log" 2>&1 &
       echo $!
     }
-    TLB=$(API_PORT="${API:+$((B + 8))}" start_b trunkline-b "$P_TLB" "" "${EXTRA_YAML_B:-}"); wait_port "$P_TLB"
+    TLB=$(API_PORT="${API:+$((B + 8))}" start_b trunkline-b "$P_TLB" "" "${EXTRA_YAML_B:-}"); wait_port "$P_TLB"; aot_used trunkline-b "${AOT_B:-}"
     if [[ "${TRACE_AB:-0}" == 1 ]]; then
-      TLBN=$(API_PORT="${API:+$((B + 9))}" start_b trunkline-b-notrace "$P_TLBN" off "${EXTRA_YAML_BN:-${EXTRA_YAML_B:-}}"); wait_port "$P_TLBN"
+      TLBN=$(API_PORT="${API:+$((B + 9))}" start_b trunkline-b-notrace "$P_TLBN" off "${EXTRA_YAML_BN:-${EXTRA_YAML_B:-}}"); wait_port "$P_TLBN"; aot_used trunkline-b-notrace "${AOT_B:-}"
     fi
   fi
   cat >"$SESSION/state.env" <<ENV
@@ -157,6 +169,9 @@ JAVA_HEAP="$HEAP"
 DB_URL_SUFFIX="${DB_URL_SUFFIX:-}"
 DB_URL_SUFFIX_B="${DB_URL_SUFFIX_B-${DB_URL_SUFFIX:-}}"
 KAM_EXTRA="${KAM_EXTRA:--x tlsf}"
+AOT="${AOT:-}"
+AOT_B="${AOT_B:-}"
+AOT_OUT="${AOT_OUT:-}"
 PAIR_LOOPS="${PAIR_LOOPS:-1}"
 PAIR_LOOPS_B="${PAIR_LOOPS_B:-1}"
 PAIR_LOOPS_BN="${PAIR_LOOPS_BN:-${PAIR_LOOPS_B:-1}}"
@@ -444,7 +459,13 @@ cmd_summary() { load
   true
 }
 
-cmd_stop() { load; "$H/stop-pid.sh" "$TL" ${TLN:-} ${TLB:-} ${TLBN:-} "$KAM" "$UAS_PID"; }
+cmd_stop() { load
+  if [[ -n "${AOT_OUT:-}" ]]; then   # a training JVM writes its cache as it exits (seconds): SIGTERM, then wait for it
+    local p t0; p=$(pgrep -P "$TL" java | head -1); t0=$(ms)
+    if [[ -n $p ]]; then kill -TERM "$p"; for _ in $(seq 1200); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done; fi
+    echo "trunkline: exited $(( $(ms) - t0 )) ms after SIGTERM; AOT cache: $(ls -l "$AOT_OUT" 2>&1)"
+  fi
+  "$H/stop-pid.sh" "$TL" ${TLN:-} ${TLB:-} ${TLBN:-} "$KAM" "$UAS_PID"; }
 
 case "${1:-}" in
   start|warmup|latency|hold|summary|stop) "cmd_$1" ;;
