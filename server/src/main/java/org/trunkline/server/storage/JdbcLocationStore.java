@@ -60,7 +60,8 @@ import org.trunkline.stack.Transport;
  * lifetime a running server keeps it), and its row holds the Call-ID and CSeq of the last refresh
  * that was written (older than the one in memory, so the PBX's next REGISTER is still in order). A
  * binding never lapses early after a restart, whatever grant it had, and one that expires or is
- * removed while the server runs is deleted as before.
+ * removed while the server runs is deleted as before. Remembering what each row holds costs one map
+ * entry per binding (87 B per contact, measured in the same RESULTS section).
  *
  * <p>{@link #save} and {@link #remove} may be called from any thread.
  */
