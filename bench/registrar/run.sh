@@ -34,8 +34,11 @@
 #      PROFILE_RATES (the first of RATES: the rates profiled), PERF=1 (perf samples beside JFR: perf-RATE-SUT.data),
 #      AFTER_LOCKED (with STORM=0: a command run after the servers stop, before the lock is released)
 #      WARMUP_RATES ("2000 4000"), WARMUP_SECS (SECS), WARM_JIT (50), WARMUP_MORE (6): the warm-up (2b)
-# Every Trunkline run also gets a JVM line (methods the JIT compiled in it, GC cycles begun in it; -Xlog:gc to
-# gc-SUT.log) and a THREADS line: the JVM's CPU per registration by thread group
+#      JIT_LOG (1: each JVM writes jit-SUT.log, one line per compiled method; 0: none, and the warm-up does not
+#      wait for H2's first chunk rewrite)
+# Every Trunkline run (warm-up runs included: what a fresh JVM costs in its first minutes) also gets a JVM line
+# (methods the JIT compiled in it, h2_rewrite=first when H2's first chunk rewrite was compiled in it, GC cycles
+# begun in it; -Xlog:gc to gc-SUT.log) and a THREADS line: the JVM's CPU per registration by thread group
 # (event loops, registration writer, H2, GC, JIT, other; thread-ticks.py)
 # A/B: TRUNKLINE_JAR_B names a second build, run beside the first (port BASE_PORT+4, its own database),
 #      warmed up and filled the same way and measured as "trunkline-b" right after "trunkline" at every
@@ -87,11 +90,12 @@ reg() { # reg NAME PORT SUT_PID RATE SECS  -> one reg-run.sh, its RESULT line pr
 }
 treg() { # treg NAME PORT SUT_PID RATE SECS JVM_PID: reg, plus the JVM's CPU per registration by thread group,
   # and a JVM line: methods compiled and GC cycles begun during the run
-  local c0 t0; c0=$("$CALLS/jit-count.py" "$6"); t0=$(date +%s%3N)
+  local c0 t0 r0 h2=; c0=$("$CALLS/jit-count.py" "$6"); t0=$(date +%s%3N); r0=$(h2_rewrites "$(jitname "$6")")
   "$HERE/thread-ticks.py" "$6" >"$RUN/threads-$1.0"
   reg "$1" "$2" "$3" "$4" "$5"
   "$HERE/thread-ticks.py" "$6" >"$RUN/threads-$1.1"
-  echo "JVM label=$1 jit_compiled=$(( $("$CALLS/jit-count.py" "$6") - c0 )) $("$CALLS/gc-cycles.py" "$(gclog_of "$6")" "$t0" "$(date +%s%3N)")" \
+  [[ "${JIT_LOG:-1}" == 0 ]] || h2="h2_rewrite=$( (( r0 == 0 && $(h2_rewrites "$(jitname "$6")") > 0 )) && echo first || echo -) "
+  echo "JVM label=$1 jit_compiled=$(( $("$CALLS/jit-count.py" "$6") - c0 )) $h2$("$CALLS/gc-cycles.py" "$(gclog_of "$6")" "$t0" "$(date +%s%3N)")" \
     | tee -a "$RUN/results.txt"
   local ok; ok=$(grep "label=$1 " "$RUN/results.txt" | grep -o ' success=[0-9]*' | cut -d= -f2)
   "$HERE/thread-ticks.py" --diff "$RUN/threads-$1.0" "$RUN/threads-$1.1" "${ok:-0}" "$1" | tee -a "$RUN/results.txt"
@@ -100,6 +104,13 @@ treg() { # treg NAME PORT SUT_PID RATE SECS JVM_PID: reg, plus the JVM's CPU per
 gclog_of() { if [[ $1 == "${TLBJ:-}" ]]; then echo "$RUN/gc-trunkline-b.log"; else echo "$RUN/gc-trunkline.log"; fi; }
 # one line per GC cycle (start and end, with its cause): which runs a cycle fell in, and ZGC's warm-up majors
 gclog() { echo "-Xlog:gc:file=$RUN/gc-$1.log:utctime,uptime"; }
+# every method the JIT compiles, one line each (JIT_LOG=0: none). Stop 19, lead: after the warm-up, one measured run
+# in ~6 compiled 110-170 methods, ~100 of them org.h2.mvstore: the registration table's FIRST background chunk
+# rewrite (MVMap$RewriteDecisionMaker::decide, ~100 s after start), then its C2 recompile (~200 s). Once per
+# process: until_warm waits for it, and each run's JVM line says whether it fell in it (h2_rewrite=first)
+jitlog() { [[ "${JIT_LOG:-1}" == 0 ]] || echo "-Xlog:jit+compilation=debug:file=$RUN/jit-$1.log:utctime,uptime"; }
+jitname() { if [[ $1 == "${TLBJ:-}" ]]; then echo trunkline-b; else echo trunkline; fi; }
+h2_rewrites() { local n; n=$(grep -c 'RewriteDecisionMaker::decide' "$RUN/jit-$1.log" 2>/dev/null); echo "${n:-0}"; }
 
 # -- 1. config, check, servers ------------------------------------------------------------------------
 python3 - "$RUN/trunkline.yaml" "$NUSERS" "$P_TL" "$RUN/db/trunkline" <<'PY'
@@ -128,7 +139,7 @@ KCTL=(kamcmd -s "unix:$BENCH_RUN/kamreg-$P_KAM/ctl.sock")
 T0=$(date +%s.%N)
 # shellcheck disable=SC2086
 setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-4g}" -Xmx"${JAVA_HEAP:-4g}" $(gc_for "${JAVA_OPTS:-}") $(touch_for) \
-  "$(gclog trunkline)" ${JAVA_OPTS:-} -jar "$JAR" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.out" 2>"$RUN/trunkline.log" &
+  "$(gclog trunkline)" $(jitlog trunkline) ${JAVA_OPTS:-} -jar "$JAR" run --config "$RUN/trunkline.yaml" </dev/null >"$RUN/trunkline.out" 2>"$RUN/trunkline.log" &
 TL=$!; PIDS+=("$TL")
 for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline.out" && break; sleep 0.1; done
 grep -q '^trunkline ready' "$RUN/trunkline.out" || { echo "trunkline did not start" >&2; tail "$RUN/trunkline.log" >&2; exit 1; }
@@ -142,7 +153,7 @@ shm() { "${KCTL[@]}" core.shmmem | awk -v k="$1" '$1==k":"{print $2}'; }
 if [[ -n "$JAR_B" ]]; then
   # shellcheck disable=SC2086
   setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-4g}" -Xmx"${JAVA_HEAP:-4g}" $(gc_for "${JAVA_OPTS_B:-}") $(touch_for) \
-    "$(gclog trunkline-b)" ${JAVA_OPTS_B:-} -jar "$JAR_B" run --config "$RUN/trunkline-b.yaml" </dev/null >"$RUN/trunkline-b.out" 2>"$RUN/trunkline-b.log" &
+    "$(gclog trunkline-b)" $(jitlog trunkline-b) ${JAVA_OPTS_B:-} -jar "$JAR_B" run --config "$RUN/trunkline-b.yaml" </dev/null >"$RUN/trunkline-b.out" 2>"$RUN/trunkline-b.log" &
   TLB=$!; PIDS+=("$TLB")
   for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/trunkline-b.out" && break; sleep 0.1; done
   grep -q '^trunkline ready' "$RUN/trunkline-b.out" || { echo "trunkline B did not start" >&2; tail "$RUN/trunkline-b.log" >&2; exit 1; }
@@ -181,23 +192,25 @@ fi
 
 # -- 2b. warm-up: as a server that has been up for minutes is (README, "Warm-up") --------------------------
 # until_warm NAME PORT SUT_PID JVM_PID GCFLAGS: more runs at the last warm-up rate until ZGC has done its three
-# warm-up majors (at 10/20/30 % of the heap; any other collector skips this) and the last run compiled at most
-# WARM_JIT (50) methods; at most WARMUP_MORE (6) more runs
-until_warm() { local n=0 w jit=-1 zgc=0 c0 rate=${WRATES##* }
+# warm-up majors (at 10/20/30 % of the heap; any other collector skips this), the last run compiled at most
+# WARM_JIT (50) methods and H2's first chunk rewrite is behind it (its code in the JIT log; JIT_LOG=0 skips
+# this); at most WARMUP_MORE (6) more runs
+until_warm() { local n=0 w jit=-1 zgc=0 c0 rate=${WRATES##* } h2
   [[ "$(gc_for "$5")" == -XX:+UseZGC || "$5" == *-XX:+UseZGC* ]] && zgc=1
   while :; do
     w=$("$CALLS/gc-cycles.py" "$(gclog_of "$4")" --warmups)
-    if (( (zgc == 0 || w >= 3) && jit >= 0 && jit <= ${WARM_JIT:-50} )); then break; fi
-    if (( n >= WMORE )); then echo "WARM $1 warm=no more_runs=$n zgc_warmup_majors=$w last_run_jit_compiled=$jit" | tee -a "$RUN/results.txt"; return 0; fi
-    c0=$("$CALLS/jit-count.py" "$4"); sleep "$PAUSE"; reg "warm-more$n-$1" "$2" "$3" "$rate" "$WSECS" >/dev/null
+    h2=yes; [[ "${JIT_LOG:-1}" == 0 ]] || (( $(h2_rewrites "$1") > 0 )) || h2=no
+    if (( (zgc == 0 || w >= 3) && jit >= 0 && jit <= ${WARM_JIT:-50} )) && [[ $h2 == yes ]]; then break; fi
+    if (( n >= WMORE )); then echo "WARM $1 warm=no more_runs=$n zgc_warmup_majors=$w last_run_jit_compiled=$jit h2_rewrite_compiled=$h2" | tee -a "$RUN/results.txt"; return 0; fi
+    c0=$("$CALLS/jit-count.py" "$4"); sleep "$PAUSE"; treg "warm-more$n-$1" "$2" "$3" "$rate" "$WSECS" "$4" >/dev/null
     jit=$(( $("$CALLS/jit-count.py" "$4") - c0 )); n=$((n + 1))
   done
-  echo "WARM $1 warm=yes more_runs=$n zgc_warmup_majors=$w$( ((zgc)) || echo '(not_ZGC)') last_run_jit_compiled=$jit" | tee -a "$RUN/results.txt"
+  echo "WARM $1 warm=yes more_runs=$n zgc_warmup_majors=$w$( ((zgc)) || echo '(not_ZGC)') last_run_jit_compiled=$jit h2_rewrite_compiled=$h2" | tee -a "$RUN/results.txt"
 }
 locked "warm-up"
 for rate in $WRATES; do
-  sleep "$PAUSE"; reg "warm$rate-trunkline" $P_TL "$TL" "$rate" "$WSECS" >/dev/null
-  if [[ -n "$JAR_B" ]]; then sleep "$PAUSE"; reg "warm$rate-trunkline-b" $P_TLB "$TLB" "$rate" "$WSECS" >/dev/null; fi
+  sleep "$PAUSE"; treg "warm$rate-trunkline" $P_TL "$TL" "$rate" "$WSECS" "$TLJ" >/dev/null
+  if [[ -n "$JAR_B" ]]; then sleep "$PAUSE"; treg "warm$rate-trunkline-b" $P_TLB "$TLB" "$rate" "$WSECS" "$TLBJ" >/dev/null; fi
   sleep "$PAUSE"; reg "warm$rate-kamailio" $P_KAM "$K" "$rate" "$WSECS" >/dev/null
 done
 until_warm trunkline $P_TL "$TL" "$TLJ" "${JAVA_OPTS:-}"

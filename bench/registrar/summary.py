@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Tables from the RESULT/HEAP/STORM lines of bench/registrar/run.sh: per rate, the medians over the rounds of
-Trunkline and Kamailio side by side, and the ratio of the same rounds (Trunkline / Kamailio)."""
+Trunkline and Kamailio side by side, and the ratio of the same rounds (Trunkline / Kamailio); beside them the medians
+over a JVM's warm runs only (its JVM line: at most WARM_JIT, 50, methods compiled, and not the run H2's first chunk
+rewrite fell in), and the warm-up runs (a fresh JVM's first minutes) with their JIT counts."""
+import os
 import re
 import statistics
 import sys
@@ -25,6 +28,15 @@ for line in open(sys.argv[1]):
         threads.append(dict(p.split('=', 1) for p in rest.split()))
     elif kind == 'JVM':
         jvm.append(dict(p.split('=', 1) for p in rest.split()))
+
+
+WARM_JIT = int(os.environ.get('WARM_JIT', '50'))
+jvm_of = {j['label']: j for j in jvm}
+
+
+def warm(kv):
+    j = jvm_of.get(kv['label'])
+    return j is not None and int(j.get('jit_compiled', 10**9)) <= WARM_JIT and j.get('h2_rewrite') != 'first'
 
 
 def med(rows, key):
@@ -53,10 +65,17 @@ for rate in sorted(runs):
                for x, y in zip(runs[rate]['trunkline-b'], runs[rate]['trunkline'])]
         print(f"- {rate} reg/s: B / Kamailio = {b:.1f} / {k:.1f} = {b / k:.2f}; B / A = {b / t:.2f} "
               f"(per round {', '.join(f'{x:.2f}' for x in per)})")
+    for sut in ('trunkline', 'trunkline-b'):
+        w = [r for r in runs[rate][sut] if warm(r)]
+        if runs[rate][sut] and jvm_of:
+            wm = med(w, 'sut_us_per_reg')
+            print(f"- {rate} reg/s: {sut} warm runs only ({len(w)} of {len(runs[rate][sut])}): {wm:.1f} us/reg"
+                  + (f", / Kamailio {wm / k:.2f}" if w else ''))
 print('\n| run | SUT | planned | ok | failed | retrans | achieved reg/s | us CPU/reg | CPU % | RTD avg / p99 ms | clean |')
 print('|---|---|---|---|---|---|---|---|---|---|---|')
 for r in other:
-    name, _, sut = r['label'].rpartition('-')
+    m = re.fullmatch(r'(.*)-(trunkline-b|trunkline|kamailio)', r['label'])
+    name, sut = m.groups() if m else (r['label'], '-')
     print(f"| {name} | {sut} | {r['planned']} | {r['success']} | {r['failed']} | {r['retrans']} | {r['achieved_rps']} | "
           f"{r['sut_us_per_reg']} | {r['sut_cpu_pct']} | {r['rt_avg_ms']} / {r.get('rt_p99_ms', 'na')} | {r['clean']} |")
 
@@ -68,7 +87,8 @@ if threads:
         print(f"| {t['label']} | " + ' | '.join(t[g] for g in groups) + ' |')
 
 if jvm:
-    print('\n| run | JIT compiled in the run | GC cycles begun in the run (majors) |')
-    print('|---|---|---|')
+    print('\n| run | JIT compiled in the run | H2 first chunk rewrite | GC cycles begun in the run (majors) |')
+    print('|---|---|---|---|')
     for j in jvm:
-        print(f"| {j['label']} | {j.get('jit_compiled', '-')} | {j.get('gc_list', '-')} ({j.get('gc_major', '-')}) |")
+        print(f"| {j['label']} | {j.get('jit_compiled', '-')} | {j.get('h2_rewrite', '-')} | "
+              f"{j.get('gc_list', '-')} ({j.get('gc_major', '-')}) |")

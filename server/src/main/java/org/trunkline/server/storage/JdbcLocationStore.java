@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,14 +48,20 @@ import org.trunkline.stack.Transport;
  * a PBX re-registering) is a shorter UPDATE of those three columns, unless the change before it is
  * still waiting or was not stored.
  *
- * <p>The {@code expires_at} column holds the expiry rounded up to the next multiple of {@link
- * #EXPIRY_GRID} (60 s), never earlier than the one granted. So a refresh like that whose rounded
- * expiry is the one its predecessor's row holds (or will hold once it is written) is not written at
- * all: a PBX refreshing every few seconds costs one UPDATE a minute, not one per REGISTER. The
- * price: after a restart, a binding may outlive its grant by less than 60 s and its row holds the
- * Call-ID and CSeq of the last refresh that was written (older than the one in memory, so the PBX's
- * next REGISTER is still in order). A binding never lapses early after a restart, and one that
- * expires or is removed while the server runs is deleted as before.
+ * <p>The {@code expires_at} column holds the granted expiry rounded up to the next multiple of a
+ * grid: a quarter of the binding's lifetime (the Expires granted), in whole multiples of {@link
+ * #EXPIRY_GRID} (60 s), at least 60 s; never earlier than the one granted. The store remembers the
+ * expiry each row holds (or will hold once its change is written), so a refresh like that whose
+ * grant the row already covers is not written at all: a PBX that refreshes a 3,600 s binding every
+ * few seconds costs one UPDATE every 15 minutes, not one per REGISTER (nor one a minute, as with a
+ * fixed 60 s grid: bench/RESULTS.md, stop 20, branch reg13). The price: after a restart, a binding
+ * may outlive its grant by less than a quarter of its lifetime (less than 60 s when that is
+ * shorter: a UA that vanished without unregistering is kept that much longer than the whole
+ * lifetime a running server keeps it), and its row holds the Call-ID and CSeq of the last refresh
+ * that was written (older than the one in memory, so the PBX's next REGISTER is still in order). A
+ * binding never lapses early after a restart, whatever grant it had, and one that expires or is
+ * removed while the server runs is deleted as before. Remembering what each row holds costs one map
+ * entry per binding (87 B per contact, measured in the same RESULTS section).
  *
  * <p>{@link #save} and {@link #remove} may be called from any thread.
  */
@@ -67,23 +74,36 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
   /** How often the writer looks for changes when it is not behind. */
   static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
 
-  /** The expiry stored is the granted one rounded up to a multiple of this (see above). */
+  /**
+   * The stored expiry is the granted one rounded up to a multiple of this, or of a larger multiple
+   * of it (see above).
+   */
   static final Duration EXPIRY_GRID = Duration.ofSeconds(60);
+
+  /** The grid is the binding's lifetime divided by this (rounded down to {@link #EXPIRY_GRID}). */
+  static final int LIFETIME_PER_GRID = 4;
 
   private record Key(String trunk, String contact) {}
 
   /**
    * What waits to be written for a key: the binding to store, or null to delete; {@code refresh}
-   * when the stored row differs from it only in expires_at, call_id and cseq.
+   * when the stored row differs from it only in expires_at, call_id and cseq; {@code expiresAt} the
+   * expiry written for it (rounded up).
    */
-  private record Pending(Binding binding, boolean refresh) {
+  private record Pending(Binding binding, boolean refresh, long expiresAt) {
     /** {@code next} replacing this one before it was written. */
     Pending then(Pending next) {
       return next.refresh && !(binding != null && refresh)
-          ? new Pending(next.binding, false)
+          ? new Pending(next.binding, false, next.expiresAt)
           : next;
     }
   }
+
+  /**
+   * The expiry each stored row holds, or will hold once the change waiting for it is written
+   * (absent: unknown, the next change of it is written).
+   */
+  private final Map<Key, Long> rowExpiry = new ConcurrentHashMap<>();
 
   /** Keys whose last write failed: their row may hold older columns than a refresh assumes. */
   private final Set<Key> unsure = ConcurrentHashMap.newKeySet();
@@ -91,6 +111,7 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
   private final DataSource db;
   private final long flushNanos;
   private final long gridMillis;
+  private final LongSupplier clock;
   private final LongAdder deferred = new LongAdder();
   private final Map<Key, Pending> pending = new ConcurrentHashMap<>();
   private final Queue<Key> dirty = new ConcurrentLinkedQueue<>();
@@ -122,9 +143,21 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
    *     granted and writes every refresh
    */
   JdbcLocationStore(DataSource db, Duration flushInterval, Duration expiryGrid) {
+    this(db, flushInterval, expiryGrid, System::currentTimeMillis);
+  }
+
+  /**
+   * @param flushInterval how often the writer looks for changes when it is not behind
+   * @param expiryGrid the smallest grid the stored expiry is rounded up to; zero stores it as
+   *     granted and writes every refresh
+   * @param clock now, epoch milliseconds: a binding's lifetime is its expiry minus this when saved
+   */
+  JdbcLocationStore(
+      DataSource db, Duration flushInterval, Duration expiryGrid, LongSupplier clock) {
     this.db = db;
     this.flushNanos = flushInterval.toNanos();
     this.gridMillis = expiryGrid.toMillis();
+    this.clock = clock;
     this.writer = new Thread(this::writeLoop, "registration-writer");
     writer.setDaemon(true);
     writer.start();
@@ -142,11 +175,8 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
       while (rs.next()) {
         try {
           long expiresAt = rs.getLong(3);
-          if (stored(expiresAt) != expiresAt) {
-            // not rounded (written with another grid, or by an older version): the first
-            // refresh of it is written, whatever its expiry
-            unsure.add(new Key(rs.getString(1), rs.getString(2)));
-          }
+          // what the row holds, whatever grid wrote it: a refresh it covers is not written
+          rowExpiry.put(new Key(rs.getString(1), rs.getString(2)), expiresAt);
           out.add(
               new Binding(
                   rs.getString(1),
@@ -172,30 +202,41 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
 
   @Override
   public void save(Binding b) {
-    enqueue(new Key(b.trunk(), b.contact()), new Pending(b, false));
+    enqueue(new Key(b.trunk(), b.contact()), b, false);
   }
 
   @Override
   public void save(Binding b, Binding previous) {
+    Key k = new Key(b.trunk(), b.contact());
     boolean refresh = previous != null && refreshes(b, previous);
-    // the row holds previous's rounded expiry (or will: its change waits, or was itself not
-    // written for the same reason), which is b's too; a row whose last write failed is unsure
-    if (refresh
-        && gridMillis > 0
-        && stored(b.expiresAt()) == stored(previous.expiresAt())
-        && (unsure.isEmpty() || !unsure.contains(new Key(b.trunk(), b.contact())))) {
-      deferred.increment();
-      return;
+    if (refresh && gridMillis > 0) {
+      // the row holds (or will once its waiting change is written) an expiry at or after b's:
+      // nothing to write, unless its last write failed (its columns are unsure)
+      Long row = rowExpiry.get(k);
+      if (row != null && b.expiresAt() <= row && (unsure.isEmpty() || !unsure.contains(k))) {
+        deferred.increment();
+        return;
+      }
     }
-    enqueue(new Key(b.trunk(), b.contact()), new Pending(b, refresh));
+    enqueue(k, b, refresh);
   }
 
-  /** The expiry written for one granted until {@code expiresAt}: never earlier. */
+  /**
+   * The expiry written for one granted until {@code expiresAt}: never earlier; rounded up to a
+   * quarter of its lifetime (a multiple of the grid, at least one).
+   */
   private long stored(long expiresAt) {
-    if (gridMillis <= 0 || expiresAt > Long.MAX_VALUE - gridMillis) {
+    if (gridMillis <= 0) {
       return expiresAt;
     }
-    return Math.ceilDiv(expiresAt, gridMillis) * gridMillis;
+    // the lifetime in whole seconds, rounded up: the registrar's clock read a moment earlier
+    long lifetime = Math.ceilDiv(expiresAt - clock.getAsLong(), 1000) * 1000;
+    long grid = Math.max(1, lifetime / LIFETIME_PER_GRID / gridMillis);
+    grid = grid > Long.MAX_VALUE / gridMillis ? gridMillis : grid * gridMillis;
+    if (expiresAt > Long.MAX_VALUE - grid) {
+      return expiresAt;
+    }
+    return Math.ceilDiv(expiresAt, grid) * grid;
   }
 
   /** Refreshes not written because the stored expiry already covered them. */
@@ -216,15 +257,23 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
 
   @Override
   public void remove(String trunk, String contact) {
-    enqueue(new Key(trunk, contact), new Pending(null, false));
+    enqueue(new Key(trunk, contact), null, false);
   }
 
-  private void enqueue(Key k, Pending p) {
+  private void enqueue(Key k, Binding b, boolean refresh) {
     if (closing) {
       LOG.warn(
           "registration {} of trunk {} not stored: the database is closing", k.contact, k.trunk);
       failed.increment();
       return;
+    }
+    Pending p;
+    if (b == null) {
+      rowExpiry.remove(k);
+      p = new Pending(null, false, 0);
+    } else {
+      p = new Pending(b, refresh, stored(b.expiresAt()));
+      rowExpiry.put(k, p.expiresAt());
     }
     // a key is in `dirty` at most once while its state waits in `pending`: the writer removes the
     // state before it writes it, so a change made after that enqueues the key again
@@ -299,8 +348,8 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
   private void writeKeys(List<Key> keys) {
     List<Key> changes = new ArrayList<>(keys.size());
     List<Key> removals = new ArrayList<>();
-    List<Binding> saves = new ArrayList<>(keys.size());
-    List<Binding> refreshes = new ArrayList<>(keys.size());
+    List<Pending> saves = new ArrayList<>(keys.size());
+    List<Pending> refreshes = new ArrayList<>(keys.size());
     for (Key k : keys) {
       Pending p = pending.remove(k);
       if (p != null) {
@@ -309,9 +358,9 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
         if (p.binding() == null) {
           removals.add(k);
         } else if (p.refresh() && sure) {
-          refreshes.add(p.binding());
+          refreshes.add(p);
         } else {
-          saves.add(p.binding());
+          saves.add(p);
         }
       }
     }
@@ -325,19 +374,20 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
    * one statement, of three columns when only those changed) and is INSERTed where there was none.
    */
   private void write(
-      List<Key> changes, List<Key> removals, List<Binding> saves, List<Binding> refreshes) {
+      List<Key> changes, List<Key> removals, List<Pending> saves, List<Pending> refreshes) {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       delete(c, removals);
-      List<Binding> inserts = new ArrayList<>();
+      List<Pending> inserts = new ArrayList<>();
       if (!refreshes.isEmpty()) {
         int[] updated;
         try (PreparedStatement u =
             c.prepareStatement(
                 "UPDATE registration SET expires_at = ?, call_id = ?, cseq = ?"
                     + " WHERE trunk = ? AND contact = ?")) {
-          for (Binding b : refreshes) {
-            u.setLong(1, stored(b.expiresAt()));
+          for (Pending p : refreshes) {
+            Binding b = p.binding();
+            u.setLong(1, p.expiresAt());
             u.setString(2, truncate(b.callId(), 256));
             u.setLong(3, b.cseq());
             u.setString(4, b.trunk());
@@ -359,8 +409,9 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
                 "UPDATE registration SET expires_at = ?, transport = ?, source_ip = ?,"
                     + " source_port = ?, listen_point = ?, call_id = ?, cseq = ?, user_agent = ?,"
                     + " registered_at = ? WHERE trunk = ? AND contact = ?")) {
-          for (Binding b : saves) {
-            u.setLong(1, stored(b.expiresAt()));
+          for (Pending p : saves) {
+            Binding b = p.binding();
+            u.setLong(1, p.expiresAt());
             u.setString(2, b.transport().name());
             u.setString(3, b.source().getAddress().getHostAddress());
             u.setInt(4, b.source().getPort());
@@ -381,9 +432,9 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
             inserts.add(saves.get(k));
           } else if (updated[k] < 0) {
             // a driver that cannot tell (SUCCESS_NO_INFO): replace the row, as before
-            Binding b = saves.get(k);
+            Binding b = saves.get(k).binding();
             unknown.add(new Key(b.trunk(), b.contact()));
-            inserts.add(b);
+            inserts.add(saves.get(k));
           }
         }
         delete(c, unknown);
@@ -394,10 +445,11 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
                 "INSERT INTO registration (trunk, contact, expires_at, transport, source_ip,"
                     + " source_port, listen_point, call_id, cseq, user_agent, registered_at)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-          for (Binding b : inserts) {
+          for (Pending p : inserts) {
+            Binding b = p.binding();
             i.setString(1, b.trunk());
             i.setString(2, b.contact());
-            i.setLong(3, stored(b.expiresAt()));
+            i.setLong(3, p.expiresAt());
             i.setString(4, b.transport().name());
             i.setString(5, b.source().getAddress().getHostAddress());
             i.setInt(6, b.source().getPort());
@@ -416,6 +468,8 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
     } catch (SQLException e) {
       failed.add(changes.size());
       unsure.addAll(changes);
+      // what these rows hold is unknown now: their next change is written
+      changes.forEach(rowExpiry::remove);
       LOG.error(
           "cannot store {} registration changes (first: {} of trunk {}): {}",
           changes.size(),
