@@ -39,11 +39,11 @@ import java.util.Locale;
 final class CdrBlocks {
   /**
    * Segments per block. The writer rewrites its open block's row with every batch (a block's rows
-   * must be found as soon as they are committed), so a block's size is bytes written and left as
-   * garbage in H2's file per batch: 32 segments (up to 34 KB, 17 on average) were most of what a
-   * batch wrote at 250 calls per second and drove H2's chunk rewrites; 4 (up to 4.2 KB) cost a
-   * search over a million rows 977 summary rows read instead of 123, the same filter bytes
-   * (bench/RESULTS.md, stop 20, branch cdr13).
+   * must be found as soon as they are committed), so a block's size is bytes written, and left as
+   * garbage in H2's file, per batch: with 32 segments (up to 34 KB) the H2 file after 65,000 calls
+   * was 1.65x what it is with 4 (up to 4.2 KB), and the writer allocated up to 17 % more per row; a
+   * search over a million rows reads ~8x the summary rows (the same filter bytes) in 0.9-1.6x the
+   * time (bench/RESULTS.md, stop 20, branch cdr13).
    */
   static final int SEGMENTS = 4;
 
