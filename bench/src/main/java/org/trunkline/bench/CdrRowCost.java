@@ -30,7 +30,8 @@ import org.trunkline.server.storage.JdbcCdrStore;
  *
  * <pre>
  * java -cp [trunkline.jar:]benchmarks.jar org.trunkline.bench.CdrRowCost \
- *     DIR PRELOAD ROWS RATE [numbers=bench|random] [sql=FILE] [url=;X=Y] [queries=0] [skip=NAME,...]
+ *     DIR PRELOAD ROWS RATE [numbers=bench|random] [hold=MS] [sql=FILE] [url=;X=Y] [queries=0]
+ *     [skip=NAME,...]
  * </pre>
  *
  * Uses only the server's public API, so that with an older {@code trunkline.jar} first on the class
@@ -40,7 +41,10 @@ import org.trunkline.server.storage.JdbcCdrStore;
  * migration, to try a schema variant. A {@code DIR} that already holds rows (an earlier run's) is
  * kept: the generator skips as many rows, so the searches find theirs, and {@code sql=} is not run
  * again. {@code ROWS} 0: only the searches; {@code queries=0}: no searches; {@code skip=} the
- * searches whose name contains one of these (those that take minutes on an older schema).
+ * searches whose name contains one of these (those that take minutes on an older schema). {@code
+ * hold=MS}: each call lasted a random 0 to MS milliseconds, so rows (written when calls end) come
+ * in an order of start that is not theirs, as in a server whose calls last minutes (default 0: in
+ * order, as the calls bench's calls of no duration).
  */
 public final class CdrRowCost {
   private CdrRowCost() {}
@@ -73,7 +77,7 @@ public final class CdrRowCost {
         }
       }
       JdbcCdrStore store = db.cdrStore();
-      Rows gen = new Rows(randomNumbers);
+      Rows gen = new Rows(randomNumbers, Long.parseLong(opt.getOrDefault("hold", "0")));
       for (long i = 0; i < existing; i++) {
         gen.next(); // a database kept from an earlier run: its rows, so the queries find them
       }
@@ -275,8 +279,12 @@ public final class CdrRowCost {
     final Instant t0 = Instant.parse("2026-11-27T00:00:00Z");
     int count;
 
-    Rows(boolean randomNumbers) {
+    private final long holdMs;
+    private final SplittableRandom durations = new SplittableRandom(43);
+
+    Rows(boolean randomNumbers, long holdMs) {
       this.randomNumbers = randomNumbers;
+      this.holdMs = holdMs;
     }
 
     String aCallId(int i) {
@@ -295,7 +303,8 @@ public final class CdrRowCost {
 
     Cdr next() {
       int i = count++;
-      Instant start = t0.plusMillis(i / 2);
+      // written as calls end: with hold, a row started up to holdMs before its place in that order
+      Instant start = t0.plusMillis(i / 2 - (holdMs > 0 ? durations.nextLong(holdMs) : 0));
       String called = randomNumbers ? "+4930" + (1_000_000 + random.nextInt(9_000_000)) : "service";
       return new Cdr(
           Long.toString(random.nextLong() >>> 1, 36),

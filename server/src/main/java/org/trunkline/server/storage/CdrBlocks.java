@@ -17,9 +17,9 @@ import java.util.Locale;
 /**
  * The CDR table's block summaries (schema version 9): one {@code cdr_block} row per run of CDRs one
  * writer wrote, with the range of their {@code seq} and of their start, and in {@code filter} up to
- * about {@value #SEGMENTS} segments of at most {@value #SEGMENT_ROWS} rows, each with its range of
- * {@code seq} and start and a {@link CdrFilter} of its ids, Call-IDs, number prefixes and (format
- * 2, schema version 10) trunks. A search by id, Call-ID, number or trunk reads the summaries, then
+ * {@value #SEGMENTS} segments of at most {@value #SEGMENT_ROWS} rows, each with its range of {@code
+ * seq} and start and a {@link CdrFilter} of its ids, Call-IDs, number prefixes and (format 2,
+ * schema version 10) trunks. A search by id, Call-ID, number or trunk reads the summaries, then
  * only the rows of the segments whose filter may hold the key, by primary key range, and compares
  * exactly: so the CDR table needs no index on those keys, each of which cost every row a B-tree
  * leaf written (bench/RESULTS.md, stop 13, 15 and 17).
@@ -37,8 +37,15 @@ import java.util.Locale;
  * <p>Instances hold the writer's open block: used by its one thread only.
  */
 final class CdrBlocks {
-  /** Segments per block, about (the last may overflow it by one). */
-  static final int SEGMENTS = 32;
+  /**
+   * Segments per block. The writer rewrites its open block's row with every batch (a block's rows
+   * must be found as soon as they are committed), so a block's size is bytes written, and left as
+   * garbage in H2's file, per batch: with 32 segments (up to 34 KB) the H2 file after 65,000 calls
+   * was 1.65x what it is with 4 (up to 4.2 KB), and the writer allocated up to 17 % more per row; a
+   * search over a million rows reads ~8x the summary rows (the same filter bytes) in 0.9-1.6x the
+   * time (bench/RESULTS.md, stop 20, branch cdr13).
+   */
+  static final int SEGMENTS = 4;
 
   /** At most this many rows per segment, however empty its filter. */
   static final int SEGMENT_ROWS = 256;
@@ -49,7 +56,7 @@ final class CdrBlocks {
   static final byte FORMAT_WITHOUT_TRUNKS = 1;
 
   private static final int HEADER = 4 * 8 + 4;
-  private static final int SEGMENT = HEADER + CdrFilter.BITS / 8;
+  static final int SEGMENT = HEADER + CdrFilter.BITS / 8;
 
   private static final String INSERT =
       "INSERT INTO cdr_block (first_seq, last_seq, min_start, max_start, row_count, filter)"
@@ -140,9 +147,13 @@ final class CdrBlocks {
     rows++;
   }
 
-  /** Whether the open block is full: {@link #store} writes and closes it. */
+  /**
+   * Whether the open block is full (its last segment is): {@link #store} writes and closes it, and
+   * the next row starts a new block.
+   */
   boolean wouldClose() {
-    return closedSegments >= SEGMENTS;
+    return closedSegments >= SEGMENTS
+        || (closedSegments == SEGMENTS - 1 && (open.rows >= SEGMENT_ROWS || open.filter.full()));
   }
 
   /**

@@ -121,6 +121,33 @@ class CdrIndexTest {
   }
 
   @Test
+  void aBlockHoldsAtMostItsSegmentsAndEachRowOnce() throws Exception {
+    // The writer rewrites its open block's row with each batch: its size is what a batch writes
+    // beside its rows (stop 20, branch cdr13), so no block may overflow its segments.
+    long rows = 0;
+    long lastSeq = Long.MIN_VALUE;
+    int blocks = 0;
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT first_seq, last_seq, row_count, OCTET_LENGTH(filter) FROM cdr_block"
+                    + " ORDER BY first_seq");
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        blocks++;
+        assertThat(rs.getLong(1)).as("block %d's first seq", blocks).isGreaterThan(lastSeq);
+        lastSeq = rs.getLong(2);
+        rows += rs.getInt(3);
+        assertThat(rs.getInt(4))
+            .as("block %d's filter bytes", blocks)
+            .isLessThanOrEqualTo(1 + CdrBlocks.SEGMENTS * CdrBlocks.SEGMENT);
+      }
+    }
+    assertThat(rows).isEqualTo(ROWS);
+    assertThat(blocks).isGreaterThanOrEqualTo(ROWS / (CdrBlocks.SEGMENTS * CdrBlocks.SEGMENT_ROWS));
+  }
+
+  @Test
   void aCallIdOfEitherLegReadsTheRowsOfOneSegment() throws Exception {
     Cdr cdr = written.get(ROWS / 3);
     for (String callId : List.of(cdr.aCallId(), cdr.bCallId())) {
