@@ -83,6 +83,9 @@ public class TraceWriteBenchmark {
                 dir),
             Clock.systemUTC(),
             null);
+    // which server's classes run (an older jar first on the class path wins)
+    System.out.printf(
+        "%nTraceStore from %s%n", TraceStore.class.getProtectionDomain().getCodeSource());
   }
 
   @Setup(Level.Iteration)
