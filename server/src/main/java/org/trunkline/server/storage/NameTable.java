@@ -18,14 +18,6 @@ final class NameTable {
   // hash and number + 1 side by side (one cache line per probe); number 0 for empty
   long[] slots;
 
-  // The names found or added last, direct-mapped by other bits of the hash: a call's dozen messages
-  // ask for the same two Call-IDs within a second, and a probe of the table (megabytes at a full
-  // store) missed the cache on each. A slot holds number + 1 (0 for none); its name is compared
-  // byte for byte as in the table, and a removed name has len -1, so a stale slot never matches.
-  private static final int RECENT = 1024;
-  private final long[] recentHash = new long[RECENT];
-  private final int[] recent = new int[RECENT];
-
   NameTable() {
     this(1024, 1 << 16);
   }
@@ -48,30 +40,7 @@ final class NameTable {
     return size;
   }
 
-  /** The number of the name in {@code b[off, off + n)} with hash {@code h}, or -1. Any reader. */
   int find(byte[] b, int off, int n, long h) {
-    return probe(b, off, n, h);
-  }
-
-  /** As {@link #find}, through the cache of recent names (which it updates): the writer only. */
-  int findRecent(byte[] b, int off, int n, long h) {
-    int r = (int) (h >>> 40) & (RECENT - 1);
-    int c = recent[r] - 1;
-    if (c >= 0
-        && recentHash[r] == h
-        && len[c] == n
-        && Arrays.equals(bytes, at[c], at[c] + n, b, off, off + n)) {
-      return c;
-    }
-    int v = probe(b, off, n, h);
-    if (v >= 0) {
-      recentHash[r] = h;
-      recent[r] = v + 1;
-    }
-    return v;
-  }
-
-  private int probe(byte[] b, int off, int n, long h) {
     int mask = slots.length / 2 - 1;
     for (int s = (int) h & mask; ; s = (s + 1) & mask) {
       int v = (int) slots[2 * s + 1] - 1;
@@ -104,9 +73,6 @@ final class NameTable {
     used += n;
     size = v + 1;
     live++;
-    int r = (int) (h >>> 40) & (RECENT - 1);
-    recentHash[r] = h;
-    recent[r] = v + 1;
     if (live > slots.length / 4) {
       rehash(slots.length); // twice the slots: at most half full
     } else {
@@ -173,7 +139,5 @@ final class NameTable {
     size = o.size;
     live = o.live;
     slots = o.slots;
-    // the numbers changed
-    Arrays.fill(recent, 0);
   }
 }

@@ -114,8 +114,6 @@ final class TraceIndex {
   // the caller IPs, interned (few)
   private final List<String> sourceNames = new ArrayList<>();
   private final Map<String, Integer> sourceNumbers = new HashMap<>();
-  private String lastSourceName;
-  private int lastSource;
 
   TraceIndex() {
     this(MIX);
@@ -178,8 +176,7 @@ final class TraceIndex {
   /** Links the Call-ID in {@code c[co, co + cl)} to the trace id in {@code d[dof, dof + dl)}. */
   void link(byte[] c, int co, int cl, byte[] d, int dof, int dl, long at) {
     int k = callId(c, co, cl);
-    long dh = hash.of(d, dof, dl);
-    int t = ids.findRecent(d, dof, dl, dh);
+    int t = ids.find(d, dof, dl, hash.of(d, dof, dl));
     if (t >= 0 && t == keys[KEY * k + TRACE]) {
       return;
     }
@@ -193,7 +190,7 @@ final class TraceIndex {
       linkOnly[linkOnlyCount++] = k;
     }
     if (t < 0) {
-      t = ids.add(d, dof, dl, dh);
+      t = ids.add(d, dof, dl, hash.of(d, dof, dl));
       if (t == firstOfTrace.length) {
         firstOfTrace = Arrays.copyOf(firstOfTrace, t * 2);
       }
@@ -241,7 +238,7 @@ final class TraceIndex {
   /** The number of the Call-ID in {@code b[off, off + len)}, made when new. */
   private int callId(byte[] b, int off, int len) {
     long h = hash.of(b, off, len);
-    int k = callIds.findRecent(b, off, len, h);
+    int k = callIds.find(b, off, len, h);
     if (k >= 0) {
       return k;
     }
@@ -268,23 +265,15 @@ final class TraceIndex {
   }
 
   private void addSource(int k, String ip) {
+    Integer known = sourceNumbers.get(ip);
     int s;
-    // the writer hands the same String for the same peer (TraceNames): most messages come from the
-    // peer the one before came from
-    if (ip == lastSourceName) {
-      s = lastSource;
+    if (known == null) {
+      s = sourceNames.size();
+      sourceNames.add(ip);
+      sourceNumbers.put(ip, s);
     } else {
-      Integer known = sourceNumbers.get(ip);
-      if (known == null) {
-        s = sourceNames.size();
-        sourceNames.add(ip);
-        sourceNumbers.put(ip, s);
-      } else {
-        s = known;
-      }
+      s = known;
     }
-    lastSourceName = ip;
-    lastSource = s;
     if (keys[KEY * k + SOURCE] < 0) {
       keys[KEY * k + SOURCE] = s;
       return;

@@ -84,15 +84,6 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
    */
   static final int BUSY = 16_384;
 
-  /**
-   * The writer appends a batch in chunks of about this many bytes, each written while it is still
-   * in the core's L2 cache (the write's copy into the page cache reads it back), and indexes each
-   * chunk after its write, as before. A system property for the benchmarks only.
-   */
-  static final int WRITE_CHUNK = 64 * 1024;
-
-  private final int writeChunk = Integer.getInteger("trunkline.trace.write-chunk", WRITE_CHUNK);
-
   static final int MAX_UNLINKED = 10_000;
   private List<Unlinked> unlinked = new ArrayList<>(); // writer thread only
 
@@ -123,10 +114,6 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   private final TraceIndex index = new TraceIndex();
   private final TraceReads reads;
   private final TreeMap<Integer, Segment> segments = new TreeMap<>(); // writer (and retain) only
-  // the last of segments and its number: TreeMap.lastEntry() makes an entry object per call, and
-  // encode asked it per record
-  private Segment current;
-  private int currentNumber;
   private final Thread thread;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final LongAdder retiredCaptured = new LongAdder(); // of the rings of ended threads
@@ -290,9 +277,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     int next = segments.isEmpty() ? 1 : segments.lastKey() + 1;
     Path p = dir.resolve(name(next));
     out = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    current = new Segment(p);
-    currentNumber = next;
-    segments.put(next, current);
+    segments.put(next, new Segment(p));
   }
 
   // ---- the event loops' side ----
@@ -654,15 +639,9 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
       }
     }
     try {
-      if (current.size + b.position() >= segmentBytes) {
+      if (segments.lastEntry().getValue().size + b.position() >= segmentBytes) {
         flush(b, t.from, i + 1);
         roll();
-        buffer.clear();
-        t.from = i + 1;
-      } else if (b.position() >= writeChunk) {
-        // Written while the chunk is still in this core's cache (the copy into the page cache reads
-        // it back): a nap's whole batch (~0.8 MB at 1,000 calls/s) was out of L2 by its write.
-        flush(b, t.from, i + 1);
         buffer.clear();
         t.from = i + 1;
       }
@@ -739,8 +718,8 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     if (from == to) {
       return;
     }
-    int number = currentNumber;
-    Segment seg = current;
+    int number = segments.lastKey();
+    Segment seg = segments.lastEntry().getValue();
     b.flip();
     int bytes = b.remaining();
     while (b.hasRemaining()) {
@@ -790,7 +769,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
 
   private long retainLocked() throws IOException {
     long cutoff = TraceReads.micros(clock.instant().minus(config.maxAge()));
-    Segment current = this.current;
+    Segment current = segments.lastEntry().getValue();
     if (current.size > 0
         && (current.lastAt < cutoff || storedBytes > config.maxBytes() && segments.size() == 1)) {
       roll();

@@ -237,37 +237,6 @@ class TraceStoreTest {
   }
 
   @Test
-  void aBatchOfManyWriteChunksIsStoredWholeAndFoundBeforeAndAfterARestart() throws Exception {
-    // 300 messages of ~1.6 KB in one burst: ~0.5 MB, the writer appends it in several chunks of
-    // TraceStore.WRITE_CHUNK, each indexed after its own write
-    TraceStore s = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
-    int n = 300;
-    for (int i = 0; i < n; i++) {
-      tap(s, invite("big" + i + "@x", 1_500 + i), NOW.plusMillis(i));
-    }
-    awaitWritten(s, n);
-    assertThat(s.counters().get("stored_bytes")).isGreaterThan(4L * TraceStore.WRITE_CHUNK);
-    for (int i = 0; i < n; i++) {
-      assertThat(s.find("big" + i + "@x").orElseThrow().messages())
-          .singleElement()
-          .extracting(TracedMessage::bytes)
-          .isEqualTo(invite("big" + i + "@x", 1_500 + i));
-    }
-    s.close();
-
-    TraceStore again = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
-    for (int i = 0; i < n; i++) {
-      int k = i;
-      assertThat(again.find("big" + i + "@x").orElseThrow().messages())
-          .singleElement()
-          .satisfies(m -> {
-            assertThat(m.bytes()).isEqualTo(invite("big" + k + "@x", 1_500 + k));
-            assertThat(m.epochMicros()).isEqualTo(micros(NOW.plusMillis(k)));
-          });
-    }
-  }
-
-  @Test
   void aRestartReindexesTheSegmentsAndCutsATornLastRecord() throws Exception {
     TraceStore s = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
     tap(s, invite("a@x", 10), NOW);
