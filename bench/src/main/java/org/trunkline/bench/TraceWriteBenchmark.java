@@ -24,6 +24,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 import org.trunkline.server.config.TracesConfig;
 import org.trunkline.server.storage.TraceStore;
 import org.trunkline.stack.TraceTap;
@@ -68,7 +70,8 @@ public class TraceWriteBenchmark {
   private long written0;
   private double[] writerPerMessage = new double[64];
   private double[] producerPerMessage = new double[64];
-  private int iterations;
+  private int iterations; // measured ones only
+  private boolean measuring;
 
   @Setup(Level.Trial)
   public void open() throws IOException {
@@ -89,7 +92,8 @@ public class TraceWriteBenchmark {
   }
 
   @Setup(Level.Iteration)
-  public void mark() {
+  public void mark(IterationParams params) {
+    measuring = params.getType() == IterationType.MEASUREMENT;
     writerCpu0 = TraceStoreBenchmark.writerCpuNanos();
     producerCpu0 = producerCpuNanos();
     written0 = store.counters().get("written");
@@ -141,14 +145,17 @@ public class TraceWriteBenchmark {
     long messages = store.counters().get("written") - written0;
     double w = (TraceStoreBenchmark.writerCpuNanos() - writerCpu0) / 1e3 / messages;
     double p = (producerCpuNanos() - producerCpu0) / 1e3 / messages;
+    System.out.printf(
+        "  [%,d records: trace-writer %.3f us CPU per record, producer %.3f]", messages, w, p);
+    if (!measuring) {
+      return;
+    }
     if (iterations == writerPerMessage.length) {
       writerPerMessage = Arrays.copyOf(writerPerMessage, iterations * 2);
       producerPerMessage = Arrays.copyOf(producerPerMessage, iterations * 2);
     }
     writerPerMessage[iterations] = w;
     producerPerMessage[iterations++] = p;
-    System.out.printf(
-        "  [%,d records: trace-writer %.3f us CPU per record, producer %.3f]", messages, w, p);
   }
 
   private void tap(byte[] m, TraceTap.Direction dir, InetSocketAddress peer, long at) {
@@ -214,10 +221,8 @@ public class TraceWriteBenchmark {
 
   @TearDown(Level.Trial)
   public void close() throws IOException {
-    // the warm-up's iterations are left out: the last @Measurement's count
-    int from = Math.max(0, iterations - 8);
-    double[] w = Arrays.copyOfRange(writerPerMessage, from, iterations);
-    double[] p = Arrays.copyOfRange(producerPerMessage, from, iterations);
+    double[] w = Arrays.copyOf(writerPerMessage, Math.max(1, iterations));
+    double[] p = Arrays.copyOf(producerPerMessage, Math.max(1, iterations));
     Arrays.sort(w);
     Arrays.sort(p);
     System.out.printf(
