@@ -193,7 +193,8 @@ final class LocationStoreContract {
     return refresh(b, Math.ceilDiv(b.expiresAt(), g) * g, b.callId(), b.cseq());
   }
 
-  private static Binding refresh(Binding b, long expiresAt, String callId, long cseq) {
+  /** {@code b} refreshed: a new expiry, Call-ID and CSeq, everything else kept. */
+  static Binding refresh(Binding b, long expiresAt, String callId, long cseq) {
     return new Binding(
         b.trunk(),
         b.contact(),

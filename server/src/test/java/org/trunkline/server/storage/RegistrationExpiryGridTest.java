@@ -29,17 +29,7 @@ class RegistrationExpiryGridTest {
   }
 
   private static Binding granted(Binding b, long expiresAt, long cseq) {
-    return new Binding(
-        b.trunk(),
-        b.contact(),
-        expiresAt,
-        b.transport(),
-        b.source(),
-        b.listenPoint(),
-        b.callId(),
-        cseq,
-        b.userAgent(),
-        b.registeredAt());
+    return LocationStoreContract.refresh(b, expiresAt, b.callId(), cseq);
   }
 
   /**
