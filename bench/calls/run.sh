@@ -50,12 +50,9 @@ SUTS="${SUTS:-trunkline kamailio}"
 STATE="$BASE/current"   # symlink to the session folder; state.env holds the PIDs and ports
 
 die() { echo "$*" >&2; exit 1; }
-# The collector: G1, as ./trunkline runs it since stop 18, unless the flags name one (-XX:+UseZGC, ...): ZGC's major
-# cycles (~1 s of CPU each, every 30-90 s at any call rate) cost up to 1.8x G1's CPU per call (RESULTS.md, stop 18,
-# lead). The heap: JAVA_HEAP (4g, -Xms=-Xmx), as ./trunkline on a machine of 8 GB or more. -Xmx in JAVA_OPTS still wins.
-gc_for() { local o; for o in $1; do case $o in -XX:+Use*GC) return 0 ;; esac; done; echo "-XX:+UseG1GC"; }
-# The heap faulted in at start, as ./trunkline runs the server since stop 20 (-XX:+AlwaysPreTouch); PRETOUCH=0: not.
-touch_for() { [[ "${PRETOUCH:-1}" == 0 ]] || echo "-XX:+AlwaysPreTouch"; }
+# gc_for, touch_for: the launcher's JVM flags (collector, heap pre-touch). The heap: JAVA_HEAP (4g, -Xms=-Xmx), as
+# ./trunkline on a machine of 8 GB or more. -Xmx in JAVA_OPTS still wins.
+source "$ROOT/bench/launcher-flags.sh"
 # One line per GC cycle (start and end, with its cause), so warmup and sweep can say which runs a cycle fell in:
 # a ZGC major costs 0.6-1.2 s of CPU, +70-150 us per call in the 8-10 s run it lands in (RESULTS.md, stop 16, spread).
 gclog() { echo "-Xlog:gc:file=$SESSION/gc-$1.log:utctime,uptime"; }

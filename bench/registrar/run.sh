@@ -45,10 +45,8 @@
 #      rate of every round (not in the heap and storm steps); summary.py adds the B/A ratios.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
-# The collector: G1, as ./trunkline runs it since stop 18, unless the flags name one (-XX:+UseZGC, ...) (RESULTS.md, stop 18, lead)
-gc_for() { local o; for o in $1; do case $o in -XX:+Use*GC) return 0 ;; esac; done; echo "-XX:+UseG1GC"; }
-# The heap faulted in at start, as ./trunkline runs the server since stop 20 (-XX:+AlwaysPreTouch); PRETOUCH=0: not.
-touch_for() { [[ "${PRETOUCH:-1}" == 0 ]] || echo "-XX:+AlwaysPreTouch"; }
+# gc_for, touch_for: the launcher's JVM flags
+source "$ROOT/bench/launcher-flags.sh"
 ROUNDS="${1:-3}"; RATES="${2:-2000 4000 8000}"; SECS="${3:-10}"
 NUSERS="${NUSERS:-100000}"; FILL_RATE="${FILL_RATE:-5000}"; STORM_RATE="${STORM_RATE:-10000}"
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"; JCMD="$(dirname "$JAVA")/jcmd"
