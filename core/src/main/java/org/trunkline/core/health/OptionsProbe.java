@@ -16,7 +16,9 @@ import org.trunkline.stack.SipClient;
 /**
  * OPTIONS probing of one trunk's target: one probe per interval, {@code up} after {@code up-after}
  * alive answers in a row, {@code down} after {@code down-after} dead ones (a timeout is dead; so
- * are the configured dead codes). A cross-connect trunk's probes leave from its own listen point.
+ * are the configured dead codes). Until the first of those is reached the state is {@code probing},
+ * its reason the last probe's outcome and the count toward {@code up} or {@code down}. A
+ * cross-connect trunk's probes leave from its own listen point.
  */
 public final class OptionsProbe {
   private final Trunk trunk;
@@ -124,10 +126,24 @@ public final class OptionsProbe {
         known = true;
       }
     }
-    if (known) {
-      states.set(trunk.name(), up ? "up" : "down", what);
-    }
+    states.set(trunk.name(), known ? (up ? "up" : "down") : "probing", what + progress(ok));
     next = timers.schedule(this::probe, check.interval().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * How far a probe that does not (yet) change the state has gone toward changing it, e.g. {@code
+   * "; 1 of 2 failed probes before down"}, so that an engineer reading {@code probing} or an {@code
+   * up} with a timeout as its reason sees what comes next; empty when the probe agrees with the
+   * state.
+   */
+  private String progress(boolean ok) {
+    if (ok && !(known && up)) {
+      return "; " + alive + " of " + check.upAfter() + " good probes before up";
+    }
+    if (!ok && !(known && !up)) {
+      return "; " + dead + " of " + check.downAfter() + " failed probes before down";
+    }
+    return "";
   }
 
   /** Whether the last state reached is up (false before any). */

@@ -592,6 +592,33 @@ class TrunksEndToEndTest {
     Sipp.expectSuccess(busy, d, Duration.ofSeconds(20));
   }
 
+  @Test
+  void aProbedTrunkSaysHowFarItIsFromDownBeforeItGetsThere() throws Exception {
+    try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      start(
+          "trunks:\n  - {name: carrier1, mode: ip, peers: [\"127.0.0.20\"], target: \"sip:127.0.0.1:"
+              + silent.getLocalPort()
+              + "\", health: {interval: 1s, up-after: 1, down-after: 2}}\n",
+          FAST);
+      assertThat(trunk("carrier1").state()).isEqualTo("probing");
+      // the first probe times out (64*T1 = 1.28 s): still probing, and the count is shown
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(50))
+          .untilAsserted(() -> {
+            TrunkView t = trunk("carrier1");
+            assertThat(t.state()).isEqualTo("probing");
+            assertThat(t.reason())
+                .startsWith("OPTIONS to sip:127.0.0.1:" + silent.getLocalPort())
+                .endsWith("; 1 of 2 failed probes before down");
+          });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(trunk("carrier1").state()).isEqualTo("down"));
+      assertThat(trunk("carrier1").reason()).doesNotContain("before down");
+    }
+  }
+
   // ---- helpers ----
 
   private String register(String user, DatagramSocket from, int cseq, String auth) {
