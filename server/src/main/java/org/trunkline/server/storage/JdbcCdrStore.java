@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -31,6 +32,16 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
   static final int QUEUE = 60_000;
 
   static final int BATCH = 500;
+
+  /**
+   * How long the CDR writer lets rows gather before a batch: twice {@link
+   * QueuedWriter#FLUSH_INTERVAL}, so each batch's fixed work (its statements, the open block's
+   * summary row rewritten, the commit) is spread over twice the rows. The {@code kill -9} bound is
+   * this plus H2's {@code WRITE_DELAY} (500 ms by default) until a commit is in the file: under the
+   * second that ARCHITECTURE.md allows ({@code CdrKillIT} kills the server a second after the last
+   * call ended).
+   */
+  static final Duration FLUSH_INTERVAL = Duration.ofMillis(400);
 
   private static final String COLUMNS =
       "id, from_trunk, to_trunk, caller, called, a_call_id, b_call_id, start_at, answer_at,"
@@ -87,7 +98,8 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
 
   JdbcCdrStore(DataSource db) {
     this.db = db;
-    this.writer = new QueuedWriter<>("CDR", db, QUEUE, BATCH, this::insert, c -> describe(c));
+    this.writer =
+        new QueuedWriter<>("CDR", db, QUEUE, BATCH, this::insert, c -> describe(c), FLUSH_INTERVAL);
   }
 
   /** Queues {@code cdr} for the writer thread; a full queue drops it and logs. */
