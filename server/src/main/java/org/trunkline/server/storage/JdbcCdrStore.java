@@ -24,8 +24,9 @@ import org.trunkline.core.call.CdrSink;
  * CDRs in the {@code cdr} table. {@link #write} queues (never blocks, never throws: event loops
  * call it) to a {@link QueuedWriter} that inserts up to {@value #BATCH} per transaction; {@link
  * #close} writes what is queued. {@link #find} reads, blocking: call it from the API's threads,
- * never from an event loop. Searches by id, Call-ID, number (schema version 9) or trunk (version
- * 10) go through the block summaries of {@link CdrBlocks}; the others through the start index.
+ * never from an event loop. Every search goes through the block summaries of {@link CdrBlocks}: by
+ * id, Call-ID, number (schema version 9) or trunk (version 10) their filters, by time (version 11,
+ * which dropped the start index) their ranges of start.
  */
 public final class JdbcCdrStore implements CdrSink, AutoCloseable {
   /** A minute of 1,000 calls per second can wait while the database is slow. */
@@ -320,20 +321,6 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
    */
   public List<Cdr> find(CdrQuery q) throws DatabaseException {
     try (Connection c = db.getConnection()) {
-      if (q.callId() == null && q.number() == null && q.trunk() == null) {
-        Select select = select(q);
-        List<Cdr> out = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(select.sql())) {
-          select.bind(s);
-          s.setMaxRows(q.limit());
-          try (ResultSet rs = s.executeQuery()) {
-            while (rs.next() && out.size() < q.limit()) {
-              out.add(row(rs));
-            }
-          }
-        }
-        return out;
-      }
       List<Long> probes = new ArrayList<>();
       if (q.callId() != null) {
         probes.add(CdrFilter.probe(CdrFilter.CALL_ID, q.callId()));
@@ -411,24 +398,6 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       out.add(found.get(seq));
     }
     return out;
-  }
-
-  /** A query's SQL and the values of its parameters, in order. */
-  record Select(String sql, List<Object> args) {
-    void bind(PreparedStatement s) throws SQLException {
-      for (int i = 0; i < args.size(); i++) {
-        s.setObject(i + 1, args.get(i));
-      }
-    }
-  }
-
-  /** The SELECT that {@link #find} runs for {@code q} when it has no id, Call-ID or number. */
-  static Select select(CdrQuery q) {
-    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM cdr WHERE 1=1");
-    List<Object> args = new ArrayList<>();
-    where(q, sql, args);
-    sql.append(" ORDER BY start_at DESC, seq DESC");
-    return new Select(sql.toString(), args);
   }
 
   /** The conditions of {@code q}, each {@code " AND ..."}, and their values. */

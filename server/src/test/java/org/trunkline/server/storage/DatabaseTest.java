@@ -69,7 +69,8 @@ class DatabaseTest {
               "7|cdr media duplicates late|true",
               "8|cdr call buckets|true",
               "9|cdr block summaries|true",
-              "10|cdr trunks in the block summaries|true");
+              "10|cdr trunks in the block summaries|true",
+              "11|cdr start index dropped|true");
       assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
     }
   }
@@ -103,7 +104,7 @@ class DatabaseTest {
                   again.dataSource(),
                   "SELECT COUNT(*) FROM \"flyway_schema_history\""
                       + " WHERE \"type\" IN ('SQL', 'JDBC')"))
-          .containsExactly("10");
+          .containsExactly("11");
     }
   }
 
