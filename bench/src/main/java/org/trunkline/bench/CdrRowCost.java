@@ -210,6 +210,24 @@ public final class CdrRowCost {
     List<java.util.function.IntFunction<CdrQuery>> cases = new ArrayList<>();
     names.add("newest 100");
     cases.add(r -> new CdrQuery(null, gen.t0.plusSeconds(n - r), null, null, null, null, 100));
+    // without a key: a time range, a status (one row in 1,000 ended with 503)
+    names.add("1/10 of the time, 100");
+    cases.add(r -> {
+      Instant since = gen.t0.plusMillis(n / 2 * 9 / 20 + r);
+      return new CdrQuery(since, since.plusMillis(n / 20), null, null, null, null, 100);
+    });
+    names.add("2,000 rows' time, 1,000");
+    cases.add(r -> {
+      Instant since = gen.t0.plusMillis(n / 2 * 9 / 20 + r);
+      return new CdrQuery(since, since.plusMillis(1_000), null, null, null, null, 1_000);
+    });
+    names.add("status 5xx, newest 100");
+    cases.add(r -> new CdrQuery(null, gen.t0.plusSeconds(n - r), null, null, null, FAILED, 100));
+    names.add("status 5xx, 1/10 of the time, 100");
+    cases.add(r -> {
+      Instant since = gen.t0.plusMillis(n / 2 * 9 / 20 + r);
+      return new CdrQuery(since, since.plusMillis(n / 20), null, null, null, FAILED, 100);
+    });
     names.add("by Call-ID (A-leg)");
     cases.add(r -> callId(gen.aCallId(n / 3 + 7 * r)));
     names.add("by Call-ID (B-leg)");
@@ -258,6 +276,8 @@ public final class CdrRowCost {
           names.get(k), ms[ms.length / 2], ms[ms.length - 1], found);
     }
   }
+
+  private static final CdrQuery.StatusFilter FAILED = CdrQuery.StatusFilter.parse("5xx");
 
   private static CdrQuery callId(String id) {
     return new CdrQuery(null, null, null, null, id, null, 100);
