@@ -12,6 +12,12 @@ JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 BENCH_JAR=${BENCH_JAR:-$(dirname "$0")/../target/benchmarks.jar}
 PRELOAD=${PRELOAD:-10000}; ROWS=${ROWS:-12000}; RATE=${RATE:-1000}
 mkdir -p "$OUT"
+# The benchmarks jar is shaded with the server in it, migrations included: Flyway reads db/migration from
+# every jar on the class path, so an older TRUNKLINE_JAR would get the newer schema (stop 21, cdr14: A's
+# runs had B's V11). Each variant's server, schema included, comes from its own jar.
+cp "$BENCH_JAR" "$OUT/bench-only.jar"
+zip -q -d "$OUT/bench-only.jar" 'db/migration/*' 'org/trunkline/server/*' >/dev/null
+BENCH_JAR=$OUT/bench-only.jar
 echo "start $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/window.log"
 for r in $(seq 1 "$ROUNDS"); do
   for v in "$@"; do
