@@ -23,7 +23,8 @@
 # gc, jit, other) and the methods the JIT compiled in it (jit_compiled).
 # Env: BASE_PORT (36000: kamailio +1, trunkline +3, trunkline-b +4, SIPp +11), BENCH_RUN (/tmp/trunkline-reg-anchor),
 #      RATES ("1000 2000 4000 6000 8000 10000 12000"), REPEAT (3), SECS (10), PAUSE_S (4), FILL_RATE (2000),
-#      NUSERS (100000), IDLE_S (20), HEAP (1; 0: no heap step), JAVA, JAVA_OPTS, JAVA_OPTS_B, EXTRA_YAML
+#      NUSERS (100000), IDLE_S (20), HEAP (1; 0: no heap step), JAVA, JAVA_OPTS, JAVA_OPTS_B, EXTRA_YAML,
+#      JIT_LOG (0; 1: the JIT logs, and h2_rewrite= per Trunkline run, below)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
 source "$ROOT/bench/launcher-flags.sh"
@@ -63,11 +64,15 @@ sed -e "s/port: ${PORT[trunkline]}}/port: ${PORT[trunkline-b]}}/" -e "s#$RUN/db/
   "$RUN/trunkline.yaml" >"$RUN/trunkline-b.yaml"
 
 declare -A SPID=() JPID=() API=()
+# JIT_LOG=1: each JVM logs every method it compiles (jit-SUT.log), and each run's THREADS line says h2_rewrite=first
+# when H2's first background chunk rewrite (MVMap$RewriteDecisionMaker::decide, stop 19) was compiled in it
+jitlog() { [[ "${JIT_LOG:-0}" == 1 ]] && echo "-Xlog:jit+compilation=debug:file=$RUN/jit-$1.log:utctime,uptime"; }
+h2_rewrites() { local n; n=$(grep -c 'RewriteDecisionMaker::decide' "$RUN/jit-$1.log" 2>/dev/null); echo "${n:-0}"; }
 start_jvm() { # start_jvm NAME JAR OPTS
   local t0; t0=$(date +%s.%N)
   # shellcheck disable=SC2086
   setsid timeout "$LIFE" "$JAVA" --enable-native-access=ALL-UNNAMED -Xms"${JAVA_HEAP:-4g}" -Xmx"${JAVA_HEAP:-4g}" \
-    $(gc_for "$3") $(touch_for) $3 -jar "$2" run --config "$RUN/$1.yaml" </dev/null >"$RUN/$1.out" 2>"$RUN/$1.log" &
+    $(gc_for "$3") $(touch_for) $(jitlog "$1") $3 -jar "$2" run --config "$RUN/$1.yaml" </dev/null >"$RUN/$1.out" 2>"$RUN/$1.log" &
   SPID[$1]=$!; PIDS+=("${SPID[$1]}")
   for _ in $(seq 1200); do grep -qs "^trunkline ready" "$RUN/$1.out" && break; sleep 0.1; done
   grep -q '^trunkline ready' "$RUN/$1.out" || { echo "$1 did not start" >&2; tail "$RUN/$1.log" >&2; exit 1; }
@@ -88,14 +93,15 @@ live() { "$JCMD" "${JPID[$1]}" GC.class_histogram >"$RUN/histo-$1-$2.txt"; awk '
 counter() { curl -s "${API[$1]}/api/counters" | python3 -c "import json,sys; print(json.load(sys.stdin)['core']['$2'])"; }
 
 run() { # run LABEL SUT RATE SECS -> RESULT line (+ JVM/THREADS lines for a JVM)
-  local out="$RUN/$1" j=${JPID[$2]:-} c0 ok
-  if [[ -n $j ]]; then c0=$("$CALLS/jit-count.py" "$j"); "$HERE/thread-ticks.py" "$j" >"$out.t0"; fi
+  local out="$RUN/$1" j=${JPID[$2]:-} c0 ok r0 h2=
+  if [[ -n $j ]]; then c0=$("$CALLS/jit-count.py" "$j"); r0=$(h2_rewrites "$2"); "$HERE/thread-ticks.py" "$j" >"$out.t0"; fi
   OUTDIR="$out" "$HERE/reg-run.sh" "127.0.0.1:${PORT[$2]}" "$3" "$4" "${SPID[$2]}" | grep '^RESULT' \
     | sed "s/^RESULT /RESULT label=$1 sut=$2 /" | tee -a "$RUN/results.txt"
   if [[ -n $j ]]; then
     "$HERE/thread-ticks.py" "$j" >"$out.t1"
     ok=$(grep "label=$1 " "$RUN/results.txt" | grep -o ' success=[0-9]*' | cut -d= -f2)
-    echo "$("$HERE/thread-ticks.py" --diff "$out.t0" "$out.t1" "${ok:-0}" "$1") jit_compiled=$(( $("$CALLS/jit-count.py" "$j") - c0 ))" \
+    [[ "${JIT_LOG:-0}" != 1 ]] || h2=" h2_rewrite=$( (( r0 == 0 && $(h2_rewrites "$2") > 0 )) && echo first || echo -)"
+    echo "$("$HERE/thread-ticks.py" --diff "$out.t0" "$out.t1" "${ok:-0}" "$1") jit_compiled=$(( $("$CALLS/jit-count.py" "$j") - c0 ))$h2" \
       | tee -a "$RUN/results.txt"
   fi
 }
