@@ -88,6 +88,61 @@ public final class Registrar {
 
   static final int MAX_USER_AGENTS = 1024;
 
+  /**
+   * How many "contact ... registered" lines a second are logged at INFO; beyond that, the second's
+   * others go to DEBUG and one INFO line counts them. A fleet filling the registrar (100,000 PBXs
+   * at 2,000/s after a restart of their network) would otherwise write 2,000 lines a second on the
+   * event loops; the first lines of each second and the count still say what happens.
+   */
+  static final int REGISTERED_LINES_PER_SECOND = 20;
+
+  private final LineBudget registeredLines = new LineBudget(REGISTERED_LINES_PER_SECOND);
+
+  /**
+   * Lines of one kind allowed per second, and the count of those over it in the last second that
+   * had some, logged once that second has passed (by the next line or the next {@link #expire}).
+   */
+  private static final class LineBudget {
+    private final int perSecond;
+    private long second = Long.MIN_VALUE;
+    private int taken;
+    private int over;
+
+    LineBudget(int perSecond) {
+      this.perSecond = perSecond;
+    }
+
+    /** Whether a line at {@code now} (epoch ms) may be logged at INFO. */
+    synchronized boolean take(long now) {
+      roll(now);
+      if (taken < perSecond) {
+        taken++;
+        return true;
+      }
+      over++;
+      return false;
+    }
+
+    /** Logs the count of a past second's lines over the budget, if any. */
+    synchronized void roll(long now) {
+      long s = Math.floorDiv(now, 1000);
+      if (s == second) {
+        return;
+      }
+      if (over > 0) {
+        LOG.info(
+            "{} more contacts registered in second {} (at most {} such lines a second; all at"
+                + " DEBUG)",
+            over,
+            java.time.Instant.ofEpochSecond(second),
+            perSecond);
+      }
+      second = s;
+      taken = 0;
+      over = 0;
+    }
+  }
+
   /** The last Date line made: every 200 of the same second shares it. */
   private volatile DateLine date;
 
@@ -324,8 +379,13 @@ public final class Registrar {
       if (list.size() == 1) {
         unbound.remove(trunk.name());
       }
-      LOG.info(
-          "trunk {}: contact {} registered from {} for {} s", trunk.name(), uri, source, expires);
+      if (registeredLines.take(now)) {
+        LOG.info(
+            "trunk {}: contact {} registered from {} for {} s", trunk.name(), uri, source, expires);
+      } else {
+        LOG.debug(
+            "trunk {}: contact {} registered from {} for {} s", trunk.name(), uri, source, expires);
+      }
     }
     if (old != null && !old.source().equals(b.source())) {
       trunkBySource.remove(old.source(), trunk.name());
@@ -461,6 +521,7 @@ public final class Registrar {
    */
   public int expire() {
     long now = clock.millis();
+    registeredLines.roll(now);
     int[] n = {0};
     expiries.takeDue(
         Math.floorDiv(now, 1000),

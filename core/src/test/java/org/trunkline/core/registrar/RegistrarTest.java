@@ -2,6 +2,10 @@ package org.trunkline.core.registrar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -14,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.trunkline.core.trunk.AddressRange;
 import org.trunkline.core.trunk.Trunk;
 import org.trunkline.core.trunk.TrunkAccess;
@@ -99,6 +104,53 @@ class RegistrarTest {
         0,
         0,
         List.of());
+  }
+
+  @Test
+  void aFillLogsAtMostTwentyRegisteredLinesASecondAndCountsTheRest() {
+    Logger log = (Logger) LoggerFactory.getLogger(Registrar.class);
+    Level before = log.getLevel();
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    log.addAppender(appender);
+    log.setLevel(Level.INFO);
+    log.setAdditive(false); // only to the list: the test's console stays at warnings
+    try {
+      for (int i = 0; i < 25; i++) {
+        Trunk t = registerIn("pbx" + i, 1);
+        assertThat(register(t, pbx, "fill-" + i, "Contact: <sip:pbx" + i + "@10.0.0.5>").status())
+            .isEqualTo(200);
+      }
+      assertThat(registered(appender)).hasSize(Registrar.REGISTERED_LINES_PER_SECOND);
+      assertThat(registered(appender).get(0))
+          .isEqualTo(
+              "trunk pbx0: contact sip:pbx0@10.0.0.5 registered from udp:192.0.2.7:5070"
+                  + " for 3600 s");
+      now += 1000;
+      registrar.expire(); // the next second: the 5 over the budget are counted
+      assertThat(appender.list.get(appender.list.size() - 1).getFormattedMessage())
+          .isEqualTo(
+              "5 more contacts registered in second 1970-01-01T00:16:40Z (at most 20 such"
+                  + " lines a second; all at DEBUG)");
+      registrar.expire();
+      assertThat(appender.list).hasSize(Registrar.REGISTERED_LINES_PER_SECOND + 1);
+      register(registerIn("late", 1), pbx, "late", "Contact: <sip:late@10.0.0.5>");
+      assertThat(registered(appender)).hasSize(Registrar.REGISTERED_LINES_PER_SECOND + 1);
+      // every binding was made and stored, logged or not
+      assertThat(stored).hasSize(26);
+    } finally {
+      log.detachAppender(appender);
+      log.setLevel(before);
+      log.setAdditive(true);
+    }
+  }
+
+  private static List<String> registered(ListAppender<ILoggingEvent> appender) {
+    return appender.list.stream()
+        .filter(e -> e.getLevel() == Level.INFO)
+        .map(ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.contains(" registered from "))
+        .toList();
   }
 
   @Test

@@ -90,12 +90,20 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
    * when the stored row differs from it only in expires_at, call_id and cseq; {@code expiresAt} the
    * expiry written for it (rounded up).
    */
-  private record Pending(Binding binding, boolean refresh, long expiresAt) {
-    /** {@code next} replacing this one before it was written. */
+  private record Pending(Binding binding, boolean refresh, long expiresAt, boolean fresh) {
+    /**
+     * {@code next} replacing this one before it was written: a refresh only if both were, an INSERT
+     * alone ({@code fresh}) only if this one was one too (after a removal still waiting, the row is
+     * there).
+     */
     Pending then(Pending next) {
-      return next.refresh && !(binding != null && refresh)
-          ? new Pending(next.binding, false, next.expiresAt)
-          : next;
+      if (next.refresh && !(binding != null && refresh)) {
+        return new Pending(next.binding, false, next.expiresAt, false);
+      }
+      if (next.fresh && !fresh) {
+        return new Pending(next.binding, next.refresh, next.expiresAt, false);
+      }
+      return next;
     }
   }
 
@@ -119,6 +127,12 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
   private final LongAdder failed = new LongAdder();
   private final Thread writer;
   private volatile boolean closing;
+
+  /**
+   * Whether {@link #loadAll} read every row: from then on, a key {@link #rowExpiry} does not hold
+   * has no row, unless a removal of it still waits or a write of it failed (see {@link #fresh}).
+   */
+  private volatile boolean loaded;
 
   /**
    * The writer's sleep while nothing waits (an idle registrar's writer does not look 5 times a
@@ -194,6 +208,7 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
               "skipped unreadable registration of trunk {}: {}", rs.getString(1), e.getMessage());
         }
       }
+      loaded = true;
     } catch (SQLException e) {
       LOG.error("cannot load registrations: {}", e.getMessage());
     }
@@ -260,6 +275,17 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
     enqueue(new Key(trunk, contact), null, false);
   }
 
+  /**
+   * Whether a save of {@code k} may be an INSERT alone: every row was loaded, the store knows of no
+   * row of {@code k} (a new contact: in a fill of 100,000, the UPDATE that finds nothing before
+   * each INSERT was one statement of two) and none of its writes failed. A removal of {@code k}
+   * still waiting turns it into an UPDATE-or-INSERT ({@link Pending#then}); should the INSERT still
+   * find a row, the transaction is written again that way.
+   */
+  private boolean fresh(Key k) {
+    return loaded && !rowExpiry.containsKey(k) && (unsure.isEmpty() || !unsure.contains(k));
+  }
+
   private void enqueue(Key k, Binding b, boolean refresh) {
     if (closing) {
       LOG.warn(
@@ -270,9 +296,9 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
     Pending p;
     if (b == null) {
       rowExpiry.remove(k);
-      p = new Pending(null, false, 0);
+      p = new Pending(null, false, 0, false);
     } else {
-      p = new Pending(b, refresh, stored(b.expiresAt()));
+      p = new Pending(b, refresh, stored(b.expiresAt()), !refresh && fresh(k));
       rowExpiry.put(k, p.expiresAt());
     }
     // a key is in `dirty` at most once while its state waits in `pending`: the writer removes the
@@ -350,6 +376,7 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
     List<Key> removals = new ArrayList<>();
     List<Pending> saves = new ArrayList<>(keys.size());
     List<Pending> refreshes = new ArrayList<>(keys.size());
+    List<Pending> inserts = new ArrayList<>();
     for (Key k : keys) {
       Pending p = pending.remove(k);
       if (p != null) {
@@ -359,109 +386,49 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
           removals.add(k);
         } else if (p.refresh() && sure) {
           refreshes.add(p);
+        } else if (p.fresh() && sure) {
+          inserts.add(p);
         } else {
           saves.add(p);
         }
       }
     }
     if (!changes.isEmpty()) {
-      write(changes, removals, saves, refreshes);
+      write(changes, removals, saves, refreshes, inserts);
     }
   }
 
   /**
    * One transaction: a removal is a DELETE; a save UPDATEs its row (a refresh, the common case, is
-   * one statement, of three columns when only those changed) and is INSERTed where there was none.
+   * one statement, of three columns when only those changed) and is INSERTed where there was none;
+   * a new contact ({@code fresh}) is INSERTed at once. Should that INSERT fail (a row the store did
+   * not know of), the transaction is written again with those as UPDATE-or-INSERT.
    */
   private void write(
-      List<Key> changes, List<Key> removals, List<Pending> saves, List<Pending> refreshes) {
+      List<Key> changes,
+      List<Key> removals,
+      List<Pending> saves,
+      List<Pending> refreshes,
+      List<Pending> fresh) {
+    List<Pending> saves0 = fresh.isEmpty() ? List.of() : List.copyOf(saves);
+    List<Pending> refreshes0 = fresh.isEmpty() ? List.of() : List.copyOf(refreshes);
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
-      delete(c, removals);
-      List<Pending> inserts = new ArrayList<>();
-      if (!refreshes.isEmpty()) {
-        int[] updated;
-        try (PreparedStatement u =
-            c.prepareStatement(
-                "UPDATE registration SET expires_at = ?, call_id = ?, cseq = ?"
-                    + " WHERE trunk = ? AND contact = ?")) {
-          for (Pending p : refreshes) {
-            Binding b = p.binding();
-            u.setLong(1, p.expiresAt());
-            u.setString(2, truncate(b.callId(), 256));
-            u.setLong(3, b.cseq());
-            u.setString(4, b.trunk());
-            u.setString(5, b.contact());
-            u.addBatch();
-          }
-          updated = u.executeBatch();
+      try {
+        writeAll(c, removals, saves, refreshes, fresh);
+      } catch (SQLException e) {
+        c.rollback();
+        if (fresh.isEmpty()) {
+          throw e;
         }
-        for (int k = 0; k < refreshes.size(); k++) {
-          if (updated[k] <= 0) {
-            saves.add(refreshes.get(k)); // no row (or cannot tell): the whole binding, below
-          }
-        }
-      }
-      if (!saves.isEmpty()) {
-        int[] updated;
-        try (PreparedStatement u =
-            c.prepareStatement(
-                "UPDATE registration SET expires_at = ?, transport = ?, source_ip = ?,"
-                    + " source_port = ?, listen_point = ?, call_id = ?, cseq = ?, user_agent = ?,"
-                    + " registered_at = ? WHERE trunk = ? AND contact = ?")) {
-          for (Pending p : saves) {
-            Binding b = p.binding();
-            u.setLong(1, p.expiresAt());
-            u.setString(2, b.transport().name());
-            u.setString(3, b.source().getAddress().getHostAddress());
-            u.setInt(4, b.source().getPort());
-            u.setString(5, b.listenPoint());
-            u.setString(6, truncate(b.callId(), 256));
-            u.setLong(7, b.cseq());
-            u.setString(8, truncate(b.userAgent(), 256));
-            u.setLong(9, b.registeredAt());
-            u.setString(10, b.trunk());
-            u.setString(11, b.contact());
-            u.addBatch();
-          }
-          updated = u.executeBatch();
-        }
-        List<Key> unknown = new ArrayList<>();
-        for (int k = 0; k < saves.size(); k++) {
-          if (updated[k] == 0) {
-            inserts.add(saves.get(k));
-          } else if (updated[k] < 0) {
-            // a driver that cannot tell (SUCCESS_NO_INFO): replace the row, as before
-            Binding b = saves.get(k).binding();
-            unknown.add(new Key(b.trunk(), b.contact()));
-            inserts.add(saves.get(k));
-          }
-        }
-        delete(c, unknown);
-      }
-      if (!inserts.isEmpty()) {
-        try (PreparedStatement i =
-            c.prepareStatement(
-                "INSERT INTO registration (trunk, contact, expires_at, transport, source_ip,"
-                    + " source_port, listen_point, call_id, cseq, user_agent, registered_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-          for (Pending p : inserts) {
-            Binding b = p.binding();
-            i.setString(1, b.trunk());
-            i.setString(2, b.contact());
-            i.setLong(3, p.expiresAt());
-            i.setString(4, b.transport().name());
-            i.setString(5, b.source().getAddress().getHostAddress());
-            i.setInt(6, b.source().getPort());
-            i.setString(7, b.listenPoint());
-            i.setString(8, truncate(b.callId(), 256));
-            i.setLong(9, b.cseq());
-            i.setString(10, truncate(b.userAgent(), 256));
-            i.setLong(11, b.registeredAt());
-            i.addBatch();
-          }
-          i.executeBatch();
-        }
+        LOG.warn(
+            "registration writer: an INSERT of a new contact found its row ({}); writing {} changes"
+                + " again as UPDATE-or-INSERT",
+            e.getMessage(),
+            changes.size());
+        List<Pending> all = new ArrayList<>(saves0);
+        all.addAll(fresh);
+        writeAll(c, removals, all, new ArrayList<>(refreshes0), List.of());
       }
       c.commit();
       written.add(changes.size());
@@ -476,6 +443,102 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
           changes.get(0).contact(),
           changes.get(0).trunk(),
           e.getMessage());
+    }
+  }
+
+  /** The statements of one transaction (see {@link #write}); {@code fresh} rows INSERTed alone. */
+  private static void writeAll(
+      Connection c,
+      List<Key> removals,
+      List<Pending> saves,
+      List<Pending> refreshes,
+      List<Pending> fresh)
+      throws SQLException {
+    delete(c, removals);
+    List<Pending> inserts = new ArrayList<>(fresh);
+    if (!refreshes.isEmpty()) {
+      int[] updated;
+      try (PreparedStatement u =
+          c.prepareStatement(
+              "UPDATE registration SET expires_at = ?, call_id = ?, cseq = ?"
+                  + " WHERE trunk = ? AND contact = ?")) {
+        for (Pending p : refreshes) {
+          Binding b = p.binding();
+          u.setLong(1, p.expiresAt());
+          u.setString(2, truncate(b.callId(), 256));
+          u.setLong(3, b.cseq());
+          u.setString(4, b.trunk());
+          u.setString(5, b.contact());
+          u.addBatch();
+        }
+        updated = u.executeBatch();
+      }
+      for (int k = 0; k < refreshes.size(); k++) {
+        if (updated[k] <= 0) {
+          saves.add(refreshes.get(k)); // no row (or cannot tell): the whole binding, below
+        }
+      }
+    }
+    if (!saves.isEmpty()) {
+      int[] updated;
+      try (PreparedStatement u =
+          c.prepareStatement(
+              "UPDATE registration SET expires_at = ?, transport = ?, source_ip = ?,"
+                  + " source_port = ?, listen_point = ?, call_id = ?, cseq = ?, user_agent = ?,"
+                  + " registered_at = ? WHERE trunk = ? AND contact = ?")) {
+        for (Pending p : saves) {
+          Binding b = p.binding();
+          u.setLong(1, p.expiresAt());
+          u.setString(2, b.transport().name());
+          u.setString(3, b.source().getAddress().getHostAddress());
+          u.setInt(4, b.source().getPort());
+          u.setString(5, b.listenPoint());
+          u.setString(6, truncate(b.callId(), 256));
+          u.setLong(7, b.cseq());
+          u.setString(8, truncate(b.userAgent(), 256));
+          u.setLong(9, b.registeredAt());
+          u.setString(10, b.trunk());
+          u.setString(11, b.contact());
+          u.addBatch();
+        }
+        updated = u.executeBatch();
+      }
+      List<Key> unknown = new ArrayList<>();
+      for (int k = 0; k < saves.size(); k++) {
+        if (updated[k] == 0) {
+          inserts.add(saves.get(k));
+        } else if (updated[k] < 0) {
+          // a driver that cannot tell (SUCCESS_NO_INFO): replace the row, as before
+          Binding b = saves.get(k).binding();
+          unknown.add(new Key(b.trunk(), b.contact()));
+          inserts.add(saves.get(k));
+        }
+      }
+      delete(c, unknown);
+    }
+    if (!inserts.isEmpty()) {
+      try (PreparedStatement i =
+          c.prepareStatement(
+              "INSERT INTO registration (trunk, contact, expires_at, transport, source_ip,"
+                  + " source_port, listen_point, call_id, cseq, user_agent, registered_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (Pending p : inserts) {
+          Binding b = p.binding();
+          i.setString(1, b.trunk());
+          i.setString(2, b.contact());
+          i.setLong(3, p.expiresAt());
+          i.setString(4, b.transport().name());
+          i.setString(5, b.source().getAddress().getHostAddress());
+          i.setInt(6, b.source().getPort());
+          i.setString(7, b.listenPoint());
+          i.setString(8, truncate(b.callId(), 256));
+          i.setLong(9, b.cseq());
+          i.setString(10, truncate(b.userAgent(), 256));
+          i.setLong(11, b.registeredAt());
+          i.addBatch();
+        }
+        i.executeBatch();
+      }
     }
   }
 

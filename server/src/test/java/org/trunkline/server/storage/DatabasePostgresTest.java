@@ -81,6 +81,7 @@ class DatabasePostgresTest {
     LocationStoreContract.roundTrip(() -> Database.open(config));
     LocationStoreContract.storm(() -> Database.open(config));
     LocationStoreContract.refreshes(() -> Database.open(config));
+    LocationStoreContract.newContactsAfterTheLoad(() -> Database.open(config));
     LocationStoreContract.refreshesWithinTheStoredExpiryAreNotWritten(() -> Database.open(config));
   }
 

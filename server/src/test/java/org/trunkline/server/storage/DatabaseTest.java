@@ -148,6 +148,11 @@ class DatabaseTest {
   }
 
   @Test
+  void storesNewContactsAfterTheLoadWithOneInsertAndFallsBackWhenARowIsThere() throws Exception {
+    LocationStoreContract.newContactsAfterTheLoad(() -> Database.open(h2("")));
+  }
+
+  @Test
   void findsCdrsByIdAndCallIdInASharedBucket() throws Exception {
     CdrStoreContract.findsEachKeyInASharedBucket(() -> Database.open(h2("")));
   }

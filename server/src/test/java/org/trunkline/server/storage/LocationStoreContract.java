@@ -79,6 +79,45 @@ final class LocationStoreContract {
   }
 
   /**
+   * New contacts after {@code loadAll} (INSERTed without an UPDATE first): stored; one whose row
+   * was written behind the store's back is still stored (the transaction written again as
+   * UPDATE-or-INSERT, nothing counted failed), and one removed and bound again before the writer
+   * ran replaces its row.
+   */
+  static void newContactsAfterTheLoad(DatabaseConfigurer open) throws Exception {
+    Binding kept = binding("sip:new-kept@192.0.2.1:5060", 5_000L, "192.0.2.1");
+    try (Database db = open.open()) {
+      db.locationStore().save(kept);
+    }
+    Binding fresh = binding("sip:new-fresh@192.0.2.1:5060", 6_000L, "192.0.2.1");
+    Binding behind = binding("sip:new-behind@192.0.2.1:5060", 7_000L, "192.0.2.1");
+    Binding again = refresh(binding(kept.contact(), 8_000L, "198.51.100.2"), 9_000L, "again", 3);
+    try (Database db = open.open()) {
+      LocationStore store = db.locationStore();
+      assertThat(store.loadAll()).filteredOn(b -> b.contact().startsWith("sip:new-")).hasSize(1);
+      // a row the store does not know of: its INSERT collides
+      try (java.sql.Connection c = db.dataSource().getConnection();
+          java.sql.PreparedStatement i =
+              c.prepareStatement(
+                  "INSERT INTO registration (trunk, contact, expires_at, transport, source_ip,"
+                      + " source_port, listen_point, call_id, cseq, user_agent, registered_at)"
+                      + " VALUES ('acme', ?, 1, 'UDP', '192.0.2.9', 5060, NULL, 'x', 1, 'x', 1)")) {
+        i.setString(1, behind.contact());
+        i.executeUpdate();
+      }
+      store.save(fresh);
+      store.save(behind);
+      store.remove(kept.trunk(), kept.contact());
+      store.save(again); // new to the registrar, but its removal may still wait
+    }
+    try (Database db = open.open()) {
+      assertThat(db.locationStore().loadAll())
+          .filteredOn(b -> b.contact().startsWith("sip:new-"))
+          .containsExactlyInAnyOrder(asStored(fresh), asStored(behind), asStored(again));
+    }
+  }
+
+  /**
    * Refreshes ({@code save(b, previous)}): one that changes only expiry, Call-ID and CSeq is a
    * shorter UPDATE, which must still store everything when the change before it waits or the row
    * was never stored.
