@@ -21,10 +21,6 @@ import org.trunkline.stack.Transport;
  *       (ordinal), local address, remote address, u16 + Call-ID (UTF-8), u32 + the message bytes};
  *       an address is {@code u8 length (0, 4 or 16) + IP, u16 port}.
  *   <li>{@link #LINK}: {@code i64 epochMicros, u16 + Call-ID, u16 + trace id}.
- *   <li>{@link #MESSAGE_AT}, {@link #LINK_AT}: a capture ring's record as it is ({@link TraceRing}
- *       describes it): fixed offsets, the Call-ID as an offset and length into the message, up to 7
- *       zero bytes after the payload. Written since stop 21 (the writer no longer re-encodes);
- *       {@link #MESSAGE} and {@link #LINK} are still read.
  * </ul>
  *
  * Big-endian (ByteBuffer's default). Stateless.
@@ -32,8 +28,6 @@ import org.trunkline.stack.Transport;
 final class TraceRecord {
   static final byte MESSAGE = 1;
   static final byte LINK = 2;
-  static final byte MESSAGE_AT = 3;
-  static final byte LINK_AT = 4;
   static final int MAX_CALL_ID = 256;
   static final int MAX_ID = 256;
 
@@ -91,21 +85,6 @@ final class TraceRecord {
 
   /** A record's body (after its length), positioned at its kind. */
   static TracedMessage message(ByteBuffer b, String correlationId) {
-    if (b.get(b.position()) == MESSAGE_AT) {
-      int r = b.position() - 4; // where the ring's record started
-      byte[] bytes = new byte[TraceRing.messageLength(b, r)];
-      b.get(TraceRing.payload(r), bytes);
-      return new TracedMessage(
-          TraceRing.epochMicros(b, r),
-          TraceRing.in(b, r) ? TraceTap.Direction.IN : TraceTap.Direction.OUT,
-          Transport.values()[TraceRing.transport(b, r)],
-          address(
-              b, TraceRing.localIp(r), TraceRing.localIpLength(b, r), TraceRing.localPort(b, r)),
-          address(
-              b, TraceRing.remoteIp(r), TraceRing.remoteIpLength(b, r), TraceRing.remotePort(b, r)),
-          bytes,
-          correlationId);
-    }
     b.get(); // kind
     long at = b.getLong();
     TraceTap.Direction dir = b.get() == 0 ? TraceTap.Direction.IN : TraceTap.Direction.OUT;
@@ -123,16 +102,6 @@ final class TraceRecord {
     byte[] ip = new byte[b.get()];
     b.get(ip);
     int port = Short.toUnsignedInt(b.getShort());
-    return address(ip, port);
-  }
-
-  private static InetSocketAddress address(ByteBuffer b, int at, int len, int port) {
-    byte[] ip = new byte[len];
-    b.get(at, ip);
-    return address(ip, port);
-  }
-
-  private static InetSocketAddress address(byte[] ip, int port) {
     if (ip.length == 0) {
       return null;
     }
@@ -148,35 +117,6 @@ final class TraceRecord {
 
   /** The index's view of a record body positioned at its kind; the position is left undefined. */
   static Meta meta(ByteBuffer b) {
-    int r = b.position() - 4; // where a ring's record started
-    if (b.get(b.position()) == MESSAGE_AT) {
-      String remoteIp = "";
-      int ipLen = TraceRing.remoteIpLength(b, r);
-      if (ipLen > 0) {
-        byte[] ip = new byte[ipLen];
-        b.get(TraceRing.remoteIp(r), ip);
-        remoteIp = address(ip, 0).getAddress().getHostAddress();
-      }
-      int p = TraceRing.payload(r) + TraceRing.callIdOffset(b, r);
-      return new Meta(
-          MESSAGE,
-          TraceRing.epochMicros(b, r),
-          TraceRing.in(b, r),
-          remoteIp,
-          string(b, p, TraceRing.callIdLength(b, r)),
-          null);
-    }
-    if (b.get(b.position()) == LINK_AT) {
-      int cl = TraceRing.linkCallIdLength(b, r);
-      int p = TraceRing.payload(r);
-      return new Meta(
-          LINK,
-          TraceRing.epochMicros(b, r),
-          false,
-          "",
-          string(b, p, cl),
-          string(b, p + cl, TraceRing.linkIdLength(b, r)));
-    }
     byte kind = b.get();
     long at = b.getLong();
     if (kind == LINK) {
@@ -206,12 +146,6 @@ final class TraceRecord {
   private static void skipAddress(ByteBuffer b) {
     int n = b.get();
     b.position(b.position() + n + 2);
-  }
-
-  private static String string(ByteBuffer b, int at, int len) {
-    byte[] s = new byte[len];
-    b.get(at, s);
-    return new String(s, StandardCharsets.UTF_8);
   }
 
   private static String string(ByteBuffer b, int len) {
@@ -278,80 +212,6 @@ final class TraceRecord {
       line = lf(b, line, end) + 1;
     }
     return -1;
-  }
-
-  /**
-   * As {@link #callIdAt(byte[], int, int)}, in a capture ring's buffer ({@code le}: the same memory
-   * in little-endian order, for the eight-byte LF scan): the trace writer reads each message where
-   * the event loop put it.
-   */
-  static long callIdAt(ByteBuffer b, ByteBuffer le, int off, int len) {
-    int end = off + len;
-    int line = lf(le, off, end) + 1; // after the start line
-    while (line < end) {
-      byte first = b.get(line);
-      if (first == '\r' || first == '\n') {
-        return -1; // the blank line: the headers are over
-      }
-      int p = -1;
-      if ((first | 0x20) == 'c' && matches(b, line, end, "call-id")) {
-        p = line + 7;
-      } else if ((first | 0x20) == 'i') {
-        p = line + 1;
-      }
-      if (p >= 0) {
-        while (p < end && (b.get(p) == ' ' || b.get(p) == '\t')) {
-          p++;
-        }
-        if (p < end && b.get(p) == ':') {
-          p++;
-          while (p < end && (b.get(p) == ' ' || b.get(p) == '\t')) {
-            p++;
-          }
-          int v = p;
-          while (p < end && b.get(p) != '\r' && b.get(p) != '\n') {
-            p++;
-          }
-          int e = p;
-          while (e > v && (b.get(e - 1) == ' ' || b.get(e - 1) == '\t')) {
-            e--;
-          }
-          return (long) v << 32 | Math.min(e - v, MAX_CALL_ID);
-        }
-      }
-      line = lf(le, line, end) + 1;
-    }
-    return -1;
-  }
-
-  /** As {@link #lf(byte[], int, int)} in a little-endian buffer. */
-  static int lf(ByteBuffer le, int from, int end) {
-    int i = from;
-    for (; i + 8 <= end; i += 8) {
-      long w = le.getLong(i) ^ LFS;
-      long z = (w - ONES) & ~w & HIGHS;
-      if (z != 0) {
-        return i + (Long.numberOfTrailingZeros(z) >>> 3);
-      }
-    }
-    for (; i < end; i++) {
-      if (le.get(i) == '\n') {
-        return i;
-      }
-    }
-    return end;
-  }
-
-  private static boolean matches(ByteBuffer b, int at, int end, String lowerName) {
-    if (at + lowerName.length() > end) {
-      return false;
-    }
-    for (int i = 0; i < lowerName.length(); i++) {
-      if ((b.get(at + i) | 0x20) != lowerName.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static final VarHandle LONG_LE =

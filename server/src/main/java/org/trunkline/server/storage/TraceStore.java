@@ -1,6 +1,7 @@
 package org.trunkline.server.storage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -36,18 +37,17 @@ import org.trunkline.stack.Transport;
  * throws (event loops call it); a full ring drops and counts. Virtual threads share one ring under
  * a lock. One writer thread of its own drains the rings every {@link #NAP_NANOS}, or sooner when a
  * ring fills past a quarter (its producer then unparks the writer, a rare event), finds each
- * message's Call-ID without parsing it (in the ring) and notes it in the record, appends each
- * ring's run of records to the current segment as it is (a ring's records are already in the
- * segment's format, off-heap: no second copy of a message, no temporary direct buffer by the JDK),
- * then indexes them and frees the ring's space; messages and links are joined by Call-ID, so a link
- * may come after its messages. The writer's cost is mostly per wake-up (the thread switch, the
- * write call, its cold caches), so it wakes seldom and takes big batches. The same thread rolls
- * segments and deletes the oldest ones past {@code max-age} or {@code max-size}. {@link #find} and
- * {@link #search} read under the index's read lock from the API's threads. Nothing is fsynced: a
- * machine crash loses what the OS had not written; a process crash loses only what waits in the
- * rings (at most the last {@link #NAP_NANOS}, within the second ARCHITECTURE.md allows). When a
- * look finds nothing the writer sleeps longer ({@link #IDLE_NAP_NANOS}) and the next capture wakes
- * it, so an idle server's writer does not wake ten times a second.
+ * message's Call-ID without parsing it, encodes the batch into one direct buffer and appends it to
+ * the current segment in one write (no copy into a temporary direct buffer by the JDK), then
+ * indexes it; messages and links are joined by Call-ID, so a link may come after its messages. The
+ * writer's cost is mostly per wake-up (the thread switch, the write call, its cold caches), so it
+ * wakes seldom and takes big batches. The same thread rolls segments and deletes the oldest ones
+ * past {@code max-age} or {@code max-size}. {@link #find} and {@link #search} read under the
+ * index's read lock from the API's threads. Nothing is fsynced: a machine crash loses what the OS
+ * had not written; a process crash loses only what waits in the rings (at most the last {@link
+ * #NAP_NANOS}, within the second ARCHITECTURE.md allows). When a look finds nothing the writer
+ * sleeps longer ({@link #IDLE_NAP_NANOS}) and the next capture wakes it, so an idle server's writer
+ * does not wake ten times a second.
  */
 public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TraceStore.class);
@@ -110,10 +110,10 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   private final CopyOnWriteArrayList<TraceRing> rings = new CopyOnWriteArrayList<>();
   private final ThreadLocal<TraceRing> ring;
   private volatile TraceRing shared; // the virtual threads' ring, made when first needed
+  private final TraceRing.Reader reader = this::encode;
   private final TraceIndex index = new TraceIndex();
   private final TraceReads reads;
   private final TreeMap<Integer, Segment> segments = new TreeMap<>(); // writer (and retain) only
-  private Segment currentSegment; // segments' last (writer and retain)
   private final Thread thread;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final LongAdder retiredCaptured = new LongAdder(); // of the rings of ended threads
@@ -124,9 +124,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   private final LongAdder deleted = new LongAdder();
   private volatile long storedBytes;
   private FileChannel out;
-  private long pending; // bytes of the runs not yet written (writer thread only)
-  private ByteBuffer[] runs = new ByteBuffer[8]; // slices of rings to write (writer thread only)
-  private int runCount;
+  private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20); // written as is, no JDK copy
   private final Batch batch = new Batch(); // writer thread only
   private final TraceNames names = new TraceNames(); // writer thread only
   private long lastRetain;
@@ -279,8 +277,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     int next = segments.isEmpty() ? 1 : segments.lastKey() + 1;
     Path p = dir.resolve(name(next));
     out = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    currentSegment = new Segment(p);
-    segments.put(next, currentSegment);
+    segments.put(next, new Segment(p));
   }
 
   // ---- the event loops' side ----
@@ -496,8 +493,8 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   }
 
   /**
-   * What the writer found in the rings' records before one write: their offsets from the write's
-   * start and what the index keeps of each. Reused; writer thread only.
+   * What the writer encodes from the rings before one write: the records' offsets in {@link
+   * #buffer} and what the index keeps of each. Reused; writer thread only.
    */
   private static final class Batch {
     int count;
@@ -508,7 +505,7 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     boolean[] ins = new boolean[256];
     String[] remoteIps = new String[256];
     // the Call-ID's (and a link's trace id's) bytes in names: the index takes them from there (the
-    // rings are off-heap)
+    // buffer is direct, and the rings' space is freed before the batch is indexed)
     byte[] names = new byte[16 * 1024];
     int namesUsed;
     int[] callIdAt = new int[256];
@@ -527,23 +524,15 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
       namesUsed = 0;
     }
 
-    private final byte[] ip = new byte[16];
-
     /** Copies {@code b[off, off + len)} into {@link #names}; returns where it is there. */
-    int name(ByteBuffer b, int off, int len) {
+    int name(byte[] b, int off, int len) {
       int at = namesUsed;
       if (at + len > names.length) {
         names = java.util.Arrays.copyOf(names, Math.max(names.length * 2, at + len));
       }
-      b.get(off, names, at, len);
+      System.arraycopy(b, off, names, at, len);
       namesUsed = at + len;
       return at;
-    }
-
-    /** The IP of {@code len} bytes at {@code b[off]} as text, through {@code names}' cache. */
-    String ip(TraceNames names, ByteBuffer b, int off, int len) {
-      b.get(off, ip, 0, len);
-      return names.ip(ip, 0, len);
     }
 
     int next() {
@@ -566,22 +555,22 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
   }
 
   /**
-   * Takes every ring's published records: notes each message's Call-ID in its record, appends the
-   * ring's runs of records to the segment as they are (one gathering write per ring, a second when
-   * the ring wrapped or the segment rolls), indexes them, then frees the ring's space. Holds this
-   * monitor.
+   * Drains every ring into {@link #buffer} in the segment format, appends it (one write per segment
+   * it fills), then indexes it. Holds this monitor.
    *
    * @return records written
    */
   private int drainAndWrite() throws IOException {
     batch.reset();
+    buffer.clear();
     for (TraceRing r : rings) {
-      take(r);
+      r.drain(reader);
     }
     int count = batch.count;
     if (count == 0) {
       return 0;
     }
+    flush(buffer, batch.from, count);
     written.add(count);
     if (forward != null) {
       forward(count, false);
@@ -589,104 +578,75 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     return count;
   }
 
-  /** One ring's published records, written and indexed, then released. */
-  private void take(TraceRing r) throws IOException {
-    long h = r.head();
-    long end = r.published();
-    if (h == end) {
-      return;
-    }
-    ByteBuffer b = r.buffer();
-    ByteBuffer le = r.littleEndian();
+  /** One record of a ring, into the batch; rolls the segment when it is full. */
+  private void encode(byte[] ring, int at) {
     Batch t = batch;
-    int n = 0;
-    int runFrom = -1;
-    int runTo = -1;
-    try {
-      while (h < end) {
-        int at = r.at(h);
-        int size = TraceRing.size(b, at);
-        if (size < 0) { // padding to the ring's end: never written
-          if (runFrom >= 0) {
-            run(b, runFrom, runTo);
-            runFrom = -1;
-          }
-          h -= size;
-          continue;
-        }
-        if (runFrom < 0) {
-          runFrom = at;
-        }
-        runTo = at + size;
-        note(b, le, at);
-        pending += size;
-        h += size;
-        n++;
-        if (currentSegment.size + pending >= segmentBytes) {
-          run(b, runFrom, runTo);
-          runFrom = -1;
-          flush();
-          roll();
-        }
-      }
-      if (runFrom >= 0) {
-        run(b, runFrom, runTo);
-      }
-      flush();
-    } finally {
-      runCount = 0;
-      pending = 0;
-      t.from = t.count;
-      r.release(h, n);
-    }
-  }
-
-  /** A run of whole records {@code b[from, to)}, to be written by the next flush. */
-  private void run(ByteBuffer b, int from, int to) {
-    if (runCount == runs.length) {
-      runs = java.util.Arrays.copyOf(runs, runCount * 2);
-    }
-    runs[runCount++] = b.slice(from, to - from);
-  }
-
-  /** What the index (and a forward) needs of one ring record; a message gets its Call-ID noted. */
-  private void note(ByteBuffer ring, ByteBuffer le, int at) {
-    Batch t = batch;
+    ByteBuffer b = buffer;
     int i = t.next();
     byte kind = TraceRing.kind(ring, at);
-    t.offsets[i] = pending;
+    int need = TraceRing.size(ring, at) + 2 * (1 + 16 + 2) + 2 + 4 + TraceRecord.MAX_CALL_ID;
+    if (b.remaining() < need) {
+      b = grow(b, need);
+    }
+    t.offsets[i] = b.position();
+    t.kinds[i] = kind;
     long micros = TraceRing.epochMicros(ring, at);
     t.times[i] = micros;
     int p = TraceRing.payload(at);
-    if (kind == TraceRecord.LINK_AT) {
+    if (kind == TraceRecord.LINK) {
       int cl = TraceRing.linkCallIdLength(ring, at);
       int dl = TraceRing.linkIdLength(ring, at);
-      t.kinds[i] = TraceRecord.LINK;
+      int start = b.position();
+      b.putInt(0).put(TraceRecord.LINK).putLong(micros);
       t.callIdAt[i] = t.name(ring, p, cl);
       t.callIdLength[i] = cl;
+      b.putShort((short) cl).put(ring, p, cl);
       t.idAt[i] = t.name(ring, p + cl, dl);
       t.idLength[i] = dl;
+      b.putShort((short) dl).put(ring, p + cl, dl);
+      b.putInt(start, b.position() - start - 4);
       t.ins[i] = false;
       t.remoteIps[i] = "";
-      return;
+    } else {
+      int len = TraceRing.messageLength(ring, at);
+      long cid = TraceRecord.callIdAt(ring, p, len);
+      int cs = cid < 0 ? 0 : TraceRecord.start(cid);
+      int cl = cid < 0 ? 0 : TraceRecord.length(cid);
+      boolean in = TraceRing.in(ring, at);
+      int localLen = TraceRing.localIpLength(ring, at);
+      int remoteLen = TraceRing.remoteIpLength(ring, at);
+      int start = b.position();
+      b.putInt(0).put(TraceRecord.MESSAGE).putLong(micros);
+      b.put((byte) (in ? 0 : 1)).put((byte) TraceRing.transport(ring, at));
+      b.put((byte) localLen).put(ring, TraceRing.localIp(at), localLen);
+      b.putShort((short) TraceRing.localPort(ring, at));
+      b.put((byte) remoteLen).put(ring, TraceRing.remoteIp(at), remoteLen);
+      b.putShort((short) TraceRing.remotePort(ring, at));
+      t.callIdAt[i] = t.name(ring, cs, cl);
+      t.callIdLength[i] = cl;
+      b.putShort((short) cl).put(ring, cs, cl);
+      b.putInt(len).put(ring, p, len);
+      b.putInt(start, b.position() - start - 4);
+      t.ins[i] = in;
+      // the index keeps a caller's IP only: an answer's is not asked for
+      t.remoteIps[i] = in ? names.ip(ring, TraceRing.remoteIp(at), remoteLen) : "";
+      if (forward != null) {
+        t.callIds[i] = cl == 0 ? "" : names.callId(ring, cs, cl);
+        int mark = b.position();
+        b.position(start + 4);
+        t.messages[i] = TraceRecord.message(b, "");
+        b.position(mark);
+      }
     }
-    int len = TraceRing.messageLength(ring, at);
-    long cid = TraceRecord.callIdAt(ring, le, p, len);
-    int cs = cid < 0 ? p : TraceRecord.start(cid);
-    int cl = cid < 0 || cs - p > 0xFFFF ? 0 : TraceRecord.length(cid);
-    TraceRing.callId(ring, at, cl == 0 ? 0 : cs - p, cl);
-    boolean in = TraceRing.in(ring, at);
-    t.kinds[i] = TraceRecord.MESSAGE;
-    t.callIdAt[i] = t.name(ring, cs, cl);
-    t.callIdLength[i] = cl;
-    t.ins[i] = in;
-    // the index keeps a caller's IP only: an answer's is not asked for
-    t.remoteIps[i] =
-        in ? t.ip(names, ring, TraceRing.remoteIp(at), TraceRing.remoteIpLength(ring, at)) : "";
-    if (forward != null) {
-      t.callIds[i] = cl == 0 ? "" : names.callId(t.names, t.callIdAt[i], cl);
-      int size = TraceRing.size(ring, at);
-      t.messages[i] = TraceRecord.message(ring.slice(at, size).position(4), "");
+    try {
+      if (segments.lastEntry().getValue().size + b.position() >= segmentBytes) {
+        flush(b, t.from, i + 1);
+        roll();
+        buffer.clear();
+        t.from = i + 1;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -753,31 +713,23 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
                 id == null ? "" : id));
   }
 
-  /** Writes the runs to the current segment, then indexes the batch's records not yet indexed. */
-  private void flush() throws IOException {
-    Batch t = batch;
-    if (t.from == t.count) {
+  /** Writes {@code b} to the current segment and indexes records {@code from..to-1} of it. */
+  private void flush(ByteBuffer b, int from, int to) throws IOException {
+    if (from == to) {
       return;
     }
     int number = segments.lastKey();
-    Segment seg = currentSegment;
-    long bytes = pending;
-    long left = bytes;
-    while (left > 0) {
-      left -= out.write(runs, 0, runCount);
+    Segment seg = segments.lastEntry().getValue();
+    b.flip();
+    int bytes = b.remaining();
+    while (b.hasRemaining()) {
+      out.write(b);
     }
-    for (int i = 0; i < runCount; i++) {
-      runs[i] = null;
-    }
-    runCount = 0;
-    pending = 0;
     long base = seg.size;
     seg.size += bytes;
     storedBytes += bytes;
+    Batch t = batch;
     byte[] a = t.names;
-    int from = t.from;
-    int to = t.count;
-    t.from = to;
     index.lock.writeLock().lock();
     try {
       for (int i = from; i < to; i++) {
@@ -793,6 +745,14 @@ public final class TraceStore implements TraceTap, TraceSink, AutoCloseable {
     } finally {
       index.lock.writeLock().unlock();
     }
+  }
+
+  private ByteBuffer grow(ByteBuffer b, int need) {
+    ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(b.capacity() * 2, b.position() + need));
+    b.flip();
+    bigger.put(b);
+    buffer = bigger;
+    return bigger;
   }
 
   // ---- retention ----

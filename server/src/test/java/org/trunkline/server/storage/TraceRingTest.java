@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,7 +34,7 @@ class TraceRingTest {
     r.drain((b, at) -> {
       byte kind = TraceRing.kind(b, at);
       int len =
-          kind == TraceRecord.LINK_AT
+          kind == TraceRecord.LINK
               ? TraceRing.linkCallIdLength(b, at) + TraceRing.linkIdLength(b, at)
               : TraceRing.messageLength(b, at);
       int p = TraceRing.payload(at);
@@ -55,23 +54,18 @@ class TraceRingTest {
                   TraceRing.remoteIp(at),
                   TraceRing.remoteIpLength(b, at),
                   TraceRing.remotePort(b, at)),
-              bytes(b, p, len)));
+              Arrays.copyOfRange(b, p, p + len)));
     });
     return seen;
   }
 
-  private static byte[] bytes(ByteBuffer b, int at, int len) {
-    byte[] a = new byte[len];
-    b.get(at, a);
-    return a;
-  }
-
-  private static InetSocketAddress address(ByteBuffer b, int at, int len, int port) {
+  private static InetSocketAddress address(byte[] b, int at, int len, int port) {
     if (len == 0) {
       return null;
     }
     try {
-      return new InetSocketAddress(InetAddress.getByAddress(bytes(b, at, len)), port);
+      return new InetSocketAddress(
+          InetAddress.getByAddress(Arrays.copyOfRange(b, at, at + len)), port);
     } catch (java.net.UnknownHostException e) {
       throw new AssertionError(e);
     }
@@ -107,7 +101,7 @@ class TraceRingTest {
         next++;
       }
       for (Seen s : drain(r)) {
-        assertThat(s.kind()).isEqualTo(TraceRecord.MESSAGE_AT);
+        assertThat(s.kind()).isEqualTo(TraceRecord.MESSAGE);
         assertThat(s.micros()).isEqualTo(expected);
         assertThat(s.in()).isEqualTo(expected % 2 == 0);
         assertThat(s.transport())
@@ -193,7 +187,7 @@ class TraceRingTest {
       int cl = TraceRing.linkCallIdLength(b, at);
       int dl = TraceRing.linkIdLength(b, at);
       lengths.add(new int[] {cl, dl});
-      payloads.add(bytes(b, TraceRing.payload(at), cl + dl));
+      payloads.add(Arrays.copyOfRange(b, TraceRing.payload(at), TraceRing.payload(at) + cl + dl));
     });
     assertThat(new String(payloads.get(0), 0, lengths.get(0)[0], StandardCharsets.UTF_8))
         .isEqualTo("ä@x");
