@@ -270,6 +270,61 @@ class TraceStoreTest {
   }
 
   @Test
+  void ringRecordsGoToTheSegmentsWholeAcrossRingWrapsAndSegmentRolls() throws Exception {
+    // a 64 KiB ring (16 records) and 64 KiB segments: messages of up to 3 KiB wrap the ring (its
+    // padding must never reach a file) and roll a segment every ~40 messages; the Call-ID at
+    // every alignment of the writer's eight-byte scan
+    TraceStore s =
+        TraceStore.open(
+            new TracesConfig(true, 1 << 20, Duration.ofDays(7), 16, dir.resolve("traces")),
+            clock,
+            null);
+    open.add(s);
+    java.util.Random random = new java.util.Random(21);
+    List<byte[]> sent = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String m =
+          "OPTIONS sip:a SIP/2.0\r\nVia: "
+              + "v".repeat(random.nextInt(17))
+              + "\r\nCall-ID: c"
+              + i
+              + "@x\r\nContent-Length: 0\r\n\r\n"
+              + "b".repeat(random.nextInt(3000));
+      byte[] b = m.getBytes(StandardCharsets.US_ASCII);
+      sent.add(b);
+      tap(s, b, NOW.plusMillis(i));
+      if (i % 8 == 7) {
+        awaitWritten(s, i + 1);
+      }
+    }
+    awaitWritten(s, 300);
+    assertThat(s.counters().get("dropped")).isZero();
+    long stored = s.counters().get("stored_bytes");
+    s.close();
+    long files;
+    try (var l = java.nio.file.Files.list(dir.resolve("traces"))) {
+      List<Path> segs = l.filter(p -> p.toString().endsWith(TraceStore.SUFFIX)).toList();
+      assertThat(segs).as("segments rolled").hasSizeGreaterThan(3);
+      files = 0;
+      for (Path p : segs) {
+        files += java.nio.file.Files.size(p);
+      }
+    }
+    assertThat(files).isEqualTo(stored);
+
+    TraceStore again = store(1 << 20, Duration.ofDays(7));
+    // a restart's scan cuts a segment at the first record it cannot read: nothing was cut
+    assertThat(again.counters().get("stored_bytes")).isEqualTo(stored);
+    for (int i = 0; i < 300; i++) {
+      Trace t = again.find("c" + i + "@x").orElseThrow();
+      assertThat(t.messages())
+          .singleElement()
+          .extracting(TracedMessage::bytes)
+          .isEqualTo(sent.get(i));
+    }
+  }
+
+  @Test
   void aRestartRebuildsTheIndexOfManyCallsWithBothLegsLinked() throws Exception {
     TraceStore s = store(TracesConfig.DEFAULT_MAX_BYTES, Duration.ofDays(7));
     int calls = 2_000;
