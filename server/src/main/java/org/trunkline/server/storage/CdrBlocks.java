@@ -8,11 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
+import java.util.PriorityQueue;
 
 /**
  * The CDR table's block summaries (schema version 9): one {@code cdr_block} row per run of CDRs one
@@ -229,61 +229,138 @@ final class CdrBlocks {
   /**
    * The segments that may hold rows started in {@code [since, until)} (either null: unbounded) and
    * whose filter may hold every hash of {@code probes} and {@code trunk} (0: no trunk; a block of
-   * {@value #FORMAT_WITHOUT_TRUNKS} may hold any), newest (by their latest start) first.
+   * {@value #FORMAT_WITHOUT_TRUNKS} may hold any), newest (by their latest start) first. The
+   * summaries are read lazily, newest block first through the index on {@code max_start} (schema
+   * version 12), a chunk at a time: a search that stops after the newest page reads a few blocks,
+   * whatever the table's size.
    */
-  static List<Block> candidates(
-      Connection c, Instant since, Instant until, long[] probes, long trunk) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT filter FROM cdr_block WHERE 1=1");
-    if (since != null) {
-      sql.append(" AND max_start >= ?");
+  static Candidates candidates(
+      Connection c, Instant since, Instant until, long[] probes, long trunk) {
+    return new Candidates(c, since, until, probes, trunk);
+  }
+
+  /** The segments of {@link #candidates}, read on demand; {@link #next} gives null at the end. */
+  static final class Candidates {
+    static final int FIRST_CHUNK = 16;
+    private static final int MAX_CHUNK = 1_024;
+
+    private final Connection c;
+    private final Instant since;
+    private final Instant until;
+    private final long[] probes;
+    private final long trunk;
+    private final long from;
+    private final long to;
+    private final PriorityQueue<Block> ready =
+        new PriorityQueue<>((x, y) -> {
+          int t = y.maxStart().compareTo(x.maxStart());
+          return t != 0 ? t : Long.compare(y.last(), x.last());
+        });
+    private int chunk = FIRST_CHUNK;
+    private boolean exhausted;
+
+    /** The max_start and id of the last block read: every unread block is at or below it. */
+    private OffsetDateTime lastMax;
+
+    private long lastId;
+
+    private Candidates(Connection c, Instant since, Instant until, long[] probes, long trunk) {
+      this.c = c;
+      this.since = since;
+      this.until = until;
+      this.probes = probes;
+      this.trunk = trunk;
+      this.from = since == null ? Long.MIN_VALUE : micros(since);
+      this.to = until == null ? Long.MAX_VALUE : micros(until);
     }
-    if (until != null) {
-      sql.append(" AND min_start < ?");
+
+    /** The next segment, newest first, or null when there is none left. */
+    Block next() throws SQLException {
+      while (!exhausted
+          && (ready.isEmpty() || ready.peek().maxStart().isBefore(lastMax.toInstant()))) {
+        read();
+      }
+      return ready.poll();
     }
-    long from = since == null ? Long.MIN_VALUE : micros(since);
-    long to = until == null ? Long.MAX_VALUE : micros(until);
-    List<Block> out = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-      int p = 1;
-      if (since != null) {
-        s.setObject(p++, since.atOffset(ZoneOffset.UTC));
+
+    /**
+     * The SELECT of one chunk of summaries, newest (by {@code max_start}, then id) first: with
+     * {@code since}, {@code until} and {@code after} (the last block read, by max_start and id) as
+     * parameters in that order.
+     */
+    static String sql(boolean since, boolean until, boolean after, int chunk) {
+      StringBuilder sql =
+          new StringBuilder("SELECT filter, max_start, id FROM cdr_block WHERE 1=1");
+      if (since) {
+        sql.append(" AND max_start >= ?");
       }
-      if (until != null) {
-        s.setObject(p, until.atOffset(ZoneOffset.UTC));
+      if (until) {
+        sql.append(" AND min_start < ?");
       }
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          byte[] b = rs.getBytes(1);
-          if (b.length == 0
-              || (b[0] != FORMAT && b[0] != FORMAT_WITHOUT_TRUNKS)
-              || (b.length - 1) % SEGMENT != 0) {
-            throw new SQLException("cdr_block: a filter of unknown format");
-          }
-          long trunkProbe = b[0] == FORMAT ? trunk : 0;
-          ByteBuffer in = ByteBuffer.wrap(b);
-          next:
-          for (int at = 1; at < b.length; at += SEGMENT) {
-            long segmentMax = in.getLong(at + 24);
-            if (segmentMax < from || in.getLong(at + 16) >= to) {
-              continue;
-            }
-            for (long h : probes) {
-              if (!CdrFilter.mightHold(b, at + HEADER, h)) {
-                continue next;
-              }
-            }
-            if (!CdrFilter.mightHold(b, at + HEADER, trunkProbe)) {
-              continue;
-            }
-            out.add(new Block(in.getLong(at), in.getLong(at + 8), instant(segmentMax)));
+      if (after) {
+        sql.append(" AND (max_start < ? OR (max_start = ? AND id < ?))");
+      }
+      return sql.append(" ORDER BY max_start DESC, id DESC FETCH FIRST ")
+          .append(chunk)
+          .append(" ROWS ONLY")
+          .toString();
+    }
+
+    private void read() throws SQLException {
+      int n = 0;
+      try (PreparedStatement s =
+          c.prepareStatement(sql(since != null, until != null, lastMax != null, chunk))) {
+        int p = 1;
+        if (since != null) {
+          s.setObject(p++, since.atOffset(ZoneOffset.UTC));
+        }
+        if (until != null) {
+          s.setObject(p++, until.atOffset(ZoneOffset.UTC));
+        }
+        if (lastMax != null) {
+          s.setObject(p++, lastMax);
+          s.setObject(p++, lastMax);
+          s.setLong(p, lastId);
+        }
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            segments(rs.getBytes(1));
+            lastMax = rs.getObject(2, OffsetDateTime.class);
+            lastId = rs.getLong(3);
+            n++;
           }
         }
       }
+      if (n < chunk) {
+        exhausted = true;
+      }
+      chunk = Math.min(MAX_CHUNK, chunk * 2);
     }
-    out.sort((x, y) -> {
-      int t = y.maxStart().compareTo(x.maxStart());
-      return t != 0 ? t : Long.compare(y.last(), x.last());
-    });
-    return out;
+
+    private void segments(byte[] b) throws SQLException {
+      if (b.length == 0
+          || (b[0] != FORMAT && b[0] != FORMAT_WITHOUT_TRUNKS)
+          || (b.length - 1) % SEGMENT != 0) {
+        throw new SQLException("cdr_block: a filter of unknown format");
+      }
+      long trunkProbe = b[0] == FORMAT ? trunk : 0;
+      ByteBuffer in = ByteBuffer.wrap(b);
+      next:
+      for (int at = 1; at < b.length; at += SEGMENT) {
+        long segmentMax = in.getLong(at + 24);
+        if (segmentMax < from || in.getLong(at + 16) >= to) {
+          continue;
+        }
+        for (long h : probes) {
+          if (!CdrFilter.mightHold(b, at + HEADER, h)) {
+            continue next;
+          }
+        }
+        if (!CdrFilter.mightHold(b, at + HEADER, trunkProbe)) {
+          continue;
+        }
+        ready.add(new Block(in.getLong(at), in.getLong(at + 8), instant(segmentMax)));
+      }
+    }
   }
 }

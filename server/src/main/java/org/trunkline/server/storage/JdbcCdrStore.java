@@ -345,7 +345,15 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       List<Object> args = new ArrayList<>();
       StringBuilder where = new StringBuilder();
       where(q, where, args);
-      return inBlocks(c, q.since(), q.until(), probes, trunk, where.toString(), args, q.limit());
+      // one snapshot for every statement: the summaries are read a chunk at a time, newest first,
+      // and the writer's open block moves up as it grows (the pool resets both settings)
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try {
+        return inBlocks(c, q.since(), q.until(), probes, trunk, where.toString(), args, q.limit());
+      } finally {
+        c.rollback();
+      }
     } catch (SQLException e) {
       String m = e.getMessage() != null ? e.getMessage().lines().findFirst().orElse("") : "";
       throw new DatabaseException("cannot read CDRs: " + m.strip(), e);
@@ -372,7 +380,7 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       int limit)
       throws SQLException {
     long[] p = probes.stream().mapToLong(Long::longValue).toArray();
-    List<CdrBlocks.Block> candidates = CdrBlocks.candidates(c, since, until, p, trunk);
+    CdrBlocks.Candidates candidates = CdrBlocks.candidates(c, since, until, p, trunk);
     Map<Long, Cdr> found = new HashMap<>();
     List<Long> newest = new ArrayList<>(); // seqs of found, newest first, at most limit
     Comparator<Long> order =
@@ -380,7 +388,7 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
             .thenComparing(seq -> seq)
             .reversed();
     try (PreparedStatement s = c.prepareStatement(IN_BLOCK + where)) {
-      for (CdrBlocks.Block b : candidates) {
+      for (CdrBlocks.Block b = candidates.next(); b != null; b = candidates.next()) {
         if (newest.size() >= limit
             && b.maxStart().isBefore(found.get(newest.get(limit - 1)).start())) {
           break; // every later block started its calls before the limit-th found

@@ -309,6 +309,56 @@ class CdrIndexTest {
     assertThat(read[1]).isLessThanOrEqualTo(700 + 2 * CdrBlocks.SEGMENT_ROWS);
   }
 
+  /**
+   * Schema version 12: a search without a key reads the summaries newest first through the index on
+   * {@code max_start}, a chunk at a time: the first chunk reads that many summaries, not all.
+   */
+  @Test
+  void theSummariesAreReadNewestFirstByTheirIndexAChunkAtATime() throws Exception {
+    String plan =
+        plan(
+            CdrBlocks.Candidates.sql(false, false, false, CdrBlocks.Candidates.FIRST_CHUNK),
+            List.of());
+    assertThat(plan).containsIgnoringCase("CDR_BLOCK_MAX_START");
+    assertThat(mostRowsRead(plan))
+        .as(plan)
+        .isLessThanOrEqualTo(CdrBlocks.Candidates.FIRST_CHUNK + 1);
+  }
+
+  /** Pages of the newest rows as large as several blocks, whole and in order. */
+  @Test
+  void theNewestPagesAcrossBlocksAreWholeAndInOrder() throws Exception {
+    for (int limit : new int[] {1, 255, 1_024, 1_500, 4_100, ROWS, ROWS + 10}) {
+      assertThat(db.cdrStore().find(CdrQuery.newest(limit)))
+          .as("newest %d", limit)
+          .containsExactlyElementsOf(written.reversed().subList(0, Math.min(limit, ROWS)));
+    }
+  }
+
+  /** A time range in the middle, across block boundaries; ranges with nothing in them. */
+  @Test
+  void aTimeRangeInTheMiddleAndAnEmptyRange() throws Exception {
+    int from = ROWS / 2 - 1_100;
+    int to = ROWS / 2 + 1_300;
+    CdrQuery middle =
+        new CdrQuery(
+            written.get(from).start(), written.get(to).start(), null, null, null, null, 5_000);
+    assertThat(db.cdrStore().find(middle))
+        .containsExactlyElementsOf(written.subList(from, to).reversed());
+    CdrQuery middlePage =
+        new CdrQuery(written.get(from).start(), written.get(to).start(), null, null, null, null, 7);
+    assertThat(db.cdrStore().find(middlePage))
+        .containsExactlyElementsOf(written.subList(to - 7, to).reversed());
+
+    Instant after = written.getLast().start().plusSeconds(1);
+    assertThat(db.cdrStore().find(new CdrQuery(after, null, null, null, null, null, 10))).isEmpty();
+    assertThat(db.cdrStore().find(new CdrQuery(null, T0, null, null, null, null, 10))).isEmpty();
+    Instant gap = written.get(from).start().plusMillis(100); // between two rows 500 ms apart
+    assertThat(
+            db.cdrStore().find(new CdrQuery(gap, gap.plusMillis(300), null, null, null, null, 10)))
+        .isEmpty();
+  }
+
   @Test
   void theStartIndexIsGone() throws Exception {
     try (Connection c = db.dataSource().getConnection();

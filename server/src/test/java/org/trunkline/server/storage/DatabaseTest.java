@@ -70,7 +70,8 @@ class DatabaseTest {
               "8|cdr call buckets|true",
               "9|cdr block summaries|true",
               "10|cdr trunks in the block summaries|true",
-              "11|cdr start index dropped|true");
+              "11|cdr start index dropped|true",
+              "12|cdr block newest first|true");
       assertThat(rows(db.dataSource(), "SELECT COUNT(*) FROM node")).containsExactly("0");
     }
   }
@@ -104,7 +105,7 @@ class DatabaseTest {
                   again.dataSource(),
                   "SELECT COUNT(*) FROM \"flyway_schema_history\""
                       + " WHERE \"type\" IN ('SQL', 'JDBC')"))
-          .containsExactly("11");
+          .containsExactly("12");
     }
   }
 
