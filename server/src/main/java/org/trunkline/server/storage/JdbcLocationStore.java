@@ -487,18 +487,9 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
                   + " source_port = ?, listen_point = ?, call_id = ?, cseq = ?, user_agent = ?,"
                   + " registered_at = ? WHERE trunk = ? AND contact = ?")) {
         for (Pending p : saves) {
-          Binding b = p.binding();
-          u.setLong(1, p.expiresAt());
-          u.setString(2, b.transport().name());
-          u.setString(3, b.source().getAddress().getHostAddress());
-          u.setInt(4, b.source().getPort());
-          u.setString(5, b.listenPoint());
-          u.setString(6, truncate(b.callId(), 256));
-          u.setLong(7, b.cseq());
-          u.setString(8, truncate(b.userAgent(), 256));
-          u.setLong(9, b.registeredAt());
-          u.setString(10, b.trunk());
-          u.setString(11, b.contact());
+          bindColumns(u, 1, p);
+          u.setString(10, p.binding().trunk());
+          u.setString(11, p.binding().contact());
           u.addBatch();
         }
         updated = u.executeBatch();
@@ -523,23 +514,32 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
                   + " source_port, listen_point, call_id, cseq, user_agent, registered_at)"
                   + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (Pending p : inserts) {
-          Binding b = p.binding();
-          i.setString(1, b.trunk());
-          i.setString(2, b.contact());
-          i.setLong(3, p.expiresAt());
-          i.setString(4, b.transport().name());
-          i.setString(5, b.source().getAddress().getHostAddress());
-          i.setInt(6, b.source().getPort());
-          i.setString(7, b.listenPoint());
-          i.setString(8, truncate(b.callId(), 256));
-          i.setLong(9, b.cseq());
-          i.setString(10, truncate(b.userAgent(), 256));
-          i.setLong(11, b.registeredAt());
+          i.setString(1, p.binding().trunk());
+          i.setString(2, p.binding().contact());
+          bindColumns(i, 3, p);
           i.addBatch();
         }
         i.executeBatch();
       }
     }
+  }
+
+  /**
+   * A binding's nine columns after its key, in the order both the full UPDATE and the INSERT name
+   * them (expires_at, transport, source_ip, source_port, listen_point, call_id, cseq, user_agent,
+   * registered_at), into parameters {@code first} to {@code first + 8}.
+   */
+  private static void bindColumns(PreparedStatement s, int first, Pending p) throws SQLException {
+    Binding b = p.binding();
+    s.setLong(first, p.expiresAt());
+    s.setString(first + 1, b.transport().name());
+    s.setString(first + 2, b.source().getAddress().getHostAddress());
+    s.setInt(first + 3, b.source().getPort());
+    s.setString(first + 4, b.listenPoint());
+    s.setString(first + 5, truncate(b.callId(), 256));
+    s.setLong(first + 6, b.cseq());
+    s.setString(first + 7, truncate(b.userAgent(), 256));
+    s.setLong(first + 8, b.registeredAt());
   }
 
   private static void delete(Connection c, List<Key> keys) throws SQLException {
