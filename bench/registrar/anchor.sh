@@ -50,15 +50,7 @@ cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done;
 trap cleanup EXIT; trap "exit 143" TERM INT
 echo "# anchor procedure: run folder $RUN; SUTs ${SUTS[*]}; rates $RATES x$REPEAT x${SECS}s; fill $NUSERS at $FILL_RATE/s; $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%H:%M:%S)" | tee -a "$RUN/results.txt"
 
-python3 - "$RUN/trunkline.yaml" "$NUSERS" "${PORT[trunkline]}" "$RUN/db/trunkline" <<'PY'
-import sys
-path, n, port, db = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-with open(path, 'w') as f:
-    f.write(f"listen:\n  - {{transport: udp, address: 127.0.0.1, port: {port}}}\n"
-            f"database: {{url: \"jdbc:h2:file:{db}\"}}\napi: {{port: 0}}\ntrunks:\n")
-    for i in range(1, n + 1):
-        f.write(f"  - {{name: u{i:06d}, mode: register-in, username: u{i:06d}, password: secret}}\n")
-PY
+"$HERE/users-yaml.py" "$RUN/trunkline.yaml" "$NUSERS" "${PORT[trunkline]}" "$RUN/db/trunkline"
 printf '%s\n' "${EXTRA_YAML:-}" >>"$RUN/trunkline.yaml"
 sed -e "s/port: ${PORT[trunkline]}}/port: ${PORT[trunkline-b]}}/" -e "s#$RUN/db/trunkline#$RUN/db-b/trunkline#" \
   "$RUN/trunkline.yaml" >"$RUN/trunkline-b.yaml"

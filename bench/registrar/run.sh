@@ -111,15 +111,7 @@ jitname() { if [[ $1 == "${TLBJ:-}" ]]; then echo trunkline-b; else echo trunkli
 h2_rewrites() { local n; n=$(grep -c 'RewriteDecisionMaker::decide' "$RUN/jit-$1.log" 2>/dev/null); echo "${n:-0}"; }
 
 # -- 1. config, check, servers ------------------------------------------------------------------------
-python3 - "$RUN/trunkline.yaml" "$NUSERS" "$P_TL" "$RUN/db/trunkline" <<'PY'
-import sys
-path, n, port, db = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-with open(path, 'w') as f:
-    f.write(f"listen:\n  - {{transport: udp, address: 127.0.0.1, port: {port}}}\n"
-            f"database: {{url: \"jdbc:h2:file:{db}\"}}\napi: {{port: 0}}\ntrunks:\n")
-    for i in range(1, n + 1):
-        f.write(f"  - {{name: u{i:06d}, mode: register-in, username: u{i:06d}, password: secret}}\n")
-PY
+"$HERE/users-yaml.py" "$RUN/trunkline.yaml" "$NUSERS" "$P_TL" "$RUN/db/trunkline"
 printf '%s\n' "${EXTRA_YAML:-}" >>"$RUN/trunkline.yaml"
 if [[ -n "$JAR_B" ]]; then
   sed -e "s/port: $P_TL}/port: $P_TLB}/" -e "s#$RUN/db/trunkline#$RUN/db-b/trunkline#" "$RUN/trunkline.yaml" \
