@@ -322,6 +322,7 @@ cmd_hold() { load; local n="${HOLD_CALLS:-20000}" rate="${HOLD_RATE:-1000}" hold
   local out="$SESSION/hold/$(date -u +%H%M%S)"; mkdir -p "$out"
   local ramp=$(( n / rate )); (( ramp + 25 < hold )) || die "HOLD_S must exceed ramp + 25 s"
   local h0; h0=$(heap_used_kb); echo "heap used after GC, idle: ${h0} KB"
+  "$JBIN/jcmd" "$(jvm_pid)" GC.class_histogram >"$out/histogram-idle.txt" 2>/dev/null || true
   ( cd "$out" && timeout $((hold + ramp + 60)) sipp -sf "$H/uac.xml" -i 127.0.0.1 -p "$P_HOLD" -t u1 \
       -r "$rate" -m "$n" -l $((n + 100)) -d $((hold * 1000)) -timeout $((hold + ramp + 45))s \
       -recv_timeout 10000 -buff_size 4194304 -max_recv_loops 10000 -nostdin -trace_stat -stf stat.csv \
@@ -333,7 +334,11 @@ cmd_hold() { load; local n="${HOLD_CALLS:-20000}" rate="${HOLD_RATE:-1000}" hold
   read -r active okc failc <<<"$cur"
   echo "held: SIPp CurrentCall=$active (ended ok $okc, failed $failc); heap used after GC ${h1} KB"
   python3 -c "print('heap per active call: %.0f B  ((%s - %s) KB / %s calls)' % (($h1 - $h0) * 1024 / max($active, 1), $h1, $h0, $active))" | tee "$out/heap.txt"
-  "$JBIN/jcmd" "$(jvm_pid)" GC.class_histogram 2>/dev/null | head -25 >"$out/histogram.txt" || true
+  # the live heap per class, idle and with the calls held (each histogram after a full GC), and what the calls added per
+  # class: a per-call figure that moved between sessions is split into the calls' own objects and shared structures
+  "$JBIN/jcmd" "$(jvm_pid)" GC.class_histogram >"$out/histogram-held.txt" 2>/dev/null || true
+  head -25 "$out/histogram-held.txt" >"$out/histogram.txt"
+  "$HERE/histo-diff.py" "$out/histogram-idle.txt" "$out/histogram-held.txt" "$active" >"$out/histo-diff.txt" 2>&1 && head -1 "$out/histo-diff.txt" || true
   mkdir -p "$out/lat500"; snap_jvm trunkline "$out/lat500/threads0"
   run_one trunkline 500 "$SECS" "$out/lat500" PCAP=1 >/dev/null; added trunkline "$out/lat500"
   snap_jvm trunkline "$out/lat500/threads1" "$out/lat500"
