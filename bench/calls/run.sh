@@ -288,10 +288,18 @@ cmd_latency() { load; header "latency 500 cps"
   for i in $(seq "$REPEAT"); do for s in $SUTS; do
     local n=1; while [[ -d "$SESSION/latency/$s/r500-$n" ]]; do n=$((n + 1)); done   # a later window adds runs
     local o="$SESSION/latency/$s/r500-$n"
+    snap_jvm "$s" "$o/threads0"
     run_one "$s" 500 "$SECS" "$o" PCAP=$pc >/dev/null
+    snap_jvm "$s" "$o/threads1" "$o"
     added "$s" "$o"; echo "$s $(echo "RESULT $(grep -v '^#' "$o/result.env" | tr '\n' ' ')" | brief)"; sleep 3
   done; done
 }
+# snap_jvm SUT FILE [RUN_DIR]: threads.py snapshot of a JVM SUT (none for Kamailio); with RUN_DIR, the CPU per thread
+# group between RUN_DIR/threads0 and FILE over the run's successful calls into RUN_DIR/threads.txt (latency and hold's
+# 500 cps runs: what the loops, GC, CDR and trace writers spend per call with and without held calls)
+snap_jvm() { [[ $1 == kamailio ]] && return 0; local p; p=$(pgrep -P "$(target "$1" | cut -d' ' -f2)" java | head -1)
+  mkdir -p "$(dirname "$2")"; "$HERE/threads.py" "$p" >"$2" || return 0
+  [[ -n "${3:-}" ]] && "$HERE/threads.py" --diff "$3/threads0" "$2" "$(grep -o '^success=[0-9]*' "$3/result.env" | cut -d= -f2)" >"$3/threads.txt" || true; }
 added() { # per-call added latency of a PCAP run (pcap-added.py), appended to its result.env
   local p l; p=$(target "$1" | cut -d' ' -f1 | cut -d: -f2)
   # --loops for the leg pairing: PAIR_LOOPS(_B, _BN) at start; 1 for a build whose calls all live on
@@ -314,6 +322,7 @@ cmd_hold() { load; local n="${HOLD_CALLS:-20000}" rate="${HOLD_RATE:-1000}" hold
   local out="$SESSION/hold/$(date -u +%H%M%S)"; mkdir -p "$out"
   local ramp=$(( n / rate )); (( ramp + 25 < hold )) || die "HOLD_S must exceed ramp + 25 s"
   local h0; h0=$(heap_used_kb); echo "heap used after GC, idle: ${h0} KB"
+  "$JBIN/jcmd" "$(jvm_pid)" GC.class_histogram >"$out/histogram-idle.txt" 2>/dev/null || true
   ( cd "$out" && timeout $((hold + ramp + 60)) sipp -sf "$H/uac.xml" -i 127.0.0.1 -p "$P_HOLD" -t u1 \
       -r "$rate" -m "$n" -l $((n + 100)) -d $((hold * 1000)) -timeout $((hold + ramp + 45))s \
       -recv_timeout 10000 -buff_size 4194304 -max_recv_loops 10000 -nostdin -trace_stat -stf stat.csv \
@@ -325,8 +334,14 @@ cmd_hold() { load; local n="${HOLD_CALLS:-20000}" rate="${HOLD_RATE:-1000}" hold
   read -r active okc failc <<<"$cur"
   echo "held: SIPp CurrentCall=$active (ended ok $okc, failed $failc); heap used after GC ${h1} KB"
   python3 -c "print('heap per active call: %.0f B  ((%s - %s) KB / %s calls)' % (($h1 - $h0) * 1024 / max($active, 1), $h1, $h0, $active))" | tee "$out/heap.txt"
-  "$JBIN/jcmd" "$(jvm_pid)" GC.class_histogram 2>/dev/null | head -25 >"$out/histogram.txt" || true
+  # the live heap per class, idle and with the calls held (each histogram after a full GC), and what the calls added per
+  # class: a per-call figure that moved between sessions is split into the calls' own objects and shared structures
+  "$JBIN/jcmd" "$(jvm_pid)" GC.class_histogram >"$out/histogram-held.txt" 2>/dev/null || true
+  head -25 "$out/histogram-held.txt" >"$out/histogram.txt"
+  "$HERE/histo-diff.py" "$out/histogram-idle.txt" "$out/histogram-held.txt" "$active" >"$out/histo-diff.txt" 2>&1 && head -1 "$out/histo-diff.txt" || true
+  mkdir -p "$out/lat500"; snap_jvm trunkline "$out/lat500/threads0"
   run_one trunkline 500 "$SECS" "$out/lat500" PCAP=1 >/dev/null; added trunkline "$out/lat500"
+  snap_jvm trunkline "$out/lat500/threads1" "$out/lat500"
   echo "latency with $active held: $(echo "RESULT $(grep -v '^#' "$out/lat500/result.env" | tr '\n' ' ')" | brief)"
   wait "$hp" || true
   echo "hold run: $(grep -E 'Successful call|Failed call' "$out/sipp.out" | tr -s ' ' | tr '\n' ' ')"
