@@ -285,8 +285,8 @@ final class CdrBlocks {
 
     /**
      * The SELECT of one chunk of summaries, newest (by {@code max_start}, then id) first: with
-     * {@code since}, {@code until} and {@code after} (the last block read, by max_start and id) as
-     * parameters in that order.
+     * {@code since}, {@code until} and {@code after} (the last block read, by max_start and id: its
+     * max_start twice, then its id) as parameters in that order.
      */
     static String sql(boolean since, boolean until, boolean after, int chunk) {
       StringBuilder sql =
@@ -298,7 +298,11 @@ final class CdrBlocks {
         sql.append(" AND min_start < ?");
       }
       if (after) {
-        sql.append(" AND (max_start < ? OR (max_start = ? AND id < ?))");
+        // "max_start <= ?" first, so that the index range starts at the last block read: H2 does
+        // not take a bound from "max_start < ? OR (max_start = ? AND ...)" and scanned the index
+        // from its newest end on every chunk, O(blocks) per chunk (5x slower key searches at 5 M
+        // rows, stop 22)
+        sql.append(" AND max_start <= ? AND (max_start < ? OR id < ?)");
       }
       return sql.append(" ORDER BY max_start DESC, id DESC FETCH FIRST ")
           .append(chunk)
