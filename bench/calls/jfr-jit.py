@@ -2,7 +2,8 @@
 """jfr-jit.py REC.jfr [LABEL:START_MS:END_MS | RUN_DIR ...]: the JIT's work in a JFR recording, per window (default: the whole
 recording). Per window: compilations and their wall time (jdk.Compilation durations: a compiler thread's time, close
 to its CPU) by tier (C1 1-3, C2 4, OSR apart) and by package (top 12), the 8 costliest compilations, and the
-deoptimizations (jdk.Deoptimization) by reason/action and by method. Windows are epoch milliseconds, as run.sh's
+deoptimizations (jdk.Deoptimization) by reason/action and by method (bci, bytecode; with the recording's stack traces,
+jdk.Deoptimization#stackTrace=true, the callers and the first frame of Trunkline's code). Windows are epoch milliseconds, as run.sh's
 ms() gives them (date +%s%3N); a RUN_DIR (run.sh's sweep/SUT/rR-i) gives its result.env's run_ms. Record with thresholds 0 so no compilation is left out, e.g.
   -XX:StartFlightRecording=filename=REC.jfr,jdk.Compilation#threshold=0ms,jdk.Deoptimization#enabled=true
 Uses the JDK's `jfr` tool (JFR_BIN, default Temurin 25's)."""
@@ -72,9 +73,21 @@ def report(label, comps, deopts):
     if by_reason:
         print('  deopts by reason/action: ' + '; '.join(f'{k} {n}' for k, n in by_reason.most_common(10)))
         by_method = collections.Counter(
-            f'{name(e["values"]["method"])[1]}:{e["values"]["lineNumber"]} {e["values"]["reason"]}' for e in deopts)
-        for k, n in by_method.most_common(8):
+            f'{name(e["values"]["method"])[1]}:{e["values"]["lineNumber"]} bci {e["values"]["bci"]} '
+            f'{e["values"]["reason"]} ({e["values"]["instruction"]})' + callers(e) for e in deopts)
+        for k, n in by_method.most_common(12):
             print(f'    {n:4d}  {k}')
+
+
+def callers(e):
+    """The deoptimized frame's callers (when the recording has jdk.Deoptimization#stackTrace=true: the default jfc
+    leaves it off) and the first frame of Trunkline's own code, if any, with its line."""
+    frames = ((e['values'].get('stackTrace') or {}).get('frames') or [])
+    if not frames:
+        return ''
+    short = [f'{name(f["method"])[0].rsplit(".", 1)[-1]}.{f["method"]["name"]}:{f.get("lineNumber")}' for f in frames]
+    ours = next((s for f, s in zip(frames, short) if name(f['method'])[0].startswith('org.trunkline.')), '-')
+    return f'\n          < {" < ".join(short[1:5])}\n          ours: {ours}'
 
 
 def main():
