@@ -265,6 +265,13 @@ class ScanRewriteTest {
       }
       String text = new String(b, StandardCharsets.ISO_8859_1) + " [" + s + "," + e + ")";
       assertThat(Swar.isCommonCallId(b, s, e)).as(text).isEqualTo(expected);
+      int ats = 0;
+      for (int p = s; p < e; p++) {
+        ats += b[p] == '@' ? 1 : 0;
+      }
+      assertThat(Swar.commonCallId(b, s, e))
+          .as(text)
+          .isEqualTo(expected ? Math.min(ats, Swar.CALL_ID_MORE_ATS) : -1);
       if (expected) {
         usual++;
         assertThat(Chars.all(b, s, e, Chars.WORD_OR_AT)).as(text).isTrue();
