@@ -127,6 +127,13 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
   }
 
   /** Blocks whose rows searches by key read since start, and how many rows their ranges span. */
+  /** How many chunks of summaries a search reads newest first before the rest in one (tests). */
+  void orderedChunks(int n) {
+    orderedChunks = n;
+  }
+
+  private volatile int orderedChunks = CdrBlocks.Candidates.ORDERED_CHUNKS;
+
   long blocksRead() {
     return blocksRead.sum();
   }
@@ -380,7 +387,8 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       int limit)
       throws SQLException {
     long[] p = probes.stream().mapToLong(Long::longValue).toArray();
-    CdrBlocks.Candidates candidates = CdrBlocks.candidates(c, since, until, p, trunk);
+    CdrBlocks.Candidates candidates =
+        CdrBlocks.candidates(c, since, until, p, trunk, orderedChunks);
     Map<Long, Cdr> found = new HashMap<>();
     List<Long> newest = new ArrayList<>(); // seqs of found, newest first, at most limit
     Comparator<Long> order =
