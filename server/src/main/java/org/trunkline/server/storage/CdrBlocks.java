@@ -235,8 +235,8 @@ final class CdrBlocks {
    * whatever the table's size.
    */
   static Candidates candidates(
-      Connection c, Instant since, Instant until, long[] probes, long trunk, int orderedChunks) {
-    return new Candidates(c, since, until, probes, trunk, orderedChunks);
+      Connection c, Instant since, Instant until, long[] probes, long trunk) {
+    return new Candidates(c, since, until, probes, trunk);
   }
 
   /** The segments of {@link #candidates}, read on demand; {@link #next} gives null at the end. */
@@ -264,10 +264,8 @@ final class CdrBlocks {
 
     private long lastId;
 
-    private Candidates(
-        Connection c, Instant since, Instant until, long[] probes, long trunk, int orderedChunks) {
+    private Candidates(Connection c, Instant since, Instant until, long[] probes, long trunk) {
       this.c = c;
-      this.orderedChunks = orderedChunks;
       this.since = since;
       this.until = until;
       this.probes = probes;
@@ -280,68 +278,9 @@ final class CdrBlocks {
     Block next() throws SQLException {
       while (!exhausted
           && (ready.isEmpty() || ready.peek().maxStart().isBefore(lastMax.toInstant()))) {
-        if (chunksRead < orderedChunks) {
-          read();
-        } else {
-          readRest();
-        }
+        read();
       }
       return ready.poll();
-    }
-
-    /**
-     * How many chunks are read newest first before the rest is read in one statement: a search that
-     * has not filled its page by then (a Call-ID, a number, a rare trunk: one block in thousands
-     * holds it) reads nearly every summary anyway, and reading them through the index on max_start,
-     * a row lookup each, cost 1.6-1.9x one scan of the table at 5 M rows (stop 22).
-     */
-    static final int ORDERED_CHUNKS = 3;
-
-    private final int orderedChunks;
-    private int chunksRead;
-
-    /**
-     * The SELECT of every summary left in one statement, in the table's order: with {@code since}
-     * and {@code until} as parameters; those already read are skipped by the caller.
-     */
-    static String restSql(boolean since, boolean until) {
-      StringBuilder sql =
-          new StringBuilder("SELECT filter, max_start, id FROM cdr_block WHERE 1=1");
-      if (since) {
-        sql.append(" AND max_start >= ?");
-      }
-      if (until) {
-        sql.append(" AND min_start < ?");
-      }
-      return sql.toString();
-    }
-
-    /** Every summary not read yet (below the last one read, by max_start and id; all if none). */
-    private void readRest() throws SQLException {
-      try (PreparedStatement s = c.prepareStatement(restSql(since != null, until != null))) {
-        int p = 1;
-        if (since != null) {
-          s.setObject(p++, since.atOffset(ZoneOffset.UTC));
-        }
-        if (until != null) {
-          s.setObject(p, until.atOffset(ZoneOffset.UTC));
-        }
-        try (ResultSet rs = s.executeQuery()) {
-          while (rs.next()) {
-            // by instant: a database may give the offsets of its session's zone
-            int order =
-                lastMax == null
-                    ? -1
-                    : rs.getObject(2, OffsetDateTime.class)
-                        .toInstant()
-                        .compareTo(lastMax.toInstant());
-            if (order < 0 || order == 0 && rs.getLong(3) < lastId) {
-              segments(rs.getBytes(1));
-            }
-          }
-        }
-      }
-      exhausted = true;
     }
 
     /**
@@ -399,7 +338,6 @@ final class CdrBlocks {
       if (n < chunk) {
         exhausted = true;
       }
-      chunksRead++;
       chunk = Math.min(MAX_CHUNK, chunk * 2);
     }
 

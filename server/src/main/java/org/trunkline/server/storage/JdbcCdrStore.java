@@ -127,13 +127,6 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
   }
 
   /** Blocks whose rows searches by key read since start, and how many rows their ranges span. */
-  /** How many chunks of summaries a search reads newest first before the rest in one (tests). */
-  void orderedChunks(int n) {
-    orderedChunks = n;
-  }
-
-  private volatile int orderedChunks = CdrBlocks.Candidates.ORDERED_CHUNKS;
-
   long blocksRead() {
     return blocksRead.sum();
   }
@@ -387,8 +380,7 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       int limit)
       throws SQLException {
     long[] p = probes.stream().mapToLong(Long::longValue).toArray();
-    CdrBlocks.Candidates candidates =
-        CdrBlocks.candidates(c, since, until, p, trunk, orderedChunks);
+    CdrBlocks.Candidates candidates = CdrBlocks.candidates(c, since, until, p, trunk);
     Map<Long, Cdr> found = new HashMap<>();
     List<Long> newest = new ArrayList<>(); // seqs of found, newest first, at most limit
     Comparator<Long> order =

@@ -354,50 +354,6 @@ class CdrIndexTest {
     assertThat(mostRowsRead(plan)).as(plan).isLessThanOrEqualTo(chunk + 2);
   }
 
-  /**
-   * A search that has not filled its page after a few chunks read newest first reads the rest of
-   * the summaries in one statement: every search finds the same rows in the same order whether that
-   * happens at once, after one chunk, or never (every chunk newest first).
-   */
-  @Test
-  void theRestReadInOneStatementFindsWhatTheChunksFind() throws Exception {
-    Instant mid = T0.plusMillis(500L * ROWS / 2);
-    List<CdrQuery> searches = new ArrayList<>();
-    for (int limit : new int[] {1, 100, 1_500, ROWS}) {
-      searches.add(CdrQuery.newest(limit));
-    }
-    for (int i : new int[] {0, 7, ROWS / 3, ROWS - 1}) {
-      searches.add(byCallId(written.get(i).aCallId()));
-      searches.add(byCallId(written.get(i).bCallId()));
-      searches.add(new CdrQuery(null, null, null, written.get(i).caller(), null, null, 10));
-    }
-    searches.add(new CdrQuery(null, null, null, "+7495", null, null, 500));
-    searches.add(new CdrQuery(null, null, "initech", null, null, null, 10));
-    searches.add(new CdrQuery(null, null, "acme", null, null, null, 200));
-    searches.add(new CdrQuery(mid, mid.plusSeconds(600), null, null, null, null, 100));
-    searches.add(new CdrQuery(mid, null, "globex", null, null, null, 50));
-    searches.add(new CdrQuery(null, mid, null, null, null, null, 50));
-    JdbcCdrStore store = db.cdrStore();
-    try {
-      store.orderedChunks(1_000);
-      List<List<Cdr>> chunked = new ArrayList<>();
-      for (CdrQuery q : searches) {
-        chunked.add(store.find(q));
-      }
-      for (int ordered : new int[] {0, 1}) {
-        store.orderedChunks(ordered);
-        for (int i = 0; i < searches.size(); i++) {
-          assertThat(store.find(searches.get(i)))
-              .as("%s after %d chunks", searches.get(i), ordered)
-              .isNotEmpty()
-              .containsExactlyElementsOf(chunked.get(i));
-        }
-      }
-    } finally {
-      store.orderedChunks(CdrBlocks.Candidates.ORDERED_CHUNKS);
-    }
-  }
-
   /** Pages of the newest rows as large as several blocks, whole and in order. */
   @Test
   void theNewestPagesAcrossBlocksAreWholeAndInOrder() throws Exception {
