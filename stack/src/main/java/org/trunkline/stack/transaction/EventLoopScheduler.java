@@ -7,18 +7,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Real time on a Netty event loop: the layer that uses it must only be called on that loop, and its
  * timers run there too. The timers live in a {@link TimerWheel} (default tick {@link
- * #DEFAULT_TICK_NANOS}): adding and cancelling a timer costs O(1), and the loop wakes up once per
- * tick for all the timers due in it, not once per timer (a busy layer holds tens of thousands,
- * mostly Timer J/K). Timers run up to one tick late, never early; a task with no delay runs as soon
- * as the loop gets to it.
- *
- * <p>While any timer is pending, one periodic Netty task runs both wheels every coarse tick
- * (below), and a one-shot Netty task is armed only for a fine timer due before the next coarse
- * tick. Under load the 32 s timers keep the periodic task going, and the fine timers
- * (retransmissions at T1, cancelled by the response) are due after it, so Netty's scheduled-task
- * queue sees the same operations whatever the call rate. Arming one task for the next tick that
- * held a timer, as before, made the queue's shape depend on the rate, and C2 deoptimized Netty's
- * queue code when the rate dropped (RESULTS.md, stop 22, branch jit15).
+ * #DEFAULT_TICK_NANOS}) that one Netty scheduled task expires, armed for the next tick that holds a
+ * timer: adding and cancelling a timer costs O(1), and the loop wakes up once per tick for all the
+ * timers due in it, not once per timer (a busy layer holds tens of thousands, mostly Timer J/K).
+ * Timers run up to one tick late, never early; a task with no delay runs as soon as the loop gets
+ * to it.
  *
  * <p>A long timer (a delay of {@link #COARSE_FROM_TICKS} coarse ticks or more: Timer K at T4, the
  * 32 s timers D, H, J, L, M) goes to a second wheel whose tick is {@link #COARSE_TICKS} ticks (100
@@ -55,15 +48,7 @@ public final class EventLoopScheduler implements Scheduler {
   private final TimerWheel wheel;
   private final TimerWheel coarseWheel;
   private final long coarseFromNanos;
-  private final long origin;
-  private final long coarseTickNanos;
-
-  /** The coarse tick, every {@link #COARSE_TICKS} ticks while any timer is pending; else null. */
-  private ScheduledFuture<?> periodic;
-
-  /** A one-shot tick for a fine timer due before the next coarse tick, and when; else null. */
   private ScheduledFuture<?> armed;
-
   private long armedAt = Long.MAX_VALUE;
 
   public EventLoopScheduler(EventExecutor loop) {
@@ -78,10 +63,8 @@ public final class EventLoopScheduler implements Scheduler {
     this.loop = loop;
     this.tickNanos = tickNanos;
     long now = System.nanoTime();
-    this.origin = now;
-    this.coarseTickNanos = tickNanos * COARSE_TICKS;
     this.wheel = new TimerWheel(tickNanos, SLOTS, now);
-    this.coarseWheel = new TimerWheel(coarseTickNanos, COARSE_SLOTS, now);
+    this.coarseWheel = new TimerWheel(tickNanos * COARSE_TICKS, COARSE_SLOTS, now);
     this.coarseFromNanos = tickNanos * COARSE_TICKS * COARSE_FROM_TICKS;
   }
 
@@ -124,9 +107,7 @@ public final class EventLoopScheduler implements Scheduler {
     void add() {
       if (!cancelled) {
         (coarse ? coarseWheel : wheel).add(this);
-        // a coarse timer, or a fine one due after the next coarse tick, needs no wake-up of its own
-        if (periodic == null
-            || (!coarse && deadline < armedAt && deadline < nextCoarse(System.nanoTime()))) {
+        if (deadline < armedAt) {
           arm();
         }
       }
@@ -154,55 +135,27 @@ public final class EventLoopScheduler implements Scheduler {
     }
   }
 
-  /**
-   * Makes sure a tick runs by the next tick that holds a timer: the periodic coarse tick while any
-   * timer is pending, and a one-shot Netty task only for a fine timer due before the next coarse
-   * tick.
-   */
+  /** Makes sure the Netty task runs by the next tick that holds a timer. */
   private void arm() {
-    if (periodic == null && (wheel.size() > 0 || coarseWheel.size() > 0)) {
-      long now = System.nanoTime();
-      long first = nextCoarse(now);
-      periodic =
-          loop.scheduleAtFixedRate(
-              this::periodicTick, first - now, coarseTickNanos, TimeUnit.NANOSECONDS);
-    }
-    long at = wheel.nextCheck();
-    if (at >= armedAt || periodic == null || at >= nextCoarse(System.nanoTime())) {
+    long at = Math.min(wheel.nextCheck(), coarseWheel.nextCheck());
+    if (at >= armedAt) {
       return;
     }
     if (armed != null) {
       armed.cancel(false);
     }
     armedAt = at;
-    armed = loop.schedule(this::oneShotTick, delay(at), TimeUnit.NANOSECONDS);
-  }
-
-  /** The first coarse tick boundary after {@code now}: when the periodic tick runs next. */
-  private long nextCoarse(long now) {
-    return origin + (Math.floorDiv(now - origin, coarseTickNanos) + 1) * coarseTickNanos;
+    armed =
+        at == Long.MAX_VALUE ? null : loop.schedule(this::tick, delay(at), TimeUnit.NANOSECONDS);
   }
 
   private long delay(long at) {
     return Math.max(0, at - System.nanoTime());
   }
 
-  private void oneShotTick() {
+  private void tick() {
     armed = null;
     armedAt = Long.MAX_VALUE;
-    tick();
-  }
-
-  private void periodicTick() {
-    tick();
-    if (wheel.size() == 0 && coarseWheel.size() == 0 && periodic != null) {
-      // idle: no wake-ups until the next timer
-      periodic.cancel(false);
-      periodic = null;
-    }
-  }
-
-  private void tick() {
     wakeups++;
     long now = System.nanoTime();
     // both wheels' due timers run together, in order of deadline

@@ -96,18 +96,13 @@ class SchedulerTest {
                     return s.wakeups();
                   })
               .get(5, TimeUnit.SECONDS);
-      long started = System.nanoTime();
       assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-      long elapsed = System.nanoTime() - started;
       long wakeups = loop.submit(s::wakeups).get(5, TimeUnit.SECONDS) - wakeupsBefore;
       assertThat(early[0]).as("timers run early").isZero();
       // the short timer is on the fine wheel: it ran long before the first long one was due
       assertThat(shortRanAt[0]).isLessThan(firstLongRanAt[0]);
-      // 50 timers due 1 ms apart, in about 6 coarse ticks: the loop wakes once per coarse tick
-      // while timers are pending (~35 over the 350 ms), plus the short timer's own wake-up; one per
-      // fine tick holding a timer would be 50 more
-      long coarseTicks = elapsed / (EventLoopScheduler.COARSE_TICKS * tick);
-      assertThat(wakeups).isBetween(1L, coarseTicks + 4);
+      // 50 timers due 1 ms apart, in about 6 coarse ticks: one wake-up each, not one per timer
+      assertThat(wakeups).isBetween(1L, 10L);
     } finally {
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
