@@ -345,15 +345,7 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
       List<Object> args = new ArrayList<>();
       StringBuilder where = new StringBuilder();
       where(q, where, args);
-      // one snapshot for every statement: the summaries are read a chunk at a time, newest first,
-      // and the writer's open block moves up as it grows (the pool resets both settings)
-      c.setAutoCommit(false);
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      try {
-        return inBlocks(c, q.since(), q.until(), probes, trunk, where.toString(), args, q.limit());
-      } finally {
-        c.rollback();
-      }
+      return inBlocks(c, q.since(), q.until(), probes, trunk, where.toString(), args, q.limit());
     } catch (SQLException e) {
       String m = e.getMessage() != null ? e.getMessage().lines().findFirst().orElse("") : "";
       throw new DatabaseException("cannot read CDRs: " + m.strip(), e);
@@ -370,6 +362,29 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
    * found.
    */
   private List<Cdr> inBlocks(
+      Connection c,
+      Instant since,
+      Instant until,
+      List<Long> probes,
+      long trunk,
+      String where,
+      List<Object> args,
+      int limit)
+      throws SQLException {
+    // one snapshot for every statement (find's and a trace's byId alike): the summaries are read a
+    // chunk at a time, newest first, and the writer's open block moves up the index as it grows,
+    // past the chunks already read (the pool resets both settings)
+    c.setAutoCommit(false);
+    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    try {
+      return readBlocks(c, since, until, probes, trunk, where, args, limit);
+    } finally {
+      c.rollback();
+    }
+  }
+
+  /** {@link #inBlocks} inside its snapshot. */
+  private List<Cdr> readBlocks(
       Connection c,
       Instant since,
       Instant until,
@@ -457,7 +472,10 @@ public final class JdbcCdrStore implements CdrSink, AutoCloseable {
     }
   }
 
-  /** The CDR with id {@code id} on {@code c} (the newest, were there two), or null. */
+  /**
+   * The CDR with id {@code id} on {@code c} (the newest, were there two), or null; read in a
+   * snapshot of its own, which leaves {@code c} with autocommit off.
+   */
   Cdr byId(Connection c, String id) throws SQLException {
     List<Cdr> found =
         inBlocks(

@@ -93,42 +93,24 @@ final class TraceSearch {
     // The CDRs of calls found by Call-ID, source or time.
     List<TraceSummary> out = new ArrayList<>(found.size());
     try (Connection c = db.dataSource().getConnection()) {
-      // one snapshot, as JdbcCdrStore.find reads: the block summaries are read a chunk at a time,
-      // newest first, and the writer's open block can move up past the chunks already read (its
-      // rows then missed) between two statements (the pool resets both settings)
-      c.setAutoCommit(false);
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      try {
-        summaries(db, found, out, c);
-      } finally {
-        c.rollback();
+      for (TraceSummary s : found) {
+        out.add(
+            s.cdr() != null || s.id().startsWith("trunk:")
+                ? s
+                : new TraceSummary(
+                    s.id(),
+                    s.callIds(),
+                    s.first(),
+                    s.last(),
+                    s.messages(),
+                    s.startLine(),
+                    db.cdrStore().byId(c, s.id())));
       }
     } catch (SQLException e) {
       String m = e.getMessage() != null ? e.getMessage().lines().findFirst().orElse("") : "";
       throw new DatabaseException("cannot read the traces' CDRs: " + m.strip(), e);
     }
     return out;
-  }
-
-  /**
-   * {@code found} into {@code out}, each with its CDR from {@code db} read on {@code c} if none.
-   */
-  private static void summaries(
-      Database db, List<TraceSummary> found, List<TraceSummary> out, Connection c)
-      throws SQLException {
-    for (TraceSummary s : found) {
-      out.add(
-          s.cdr() != null || s.id().startsWith("trunk:")
-              ? s
-              : new TraceSummary(
-                  s.id(),
-                  s.callIds(),
-                  s.first(),
-                  s.last(),
-                  s.messages(),
-                  s.startLine(),
-                  db.cdrStore().byId(c, s.id())));
-    }
   }
 
   private static boolean fromSource(TraceIndex index, String id, String ip) {
