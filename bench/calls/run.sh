@@ -78,7 +78,7 @@ load() { [[ -f "$STATE/state.env" ]] || die "no session: run 'bench/calls/run.sh
 target() { case $1 in trunkline) echo "127.0.0.1:$P_TL $TL";; kamailio) echo "127.0.0.1:$P_KAM $KAM";;
   trunkline-notrace) echo "127.0.0.1:$P_TLN $TLN";; trunkline-b) echo "127.0.0.1:$P_TLB $TLB";;
   trunkline-b-notrace) echo "127.0.0.1:$P_TLBN $TLBN";; esac; }
-wait_port() { for _ in $(seq 300); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
+wait_port() { for _ in $(seq 900); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
   die "nothing listens on udp $1"; }
 jvm_pid() { pgrep -P "$TL" java | head -1; }   # the JVM under its timeout wrapper (any jar name)
 header() { echo "# $(date -u +%FT%TZ) $1; $(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg); session $SESSION"; }

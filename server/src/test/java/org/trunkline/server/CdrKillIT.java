@@ -63,6 +63,7 @@ class CdrKillIT {
             + "api: {port: "
             + apiPort
             + "}\n"
+            + "warmup: {enabled: false}\n"
             + "trunks:\n"
             + "  - {name: carrier1, mode: ip, peers: [\""
             + CARRIER

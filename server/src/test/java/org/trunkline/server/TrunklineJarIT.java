@@ -137,7 +137,8 @@ class TrunklineJarIT {
         "listen: [{transport: udp, address: 127.0.0.1, port: 0}]\n"
             + "database: {url: \""
             + url
-            + "\"}\n");
+            + "\"}\n"
+            + "warmup: {enabled: false}\n");
 
     // An embedded H2 database is locked by the process that has it open: this test JVM.
     try (Connection holder = DriverManager.getConnection(url)) {
@@ -161,6 +162,8 @@ class TrunklineJarIT {
             + "  - {transport: udp, address: 127.0.0.1, port: 0}\n"
             + "  - {transport: tcp, address: 127.0.0.1, port: 0}\n"
             + "api: {port: 0}\n"
+            // the start-up warm-up, rounds smaller than its default (4,000 and 1,000)
+            + "warmup: {registrations: 1000, calls: 250, max-time: 60s}\n"
             // requests from no trunk are refused (403); loopback is a trunk here
             + "trunks: [{name: local, mode: ip, peers: [127.0.0.1]}]\n");
     Path out = dir.resolve("run.out");
@@ -224,6 +227,13 @@ class TrunklineJarIT {
     }
     assertThat(Files.readString(out)).endsWith("trunkline stopped\n");
     assertThat(process.exitValue()).isIn(0, 143);
+    // the warm-up ran before the listen points opened, and its server's own lines were not logged
+    String log = Files.readString(dir.resolve("run.err"));
+    assertThat(log)
+        .containsPattern(
+            "warm-up: \\d+ rounds, \\d+ registrations \\(0 failed\\), \\d+ calls \\(0 failed\\) in ")
+        .containsOnlyOnce(" started, Trunkline ");
+    assertThat(log.indexOf("Warmup: warm-up: ")).isLessThan(log.indexOf(" started, Trunkline "));
   }
 
   /** Starts {@code run --config FILE} in {@link #dir}; the caller stops it. */
@@ -274,6 +284,7 @@ class TrunklineJarIT {
             + "api: {port: "
             + apiPort
             + "}\n"
+            + "warmup: {enabled: false}\n"
             + "trunks:\n"
             + "  - {name: acme, mode: register-in, username: acme, password: s3cret}\n";
     Path config = dir.resolve("api.yaml");
@@ -307,7 +318,7 @@ class TrunklineJarIT {
       assertThat(broken.out()).isEmpty();
       assertThat(broken.err())
           .isEqualTo(
-              "api.yaml:5: trunks[1].peers: missing (required for ip trunks)\n"
+              "api.yaml:6: trunks[1].peers: missing (required for ip trunks)\n"
                   + "reload rejected: the server keeps its running config\n");
       assertThat(trunkline("trunks", "--json", "-c", "api.yaml").out())
           .contains("\"name\": \"carrier1\"");

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.trunkline.server.StartupException;
 import org.trunkline.server.TrunklineServer;
 import org.trunkline.server.config.TrunklineConfig;
+import org.trunkline.server.warmup.Warmup;
 import org.trunkline.stack.ListenPoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Start the server. Stop it with Ctrl-C or SIGTERM.",
+      "First a warm-up (the config's 'warmup' section, on by default) runs registrations and calls",
+      "through a throwaway server on 127.0.0.1, so the real traffic starts on compiled code.",
       "Prints 'listening on <listen point>' per socket, 'api on <url>', then 'trunkline ready'.",
       "SIGHUP reloads the trunks from the config file, as 'trunkline reload' does."
     })
@@ -48,6 +51,8 @@ final class RunCommand implements Callable<Integer> {
     if (loaded.isEmpty()) {
       return TrunklineCommand.EXIT_FAILED;
     }
+    // Before the listen points open: the JIT compiles the server's code on throwaway traffic.
+    Warmup.run(loaded.get());
     TrunklineServer server;
     try {
       server = TrunklineServer.start(loaded.get(), clock);

@@ -49,7 +49,8 @@ public final class ConfigLoader {
           ApiSection.KEY,
           MediaSection.KEY,
           TracesSection.KEY,
-          SipSection.KEY);
+          SipSection.KEY,
+          WarmupSection.KEY);
 
   /**
    * The largest config we read, in characters. SnakeYAML's own default (3 Mi) is smaller than an
@@ -188,6 +189,10 @@ public final class ConfigLoader {
             .orElseGet(TracesConfig::defaults);
     SipConfig sip =
         top.node(SipSection.KEY).map(n -> SipSection.read(n, problems)).orElse(SipConfig.DEFAULT);
+    WarmupConfig warmup =
+        top.node(WarmupSection.KEY)
+            .map(n -> WarmupSection.read(n, problems))
+            .orElse(WarmupConfig.DEFAULT);
     return new TrunklineConfig(
         listen,
         database,
@@ -197,7 +202,8 @@ public final class ConfigLoader {
         traces,
         mediaPolicy,
         source,
-        sip);
+        sip,
+        warmup);
   }
 
   /** SnakeYAML splits some messages in two ("expected a single document", "but found ..."). */

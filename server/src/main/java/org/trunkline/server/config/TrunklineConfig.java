@@ -23,6 +23,8 @@ import org.trunkline.stack.ListenPoint;
  * @param mediaPolicy what the media section says about calls (default mode, silent calls)
  * @param source the file this was read from, as named on the command line
  * @param sip the SIP stack's event loops ({@link SipConfig#DEFAULT} without a {@code sip} section)
+ * @param warmup the JIT warm-up of {@code trunkline run} ({@link WarmupConfig#DEFAULT}, on, for a
+ *     file without a {@code warmup} section; {@link WarmupConfig#OFF} for configs built in code)
  */
 public record TrunklineConfig(
     List<ListenConfig> listen,
@@ -33,7 +35,8 @@ public record TrunklineConfig(
     TracesConfig traces,
     MediaPolicy mediaPolicy,
     Path source,
-    SipConfig sip) {
+    SipConfig sip,
+    WarmupConfig warmup) {
   /** The config file used when the command line names none. */
   public static final String DEFAULT_FILE = "conf/trunkline.yaml";
 
@@ -47,6 +50,21 @@ public record TrunklineConfig(
     java.util.Objects.requireNonNull(traces, "traces");
     java.util.Objects.requireNonNull(mediaPolicy, "mediaPolicy");
     java.util.Objects.requireNonNull(sip, "sip");
+    java.util.Objects.requireNonNull(warmup, "warmup");
+  }
+
+  /** A config built in code with a {@code sip} section: no warm-up. */
+  public TrunklineConfig(
+      List<ListenConfig> listen,
+      DatabaseConfig database,
+      TrunksConfig trunks,
+      ApiConfig api,
+      Optional<MediaConfig> media,
+      TracesConfig traces,
+      MediaPolicy mediaPolicy,
+      Path source,
+      SipConfig sip) {
+    this(listen, database, trunks, api, media, traces, mediaPolicy, source, sip, WarmupConfig.OFF);
   }
 
   /** A config without a {@code sip} section: the stack's default event loop count. */

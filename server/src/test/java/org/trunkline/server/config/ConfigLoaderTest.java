@@ -252,7 +252,7 @@ class ConfigLoaderTest {
     assertThat(problems("- listen\n"))
         .containsExactly(
             "conf/test.yaml:1: must be a mapping with the sections listen, database, trunks,"
-                + " routes, calls, ingress, api, media, traces, sip, got a list");
+                + " routes, calls, ingress, api, media, traces, sip, warmup, got a list");
   }
 
   @Test
@@ -359,7 +359,7 @@ class ConfigLoaderTest {
             "conf/test.yaml:3: listen[0].transport: must be udp, tcp or tls, got sctp",
             "conf/test.yaml:3: listen[0].port: must be 1..65535 (or 0 for any free port), got 70000",
             "conf/test.yaml:4: unknown key 'extra' (known keys: listen, database, trunks, routes,"
-                + " calls, ingress, api, media, traces, sip)");
+                + " calls, ingress, api, media, traces, sip, warmup)");
   }
 
   @Test

@@ -1,0 +1,249 @@
+package org.trunkline.server.warmup;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The warm-up's registering PBXs: users {@code w000001...} REGISTER with digest (REGISTER, 401,
+ * REGISTER with Authorization, 200), up to {@link #WINDOW} at a time from one socket. The same
+ * Call-ID per user across passes, CSeq going up, as a PBX refreshing its registration does; a
+ * {@link Kind#REMOVE} pass un-registers them ({@code Expires: 0}), so that the next round's
+ * registrations store new contacts again.
+ */
+final class Registrations {
+  /** What a pass does. */
+  enum Kind {
+    /** Contacts the server does not have. */
+    NEW,
+    /** The same contacts again. */
+    REFRESH,
+    /** {@code Expires: 0}. */
+    REMOVE
+  }
+
+  /** Registrations in flight at once. */
+  static final int WINDOW = 64;
+
+  /** A registration without its answer this long is given up. */
+  private static final long GIVE_UP_NANOS = 5_000_000_000L;
+
+  private final Selector selector;
+  private final Peer peer;
+  private InetSocketAddress server;
+  private final String password;
+  private String registrarUri;
+  private final Map<String, Pending> pending = new HashMap<>();
+  private final Failures failures;
+  private int ok;
+  private int failed;
+  private int expires = 600;
+
+  private static final class Pending {
+    final int user;
+    int cseq;
+    long sentAt;
+
+    Pending(int user, int cseq, long sentAt) {
+      this.user = user;
+      this.cseq = cseq;
+      this.sentAt = sentAt;
+    }
+  }
+
+  Registrations(Selector selector, Peer peer, String password, Failures failures) {
+    this.failures = failures;
+    this.selector = selector;
+    this.peer = peer;
+    this.password = password;
+  }
+
+  /** The server registered with from now on (each round runs on a new one). */
+  void target(InetSocketAddress server) {
+    this.server = server;
+    this.registrarUri = "sip:" + server.getHostString() + ":" + server.getPort();
+  }
+
+  static String user(int n) {
+    return String.format("w%06d", n);
+  }
+
+  int ok() {
+    return ok;
+  }
+
+  int failed() {
+    return failed;
+  }
+
+  /**
+   * Registers users {@code 1..count} once, until done or {@code deadline} ({@link
+   * System#nanoTime}). {@code sequence} numbers the passes so far (each takes two CSeqs per user).
+   * False when the deadline stopped it.
+   */
+  boolean pass(int count, Kind kind, int sequence, long deadline) throws IOException {
+    this.expires = kind == Kind.REMOVE ? 0 : 600;
+    int next = 1;
+    while (next <= count || !pending.isEmpty()) {
+      long now = System.nanoTime();
+      if (now - deadline > 0) {
+        pending.clear();
+        return false;
+      }
+      while (next <= count && pending.size() < WINDOW) {
+        int cseq = 2 * sequence + 1;
+        String callId = callId(next);
+        pending.put(callId, new Pending(next, cseq, now));
+        peer.send(register(next, cseq, null), server);
+        next++;
+      }
+      selector.select(20);
+      selector.selectedKeys().clear();
+      for (Peer.Received r; (r = peer.receive()) != null; ) {
+        answer(r.message());
+      }
+      giveUp(System.nanoTime());
+    }
+    return true;
+  }
+
+  private void answer(SipText response) throws IOException {
+    Pending p = pending.get(response.header("Call-ID"));
+    int status = response.status();
+    if (p == null || status < 200 || !"REGISTER".equals(response.cseqMethod())) {
+      return;
+    }
+    if ((status == 401 || status == 407) && p.cseq % 2 == 1) {
+      String challenge = response.header(status == 401 ? "WWW-Authenticate" : "Proxy-Authenticate");
+      p.cseq++;
+      p.sentAt = System.nanoTime();
+      peer.send(register(p.user, p.cseq, authorization(status, challenge, p.user)), server);
+      return;
+    }
+    pending.remove(response.header("Call-ID"));
+    if (status >= 200 && status < 300) {
+      ok++;
+    } else {
+      failed++;
+      failures.add("REGISTER " + response.startLine().substring(8), 1);
+    }
+  }
+
+  private void giveUp(long now) {
+    for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+      if (now - it.next().sentAt > GIVE_UP_NANOS) {
+        it.remove();
+        failed++;
+        failures.add("REGISTER without an answer", 1);
+      }
+    }
+  }
+
+  /**
+   * A REGISTER as PBXs of several makes write it: the variant (from the user number) decides rport,
+   * User-Agent, Allow, a display name, the lifetime (header or Contact parameter, 120 s to 2 h) and
+   * the Call-ID's form, so that the JIT does not compile the server for one shape only.
+   */
+  private String register(int n, int cseq, String authorization) {
+    String user = user(n);
+    String host = "127.0.0.1:" + peer.port();
+    int v = variant(n);
+    int lifetime = expires == 0 ? 0 : LIFETIMES[v % LIFETIMES.length];
+    boolean inContact = v % 5 == 4;
+    StringBuilder b = new StringBuilder(640);
+    b.append("REGISTER ").append(registrarUri).append(" SIP/2.0\r\n");
+    b.append("Via: SIP/2.0/UDP ").append(host).append(";branch=z9hG4bK-wr").append(n);
+    b.append('-').append(cseq).append(v % 2 == 0 ? ";rport\r\n" : "\r\n");
+    if (v % 3 != 1) {
+      b.append("Max-Forwards: 70\r\n");
+    }
+    b.append("From: ").append(v % 4 == 1 ? "\"PBX " + n + "\" " : "").append("<sip:");
+    b.append(user).append("@127.0.0.1>;tag=wr").append(n).append("\r\n");
+    b.append("To: <sip:").append(user).append("@127.0.0.1>\r\n");
+    b.append("Call-ID: ").append(callId(n)).append("\r\n");
+    b.append("CSeq: ").append(cseq).append(" REGISTER\r\n");
+    b.append("Contact: <sip:").append(user).append('@').append(host);
+    b.append(v % 3 == 2 ? ";transport=udp>" : ">");
+    b.append(inContact ? ";expires=" + lifetime + "\r\n" : "\r\n");
+    if (authorization != null) {
+      b.append(authorization).append("\r\n");
+    }
+    if (!inContact) {
+      b.append("Expires: ").append(lifetime).append("\r\n");
+    }
+    if (v % 4 != 3) {
+      b.append("User-Agent: trunkline-warmup/").append(v).append("\r\n");
+    }
+    if (v % 3 == 0) {
+      b.append("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, PRACK, REFER\r\n");
+    }
+    b.append("Content-Length: 0\r\n\r\n");
+    return b.toString();
+  }
+
+  private static final int[] LIFETIMES = {3600, 600, 120, 1800, 7200, 300};
+
+  /** A user's make of PBX: 0..59. */
+  private static int variant(int n) {
+    return (n * 37) % 60;
+  }
+
+  /** A Call-ID of the user's own, the same in every pass: three forms, lengths 14 to 45. */
+  static String callId(int n) {
+    return switch (n % 3) {
+      case 0 -> "wr-" + n + "@warmup";
+      case 1 -> String.format("%032x@127.0.0.1", (long) n * 0x9E3779B97F4A7C15L);
+      default -> Integer.toHexString(n * 0x45d9f3b) + "-" + n;
+    };
+  }
+
+  /** RFC 7616 / 2617 digest with qop=auth when offered (MD5 or SHA-256, as challenged). */
+  private String authorization(int status, String challenge, int n) {
+    String realm = SipText.param(challenge, "realm");
+    String nonce = SipText.param(challenge, "nonce");
+    String opaque = SipText.param(challenge, "opaque");
+    String algorithm = SipText.param(challenge, "algorithm");
+    boolean auth = SipText.param(challenge, "qop").contains("auth");
+    String digest = algorithm.equalsIgnoreCase("SHA-256") ? "SHA-256" : "MD5";
+    String user = user(n);
+    String cnonce = "wc" + n;
+    String ha1 = hash(digest, user + ":" + realm + ":" + password);
+    String ha2 = hash(digest, "REGISTER:" + registrarUri);
+    String response =
+        auth
+            ? hash(digest, ha1 + ":" + nonce + ":00000001:" + cnonce + ":auth:" + ha2)
+            : hash(digest, ha1 + ":" + nonce + ":" + ha2);
+    return (status == 401 ? "Authorization" : "Proxy-Authorization")
+        + ": Digest username=\""
+        + user
+        + "\", realm=\""
+        + realm
+        + "\", nonce=\""
+        + nonce
+        + "\", uri=\""
+        + registrarUri
+        + "\", response=\""
+        + response
+        + "\", algorithm="
+        + digest
+        + (auth ? ", cnonce=\"" + cnonce + "\", qop=auth, nc=00000001" : "")
+        + (opaque.isEmpty() ? "" : ", opaque=\"" + opaque + "\"");
+  }
+
+  private static String hash(String algorithm, String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(algorithm, e);
+    }
+  }
+}

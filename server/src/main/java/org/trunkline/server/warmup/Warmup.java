@@ -1,0 +1,310 @@
+package org.trunkline.server.warmup;
+
+import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.channels.Selector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.trunkline.server.TrunklineServer;
+import org.trunkline.server.config.ConfigLoader;
+import org.trunkline.server.config.TrunklineConfig;
+import org.trunkline.server.config.WarmupConfig;
+import org.trunkline.stack.ListenPoint;
+
+/**
+ * What {@code trunkline run} does before it opens its own listen points: a throwaway server on
+ * 127.0.0.1 (any free port, an H2 file database and traces in a temporary directory, no admin API,
+ * no HEP) takes REGISTERs with digest and calls from peers in this JVM, then is closed and its
+ * directory deleted. The JIT compiles the server's code meanwhile, so the real server's first
+ * traffic runs compiled: without it the first 100,000 registrations after a start cost 1.9x a warm
+ * server's CPU and their response time p99 is hundreds of milliseconds (bench/RESULTS.md).
+ *
+ * <p>The throwaway server runs the same code as the real one with the real config's choices that
+ * change its paths (SIP event loops, call loop, traces on or off). Nothing of it reaches the real
+ * database, traces, CDRs or counters. A failure is logged and the real start goes on.
+ */
+public final class Warmup {
+  private static final Logger log = LoggerFactory.getLogger(Warmup.class);
+  private static final String PASSWORD = "warmup";
+
+  /** Whether a warm-up is running now (its server's log lines are filtered). */
+  private static volatile boolean running;
+
+  private Warmup() {}
+
+  /** The fewest rounds, however quiet the JIT is after the first. */
+  static final int MIN_ROUNDS = 2;
+
+  /**
+   * What a warm-up did.
+   *
+   * @param rounds how many rounds of registrations and calls ran
+   * @param registrations REGISTERs with digest answered 200: new contacts, refreshes, removals
+   * @param cutShort whether {@code max-time} ended it before the JIT was done
+   * @param failures why registrations and calls failed ({@code "REGISTER 403 Forbidden x 2"}), or
+   *     ""
+   * @param perRound each round's milliseconds and the JIT's milliseconds in it, {@code 812/904,
+   *     ...}
+   */
+  public record Report(
+      int rounds,
+      int registrations,
+      int registrationsFailed,
+      int calls,
+      int callsFailed,
+      Duration elapsed,
+      Duration compiling,
+      boolean cutShort,
+      String perRound,
+      String failures) {
+    /** One line for the log. */
+    public String describe() {
+      return String.format(
+              "warm-up: %d rounds, %d registrations (%d failed), %d calls (%d failed) in %.1f s,"
+                  + " JIT %.1f s%s",
+              rounds,
+              registrations,
+              registrationsFailed,
+              calls,
+              callsFailed,
+              elapsed.toMillis() / 1000.0,
+              compiling.toMillis() / 1000.0,
+              cutShort ? " (stopped at max-time)" : "")
+          + (failures.isEmpty() ? "" : "; failed: " + failures);
+    }
+  }
+
+  static boolean running() {
+    return running;
+  }
+
+  /**
+   * Runs the warm-up that {@code config.warmup()} asks for, before the real server starts.
+   *
+   * @return what it did, or null when it is off or could not run (logged)
+   */
+  public static Report run(TrunklineConfig config) {
+    WarmupConfig w = config.warmup();
+    if (!w.enabled() || (w.registrations() == 0 && w.calls() == 0)) {
+      return null;
+    }
+    long start = System.nanoTime();
+    long deadline = start + w.maxTime().toNanos();
+    long compiledBefore = compileMillis();
+    Path dir = null;
+    Thread cleanup = null;
+    running = true;
+    try {
+      dir = Files.createTempDirectory("trunkline-warmup-");
+      // a SIGTERM during the warm-up still leaves no directory behind
+      Path created = dir;
+      cleanup = new Thread(() -> delete(created), "trunkline-warmup-cleanup");
+      Runtime.getRuntime().addShutdownHook(cleanup);
+      Report report = exercise(config, w, dir, start, deadline);
+      boolean quiet = awaitCompilerQuiet(deadline);
+      Report done =
+          new Report(
+              report.rounds(),
+              report.registrations(),
+              report.registrationsFailed(),
+              report.calls(),
+              report.callsFailed(),
+              Duration.ofNanos(System.nanoTime() - start),
+              Duration.ofMillis(compileMillis() - compiledBefore),
+              report.cutShort() || !quiet,
+              report.perRound(),
+              report.failures());
+      running = false;
+      log.info(done.describe());
+      log.debug("warm-up rounds, ms of the round / ms of the JIT in it: {}", done.perRound());
+      return done;
+    } catch (IOException | RuntimeException e) {
+      running = false;
+      log.warn("warm-up failed, starting without it: {}", e.toString());
+      log.debug("warm-up failed", e);
+      return null;
+    } finally {
+      running = false;
+      if (cleanup != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook deletes the directory
+        }
+      }
+      if (dir != null) {
+        delete(dir);
+      }
+    }
+  }
+
+  private static Report exercise(
+      TrunklineConfig real, WarmupConfig w, Path dir, long start, long deadline)
+      throws IOException {
+    try (Selector selector = Selector.open();
+        Peer pbx = new Peer(selector);
+        Peer caller = new Peer(selector);
+        Peer callee = new Peer(selector)) {
+      int users = (w.registrations() + 1) / 2; // per round: new, refreshed, removed
+      Path file = dir.resolve("warmup.yaml");
+      String yaml = yaml(real, dir, users, caller.port(), callee.port());
+      TrunklineConfig config;
+      try {
+        config = ConfigLoader.parse(file, yaml);
+      } catch (org.trunkline.server.config.ConfigException e) {
+        throw new IllegalStateException("the warm-up's own config: " + e.getMessage(), e);
+      }
+      Failures failures = new Failures();
+      Registrations registrations = new Registrations(selector, pbx, PASSWORD, failures);
+      Calls calls = new Calls(selector, caller, callee, failures);
+      int rounds = 0;
+      int passes = 0;
+      StringBuilder perRound = new StringBuilder();
+      boolean converged = false;
+      boolean done = true;
+      while (done && !converged) {
+        long roundStart = System.nanoTime();
+        long jitBefore = compileMillis();
+        // Each round on a new server (the same database): what a fresh server does first, with
+        // its new sockets, tables and caches, is then in the JIT's profile too, as it will be
+        // for the real server.
+        TrunklineServer server;
+        try {
+          server = TrunklineServer.start(config, Clock.systemUTC());
+        } catch (org.trunkline.server.StartupException e) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+        try {
+          ListenPoint point = server.listening().get(0);
+          InetSocketAddress address = new InetSocketAddress(point.address(), point.port());
+          registrations.target(address);
+          calls.target(address);
+          done =
+              users == 0
+                  || (registrations.pass(users, Registrations.Kind.NEW, passes++, deadline)
+                      && registrations.pass(users, Registrations.Kind.REFRESH, passes++, deadline));
+          done = done && (w.calls() == 0 || calls.run(w.calls(), deadline));
+          done =
+              done
+                  && (users == 0
+                      || registrations.pass(users, Registrations.Kind.REMOVE, passes++, deadline));
+        } finally {
+          server.close();
+        }
+        rounds++;
+        long roundMillis = (System.nanoTime() - roundStart) / 1_000_000;
+        // On 2 cores the traffic leaves the C2 compiler thread a third of the CPU: let it
+        // compile what the round queued before the next round runs.
+        done = done && awaitCompilerQuiet(deadline);
+        long jitMillis = compileMillis() - jitBefore;
+        // a round that gave the JIT hardly any work: what the traffic runs is compiled
+        converged = rounds >= MIN_ROUNDS && jitMillis <= Math.max(100, roundMillis / 10);
+        perRound.append(rounds == 1 ? "" : ", ").append(roundMillis).append('/').append(jitMillis);
+      }
+      return new Report(
+          rounds,
+          registrations.ok(),
+          registrations.failed(),
+          calls.ok(),
+          calls.failed(),
+          Duration.ofNanos(System.nanoTime() - start),
+          Duration.ZERO,
+          !converged,
+          perRound.toString(),
+          failures.toString());
+    }
+  }
+
+  /**
+   * The throwaway server's config: the real one's SIP loops and traces, its own everything else.
+   */
+  static String yaml(TrunklineConfig real, Path dir, int users, int callerPort, int calleePort) {
+    StringBuilder y = new StringBuilder(64 * users + 1024);
+    y.append("listen:\n  - {name: warmup, transport: udp, address: 127.0.0.1, port: 0}\n");
+    y.append("database: {url: \"jdbc:h2:file:")
+        .append(dir.resolve("db").resolve("trunkline").toAbsolutePath())
+        .append("\"}\n");
+    y.append("api: {enabled: false}\n");
+    y.append("traces: {enabled: ").append(real.traces().enabled()).append("}\n");
+    y.append("sip: {");
+    if (real.sip().threads() > 0) {
+      y.append("threads: ").append(real.sip().threads()).append(", ");
+    }
+    y.append("call-loop: ").append(real.sip().callsOnReadingLoop() ? "reader" : "hash");
+    y.append("}\n");
+    y.append("warmup: {enabled: false}\n");
+    y.append("trunks:\n");
+    y.append("  - {name: warmup-caller, mode: ip, peers: [\"127.0.0.1:")
+        .append(callerPort)
+        .append("\"]}\n");
+    y.append("  - {name: warmup-callee, mode: ip, peers: [\"127.0.0.1:")
+        .append(calleePort)
+        .append("\"], target: \"sip:127.0.0.1:")
+        .append(calleePort)
+        .append("\", health: off}\n");
+    for (int n = 1; n <= users; n++) {
+      String user = Registrations.user(n);
+      y.append("  - {name: ")
+          .append(user)
+          .append(", mode: register-in, username: ")
+          .append(user)
+          .append(", password: ")
+          .append(PASSWORD)
+          .append("}\n");
+    }
+    y.append("routes:\n  - {prefix: \"\", trunks: [warmup-callee]}\n");
+    return y.toString();
+  }
+
+  /**
+   * Waits until the JIT has compiled nothing for a moment, so its queue is not left to the real
+   * server's first traffic. False when the deadline came first.
+   */
+  private static boolean awaitCompilerQuiet(long deadline) {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return true;
+    }
+    long last = jit.getTotalCompilationTime();
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      long now = jit.getTotalCompilationTime();
+      if (now != last) {
+        last = now;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince >= 500_000_000L) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static long compileMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : 0;
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      log.warn("could not delete the warm-up's directory {}: {}", dir, e.toString());
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.trunkline.server.warmup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.trunkline.server.TrunklineServer;
+import org.trunkline.server.config.ConfigLoader;
+import org.trunkline.server.config.TrunklineConfig;
+
+/**
+ * The start-up warm-up: real registrations and calls through a throwaway server, then nothing left.
+ */
+class WarmupTest {
+  @TempDir Path dir;
+
+  private TrunklineConfig config(String warmup) throws Exception {
+    return ConfigLoader.parse(
+        dir.resolve("trunkline.yaml"),
+        "listen: [{transport: udp, address: 127.0.0.1, port: 0}]\n"
+            + "database: {url: \"jdbc:h2:file:"
+            + dir.resolve("data/trunkline")
+            + "\"}\n"
+            + "api: {enabled: false}\n"
+            + "trunks: [{name: acme, mode: register-in, username: acme, password: s3cret}]\n"
+            + warmup);
+  }
+
+  private static List<Path> warmupDirectories() throws IOException {
+    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return s.filter(p -> p.getFileName().toString().startsWith("trunkline-warmup-")).toList();
+    }
+  }
+
+  @Test
+  void everyRegistrationAndCallIsAnsweredAndNothingIsLeftBehind() throws Exception {
+    List<Path> before = warmupDirectories();
+
+    Warmup.Report report =
+        Warmup.run(config("warmup: {registrations: 300, calls: 120, max-time: 6s}\n"));
+
+    assertThat(report).isNotNull();
+    assertThat(report.rounds()).isGreaterThanOrEqualTo(Warmup.MIN_ROUNDS);
+    // per round 150 new contacts, 150 refreshes, 150 removals: each a 200 to a REGISTER with
+    // digest;
+    // max-time may have cut the last round short (those are not failures)
+    assertThat(report.registrations())
+        .isBetween((report.rounds() - 1) * 450 + 1, report.rounds() * 450);
+    assertThat(report.registrationsFailed()).isZero();
+    // each a 200 to the caller's BYE after the callee answered the routed INVITE
+    assertThat(report.calls()).isBetween((report.rounds() - 1) * 120, report.rounds() * 120);
+    assertThat(report.callsFailed()).isZero();
+    if (!report.cutShort()) {
+      assertThat(report.registrations()).isEqualTo(report.rounds() * 450);
+      assertThat(report.calls()).isEqualTo(report.rounds() * 120);
+    }
+    assertThat(report.describe())
+        .startsWith(
+            "warm-up: "
+                + report.rounds()
+                + " rounds, "
+                + report.registrations()
+                + " registrations (0 failed), "
+                + report.calls()
+                + " calls (0 failed) in ");
+    assertThat(warmupDirectories()).isEqualTo(before);
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void theRealServerStartsWithoutAnyOfTheWarmUpsState() throws Exception {
+    TrunklineConfig config = config("warmup: {registrations: 40, calls: 10, max-time: 2s}\n");
+    assertThat(Warmup.run(config).calls()).isPositive();
+
+    try (TrunklineServer server = TrunklineServer.start(config, Clock.systemUTC())) {
+      Map<String, Long> counters = server.core().counters();
+      assertThat(counters).containsEntry("registrar_bindings", 0L);
+      assertThat(server.core().trunks()).extracting(t -> t.name()).containsExactly("acme");
+      assertThat(server.listening().get(0).port()).isPositive();
+    }
+  }
+
+  @Test
+  void offMeansNothingRuns() throws Exception {
+    assertThat(Warmup.run(config("warmup: {enabled: false}\n"))).isNull();
+    assertThat(Warmup.run(config("warmup: {registrations: 0, calls: 0}\n"))).isNull();
+    assertThat(Warmup.running()).isFalse();
+  }
+}
