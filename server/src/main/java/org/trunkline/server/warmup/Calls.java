@@ -201,8 +201,12 @@ final class Calls {
     b.append("To: <sip:").append(to).append('@').append(server.getHostString()).append(">\r\n");
     b.append("Call-ID: ").append(callId(n)).append("\r\n");
     b.append("CSeq: 1 INVITE\r\n");
-    b.append("Contact: <sip:warmup@").append(host).append(v % 3 == 2 ? ";transport=udp>" : ">");
-    b.append("\r\n");
+    if (v % 5 == 3) {
+      b.append("Contact: sip:warmup@").append(host).append("\r\n"); // without angle brackets
+    } else {
+      b.append("Contact: <sip:warmup@").append(host).append(v % 3 == 2 ? ";transport=udp>" : ">");
+      b.append("\r\n");
+    }
     if (v % 4 != 3) {
       b.append("User-Agent: trunkline-warmup/").append(v).append("\r\n");
     }
