@@ -74,6 +74,17 @@ public final class TrunklineServer implements AutoCloseable {
    */
   public static TrunklineServer start(TrunklineConfig config, Clock clock, TransactionConfig timers)
       throws StartupException {
+    return start(config, clock, timers, () -> {});
+  }
+
+  /**
+   * Like {@link #start(TrunklineConfig, Clock)}, running {@code beforeListening} once the database
+   * and the trace store are open and before the trunks are applied and the listen points bound
+   * ({@code trunkline run}'s warm-up: a database that cannot open is said at once, not after it).
+   */
+  public static TrunklineServer start(
+      TrunklineConfig config, Clock clock, TransactionConfig timers, Runnable beforeListening)
+      throws StartupException {
     // Until the config names nodes, each process is a node of its own.
     String nodeId = UUID.randomUUID().toString();
     Database database;
@@ -120,6 +131,7 @@ public final class TrunklineServer implements AutoCloseable {
     MediaRelay relay = config.media().map(MediaRelay::new).orElse(null);
     core.calls().media(relay, config.mediaPolicy().endSilentCalls());
     try {
+      beforeListening.run();
       core.apply(config.trunks());
       int restored = core.restore();
       List<ListenPoint> listening = bound(points, sip.start());

@@ -187,6 +187,7 @@ class TrunklineJarIT {
           .until(() -> Files.readString(out).contains("trunkline ready\n") || !process.isAlive());
       String printed = Files.readString(out);
       assertThat(printed).contains("trunkline ready");
+      assertThat(printed).startsWith("warming up (at most 60 s; warmup: {enabled: false}");
       Matcher udp =
           Pattern.compile("listening on sip:127\\.0\\.0\\.1:(\\d+);transport=udp").matcher(printed);
       Matcher tcp =

@@ -12,6 +12,7 @@ import org.trunkline.server.TrunklineServer;
 import org.trunkline.server.config.TrunklineConfig;
 import org.trunkline.server.warmup.Warmup;
 import org.trunkline.stack.ListenPoint;
+import org.trunkline.stack.transaction.TransactionConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
       "Start the server. Stop it with Ctrl-C or SIGTERM.",
       "First a warm-up (the config's 'warmup' section, on by default) runs registrations and calls",
       "through a throwaway server on 127.0.0.1, so the real traffic starts on compiled code.",
-      "Prints 'listening on <listen point>' per socket, 'api on <url>', then 'trunkline ready'.",
+      "Prints 'warming up ...', 'listening on <listen point>' per socket, 'api on <url>', then",
+      "'trunkline ready'.",
       "SIGHUP reloads the trunks from the config file, as 'trunkline reload' does."
     })
 final class RunCommand implements Callable<Integer> {
@@ -51,11 +53,26 @@ final class RunCommand implements Callable<Integer> {
     if (loaded.isEmpty()) {
       return TrunklineCommand.EXIT_FAILED;
     }
-    // Before the listen points open: the JIT compiles the server's code on throwaway traffic.
-    Warmup.run(loaded.get());
+    TrunklineConfig settings = loaded.get();
     TrunklineServer server;
     try {
-      server = TrunklineServer.start(loaded.get(), clock);
+      // Once the database is open and before the listen points are: the JIT compiles the
+      // server's code on throwaway traffic.
+      server =
+          TrunklineServer.start(
+              settings,
+              clock,
+              TransactionConfig.DEFAULT,
+              () -> {
+                if (settings.warmup().enabled()) {
+                  out.println(
+                      "warming up (at most "
+                          + settings.warmup().maxTime().toSeconds()
+                          + " s; warmup: {enabled: false} in the config skips it)");
+                  out.flush();
+                }
+                Warmup.run(settings);
+              });
     } catch (StartupException e) {
       log.debug("start failed", e);
       err.println(e.getMessage());
