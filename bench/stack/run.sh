@@ -57,7 +57,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-wait_port() { for _ in $(seq 300); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
+wait_port() { for _ in $(seq 900); do ss -Hlun "sport = :$1" | grep -q . && return 0; sleep 0.1; done
   echo "nothing listens on $1" >&2; tail -n 3 "$RUN"/*.log >&2 2>/dev/null; return 1; }
 
 # -- the peers and servers, each under `timeout` (stopped by the trap, or by itself after LIFE s) --
