@@ -44,7 +44,7 @@ final class Registrations {
   private final Failures failures;
   private int ok;
   private int failed;
-  private int expires = 600;
+  private boolean removing;
 
   private static final class Pending {
     final int user;
@@ -89,7 +89,7 @@ final class Registrations {
    * False when the deadline stopped it.
    */
   boolean pass(int count, Kind kind, int sequence, long deadline) throws IOException {
-    this.expires = kind == Kind.REMOVE ? 0 : 600;
+    this.removing = kind == Kind.REMOVE;
     int next = 1;
     while (next <= count || !pending.isEmpty()) {
       long now = System.nanoTime();
@@ -155,7 +155,7 @@ final class Registrations {
     String user = user(n);
     String host = "127.0.0.1:" + peer.port();
     int v = variant(n);
-    int lifetime = expires == 0 ? 0 : LIFETIMES[v % LIFETIMES.length];
+    int lifetime = removing ? 0 : LIFETIMES[v % LIFETIMES.length];
     boolean inContact = v % 5 == 4;
     StringBuilder b = new StringBuilder(640);
     b.append("REGISTER ").append(registrarUri).append(" SIP/2.0\r\n");

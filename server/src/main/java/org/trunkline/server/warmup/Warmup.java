@@ -65,6 +65,21 @@ public final class Warmup {
       boolean cutShort,
       String perRound,
       String failures) {
+    /** This report with the warm-up's whole time, the JIT's time and the final wait's outcome. */
+    Report finished(Duration elapsed, Duration compiling, boolean compilerQuiet) {
+      return new Report(
+          rounds,
+          registrations,
+          registrationsFailed,
+          calls,
+          callsFailed,
+          elapsed,
+          compiling,
+          cutShort || !compilerQuiet,
+          perRound,
+          failures);
+    }
+
     /** One line for the log. */
     public String describe() {
       return String.format(
@@ -111,17 +126,10 @@ public final class Warmup {
       Report report = exercise(config, w, dir, start, deadline);
       boolean quiet = awaitCompilerQuiet(deadline);
       Report done =
-          new Report(
-              report.rounds(),
-              report.registrations(),
-              report.registrationsFailed(),
-              report.calls(),
-              report.callsFailed(),
+          report.finished(
               Duration.ofNanos(System.nanoTime() - start),
               Duration.ofMillis(compileMillis() - compiledBefore),
-              report.cutShort() || !quiet,
-              report.perRound(),
-              report.failures());
+              quiet);
       running = false;
       log.info(done.describe());
       log.debug("warm-up rounds, ms of the round / ms of the JIT in it: {}", done.perRound());
