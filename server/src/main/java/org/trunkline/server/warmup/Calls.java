@@ -4,45 +4,33 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.Selector;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * The warm-up's calls: a caller PBX ({@code uac}) sends INVITE with SDP to the server, which routes
  * it to the callee PBX ({@code uas}); the callee answers 180 and 200 with SDP, the caller ACKs and
  * hangs up at once (BYE, 200). Up to {@link #WINDOW} calls at a time.
  */
-final class Calls {
+final class Calls extends Exchanges<Calls.Call> {
   /** Calls in flight at once. */
   static final int WINDOW = 32;
 
-  private static final long GIVE_UP_NANOS = 5_000_000_000L;
-
-  private final Selector selector;
   private final Peer uac;
   private final Peer uas;
   private InetSocketAddress server;
-  private final Map<String, Call> calls = new HashMap<>();
-  private final Failures failures;
-  private int ok;
-  private int failed;
   private int round;
 
-  private static final class Call {
+  static final class Call extends Exchanges.Sent {
     final int n;
-    long sentAt;
     boolean hungUp;
 
     Call(int n, long sentAt) {
+      super(sentAt);
       this.n = n;
-      this.sentAt = sentAt;
     }
   }
 
   Calls(Selector selector, Peer uac, Peer uas, Failures failures) {
-    this.failures = failures;
-    this.selector = selector;
+    super(selector, WINDOW, "call without an answer", failures);
     this.uac = uac;
     this.uas = uas;
   }
@@ -52,47 +40,26 @@ final class Calls {
     this.server = server;
   }
 
-  int ok() {
-    return ok;
-  }
-
-  int failed() {
-    return failed;
-  }
-
   /** Places {@code count} calls; false when {@code deadline} stopped it. */
-  boolean run(int count, long deadline) throws IOException {
+  boolean place(int count, long deadline) throws IOException {
     round++;
-    int next = 1;
-    while (next <= count || !calls.isEmpty()) {
-      long now = System.nanoTime();
-      if (now - deadline > 0) {
-        calls.clear();
-        return false;
-      }
-      while (next <= count && calls.size() < WINDOW) {
-        calls.put(callId(next), new Call(next, now));
-        uac.send(invite(next), server);
-        next++;
-      }
-      selector.select(20);
-      selector.selectedKeys().clear();
-      for (Peer.Received r; (r = uas.receive()) != null; ) {
-        callee(r.message(), r.from());
-      }
-      for (Peer.Received r; (r = uac.receive()) != null; ) {
-        caller(r.message());
-      }
-      long later = System.nanoTime();
-      for (Iterator<Call> it = calls.values().iterator(); it.hasNext(); ) {
-        if (later - it.next().sentAt > GIVE_UP_NANOS) {
-          it.remove();
-          failed++;
-          failures.add("call without an answer", 1);
-        }
-      }
+    return run(count, deadline);
+  }
+
+  @Override
+  void start(int n, long now) throws IOException {
+    inFlight.put(callId(n), new Call(n, now));
+    uac.send(invite(n), server);
+  }
+
+  @Override
+  void drain() throws IOException {
+    for (Peer.Received r; (r = uas.receive()) != null; ) {
+      callee(r.message(), r.from());
     }
-    return true;
+    for (Peer.Received r; (r = uac.receive()) != null; ) {
+      caller(r.message());
+    }
   }
 
   /** A branch of its own per round, call and request: a reused one is a retransmission. */
@@ -120,7 +87,7 @@ final class Calls {
       }
       return;
     }
-    Call call = calls.get(m.header("Call-ID"));
+    Call call = inFlight.get(m.header("Call-ID"));
     int status = m.status();
     if (call == null || status < 200) {
       return;
@@ -130,7 +97,7 @@ final class Calls {
       String toTag = SipText.param(m.header("To"), "tag");
       if (status >= 300) {
         uac.send(inDialog("ACK", call.n, 1, toTag, branch(call.n, "1"), inviteUri(call.n)), server);
-        calls.remove(m.header("Call-ID"));
+        inFlight.remove(m.header("Call-ID"));
         failed++;
         failures.add("INVITE " + m.startLine().substring(8), 1);
         return;
@@ -143,7 +110,7 @@ final class Calls {
         uac.send(inDialog("BYE", call.n, 2, toTag, branch(call.n, "2"), target), server);
       }
     } else if (method.equals("BYE")) {
-      calls.remove(m.header("Call-ID"));
+      inFlight.remove(m.header("Call-ID"));
       if (status < 300) {
         ok++;
       } else {

@@ -6,10 +6,7 @@ import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * The warm-up's registering PBXs: users {@code w000001...} REGISTER with digest (REGISTER, 401,
@@ -18,7 +15,7 @@ import java.util.Map;
  * {@link Kind#REMOVE} pass un-registers them ({@code Expires: 0}), so that the next round's
  * registrations store new contacts again.
  */
-final class Registrations {
+final class Registrations extends Exchanges<Registrations.Pending> {
   /** What a pass does. */
   enum Kind {
     /** Contacts the server does not have. */
@@ -32,35 +29,26 @@ final class Registrations {
   /** Registrations in flight at once. */
   static final int WINDOW = 64;
 
-  /** A registration without its answer this long is given up. */
-  private static final long GIVE_UP_NANOS = 5_000_000_000L;
-
-  private final Selector selector;
   private final Peer peer;
   private InetSocketAddress server;
   private final String password;
   private String registrarUri;
-  private final Map<String, Pending> pending = new HashMap<>();
-  private final Failures failures;
-  private int ok;
-  private int failed;
   private boolean removing;
+  private int firstCseq;
 
-  private static final class Pending {
+  static final class Pending extends Exchanges.Sent {
     final int user;
     int cseq;
-    long sentAt;
 
     Pending(int user, int cseq, long sentAt) {
+      super(sentAt);
       this.user = user;
       this.cseq = cseq;
-      this.sentAt = sentAt;
     }
   }
 
   Registrations(Selector selector, Peer peer, String password, Failures failures) {
-    this.failures = failures;
-    this.selector = selector;
+    super(selector, WINDOW, "REGISTER without an answer", failures);
     this.peer = peer;
     this.password = password;
   }
@@ -75,14 +63,6 @@ final class Registrations {
     return String.format("w%06d", n);
   }
 
-  int ok() {
-    return ok;
-  }
-
-  int failed() {
-    return failed;
-  }
-
   /**
    * Registers users {@code 1..count} once, until done or {@code deadline} ({@link
    * System#nanoTime}). {@code sequence} numbers the passes so far (each takes two CSeqs per user).
@@ -90,32 +70,25 @@ final class Registrations {
    */
   boolean pass(int count, Kind kind, int sequence, long deadline) throws IOException {
     this.removing = kind == Kind.REMOVE;
-    int next = 1;
-    while (next <= count || !pending.isEmpty()) {
-      long now = System.nanoTime();
-      if (now - deadline > 0) {
-        pending.clear();
-        return false;
-      }
-      while (next <= count && pending.size() < WINDOW) {
-        int cseq = 2 * sequence + 1;
-        String callId = callId(next);
-        pending.put(callId, new Pending(next, cseq, now));
-        peer.send(register(next, cseq, null), server);
-        next++;
-      }
-      selector.select(20);
-      selector.selectedKeys().clear();
-      for (Peer.Received r; (r = peer.receive()) != null; ) {
-        answer(r.message());
-      }
-      giveUp(System.nanoTime());
+    this.firstCseq = 2 * sequence + 1;
+    return run(count, deadline);
+  }
+
+  @Override
+  void start(int n, long now) throws IOException {
+    inFlight.put(callId(n), new Pending(n, firstCseq, now));
+    peer.send(register(n, firstCseq, null), server);
+  }
+
+  @Override
+  void drain() throws IOException {
+    for (Peer.Received r; (r = peer.receive()) != null; ) {
+      answer(r.message());
     }
-    return true;
   }
 
   private void answer(SipText response) throws IOException {
-    Pending p = pending.get(response.header("Call-ID"));
+    Pending p = inFlight.get(response.header("Call-ID"));
     int status = response.status();
     if (p == null || status < 200 || !"REGISTER".equals(response.cseqMethod())) {
       return;
@@ -127,22 +100,12 @@ final class Registrations {
       peer.send(register(p.user, p.cseq, authorization(status, challenge, p.user)), server);
       return;
     }
-    pending.remove(response.header("Call-ID"));
+    inFlight.remove(response.header("Call-ID"));
     if (status >= 200 && status < 300) {
       ok++;
     } else {
       failed++;
       failures.add("REGISTER " + response.startLine().substring(8), 1);
-    }
-  }
-
-  private void giveUp(long now) {
-    for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
-      if (now - it.next().sentAt > GIVE_UP_NANOS) {
-        it.remove();
-        failed++;
-        failures.add("REGISTER without an answer", 1);
-      }
     }
   }
 

@@ -199,7 +199,7 @@ public final class Warmup {
               users == 0
                   || (registrations.pass(users, Registrations.Kind.NEW, passes++, deadline)
                       && registrations.pass(users, Registrations.Kind.REFRESH, passes++, deadline));
-          done = done && (w.calls() == 0 || calls.run(w.calls(), deadline));
+          done = done && (w.calls() == 0 || calls.place(w.calls(), deadline));
           done =
               done
                   && (users == 0
