@@ -2,6 +2,7 @@ package org.trunkline.core;
 
 import java.net.InetAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +45,7 @@ import org.trunkline.sip.SipMethod;
 import org.trunkline.stack.Answer;
 import org.trunkline.stack.BasicUas;
 import org.trunkline.stack.SipClient;
+import org.trunkline.stack.auth.DigestChallenger;
 import org.trunkline.stack.transaction.ClientTransaction;
 import org.trunkline.stack.transaction.Peer;
 import org.trunkline.stack.transaction.ServerInviteTransaction;
@@ -72,6 +74,13 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   private final TrunkStates states;
   private final ScheduledExecutorService timers;
   private final byte[] nonceSecret = new byte[32];
+
+  /**
+   * How long a copy of a REGISTER gets the challenge its first copy got: 64*T1 of the stack's
+   * transaction timers (Timer F), {@link #timers(Duration)}.
+   */
+  private volatile long challengeWindowMillis = DigestChallenger.RETRANSMISSION_WINDOW_MILLIS;
+
   private final Map<String, LongAdder> unknownBySource = Ingress.newSourceCounts();
   private final LongAdder unknownOther = new LongAdder();
   private final LongAdder rejected = new LongAdder();
@@ -110,6 +119,14 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
     timers.scheduleWithFixedDelay(registrar::expire, 1, 1, TimeUnit.SECONDS);
     new SecureRandom().nextBytes(nonceSecret);
     current = build(TrunksConfig.EMPTY);
+  }
+
+  /**
+   * The stack's T1 when it is not RFC 3261's 500 ms (tests, the warm-up): the challenge window
+   * follows it. Call before {@link #apply}.
+   */
+  public void timers(Duration t1) {
+    this.challengeWindowMillis = Math.max(1, t1.toMillis() * 64);
   }
 
   /**
@@ -242,7 +259,13 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
                 // register-out trunk's calls would get a 407 whenever a register-in trunk exists
                 new RegisterOutStage(trunks, this::registrarAddress),
                 new DigestStage(
-                    trunks, config.ingress().digestAlgorithms(), nonceSecret, clock, b)),
+                    trunks,
+                    config.ingress().digestAlgorithms(),
+                    nonceSecret,
+                    clock,
+                    b,
+                    config.ingress().maxTrackedNonces(),
+                    challengeWindowMillis)),
             config.ingress(),
             b,
             unknownBySource,

@@ -100,6 +100,7 @@ public final class TrunklineServer implements AutoCloseable {
     }
     sip.callsOnReadingLoop(config.sip().callsOnReadingLoop());
     TrunkCore core = new TrunkCore(clock, sip::client, database.locationStore());
+    core.timers(timers.t1());
     sip.transactionUser(core);
     core.calls().cdrSink(database.cdrStore());
     TraceStore traces = null;

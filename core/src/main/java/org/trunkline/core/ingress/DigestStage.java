@@ -43,15 +43,37 @@ public final class DigestStage implements IngressStage {
 
   private final BanList bans;
 
-  /**
-   * @param secret the nonce secret (at least 16 bytes), shared by every realm
-   */
+  /** With the default nonce tracking and RFC 3261's T1 (a 32 s challenge window). */
   public DigestStage(
       List<Trunk> trunks,
       List<DigestAlgorithm> algorithms,
       byte[] secret,
       InstantSource clock,
       BanList bans) {
+    this(
+        trunks,
+        algorithms,
+        secret,
+        clock,
+        bans,
+        DigestConfig.DEFAULT_MAX_TRACKED_NONCES,
+        DigestChallenger.RETRANSMISSION_WINDOW_MILLIS);
+  }
+
+  /**
+   * @param secret the nonce secret (at least 16 bytes), shared by every realm
+   * @param maxTrackedNonces per realm, how many nonces' counts are kept ({@link
+   *     DigestConfig#maxTrackedNonces()})
+   * @param challengeWindowMillis how long a copy of a REGISTER gets the same challenge (64*T1)
+   */
+  public DigestStage(
+      List<Trunk> trunks,
+      List<DigestAlgorithm> algorithms,
+      byte[] secret,
+      InstantSource clock,
+      BanList bans,
+      int maxTrackedNonces,
+      long challengeWindowMillis) {
     this.bans = bans;
     // the secret without an Optional per check (CredentialLookup.secret)
     CredentialLookup lookup =
@@ -78,9 +100,11 @@ public final class DigestStage implements IngressStage {
             realm ->
                 new DigestChallenger(
                     DigestConfig.of(realm, secret)
-                        .withAlgorithms(algorithms.toArray(DigestAlgorithm[]::new)),
+                        .withAlgorithms(algorithms.toArray(DigestAlgorithm[]::new))
+                        .withMaxTrackedNonces(maxTrackedNonces),
                     lookup,
-                    clock));
+                    clock,
+                    challengeWindowMillis));
       }
     }
     single = challengers.size() == 1 ? challengers.values().iterator().next() : null;

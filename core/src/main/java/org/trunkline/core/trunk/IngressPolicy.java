@@ -3,6 +3,7 @@ package org.trunkline.core.trunk;
 import java.util.List;
 import java.util.Objects;
 import org.trunkline.stack.auth.DigestAlgorithm;
+import org.trunkline.stack.auth.DigestConfig;
 
 /**
  * What ingress does with requests that match no trunk, with sources that keep failing, and how
@@ -15,12 +16,16 @@ import org.trunkline.stack.auth.DigestAlgorithm;
  * @param monitors sources whose OPTIONS are answered {@code 200} although they are no trunk's
  *     (monitoring: load balancers, Nagios, a local {@code sipsak}); other requests from them are
  *     still unknown
+ * @param maxTrackedNonces per realm, how many nonces' counts are kept to refuse a replayed answer
+ *     (the oldest is forgotten first: a request that reuses a forgotten nonce is challenged again,
+ *     {@code stale=true})
  */
 public record IngressPolicy(
     boolean dropUnknown,
     BanPolicy ban,
     List<DigestAlgorithm> digestAlgorithms,
-    List<AddressRange> monitors) {
+    List<AddressRange> monitors,
+    int maxTrackedNonces) {
   /** Local monitoring only: the loopback addresses. */
   public static final List<AddressRange> DEFAULT_MONITORS =
       List.of(AddressRange.parse("127.0.0.0/8"), AddressRange.parse("::1"));
@@ -43,6 +48,18 @@ public record IngressPolicy(
     if (digestAlgorithms.isEmpty()) {
       throw new IllegalArgumentException("at least one digest algorithm");
     }
+    if (maxTrackedNonces < 1) {
+      throw new IllegalArgumentException(
+          "max-tracked-nonces: must be > 0, got " + maxTrackedNonces);
+    }
+  }
+
+  public IngressPolicy(
+      boolean dropUnknown,
+      BanPolicy ban,
+      List<DigestAlgorithm> digestAlgorithms,
+      List<AddressRange> monitors) {
+    this(dropUnknown, ban, digestAlgorithms, monitors, DigestConfig.DEFAULT_MAX_TRACKED_NONCES);
   }
 
   /** With the default digest algorithms and monitors. */

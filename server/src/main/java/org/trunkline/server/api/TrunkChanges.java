@@ -50,6 +50,9 @@ final class TrunkChanges {
       if (!old.ingress().monitors().equals(now.ingress().monitors())) {
         keys.add("monitors");
       }
+      if (old.ingress().maxTrackedNonces() != now.ingress().maxTrackedNonces()) {
+        keys.add("max-tracked-nonces");
+      }
       lines.add("changed ingress: " + String.join(", ", keys));
     }
     // routes and the call policy live in the same generation as the trunks: without a line here a

@@ -31,7 +31,8 @@ final class IngressSection {
             "unknown-source",
             "ban",
             "digest-algorithms",
-            "monitors");
+            "monitors",
+            "max-tracked-nonces");
     if (map.isEmpty()) {
       return IngressPolicy.DEFAULT;
     }
@@ -58,7 +59,9 @@ final class IngressSection {
         m.node("monitors")
             .map(n -> ranges(n, m.field("monitors"), problems))
             .orElse(IngressPolicy.DEFAULT_MONITORS);
-    return new IngressPolicy(drop, ban, algorithms, monitors);
+    int tracked = IngressPolicy.DEFAULT.maxTrackedNonces();
+    OptionalInt t = m.integer("max-tracked-nonces", tracked, 1, 1 << 22, "1 to 4194304");
+    return new IngressPolicy(drop, ban, algorithms, monitors, t.orElse(tracked));
   }
 
   private static List<AddressRange> ranges(Node node, String field, Problems problems) {

@@ -167,14 +167,21 @@ final class Registrations extends Exchanges<Registrations.Pending> {
     };
   }
 
-  /** RFC 7616 / 2617 digest with qop=auth when offered (MD5 or SHA-256, as challenged). */
+  /**
+   * RFC 7616 / 2617 digest with qop=auth when offered (MD5, SHA-256 or SHA-512-256, as challenged).
+   */
   private String authorization(int status, String challenge, int n) {
     String realm = SipText.param(challenge, "realm");
     String nonce = SipText.param(challenge, "nonce");
     String opaque = SipText.param(challenge, "opaque");
     String algorithm = SipText.param(challenge, "algorithm");
     boolean auth = SipText.param(challenge, "qop").contains("auth");
-    String digest = algorithm.equalsIgnoreCase("SHA-256") ? "SHA-256" : "MD5";
+    String digest =
+        switch (algorithm.toUpperCase(java.util.Locale.ROOT)) {
+          case "SHA-256" -> "SHA-256";
+          case "SHA-512-256" -> "SHA-512/256";
+          default -> "MD5";
+        };
     String user = user(n);
     String cnonce = "wc" + n;
     String ha1 = hash(digest, user + ":" + realm + ":" + password);
@@ -195,7 +202,7 @@ final class Registrations extends Exchanges<Registrations.Pending> {
         + "\", response=\""
         + response
         + "\", algorithm="
-        + digest
+        + (algorithm.isEmpty() ? "MD5" : algorithm)
         + (auth ? ", cnonce=\"" + cnonce + "\", qop=auth, nc=00000001" : "")
         + (opaque.isEmpty() ? "" : ", opaque=\"" + opaque + "\"");
   }

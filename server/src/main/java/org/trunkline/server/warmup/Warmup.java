@@ -18,6 +18,7 @@ import org.trunkline.server.config.ConfigLoader;
 import org.trunkline.server.config.TrunklineConfig;
 import org.trunkline.server.config.WarmupConfig;
 import org.trunkline.stack.ListenPoint;
+import org.trunkline.stack.transaction.TransactionConfig;
 
 /**
  * What {@code trunkline run} does before it opens its own listen points: a throwaway server on
@@ -42,6 +43,29 @@ public final class Warmup {
 
   /** The fewest rounds, however quiet the JIT is after the first. */
   static final int MIN_ROUNDS = 2;
+
+  /**
+   * The throwaway server's transaction timers: RFC 3261's divided by 20 (T1 25 ms: Timer F, J and
+   * the challenge window 1.6 s, T4 250 ms). A round lasts a few seconds, the real T1's timers 32 s:
+   * with them, what a server does once its first transactions end (the completed ones forgotten,
+   * the challenges' window passing, the timer wheel's turns) would never run in a round and would
+   * throw the real server's compiled code back to the interpreter 32 s into its first traffic (stop
+   * 24: the registrar's fill, DigestStage::apply's code, at RecentChallenges.expire).
+   */
+  static final TransactionConfig TIMERS =
+      new TransactionConfig(
+          Duration.ofMillis(25),
+          Duration.ofMillis(200),
+          Duration.ofMillis(250),
+          TransactionConfig.DEFAULT.trying100(),
+          TransactionConfig.DEFAULT.nonInviteAnswer(),
+          TransactionConfig.DEFAULT.inviteAnswer());
+
+  /**
+   * Nonces tracked per realm by the throwaway server: a round challenges 2,000 or more, so it
+   * forgets the oldest, as the real server does past its 16,384.
+   */
+  static final int TRACKED_NONCES = 1024;
 
   /**
    * What a warm-up did.
@@ -186,7 +210,7 @@ public final class Warmup {
         // for the real server.
         TrunklineServer server;
         try {
-          server = TrunklineServer.start(config, Clock.systemUTC());
+          server = TrunklineServer.start(config, Clock.systemUTC(), TIMERS);
         } catch (org.trunkline.server.StartupException e) {
           throw new IllegalStateException(e.getMessage(), e);
         }
@@ -241,7 +265,19 @@ public final class Warmup {
         .append(dir.resolve("db").resolve("trunkline").toAbsolutePath())
         .append("\"}\n");
     y.append("api: {enabled: false}\n");
-    y.append("traces: {enabled: ").append(real.traces().enabled()).append("}\n");
+    // the smallest segments (64 KB): a round rolls over to new ones and deletes the oldest, as
+    // the real server does once its traces reach max-size
+    y.append("traces: {enabled: ").append(real.traces().enabled()).append(", max-size: 1MB}\n");
+    // the real challenges (one per algorithm, in its order); few nonces tracked, so that a round
+    // forgets the oldest as the real server does past 16,384 challenges
+    y.append("ingress: {max-tracked-nonces: ")
+        .append(TRACKED_NONCES)
+        .append(", digest-algorithms: [");
+    y.append(
+        real.trunks().ingress().digestAlgorithms().stream()
+            .map(a -> a.token().toLowerCase(java.util.Locale.ROOT))
+            .collect(java.util.stream.Collectors.joining(", ")));
+    y.append("]}\n");
     y.append("sip: {");
     if (real.sip().threads() > 0) {
       y.append("threads: ").append(real.sip().threads()).append(", ");

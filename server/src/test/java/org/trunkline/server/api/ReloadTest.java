@@ -85,7 +85,7 @@ class ReloadTest {
           - {name: acme, mode: register-in, username: acme, password: s3cret, trusted: true,
              numbering: {in: [{match: '^8(\\d{10})$', replace: '+7$1'}]}}
           - {name: carrier1, mode: ip, peers: ["203.0.113.10:5060"], refer: pass}
-        ingress: {digest-algorithms: [sha-256, md5], monitors: []}
+        ingress: {digest-algorithms: [sha-256, md5], monitors: [], max-tracked-nonces: 1024}
         calls: {session-expires: 600, min-se: 120}
         """);
 
@@ -97,7 +97,7 @@ class ReloadTest {
             List.of(
                 "changed trunk acme: trusted, numbering",
                 "changed trunk carrier1: refer",
-                "changed ingress: digest-algorithms, monitors",
+                "changed ingress: digest-algorithms, monitors, max-tracked-nonces",
                 "changed calls: session-expires, min-se"));
   }
 

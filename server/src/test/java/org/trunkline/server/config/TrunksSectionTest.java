@@ -152,7 +152,7 @@ class TrunksSectionTest {
                 peers: ["127.0.0.3"]
                 target: "sip:127.0.0.3:5060"
                 health: off
-            ingress: {unknown-source: drop, ban: {failures: 0}}
+            ingress: {unknown-source: drop, ban: {failures: 0}, max-tracked-nonces: 100000}
             """);
 
     Trunk acme = config.byName("acme").orElseThrow();
@@ -185,7 +185,11 @@ class TrunksSectionTest {
     assertThat(config.ingress())
         .isEqualTo(
             new IngressPolicy(
-                true, new BanPolicy(0, Duration.ofSeconds(60), Duration.ofMinutes(10))));
+                true,
+                new BanPolicy(0, Duration.ofSeconds(60), Duration.ofMinutes(10)),
+                IngressPolicy.DEFAULT_DIGEST_ALGORITHMS,
+                IngressPolicy.DEFAULT_MONITORS,
+                100_000));
     assertThat(config.ingress().ban().enabled()).isFalse();
   }
 
@@ -220,6 +224,7 @@ class TrunksSectionTest {
     assertThat(IngressPolicy.DEFAULT.dropUnknown()).isFalse();
     assertThat(IngressPolicy.DEFAULT.ban())
         .isEqualTo(new BanPolicy(5, Duration.ofSeconds(60), Duration.ofMinutes(10)));
+    assertThat(IngressPolicy.DEFAULT.maxTrackedNonces()).isEqualTo(16_384);
   }
 
   @Test
@@ -593,6 +598,12 @@ class TrunksSectionTest {
             "conf/test.yaml:6: ingress.ban.window: must be at least 1s, got 0s",
             "conf/test.yaml:6: ingress.ban.duration: must be a duration like 500ms, 30s, 10m or 1h"
                 + " (or whole seconds), got forever");
+    assertThat(problems("ingress: {max-tracked-nonces: 0}\n"))
+        .containsExactly(
+            "conf/test.yaml:4: ingress.max-tracked-nonces: must be 1 to 4194304, got 0");
+    assertThat(problems("ingress:\n  max-tracked-nonces: 5000000\n"))
+        .containsExactly(
+            "conf/test.yaml:5: ingress.max-tracked-nonces: must be 1 to 4194304, got 5000000");
     assertThat(problems("ingress: [drop]\n"))
         .containsExactly("conf/test.yaml:4: ingress: must be a mapping, got a list");
   }

@@ -278,6 +278,39 @@ class TrunksEndToEndTest {
     }
   }
 
+  /**
+   * A copy of a REGISTER without credentials gets the same challenge for 64*T1 of the server's
+   * transaction timers (Timer F), not a fixed 32 s: with T1 of 20 ms a copy 1.28 s later is
+   * challenged anew.
+   */
+  @Test
+  void aCopyOfARegisterGetsTheSameNonceFor64TimesT1() throws Exception {
+    start("trunks:\n  - {name: acme, mode: register-in, username: acme, password: s3cret}\n", FAST);
+    long window = 64 * FAST.t1().toMillis();
+    try (DatagramSocket pbx = new DatagramSocket(new InetSocketAddress("127.0.0.12", 0))) {
+      pbx.setSoTimeout(5000);
+      String register = register("acme", pbx, 1, null);
+      long sent = System.nanoTime();
+      send(pbx, socket("public"), register);
+      String first = receiveOrNull(pbx);
+      assertThat(first).startsWith("SIP/2.0 401 ");
+      send(pbx, socket("public"), register);
+      assertThat(receiveOrNull(pbx)).isEqualTo(first);
+      String nonce = param(first.substring(first.indexOf("WWW-Authenticate: ")), "nonce");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .untilAsserted(() -> {
+            send(pbx, socket("public"), register);
+            String again = receiveOrNull(pbx);
+            assertThat(again).startsWith("SIP/2.0 401 ");
+            assertThat(param(again.substring(again.indexOf("WWW-Authenticate: ")), "nonce"))
+                .isNotEqualTo(nonce);
+          });
+      assertThat((System.nanoTime() - sent) / 1_000_000).isGreaterThanOrEqualTo(window);
+    }
+  }
+
   @Test
   void registerInWithSha256() throws Exception {
     start(

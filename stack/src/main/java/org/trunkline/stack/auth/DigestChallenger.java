@@ -30,7 +30,7 @@ public final class DigestChallenger {
    * RFC 3261's T1 of 500 ms, as long as a client retransmits a non-INVITE request over UDP (Timer
    * F) and as long as its server transaction would have absorbed copies (Timer J).
    */
-  static final long RETRANSMISSION_WINDOW_MILLIS = 32_000;
+  public static final long RETRANSMISSION_WINDOW_MILLIS = 32_000;
 
   /**
    * At most this many such challenges are remembered (32 bytes each, 8 MB at most): at 4,000
@@ -48,8 +48,7 @@ public final class DigestChallenger {
   private final InstantSource clock;
   private final NonceCodec nonces;
   private final NonceCounts counts;
-  private final RecentChallenges recent =
-      new RecentChallenges(RETRANSMISSION_WINDOW_MILLIS, MAX_REMEMBERED_CHALLENGES);
+  private final RecentChallenges recent;
 
   /** The key of request ids ({@link #challengeLinesForCopies}): random, they never leave here. */
   private final long idKey0;
@@ -78,6 +77,24 @@ public final class DigestChallenger {
   private final Map<DigestAlgorithm, byte[]> unknownUserHa1 = new EnumMap<>(DigestAlgorithm.class);
 
   public DigestChallenger(DigestConfig config, CredentialLookup users, InstantSource clock) {
+    this(config, users, clock, RETRANSMISSION_WINDOW_MILLIS);
+  }
+
+  /**
+   * @param retransmissionWindowMillis how long a copy of a request challenged without a transaction
+   *     gets the same nonce: 64*T1 of the transaction timers in use ({@link
+   *     #RETRANSMISSION_WINDOW_MILLIS} with RFC 3261's)
+   */
+  public DigestChallenger(
+      DigestConfig config,
+      CredentialLookup users,
+      InstantSource clock,
+      long retransmissionWindowMillis) {
+    if (retransmissionWindowMillis <= 0) {
+      throw new IllegalArgumentException(
+          "retransmission window: must be > 0 ms, got " + retransmissionWindowMillis);
+    }
+    this.recent = new RecentChallenges(retransmissionWindowMillis, MAX_REMEMBERED_CHALLENGES);
     this.config = config;
     this.users = users;
     this.clock = clock;

@@ -172,6 +172,27 @@ class DigestChallengerTest {
     assertThat(s.rememberedChallenges()).isEqualTo(5); // the first was forgotten
   }
 
+  /** With another T1 (tests, the warm-up) the window is 64 times that T1: 1.6 s with 25 ms. */
+  @Test
+  void theWindowFollowsTheTransactionTimersItIsGiven() {
+    DigestChallenger s = new DigestChallenger(DigestConfig.of(REALM), users, clock, 64 * 25);
+    InetSocketAddress source = new InetSocketAddress("192.0.2.1", 5060);
+    List<String> first =
+        s.challengeLinesForCopies(ChallengeKind.UAS, register("z9hG4bK1", "c1"), source);
+    now.addAndGet(64 * 25 - 1);
+    assertThat(s.challengeLinesForCopies(ChallengeKind.UAS, register("z9hG4bK1", "c1"), source))
+        .isEqualTo(first);
+    now.addAndGet(1);
+    assertThat(
+            nonceOf(
+                s.challengeLinesForCopies(ChallengeKind.UAS, register("z9hG4bK1", "c1"), source)))
+        .isNotEqualTo(nonceOf(first));
+    assertThat(s.rememberedChallenges()).isEqualTo(1); // the first was forgotten
+    assertThatThrownBy(() -> new DigestChallenger(DigestConfig.of(REALM), users, clock, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("retransmission window");
+  }
+
   /**
    * With one algorithm (the server's default: MD5) a challenge line is made in one piece around its
    * nonce ({@link NonceCodec.Frame}): the writer's text for its parameters, for both kinds, stale
