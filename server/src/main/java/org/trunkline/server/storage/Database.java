@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Locale;
@@ -56,11 +57,16 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Database(String name, String url, HikariDataSource pool) {
+  private Database(
+      String name, String url, HikariDataSource pool, Duration registrationWriteInterval) {
     this.name = name;
     this.url = url;
     this.pool = pool;
+    this.registrationWriteInterval = registrationWriteInterval;
   }
+
+  /** How long the registrar's changes gather before its writer stores them. */
+  private final Duration registrationWriteInterval;
 
   /**
    * Opens the pool and brings the schema up to date. For an H2 file URL the directory is created
@@ -113,7 +119,7 @@ public final class Database implements AutoCloseable {
       pool.close();
       throw new DatabaseException("cannot migrate database " + name + ": " + firstLine(e), e);
     }
-    return new Database(name, config.url(), pool);
+    return new Database(name, config.url(), pool, config.registrationWriteInterval());
   }
 
   private static HikariConfig hikari(DatabaseConfig config, boolean embeddedH2File) {
@@ -158,7 +164,7 @@ public final class Database implements AutoCloseable {
   /** Where registrations are kept (one store per database, written by its own thread). */
   public synchronized LocationStore locationStore() {
     if (locations == null) {
-      locations = new JdbcLocationStore(pool);
+      locations = new JdbcLocationStore(pool, registrationWriteInterval);
     }
     return locations;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,7 @@ class ConfigLoaderTest {
               user: trunkline
               password: 1234
               pool-size: 8
+              registration-write-interval: 50ms
             """);
 
     assertThat(config.listen())
@@ -54,7 +56,11 @@ class ConfigLoaderTest {
     assertThat(config.database())
         .isEqualTo(
             new DatabaseConfig(
-                "jdbc:postgresql://db.example.com:5432/trunkline", "trunkline", "1234", 8));
+                "jdbc:postgresql://db.example.com:5432/trunkline",
+                "trunkline",
+                "1234",
+                8,
+                Duration.ofMillis(50)));
     assertThat(config.source()).isEqualTo(FILE);
     assertThat(config.listenPoints())
         .containsExactly(
@@ -205,7 +211,7 @@ class ConfigLoaderTest {
             "conf/test.yaml:1: unknown key 'lisen' (did you mean 'listen'?)",
             "conf/test.yaml:3: listen[0]: unknown key 'prot' (did you mean 'port'?)",
             "conf/test.yaml:4: database: unknown key 'colour'"
-                + " (known keys: url, user, password, pool-size)",
+                + " (known keys: url, user, password, pool-size, registration-write-interval)",
             "conf/test.yaml:5: unknown key 'medias' (did you mean 'media'?)");
   }
 
@@ -335,13 +341,23 @@ class ConfigLoaderTest {
                   user: {name: x}
                   password:
                   pool-size: 0
+                  registration-write-interval: 0ms
                 """))
         .containsExactly(
             "conf/test.yaml:3: database.url: must start with jdbc:h2: or jdbc:postgresql:,"
                 + " got jdbc:mysql://db/trunkline",
             "conf/test.yaml:4: database.user: must be a single value, got a mapping",
             "conf/test.yaml:5: database.password: has no value",
-            "conf/test.yaml:6: database.pool-size: must be at least 1, got 0");
+            "conf/test.yaml:6: database.pool-size: must be at least 1, got 0",
+            "conf/test.yaml:7: database.registration-write-interval: must be at least 1ms, got 0ms");
+    assertThat(
+            problems(
+                "listen: [{transport: udp, address: 127.0.0.1}]\n"
+                    + "database: {registration-write-interval: 1m}\n"))
+        .containsExactly(
+            "conf/test.yaml:2: database.registration-write-interval: must be at most 10s, got 1m");
+    assertThat(new DatabaseConfig("jdbc:h2:mem:x", null, null, 1).registrationWriteInterval())
+        .isEqualTo(Duration.ofMillis(200));
   }
 
   @Test
