@@ -141,7 +141,12 @@ public final class TrunkCore implements TransactionUser, AutoCloseable {
   /** Restores stored bindings; call once before the server starts. */
   public int restore() {
     Generation g = current;
-    return registrar.restore(g.config()::byName);
+    int registering =
+        (int)
+            g.config().trunks().stream()
+                .filter(t -> t.access() instanceof TrunkAccess.RegisterIn)
+                .count();
+    return registrar.restore(g.config()::byName, registering);
   }
 
   /**

@@ -11,6 +11,14 @@ public interface LocationStore {
   /** Every stored binding, expired ones included (the registrar drops those). */
   List<Binding> loadAll();
 
+  /**
+   * As {@link #loadAll()}, for a registrar that expects about {@code expectedContacts} contacts (a
+   * store may size its tables for them).
+   */
+  default List<Binding> loadAll(int expectedContacts) {
+    return loadAll();
+  }
+
   /** Stores {@code b}, replacing the binding of the same trunk and contact. */
   void save(Binding b);
 

@@ -72,9 +72,11 @@ public final class Registrar {
 
   private final InstantSource clock;
   private final LocationStore store;
-  private final Map<String, Contacts> byTrunk = new ConcurrentHashMap<>();
+  // replaced once by restore() with tables sized for the trunks, before any traffic (volatile: the
+  // event loops start after it)
+  private volatile Map<String, Contacts> byTrunk = new ConcurrentHashMap<>();
   private final ExpiryIndex expiries = new ExpiryIndex();
-  private final Map<InetSocketAddress, String> trunkBySource = new ConcurrentHashMap<>();
+  private volatile Map<InetSocketAddress, String> trunkBySource = new ConcurrentHashMap<>();
 
   /** Trunks whose every contact went, and how; forgotten when one registers again. */
   private final Map<String, Unbound> unbound = new ConcurrentHashMap<>();
@@ -153,9 +155,22 @@ public final class Registrar {
 
   /** Loads the stored bindings that have not expired (start-up). */
   public int restore(Function<String, Optional<Trunk>> trunks) {
+    return restore(trunks, 0);
+  }
+
+  /**
+   * As {@link #restore(Function)}, its tables sized for {@code expected} registering trunks first:
+   * a registration storm after a restart (100,000 new contacts) then does not grow them on the
+   * event loops, a table copy at each doubling (stop 24: about 4 % of their CPU in a fill).
+   */
+  public int restore(Function<String, Optional<Trunk>> trunks, int expected) {
+    if (expected > 0 && byTrunk.isEmpty()) {
+      byTrunk = new ConcurrentHashMap<>(expected);
+      trunkBySource = new ConcurrentHashMap<>(expected);
+    }
     long now = clock.millis();
     int n = 0;
-    for (Binding b : store.loadAll()) {
+    for (Binding b : store.loadAll(expected)) {
       if (b.expiresAt() <= now || trunks.apply(b.trunk()).isEmpty()) {
         store.remove(b.trunk(), b.contact());
         continue;

@@ -584,6 +584,12 @@ class RegistrarTest {
               }
 
               @Override
+              public List<Binding> loadAll(int expectedContacts) {
+                stored.add("expect " + expectedContacts);
+                return loadAll();
+              }
+
+              @Override
               public void save(Binding b) {}
 
               @Override
@@ -592,11 +598,14 @@ class RegistrarTest {
               }
             });
 
-    assertThat(r.restore(name -> name.equals("acme") ? Optional.of(acme) : Optional.empty()))
+    // sized for the registering trunks (TrunkCore counts them), the store told too
+    assertThat(r.restore(name -> name.equals("acme") ? Optional.of(acme) : Optional.empty(), 3))
         .isEqualTo(1);
     assertThat(r.bindings("acme")).containsExactly(live);
     assertThat(stored)
-        .containsExactlyInAnyOrder("remove sip:acme@10.0.0.8", "remove sip:z@10.0.0.7");
+        .containsExactlyInAnyOrder("expect 3", "remove sip:acme@10.0.0.8", "remove sip:z@10.0.0.7");
+    // the resized tables take new registrations and find the restored one by its source
+    assertThat(r.trunkRegisteredFrom(live.source())).contains("acme");
   }
 
   /**

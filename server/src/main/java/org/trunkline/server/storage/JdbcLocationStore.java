@@ -111,7 +111,7 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
    * The expiry each stored row holds, or will hold once the change waiting for it is written
    * (absent: unknown, the next change of it is written).
    */
-  private final Map<Key, Long> rowExpiry = new ConcurrentHashMap<>();
+  private volatile Map<Key, Long> rowExpiry = new ConcurrentHashMap<>();
 
   /** Keys whose last write failed: their row may hold older columns than a refresh assumes. */
   private final Set<Key> unsure = ConcurrentHashMap.newKeySet();
@@ -175,6 +175,15 @@ final class JdbcLocationStore implements LocationStore, AutoCloseable {
     this.writer = new Thread(this::writeLoop, "registration-writer");
     writer.setDaemon(true);
     writer.start();
+  }
+
+  @Override
+  public List<Binding> loadAll(int expectedContacts) {
+    // sized before any traffic: a fill of new contacts does not grow it on the event loops
+    if (expectedContacts > 0 && rowExpiry.isEmpty()) {
+      rowExpiry = new ConcurrentHashMap<>(expectedContacts);
+    }
+    return loadAll();
   }
 
   @Override
