@@ -9,7 +9,7 @@ package org.trunkline.server.config;
  * @param password the password, or null for none
  * @param poolSize the most connections kept open at once, at least 1
  * @param registrationWriteInterval how long registration changes gather before the registrar's
- *     writer stores them (one transaction): a {@code kill -9} loses at most this much of them
+ *     writer stores them (one transaction): a {@code kill -9} loses about this much of them
  */
 public record DatabaseConfig(
     String url,
