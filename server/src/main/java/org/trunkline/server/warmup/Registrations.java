@@ -10,10 +10,12 @@ import java.util.HexFormat;
 
 /**
  * The warm-up's registering PBXs: users {@code w000001...} REGISTER with digest (REGISTER, 401,
- * REGISTER with Authorization, 200), up to {@link #WINDOW} at a time from one socket. The same
- * Call-ID per user across passes, CSeq going up, as a PBX refreshing its registration does; a
- * {@link Kind#REMOVE} pass un-registers them ({@code Expires: 0}), so that the next round's
- * registrations store new contacts again.
+ * REGISTER with Authorization, 200), up to {@link #WINDOW} at a time from one socket. Half the
+ * users keep their Call-ID across passes, CSeq going up, as most PBXs refresh; the other half make
+ * a new one per pass (as a rebooted PBX, some makes on every refresh, and SIPp do: the registrar
+ * replaces the binding's Call-ID then, another path than the first half's, stop 24); a {@link
+ * Kind#REMOVE} pass un-registers them ({@code Expires: 0}), so that the next round's registrations
+ * store new contacts again.
  */
 final class Registrations extends Exchanges<Registrations.Pending> {
   /** What a pass does. */
@@ -35,6 +37,7 @@ final class Registrations extends Exchanges<Registrations.Pending> {
   private String registrarUri;
   private boolean removing;
   private int firstCseq;
+  private int sequence;
 
   static final class Pending extends Exchanges.Sent {
     final int user;
@@ -71,12 +74,13 @@ final class Registrations extends Exchanges<Registrations.Pending> {
   boolean pass(int count, Kind kind, int sequence, long deadline) throws IOException {
     this.removing = kind == Kind.REMOVE;
     this.firstCseq = 2 * sequence + 1;
+    this.sequence = sequence;
     return run(count, deadline);
   }
 
   @Override
   void start(int n, long now) throws IOException {
-    inFlight.put(callId(n), new Pending(n, firstCseq, now));
+    inFlight.put(callId(n, sequence), new Pending(n, firstCseq, now));
     peer.send(register(n, firstCseq, null), server);
   }
 
@@ -130,7 +134,7 @@ final class Registrations extends Exchanges<Registrations.Pending> {
     b.append("From: ").append(v % 4 == 1 ? "\"PBX " + n + "\" " : "").append("<sip:");
     b.append(user).append("@127.0.0.1>;tag=wr").append(n).append("\r\n");
     b.append("To: <sip:").append(user).append("@127.0.0.1>\r\n");
-    b.append("Call-ID: ").append(callId(n)).append("\r\n");
+    b.append("Call-ID: ").append(callId(n, sequence)).append("\r\n");
     b.append("CSeq: ").append(cseq).append(" REGISTER\r\n");
     b.append("Contact: <sip:").append(user).append('@').append(host);
     b.append(v % 3 == 2 ? ";transport=udp>" : ">");
@@ -158,13 +162,18 @@ final class Registrations extends Exchanges<Registrations.Pending> {
     return (n * 37) % 60;
   }
 
-  /** A Call-ID of the user's own, the same in every pass: three forms, lengths 14 to 45. */
-  static String callId(int n) {
-    return switch (n % 3) {
-      case 0 -> "wr-" + n + "@warmup";
-      case 1 -> String.format("%032x@127.0.0.1", (long) n * 0x9E3779B97F4A7C15L);
-      default -> Integer.toHexString(n * 0x45d9f3b) + "-" + n;
-    };
+  /**
+   * A Call-ID of the user's own in pass {@code sequence}: three forms, lengths 14 to 52; the same
+   * in every pass for users of an even variant, a new one per pass for the others.
+   */
+  static String callId(int n, int sequence) {
+    String id =
+        switch (n % 3) {
+          case 0 -> "wr-" + n + "@warmup";
+          case 1 -> String.format("%032x@127.0.0.1", (long) n * 0x9E3779B97F4A7C15L);
+          default -> Integer.toHexString(n * 0x45d9f3b) + "-" + n;
+        };
+    return variant(n) % 2 == 0 ? id : sequence + "." + id;
   }
 
   /**
