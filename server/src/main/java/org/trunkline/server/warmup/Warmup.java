@@ -263,9 +263,9 @@ public final class Warmup {
     y.append("listen:\n  - {name: warmup, transport: udp, address: 127.0.0.1, port: 0}\n");
     y.append("database: {url: \"jdbc:h2:file:")
         .append(dir.resolve("db").resolve("trunkline").toAbsolutePath())
-        // registrations written in many small transactions: the writer's code (and H2's under
-        // it) is called often enough in a round to be compiled, as a fill of 100,000 new contacts
-        // has it compiled otherwise (stop 24: about 450 ms of C2 during that fill)
+        // registrations written in many small transactions, so the writer's code (and H2's under
+        // it) runs often in a round; a fill of 100,000 new contacts compiled it otherwise (stop 24:
+        // about 450 ms of C2). On 2 cores it was still at tier 2 after a 20 s warm-up (C2 busy).
         .append("\", registration-write-interval: 5ms}\n");
     y.append("api: {enabled: false}\n");
     // the smallest segments (64 KB): a round rolls over to new ones and deletes the oldest, as
