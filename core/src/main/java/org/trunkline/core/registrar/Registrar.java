@@ -153,15 +153,11 @@ public final class Registrar {
     this.store = store;
   }
 
-  /** Loads the stored bindings that have not expired (start-up). */
-  public int restore(Function<String, Optional<Trunk>> trunks) {
-    return restore(trunks, 0);
-  }
-
   /**
-   * As {@link #restore(Function)}, its tables sized for {@code expected} registering trunks first:
-   * a registration storm after a restart (100,000 new contacts) then does not grow them on the
-   * event loops, a table copy at each doubling (stop 24: about 4 % of their CPU in a fill).
+   * Loads the stored bindings that have not expired (start-up), its tables sized for {@code
+   * expected} registering trunks first: a registration storm after a restart (100,000 new contacts)
+   * then does not grow them on the event loops, a table copy at each doubling (stop 24: about 4 %
+   * of their CPU in a fill).
    */
   public int restore(Function<String, Optional<Trunk>> trunks, int expected) {
     if (expected > 0 && byTrunk.isEmpty()) {
