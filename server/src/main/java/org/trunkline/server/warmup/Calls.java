@@ -71,13 +71,13 @@ final class Calls extends Exchanges<Calls.Call> {
   private String callId(int n) {
     return switch (n % 3) {
       case 0 -> "wc-" + round + "-" + n + "@warmup";
-      case 1 -> String.format("%032x-%d@127.0.0.1", (long) n * 0x9E3779B97F4A7C15L, round);
+      case 1 -> SipText.hex((long) n * 0x9E3779B97F4A7C15L, 32) + "-" + round + "@127.0.0.1";
       default -> Integer.toHexString(n * 0x45d9f3b) + round + "-" + n;
     };
   }
 
   private static String number(int n) {
-    return String.format("+4930%07d", n % 10_000_000);
+    return "+4930" + SipText.digits(n % 10_000_000, 7);
   }
 
   private void caller(SipText m) throws IOException {
@@ -163,7 +163,7 @@ final class Calls extends Exchanges<Calls.Call> {
     b.append(v % 2 == 0 ? ";rport\r\n" : "\r\n");
     b.append("Max-Forwards: 70\r\n");
     b.append("From: ").append(v % 4 == 1 ? "\"Caller " + n + "\" " : "").append("<sip:+4969");
-    b.append(String.format("%07d", n % 10_000_000)).append("@127.0.0.1>;tag=wc").append(n);
+    b.append(SipText.digits(n % 10_000_000, 7)).append("@127.0.0.1>;tag=wc").append(n);
     b.append("\r\n");
     b.append("To: <sip:").append(to).append('@').append(server.getHostString()).append(">\r\n");
     b.append("Call-ID: ").append(callId(n)).append("\r\n");
@@ -200,7 +200,7 @@ final class Calls extends Exchanges<Calls.Call> {
         + ";rport\r\n"
         + "Max-Forwards: 70\r\n"
         + "From: <sip:+4969"
-        + String.format("%07d", n % 10_000_000)
+        + SipText.digits(n % 10_000_000, 7)
         + "@127.0.0.1>;tag=wc"
         + n
         + "\r\n"

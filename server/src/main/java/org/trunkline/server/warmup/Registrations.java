@@ -63,7 +63,7 @@ final class Registrations extends Exchanges<Registrations.Pending> {
   }
 
   static String user(int n) {
-    return String.format("w%06d", n);
+    return "w" + SipText.digits(n, 6);
   }
 
   /**
@@ -170,7 +170,7 @@ final class Registrations extends Exchanges<Registrations.Pending> {
     String id =
         switch (n % 3) {
           case 0 -> "wr-" + n + "@warmup";
-          case 1 -> String.format("%032x@127.0.0.1", (long) n * 0x9E3779B97F4A7C15L);
+          case 1 -> SipText.hex((long) n * 0x9E3779B97F4A7C15L, 32) + "@127.0.0.1";
           default -> Integer.toHexString(n * 0x45d9f3b) + "-" + n;
         };
     return variant(n) % 2 == 0 ? id : sequence + "." + id;

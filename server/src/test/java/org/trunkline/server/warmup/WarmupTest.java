@@ -40,6 +40,38 @@ class WarmupTest {
   }
 
   @Test
+  void thePeersAreKeptOutOfC2WhileItRunsAndTheJvmsDirectivesAreAsBeforeAfter() throws Exception {
+    String before = Warmup.diagnostic("compilerDirectivesPrint");
+    assertThat(before).isNotNull().doesNotContain("org/trunkline/server/warmup/Calls");
+
+    // the JVM parses and takes the directive (a typo in it would be "0 ... added" or an error)
+    assertThat(Warmup.peersOffC2(dir)).isTrue();
+    assertThat(Warmup.diagnostic("compilerDirectivesPrint"))
+        .contains(
+            "org/trunkline/server/warmup/Calls*.*", "org/trunkline/server/warmup/Exchanges*.*");
+    Warmup.diagnostic("compilerDirectivesRemove");
+    assertThat(Warmup.diagnostic("compilerDirectivesPrint")).isEqualTo(before);
+
+    Warmup.run(config("warmup: {registrations: 30, calls: 10, max-time: 3s}\n"));
+    assertThat(Warmup.diagnostic("compilerDirectivesPrint")).isEqualTo(before);
+  }
+
+  @Test
+  void thePeersNumbersAreWhatTheFormatterWouldHaveWritten() {
+    for (long n : new long[] {0, 7, 123456, 9_999_999, 10_000_000, Long.MAX_VALUE}) {
+      assertThat(SipText.digits(n, 7)).isEqualTo(String.format("%07d", n));
+    }
+    for (long n : new long[] {0, 1, 0x9E3779B97F4A7C15L, -1, 5 * 0x9E3779B97F4A7C15L}) {
+      assertThat(SipText.hex(n, 32)).isEqualTo(String.format("%032x", n));
+    }
+    byte[] m = "SIP/2.0 200 OK\r\nVia: a\r\nTo: b\r\n\r\nbody".getBytes();
+    SipText t = SipText.parse(m, m.length);
+    assertThat(t.startLine()).isEqualTo("SIP/2.0 200 OK");
+    assertThat(t.headerLines()).containsExactly("Via: a", "To: b");
+    assertThat(t.body()).isEqualTo("body");
+  }
+
+  @Test
   void everyRegistrationAndCallIsAnsweredAndNothingIsLeftBehind() throws Exception {
     List<Path> before = warmupDirectories();
 
