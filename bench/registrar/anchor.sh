@@ -23,7 +23,7 @@
 # gc, jit, other) and the methods the JIT compiled in it (jit_compiled).
 # Env: BASE_PORT (36000: kamailio +1, trunkline +3, trunkline-b +4, SIPp +11), BENCH_RUN (/tmp/trunkline-reg-anchor),
 #      RATES ("1000 2000 4000 6000 8000 10000 12000"), REPEAT (3), SECS (10), PAUSE_S (4), FILL_RATE (2000),
-#      NUSERS (100000), IDLE_S (20), HEAP (1; 0: no heap step), JAVA, JAVA_OPTS, JAVA_OPTS_B, EXTRA_YAML,
+#      NUSERS (100000), IDLE_S (20), HEAP (1; 0: no heap step), JAVA, JAVA_OPTS, JAVA_OPTS_B, EXTRA_YAML, KAM_LAST (0),
 #      JIT_LOG (0; 1: the JIT logs, and h2_rewrite= per Trunkline run, below)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
@@ -41,7 +41,10 @@ HZ=$(getconf CLK_TCK)
 for p in "${PORT[@]}" $UAC_PORT; do
   if ss -Hlun "sport = :$p" | grep -q .; then echo "port $p in use; set BASE_PORT" >&2; exit 1; fi
 done
-SUTS=(); [[ "${KAM:-1}" == 1 ]] && SUTS+=(kamailio); SUTS+=(trunkline); [[ -n "$JAR_B" ]] && SUTS+=(trunkline-b)
+SUTS=(); [[ "${KAM:-1}" == 1 && "${KAM_LAST:-0}" != 1 ]] && SUTS+=(kamailio); SUTS+=(trunkline); [[ -n "$JAR_B" ]] && SUTS+=(trunkline-b)
+# KAM_LAST=1: Kamailio starts and fills last (the default order fills it first: a SUT filled later idles longer
+# before its fill and runs later in the window; stop 25 alternates the order between pairs to see that bias)
+[[ "${KAM:-1}" == 1 && "${KAM_LAST:-0}" == 1 ]] && SUTS+=(kamailio)
 # the servers' lifetime bound: fills, idle, heap waits and every run of the sweep, plus 120 s
 LIFE=$(( 120 + ${#SUTS[@]} * (NUSERS / FILL_RATE + 20) + IDLE + HEAP_WAIT
   + $(wc -w <<<"$RATES") * REPEAT * ${#SUTS[@]} * (SECS + PAUSE + 4) ))

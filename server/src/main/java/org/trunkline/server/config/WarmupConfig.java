@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param enabled whether {@code trunkline run} warms up
  * @param registrations REGISTERs with digest per round: half new contacts, half refreshes of them
  *     (then as many un-REGISTERs, so that the next round's contacts are new again)
- * @param calls calls per round (INVITE, 180, 200, ACK, BYE, 200) between two ip trunks
+ * @param calls calls per round between two ip trunks (INVITE, 180, 200, ACK, then BYE from the
+ *     caller or the callee; some cancelled while ringing, some put on hold by a re-INVITE first)
  * @param maxTime the warm-up stops here even when not done, including the wait for the compiler
  */
 public record WarmupConfig(boolean enabled, int registrations, int calls, Duration maxTime) {

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.Selector;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The warm-up's calls: a caller PBX ({@code uac}) sends INVITE with SDP to the server, which routes
- * it to the callee PBX ({@code uas}); the callee answers 180 and 200 with SDP, the caller ACKs and
- * hangs up at once (BYE, 200). Up to {@link #WINDOW} calls at a time.
+ * it to the callee PBX ({@code uas}); the callee answers 180 (or 183 with SDP) and 200 with SDP,
+ * the caller ACKs. How a call goes on depends on its {@link Kind}: the caller or the callee hangs
+ * up (BYE, 200), the caller cancels it while it rings (CANCEL, 200, 487, ACK), or puts it on hold
+ * with a re-INVITE first. Up to {@link #WINDOW} calls at a time.
  */
 final class Calls extends Exchanges<Calls.Call> {
   /** Calls in flight at once. */
@@ -19,13 +23,41 @@ final class Calls extends Exchanges<Calls.Call> {
   private InetSocketAddress server;
   private int round;
 
+  /** How a call ends, from its number: what a real server sees in every minute of traffic. */
+  enum Kind {
+    CALLER_BYE,
+    CALLEE_BYE,
+    CANCEL,
+    HOLD_THEN_BYE;
+
+    static Kind of(int n) {
+      return switch (n % 6) {
+        case 0, 1 -> CALLER_BYE;
+        case 2, 3 -> CALLEE_BYE;
+        case 4 -> CANCEL;
+        default -> HOLD_THEN_BYE;
+      };
+    }
+  }
+
+  /** The callee's INVITEs whose call it ends itself (BYE after the ACK) or expects a CANCEL for. */
+  private final Map<String, SipText> calleeWaits = new HashMap<>();
+
+  /** Calls answered, by {@link Kind}. */
+  private final int[] byKind = new int[Kind.values().length];
+
   static final class Call extends Exchanges.Sent {
     final int n;
+    final Kind kind;
     boolean hungUp;
+    boolean cancelled;
+    boolean held;
+    String target;
 
     Call(int n, long sentAt) {
       super(sentAt);
       this.n = n;
+      this.kind = Kind.of(n);
     }
   }
 
@@ -43,6 +75,7 @@ final class Calls extends Exchanges<Calls.Call> {
   /** Places {@code count} calls; false when {@code deadline} stopped it. */
   boolean place(int count, long deadline) throws IOException {
     round++;
+    calleeWaits.clear();
     return run(count, deadline);
   }
 
@@ -85,34 +118,78 @@ final class Calls extends Exchanges<Calls.Call> {
       if (!m.method().equals("ACK")) {
         uac.send(response(m, 200, "OK", uac.port(), 0, false), server);
       }
+      Call call = inFlight.get(m.header("Call-ID"));
+      if (call != null && call.kind == Kind.CALLEE_BYE && m.method().equals("BYE")) {
+        inFlight.remove(m.header("Call-ID"));
+        answered(Kind.CALLEE_BYE);
+      }
       return;
     }
     Call call = inFlight.get(m.header("Call-ID"));
     int status = m.status();
-    if (call == null || status < 200) {
+    if (call == null || status <= 100) {
       return;
     }
     String method = m.cseqMethod();
+    if (status < 200) {
+      // ringing: a call of the CANCEL kind is cancelled now (the same branch as its INVITE)
+      if (call.kind == Kind.CANCEL && !call.cancelled && method.equals("INVITE")) {
+        call.cancelled = true;
+        call.sentAt = System.nanoTime();
+        uac.send(inDialog("CANCEL", call.n, 1, "", branch(call.n, "1"), inviteUri(call.n)), server);
+      }
+      return;
+    }
     if (method.equals("INVITE")) {
       String toTag = SipText.param(m.header("To"), "tag");
+      boolean reInvite = m.header("CSeq").startsWith("2 ");
       if (status >= 300) {
-        uac.send(inDialog("ACK", call.n, 1, toTag, branch(call.n, "1"), inviteUri(call.n)), server);
+        uac.send(
+            inDialog(
+                "ACK",
+                call.n,
+                reInvite ? 2 : 1,
+                toTag,
+                branch(call.n, reInvite ? "3" : "1"),
+                reInvite ? call.target : inviteUri(call.n)),
+            server);
         inFlight.remove(m.header("Call-ID"));
-        failed++;
-        failures.add("INVITE " + m.startLine().substring(8), 1);
+        if (status == 487 && call.cancelled) {
+          answered(Kind.CANCEL);
+        } else {
+          failed++;
+          failures.add("INVITE " + m.startLine().substring(8), 1);
+        }
         return;
       }
       String target = SipText.uri(m.header("Contact"));
-      uac.send(inDialog("ACK", call.n, 1, toTag, branch(call.n, "ack"), target), server);
-      if (!call.hungUp) {
-        call.hungUp = true;
-        call.sentAt = System.nanoTime();
-        uac.send(inDialog("BYE", call.n, 2, toTag, branch(call.n, "2"), target), server);
+      call.target = target;
+      uac.send(
+          inDialog(
+              "ACK",
+              call.n,
+              reInvite ? 2 : 1,
+              toTag,
+              branch(call.n, reInvite ? "ack2" : "ack"),
+              target),
+          server);
+      if (call.kind == Kind.CALLEE_BYE || call.hungUp || (call.held && !reInvite)) {
+        return; // the callee hangs up; or a retransmitted 200, ACKed again
       }
+      call.sentAt = System.nanoTime();
+      if (call.kind == Kind.HOLD_THEN_BYE && !call.held) {
+        call.held = true;
+        uac.send(reInvite(call.n, toTag, target), server);
+        return;
+      }
+      call.hungUp = true;
+      int cseq = call.held ? 3 : 2;
+      uac.send(inDialog("BYE", call.n, cseq, toTag, branch(call.n, "bye"), target), server);
     } else if (method.equals("BYE")) {
       inFlight.remove(m.header("Call-ID"));
       if (status < 300) {
-        ok++;
+        // a call of the CANCEL kind answered before its CANCEL arrived ends here too
+        answered(call.kind == Kind.HOLD_THEN_BYE ? Kind.HOLD_THEN_BYE : Kind.CALLER_BYE);
       } else {
         failed++;
         failures.add("BYE " + m.startLine().substring(8), 1);
@@ -120,14 +197,44 @@ final class Calls extends Exchanges<Calls.Call> {
     }
   }
 
+  private void answered(Kind kind) {
+    ok++;
+    byKind[kind.ordinal()]++;
+  }
+
+  /** The calls answered by how they went on: {@code CALLER_BYE 40, CALLEE_BYE 40, ...}. */
+  String byKind() {
+    StringBuilder b = new StringBuilder();
+    for (Kind k : Kind.values()) {
+      b.append(b.isEmpty() ? "" : ", ").append(k).append(' ').append(byKind[k.ordinal()]);
+    }
+    return b.toString();
+  }
+
   private void callee(SipText m, SocketAddress from) throws IOException {
     if (m.isResponse()) {
       return;
     }
-    int v = Math.floorMod(m.header("Call-ID").hashCode(), 60);
+    String callId = m.header("Call-ID");
+    int v = Math.floorMod(callId.hashCode(), 60);
     switch (m.method()) {
-      case "ACK" -> {}
+      case "ACK" -> {
+        SipText invite = calleeWaits.remove(callId);
+        if (invite != null) {
+          uas.send(calleeBye(invite), from);
+        }
+      }
       case "INVITE" -> {
+        if (!SipText.param(m.header("To"), "tag").isEmpty()) {
+          // a re-INVITE putting the call on hold: the answer's SDP in its next version, recvonly
+          // (the same lengths: Content-Length stays right)
+          uas.send(
+              response(m, 200, "OK", uas.port(), v, true)
+                  .replace(" 1 IN IP4", " 2 IN IP4")
+                  .replace("a=sendrecv", "a=recvonly"),
+              from);
+          return;
+        }
         if (v % 5 == 0) {
           uas.send(response(m, 100, "Trying", uas.port(), v, false), from);
         }
@@ -136,10 +243,74 @@ final class Calls extends Exchanges<Calls.Call> {
         } else {
           uas.send(response(m, 180, "Ringing", uas.port(), v, false), from);
         }
+        Kind kind = Kind.of(dialed(m.startLine()));
+        if (kind == Kind.CANCEL) {
+          calleeWaits.put(callId, m); // rings until the CANCEL
+          return;
+        }
+        if (kind == Kind.CALLEE_BYE) {
+          calleeWaits.put(callId, m); // hangs up once the caller's ACK is here
+        }
         uas.send(response(m, 200, "OK", uas.port(), v, true), from);
+      }
+      case "CANCEL" -> {
+        uas.send(response(m, 200, "OK", uas.port(), v, false), from);
+        SipText invite = calleeWaits.remove(callId);
+        if (invite != null) {
+          uas.send(response(invite, 487, "Request Terminated", uas.port(), v, false), from);
+        }
       }
       default -> uas.send(response(m, 200, "OK", uas.port(), v, false), from);
     }
+  }
+
+  /** The call number in a Request-URI the server routed ({@code sip:+4930NNNNNNN@...}), or 0. */
+  static int dialed(String startLine) {
+    int at = startLine.indexOf("+4930");
+    int end = startLine.indexOf('@', Math.max(at, 0));
+    if (at < 0 || end < 0) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(startLine.substring(at + 5, end));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** The callee's BYE in the dialog its 200 made with the server's B-leg. */
+  private String calleeBye(SipText invite) {
+    String ourTag = "w" + Integer.toHexString(invite.header("Call-ID").hashCode());
+    StringBuilder b = new StringBuilder(512);
+    b.append("BYE ").append(SipText.uri(invite.header("Contact"))).append(" SIP/2.0\r\n");
+    b.append("Via: SIP/2.0/UDP 127.0.0.1:").append(uas.port());
+    b.append(";branch=z9hG4bK-wb").append(Integer.toHexString(ourTag.hashCode())).append("\r\n");
+    for (String rr : invite.lines("Record-Route")) {
+      b.append("Route").append(rr.substring(rr.indexOf(':'))).append("\r\n");
+    }
+    b.append("Max-Forwards: 70\r\n");
+    b.append("From: ").append(invite.header("To")).append(";tag=").append(ourTag).append("\r\n");
+    b.append("To: ").append(invite.header("From")).append("\r\n");
+    b.append("Call-ID: ").append(invite.header("Call-ID")).append("\r\n");
+    b.append("CSeq: 1 BYE\r\n");
+    b.append("Content-Length: 0\r\n\r\n");
+    return b.toString();
+  }
+
+  /** The caller's re-INVITE putting the call on hold (a=sendonly), CSeq 2. */
+  private String reInvite(int n, String toTag, String target) {
+    String sdp =
+        sdp(uac.port(), variant(n))
+            .replace(" 1 IN IP4", " 2 IN IP4")
+            .replace("a=sendrecv", "a=sendonly");
+    String head = inDialog("INVITE", n, 2, toTag, branch(n, "3"), target);
+    return head.substring(0, head.length() - "Content-Length: 0\r\n\r\n".length())
+        + "Contact: <sip:warmup@127.0.0.1:"
+        + uac.port()
+        + ">\r\nContent-Type: application/sdp\r\nContent-Length: "
+        + sdp.length()
+        + "\r\n\r\n"
+        + sdp;
   }
 
   private String inviteUri(int n) {

@@ -92,6 +92,8 @@ public final class Warmup {
    *     ""
    * @param perRound each round's milliseconds and the JIT's milliseconds in it, {@code 812/904,
    *     ...}
+   * @param callsByKind the calls answered, by how they went on: {@code CALLER_BYE 40, CALLEE_BYE
+   *     40, CANCEL 20, HOLD_THEN_BYE 20}
    */
   public record Report(
       int rounds,
@@ -103,7 +105,8 @@ public final class Warmup {
       Duration compiling,
       boolean cutShort,
       String perRound,
-      String failures) {
+      String failures,
+      String callsByKind) {
     /** This report with the warm-up's whole time, the JIT's time and the final wait's outcome. */
     Report finished(Duration elapsed, Duration compiling, boolean compilerQuiet) {
       return new Report(
@@ -116,7 +119,8 @@ public final class Warmup {
           compiling,
           cutShort || !compilerQuiet,
           perRound,
-          failures);
+          failures,
+          callsByKind);
     }
 
     /** One line for the log. */
@@ -180,6 +184,7 @@ public final class Warmup {
       running = false;
       log.info(done.describe());
       log.debug("warm-up rounds, ms of the round / ms of the JIT in it: {}", done.perRound());
+      log.debug("warm-up calls by kind: {}", done.callsByKind());
       return done;
     } catch (IOException | RuntimeException e) {
       running = false;
@@ -274,7 +279,8 @@ public final class Warmup {
           Duration.ZERO,
           !converged,
           perRound.toString(),
-          failures.toString());
+          failures.toString(),
+          calls.byKind());
     }
   }
 

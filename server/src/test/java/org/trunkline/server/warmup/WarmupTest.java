@@ -89,9 +89,27 @@ class WarmupTest {
     // each a 200 to the caller's BYE after the callee answered the routed INVITE
     assertThat(report.calls()).isBetween((report.rounds() - 1) * 120, report.rounds() * 120);
     assertThat(report.callsFailed()).isZero();
+    // every kind of call ran through the server: the callee's BYE, a CANCEL answered 487 (none
+    // raced by the 200: the callee rings until the CANCEL), a re-INVITE
+    assertThat(report.callsByKind())
+        .matches("CALLER_BYE \\d+, CALLEE_BYE \\d+, CANCEL \\d+, HOLD_THEN_BYE \\d+")
+        .doesNotContain(" 0,")
+        .doesNotEndWith(" 0");
     if (!report.cutShort()) {
       assertThat(report.registrations()).isEqualTo(report.rounds() * 450);
       assertThat(report.calls()).isEqualTo(report.rounds() * 120);
+      // per round: calls 1..120 by number mod 6: 0-1 caller, 2-3 callee, 4 CANCEL, 5 hold
+      int r = report.rounds();
+      assertThat(report.callsByKind())
+          .isEqualTo(
+              "CALLER_BYE "
+                  + 40 * r
+                  + ", CALLEE_BYE "
+                  + 40 * r
+                  + ", CANCEL "
+                  + 20 * r
+                  + ", HOLD_THEN_BYE "
+                  + 20 * r);
     }
     assertThat(report.describe())
         .startsWith(
