@@ -143,16 +143,18 @@ final class Calls extends Exchanges<Calls.Call> {
     if (method.equals("INVITE")) {
       String toTag = SipText.param(m.header("To"), "tag");
       boolean reInvite = m.header("CSeq").startsWith("2 ");
-      if (status >= 300) {
-        uac.send(
-            inDialog(
-                "ACK",
-                call.n,
-                reInvite ? 2 : 1,
-                toTag,
-                branch(call.n, reInvite ? "3" : "1"),
-                reInvite ? call.target : inviteUri(call.n)),
-            server);
+      boolean refused = status >= 300;
+      if (!refused) {
+        call.target = SipText.uri(m.header("Contact"));
+      }
+      // the ACK of a refusal is in its INVITE's transaction (the same branch and Request-URI),
+      // the ACK of a 200 is a request of its own to the callee's Contact
+      String ackBranch = refused ? (reInvite ? "3" : "1") : (reInvite ? "ack2" : "ack");
+      String ackUri = refused && !reInvite ? inviteUri(call.n) : call.target;
+      uac.send(
+          inDialog("ACK", call.n, reInvite ? 2 : 1, toTag, branch(call.n, ackBranch), ackUri),
+          server);
+      if (refused) {
         inFlight.remove(m.header("Call-ID"));
         if (status == 487 && call.cancelled) {
           answered(Kind.CANCEL);
@@ -162,17 +164,7 @@ final class Calls extends Exchanges<Calls.Call> {
         }
         return;
       }
-      String target = SipText.uri(m.header("Contact"));
-      call.target = target;
-      uac.send(
-          inDialog(
-              "ACK",
-              call.n,
-              reInvite ? 2 : 1,
-              toTag,
-              branch(call.n, reInvite ? "ack2" : "ack"),
-              target),
-          server);
+      String target = call.target;
       if (call.kind == Kind.CALLEE_BYE || call.hungUp || (call.held && !reInvite)) {
         return; // the callee hangs up; or a retransmitted 200, ACKed again
       }
