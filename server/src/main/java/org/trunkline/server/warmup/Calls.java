@@ -270,9 +270,14 @@ final class Calls extends Exchanges<Calls.Call> {
     }
   }
 
+  /** The callee's To tag in the dialog of the server's B-leg with this Call-ID. */
+  private static String calleeTag(String callId) {
+    return "w" + Integer.toHexString(callId.hashCode());
+  }
+
   /** The callee's BYE in the dialog its 200 made with the server's B-leg. */
   private String calleeBye(SipText invite) {
-    String ourTag = "w" + Integer.toHexString(invite.header("Call-ID").hashCode());
+    String ourTag = calleeTag(invite.header("Call-ID"));
     StringBuilder b = new StringBuilder(512);
     b.append("BYE ").append(SipText.uri(invite.header("Contact"))).append(" SIP/2.0\r\n");
     b.append("Via: SIP/2.0/UDP 127.0.0.1:").append(uas.port());
@@ -397,7 +402,7 @@ final class Calls extends Exchanges<Calls.Call> {
     String to = request.lines("To").get(0);
     b.append(to);
     if (status > 100 && SipText.param(request.header("To"), "tag").isEmpty()) {
-      b.append(";tag=w").append(Integer.toHexString(request.header("Call-ID").hashCode()));
+      b.append(";tag=").append(calleeTag(request.header("Call-ID")));
     }
     b.append("\r\n");
     b.append(request.lines("Call-ID").get(0)).append("\r\n");
