@@ -24,6 +24,7 @@
 # Env: BASE_PORT (36000: kamailio +1, trunkline +3, trunkline-b +4, SIPp +11), BENCH_RUN (/tmp/trunkline-reg-anchor),
 #      RATES ("1000 2000 4000 6000 8000 10000 12000"), REPEAT (3), SECS (10), PAUSE_S (4), FILL_RATE (2000),
 #      NUSERS (100000), IDLE_S (20), HEAP (1; 0: no heap step), JAVA, JAVA_OPTS, JAVA_OPTS_B, EXTRA_YAML, KAM_LAST (0),
+#      FILL_GAP_S (40: seconds between one SUT's fill and the next one's),
 #      JIT_LOG (0; 1: the JIT logs, and h2_rewrite= per Trunkline run, below)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
@@ -46,7 +47,7 @@ SUTS=(); [[ "${KAM:-1}" == 1 && "${KAM_LAST:-0}" != 1 ]] && SUTS+=(kamailio); SU
 # before its fill and runs later in the window; stop 25 alternates the order between pairs to see that bias)
 [[ "${KAM:-1}" == 1 && "${KAM_LAST:-0}" == 1 ]] && SUTS+=(kamailio)
 # the servers' lifetime bound: fills, idle, heap waits and every run of the sweep, plus 120 s
-LIFE=$(( 120 + ${#SUTS[@]} * (NUSERS / FILL_RATE + 20) + IDLE + HEAP_WAIT
+LIFE=$(( 120 + ${#SUTS[@]} * (NUSERS / FILL_RATE + 20 + ${FILL_GAP_S:-40}) + IDLE + HEAP_WAIT
   + $(wc -w <<<"$RATES") * REPEAT * ${#SUTS[@]} * (SECS + PAUSE + 4) ))
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }
@@ -104,6 +105,10 @@ run() { # run LABEL SUT RATE SECS -> RESULT line (+ JVM/THREADS lines for a JVM)
 # -- fill, one SUT after the other (Kamailio shm / JVM live heap before) ---------------------------------
 declare -A H0=() FILL_END=()
 for s in "${SUTS[@]}"; do
+  # FILL_GAP_S (40) between two fills: the previous SUT's aftermath (its fill's transactions ending 32 s later,
+  # its writers, H2's background work, its GC) runs on the same 2 cores and made the next SUT's fill dearer
+  # (stop 25: the later a SUT filled, the dearer its fill, whichever server it was)
+  (( ${#FILL_END[@]} == 0 )) || sleep "${FILL_GAP_S:-40}"
   if [[ $s == kamailio ]]; then sleep 1; K_U0=$(shm used); K_C0=$(ulc)
   elif [[ ${HEAP:-1} != 0 ]]; then H0[$s]=$(live "$s" before); fi
   run "fill-$s" "$s" "$FILL_RATE" $(( NUSERS / FILL_RATE ))
