@@ -11,8 +11,8 @@
 # memory manager unless KAM_EXTRA), trunkline (TRUNKLINE_JAR, default server/target/trunkline.jar) and
 # trunkline-b (TRUNKLINE_JAR_B, optional), each JVM as ./trunkline run starts it (G1, -Xms=-Xmx JAVA_HEAP 4g,
 # AlwaysPreTouch: bench/launcher-flags.sh) with a config of NUSERS register-in trunks as run.sh writes it.
-# All servers start first; the fills run one after the other in the order kamailio, trunkline, trunkline-b
-# (the last one filled gets exactly IDLE_S before its sweep, as in the anchor; the earlier ones idle longer,
+# All servers start first; the fills run one after the other, FILL_GAP_S apart, in the order kamailio, trunkline,
+# trunkline-b (KAM_LAST=1: kamailio last) (the last one filled gets exactly IDLE_S before its sweep, as in the anchor; the earlier ones idle longer,
 # which lets a JVM's JIT finish more before its first sweep run: with A as trunkline, any bias favours A);
 # each sweep run goes to every SUT in turn (trunkline, trunkline-b, kamailio), so rates are interleaved.
 # Deviations from the shared script, said in the output: several SUTs per window; each JVM's live heap
@@ -43,8 +43,8 @@ for p in "${PORT[@]}" $UAC_PORT; do
   if ss -Hlun "sport = :$p" | grep -q .; then echo "port $p in use; set BASE_PORT" >&2; exit 1; fi
 done
 SUTS=(); [[ "${KAM:-1}" == 1 && "${KAM_LAST:-0}" != 1 ]] && SUTS+=(kamailio); SUTS+=(trunkline); [[ -n "$JAR_B" ]] && SUTS+=(trunkline-b)
-# KAM_LAST=1: Kamailio starts and fills last (the default order fills it first: a SUT filled later idles longer
-# before its fill and runs later in the window; stop 25 alternates the order between pairs to see that bias)
+# KAM_LAST=1: Kamailio starts and fills last (the default order fills it first); alternate it between windows, so
+# that neither server always fills after the other (what is left of the order's bias once FILL_GAP_S is waited)
 [[ "${KAM:-1}" == 1 && "${KAM_LAST:-0}" == 1 ]] && SUTS+=(kamailio)
 # the servers' lifetime bound: fills, idle, heap waits and every run of the sweep, plus 120 s
 LIFE=$(( 120 + ${#SUTS[@]} * (NUSERS / FILL_RATE + 20 + ${FILL_GAP_S:-40}) + IDLE + HEAP_WAIT

@@ -32,8 +32,8 @@ record SipText(String startLine, List<String> headerLines, String body) {
 
   /**
    * {@code n} in decimal, zero-padded to {@code width} digits ({@code n >= 0}): what {@code
-   * String.format("%0<width>d")} gives, without the formatter (its parsing is most of a call's cost
-   * in the peers, and C2 time the server's code would rather have).
+   * String.format("%0<width>d")} gives, without the formatter (its code was C2 work in every
+   * warm-up, time the server's code would rather have: stop 25, JFR).
    */
   static String digits(long n, int width) {
     return pad(Long.toString(n), width);
