@@ -11,7 +11,8 @@
 # memory manager unless KAM_EXTRA), trunkline (TRUNKLINE_JAR, default server/target/trunkline.jar) and
 # trunkline-b (TRUNKLINE_JAR_B, optional), each JVM as ./trunkline run starts it (G1, -Xms=-Xmx JAVA_HEAP 4g,
 # AlwaysPreTouch: bench/launcher-flags.sh) with a config of NUSERS register-in trunks as run.sh writes it.
-# All servers start first; the fills run one after the other, FILL_GAP_S apart, in the order kamailio, trunkline,
+# All servers start first; the fills run one after the other, each FILL_GAP_S after the previous one ended (the
+# first one FILL_GAP_S after the last server was ready), in the order kamailio, trunkline,
 # trunkline-b (KAM_LAST=1: kamailio last) (the last one filled gets exactly IDLE_S before its sweep, as in the anchor; the earlier ones idle longer,
 # which lets a JVM's JIT finish more before its first sweep run: with A as trunkline, any bias favours A);
 # each sweep run goes to every SUT in turn (trunkline, trunkline-b, kamailio), so rates are interleaved.
@@ -24,7 +25,7 @@
 # Env: BASE_PORT (36000: kamailio +1, trunkline +3, trunkline-b +4, SIPp +11), BENCH_RUN (/tmp/trunkline-reg-anchor),
 #      RATES ("1000 2000 4000 6000 8000 10000 12000"), REPEAT (3), SECS (10), PAUSE_S (4), FILL_RATE (2000),
 #      NUSERS (100000), IDLE_S (20), HEAP (1; 0: no heap step), JAVA, JAVA_OPTS, JAVA_OPTS_B, EXTRA_YAML, KAM_LAST (0),
-#      FILL_GAP_S (40: seconds between one SUT's fill and the next one's),
+#      FILL_GAP_S (40: seconds of no traffic before each SUT's fill, the first one's too),
 #      JIT_LOG (0; 1: the JIT logs, and h2_rewrite= per Trunkline run, below)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$HERE/../.." && pwd)"
@@ -105,10 +106,11 @@ run() { # run LABEL SUT RATE SECS -> RESULT line (+ JVM/THREADS lines for a JVM)
 # -- fill, one SUT after the other (Kamailio shm / JVM live heap before) ---------------------------------
 declare -A H0=() FILL_END=()
 for s in "${SUTS[@]}"; do
-  # FILL_GAP_S (40) between two fills: the previous SUT's aftermath (its fill's transactions ending 32 s later,
-  # its writers, H2's background work, its GC) runs on the same 2 cores and made the next SUT's fill dearer
-  # (stop 25: the later a SUT filled, the dearer its fill, whichever server it was)
-  (( ${#FILL_END[@]} == 0 )) || sleep "${FILL_GAP_S:-40}"
+  # FILL_GAP_S (40) before every fill, the first one too: a fill that starts right after a burst of CPU on these
+  # 2 cores costs more. Stop 25: the same jar filled twice back to back, 1.23x; 40 s apart, 1.00x. Stop 26: with
+  # the gap only between fills, the first fill (right after a JVM's 20 s warm-up at full CPU) was the dearer one,
+  # whichever server filled first, although the ready JVM itself is idle then (1-2 % CPU, settle.sh in the notes)
+  sleep "${FILL_GAP_S:-40}"
   if [[ $s == kamailio ]]; then sleep 1; K_U0=$(shm used); K_C0=$(ulc)
   elif [[ ${HEAP:-1} != 0 ]]; then H0[$s]=$(live "$s" before); fi
   run "fill-$s" "$s" "$FILL_RATE" $(( NUSERS / FILL_RATE ))
