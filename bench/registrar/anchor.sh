@@ -108,8 +108,8 @@ declare -A H0=() FILL_END=()
 for s in "${SUTS[@]}"; do
   # FILL_GAP_S (40) before every fill, the first one too: a fill that starts right after a burst of CPU on these
   # 2 cores costs more. Stop 25: the same jar filled twice back to back, 1.23x; 40 s apart, 1.00x. Stop 26: with
-  # the gap only between fills, the first fill (right after a JVM's 20 s warm-up at full CPU) was the dearer one,
-  # whichever server filled first, although the ready JVM itself is idle then (1-2 % CPU, settle.sh in the notes)
+  # the gap only between fills, Kamailio's fill right after the JVM's 20 s warm-up at full CPU cost 64.1 against
+  # 57.9 when it filled second (medians of 3), although the ready JVM is idle then (0.3 % of a CPU: settle.sh)
   sleep "${FILL_GAP_S:-40}"
   if [[ $s == kamailio ]]; then sleep 1; K_U0=$(shm used); K_C0=$(ulc)
   elif [[ ${HEAP:-1} != 0 ]]; then H0[$s]=$(live "$s" before); fi
