@@ -220,11 +220,7 @@ final class Calls extends Exchanges<Calls.Call> {
         if (!SipText.param(m.header("To"), "tag").isEmpty()) {
           // a re-INVITE putting the call on hold: the answer's SDP in its next version, recvonly
           // (the same lengths: Content-Length stays right)
-          uas.send(
-              response(m, 200, "OK", uas.port(), v, true)
-                  .replace(" 1 IN IP4", " 2 IN IP4")
-                  .replace("a=sendrecv", "a=recvonly"),
-              from);
+          uas.send(held(response(m, 200, "OK", uas.port(), v, true), "recvonly"), from);
           return;
         }
         if (v % 5 == 0) {
@@ -296,10 +292,7 @@ final class Calls extends Exchanges<Calls.Call> {
 
   /** The caller's re-INVITE putting the call on hold (a=sendonly), CSeq 2. */
   private String reInvite(int n, String toTag, String target) {
-    String sdp =
-        sdp(uac.port(), variant(n))
-            .replace(" 1 IN IP4", " 2 IN IP4")
-            .replace("a=sendrecv", "a=sendonly");
+    String sdp = held(sdp(uac.port(), variant(n)), "sendonly");
     String head = inDialog("INVITE", n, 2, toTag, branch(n, "3"), target);
     return head.substring(0, head.length() - "Content-Length: 0\r\n\r\n".length())
         + "Contact: <sip:warmup@127.0.0.1:"
@@ -424,6 +417,15 @@ final class Calls extends Exchanges<Calls.Call> {
       b.append("Content-Length: 0\r\n\r\n");
     }
     return b.toString();
+  }
+
+  /**
+   * {@code sdp} (or a message with it) in its next version with {@code direction} instead of
+   * sendrecv: the offer or answer of a hold. Both are as long as before, so a Content-Length stays
+   * right.
+   */
+  private static String held(String sdp, String direction) {
+    return sdp.replace(" 1 IN IP4", " 2 IN IP4").replace("a=sendrecv", "a=" + direction);
   }
 
   private static String sdp(int port, int v) {
